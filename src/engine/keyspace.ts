@@ -1,0 +1,227 @@
+// The keyspace: 16 databases of keys with optional expiry (engine worker). Redis's db.c.
+//
+// Values: a Redis string is a JS string in which every char is one byte (latin1), so
+// no Buffer object per value and no per-value heap allocation beyond the string
+// itself; other types are objects that extend RObject (one module per type, e.g.
+// src/engine/types/t_list.ts). Keys are latin1 strings too.
+//
+// Expiry is lazy (every lookup checks) and active (Keyspace.activeExpireCycle samples
+// keys with a TTL). Either way an expired key is deleted and reported through
+// `hooks.expired`, which the engine turns into a DEL effect on the write path, as
+// Redis propagates a DEL.
+//
+// Every mutation goes through Db so that `hooks.modified` (WATCH, later client-side
+// caching) and the dirty counter (which tells the write path a command changed
+// something) cannot be forgotten by a handler.
+//
+// Invariants: a key in `expires` is in `dict`; expiry times are absolute unix ms.
+
+import { assert } from '../assert.js';
+import { DenseDict } from './dense-dict.js';
+import { activeExpireSampleCount, databaseCount } from '../limits.js';
+
+export type RType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+/** Base of every non-string value type. */
+export abstract class RObject {
+  abstract readonly type: Exclude<RType, 'string'>;
+  /** Redis's OBJECT ENCODING name for the current representation. */
+  abstract encoding(): string;
+  /** A deep copy (COPY). */
+  abstract clone(): RObject;
+}
+
+export type RValue = string | RObject;
+
+export function typeOf(v: RValue): RType {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+export interface KeyspaceHooks {
+  /** A key's value or TTL changed, or it was deleted (Redis's signalModifiedKey). */
+  modified(db: number, key: string): void;
+  /** A key was deleted because it expired; the engine logs a DEL for it. */
+  expired(db: number, key: string): void;
+}
+
+export class Db {
+  readonly dict = new DenseDict<RValue>();
+  /** key -> absolute expiry time, unix ms. */
+  readonly expires = new DenseDict<number>();
+
+  constructor(
+    readonly index: number,
+    private readonly keyspace: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** True if the key has a TTL that has passed at `nowMs`. Does not delete. */
+  isExpired(key: string, nowMs: number): boolean {
+    const at = this.expires.get(key);
+    return at !== undefined && at <= nowMs;
+  }
+
+  /** Deletes the key if it has expired; returns true if it did. */
+  expireIfNeeded(key: string, nowMs: number): boolean {
+    if (!this.isExpired(key, nowMs)) return false;
+    this.deleteKey(key);
+    this.keyspace.hooks.expired(this.index, key);
+    return true;
+  }
+
+  /** The live value of key at `nowMs` (expired keys are deleted on the way). */
+  lookup(key: string, nowMs: number): RValue | undefined {
+    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
+    return this.dict.get(key);
+  }
+
+  exists(key: string, nowMs: number): boolean {
+    return this.lookup(key, nowMs) !== undefined;
+  }
+
+  /**
+   * Sets key to value (Redis's setKey): the TTL is removed unless `keepTtl`.
+   * Signals the modification and counts one dirty change.
+   */
+  set(key: string, value: RValue, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl) this.expires.delete(key);
+    this.touched(key);
+  }
+
+  /** Replaces the value of an existing key in place, keeping its TTL (e.g. APPEND, INCR). */
+  overwrite(key: string, value: RValue): void {
+    assert(this.dict.has(key), 'overwrite of a missing key');
+    this.dict.set(key, value);
+    this.touched(key);
+  }
+
+  /** Deletes key with its TTL; returns true if it existed. Signals and counts. */
+  delete(key: string): boolean {
+    if (!this.deleteKey(key)) return false;
+    this.touched(key);
+    return true;
+  }
+
+  /** Sets an absolute expiry (unix ms) on an existing key. */
+  setExpire(key: string, atMs: number): void {
+    assert(this.dict.has(key), 'expire on a missing key');
+    this.expires.set(key, atMs);
+    this.touched(key);
+  }
+
+  /** The key's absolute expiry in unix ms, or -1 if it has none. */
+  getExpire(key: string): number {
+    return this.expires.get(key) ?? -1;
+  }
+
+  /** Removes the TTL; returns true if there was one. */
+  persist(key: string): boolean {
+    if (!this.expires.delete(key)) return false;
+    this.touched(key);
+    return true;
+  }
+
+  /** Removes every key, signalling each (FLUSHDB); returns how many there were. */
+  flush(): number {
+    const removed = this.dict.size;
+    for (const key of this.dict.keys) this.keyspace.hooks.modified(this.index, key);
+    this.dict.clear();
+    this.expires.clear();
+    if (removed > 0) this.keyspace.dirty += removed;
+    return removed;
+  }
+
+  /** Marks key modified after an in-place change to an RObject value (e.g. RPUSH). */
+  touched(key: string): void {
+    this.keyspace.dirty++;
+    this.keyspace.hooks.modified(this.index, key);
+  }
+
+  private deleteKey(key: string): boolean {
+    if (!this.dict.delete(key)) return false;
+    this.expires.delete(key);
+    return true;
+  }
+}
+
+export class Keyspace {
+  readonly dbs: Db[] = [];
+  /** Count of changes since start: a command that raised it is a write to log. */
+  dirty = 0;
+  /** Active expiry resumes where it left off, as Redis's current_db. */
+  private expireCursorDb = 0;
+
+  constructor(
+    readonly hooks: KeyspaceHooks,
+    readonly random: () => number,
+  ) {
+    for (let i = 0; i < databaseCount; i++) this.dbs.push(new Db(i, this));
+  }
+
+  db(index: number): Db {
+    const db = this.dbs[index];
+    assert(db !== undefined, `database index ${index} out of range`);
+    return db;
+  }
+
+  /** Exchanges two databases' contents (SWAPDB); clients keep their index. */
+  swap(a: number, b: number): void {
+    const dbA = this.db(a);
+    const dbB = this.db(b);
+    for (const k of dbA.dict.keys) this.hooks.modified(a, k);
+    for (const k of dbB.dict.keys) this.hooks.modified(b, k);
+    const tmpA = new Db(a, this);
+    moveContents(dbA, tmpA);
+    moveContents(dbB, dbA);
+    moveContents(tmpA, dbB);
+    this.dirty++;
+  }
+
+  /**
+   * Active expiry (Redis's activeExpireCycle, simplified): samples keys with a TTL in
+   * each database and deletes the expired ones, repeating in a database while more
+   * than a quarter of a sample was expired, until `deadlineMs` (checked every loop).
+   * Returns the number of keys deleted.
+   */
+  activeExpireCycle(nowMs: number, deadlineMs: number, clock: () => number): number {
+    let deleted = 0;
+    for (let n = 0; n < this.dbs.length; n++) {
+      const db = this.dbs[(this.expireCursorDb + n) % this.dbs.length]!;
+      for (;;) {
+        const sample = Math.min(activeExpireSampleCount, db.expires.size);
+        if (sample === 0) break;
+        let expired = 0;
+        for (let i = 0; i < sample; i++) {
+          const slot = db.expires.randomSlot(this.random);
+          if (slot < 0) break;
+          const key = db.expires.keys[slot]!;
+          if (db.expireIfNeeded(key, nowMs)) expired++;
+        }
+        deleted += expired;
+        if (expired * 4 <= sample) break;
+        if (clock() >= deadlineMs) {
+          this.expireCursorDb = (this.expireCursorDb + n) % this.dbs.length;
+          return deleted;
+        }
+      }
+    }
+    return deleted;
+  }
+}
+
+function moveContents(from: Db, to: Db): void {
+  to.dict.clear();
+  to.expires.clear();
+  const keys = from.dict.keys;
+  const values = from.dict.values;
+  for (let i = 0; i < keys.length; i++) to.dict.set(keys[i]!, values[i]!);
+  const ek = from.expires.keys;
+  const ev = from.expires.values;
+  for (let i = 0; i < ek.length; i++) to.expires.set(ek[i]!, ev[i]!);
+  from.dict.clear();
+  from.expires.clear();
+}

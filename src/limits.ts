@@ -1,0 +1,76 @@
+// Every bound KeelDB enforces, in one place, unit last. Each says why it has the value
+// it has; relationships between them are asserted at load, at the bottom of this file.
+// Where Redis has the same limit we use Redis's value and, at the edge, its error text.
+
+import { assert } from './assert.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+// --- RESP protocol (src/io-mux) -------------------------------------------------------
+
+/** proto-max-bulk-len: Redis 7's default, the largest bulk string a client may send. */
+export const protoBulkBytesMax = 512 * MiB;
+/** Largest multibulk (argument count) header Redis accepts: "invalid multibulk length" above. */
+export const multibulkCountMax = 1024 * 1024 * 1024; // Redis checks ll > INT_MAX; we cap at 2^30
+/** Before AUTH, Redis refuses multibulk headers above 10 and bulks above 16 KiB. */
+export const unauthenticatedMultibulkCountMax = 10;
+export const unauthenticatedBulkBytesMax = 16 * KiB;
+/** PROTO_INLINE_MAX_SIZE: an inline command line longer than this is a protocol error. */
+export const inlineBytesMax = 64 * KiB;
+/** A connection whose unparsed input exceeds this is closed (client-query-buffer-limit, 1 GiB). */
+export const queryBufferBytesMax = 1024 * MiB;
+
+// --- Connections and backpressure ----------------------------------------------------
+
+/** maxclients: Redis's default. */
+export const clientCountMax = 10_000;
+/** Stop reading a client's socket while this much of its output is unsent (soft backpressure). */
+export const clientOutputPauseBytes = 16 * MiB;
+/** Disconnect a client whose unsent output exceeds this (hard output-buffer limit). */
+export const clientOutputBytesMax = 1024 * MiB;
+
+// --- Rings between threads (src/ring) ------------------------------------------------
+
+/** Request ring, io-mux -> engine. Power of two. Big enough for many batches in flight. */
+export const requestRingBytes = 32 * MiB;
+/** Reply ring, engine -> io-mux. Power of two. */
+export const replyRingBytes = 32 * MiB;
+/** A batch record is flushed to the ring once it grows past this, to keep hops bounded. */
+export const batchBytesMax = 1 * MiB;
+/**
+ * A single request or reply larger than this does not travel through the ring; it goes
+ * through the worker's MessagePort (a "jumbo" record), keeping its place in the order.
+ */
+export const ringRecordBytesMax = 4 * MiB;
+
+// --- Engine (src/engine) -------------------------------------------------------------
+
+/** Redis's default number of databases. */
+export const databaseCount = 16;
+/** Active expiry: how often the cycle runs (Redis's hz 10) and how long it may take. */
+export const activeExpireIntervalMs = 100;
+export const activeExpireCycleMs = 25;
+/** Keys sampled per database per active-expire loop (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
+export const activeExpireSampleCount = 20;
+/** Commands slower than this are logged to SLOWLOG (slowlog-log-slower-than, microseconds). */
+export const slowlogSlowerThanUs = 10_000;
+/** slowlog-max-len. */
+export const slowlogEntryCountMax = 128;
+/** Largest SETRANGE/APPEND result, as Redis's checkStringLength: 512 MB. */
+export const stringBytesMax = 512 * MiB;
+/** How long the engine worker sleeps in Atomics.wait at most before running its timers. */
+export const engineIdleWaitMs = 100;
+
+// --- Relationships ---------------------------------------------------------------------
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+assert(isPowerOfTwo(requestRingBytes), 'requestRingBytes must be a power of two');
+assert(isPowerOfTwo(replyRingBytes), 'replyRingBytes must be a power of two');
+assert(requestRingBytes <= 1024 * MiB, 'ring counters are 32-bit: capacity must stay below 2^31');
+assert(ringRecordBytesMax * 4 <= requestRingBytes, 'a ring must hold several of its largest records');
+assert(ringRecordBytesMax * 4 <= replyRingBytes, 'a ring must hold several of its largest records');
+assert(batchBytesMax <= ringRecordBytesMax, 'a batch is a ring record');
+assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disconnecting');
+assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
+assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
