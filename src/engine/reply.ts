@@ -11,6 +11,16 @@
 
 import { assert } from '../assert.js';
 
+/** Kinds of entry in a reply batch (engine -> io-mux); numbered explicitly. */
+export const EntryKind = {
+  /** RESP bytes to write to the client's socket. */
+  reply: 1,
+  /** Close the client's socket after writing the replies before this entry. */
+  close: 2,
+  /** The client's authentication state changed; body: one byte, 1 authenticated, 0 not. */
+  authenticated: 3,
+} as const;
+
 const CRLF0 = 13;
 const CRLF1 = 10;
 

@@ -1,0 +1,4 @@
+// Placeholder: filled in by the module's owner.
+import type { CommandSpec } from '../command.js';
+
+export const keyCommands: readonly CommandSpec[] = [];
