@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DenseDict } from '../../src/engine/dense-dict.js';
+
+type Op = { kind: 'set'; key: string; value: number } | { kind: 'del'; key: string };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('set' as const), key: fc.string({ maxLength: 2 }), value: fc.integer() }),
+  fc.record({ kind: fc.constant('del' as const), key: fc.string({ maxLength: 2 }) }),
+);
+
+describe('DenseDict', () => {
+  it('behaves as a Map under random sets and deletes', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
+        const d = new DenseDict<number>();
+        const m = new Map<string, number>();
+        for (const op of ops) {
+          if (op.kind === 'set') expect(d.set(op.key, op.value)).toBe(!m.has(op.key));
+          else expect(d.delete(op.key)).toBe(m.delete(op.key));
+          if (op.kind === 'set') m.set(op.key, op.value);
+        }
+        expect(d.size).toBe(m.size);
+        for (const [k, v] of m) expect(d.get(k)).toBe(v);
+      }),
+    );
+  });
+
+  it('SCAN returns every key present for the whole scan, despite deletes and inserts between calls', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ maxLength: 3 }), { maxLength: 60 }),
+        fc.array(opArb, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (initial, ops, count) => {
+          const d = new DenseDict<number>();
+          for (const k of initial) d.set(k, 0);
+          const touched = new Set<string>();
+          const seen = new Set<string>();
+          let cursor = 0;
+          let step = 0;
+          do {
+            cursor = d.scan(cursor, count, (k) => seen.add(k));
+            const op = ops[step++];
+            if (op !== undefined) {
+              touched.add(op.key);
+              if (op.kind === 'set') d.set(op.key, op.value);
+              else d.delete(op.key);
+            }
+          } while (cursor !== 0);
+          for (const k of initial) {
+            if (!touched.has(k)) expect(seen.has(k)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
+  it('picks random slots within bounds and -1 when empty', () => {
+    const d = new DenseDict<number>();
+    expect(d.randomSlot(() => 0.5)).toBe(-1);
+    d.set('a', 1);
+    d.set('b', 2);
+    expect(d.randomSlot(() => 0)).toBe(0);
+    expect(d.randomSlot(() => 0.999)).toBe(1);
+  });
+});
