@@ -62,6 +62,50 @@ export const stringBytesMax = 512 * MiB;
 /** How long the engine worker sleeps in Atomics.wait at most before running its timers. */
 export const engineIdleWaitMs = 100;
 
+// --- Journal storage and wire (src/journal/storage, src/journal/wire) --------------------
+
+/** A segment file rolls past this size: big enough that rolls are rare, small enough that trim frees space soon. */
+export const journalSegmentBytes = 64 * MiB;
+/** Largest payload of one journal record: an effects record of a big MULTI/EXEC must fit. */
+export const journalPayloadBytesMax = 16 * MiB;
+/** Recent entries kept in memory per log node so followers' and readers' tail reads skip the disk. */
+export const journalCacheBytes = 64 * MiB;
+/** Largest wire frame between log nodes and clients: one full record plus its batch's headers. */
+export const journalWireFrameBytesMax = 32 * MiB;
+/** Replies and replication batches are cut at this many payload bytes (many frames in flight, none huge). */
+export const journalBatchBytesMax = 4 * MiB;
+/** A connection must finish the secret handshake within this time or is closed. */
+export const journalHandshakeMs = 5_000;
+/** A client gives up on an append (with an error, never a false success) after this. */
+export const journalClientTimeoutMs = 10_000;
+
+// --- Journal consensus (src/journal/raft, src/journal/node) ------------------------------
+
+/** A Raft leader sends a heartbeat (an empty AppendEntries) at least this often. */
+export const journalHeartbeatMs = 50;
+/**
+ * A follower that hears no leader for a random time in [min, max) campaigns. Several
+ * heartbeats fit in the minimum, so one lost heartbeat does not start an election; the
+ * spread makes split votes rare (Raft paper section 9.3).
+ */
+export const journalElectionTimeoutMinMs = 300;
+export const journalElectionTimeoutMaxMs = 600;
+/** AppendEntries batches in flight per follower (pipelining over one link's latency). */
+export const journalAppendEntriesInFlightMax = 16;
+/** Entries per AppendEntries (their payload is also cut at journalBatchBytesMax). */
+export const journalAppendEntriesCountMax = 4096;
+/** A follower whose in-flight batches see no answer for this long is probed again from its match index. */
+export const journalReplicationStallMs = 4 * journalHeartbeatMs;
+/** Records in one client append (one database command's effects: one or a few). */
+export const journalAppendRecordCountMax = 4096;
+/**
+ * Appends remembered for retry dedup ((writerId, writerSeq) -> ids): enough for every
+ * append a writer may still retry (client timeout x append rate), bounded in memory.
+ */
+export const journalDedupAppendCountMax = 1_000_000;
+/** Longest a read may wait for new entries (long poll) before answering empty. */
+export const journalReadWaitMsMax = 30_000;
+
 // --- Relationships ---------------------------------------------------------------------
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
@@ -74,3 +118,10 @@ assert(batchBytesMax <= ringRecordBytesMax, 'a batch is a ring record');
 assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disconnecting');
 assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
 assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
+assert(journalPayloadBytesMax + 1024 <= journalWireFrameBytesMax, 'a wire frame carries a whole record');
+assert(journalPayloadBytesMax + 1024 <= journalSegmentBytes, 'a segment holds at least one record');
+assert(journalBatchBytesMax <= journalWireFrameBytesMax, 'a batch fits in one wire frame');
+assert(journalCacheBytes >= journalBatchBytesMax, 'the tail cache holds at least one batch');
+assert(journalElectionTimeoutMinMs >= 4 * journalHeartbeatMs, 'several heartbeats fit in an election timeout');
+assert(journalElectionTimeoutMinMs < journalElectionTimeoutMaxMs, 'election timeouts are spread');
+assert(journalReplicationStallMs < journalElectionTimeoutMinMs, 'a stalled follower is re-probed before anyone campaigns');
