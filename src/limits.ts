@@ -59,6 +59,12 @@ export const slowlogSlowerThanUs = 10_000;
 export const slowlogEntryCountMax = 128;
 /** Largest SETRANGE/APPEND result, as Redis's checkStringLength: 512 MB. */
 export const stringBytesMax = 512 * MiB;
+/**
+ * V8's String::kMaxLength on 64-bit (2^29 - 24 chars): a string value is a latin1 JS
+ * string, so SETRANGE/APPEND refuse a result longer than this even when
+ * proto-max-bulk-len would allow it (with Redis's proto-max-bulk-len error text).
+ */
+export const stringValueBytesMax = 2 ** 29 - 24;
 /** How long the engine worker sleeps in Atomics.wait at most before running its timers. */
 export const engineIdleWaitMs = 100;
 
@@ -117,6 +123,7 @@ assert(ringRecordBytesMax * 4 <= replyRingBytes, 'a ring must hold several of it
 assert(batchBytesMax <= ringRecordBytesMax, 'a batch is a ring record');
 assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disconnecting');
 assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
+assert(stringValueBytesMax <= stringBytesMax, 'V8 strings are the tighter bound on a value');
 assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
 assert(journalPayloadBytesMax + 1024 <= journalWireFrameBytesMax, 'a wire frame carries a whole record');
 assert(journalPayloadBytesMax + 1024 <= journalSegmentBytes, 'a segment holds at least one record');
