@@ -44,6 +44,20 @@ export const batchBytesMax = 1 * MiB;
  */
 export const ringRecordBytesMax = 4 * MiB;
 
+// --- Engine worker and io-mux (src/workers, src/io-mux) -------------------------------
+
+/**
+ * Jumbo replies (bigger than ringRecordBytesMax) the worker may have posted that the
+ * io-mux has not taken yet: each can be up to 512 MB, so a pipeline of huge GETs must
+ * not queue them without bound; two keep the worker busy while the io-mux writes one.
+ */
+export const jumboInFlightCountMax = 2;
+/**
+ * Request bytes the io-mux keeps while the request ring is full before it stops
+ * reading from the sockets that send more (never drop, never block the main thread).
+ */
+export const requestBacklogBytesMax = 16 * MiB;
+
 // --- Engine (src/engine) -------------------------------------------------------------
 
 /** Redis's default number of databases. */
@@ -132,3 +146,5 @@ assert(journalCacheBytes >= journalBatchBytesMax, 'the tail cache holds at least
 assert(journalElectionTimeoutMinMs >= 4 * journalHeartbeatMs, 'several heartbeats fit in an election timeout');
 assert(journalElectionTimeoutMinMs < journalElectionTimeoutMaxMs, 'election timeouts are spread');
 assert(journalReplicationStallMs < journalElectionTimeoutMinMs, 'a stalled follower is re-probed before anyone campaigns');
+assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo reply');
+assert(requestBacklogBytesMax >= ringRecordBytesMax, 'the backlog holds at least one full record');

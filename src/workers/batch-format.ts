@@ -1,0 +1,330 @@
+// Wire layout of the records that cross the two rings between the io-mux (main thread)
+// and the command-engine worker, plus the encoder the io-mux uses to build request
+// batches. Both threads import this file; the encoder runs on the main thread only.
+//
+// Every ring record starts with one byte, its record kind:
+//
+//   offset size  field
+//   0      1     recordKind   RecordKind.batch | RecordKind.jumbo | RecordKind.shutdown
+//   1      ...   entries      (batch only) back to back until the end of the record
+//
+// RecordKind.jumbo is a 1-byte placeholder: the real record (a whole batch, starting
+// with RecordKind.batch) is a JumboMessage posted on the MessagePort shared by the two
+// threads BEFORE the placeholder is pushed. The receiver takes it with
+// receiveMessageOnPort when it pops the placeholder, so jumbo records keep their place
+// in the order. Records larger than the ring's record limit (ringRecordBytesMax) go
+// this way, e.g. a 512 MB SET or its GET reply.
+//
+// Request entries (main -> worker), 5-byte header then a kind-specific body:
+//
+//   offset size  field
+//   0      1     kind         RequestKind
+//   1      4     clientId     u32 LE
+//   command:  5 argc u32 LE, then argc times [len u32 LE][len bytes]
+//   open:     5 addrBytes u32 LE, addr latin1 ('ip:port'); then laddrBytes u32 LE, laddr
+//   close:    (no body) the client's socket closed
+//   protocolError: 5 textBytes u32 LE, text latin1 ('Protocol error: ...'); the worker
+//             answers '-ERR <text>' and a close entry, after the replies before it
+//   sync:     (no body) the worker answers a ReplyKindSynced entry for the client: the
+//             io-mux uses it to learn that every command sent before it was executed
+//
+// Reply entries (worker -> main) are the engine's ReplyWriter frames
+// ([kind u8][clientId u32 LE][bodyBytes u32 LE][body], kinds in EntryKind of
+// src/engine/reply.ts) plus one kind the worker loop itself writes: replyKindSynced.
+//
+// Invariants: an encoded record never exceeds the limit given to the encoder (bigger
+// commands become jumbo records alone); entries are never split across records; the
+// order of entries is the order of encode calls.
+
+import { assert } from '../assert.js';
+
+export const RecordKind = {
+  batch: 1,
+  jumbo: 2,
+  /** The io-mux is closing: the worker leaves its loop. */
+  shutdown: 3,
+} as const;
+
+export const RequestKind = {
+  command: 1,
+  open: 2,
+  close: 3,
+  protocolError: 4,
+  sync: 5,
+} as const;
+
+/**
+ * Reply entry kind written by the worker loop, not the engine. The engine's EntryKind
+ * values are small; 0x80 and up are reserved for the worker (asserted in the worker).
+ */
+export const replyKindSynced = 0x80;
+
+export const recordHeaderBytes = 1;
+export const entryHeaderBytes = 5;
+export const replyEntryHeaderBytes = 9;
+
+/** What travels on the MessagePort for a jumbo record: the whole record's bytes. */
+export interface JumboMessage {
+  readonly buffer: ArrayBuffer;
+  readonly byteLength: number;
+}
+
+/** Makes a transferable JumboMessage from `bytes`, copying only when it must. */
+export function toJumboMessage(bytes: Buffer): { message: JumboMessage; transfer: ArrayBuffer[] } {
+  const ab = bytes.buffer;
+  if (ab instanceof ArrayBuffer && bytes.byteOffset === 0 && ab.byteLength >= bytes.length && bytes.length > 4096) {
+    // A buffer of its own (not Node's shared pool slab): hand it over without a copy.
+    return { message: { buffer: ab, byteLength: bytes.length }, transfer: [ab] };
+  }
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return { message: { buffer: copy, byteLength: bytes.length }, transfer: [copy] };
+}
+
+export function fromJumboMessage(m: JumboMessage): Buffer {
+  return Buffer.from(m.buffer, 0, m.byteLength);
+}
+
+/** Encoded size of a command entry with these argument lengths. */
+export function commandEntryBytes(argc: number, argBytesTotal: number): number {
+  return entryHeaderBytes + 4 + argc * 4 + argBytesTotal;
+}
+
+/**
+ * Receives finished records from a BatchEncoder: `record` is a view into the encoder's
+ * buffer, valid only during the call, unless `owned` (a jumbo record of its own).
+ */
+export interface RecordSink {
+  (record: Buffer, owned: boolean): void;
+}
+
+/**
+ * Builds request batches (main thread). One growing buffer, reused: a batch is handed
+ * to `sink` when it would pass `recordBytesMax`, when it passes `flushBytes`, or when
+ * the io-mux calls flush() once per event-loop turn.
+ */
+export class BatchEncoder {
+  private buf: Buffer;
+  private length = recordHeaderBytes;
+
+  constructor(
+    private readonly sink: RecordSink,
+    /** The largest record the ring takes; bigger commands become jumbo records. */
+    private readonly recordBytesMax: number,
+    /** Hand a batch over early once it is this big (keeps hops bounded). */
+    private readonly flushBytes: number,
+  ) {
+    assert(flushBytes <= recordBytesMax, 'flushBytes must not exceed recordBytesMax');
+    assert(recordBytesMax >= 64, 'recordBytesMax too small');
+    this.buf = Buffer.allocUnsafe(Math.min(recordBytesMax, 256 * 1024));
+    this.buf[0] = RecordKind.batch;
+  }
+
+  /** Bytes of entries waiting in the current batch. */
+  get pendingBytes(): number {
+    return this.length - recordHeaderBytes;
+  }
+
+  /** Hands the current batch to the sink, if it holds any entry. */
+  flush(): void {
+    if (this.length === recordHeaderBytes) return;
+    const record = this.buf.subarray(0, this.length);
+    this.length = recordHeaderBytes;
+    this.sink(record, false);
+  }
+
+  /** Makes room for an entry of `bytes`, flushing first if the record would grow too big. */
+  private reserve(bytes: number): void {
+    assert(recordHeaderBytes + bytes <= this.recordBytesMax, 'entry larger than a record');
+    if (this.length + bytes > this.recordBytesMax) this.flush();
+    const need = this.length + bytes;
+    if (need > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const next = Buffer.allocUnsafe(Math.min(size, Math.max(need, this.recordBytesMax)));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+  }
+
+  private afterEntry(): void {
+    if (this.length - recordHeaderBytes >= this.flushBytes) this.flush();
+  }
+
+  private header(kind: number, clientId: number): void {
+    const b = this.buf;
+    let o = this.length;
+    b[o] = kind;
+    b.writeUInt32LE(clientId >>> 0, o + 1);
+    this.length = o + entryHeaderBytes;
+  }
+
+  /**
+   * A command whose arguments are `src[starts[i] .. ends[i])` (the RESP fast path's
+   * offsets into the socket chunk): copied once, straight into the batch.
+   */
+  commandFromOffsets(clientId: number, src: Buffer, starts: Int32Array, ends: Int32Array, argc: number): void {
+    let total = 0;
+    for (let i = 0; i < argc; i++) total += ends[i]! - starts[i]!;
+    const bytes = commandEntryBytes(argc, total);
+    let o = this.target(bytes);
+    const b = this.targetBuf;
+    b[o] = RequestKind.command;
+    b.writeUInt32LE(clientId >>> 0, o + 1);
+    b.writeUInt32LE(argc, o + 5);
+    o += 9;
+    for (let i = 0; i < argc; i++) {
+      const s = starts[i]!;
+      const e = ends[i]!;
+      const n = e - s;
+      b[o] = n & 0xff;
+      b[o + 1] = (n >>> 8) & 0xff;
+      b[o + 2] = (n >>> 16) & 0xff;
+      b[o + 3] = n >>> 24;
+      o += 4;
+      if (n <= 16) {
+        for (let j = 0; j < n; j++) b[o + j] = src[s + j]!;
+      } else {
+        src.copy(b, o, s, e);
+      }
+      o += n;
+    }
+    this.finish(o);
+  }
+
+  /** A command from separate argument buffers (inline commands). */
+  commandFromArgv(clientId: number, argv: readonly Buffer[]): void {
+    let total = 0;
+    for (const a of argv) total += a.length;
+    const bytes = commandEntryBytes(argv.length, total);
+    let o = this.target(bytes);
+    const b = this.targetBuf;
+    b[o] = RequestKind.command;
+    b.writeUInt32LE(clientId >>> 0, o + 1);
+    b.writeUInt32LE(argv.length, o + 5);
+    o += 9;
+    for (const a of argv) {
+      b.writeUInt32LE(a.length, o);
+      o += 4;
+      b.set(a, o);
+      o += a.length;
+    }
+    this.finish(o);
+  }
+
+  open(clientId: number, addr: string, laddr: string): void {
+    const bytes = entryHeaderBytes + 8 + addr.length + laddr.length;
+    this.reserve(bytes);
+    this.header(RequestKind.open, clientId);
+    this.latin1WithLength(addr);
+    this.latin1WithLength(laddr);
+    this.afterEntry();
+  }
+
+  close(clientId: number): void {
+    this.reserve(entryHeaderBytes);
+    this.header(RequestKind.close, clientId);
+    this.afterEntry();
+  }
+
+  sync(clientId: number): void {
+    this.reserve(entryHeaderBytes);
+    this.header(RequestKind.sync, clientId);
+    this.afterEntry();
+  }
+
+  protocolError(clientId: number, text: string): void {
+    this.reserve(entryHeaderBytes + 4 + text.length);
+    this.header(RequestKind.protocolError, clientId);
+    this.latin1WithLength(text);
+    this.afterEntry();
+  }
+
+  private latin1WithLength(s: string): void {
+    this.buf.writeUInt32LE(s.length, this.length);
+    this.length += 4;
+    this.length += this.buf.latin1Write(s, this.length);
+  }
+
+  // A command goes into the batch if it fits a record; otherwise into a buffer of its
+  // own that becomes a jumbo record (the batch before it is flushed first, for order).
+  // targetBuf is where the command being encoded goes (fields, not a returned object,
+  // so encoding allocates nothing per command).
+  private targetBuf: Buffer = Buffer.alloc(0);
+  private targetIsJumbo = false;
+
+  /** Returns the offset in targetBuf where the command's entry starts. */
+  private target(bytes: number): number {
+    if (recordHeaderBytes + bytes <= this.recordBytesMax) {
+      this.reserve(bytes);
+      this.targetBuf = this.buf;
+      this.targetIsJumbo = false;
+      return this.length;
+    }
+    this.flush();
+    const own = Buffer.allocUnsafe(recordHeaderBytes + bytes);
+    own[0] = RecordKind.batch;
+    this.targetBuf = own;
+    this.targetIsJumbo = true;
+    return recordHeaderBytes;
+  }
+
+  private finish(end: number): void {
+    if (this.targetIsJumbo) {
+      const own = this.targetBuf;
+      assert(end === own.length, 'jumbo command size mismatch');
+      this.targetBuf = this.buf;
+      this.targetIsJumbo = false;
+      this.sink(own, true);
+      return;
+    }
+    this.length = end;
+    this.afterEntry();
+  }
+}
+
+/** Reads request entries of a batch record (worker side). */
+export class RequestReader {
+  buf: Buffer = Buffer.alloc(0);
+  offset = 0;
+  end = 0;
+
+  reset(record: Buffer): void {
+    assert(record[0] === RecordKind.batch, 'not a batch record');
+    this.buf = record;
+    this.offset = recordHeaderBytes;
+    this.end = record.length;
+  }
+
+  get done(): boolean {
+    return this.offset >= this.end;
+  }
+
+  u32(): number {
+    assert(this.offset + 4 <= this.end, 'request entry truncated');
+    const v = this.buf.readUInt32LE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+
+  u8(): number {
+    assert(this.offset < this.end, 'request entry truncated');
+    return this.buf[this.offset++]!;
+  }
+
+  /** A view of the next `n` bytes (valid while the record is). */
+  bytes(n: number): Buffer {
+    assert(this.offset + n <= this.end, 'request entry truncated');
+    const v = this.buf.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return v;
+  }
+
+  latin1(): string {
+    const n = this.u32();
+    assert(this.offset + n <= this.end, 'request entry truncated');
+    const s = this.buf.latin1Slice(this.offset, this.offset + n);
+    this.offset += n;
+    return s;
+  }
+}
