@@ -1,0 +1,930 @@
+// Raft consensus for one log node: leader election (randomized timeouts, pre-vote,
+// check-quorum), log replication with the log-matching check and pipelining, commit on a
+// majority of the current term, read-index rounds for linearizable tails, and trim.
+// Written as a state machine over an injected environment (src/journal/env.ts) and a
+// LogStorage (src/journal/storage/types.ts): no clock, timer, randomness or I/O of its
+// own, so the deterministic simulator (src/journal/sim) drives it exactly as a real
+// log-node process does.
+//
+// Runs in a log-node process or in the simulator; single-threaded, event-driven.
+//
+// Durability rules (Raft's, made concrete):
+// - term and vote are saved (storage.saveHardState, fsynced) BEFORE any message that
+//   depends on them is sent (a vote, a RequestVote, a response in a new term);
+// - a follower answers AppendEntries with success only once the entries it vouches for
+//   are synced (storage.sync);
+// - the leader counts itself towards a majority only up to its own synced index.
+//
+// Concurrency: every inbound message and timer runs through one promise queue, so a
+// handler that awaits storage (truncate, hard state) is never interleaved with another.
+// Syncs run outside the queue (group commit: many batches share one fdatasync); their
+// completions check the log was not cut meanwhile (the truncation epoch) before they
+// answer or count anything. propose() runs synchronously outside the queue: only a
+// leader proposes, and a leader never cuts its own log.
+
+import { assert, AssertionError } from '../../assert.js';
+import {
+  journalAppendEntriesCountMax,
+  journalAppendEntriesInFlightMax,
+  journalBatchBytesMax,
+  journalElectionTimeoutMaxMs,
+  journalElectionTimeoutMinMs,
+  journalHeartbeatMs,
+  journalReplicationStallMs,
+} from '../../limits.js';
+import type { JournalEnv, TimerHandle } from '../env.js';
+import type {
+  AppendEntries,
+  AppendEntriesResponse,
+  NodeId,
+  PeerMessage,
+  RequestVote,
+  RequestVoteResponse,
+} from '../messages.js';
+import { RecordType } from '../record-types.js';
+import type { LogEntry, LogStorage } from '../storage/types.js';
+import { EntryCache } from './entry-cache.js';
+
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+export interface RaftConfig {
+  readonly id: NodeId;
+  /** The other nodes' ids (not including id). */
+  readonly peers: readonly NodeId[];
+  readonly heartbeatMs?: number;
+  readonly electionTimeoutMinMs?: number;
+  readonly electionTimeoutMaxMs?: number;
+  readonly inFlightMax?: number;
+  readonly batchBytesMax?: number;
+  readonly batchCountMax?: number;
+  readonly stallMs?: number;
+  /**
+   * TEST ONLY, a deliberate bug for the simulator's canary: answer AppendEntries and
+   * count the leader's own entries before they are synced. The simulator must catch it.
+   */
+  readonly canaryAckBeforeSync?: boolean;
+}
+
+/** What Raft tells the log node built on it. All calls are synchronous. */
+export interface RaftHooks {
+  /** Entries were added to the local log (leader proposal or follower replication). */
+  onAppend(entries: readonly LogEntry[]): void;
+  /** The local log lost every entry with index > afterIndex (a follower's conflict). */
+  onTruncate(afterIndex: number): void;
+  /** The commit index advanced to commitIndex. */
+  onCommit(commitIndex: number): void;
+  onRoleChange(role: Role, term: number, leaderId: NodeId): void;
+  /** A broken invariant or a storage failure: the node must stop. */
+  onFatal(error: unknown): void;
+}
+
+/** A record a leader proposes: the log assigns index and term. */
+export interface ProposedRecord {
+  readonly type: number;
+  readonly engineVersion: number;
+  readonly writerId: number;
+  readonly writerSeq: number;
+  readonly payload: Uint8Array;
+}
+
+/** Why a read-index round (or a wait) ended without an answer. */
+export class NotLeaderError extends Error {
+  override name = 'NotLeaderError';
+  constructor(readonly leaderHint: NodeId) {
+    super('not the log leader');
+  }
+}
+
+/** The leader's view of one follower (etcd's Progress, simplified). */
+interface Progress {
+  /** Highest index known to match the leader's log AND be synced on the follower. */
+  match: number;
+  /** Next index to send. */
+  next: number;
+  /**
+   * probe: one AppendEntries at a time until one succeeds (after a rejection, a stall or
+   * at the start of a term); replicate: up to inFlightMax batches in flight.
+   */
+  state: 'probe' | 'replicate';
+  /** Last index of each batch in flight (replicate state). */
+  inflight: number[];
+  probeOutstanding: boolean;
+  probeSentAt: number;
+  /** An asynchronous storage read for this follower is in progress. */
+  reading: boolean;
+  /** Time of the last response in the current term (check-quorum, stall detection). */
+  lastAckAt: number;
+  /** Highest heartbeat round echoed in the current term. */
+  ackedProbe: number;
+  /** When the window last went from empty to non-empty, or last made progress. */
+  inflightSince: number;
+}
+
+interface ReadWaiter {
+  /** Heartbeat round that must be echoed by a majority; 0 while waiting for the term's first commit. */
+  round: number;
+  index: number;
+  resolve(index: number): void;
+  reject(error: Error): void;
+}
+
+export class Raft {
+  private readonly id: NodeId;
+  private readonly peerIds: readonly NodeId[];
+  private readonly quorum: number;
+  private readonly heartbeatMs: number;
+  private readonly electionTimeoutMinMs: number;
+  private readonly electionTimeoutMaxMs: number;
+  private readonly inFlightMax: number;
+  private readonly batchBytesMax: number;
+  private readonly batchCountMax: number;
+  private readonly stallMs: number;
+  private readonly canaryAckBeforeSync: boolean;
+
+  private currentTerm = 0;
+  private votedFor: NodeId = 0;
+  private roleValue: Role = 'follower';
+  private leaderIdValue: NodeId = 0;
+  private commitIndexValue = 0;
+  /** Highest index of the local log known synced (lowered when the log is cut). */
+  private durableIndex = 0;
+  /** Counts log truncations: a sync that completes across one proves nothing. */
+  private truncations = 0;
+  private votes = new Set<NodeId>();
+  private lastLeaderContactAt = -Infinity;
+  private readonly progress = new Map<NodeId, Progress>();
+  private probeRound = 0;
+  private readWaiters: ReadWaiter[] = [];
+  /** Index of this leader's no-op: once committed, the leader knows the commit index. */
+  private noopIndex = 0;
+  private trimRequested = 0;
+  private trimApplied = 0;
+  private trimming = false;
+  private electionTimer: TimerHandle | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private flushScheduled = false;
+  private syncScheduled = false;
+  private readBroadcastScheduled = false;
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private cache: EntryCache;
+
+  constructor(
+    config: RaftConfig,
+    private readonly storage: LogStorage,
+    private readonly env: JournalEnv,
+    private readonly hooks: RaftHooks,
+  ) {
+    this.id = config.id;
+    this.peerIds = config.peers;
+    assert(this.id > 0 && !this.peerIds.includes(this.id), 'raft: bad node ids');
+    this.quorum = Math.floor((this.peerIds.length + 1) / 2) + 1;
+    this.heartbeatMs = config.heartbeatMs ?? journalHeartbeatMs;
+    this.electionTimeoutMinMs = config.electionTimeoutMinMs ?? journalElectionTimeoutMinMs;
+    this.electionTimeoutMaxMs = config.electionTimeoutMaxMs ?? journalElectionTimeoutMaxMs;
+    this.inFlightMax = config.inFlightMax ?? journalAppendEntriesInFlightMax;
+    this.batchBytesMax = config.batchBytesMax ?? journalBatchBytesMax;
+    this.batchCountMax = config.batchCountMax ?? journalAppendEntriesCountMax;
+    this.stallMs = config.stallMs ?? journalReplicationStallMs;
+    this.canaryAckBeforeSync = config.canaryAckBeforeSync ?? false;
+    assert(this.heartbeatMs * 2 <= this.electionTimeoutMinMs, 'raft: heartbeats must fit in an election timeout');
+    this.cache = new EntryCache(0, this.batchBytesMax * 4);
+  }
+
+  // --- Public view -----------------------------------------------------------------------
+
+  get role(): Role {
+    return this.roleValue;
+  }
+  get term(): number {
+    return this.currentTerm;
+  }
+  get leaderId(): NodeId {
+    return this.leaderIdValue;
+  }
+  get commitIndex(): number {
+    return this.commitIndexValue;
+  }
+  get lastIndex(): number {
+    return this.storage.lastIndex;
+  }
+  get isLeader(): boolean {
+    return this.roleValue === 'leader' && !this.stopped;
+  }
+
+  /** Starts the node on an opened storage: loads term and vote, arms the election timer. */
+  start(): void {
+    const hard = this.storage.loadHardState();
+    this.currentTerm = hard.term;
+    this.votedFor = hard.votedFor;
+    this.durableIndex = Math.min(this.storage.syncedIndex, this.storage.lastIndex);
+    this.cache = new EntryCache(this.storage.lastIndex, this.batchBytesMax * 4);
+    this.env.transport.onMessage((from, message) => this.enqueue(() => this.handleMessage(from, message)));
+    this.resetElectionTimer();
+  }
+
+  /** Stops everything (shutdown, or a simulated crash): no timer fires, nothing is sent. */
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.failReadWaiters();
+  }
+
+  /**
+   * Appends records to the leader's log and starts replicating them. Returns the first
+   * index given; the records get consecutive indexes. Only while isLeader.
+   */
+  propose(records: readonly ProposedRecord[]): number {
+    assert(this.isLeader, 'raft: propose on a non-leader');
+    assert(records.length > 0, 'raft: empty proposal');
+    const first = this.storage.lastIndex + 1;
+    const entries: LogEntry[] = records.map((r, i) => ({
+      index: first + i,
+      term: this.currentTerm,
+      type: r.type,
+      engineVersion: r.engineVersion,
+      writerId: r.writerId,
+      writerSeq: r.writerSeq,
+      payload: r.payload,
+    }));
+    this.appendLocal(entries);
+    this.scheduleSelfSync();
+    this.scheduleFlush();
+    return first;
+  }
+
+  /**
+   * A read-index round (Raft thesis §6.4): resolves with a commit index that is at least
+   * the commit index at the time of the call, once a majority confirmed this node was
+   * still the leader after the call. Rejects with NotLeaderError otherwise.
+   */
+  readIndex(): Promise<number> {
+    if (!this.isLeader) return Promise.reject(new NotLeaderError(this.leaderIdValue));
+    return new Promise<number>((resolve, reject) => {
+      const waiter: ReadWaiter = { round: 0, index: 0, resolve, reject };
+      this.readWaiters.push(waiter);
+      if (this.commitIndexValue >= this.noopIndex) this.startReadRound(waiter);
+      this.checkReadWaiters();
+    });
+  }
+
+  /**
+   * Asks the leader to let entries below beforeIndex go. Clamped to the commit index and
+   * to what every follower already has (no snapshot transfer exists to catch a follower
+   * up past a trim). Returns the trim point requested so far.
+   */
+  requestTrim(beforeIndex: number): number {
+    assert(this.isLeader, 'raft: trim on a non-leader');
+    this.trimRequested = Math.max(this.trimRequested, beforeIndex);
+    this.maybeTrim();
+    return this.trimRequested;
+  }
+
+  // --- The queue -------------------------------------------------------------------------
+
+  private enqueue(task: () => void | Promise<void>): void {
+    if (this.stopped) return;
+    this.queue = this.queue
+      .then(() => (this.stopped ? undefined : task()))
+      .catch((error: unknown) => this.fatal(error));
+  }
+
+  private fatal(error: unknown): void {
+    if (this.stopped) return;
+    this.stop();
+    this.hooks.onFatal(error);
+  }
+
+  private handleMessage(from: NodeId, message: PeerMessage): void | Promise<void> {
+    if (!this.peerIds.includes(from)) {
+      this.env.logger.log('warn', `raft ${this.id}: message from unknown node ${from}`);
+      return;
+    }
+    switch (message.kind) {
+      case 'requestVote':
+        return this.onRequestVote(from, message);
+      case 'requestVoteResponse':
+        return this.onRequestVoteResponse(from, message);
+      case 'appendEntries':
+        return this.onAppendEntries(from, message);
+      case 'appendEntriesResponse':
+        return this.onAppendEntriesResponse(from, message);
+    }
+  }
+
+  private send(to: NodeId, message: PeerMessage): void {
+    if (!this.stopped) this.env.transport.send(to, message);
+  }
+
+  // --- Terms, roles and timers -------------------------------------------------------------
+
+  private termAt(index: number): number | undefined {
+    if (index === 0) return 0;
+    return this.storage.term(index);
+  }
+
+  private lastLogTerm(): number {
+    return this.termAt(this.storage.lastIndex) ?? 0;
+  }
+
+  private async persistHardState(): Promise<void> {
+    await this.storage.saveHardState({ term: this.currentTerm, votedFor: this.votedFor });
+  }
+
+  /** Moves to follower in `term` (>= currentTerm). Returns whether term/vote must be saved. */
+  private becomeFollower(term: number, leaderId: NodeId): boolean {
+    assert(term >= this.currentTerm, 'raft: term going backwards');
+    const termChanged = term > this.currentTerm;
+    if (termChanged) {
+      this.currentTerm = term;
+      this.votedFor = 0;
+    }
+    const wasLeader = this.roleValue === 'leader';
+    const changed = termChanged || this.roleValue !== 'follower' || this.leaderIdValue !== leaderId;
+    this.roleValue = 'follower';
+    this.leaderIdValue = leaderId;
+    if (wasLeader) {
+      if (this.heartbeatTimer !== undefined) this.env.clock.clearTimer(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
+      this.failReadWaiters();
+    }
+    this.resetElectionTimer();
+    if (changed) this.hooks.onRoleChange('follower', this.currentTerm, leaderId);
+    return termChanged;
+  }
+
+  private resetElectionTimer(): void {
+    if (this.stopped) return;
+    if (this.electionTimer !== undefined) this.env.clock.clearTimer(this.electionTimer);
+    const spread = this.electionTimeoutMaxMs - this.electionTimeoutMinMs;
+    const timeoutMs = this.electionTimeoutMinMs + this.env.random.int(spread);
+    this.electionTimer = this.env.clock.setTimer(timeoutMs, () => {
+      this.electionTimer = undefined;
+      this.enqueue(() => this.onElectionTimeout());
+    });
+  }
+
+  private clearTimers(): void {
+    if (this.electionTimer !== undefined) this.env.clock.clearTimer(this.electionTimer);
+    if (this.heartbeatTimer !== undefined) this.env.clock.clearTimer(this.heartbeatTimer);
+    this.electionTimer = undefined;
+    this.heartbeatTimer = undefined;
+  }
+
+  private onElectionTimeout(): void | Promise<void> {
+    if (this.roleValue === 'leader') {
+      // Check-quorum: a leader that has not heard from a majority within an election
+      // timeout steps down, so clients behind a partition find the new leader and the
+      // pre-vote of the majority side is not refused on its behalf.
+      const now = this.env.clock.now();
+      let heard = 1;
+      for (const p of this.progress.values()) if (now - p.lastAckAt < this.electionTimeoutMinMs) heard++;
+      if (heard < this.quorum) {
+        this.env.logger.log('info', `raft ${this.id}: lost contact with a majority in term ${this.currentTerm}`);
+        this.becomeFollower(this.currentTerm, 0);
+        return;
+      }
+      this.resetElectionTimer();
+      return;
+    }
+    return this.startPreVote();
+  }
+
+  private startPreVote(): void | Promise<void> {
+    this.roleValue = 'preCandidate';
+    this.leaderIdValue = 0;
+    this.votes = new Set([this.id]);
+    this.resetElectionTimer();
+    if (this.votes.size >= this.quorum) return this.startElection();
+    const message: RequestVote = {
+      kind: 'requestVote',
+      term: this.currentTerm + 1,
+      candidateId: this.id,
+      lastLogIndex: this.storage.lastIndex,
+      lastLogTerm: this.lastLogTerm(),
+      preVote: true,
+    };
+    for (const peer of this.peerIds) this.send(peer, message);
+  }
+
+  private async startElection(): Promise<void> {
+    this.roleValue = 'candidate';
+    this.currentTerm++;
+    this.votedFor = this.id;
+    this.leaderIdValue = 0;
+    this.votes = new Set([this.id]);
+    this.resetElectionTimer();
+    const term = this.currentTerm;
+    await this.persistHardState();
+    if (this.stopped || this.roleValue !== 'candidate' || this.currentTerm !== term) return;
+    this.hooks.onRoleChange('candidate', term, 0);
+    if (this.votes.size >= this.quorum) {
+      this.becomeLeader();
+      return;
+    }
+    const message: RequestVote = {
+      kind: 'requestVote',
+      term,
+      candidateId: this.id,
+      lastLogIndex: this.storage.lastIndex,
+      lastLogTerm: this.lastLogTerm(),
+      preVote: false,
+    };
+    for (const peer of this.peerIds) this.send(peer, message);
+  }
+
+  private async onRequestVote(from: NodeId, m: RequestVote): Promise<void> {
+    const myLastTerm = this.lastLogTerm();
+    const upToDate =
+      m.lastLogTerm > myLastTerm || (m.lastLogTerm === myLastTerm && m.lastLogIndex >= this.storage.lastIndex);
+    if (m.preVote) {
+      // Grant only if a real election could succeed and no leader is known to be alive:
+      // a node that rejoins after a partition cannot unseat a working leader.
+      const now = this.env.clock.now();
+      const leaderAlive =
+        this.roleValue === 'leader' ||
+        (this.leaderIdValue !== 0 && now - this.lastLeaderContactAt < this.electionTimeoutMinMs);
+      const granted = m.term > this.currentTerm && upToDate && !leaderAlive;
+      const response: RequestVoteResponse = { kind: 'requestVoteResponse', term: m.term, voteGranted: granted, preVote: true };
+      this.send(from, response);
+      return;
+    }
+    let mustSave = false;
+    if (m.term > this.currentTerm) mustSave = this.becomeFollower(m.term, 0);
+    let granted = false;
+    if (m.term === this.currentTerm && upToDate && (this.votedFor === 0 || this.votedFor === m.candidateId)) {
+      granted = true;
+      if (this.votedFor !== m.candidateId) {
+        this.votedFor = m.candidateId;
+        mustSave = true;
+      }
+      this.resetElectionTimer();
+    }
+    const term = this.currentTerm;
+    if (mustSave) await this.persistHardState();
+    if (this.stopped || this.currentTerm !== term) return;
+    const response: RequestVoteResponse = { kind: 'requestVoteResponse', term, voteGranted: granted, preVote: false };
+    this.send(from, response);
+  }
+
+  private async onRequestVoteResponse(from: NodeId, m: RequestVoteResponse): Promise<void> {
+    if (m.preVote) {
+      if (this.roleValue !== 'preCandidate' || m.term !== this.currentTerm + 1 || !m.voteGranted) return;
+      this.votes.add(from);
+      if (this.votes.size >= this.quorum) await this.startElection();
+      return;
+    }
+    if (m.term > this.currentTerm) {
+      if (this.becomeFollower(m.term, 0)) await this.persistHardState();
+      return;
+    }
+    if (this.roleValue !== 'candidate' || m.term !== this.currentTerm || !m.voteGranted) return;
+    this.votes.add(from);
+    if (this.votes.size >= this.quorum) this.becomeLeader();
+  }
+
+  private becomeLeader(): void {
+    assert(this.roleValue === 'candidate', 'raft: only a candidate becomes leader');
+    this.roleValue = 'leader';
+    this.leaderIdValue = this.id;
+    const now = this.env.clock.now();
+    this.progress.clear();
+    for (const peer of this.peerIds) {
+      this.progress.set(peer, {
+        match: 0,
+        next: this.storage.lastIndex + 1,
+        state: 'probe',
+        inflight: [],
+        probeOutstanding: false,
+        probeSentAt: 0,
+        reading: false,
+        lastAckAt: now,
+        ackedProbe: 0,
+        inflightSince: now,
+      });
+    }
+    this.probeRound = 1;
+    this.readWaiters = [];
+    this.trimRequested = 0;
+    this.env.logger.log('info', `raft ${this.id}: leader of term ${this.currentTerm}`);
+    this.hooks.onRoleChange('leader', this.currentTerm, this.id);
+    // The no-op commits every entry of earlier terms with it (Raft §5.4.2, §8).
+    this.noopIndex = this.propose([
+      { type: RecordType.noop, engineVersion: 0, writerId: 0, writerSeq: 0, payload: new Uint8Array(0) },
+    ]);
+    this.resetElectionTimer();
+    this.armHeartbeat();
+  }
+
+  // --- Log changes -------------------------------------------------------------------------
+
+  private appendLocal(entries: LogEntry[]): void {
+    this.storage.append(entries);
+    this.cache.append(entries);
+    this.hooks.onAppend(entries);
+  }
+
+  private async truncateLocal(afterIndex: number): Promise<void> {
+    assert(afterIndex >= this.commitIndexValue, `raft ${this.id}: truncating committed entries after ${afterIndex}`);
+    this.truncations++;
+    this.durableIndex = Math.min(this.durableIndex, afterIndex);
+    this.cache.truncateAfter(afterIndex);
+    this.hooks.onTruncate(afterIndex);
+    await this.storage.truncateAfter(afterIndex);
+  }
+
+  private setCommitIndex(index: number): void {
+    if (index <= this.commitIndexValue) return;
+    assert(index <= this.storage.lastIndex, 'raft: commit beyond the log');
+    this.commitIndexValue = index;
+    this.hooks.onCommit(index);
+  }
+
+  /** Leader: syncs its own log (group commit) and counts itself once synced. */
+  private scheduleSelfSync(): void {
+    if (this.canaryAckBeforeSync) {
+      this.durableIndex = this.storage.lastIndex;
+      this.maybeAdvanceCommit();
+    }
+    if (this.syncScheduled) return;
+    this.syncScheduled = true;
+    queueMicrotask(() => {
+      this.syncScheduled = false;
+      if (this.stopped) return;
+      const target = this.storage.lastIndex;
+      const epoch = this.truncations;
+      this.storage.sync().then(
+        () => {
+          if (this.stopped || epoch !== this.truncations) return;
+          if (target > this.durableIndex) this.durableIndex = target;
+          if (this.roleValue === 'leader') this.maybeAdvanceCommit();
+        },
+        (error: unknown) => this.fatal(error),
+      );
+    });
+  }
+
+  // --- Follower side -------------------------------------------------------------------------
+
+  private async onAppendEntries(from: NodeId, m: AppendEntries): Promise<void> {
+    const reject = (conflictIndex: number): void => {
+      const response: AppendEntriesResponse = {
+        kind: 'appendEntriesResponse',
+        term: this.currentTerm,
+        success: false,
+        matchIndex: 0,
+        prevLogIndex: m.prevLogIndex,
+        conflictIndex,
+        probe: m.probe,
+      };
+      this.send(from, response);
+    };
+    if (m.term < this.currentTerm) {
+      reject(0); // stale leader: our term in the answer makes it step down
+      return;
+    }
+    if (m.term === this.currentTerm && this.roleValue === 'leader') {
+      throw new AssertionError(`raft ${this.id}: two leaders in term ${m.term} (${this.id} and ${m.leaderId})`);
+    }
+    if (this.becomeFollower(m.term, m.leaderId)) await this.persistHardState();
+    if (this.stopped || this.currentTerm !== m.term) return;
+    this.lastLeaderContactAt = this.env.clock.now();
+
+    let prev = m.prevLogIndex;
+    let entries = m.entries;
+    const trimPoint = this.storage.firstIndex - 1;
+    if (prev < trimPoint) {
+      // Entries at or below our trim point were committed, so they match the leader's.
+      entries = entries.filter((e) => e.index > trimPoint);
+      prev = trimPoint;
+    } else if (prev > this.storage.lastIndex) {
+      reject(this.storage.lastIndex + 1);
+      return;
+    } else {
+      const termHere = this.termAt(prev);
+      if (termHere !== m.prevLogTerm) {
+        assert(prev > this.commitIndexValue, `raft ${this.id}: committed entry ${prev} conflicts with the leader`);
+        // Skip back over the whole conflicting term at once (Raft §5.3's optimization).
+        let conflict = prev;
+        while (
+          conflict - 1 > this.commitIndexValue &&
+          conflict - 1 >= this.storage.firstIndex &&
+          this.termAt(conflict - 1) === termHere
+        ) {
+          conflict--;
+        }
+        reject(conflict);
+        return;
+      }
+    }
+    // Skip entries we already hold; cut our log at the first conflict; append the rest.
+    let firstNew = 0;
+    for (; firstNew < entries.length; firstNew++) {
+      const entry = entries[firstNew]!;
+      if (entry.index > this.storage.lastIndex) break;
+      if (this.termAt(entry.index) !== entry.term) {
+        await this.truncateLocal(entry.index - 1);
+        if (this.stopped || this.currentTerm !== m.term) return;
+        break;
+      }
+    }
+    if (firstNew < entries.length) {
+      const fresh = entries.slice(firstNew);
+      assert(fresh[0]!.index === this.storage.lastIndex + 1, 'raft: follower append leaves a gap');
+      this.appendLocal(fresh);
+    }
+    const lastVerified = m.prevLogIndex + m.entries.length;
+    this.setCommitIndex(Math.min(m.leaderCommit, lastVerified));
+    if (m.trimBeforeId > this.trimApplied) this.trimFollower(m.trimBeforeId);
+
+    const success: AppendEntriesResponse = {
+      kind: 'appendEntriesResponse',
+      term: m.term,
+      success: true,
+      matchIndex: lastVerified,
+      prevLogIndex: m.prevLogIndex,
+      conflictIndex: 0,
+      probe: m.probe,
+    };
+    if (this.canaryAckBeforeSync || lastVerified <= this.durableIndex) {
+      this.send(from, success);
+      return;
+    }
+    // Answer once synced, unless the log was cut or the term moved on meanwhile (then the
+    // leader's retransmission gets the answer).
+    const target = this.storage.lastIndex;
+    const epoch = this.truncations;
+    this.storage.sync().then(
+      () => {
+        if (this.stopped || epoch !== this.truncations) return;
+        if (target > this.durableIndex) this.durableIndex = target;
+        if (this.currentTerm === m.term) this.send(from, success);
+      },
+      (error: unknown) => this.fatal(error),
+    );
+  }
+
+  private trimFollower(trimBeforeId: number): void {
+    const point = Math.min(trimBeforeId, this.commitIndexValue + 1);
+    if (point <= this.trimApplied) return;
+    this.trimApplied = point;
+    this.runTrim();
+  }
+
+  // --- Leader side -------------------------------------------------------------------------
+
+  private armHeartbeat(): void {
+    if (this.stopped || this.roleValue !== 'leader') return;
+    this.heartbeatTimer = this.env.clock.setTimer(this.heartbeatMs, () => {
+      this.heartbeatTimer = undefined;
+      this.enqueue(() => this.onHeartbeat());
+    });
+    this.broadcast();
+  }
+
+  private onHeartbeat(): void {
+    if (this.roleValue !== 'leader') return;
+    this.probeRound++;
+    this.armHeartbeat();
+  }
+
+  /** Sends every follower what it lacks, or a heartbeat (prev = its match) if nothing. */
+  private broadcast(): void {
+    const now = this.env.clock.now();
+    for (const [peer, p] of this.progress) {
+      if (p.state === 'replicate' && p.inflight.length > 0 && now - p.inflightSince >= this.stallMs) {
+        this.toProbe(p, p.match + 1);
+      }
+      if (p.state === 'probe' && p.probeOutstanding && now - p.probeSentAt >= this.heartbeatMs) {
+        p.probeOutstanding = false;
+      }
+      const sent = this.sendEntries(peer, p);
+      if (!sent && !p.reading) this.sendHeartbeat(peer, p);
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.stopped || this.roleValue !== 'leader') return;
+      for (const [peer, p] of this.progress) this.sendEntries(peer, p);
+    });
+  }
+
+  private toProbe(p: Progress, next: number): void {
+    p.state = 'probe';
+    p.next = Math.max(1, next);
+    p.inflight = [];
+    p.probeOutstanding = false;
+  }
+
+  private sendHeartbeat(peer: NodeId, p: Progress): void {
+    const prev = Math.max(p.match, this.storage.firstIndex - 1);
+    const prevTerm = this.termAt(prev);
+    if (prevTerm === undefined) return;
+    this.send(peer, {
+      kind: 'appendEntries',
+      term: this.currentTerm,
+      leaderId: this.id,
+      prevLogIndex: prev,
+      prevLogTerm: prevTerm,
+      entries: [],
+      leaderCommit: this.commitIndexValue,
+      probe: this.probeRound,
+      trimBeforeId: this.trimApplied,
+    });
+  }
+
+  /** Sends what the window allows; returns whether anything was sent (or a read started). */
+  private sendEntries(peer: NodeId, p: Progress): boolean {
+    let sent = false;
+    for (;;) {
+      if (p.reading) return true;
+      if (p.state === 'probe' && p.probeOutstanding) return sent;
+      if (p.state === 'replicate' && (p.inflight.length >= this.inFlightMax || p.next > this.storage.lastIndex)) {
+        return sent;
+      }
+      const from = Math.max(p.next, this.storage.firstIndex);
+      const last = this.storage.lastIndex;
+      if (from > last) {
+        if (p.state === 'probe') {
+          // Nothing to send at the probe point: a heartbeat at next - 1 probes it.
+          this.sendBatch(peer, p, from - 1, []);
+          return true;
+        }
+        return sent;
+      }
+      const cached = this.cache.get(from, last, this.batchCountMax, this.batchBytesMax);
+      if (cached === undefined) {
+        this.readThenSend(peer, p, from, last);
+        return true;
+      }
+      this.sendBatch(peer, p, from - 1, cached);
+      sent = true;
+    }
+  }
+
+  private readThenSend(peer: NodeId, p: Progress, from: number, last: number): void {
+    p.reading = true;
+    const term = this.currentTerm;
+    const to = Math.min(last, from + this.batchCountMax - 1);
+    this.storage.read(from, to, this.batchBytesMax).then(
+      (entries) => {
+        p.reading = false;
+        if (this.stopped || this.roleValue !== 'leader' || this.currentTerm !== term) return;
+        if (this.progress.get(peer) !== p) return;
+        if (entries.length > 0 && entries[0]!.index === Math.max(p.next, this.storage.firstIndex)) {
+          this.sendBatch(peer, p, from - 1, entries);
+        }
+        this.sendEntries(peer, p);
+      },
+      (error: unknown) => this.fatal(error),
+    );
+  }
+
+  private sendBatch(peer: NodeId, p: Progress, prev: number, entries: readonly LogEntry[]): void {
+    const prevTerm = this.termAt(prev);
+    if (prevTerm === undefined) {
+      this.env.logger.log('warn', `raft ${this.id}: node ${peer} needs entries before ${prev + 1}, trimmed here`);
+      p.probeOutstanding = true;
+      p.probeSentAt = this.env.clock.now();
+      return;
+    }
+    const message: AppendEntries = {
+      kind: 'appendEntries',
+      term: this.currentTerm,
+      leaderId: this.id,
+      prevLogIndex: prev,
+      prevLogTerm: prevTerm,
+      entries,
+      leaderCommit: this.commitIndexValue,
+      probe: this.probeRound,
+      trimBeforeId: this.trimApplied,
+    };
+    const last = prev + entries.length;
+    if (p.state === 'probe') {
+      p.probeOutstanding = true;
+      p.probeSentAt = this.env.clock.now();
+    } else {
+      if (p.inflight.length === 0) p.inflightSince = this.env.clock.now();
+      p.inflight.push(last);
+      p.next = last + 1;
+    }
+    this.send(peer, message);
+  }
+
+  private async onAppendEntriesResponse(from: NodeId, m: AppendEntriesResponse): Promise<void> {
+    if (m.term > this.currentTerm) {
+      if (this.becomeFollower(m.term, 0)) await this.persistHardState();
+      return;
+    }
+    if (this.roleValue !== 'leader' || m.term !== this.currentTerm) return;
+    const p = this.progress.get(from);
+    if (p === undefined) return;
+    p.lastAckAt = this.env.clock.now();
+    if (m.probe > p.ackedProbe) {
+      p.ackedProbe = m.probe;
+      this.checkReadWaiters();
+    }
+    if (m.success) {
+      if (m.matchIndex > p.match) {
+        p.match = m.matchIndex;
+        p.inflightSince = p.lastAckAt;
+        p.inflight = p.inflight.filter((last) => last > p.match);
+      }
+      if (p.state === 'probe') {
+        p.state = 'replicate';
+        p.next = p.match + 1;
+        p.inflight = [];
+        p.probeOutstanding = false;
+      } else if (p.next <= p.match) {
+        p.next = p.match + 1;
+      }
+      this.maybeAdvanceCommit();
+      this.maybeTrim();
+      this.sendEntries(from, p);
+      return;
+    }
+    if (m.conflictIndex === 0) return; // a rejection from an older term's view
+    if (m.prevLogIndex < p.match) return; // stale: that prefix was acknowledged since
+    const next = Math.max(1, Math.min(m.conflictIndex, m.prevLogIndex));
+    // A conflict at or below match means the follower lost synced entries (a corrupt
+    // segment cut on restart): believe it and resend from there.
+    if (next <= p.match) p.match = next - 1;
+    this.toProbe(p, next);
+    this.sendEntries(from, p);
+  }
+
+  private maybeAdvanceCommit(): void {
+    if (this.roleValue !== 'leader') return;
+    const matches = [Math.min(this.durableIndex, this.storage.lastIndex)];
+    for (const p of this.progress.values()) matches.push(p.match);
+    matches.sort((a, b) => b - a);
+    const candidate = matches[this.quorum - 1]!;
+    // Only an entry of the current term commits by counting (Raft §5.4.2).
+    if (candidate > this.commitIndexValue && this.termAt(candidate) === this.currentTerm) {
+      this.setCommitIndex(candidate);
+      for (const waiter of this.readWaiters) {
+        if (waiter.round === 0 && this.commitIndexValue >= this.noopIndex) this.startReadRound(waiter);
+      }
+      this.checkReadWaiters();
+      this.maybeTrim();
+    }
+  }
+
+  private startReadRound(waiter: ReadWaiter): void {
+    waiter.index = this.commitIndexValue;
+    this.probeRound++;
+    waiter.round = this.probeRound;
+    // Confirm leadership now rather than at the next heartbeat (batched per turn).
+    if (this.readBroadcastScheduled) return;
+    this.readBroadcastScheduled = true;
+    queueMicrotask(() => {
+      this.readBroadcastScheduled = false;
+      if (this.stopped || this.roleValue !== 'leader') return;
+      for (const [peer, p] of this.progress) if (!this.sendEntries(peer, p) && !p.reading) this.sendHeartbeat(peer, p);
+    });
+  }
+
+  private checkReadWaiters(): void {
+    if (this.readWaiters.length === 0) return;
+    const remaining: ReadWaiter[] = [];
+    for (const waiter of this.readWaiters) {
+      if (waiter.round === 0) {
+        remaining.push(waiter);
+        continue;
+      }
+      let confirmations = 1;
+      for (const p of this.progress.values()) if (p.ackedProbe >= waiter.round) confirmations++;
+      if (confirmations >= this.quorum) waiter.resolve(waiter.index);
+      else remaining.push(waiter);
+    }
+    this.readWaiters = remaining;
+  }
+
+  private failReadWaiters(): void {
+    const waiters = this.readWaiters;
+    this.readWaiters = [];
+    for (const waiter of waiters) waiter.reject(new NotLeaderError(this.leaderIdValue));
+  }
+
+  private maybeTrim(): void {
+    if (this.roleValue !== 'leader' || this.trimRequested <= this.trimApplied) return;
+    let point = Math.min(this.trimRequested, this.commitIndexValue + 1);
+    for (const p of this.progress.values()) point = Math.min(point, p.match + 1);
+    if (point <= this.trimApplied) return;
+    this.trimApplied = point;
+    this.runTrim();
+  }
+
+  private runTrim(): void {
+    if (this.trimming) return;
+    this.trimming = true;
+    this.enqueue(async () => {
+      this.trimming = false;
+      await this.storage.trimBefore(this.trimApplied);
+    });
+  }
+}
