@@ -1,0 +1,580 @@
+// SegmentLog: the LogStorage of one log node (types.ts), over an injected Disk. Runs on
+// the log-node process's main thread, or in the simulator's single thread over SimDisk.
+//
+// Directory layout:
+//   segment-<firstIndex, 20 digits>.log  frames (frame.ts) of consecutive indexes
+//   hard-state                           term and vote (meta-files.ts)
+//   trim-point                           id and term of the last trimmed entry
+//
+// In memory: for every stored entry its segment, byte offset and term (so term() is
+// synchronous and reads know exact byte ranges), plus a bounded cache of the most
+// recent entries (every entry not yet written to disk is always in it, so a leader
+// can ship entries before its own fsync).
+//
+// Invariants:
+// - segments are non-empty in memory, consecutive, and the first holds trimIndex + 1
+//   (entries at or below the trim point may linger in it until the next trim);
+// - every disk mutation (flush, truncate, trim) runs in one chain, in call order, so
+//   the file bytes always match the in-memory offsets once the chain is idle;
+// - syncedIndex <= writtenIndex <= lastIndex, and syncedIndex only covers entries
+//   whose bytes and whose segment's directory entry have been fsynced;
+// - a truncation is durable before anything appended after it is reported synced, so
+//   a crash can never resurrect a cut entry behind newer ones.
+// Recovery (open): every frame is verified; the log is cut at the first frame that is
+// torn, corrupt, out of sequence or lowers the term, and everything after it is
+// deleted; the caller (Raft) re-replicates the cut entries from its peers.
+
+import { assert } from '../../assert.js';
+import { journalCacheBytes, journalSegmentBytes } from '../../limits.js';
+import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
+import { decodeFrame, encodeFrame, frameBytesOf, frameOverheadBytes, frameBytesMax } from './frame.js';
+import {
+  decodeHardState,
+  decodeTrimPoint,
+  encodeHardState,
+  encodeTrimPoint,
+  hardStateFile,
+  trimPointFile,
+} from './meta-files.js';
+import type { HardState, LogEntry, LogStorage, RecoveryReport } from './types.js';
+
+export interface SegmentLogOptions {
+  /** A segment rolls once adding a frame would pass this (default journalSegmentBytes). */
+  readonly segmentBytes?: number;
+  /** Payload bytes of recent entries kept in memory (default journalCacheBytes). */
+  readonly cacheBytes?: number;
+}
+
+/** Data read back from disk failed its checks after open (bit rot under a running node). */
+export class StorageCorruptionError extends Error {
+  override name = 'StorageCorruptionError';
+}
+
+const segmentNamePattern = /^segment-(\d{20})\.log$/;
+
+export function segmentFileName(firstIndex: number): string {
+  return `segment-${String(firstIndex).padStart(20, '0')}.log`;
+}
+
+interface Segment {
+  readonly name: string;
+  readonly firstIndex: number;
+  /** offsets[i]: byte offset of entry firstIndex + i. */
+  readonly offsets: number[];
+  readonly terms: number[];
+  /** Bytes assigned so far (written or pending). */
+  bytes: number;
+  /** Whether the file's directory entry has been made durable. */
+  dirSynced: boolean;
+}
+
+/** Encoded frames of one append() call that belong to one segment, not yet written. */
+interface PendingChunk {
+  readonly segment: Segment;
+  readonly offset: number;
+  bytes: Buffer;
+  readonly firstIndex: number;
+  lastIndex: number;
+}
+
+function lastIndexOf(seg: Segment): number {
+  return seg.firstIndex + seg.offsets.length - 1;
+}
+
+export class SegmentLog implements LogStorage {
+  private readonly segmentBytes: number;
+  private readonly cacheBytesMax: number;
+  private segments: Segment[] = [];
+  private trimIndex = 0;
+  private trimTerm = 0;
+  private hardState: HardState = { term: 0, votedFor: 0 };
+  private pending: PendingChunk[] = [];
+  private written = 0;
+  private synced = 0;
+  /** Lowest afterIndex truncated to since the running flush started. */
+  private truncateFloor = Number.POSITIVE_INFINITY;
+  /** Cache of entries cacheFirst.. lastIndex: cache[cacheHead + i] is entry cacheFirst + i. */
+  private cache: LogEntry[] = [];
+  private cacheHead = 0;
+  private cacheFirst = 1;
+  private cachePayloadBytes = 0;
+  /** The chain every disk mutation runs in. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private hardStateChain: Promise<unknown> = Promise.resolve();
+  private nextFlush: Promise<number> | undefined;
+  private failure: Error | undefined;
+  private opened = false;
+  private closed = false;
+
+  constructor(
+    private readonly disk: Disk,
+    options: SegmentLogOptions = {},
+  ) {
+    this.segmentBytes = options.segmentBytes ?? journalSegmentBytes;
+    this.cacheBytesMax = options.cacheBytes ?? journalCacheBytes;
+    assert(this.segmentBytes >= frameOverheadBytes, 'segmentBytes below one frame');
+  }
+
+  get firstIndex(): number {
+    return this.trimIndex + 1;
+  }
+
+  get lastIndex(): number {
+    const last = this.segments[this.segments.length - 1];
+    return last ? lastIndexOf(last) : this.trimIndex;
+  }
+
+  get syncedIndex(): number {
+    return this.synced;
+  }
+
+  /** Highest index whose bytes have been handed to the disk (maybe not yet fsynced). */
+  get writtenIndex(): number {
+    return this.written;
+  }
+
+  /** Number of segment files in use (tests, metrics). */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  async open(): Promise<RecoveryReport> {
+    assert(!this.opened, 'SegmentLog opened twice');
+    this.opened = true;
+    const names = await this.disk.list();
+    for (const name of names) if (name.endsWith('.tmp')) await this.disk.unlink(name);
+
+    const hard = await readWholeFile(this.disk, hardStateFile);
+    if (hard) this.hardState = decodeHardState(hard);
+    const trim = await readWholeFile(this.disk, trimPointFile);
+    if (trim) ({ index: this.trimIndex, term: this.trimTerm } = decodeTrimPoint(trim));
+
+    const segmentNames = names
+      .map((name) => ({ name, match: segmentNamePattern.exec(name) }))
+      .filter((s): s is { name: string; match: RegExpExecArray } => s.match !== null)
+      .map((s) => ({ name: s.name, firstIndex: Number(s.match[1]) }))
+      .sort((a, b) => a.firstIndex - b.firstIndex);
+
+    let truncatedBytes = 0;
+    let truncatedReason: string | undefined;
+    let cut = false; // once set, every later segment is deleted
+    let prevTerm = 0; // entries at or below the trim point may linger: compare scanned entries only
+    let dirChanged = false;
+    for (const { name, firstIndex } of segmentNames) {
+      const size = await this.disk.size(name);
+      if (cut) {
+        truncatedBytes += size;
+        await this.disk.unlink(name);
+        dirChanged = true;
+        continue;
+      }
+      const expected = this.segments.length > 0 ? this.lastIndex + 1 : undefined;
+      if (expected !== undefined && firstIndex !== expected) {
+        truncatedReason ??= `segment ${name} starts at ${firstIndex}, expected ${expected}`;
+        cut = true;
+        truncatedBytes += size;
+        await this.disk.unlink(name);
+        dirChanged = true;
+        continue;
+      }
+      const bytes = Buffer.from(await this.disk.read(name, 0, size));
+      const seg: Segment = { name, firstIndex, offsets: [], terms: [], bytes: 0, dirSynced: true };
+      let at = 0;
+      while (at < bytes.byteLength) {
+        const decoded = decodeFrame(bytes, at);
+        let reason: string | undefined;
+        if (!decoded.ok) reason = decoded.reason;
+        else if (decoded.entry.index !== firstIndex + seg.offsets.length) {
+          reason = `index ${decoded.entry.index} out of sequence in ${name}`;
+        } else if (decoded.entry.term < prevTerm) {
+          reason = `term ${decoded.entry.term} at index ${decoded.entry.index} below the previous ${prevTerm}`;
+        }
+        if (reason !== undefined || !decoded.ok) {
+          truncatedReason = `${reason} (${name} offset ${at})`;
+          cut = true;
+          break;
+        }
+        seg.offsets.push(at);
+        seg.terms.push(decoded.entry.term);
+        prevTerm = decoded.entry.term;
+        at += decoded.frameBytes;
+      }
+      seg.bytes = at;
+      if (at < size) {
+        truncatedBytes += size - at;
+        if (at === 0) {
+          await this.disk.unlink(name);
+          dirChanged = true;
+        } else {
+          await this.disk.truncate(name, at);
+          await this.disk.fdatasync(name);
+        }
+      }
+      if (seg.offsets.length === 0) {
+        if (at === size && size === 0) {
+          await this.disk.unlink(name); // created, never written: nothing lost
+          dirChanged = true;
+        }
+        continue;
+      }
+      if (lastIndexOf(seg) <= this.trimIndex) {
+        await this.disk.unlink(name); // trimmed; a crash came before its deletion
+        dirChanged = true;
+        continue;
+      }
+      if (this.segments.length === 0 && firstIndex > this.trimIndex + 1) {
+        truncatedReason = `first segment ${name} starts after the trim point ${this.trimIndex}`;
+        truncatedBytes += seg.bytes;
+        cut = true;
+        await this.disk.unlink(name);
+        dirChanged = true;
+        continue;
+      }
+      this.segments.push(seg);
+    }
+    if (dirChanged) await this.disk.syncDir();
+
+    const entryCount = this.lastIndex - this.trimIndex;
+    this.written = this.lastIndex;
+    this.synced = this.lastIndex;
+    this.cacheFirst = this.lastIndex + 1;
+    const report: RecoveryReport =
+      truncatedBytes > 0 || truncatedReason !== undefined
+        ? { entryCount, truncatedBytes, truncatedReason: truncatedReason ?? 'torn tail' }
+        : { entryCount, truncatedBytes: 0 };
+    return report;
+  }
+
+  term(index: number): number | undefined {
+    if (index === this.trimIndex) return this.trimTerm;
+    if (index <= this.trimIndex || index > this.lastIndex) return undefined;
+    const seg = this.segmentOf(index);
+    return seg.terms[index - seg.firstIndex];
+  }
+
+  async read(from: number, to: number, maxBytes: number): Promise<LogEntry[]> {
+    this.checkUsable();
+    assert(from >= this.firstIndex && to <= this.lastIndex && from <= to, `read ${from}..${to} outside ${this.firstIndex}..${this.lastIndex}`);
+    const out: LogEntry[] = [];
+    let payloadBytes = 0;
+    let index = from;
+    for (;;) {
+      // A truncation or trim while we awaited the disk shortens what can be returned.
+      const stop = Math.min(to, this.lastIndex);
+      if (index > stop || index < this.firstIndex) return out;
+      if (index >= this.cacheFirst) {
+        for (; index <= stop; index++) {
+          const entry = this.cache[this.cacheHead + index - this.cacheFirst]!;
+          if (out.length > 0 && payloadBytes + entry.payload.byteLength > maxBytes) return out;
+          out.push(entry);
+          payloadBytes += entry.payload.byteLength;
+        }
+        return out;
+      }
+      // From disk: one read of consecutive frames within one segment, sized by maxBytes.
+      const seg = this.segmentOf(index);
+      const last = Math.min(stop, lastIndexOf(seg), this.cacheFirst - 1);
+      let end = index; // exclusive
+      while (end <= last) {
+        const payload = this.frameEnd(seg, end) - seg.offsets[end - seg.firstIndex]! - frameOverheadBytes;
+        if (out.length + (end - index) > 0 && payloadBytes + payload > maxBytes) break;
+        payloadBytes += payload;
+        end++;
+      }
+      if (end === index) return out;
+      const start = seg.offsets[index - seg.firstIndex]!;
+      const bytes = this.frameEnd(seg, end - 1) - start;
+      let raw: Buffer;
+      try {
+        raw = Buffer.from(await this.disk.read(seg.name, start, bytes));
+      } catch (err) {
+        if (err instanceof DiskFileMissingError && !this.segments.includes(seg)) return out; // trimmed meanwhile
+        throw err;
+      }
+      let at = 0;
+      for (let i = index; i < end; i++) {
+        const decoded = decodeFrame(raw, at);
+        if (!decoded.ok || decoded.entry.index !== i) {
+          if (!this.segments.includes(seg) || i > this.lastIndex) return out; // trimmed or truncated meanwhile
+          throw new StorageCorruptionError(
+            `${seg.name}: ${decoded.ok ? `index ${decoded.entry.index} where ${i} was expected` : decoded.reason}`,
+          );
+        }
+        out.push(decoded.entry);
+        at += decoded.frameBytes;
+      }
+      index = end;
+      if (end <= last) return out; // stopped by maxBytes
+    }
+  }
+
+  append(entries: readonly LogEntry[]): void {
+    this.checkUsable();
+    if (entries.length === 0) return;
+    let expected = this.lastIndex + 1;
+    let prevTerm = this.term(this.lastIndex) ?? 0;
+    // Assign frames to segments, rolling as needed; one buffer per (call, segment).
+    let chunkStart = 0;
+    let chunkBytes = 0;
+    let seg = this.segments[this.segments.length - 1];
+    const flushChunk = (endExclusive: number): void => {
+      if (endExclusive === chunkStart) return;
+      assert(seg !== undefined);
+      const buf = Buffer.allocUnsafe(chunkBytes);
+      let at = 0;
+      for (let i = chunkStart; i < endExclusive; i++) at += encodeFrame(entries[i]!, buf, at);
+      const offset = seg.bytes - chunkBytes;
+      this.pending.push({ segment: seg, offset, bytes: buf, firstIndex: entries[chunkStart]!.index, lastIndex: entries[endExclusive - 1]!.index });
+      chunkStart = endExclusive;
+      chunkBytes = 0;
+    };
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      assert(entry.index === expected, `append: index ${entry.index}, expected ${expected}`);
+      assert(entry.term >= prevTerm, `append: term ${entry.term} below ${prevTerm}`);
+      const frameBytes = frameBytesOf(entry);
+      assert(frameBytes <= frameBytesMax, 'append: payload over journalPayloadBytesMax');
+      if (seg === undefined || (seg.offsets.length > 0 && seg.bytes + frameBytes > this.segmentBytes)) {
+        flushChunk(i);
+        seg = { name: segmentFileName(entry.index), firstIndex: entry.index, offsets: [], terms: [], bytes: 0, dirSynced: false };
+        this.segments.push(seg);
+      }
+      seg.offsets.push(seg.bytes);
+      seg.terms.push(entry.term);
+      seg.bytes += frameBytes;
+      chunkBytes += frameBytes;
+      this.cachePush(entry);
+      expected++;
+      prevTerm = entry.term;
+    }
+    flushChunk(entries.length);
+  }
+
+  async truncateAfter(afterIndex: number): Promise<void> {
+    this.checkUsable();
+    assert(afterIndex >= this.trimIndex, `truncateAfter(${afterIndex}) below the trim point ${this.trimIndex}`);
+    if (afterIndex >= this.lastIndex) return;
+    // Memory first (the log reads as truncated at once), then the disk, in the chain.
+    const cutIndex = afterIndex + 1;
+    const segPos = this.segments.findIndex((s) => lastIndexOf(s) >= cutIndex);
+    const seg = this.segments[segPos]!;
+    const removed = this.segments.splice(cutIndex <= seg.firstIndex ? segPos : segPos + 1);
+    let cutFile: { name: string; bytes: number } | undefined;
+    if (cutIndex > seg.firstIndex) {
+      const keep = cutIndex - seg.firstIndex;
+      const bytes = seg.offsets[keep]!;
+      seg.offsets.length = keep;
+      seg.terms.length = keep;
+      seg.bytes = bytes;
+      cutFile = { name: seg.name, bytes };
+    }
+    // Pending chunks: drop those wholly after the cut; shorten the one the cut falls in
+    // (it can only be in `seg`: a removed segment holds no index <= afterIndex).
+    this.pending = this.pending.filter((c) => c.firstIndex <= afterIndex);
+    for (const c of this.pending) {
+      if (c.lastIndex > afterIndex) {
+        assert(c.segment === seg && cutFile !== undefined, 'truncateAfter: pending chunk outside the cut segment');
+        c.bytes = c.bytes.subarray(0, cutFile.bytes - c.offset);
+        c.lastIndex = afterIndex;
+      }
+    }
+    this.cacheTruncate(afterIndex);
+    this.synced = Math.min(this.synced, afterIndex);
+    this.written = Math.min(this.written, afterIndex);
+    this.truncateFloor = Math.min(this.truncateFloor, afterIndex);
+    await this.enqueue(async () => {
+      if (cutFile) {
+        try {
+          await this.disk.truncate(cutFile.name, cutFile.bytes);
+          await this.disk.fdatasync(cutFile.name);
+        } catch (err) {
+          if (!(err instanceof DiskFileMissingError)) throw err; // never written: nothing to cut
+        }
+      }
+      for (const s of removed) await this.unlinkIfPresent(s.name);
+      if (removed.length > 0) await this.disk.syncDir();
+    });
+  }
+
+  sync(): Promise<number> {
+    this.checkUsable();
+    if (this.pending.length === 0 && this.synced >= this.lastIndex && this.nextFlush === undefined) {
+      return this.chainIdleThen(() => this.synced);
+    }
+    if (this.nextFlush === undefined) {
+      this.nextFlush = this.enqueue(async () => {
+        this.nextFlush = undefined; // calls from now on wait for the next flush
+        await this.flush();
+        return this.synced;
+      });
+    }
+    return this.nextFlush;
+  }
+
+  loadHardState(): HardState {
+    return this.hardState;
+  }
+
+  saveHardState(state: HardState): Promise<void> {
+    this.checkUsable();
+    assert(state.term >= this.hardState.term, `hard state term going back: ${state.term} < ${this.hardState.term}`);
+    const bytes = encodeHardState(state);
+    const done = this.hardStateChain.then(async () => {
+      await writeFileAtomic(this.disk, hardStateFile, bytes);
+      this.hardState = state;
+    });
+    this.hardStateChain = done.catch((err: unknown) => this.fail(err));
+    return done;
+  }
+
+  async trimBefore(beforeIndex: number): Promise<void> {
+    this.checkUsable();
+    // Whole segments only, never the last one, and only entries already durable here.
+    let drop = 0;
+    while (drop < this.segments.length - 1) {
+      const last = lastIndexOf(this.segments[drop]!);
+      if (last >= beforeIndex || last > this.synced) break;
+      drop++;
+    }
+    if (drop === 0) return;
+    const removed = this.segments.splice(0, drop);
+    const lastRemoved = removed[removed.length - 1]!;
+    this.trimIndex = lastIndexOf(lastRemoved);
+    this.trimTerm = lastRemoved.terms[lastRemoved.terms.length - 1]!;
+    this.cacheDropBefore(this.trimIndex + 1);
+    const point = encodeTrimPoint({ index: this.trimIndex, term: this.trimTerm });
+    await this.enqueue(async () => {
+      // The trim point first: a crash before the unlinks leaves segments open() deletes.
+      await writeFileAtomic(this.disk, trimPointFile, point);
+      for (const s of removed) await this.unlinkIfPresent(s.name);
+      await this.disk.syncDir();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.chain.catch(() => undefined);
+    await this.hardStateChain.catch(() => undefined);
+    await this.disk.close();
+  }
+
+  // --- internals -----------------------------------------------------------------------
+
+  private async flush(): Promise<void> {
+    this.truncateFloor = Number.POSITIVE_INFINITY;
+    const chunks = this.pending;
+    this.pending = [];
+    if (chunks.length === 0) {
+      this.synced = Math.max(this.synced, this.written);
+      return;
+    }
+    const target = chunks[chunks.length - 1]!.lastIndex;
+    const touched = new Set<Segment>();
+    for (const c of chunks) {
+      await this.disk.pwrite(c.segment.name, c.offset, c.bytes);
+      touched.add(c.segment);
+    }
+    this.written = Math.max(this.written, Math.min(target, this.truncateFloor, this.lastIndex));
+    this.cacheEvict();
+    await Promise.all([...touched].map((s) => this.disk.fdatasync(s.name)));
+    const fresh = [...touched].filter((s) => !s.dirSynced);
+    if (fresh.length > 0) {
+      await this.disk.syncDir();
+      for (const s of fresh) s.dirSynced = true;
+    }
+    this.synced = Math.max(this.synced, Math.min(target, this.truncateFloor, this.lastIndex));
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(() => {
+      if (this.failure) throw this.failure;
+      return op();
+    });
+    this.chain = run.catch((err: unknown) => this.fail(err));
+    return run;
+  }
+
+  private chainIdleThen<T>(value: () => T): Promise<T> {
+    return this.enqueue(() => Promise.resolve(value()));
+  }
+
+  /** A failed write or fsync leaves the file in an unknown state: refuse everything after. */
+  private fail(err: unknown): void {
+    this.failure ??= err instanceof Error ? err : new Error(String(err));
+  }
+
+  private checkUsable(): void {
+    assert(this.opened && !this.closed, 'SegmentLog used before open() or after close()');
+    if (this.failure) throw this.failure;
+  }
+
+  private async unlinkIfPresent(name: string): Promise<void> {
+    try {
+      await this.disk.unlink(name);
+    } catch (err) {
+      if (!(err instanceof DiskFileMissingError)) throw err;
+    }
+  }
+
+  private segmentOf(index: number): Segment {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.segments[mid]!.firstIndex <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const seg = this.segments[lo];
+    assert(seg !== undefined && index >= seg.firstIndex && index <= lastIndexOf(seg), `no segment holds index ${index}`);
+    return seg;
+  }
+
+  private frameEnd(seg: Segment, index: number): number {
+    const i = index - seg.firstIndex;
+    return i + 1 < seg.offsets.length ? seg.offsets[i + 1]! : seg.bytes;
+  }
+
+  private cachePush(entry: LogEntry): void {
+    assert(this.cacheFirst + (this.cache.length - this.cacheHead) === entry.index, 'tail cache must stay contiguous');
+    this.cache.push(entry);
+    this.cachePayloadBytes += entry.payload.byteLength;
+    this.cacheEvict();
+  }
+
+  /** Evicts the oldest cached entries over the budget, but never one not yet written. */
+  private cacheEvict(): void {
+    while (this.cachePayloadBytes > this.cacheBytesMax && this.cacheFirst <= this.written && this.cacheHead < this.cache.length) {
+      this.cachePayloadBytes -= this.cache[this.cacheHead]!.payload.byteLength;
+      this.cache[this.cacheHead] = undefined as unknown as LogEntry;
+      this.cacheHead++;
+      this.cacheFirst++;
+    }
+    if (this.cacheHead > 1024 && this.cacheHead * 2 > this.cache.length) {
+      this.cache = this.cache.slice(this.cacheHead);
+      this.cacheHead = 0;
+    }
+  }
+
+  private cacheTruncate(afterIndex: number): void {
+    if (afterIndex < this.cacheFirst) {
+      this.cache = [];
+      this.cacheHead = 0;
+      this.cachePayloadBytes = 0;
+      this.cacheFirst = afterIndex + 1;
+      return;
+    }
+    const keep = this.cacheHead + afterIndex - this.cacheFirst + 1;
+    for (let i = keep; i < this.cache.length; i++) this.cachePayloadBytes -= this.cache[i]!.payload.byteLength;
+    this.cache.length = keep;
+  }
+
+  private cacheDropBefore(index: number): void {
+    while (this.cacheFirst < index && this.cacheHead < this.cache.length) {
+      this.cachePayloadBytes -= this.cache[this.cacheHead]!.payload.byteLength;
+      this.cacheHead++;
+      this.cacheFirst++;
+    }
+    if (this.cacheFirst < index) this.cacheFirst = index;
+  }
+}

@@ -1,0 +1,269 @@
+// SimDisk: a deterministic in-memory Disk for the simulator and storage tests (one
+// process, one thread). It models exactly the durability contract in disk.ts and
+// nothing kinder:
+// - each file has a durable image and a list of writes/truncates since its last
+//   fdatasync; the visible content is the durable image with those applied;
+// - the directory has a durable map of names and a list of creates/renames/unlinks
+//   since the last syncDir;
+// - crash() keeps a PRNG-chosen prefix of each pending list (later operations are
+//   lost, in order), and may tear the first lost write at a PRNG-chosen byte boundary
+//   (a prefix of it reaches the disk). Files are objects (inodes): a rename moves one.
+// Operations complete at once, or through the injected `delay` scheduler (the
+// simulator's clock). An operation in flight when crash() is called never completes:
+// its promise stays pending forever, as the process that issued it is dead.
+// Invariant: for every file, durable image + pending ops == visible content.
+
+import { assert } from '../../assert.js';
+import { DiskFileMissingError, type Disk } from './disk.js';
+
+export type SimDiskOp =
+  | 'list' | 'size' | 'read' | 'append' | 'pwrite' | 'fdatasync' | 'truncate' | 'rename' | 'unlink' | 'syncDir';
+
+export interface SimDiskOptions {
+  /** The simulator's PRNG: a float in [0, 1). Required for crash(); default: no tearing, keep nothing unsynced. */
+  readonly random?: () => number;
+  /** Completes an operation later (the simulator's clock); called once per operation. */
+  readonly delay?: (op: SimDiskOp, complete: () => void) => void;
+  /** Whether crash() may tear a write (default true). */
+  readonly tornWrites?: boolean;
+}
+
+type FileOp = { kind: 'write'; offset: number; data: Uint8Array } | { kind: 'truncate'; bytes: number };
+type DirOp =
+  | { kind: 'create'; name: string; file: SimFile }
+  | { kind: 'rename'; from: string; to: string; file: SimFile }
+  | { kind: 'unlink'; name: string };
+
+/** A growable byte image. */
+class Image {
+  bytes = new Uint8Array(0);
+  length = 0;
+
+  write(offset: number, data: Uint8Array): void {
+    const end = offset + data.byteLength;
+    if (end > this.bytes.byteLength) {
+      const grown = new Uint8Array(Math.max(end, this.bytes.byteLength * 2, 256));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    if (offset > this.length) this.bytes.fill(0, this.length, offset); // a hole reads as zeros
+    this.bytes.set(data, offset);
+    this.length = Math.max(this.length, end);
+  }
+
+  truncate(bytes: number): void {
+    if (bytes < this.length) {
+      this.bytes.fill(0, bytes, this.length);
+      this.length = bytes;
+    } else if (bytes > this.length) {
+      this.write(this.length, new Uint8Array(bytes - this.length));
+    }
+  }
+
+  apply(op: FileOp): void {
+    if (op.kind === 'write') this.write(op.offset, op.data);
+    else this.truncate(op.bytes);
+  }
+
+  copy(): Image {
+    const c = new Image();
+    c.write(0, this.bytes.subarray(0, this.length));
+    return c;
+  }
+}
+
+class SimFile {
+  durable = new Image();
+  visible = new Image();
+  pending: FileOp[] = [];
+}
+
+export class SimDisk implements Disk {
+  private names = new Map<string, SimFile>();
+  private durableNames = new Map<string, SimFile>();
+  private dirPending: DirOp[] = [];
+  /** Bumped by crash(): operations issued before it never complete. */
+  private generation = 0;
+  /** Counters for tests and the simulator's report. */
+  readonly stats = { fdatasyncs: 0, crashes: 0, tornWrites: 0 };
+
+  constructor(private readonly options: SimDiskOptions = {}) {}
+
+  list(): Promise<string[]> {
+    return this.run('list', () => [...this.names.keys()]);
+  }
+
+  size(name: string): Promise<number> {
+    return this.run('size', () => this.get(name).visible.length);
+  }
+
+  read(name: string, offset: number, length: number): Promise<Uint8Array> {
+    return this.run('read', () => {
+      const img = this.get(name).visible;
+      const end = Math.min(img.length, offset + length);
+      return end <= offset ? new Uint8Array(0) : img.bytes.slice(offset, end);
+    });
+  }
+
+  append(name: string, data: Uint8Array): Promise<void> {
+    const copy = data.slice(); // the caller may reuse its buffer
+    return this.run('append', () => {
+      const f = this.getOrCreate(name);
+      this.applyFileOp(f, { kind: 'write', offset: f.visible.length, data: copy });
+    });
+  }
+
+  pwrite(name: string, offset: number, data: Uint8Array): Promise<void> {
+    const copy = data.slice();
+    return this.run('pwrite', () => this.applyFileOp(this.getOrCreate(name), { kind: 'write', offset, data: copy }));
+  }
+
+  fdatasync(name: string): Promise<void> {
+    return this.run('fdatasync', () => {
+      const f = this.get(name);
+      for (const op of f.pending) f.durable.apply(op);
+      f.pending = [];
+      this.stats.fdatasyncs++;
+    });
+  }
+
+  truncate(name: string, bytes: number): Promise<void> {
+    return this.run('truncate', () => this.applyFileOp(this.get(name), { kind: 'truncate', bytes }));
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.run('rename', () => {
+      const file = this.get(from);
+      this.names.delete(from);
+      this.names.set(to, file);
+      this.dirPending.push({ kind: 'rename', from, to, file });
+    });
+  }
+
+  unlink(name: string): Promise<void> {
+    return this.run('unlink', () => {
+      this.get(name);
+      this.names.delete(name);
+      this.dirPending.push({ kind: 'unlink', name });
+    });
+  }
+
+  syncDir(): Promise<void> {
+    return this.run('syncDir', () => {
+      this.durableNames = new Map(this.names);
+      this.dirPending = [];
+    });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * The machine loses power: unsynced writes and directory changes are lost, except a
+   * PRNG-chosen prefix of each, and the first lost write may be torn. Operations in
+   * flight never complete. The same SimDisk is then opened by a new storage instance.
+   */
+  crash(): void {
+    this.generation++;
+    this.stats.crashes++;
+    const random = this.options.random;
+    const pick = (n: number): number => (random ? Math.floor(random() * (n + 1)) : 0); // 0..n
+
+    const dir = new Map(this.durableNames);
+    const keptDirOps = pick(this.dirPending.length);
+    for (const op of this.dirPending.slice(0, keptDirOps)) {
+      if (op.kind === 'create') dir.set(op.name, op.file);
+      else if (op.kind === 'rename') {
+        dir.delete(op.from);
+        dir.set(op.to, op.file);
+      } else dir.delete(op.name);
+    }
+    const files = new Set<SimFile>([...this.names.values(), ...dir.values()]);
+    for (const f of files) {
+      const kept = pick(f.pending.length);
+      for (const op of f.pending.slice(0, kept)) f.durable.apply(op);
+      const lost = f.pending[kept];
+      if (lost && lost.kind === 'write' && random && this.options.tornWrites !== false) {
+        const bytes = Math.floor(random() * lost.data.byteLength); // 0..len-1: a strict prefix
+        if (bytes > 0) {
+          f.durable.write(lost.offset, lost.data.subarray(0, bytes));
+          this.stats.tornWrites++;
+        }
+      }
+      f.pending = [];
+      f.visible = f.durable.copy();
+    }
+    this.names = dir;
+    this.durableNames = new Map(dir);
+    this.dirPending = [];
+  }
+
+  /** Flips bits of one byte in both images (bit rot, a bad sector): a test/simulator fault. */
+  corrupt(name: string, offset: number, xor = 0xff): void {
+    const f = this.get(name);
+    assert(offset < f.visible.length, 'corrupt: offset past the end');
+    assert(xor !== 0, 'corrupt: xor must change the byte');
+    f.visible.bytes[offset]! ^= xor;
+    if (offset < f.durable.length) f.durable.bytes[offset]! ^= xor;
+    for (const op of f.pending) {
+      if (op.kind === 'write' && offset >= op.offset && offset < op.offset + op.data.byteLength) {
+        op.data[offset - op.offset]! ^= xor;
+      }
+    }
+  }
+
+  /** Names and visible sizes, synchronously (for tests and the simulator's checks). */
+  snapshot(): Map<string, number> {
+    return new Map([...this.names].map(([n, f]) => [n, f.visible.length]));
+  }
+
+  /** Visible bytes of a file, synchronously (tests). */
+  contents(name: string): Uint8Array {
+    const f = this.get(name);
+    return f.visible.bytes.slice(0, f.visible.length);
+  }
+
+  private applyFileOp(f: SimFile, op: FileOp): void {
+    f.visible.apply(op);
+    f.pending.push(op);
+  }
+
+  private get(name: string): SimFile {
+    const f = this.names.get(name);
+    if (!f) throw new DiskFileMissingError(name);
+    return f;
+  }
+
+  private getOrCreate(name: string): SimFile {
+    let f = this.names.get(name);
+    if (!f) {
+      f = new SimFile();
+      this.names.set(name, f);
+      this.dirPending.push({ kind: 'create', name, file: f });
+    }
+    return f;
+  }
+
+  private run<T>(op: SimDiskOp, effect: () => T): Promise<T> {
+    const delay = this.options.delay;
+    if (!delay) {
+      try {
+        return Promise.resolve(effect());
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    }
+    const generation = this.generation;
+    return new Promise<T>((resolve, reject) => {
+      delay(op, () => {
+        if (generation !== this.generation) return; // crashed meanwhile: never completes
+        try {
+          resolve(effect());
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+  }
+}
