@@ -1,0 +1,75 @@
+// The one command table (engine worker): every module's CommandSpec list assembled into
+// a lookup by name, as Redis's server.commands dict with each container's subcommands
+// dict. Dispatch, arity errors, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS, the pause rules
+// and the write path all read it; nothing else describes a command.
+//
+// Invariants: names are lower case and unique; a subcommand is named
+// 'container|sub' and appears only under its container; a spec without a handler has
+// subcommands (a pure container).
+
+import { assert } from '../assert.js';
+import type { CommandSpec } from './command.js';
+import { connectionCommands } from './commands/connection.js';
+import { introspectionCommands } from './commands/introspection.js';
+import { keyCommands } from './commands/keys.js';
+import { serverCommands } from './commands/server.js';
+import { stringCommands } from './commands/strings.js';
+import { transactionCommands } from './commands/transactions.js';
+
+/** Optional spec fields the table reads when a module provides them (COMMAND INFO/DOCS). */
+export interface CommandSpecExtras {
+  /** Redis 7 command tips, e.g. 'nondeterministic_output'. */
+  readonly tips?: readonly string[];
+  /** Redis 7 key specs, in COMMAND INFO's nested form; derived from legacy positions when absent. */
+  readonly keySpecs?: readonly KeySpec[];
+}
+
+export interface KeySpec {
+  readonly flags: readonly string[];
+  readonly beginSearch: { readonly type: 'index'; readonly index: number } | { readonly type: 'keyword'; readonly keyword: string; readonly startfrom: number } | { readonly type: 'unknown' };
+  readonly findKeys:
+    | { readonly type: 'range'; readonly lastkey: number; readonly keystep: number; readonly limit: number }
+    | { readonly type: 'keynum'; readonly keynumidx: number; readonly firstkey: number; readonly keystep: number }
+    | { readonly type: 'unknown' };
+}
+
+export class CommandTable {
+  /** Top-level specs, in registration order. */
+  readonly commands: readonly CommandSpec[];
+  private readonly byName = new Map<string, CommandSpec>();
+
+  constructor(lists: readonly (readonly CommandSpec[])[]) {
+    const all: CommandSpec[] = [];
+    for (const list of lists) {
+      for (const spec of list) {
+        assert(spec.name === spec.name.toLowerCase() && !spec.name.includes('|'), `bad command name '${spec.name}'`);
+        assert(!this.byName.has(spec.name), `command '${spec.name}' defined twice`);
+        assert(spec.handler !== undefined || (spec.subcommands?.length ?? 0) > 0, `'${spec.name}' has no handler`);
+        this.byName.set(spec.name, spec);
+        all.push(spec);
+        for (const sub of spec.subcommands ?? []) {
+          assert(sub.name.startsWith(`${spec.name}|`) && sub.name === sub.name.toLowerCase(), `bad subcommand name '${sub.name}'`);
+          assert(!this.byName.has(sub.name), `subcommand '${sub.name}' defined twice`);
+          assert(sub.handler !== undefined, `'${sub.name}' has no handler`);
+          this.byName.set(sub.name, sub);
+        }
+      }
+    }
+    this.commands = all;
+  }
+
+  /** By lower-case name: 'get', 'config' or 'config|get'. */
+  lookup(name: string): CommandSpec | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The number of top-level commands (COMMAND COUNT). */
+  get count(): number {
+    return this.commands.length;
+  }
+}
+
+/** The table of every module KeelDB has. */
+export function buildCommandTable(): CommandTable {
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands]);
+}

@@ -1,0 +1,548 @@
+// The command engine (engine worker thread): Redis's processCommand and call() over
+// the one command table, the client registry, WATCH bookkeeping, CLIENT PAUSE
+// deferral, and the write path's effect records.
+//
+// The io-mux hands it one command at a time (execute) with the batch's ReplyWriter;
+// every reply is framed as an entry for its client (EntryKind.reply), followed when
+// needed by EntryKind.authenticated (AUTH/HELLO/RESET changed the state) or
+// EntryKind.close (QUIT, CLIENT KILL). tick() runs timers: active expiry and the end
+// of a CLIENT PAUSE, whose deferred commands then run in arrival order.
+//
+// Dispatch order follows Redis 7.0's processCommand: lookup (unknown command or
+// subcommand), arity, NOAUTH, CLIENT PAUSE, MULTI queuing, then call(). A rejection
+// inside MULTI flags the transaction (EXECABORT).
+//
+// Effects: when someone listens (onEffects), each top-level unit of work (one command,
+// one whole EXEC, one active-expire cycle) yields at most ONE EffectRecord: DELs for
+// keys that expired on the way, then each write that raised keyspace.dirty (as sent,
+// or as the handler's ctx.propagate), then its ctx.alsoPropagate extras.
+//
+// Invariants: no reply entry is open between calls; `nowMs` is fixed for a command and
+// for a whole EXEC; argv Buffers are views into the request ring, so anything kept
+// (MULTI queue, deferred commands, effects) is a copy; a replayed effect never
+// produces an effect or an error.
+
+import { assert } from '../assert.js';
+import { activeExpireCycleMs, activeExpireIntervalMs } from '../limits.js';
+import { lowerAscii } from './args.js';
+import { Client, PauseType, type PauseLevel, watchKey } from './client.js';
+import type { CommandContext, CommandSpec, EngineServices } from './command.js';
+import { buildCommandTable, type CommandTable } from './command-table.js';
+import { Config } from './config.js';
+import { type Effect, type EffectRecord, ownedArgv } from './effects.js';
+import { Keyspace, type Db } from './keyspace.js';
+import { EntryKind, ReplyWriter } from './reply.js';
+import { Stats } from './stats.js';
+
+export interface EngineOptions {
+  port: number;
+  bind: string;
+  requirepass?: string;
+  /** Unix ms; injected so tests and the simulator control expiry. */
+  clock?: () => number;
+  /** [0, 1); injected for reproducible sampling (active expiry, RANDOMKEY). */
+  random?: () => number;
+}
+
+/**
+ * The slowlog as the engine calls it after every command (src/engine/slowlog.ts, owned
+ * by the server-commands module, implements it and installs itself as engine.slowlog).
+ */
+export interface SlowlogHook {
+  maybeRecord(client: Client, argv: readonly Buffer[], durationUs: number, nowMs: number): void;
+}
+
+export { PauseType };
+
+/** Commands that run even inside MULTI instead of being queued (Redis's processCommand). */
+const multiExempt = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+const authenticatedBody = Buffer.of(1);
+const unauthenticatedBody = Buffer.of(0);
+const minusByte = 45;
+
+/** One command's context. Contexts are reused per call depth (EXEC nests one level). */
+class ExecContext implements CommandContext {
+  argv: readonly Buffer[] = [];
+  client!: Client;
+  db!: Db;
+  reply!: ReplyWriter;
+  nowMs = 0;
+  /** undefined: log argv as sent; null: log nothing; else log this. */
+  override: ReadonlyArray<Buffer | string> | null | undefined = undefined;
+  readonly extras: Effect[] = [];
+
+  constructor(
+    readonly keyspace: Keyspace,
+    readonly engine: EngineServices,
+  ) {}
+
+  propagate(argv: ReadonlyArray<Buffer | string> | null): void {
+    this.override = argv;
+  }
+
+  alsoPropagate(dbIndex: number, argv: ReadonlyArray<Buffer | string>): void {
+    this.extras.push({ dbIndex, argv: ownedArgv(argv) });
+  }
+}
+
+export class Engine implements EngineServices {
+  readonly config: Config;
+  readonly stats = new Stats();
+  readonly startedMs: number;
+  readonly clients = new Map<number, Client>();
+  readonly keyspace: Keyspace;
+  readonly table: CommandTable;
+  /** The write path: receives every effect record (the journal writer, tests). */
+  onEffects?: (record: EffectRecord) => void;
+  /** Installed by the slowlog module; absent, nothing is recorded. */
+  slowlog?: SlowlogHook;
+
+  readonly clock: () => number;
+  readonly random: () => number;
+  /** Cached unix ms of the command being run (Redis's server.mstime for the call). */
+  nowMs: number;
+
+  /** watchKey(db, key) -> clients watching it. */
+  private readonly watchIndex = new Map<string, Set<Client>>();
+  /** Effects of the current unit of work, or null when nobody listens or replaying. */
+  private collecting: Effect[] | null = null;
+  private readonly contexts: ExecContext[] = [];
+  private depth = 0;
+  private replaying = false;
+  private readonly scratch = new ReplyWriter(4096);
+  private readonly pendingCloses: Client[] = [];
+
+  pauseType: PauseLevel = PauseType.none;
+  pauseEndMs = 0;
+  /** Clients with deferred commands, in the order they were first deferred. */
+  private pausedClients: Client[] = [];
+  private nextActiveExpireMs: number;
+  private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(opts: EngineOptions) {
+    this.config = new Config({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass });
+    this.clock = opts.clock ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.startedMs = this.clock();
+    this.nowMs = this.startedMs;
+    this.nextActiveExpireMs = this.startedMs + activeExpireIntervalMs;
+    this.keyspace = new Keyspace(
+      {
+        modified: (db, key) => this.touchWatchedKey(db, key),
+        expired: (db, key) => this.keyExpired(db, key),
+      },
+      this.random,
+    );
+    this.table = buildCommandTable();
+  }
+
+  // --- EngineServices ------------------------------------------------------------------
+
+  lookupCommand(name: string): CommandSpec | undefined {
+    return this.table.lookup(name);
+  }
+
+  allCommands(): readonly CommandSpec[] {
+    return this.table.commands;
+  }
+
+  /**
+   * A number: the io-mux reports the socket closed, so the client's state goes.
+   * A Client: a handler asks to close it (QUIT, CLIENT KILL) after its pending replies.
+   */
+  closeClient(which: number | Client): void {
+    if (typeof which === 'number') {
+      const client = this.clients.get(which);
+      if (client === undefined) return;
+      this.releaseClient(client);
+      this.clients.delete(which);
+      return;
+    }
+    if (which.closing) return;
+    which.closing = true;
+    this.releaseClient(which);
+    this.pendingCloses.push(which);
+  }
+
+  sleep(ms: number): void {
+    if (ms > 0) Atomics.wait(this.sleepCell, 0, 0, ms);
+  }
+
+  nowUs(): number {
+    return performance.now() * 1000;
+  }
+
+  // --- The io-mux's API ----------------------------------------------------------------
+
+  openClient(id: number, addr: string, laddr: string): void {
+    assert(!this.clients.has(id), `client id ${id} opened twice`);
+    this.clients.set(id, new Client(id, addr, laddr, this.clock(), this.config.requirepass !== ''));
+    this.stats.totalConnectionsReceived++;
+  }
+
+  execute(clientId: number, argv: Buffer[], out: ReplyWriter): void {
+    assert(argv.length > 0, 'empty command');
+    const client = this.clients.get(clientId);
+    assert(client !== undefined, `execute for unknown client ${clientId}`);
+    // Redis stops reading a client marked to close: anything after QUIT is dropped.
+    if (client.closing) return;
+    this.nowMs = this.clock();
+    if (this.pauseType !== PauseType.none && this.nowMs >= this.pauseEndMs) this.unpause(out);
+    if (client.deferred.length > 0) {
+      client.deferred.push(copyArgv(argv));
+      return;
+    }
+    this.runTopLevel(client, argv, out);
+    if (this.pauseType !== PauseType.none && this.nowMs >= this.pauseEndMs) this.unpause(out);
+  }
+
+  tick(out: ReplyWriter): number {
+    const now = this.clock();
+    this.nowMs = now;
+    if (this.pauseType !== PauseType.none && now >= this.pauseEndMs) this.unpause(out);
+    if (now >= this.nextActiveExpireMs) {
+      // Redis does not expire keys while clients are paused (the dataset must not move).
+      if (this.pauseType === PauseType.none) {
+        this.beginUnit();
+        this.keyspace.activeExpireCycle(now, now + activeExpireCycleMs, this.clock);
+        this.endUnit();
+      }
+      this.nextActiveExpireMs = now + activeExpireIntervalMs;
+    }
+    let waitMs = this.nextActiveExpireMs - now;
+    if (this.pauseType !== PauseType.none) waitMs = Math.min(waitMs, this.pauseEndMs - now);
+    return Math.max(0, waitMs);
+  }
+
+  /** Replays a record on this engine: no replies, no effects, no stats. */
+  applyEffectRecord(record: EffectRecord): void {
+    assert(!this.replaying && this.depth === 0, 'applyEffectRecord is not reentrant');
+    const replica = new Client(0, 'replay:0', 'replay:0', record.nowMs, false);
+    const savedNow = this.nowMs;
+    this.replaying = true;
+    this.collecting = null;
+    try {
+      for (const effect of record.effects) {
+        const spec = this.resolve(effect.argv);
+        assert(spec !== undefined && spec.handler !== undefined, `effect of unknown command '${effect.argv[0]!.toString('latin1')}'`);
+        replica.dbIndex = effect.dbIndex;
+        this.scratch.reset();
+        this.scratch.resp = 2;
+        const ctx = this.enter(replica, effect.argv, this.scratch, record.nowMs);
+        try {
+          spec.handler(ctx);
+        } finally {
+          this.depth--;
+        }
+        assert(this.scratch.length === 0 || this.scratch.buf[0] !== minusByte, `replayed effect failed: ${this.scratch.buf.latin1Slice(0, Math.min(200, this.scratch.length))}`);
+      }
+    } finally {
+      this.replaying = false;
+      this.nowMs = savedNow;
+    }
+  }
+
+  // --- Dispatch ------------------------------------------------------------------------
+
+  /** One command from a client, with its effect record and any closes it caused. */
+  private runTopLevel(client: Client, argv: readonly Buffer[], out: ReplyWriter): void {
+    this.beginUnit();
+    this.processCommand(client, argv, out);
+    this.endUnit();
+    this.flushCloses(out);
+  }
+
+  /** Redis's processCommand, framing the reply as one entry. */
+  private processCommand(client: Client, argv: readonly Buffer[], out: ReplyWriter): void {
+    const wasAuthenticated = client.authenticated;
+    const skipping = client.replyMode === 'skip';
+    if (skipping) client.replyMode = 'on';
+    out.resp = client.resp;
+    out.beginEntry(EntryKind.reply, client.id);
+    const mark = out.mark();
+    const deferred = this.dispatch(client, argv, out);
+    if (deferred) {
+      if (skipping) client.replyMode = 'skip';
+      out.truncate(mark);
+    } else {
+      client.lastInteractionMs = this.nowMs;
+      if (skipping || client.replyMode === 'off') out.truncate(mark);
+    }
+    out.endEntryOrDropIfEmpty();
+    if (client.authenticated !== wasAuthenticated) {
+      out.beginEntry(EntryKind.authenticated, client.id);
+      out.raw(client.authenticated ? authenticatedBody : unauthenticatedBody);
+      out.endEntry();
+    }
+  }
+
+  /** Looks the command up, checks it, queues or runs it. Returns true if deferred. */
+  private dispatch(client: Client, argv: readonly Buffer[], out: ReplyWriter): boolean {
+    const name = lowerAscii(argv[0]!);
+    let spec = this.table.lookup(name);
+    if (spec !== undefined && spec.subcommands !== undefined && argv.length >= 2) {
+      spec = this.table.lookup(`${name}|${lowerAscii(argv[1]!)}`);
+      if (spec === undefined) {
+        this.reject(client, out, undefined, `ERR unknown subcommand '${cString(argv[1]!, 128)}'. Try ${cString(argv[0]!).toUpperCase()} HELP.`);
+        return false;
+      }
+    }
+    client.lastCommand = spec === undefined ? 'NULL' : spec.name;
+    if (spec === undefined) {
+      let args = '';
+      for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cString(argv[i]!, 128 - args.length)}' `;
+      this.reject(client, out, undefined, `ERR unknown command '${cString(argv[0]!, 128)}', with args beginning with: ${args}`);
+      return false;
+    }
+    if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
+      this.reject(client, out, spec, `ERR wrong number of arguments for '${spec.name}' command`);
+      return false;
+    }
+    if (!client.authenticated && !spec.flags.includes('no_auth')) {
+      this.reject(client, out, spec, 'NOAUTH Authentication required.');
+      return false;
+    }
+    if (this.pauseType !== PauseType.none && (this.pauseType === PauseType.all || this.mayReplicate(client, spec))) {
+      client.deferred.push(copyArgv(argv));
+      if (client.deferred.length === 1) this.pausedClients.push(client);
+      return true;
+    }
+    if (client.multi !== null && !multiExempt.has(spec.name)) {
+      client.multi.push({ spec, argv: copyArgv(argv) });
+      out.status('QUEUED');
+      return false;
+    }
+    this.call(client, spec, argv, out);
+    return false;
+  }
+
+  /** Redis's rejectCommand: an error reply, counted, and it aborts an open MULTI. */
+  private reject(client: Client, out: ReplyWriter, spec: CommandSpec | undefined, message: string): void {
+    out.error(sanitizeError(message));
+    if (spec !== undefined) this.stats.recordRejected(spec.name);
+    else this.stats.totalErrorReplies++;
+    if (client.multi !== null) client.multiAborted = true;
+  }
+
+  /** True if the command may change the dataset (CLIENT PAUSE WRITE defers it). */
+  private mayReplicate(client: Client, spec: CommandSpec): boolean {
+    if (isWriteish(spec)) return true;
+    if (spec.name === 'exec' && client.multi !== null) {
+      for (const q of client.multi) if (isWriteish(q.spec)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Redis's call(): runs a resolved, checked command (also each command of an EXEC),
+   * records stats and the slowlog, and collects its effects.
+   */
+  call(client: Client, spec: CommandSpec, argv: readonly Buffer[], out: ReplyWriter): void {
+    assert(spec.handler !== undefined, `'${spec.name}' has no handler`);
+    const dirtyBefore = this.keyspace.dirty;
+    const dbIndex = client.dbIndex;
+    const replyStart = out.mark();
+    const ctx = this.enter(client, argv, out, this.nowMs);
+    const startUs = this.nowUs();
+    try {
+      spec.handler(ctx);
+    } finally {
+      this.depth--;
+    }
+    const durationUs = Math.max(0, Math.round(this.nowUs() - startUs));
+    const failed = out.length > replyStart && out.buf[replyStart] === minusByte;
+    this.stats.recordCall(spec.name, durationUs, failed);
+    if (failed) this.stats.totalErrorReplies++;
+    client.lastCommand = spec.name;
+    if (!spec.flags.includes('skip_slowlog')) this.slowlog?.maybeRecord(client, argv, durationUs, this.nowMs);
+    const effects = this.collecting;
+    if (effects === null) return;
+    // EXEC is not logged itself: the commands it runs log their own effects.
+    if (this.keyspace.dirty !== dirtyBefore && spec.name !== 'exec') {
+      if (ctx.override === undefined) effects.push({ dbIndex, argv: copyArgv(argv) });
+      else if (ctx.override !== null) effects.push({ dbIndex, argv: ownedArgv(ctx.override) });
+    }
+    for (const extra of ctx.extras) effects.push(extra);
+  }
+
+  /** Resolves argv to a spec (with its subcommand) without checks, or undefined. */
+  resolve(argv: readonly Buffer[]): CommandSpec | undefined {
+    const name = lowerAscii(argv[0]!);
+    const spec = this.table.lookup(name);
+    if (spec !== undefined && spec.subcommands !== undefined && argv.length >= 2) {
+      return this.table.lookup(`${name}|${lowerAscii(argv[1]!)}`);
+    }
+    return spec;
+  }
+
+  private enter(client: Client, argv: readonly Buffer[], out: ReplyWriter, nowMs: number): ExecContext {
+    let ctx = this.contexts[this.depth];
+    if (ctx === undefined) {
+      ctx = new ExecContext(this.keyspace, this);
+      this.contexts.push(ctx);
+    }
+    this.depth++;
+    ctx.argv = argv;
+    ctx.client = client;
+    ctx.db = this.keyspace.db(client.dbIndex);
+    ctx.reply = out;
+    ctx.nowMs = nowMs;
+    ctx.override = undefined;
+    ctx.extras.length = 0;
+    return ctx;
+  }
+
+  // --- Effects -------------------------------------------------------------------------
+
+  private beginUnit(): void {
+    assert(this.collecting === null || this.collecting.length === 0, 'unit of work already open');
+    this.collecting = this.onEffects !== undefined && !this.replaying ? [] : null;
+  }
+
+  private endUnit(): void {
+    const effects = this.collecting;
+    this.collecting = null;
+    if (effects !== null && effects.length > 0) this.onEffects!({ nowMs: this.nowMs, effects });
+  }
+
+  private keyExpired(dbIndex: number, key: string): void {
+    this.stats.expiredKeys++;
+    this.touchWatchedKey(dbIndex, key);
+    if (this.collecting !== null) this.collecting.push({ dbIndex, argv: [Buffer.from('DEL'), Buffer.from(key, 'latin1')] });
+  }
+
+  // --- WATCH ---------------------------------------------------------------------------
+
+  /** Redis's touchWatchedKey: every client watching (db, key) will fail its EXEC. */
+  private touchWatchedKey(dbIndex: number, key: string): void {
+    if (this.watchIndex.size === 0) return;
+    const wk = watchKey(dbIndex, key);
+    const watchers = this.watchIndex.get(wk);
+    if (watchers === undefined) return;
+    for (const client of watchers) {
+      const w = client.watched.get(wk)!;
+      // Redis 7: a key already expired at WATCH whose deletion is now observed is no change.
+      if (w.expiredAtWatch && !this.keyspace.db(dbIndex).dict.has(key)) {
+        w.expiredAtWatch = false;
+        continue;
+      }
+      client.dirtyCas = true;
+    }
+  }
+
+  /** WATCH one key for a client (Redis's watchForKey). */
+  watch(client: Client, dbIndex: number, key: string, nowMs: number): void {
+    const wk = watchKey(dbIndex, key);
+    if (client.watched.has(wk)) return;
+    client.watched.set(wk, { dbIndex, key, expiredAtWatch: this.keyspace.db(dbIndex).isExpired(key, nowMs) });
+    let watchers = this.watchIndex.get(wk);
+    if (watchers === undefined) {
+      watchers = new Set();
+      this.watchIndex.set(wk, watchers);
+    }
+    watchers.add(client);
+  }
+
+  unwatchAll(client: Client): void {
+    for (const wk of client.watched.keys()) {
+      const watchers = this.watchIndex.get(wk);
+      if (watchers === undefined) continue;
+      watchers.delete(client);
+      if (watchers.size === 0) this.watchIndex.delete(wk);
+    }
+    client.watched.clear();
+  }
+
+  /** Redis's isWatchedKeyExpired: a key live at WATCH that has since expired (not yet deleted). */
+  watchedKeyExpired(client: Client, nowMs: number): boolean {
+    for (const w of client.watched.values()) {
+      if (!w.expiredAtWatch && this.keyspace.db(w.dbIndex).isExpired(w.key, nowMs)) return true;
+    }
+    return false;
+  }
+
+  /** Redis's discardTransaction: leaves MULTI and forgets every watched key. */
+  discardTransaction(client: Client): void {
+    client.multi = null;
+    client.multiAborted = false;
+    client.dirtyCas = false;
+    this.unwatchAll(client);
+  }
+
+  // --- CLIENT PAUSE --------------------------------------------------------------------
+
+  /** Pauses clients until `endMs`; overlapping pauses keep the stronger type and later end. */
+  pause(type: PauseLevel, endMs: number): void {
+    assert(type !== PauseType.none, 'pause type');
+    if (type > this.pauseType) this.pauseType = type;
+    if (endMs > this.pauseEndMs) this.pauseEndMs = endMs;
+  }
+
+  /** Ends the pause and runs every deferred command, client by client, in order. */
+  /** CLIENT UNPAUSE: the pause ends once the current command's reply is written. */
+  requestUnpause(): void {
+    if (this.pauseType !== PauseType.none) this.pauseEndMs = 0;
+  }
+
+  unpause(out: ReplyWriter): void {
+    this.pauseType = PauseType.none;
+    this.pauseEndMs = 0;
+    const clients = this.pausedClients;
+    this.pausedClients = [];
+    for (const client of clients) {
+      const queue = client.deferred.splice(0);
+      for (let i = 0; i < queue.length; i++) {
+        if (client.closing || !this.clients.has(client.id)) break;
+        if (client.deferred.length > 0) {
+          // Paused again by a command just run: the rest keeps waiting, in order.
+          for (let j = i; j < queue.length; j++) client.deferred.push(queue[j]!);
+          break;
+        }
+        this.runTopLevel(client, queue[i]!, out);
+      }
+    }
+  }
+
+  // --- Clients -------------------------------------------------------------------------
+
+  private releaseClient(client: Client): void {
+    this.unwatchAll(client);
+    client.multi = null;
+    client.deferred.length = 0;
+    const i = this.pausedClients.indexOf(client);
+    if (i >= 0) this.pausedClients.splice(i, 1);
+  }
+
+  private flushCloses(out: ReplyWriter): void {
+    if (this.pendingCloses.length === 0) return;
+    for (const client of this.pendingCloses) {
+      out.beginEntry(EntryKind.close, client.id);
+      out.endEntry();
+    }
+    this.pendingCloses.length = 0;
+  }
+}
+
+function isWriteish(spec: CommandSpec): boolean {
+  return spec.flags.includes('write') || spec.flags.includes('may_replicate');
+}
+
+function copyArgv(argv: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = new Array(argv.length);
+  for (let i = 0; i < argv.length; i++) out[i] = Buffer.from(argv[i]!);
+  return out;
+}
+
+/** An argument as C's "%.Ns" prints it: up to the first NUL, at most `max` bytes. */
+function cString(buf: Buffer, max = Infinity): string {
+  let end = Math.min(buf.length, max);
+  const nul = buf.indexOf(0);
+  if (nul >= 0 && nul < end) end = nul;
+  return buf.latin1Slice(0, end);
+}
+
+/** Redis's addReplyErrorFormat: CR and LF in an error become spaces (the reply must stay one line). */
+export function sanitizeError(s: string): string {
+  return /[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
+}
