@@ -1,4 +1,6 @@
-// Counters behind INFO stats / commandstats and CONFIG RESETSTAT (engine worker).
+// Counters behind INFO stats / commandstats / errorstats and CONFIG RESETSTAT (engine
+// worker). The engine counts calls, rejections and error replies; handlers count
+// keyspace hits and misses (lookupKeyRead in commands/strings.ts).
 
 export interface CommandStat {
   calls: number;
@@ -16,6 +18,39 @@ export class Stats {
   rejectedConnections = 0;
   totalErrorReplies = 0;
   readonly commands = new Map<string, CommandStat>();
+  /** Error replies by their code (first word: ERR, WRONGTYPE...), for INFO errorstats. */
+  readonly errorCodes = new Map<string, number>();
+  /** INFO's instantaneous_ops_per_sec, sampled at INFO time (see sampleOps). */
+  private opsSampleMs = -1;
+  private opsSampleCount = 0;
+  private opsPerSec = 0;
+
+  /** Counts one error reply by its code (optional: the engine may call it per error). */
+  recordErrorCode(message: string): void {
+    const space = message.indexOf(' ');
+    const code = space < 0 ? message : message.slice(0, space);
+    this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
+  }
+
+  /**
+   * Commands per second between the previous sample and now. Redis samples every
+   * 100 ms from its cron; we have no cron here, so INFO takes the samples: a call
+   * within 100 ms of the last sample returns the last rate.
+   */
+  sampleOps(nowMs: number): number {
+    if (this.opsSampleMs < 0) {
+      this.opsSampleMs = nowMs;
+      this.opsSampleCount = this.totalCommandsProcessed;
+      return 0;
+    }
+    const elapsed = nowMs - this.opsSampleMs;
+    if (elapsed >= 100) {
+      this.opsPerSec = Math.round(((this.totalCommandsProcessed - this.opsSampleCount) * 1000) / elapsed);
+      this.opsSampleMs = nowMs;
+      this.opsSampleCount = this.totalCommandsProcessed;
+    }
+    return this.opsPerSec;
+  }
 
   /** Records one executed command (name lower case, 'config|get' for subcommands). */
   recordCall(name: string, usec: number, failed: boolean): void {
@@ -46,5 +81,8 @@ export class Stats {
     this.rejectedConnections = 0;
     this.totalErrorReplies = 0;
     this.commands.clear();
+    this.errorCodes.clear();
+    this.opsSampleMs = -1;
+    this.opsPerSec = 0;
   }
 }
