@@ -1,0 +1,179 @@
+// One client connection's state in the io-mux (main thread): the socket, its request
+// parser, its authentication state as the engine reports it, and its output
+// backpressure. Requests go straight from the parser into the io-mux's batch encoder
+// (this object is the parser's sink); replies come back from the io-mux's reply drain,
+// already grouped so that each reply record costs one socket write per connection.
+//
+// Reply order: one engine worker executes batches in ring order, so a connection's
+// replies arrive in the order of its commands; the io-mux writes them in arrival order.
+// Before AUTH (with requirepass) the parser holds after each command and a sync entry
+// follows it: parsing resumes only once the engine answered, so the next request is
+// checked with the right limits (Redis checks them after executing the previous one).
+//
+// Backpressure: past clientOutputPauseBytes of unsent output the socket stops being
+// read until 'drain'; past clientOutputBytesMax the client is disconnected (Redis's
+// output-buffer limit). The engine hears of every socket close through a close entry.
+//
+// Invariants: state only moves open -> closing -> closed; nothing is parsed after a
+// protocol error; no write happens after end/destroy.
+
+import type { Socket } from 'node:net';
+import { clientOutputBytesMax, clientOutputPauseBytes } from '../limits.js';
+import type { BatchEncoder } from '../workers/batch-format.js';
+import { ParseStatus, RequestParser, type CommandSink } from './resp-parser.js';
+
+export interface ConnectionHost {
+  readonly encoder: BatchEncoder;
+  /** A request was encoded: flush the batch at the end of this event-loop turn. */
+  scheduleFlush(): void;
+  /** The request ring is backed up: the host pauses this socket and resumes it later. */
+  shouldPauseForBacklog(conn: Connection): boolean;
+}
+
+export class Connection implements CommandSink {
+  state: 'open' | 'closing' | 'closed' = 'open';
+  readonly parser: RequestParser;
+  authenticated: boolean;
+  /** Waiting for the engine's answer to a sync entry (parser held). */
+  private awaitingSync = false;
+  private pausedForOutput = false;
+  pausedForBacklog = false;
+  /** Disconnected for the output-buffer limit (tests read it). */
+  outputLimitHit = false;
+
+  // Scratch of the io-mux's reply drain, valid during one reply record.
+  drainEpoch = 0;
+  drainBytes = 0;
+  drainOffset = 0;
+  drainCursor = 0;
+  drainClose = false;
+  drainSynced = false;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    private readonly requirePass: boolean,
+  ) {
+    this.parser = new RequestParser(this);
+    this.authenticated = !requirePass;
+    this.applyAuthLimits();
+  }
+
+  // --- CommandSink -------------------------------------------------------------------
+
+  command(src: Buffer, starts: Int32Array, ends: Int32Array, argc: number): void {
+    this.host.encoder.commandFromOffsets(this.id, src, starts, ends, argc);
+  }
+
+  inline(argv: Buffer[]): void {
+    this.host.encoder.commandFromArgv(this.id, argv);
+  }
+
+  // --- input -----------------------------------------------------------------------------
+
+  onData(chunk: Buffer): void {
+    if (this.state !== 'open') return;
+    this.handle(this.parser.feed(chunk));
+    this.host.scheduleFlush();
+    if (this.state === 'open' && !this.pausedForBacklog && this.host.shouldPauseForBacklog(this)) {
+      this.pausedForBacklog = true;
+      this.socket.pause();
+    }
+  }
+
+  private handle(status: ParseStatus): void {
+    switch (status) {
+      case ParseStatus.more:
+        return;
+      case ParseStatus.held:
+        this.awaitingSync = true;
+        this.host.encoder.sync(this.id);
+        return;
+      case ParseStatus.error:
+        // The replies before it, then the error, then close: the worker answers the
+        // protocolError entry in order and sends the close.
+        this.state = 'closing';
+        this.socket.pause();
+        this.host.encoder.protocolError(this.id, this.parser.errorText);
+        return;
+      case ParseStatus.queryBufferFull:
+        // Redis closes such a client without a reply (client-query-buffer-limit).
+        this.destroy();
+        return;
+    }
+  }
+
+  private applyAuthLimits(): void {
+    const unauth = this.requirePass && !this.authenticated;
+    this.parser.unauthenticated = unauth;
+    this.parser.holdAfterCommand = unauth;
+  }
+
+  setAuthenticated(authenticated: boolean): void {
+    this.authenticated = authenticated;
+    this.applyAuthLimits();
+  }
+
+  /** The engine executed everything before our sync entry: parse on. */
+  onSynced(): void {
+    if (!this.awaitingSync || this.state !== 'open') return;
+    this.awaitingSync = false;
+    this.handle(this.parser.resume());
+    this.host.scheduleFlush();
+  }
+
+  resumeFromBacklog(): void {
+    if (!this.pausedForBacklog) return;
+    this.pausedForBacklog = false;
+    if (this.state === 'open' && !this.pausedForOutput) this.socket.resume();
+  }
+
+  // --- output ----------------------------------------------------------------------------
+
+  /** Writes replies (one write per reply record) and applies the output limits. */
+  write(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.socket.write(bytes);
+    this.checkOutput();
+  }
+
+  /** After the replies before it are written: close (QUIT, CLIENT KILL, protocol error). */
+  endAfterWrites(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.socket.end();
+  }
+
+  private checkOutput(): void {
+    const unsent = this.socket.writableLength;
+    if (unsent > clientOutputBytesMax) {
+      this.outputLimitHit = true;
+      this.destroy();
+      return;
+    }
+    if (unsent > clientOutputPauseBytes && !this.pausedForOutput && this.state === 'open') {
+      this.pausedForOutput = true;
+      this.socket.pause();
+      this.socket.once('drain', () => {
+        this.pausedForOutput = false;
+        if (this.state === 'open' && !this.pausedForBacklog) this.socket.resume();
+      });
+    }
+  }
+
+  /** Unsent reply bytes in the socket's buffer. */
+  get outputBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  get isPausedForOutput(): boolean {
+    return this.pausedForOutput;
+  }
+
+  destroy(): void {
+    if (this.state === 'closed' && this.socket.destroyed) return;
+    this.state = 'closed';
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,348 @@
+// The io-mux (main thread): the TCP server in front of the command-engine worker.
+//
+// Requests: every connection's parser encodes its commands straight into one shared
+// BatchEncoder; the batch is flushed once per event-loop turn (setImmediate, which runs
+// after all of the turn's socket reads), so every request that arrived in one turn,
+// across connections, crosses to the worker as one ring record (or several, when a
+// batch passes batchBytesMax). If the request ring is full, records wait in a backlog,
+// in order, until the ring has space (waitForSpaceAsync); sockets that keep sending
+// while the backlog is large are paused. Nothing is dropped; the main thread never
+// blocks.
+//
+// Replies: the reply ring is drained when Atomics.waitAsync wakes us. Each reply record
+// is copied out of the ring exactly once, into one buffer laid out per connection, so
+// each connection gets one socket write per record, in order. Jumbo records arrive on
+// the MessagePort (receiveMessageOnPort when their placeholder is popped) and are
+// written without a copy.
+//
+// Invariants: client ids are unique and increasing; the engine hears open before any
+// command of a client and close exactly once, after its last command; a reply for a
+// client that is gone is dropped.
+
+import net from 'node:net';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { assert } from '../assert.js';
+import { EntryKind } from '../engine/reply.js';
+import { batchBytesMax, clientCountMax, requestBacklogBytesMax, ringRecordBytesMax } from '../limits.js';
+import type { SpscRing } from '../ring/spsc-ring.js';
+import {
+  BatchEncoder,
+  RecordKind,
+  fromJumboMessage,
+  replyEntryHeaderBytes,
+  replyKindSynced,
+  recordHeaderBytes,
+  toJumboMessage,
+  type JumboMessage,
+} from '../workers/batch-format.js';
+import { JumboCounter } from '../workers/worker-data.js';
+import { Connection, type ConnectionHost } from './connection.js';
+
+export interface IoMuxOptions {
+  requestRing: SpscRing;
+  replyRing: SpscRing;
+  /** The io-mux's end of the MessageChannel shared with the worker (jumbo records). */
+  port: MessagePort;
+  jumboCounters: Int32Array;
+  requirePass: boolean;
+  maxClients?: number;
+}
+
+const maxClientsReply = Buffer.from('-ERR max number of clients reached\r\n');
+const placeholderRecord = Buffer.from([RecordKind.jumbo]);
+const shutdownRecord = Buffer.from([RecordKind.shutdown]);
+
+function formatAddr(ip: string | undefined, port: number | undefined): string {
+  const host = ip ?? '?';
+  return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
+}
+
+export class IoMux implements ConnectionHost {
+  readonly server: net.Server;
+  readonly encoder: BatchEncoder;
+  readonly connections = new Map<number, Connection>();
+  private nextClientId = 1;
+  private flushScheduled = false;
+  private running = true;
+  private readonly maxClients: number;
+
+  /** Records that did not fit in the request ring yet, in order. */
+  private readonly backlog: { record: Buffer; bytes: number }[] = [];
+  private backlogBytes = 0;
+  private backlogWaiting = false;
+  private readonly pausedForBacklog = new Set<Connection>();
+
+  private drainEpoch = 0;
+  private readonly touched: Connection[] = [];
+
+  constructor(private readonly opts: IoMuxOptions) {
+    this.maxClients = opts.maxClients ?? clientCountMax;
+    const recordBytesMax = Math.min(ringRecordBytesMax, opts.requestRing.maxRecordBytes);
+    this.encoder = new BatchEncoder((record, owned) => this.sendRecord(record, owned), recordBytesMax, Math.min(batchBytesMax, recordBytesMax));
+    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    void this.replyLoop();
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        assert(address !== null && typeof address !== 'string', 'listening socket has no TCP address');
+        resolve(address.port);
+      });
+    });
+  }
+
+  // --- connections -------------------------------------------------------------------------
+
+  private accept(socket: net.Socket): void {
+    if (!this.running) {
+      socket.destroy();
+      return;
+    }
+    socket.on('error', () => {
+      // ECONNRESET and friends: 'close' follows and does the bookkeeping.
+    });
+    if (this.connections.size >= this.maxClients) {
+      socket.end(maxClientsReply);
+      return;
+    }
+    const id = this.nextClientId++;
+    assert(id <= 0xffffffff, 'client ids exhausted');
+    const conn = new Connection(id, socket, this, this.opts.requirePass);
+    this.connections.set(id, conn);
+    this.encoder.open(id, formatAddr(socket.remoteAddress, socket.remotePort), formatAddr(socket.localAddress, socket.localPort));
+    this.scheduleFlush();
+    socket.on('data', (chunk: Buffer) => conn.onData(chunk));
+    socket.on('close', () => {
+      conn.state = 'closed';
+      this.connections.delete(id);
+      this.pausedForBacklog.delete(conn);
+      if (!this.running) return;
+      this.encoder.close(id);
+      this.scheduleFlush();
+    });
+  }
+
+  // --- requests ----------------------------------------------------------------------------
+
+  scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushNow);
+  }
+
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    this.encoder.flush();
+  };
+
+  shouldPauseForBacklog(conn: Connection): boolean {
+    if (this.backlogBytes <= requestBacklogBytesMax) return false;
+    this.pausedForBacklog.add(conn);
+    return true;
+  }
+
+  private sendRecord(record: Buffer, owned: boolean): void {
+    if (owned) {
+      // Post the jumbo now; its placeholder keeps its place in the ring's order (both
+      // the port and the ring are FIFO, and the worker takes one message per placeholder).
+      const { message, transfer } = toJumboMessage(record);
+      this.opts.port.postMessage(message, transfer);
+      this.enqueue(placeholderRecord, record.length);
+      return;
+    }
+    this.enqueue(record, record.length);
+  }
+
+  /**
+   * Pushes a record into the request ring, or, if the ring is full or others wait
+   * already, into the backlog (copied; `bytes` counts against requestBacklogBytesMax).
+   */
+  private enqueue(record: Buffer, bytes: number): void {
+    const ring = this.opts.requestRing;
+    if (this.backlog.length === 0 && ring.tryPush(record)) {
+      ring.notify();
+      return;
+    }
+    const copy = record === placeholderRecord || record === shutdownRecord ? record : Buffer.from(record);
+    this.backlog.push({ record: copy, bytes });
+    this.backlogBytes += bytes;
+    this.waitForRingSpace();
+  }
+
+  private waitForRingSpace(): void {
+    if (this.backlogWaiting || this.backlog.length === 0) return;
+    this.backlogWaiting = true;
+    void this.opts.requestRing.waitForSpaceAsync(this.backlog[0]!.record.length).then(() => {
+      this.backlogWaiting = false;
+      this.pushBacklog();
+    });
+  }
+
+  private pushBacklog(): void {
+    const ring = this.opts.requestRing;
+    let pushed = false;
+    while (this.backlog.length > 0 && ring.tryPush(this.backlog[0]!.record)) {
+      this.backlogBytes -= this.backlog.shift()!.bytes;
+      pushed = true;
+    }
+    if (pushed) ring.notify();
+    if (this.backlog.length > 0) {
+      this.waitForRingSpace();
+      return;
+    }
+    if (this.pausedForBacklog.size > 0) {
+      for (const conn of this.pausedForBacklog) conn.resumeFromBacklog();
+      this.pausedForBacklog.clear();
+    }
+  }
+
+  // --- replies -----------------------------------------------------------------------------
+
+  private async replyLoop(): Promise<void> {
+    const ring = this.opts.replyRing;
+    while (this.running) {
+      this.drainReplies();
+      await ring.waitForDataAsync();
+    }
+  }
+
+  /** Drains every reply record available now. */
+  drainReplies(): void {
+    const ring = this.opts.replyRing;
+    for (;;) {
+      const rec = ring.tryPop();
+      if (rec === null) break;
+      if (rec[0] === RecordKind.jumbo) {
+        ring.release();
+        const msg = receiveMessageOnPort(this.opts.port);
+        // The worker posts the message before it pushes the placeholder.
+        assert(msg !== undefined, 'jumbo placeholder without its message');
+        const counters = this.opts.jumboCounters;
+        Atomics.add(counters, JumboCounter.repliesTaken, 1);
+        Atomics.notify(counters, JumboCounter.repliesTaken);
+        this.handleReplyRecord(fromJumboMessage(msg.message as JumboMessage), true);
+      } else {
+        assert(rec[0] === RecordKind.batch, `unknown reply record kind ${rec[0]}`);
+        this.handleReplyRecord(rec, false);
+        ring.release();
+      }
+    }
+    if (this.backlog.length > 0) this.pushBacklog();
+  }
+
+  /**
+   * Writes one reply record. Pass 1 sums each connection's reply bytes; pass 2 copies
+   * them out of the ring into one buffer, grouped per connection (unless `owned`: then
+   * the record's own bytes are written as views); then one write per connection.
+   */
+  private handleReplyRecord(rec: Uint8Array, owned: boolean): void {
+    const epoch = ++this.drainEpoch;
+    const touched = this.touched;
+    touched.length = 0;
+    const end = rec.length;
+    const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
+    let total = 0;
+    for (let o = recordHeaderBytes; o < end; ) {
+      const kind = rec[o]!;
+      const id = view.readUInt32LE(o + 1);
+      const bytes = view.readUInt32LE(o + 5);
+      const body = o + replyEntryHeaderBytes;
+      o = body + bytes;
+      assert(o <= end, 'reply entry past the end of its record');
+      const conn = this.connections.get(id);
+      if (conn === undefined || conn.state === 'closed') continue;
+      if (conn.drainEpoch !== epoch) {
+        conn.drainEpoch = epoch;
+        conn.drainBytes = 0;
+        conn.drainClose = false;
+        conn.drainSynced = false;
+        touched.push(conn);
+      }
+      if (conn.drainClose) continue; // nothing is written after a close
+      switch (kind) {
+        case EntryKind.reply:
+          conn.drainBytes += bytes;
+          total += bytes;
+          break;
+        case EntryKind.close:
+          conn.drainClose = true;
+          break;
+        case EntryKind.authenticated:
+          conn.setAuthenticated(bytes > 0 && rec[body] === 1);
+          break;
+        case replyKindSynced:
+          conn.drainSynced = true;
+          break;
+        default:
+          assert(false, `unknown reply entry kind ${kind}`);
+      }
+    }
+    if (touched.length === 0) return;
+
+    if (!owned) {
+      const out = Buffer.allocUnsafe(total);
+      let cursor = 0;
+      for (const conn of touched) {
+        conn.drainOffset = conn.drainCursor = cursor;
+        cursor += conn.drainBytes;
+      }
+      for (let o = recordHeaderBytes; o < end; ) {
+        const kind = rec[o]!;
+        const id = view.readUInt32LE(o + 1);
+        const bytes = view.readUInt32LE(o + 5);
+        const body = o + replyEntryHeaderBytes;
+        o = body + bytes;
+        if (kind !== EntryKind.reply) continue;
+        const conn = this.connections.get(id);
+        if (conn === undefined || conn.drainEpoch !== epoch) continue;
+        // Replies after a close entry were not counted: the cursor stops at the sum.
+        if (conn.drainCursor + bytes > conn.drainOffset + conn.drainBytes) continue;
+        out.set(rec.subarray(body, body + bytes), conn.drainCursor);
+        conn.drainCursor += bytes;
+      }
+      for (const conn of touched) {
+        if (conn.drainBytes > 0) conn.write(out.subarray(conn.drainOffset, conn.drainOffset + conn.drainBytes));
+      }
+    } else {
+      for (const conn of touched) conn.socket.cork();
+      for (const conn of touched) conn.drainCursor = 0;
+      for (let o = recordHeaderBytes; o < end; ) {
+        const kind = rec[o]!;
+        const id = view.readUInt32LE(o + 1);
+        const bytes = view.readUInt32LE(o + 5);
+        const body = o + replyEntryHeaderBytes;
+        o = body + bytes;
+        if (kind !== EntryKind.reply) continue;
+        const conn = this.connections.get(id);
+        if (conn === undefined || conn.drainEpoch !== epoch) continue;
+        if (conn.drainCursor + bytes > conn.drainBytes) continue;
+        conn.drainCursor += bytes;
+        conn.write(view.subarray(body, body + bytes));
+      }
+      for (const conn of touched) conn.socket.uncork();
+    }
+    for (const conn of touched) {
+      if (conn.drainClose) conn.endAfterWrites();
+      else if (conn.drainSynced) conn.onSynced();
+    }
+  }
+
+  // --- shutdown ----------------------------------------------------------------------------
+
+  /** Stops accepting, closes every client, and tells the worker to leave its loop. */
+  async close(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const conn of this.connections.values()) conn.destroy();
+    this.connections.clear();
+    this.encoder.flush();
+    this.enqueue(shutdownRecord, 0);
+    await closed;
+  }
+}

@@ -1,0 +1,27 @@
+// Starts the command-engine worker thread (called on the main thread by the server).
+// From the build (dist/, `.js`) the worker runs the compiled engine-worker.js. When this
+// file itself runs from TypeScript sources (vitest, tsx), the worker starts from
+// ts-worker-boot.mjs, which loads engine-worker.ts through tsx (Node 20 workers do not
+// inherit loader hooks and ignore `--import tsx` in execArgv), so tests need no build.
+//
+// Invariant: the rings, the counters and one end of the MessageChannel are handed over
+// in workerData before the worker runs any code; the worker never starts without them.
+
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { EngineWorkerData } from './worker-data.js';
+
+export function spawnEngineWorker(data: EngineWorkerData, transfer: MessagePort[]): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  if (fromSources) {
+    return new Worker(new URL('./ts-worker-boot.mjs', import.meta.url), {
+      workerData: { ...data, tsEntry: new URL('./engine-worker.ts', import.meta.url).href },
+      transferList: transfer,
+      name: 'keeldb-engine',
+    });
+  }
+  return new Worker(new URL('./engine-worker.js', import.meta.url), {
+    workerData: data,
+    transferList: transfer,
+    name: 'keeldb-engine',
+  });
+}
