@@ -103,3 +103,89 @@ export const hello: Comparator = (o, s) => {
   }
   return null;
 };
+
+/** Parses CLIENT LIST / CLIENT INFO text: one record per line, `name=value` fields. */
+export function parseClientLines(text: string): Map<string, string>[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => new Map(l.trim().split(' ').map((kv) => {
+      const eq = kv.indexOf('=');
+      return [eq < 0 ? kv : kv.slice(0, eq), eq < 0 ? '' : kv.slice(eq + 1)] as [string, string];
+    })));
+}
+
+/**
+ * CLIENT LIST / CLIENT INFO: ids, addresses, ports, ages and buffer sizes are the
+ * servers' own, so the lines are compared by field names (in order) and by the values
+ * of the fields that describe the client's state, which must agree.
+ */
+export function clientLines(exactFields: readonly string[]): Comparator {
+  return (o, s) => {
+    const both = decodeBoth(o, s);
+    if (typeof both === 'string') return both;
+    const [a, b] = both;
+    if (a.kind !== b.kind) return `reply kinds differ (${a.kind} vs ${b.kind})`;
+    let ta: string;
+    let tb: string;
+    try {
+      ta = textOf(a);
+      tb = textOf(b);
+    } catch {
+      return o.equals(s) ? null : 'not text replies';
+    }
+    if (a.kind === 'error') return ta === tb ? null : 'error texts differ';
+    const la = parseClientLines(ta);
+    const lb = parseClientLines(tb);
+    if (la.length !== lb.length) return `client counts differ (${la.length} vs ${lb.length})`;
+    for (let i = 0; i < la.length; i++) {
+      const fa = [...la[i]!.keys()].join(' ');
+      const fb = [...lb[i]!.keys()].join(' ');
+      if (fa !== fb) return `field names differ: [${fa}] vs [${fb}]`;
+      for (const f of exactFields) {
+        if (la[i]!.get(f) !== lb[i]!.get(f)) return `field ${f} differs: ${la[i]!.get(f)} vs ${lb[i]!.get(f)}`;
+      }
+    }
+    return null;
+  };
+}
+
+/**
+ * COMMAND INFO: every field exact, except that a container's subcommands come in the
+ * order of Redis's dict (random per process), so they are compared as a set by name.
+ */
+export const commandInfo: Comparator = (o, s) => {
+  const both = decodeBoth(o, s);
+  if (typeof both === 'string') return both;
+  const norm = (v: RespValue): unknown => {
+    if (v.kind !== 'array' && v.kind !== 'set') return [v.kind, textOrShape(v)];
+    return v.items.map((cmd) => {
+      if (cmd.kind !== 'array' || cmd.items.length < 10) return normTree(cmd);
+      const fields = cmd.items.slice(0, 9).map(normTree);
+      const subs = cmd.items[9]!;
+      const subList = subs.kind === 'array' || subs.kind === 'set' ? subs.items.map(normTree).map((x) => JSON.stringify(x)).sort() : [JSON.stringify(normTree(subs))];
+      return [...fields, subList, ...cmd.items.slice(10).map(normTree)];
+    });
+  };
+  return JSON.stringify(norm(both[0])) === JSON.stringify(norm(both[1])) ? null : 'COMMAND INFO differs (subcommand order ignored)';
+};
+
+function normTree(v: RespValue): unknown {
+  switch (v.kind) {
+    case 'array':
+    case 'set':
+    case 'push':
+      return [v.kind, v.items.map(normTree)];
+    case 'map':
+    case 'attribute':
+      return [v.kind, v.entries.map(([k, x]) => [normTree(k), normTree(x)])];
+    case 'null':
+      return ['null', v.type];
+    case 'boolean':
+      return ['boolean', v.value];
+    case 'blobError':
+      return ['blobError', v.bytes.toString('latin1')];
+    default:
+      return [v.kind, textOf(v)];
+  }
+}

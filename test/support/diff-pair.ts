@@ -204,7 +204,17 @@ export class DiffCase {
     let reason: string | null;
     if (typeof r === 'string' || typeof s === 'string') reason = r === s ? null : 'outcome differs';
     else reason = cmp(r, s);
-    if (reason !== null) this.record(what, showOutcome(r), showOutcome(s), reason, conn);
+    if (reason === null) return;
+    if (Buffer.isBuffer(r) && Buffer.isBuffer(s)) {
+      // Long replies: show the neighbourhood of the first differing byte.
+      let at = 0;
+      while (at < r.length && at < s.length && r[at] === s[at]) at++;
+      const from = Math.max(0, at - 60);
+      const clip = (b: Buffer): string => (from > 0 ? '...' : '') + showBytes(b.subarray(from, from + 300)) + (b.length > from + 300 ? `... (${b.length} bytes)` : '');
+      this.record(what, clip(r), clip(s), `${reason}; first difference at byte ${at}`, conn);
+    } else {
+      this.record(what, showOutcome(r).slice(0, 400), showOutcome(s).slice(0, 400), reason, conn);
+    }
   }
 
   private record(what: string, r: string, s: string, reason: string, conn: number): void {
