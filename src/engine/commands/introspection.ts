@@ -1,4 +1,441 @@
-// Placeholder: COMMAND lands next.
-import type { CommandSpec } from '../command.js';
+// COMMAND and its subcommands (engine worker): Redis 7.0's command introspection,
+// derived entirely from the one command table (src/engine/command-table.ts). redis-cli
+// calls COMMAND DOCS when it starts; client libraries call COMMAND / COMMAND INFO.
+//
+// Reply shapes follow Redis 7.0.15 exactly: COMMAND INFO gives per command
+//   [name, arity, flags(set), first, last, step, categories(set), tips(set),
+//    key specs(array of maps), subcommands(array of the same)],
+// COMMAND DOCS a map of name -> {summary, since, group, complexity, [subcommands]}.
+// Flags and ACL categories are printed in Redis's table order, whatever order a spec
+// lists them in. Key specs come from the spec's `keySpecs` when a module provides
+// them (CommandSpecExtras); otherwise they are derived from the legacy key range, with
+// RW/RO from the write flag (Redis's own specs carry finer flags).
 
-export const introspectionCommands: readonly CommandSpec[] = [];
+import type { CommandContext, CommandFlag, CommandSpec } from '../command.js';
+import type { CommandSpecExtras, KeySpec } from '../command-table.js';
+import type { Engine } from '../engine.js';
+import { eqi, errors, lowerAscii } from '../args.js';
+import type { ReplyWriter } from '../reply.js';
+import { replyHelp } from './connection.js';
+
+/** Redis's command flag table order (server.c COMMAND_FLAG names as addReplyFlagsForCommand prints them). */
+const flagOrder: readonly CommandFlag[] = [
+  'write',
+  'readonly',
+  'denyoom',
+  'module',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'skip_monitor',
+  'skip_slowlog',
+  'asking',
+  'fast',
+  'no_auth',
+  'may_replicate',
+  'sentinel',
+  'only_sentinel',
+  'no_mandatory_keys',
+  'protected',
+  'touches_arbitrary_keys',
+  'no_async_loading',
+  'no_multi',
+  'movablekeys',
+  'allow_busy',
+];
+
+/** Redis's ACL category table order (acl.c ACLCommandCategories). */
+const categoryOrder = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+];
+
+function engineOf(ctx: CommandContext): Engine {
+  return ctx.engine as Engine;
+}
+
+function extras(spec: CommandSpec): CommandSpecExtras {
+  return spec as CommandSpec & CommandSpecExtras;
+}
+
+function orderedFlags(spec: CommandSpec): string[] {
+  const has = new Set<string>(spec.flags);
+  if (spec.getKeys !== undefined) has.add('movablekeys');
+  const out: string[] = [];
+  for (const f of flagOrder) if (has.has(f)) out.push(f);
+  return out;
+}
+
+function orderedCategories(spec: CommandSpec): string[] {
+  const has = new Set(spec.categories);
+  const out: string[] = [];
+  for (const c of categoryOrder) if (has.has(c)) out.push(c);
+  for (const c of spec.categories) if (!categoryOrder.includes(c)) out.push(c);
+  return out;
+}
+
+/** The spec's key specs, or one derived from its legacy range. */
+export function keySpecsOf(spec: CommandSpec): readonly KeySpec[] {
+  const given = extras(spec).keySpecs;
+  if (given !== undefined) return given;
+  if (spec.firstKey <= 0) return [];
+  return [
+    {
+      flags: spec.flags.includes('write') ? ['RW'] : ['RO'],
+      beginSearch: { type: 'index', index: spec.firstKey },
+      findKeys: { type: 'range', lastkey: spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey, keystep: spec.keyStep, limit: 0 },
+    },
+  ];
+}
+
+// --- COMMAND INFO / COMMAND -----------------------------------------------------------
+
+function replyKeySpec(r: ReplyWriter, ks: KeySpec): void {
+  r.map(3);
+  r.bulkLatin1('flags');
+  r.set(ks.flags.length);
+  for (const f of ks.flags) r.status(f);
+  r.bulkLatin1('begin_search');
+  r.map(2);
+  r.bulkLatin1('type');
+  r.bulkLatin1(ks.beginSearch.type);
+  r.bulkLatin1('spec');
+  const bs = ks.beginSearch;
+  if (bs.type === 'index') {
+    r.map(1);
+    r.bulkLatin1('index');
+    r.int(bs.index);
+  } else if (bs.type === 'keyword') {
+    r.map(2);
+    r.bulkLatin1('keyword');
+    r.bulkLatin1(bs.keyword);
+    r.bulkLatin1('startfrom');
+    r.int(bs.startfrom);
+  } else {
+    r.map(0);
+  }
+  r.bulkLatin1('find_keys');
+  r.map(2);
+  r.bulkLatin1('type');
+  r.bulkLatin1(ks.findKeys.type);
+  r.bulkLatin1('spec');
+  const fk = ks.findKeys;
+  if (fk.type === 'range') {
+    r.map(3);
+    r.bulkLatin1('lastkey');
+    r.int(fk.lastkey);
+    r.bulkLatin1('keystep');
+    r.int(fk.keystep);
+    r.bulkLatin1('limit');
+    r.int(fk.limit);
+  } else if (fk.type === 'keynum') {
+    r.map(3);
+    r.bulkLatin1('keynumidx');
+    r.int(fk.keynumidx);
+    r.bulkLatin1('firstkey');
+    r.int(fk.firstkey);
+    r.bulkLatin1('keystep');
+    r.int(fk.keystep);
+  } else {
+    r.map(0);
+  }
+}
+
+/** Redis's addReplyCommandInfo. */
+export function replyCommandInfo(r: ReplyWriter, spec: CommandSpec): void {
+  r.array(10);
+  r.bulkLatin1(spec.name);
+  r.int(spec.arity);
+  const flags = orderedFlags(spec);
+  r.set(flags.length);
+  for (const f of flags) r.status(f);
+  r.int(spec.firstKey);
+  r.int(spec.lastKey);
+  r.int(spec.keyStep);
+  const cats = orderedCategories(spec);
+  r.set(cats.length);
+  for (const c of cats) r.status(`@${c}`);
+  const tips = extras(spec).tips ?? [];
+  r.set(tips.length);
+  for (const t of tips) r.bulkLatin1(t);
+  const keySpecs = keySpecsOf(spec);
+  r.array(keySpecs.length);
+  for (const ks of keySpecs) replyKeySpec(r, ks);
+  const subs = spec.subcommands ?? [];
+  r.array(subs.length);
+  for (const s of subs) replyCommandInfo(r, s);
+}
+
+function commandCommand(ctx: CommandContext): void {
+  const all = ctx.engine.allCommands();
+  ctx.reply.array(all.length);
+  for (const spec of all) replyCommandInfo(ctx.reply, spec);
+}
+
+/** A command by the name a user types: 'get', 'GET', 'client|list' (Redis's lookupCommandBySds). */
+function lookupByFullName(ctx: CommandContext, name: Buffer): CommandSpec | undefined {
+  return ctx.engine.lookupCommand(lowerAscii(name));
+}
+
+function commandInfoCommand(ctx: CommandContext): void {
+  if (ctx.argv.length === 2) {
+    commandCommand(ctx);
+    return;
+  }
+  ctx.reply.array(ctx.argv.length - 2);
+  for (let i = 2; i < ctx.argv.length; i++) {
+    const spec = lookupByFullName(ctx, ctx.argv[i]!);
+    if (spec === undefined) ctx.reply.nilArray();
+    else replyCommandInfo(ctx.reply, spec);
+  }
+}
+
+function commandCountCommand(ctx: CommandContext): void {
+  ctx.reply.int(ctx.engine.allCommands().length);
+}
+
+// --- COMMAND DOCS --------------------------------------------------------------------
+
+/** Redis's addReplyCommandDocs (without arguments/history: the table does not hold them). */
+function replyCommandDocs(r: ReplyWriter, spec: CommandSpec): void {
+  const subs = spec.subcommands ?? [];
+  r.map(4 + (subs.length > 0 ? 1 : 0));
+  r.bulkLatin1('summary');
+  r.bulkLatin1(spec.summary);
+  r.bulkLatin1('since');
+  r.bulkLatin1(spec.since);
+  r.bulkLatin1('group');
+  r.bulkLatin1(spec.group);
+  r.bulkLatin1('complexity');
+  r.bulkLatin1(spec.complexity);
+  if (subs.length > 0) {
+    r.bulkLatin1('subcommands');
+    r.map(subs.length);
+    for (const s of subs) {
+      r.bulkLatin1(s.name);
+      replyCommandDocs(r, s);
+    }
+  }
+}
+
+function commandDocsCommand(ctx: CommandContext): void {
+  const r = ctx.reply;
+  if (ctx.argv.length === 2) {
+    const all = ctx.engine.allCommands();
+    r.map(all.length);
+    for (const spec of all) {
+      r.bulkLatin1(spec.name);
+      replyCommandDocs(r, spec);
+    }
+    return;
+  }
+  // Unknown names are left out, so the count is known only at the end.
+  const handle = r.beginDeferred();
+  let found = 0;
+  for (let i = 2; i < ctx.argv.length; i++) {
+    const spec = lookupByFullName(ctx, ctx.argv[i]!);
+    if (spec === undefined) continue;
+    r.bulkLatin1(spec.name);
+    replyCommandDocs(r, spec);
+    found++;
+  }
+  r.endDeferred(handle, found, 'map');
+}
+
+// --- COMMAND LIST --------------------------------------------------------------------
+
+function commandListCommand(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  let filter: ((spec: CommandSpec) => boolean) | null = null;
+  if (argv.length === 5 && eqi(argv[2]!, 'filterby')) {
+    const value = argv[4]!.latin1Slice(0, argv[4]!.length);
+    if (eqi(argv[3]!, 'module')) {
+      filter = () => false; // no modules
+    } else if (eqi(argv[3]!, 'aclcat')) {
+      const cat = value.toLowerCase();
+      filter = (s) => s.categories.includes(cat);
+    } else if (eqi(argv[3]!, 'pattern')) {
+      const re = globToRegExp(value);
+      filter = (s) => re.test(s.name);
+    }
+  }
+  if (argv.length !== 2 && filter === null) {
+    ctx.reply.error(errors.syntax);
+    return;
+  }
+  const names: string[] = [];
+  const visit = (specs: readonly CommandSpec[]): void => {
+    for (const s of specs) {
+      if (filter === null || filter(s)) names.push(s.name);
+      if (s.subcommands !== undefined) visit(s.subcommands);
+    }
+  };
+  visit(ctx.engine.allCommands());
+  ctx.reply.array(names.length);
+  for (const n of names) ctx.reply.bulkLatin1(n);
+}
+
+/**
+ * A glob over command names (ASCII, case-insensitive) as a RegExp: * ? [set] [^set]
+ * [a-z] and \x. Command names are short ASCII, so Redis's byte-level quirks (see
+ * src/engine/glob.ts for KEYS) cannot differ here.
+ */
+function globToRegExp(glob: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '[^]*';
+    else if (c === '?') re += '[^]';
+    else if (c === '\\' && i + 1 < glob.length) re += escapeRe(glob[++i]!);
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) {
+        re += escapeRe(glob.slice(i));
+        break;
+      }
+      let body = glob.slice(i + 1, end);
+      const negate = body.startsWith('^');
+      if (negate) body = body.slice(1);
+      re += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+      i = end;
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`${re}$`, 'i');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+// --- COMMAND GETKEYS -----------------------------------------------------------------
+
+/** The key argument indexes of a full command line, or null if the spec cannot find them. */
+export function commandKeyIndexes(spec: CommandSpec, argv: readonly Buffer[]): number[] | null {
+  if (spec.getKeys !== undefined) return spec.getKeys(argv);
+  if (spec.firstKey <= 0) return [];
+  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+  if (last >= argv.length || last < spec.firstKey || spec.firstKey >= argv.length) return null;
+  const out: number[] = [];
+  for (let i = spec.firstKey; i <= last; i += Math.max(1, spec.keyStep)) out.push(i);
+  return out;
+}
+
+function getKeysGeneric(ctx: CommandContext, withFlags: boolean): void {
+  const sub = ctx.argv.slice(2);
+  const spec = engineOf(ctx).resolve(sub);
+  if (spec === undefined) {
+    ctx.reply.error('ERR Invalid command specified');
+    return;
+  }
+  if (spec.firstKey <= 0 && spec.getKeys === undefined && keySpecsOf(spec).length === 0) {
+    ctx.reply.error('ERR The command has no key arguments');
+    return;
+  }
+  if ((spec.arity > 0 && spec.arity !== sub.length) || sub.length < -spec.arity) {
+    ctx.reply.error('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const keys = commandKeyIndexes(spec, sub);
+  if (keys === null || keys.length === 0) {
+    if (spec.flags.includes('no_mandatory_keys')) ctx.reply.array(0);
+    else ctx.reply.error('ERR Invalid arguments specified for command');
+    return;
+  }
+  const flags = keySpecsOf(spec)[0]?.flags ?? [];
+  ctx.reply.array(keys.length);
+  for (const i of keys) {
+    if (withFlags) {
+      ctx.reply.array(2);
+      ctx.reply.bulk(sub[i]!);
+      ctx.reply.set(flags.length);
+      for (const f of flags) ctx.reply.status(f);
+    } else {
+      ctx.reply.bulk(sub[i]!);
+    }
+  }
+}
+
+const commandHelpLines = [
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+];
+
+const sub = (name: string, arity: number, summary: string, since: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `command|${name}`,
+  arity,
+  flags: ['loading', 'stale'],
+  firstKey: 0,
+  lastKey: 0,
+  keyStep: 0,
+  categories: ['slow', 'connection'],
+  group: 'server',
+  summary,
+  since,
+  complexity,
+  handler,
+});
+
+export const introspectionCommands: readonly CommandSpec[] = [
+  {
+    name: 'command',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    firstKey: 0,
+    lastKey: 0,
+    keyStep: 0,
+    categories: ['slow', 'connection'],
+    group: 'server',
+    summary: 'Get array of Redis command details',
+    since: '2.8.13',
+    complexity: 'O(N) where N is the total number of Redis commands',
+    // COMMAND with no subcommand; COMMAND <sub> dispatches to the subcommands below.
+    handler: commandCommand,
+    subcommands: [
+      sub('docs', -2, 'Get array of specific Redis command documentation', '7.0.0', 'O(N) where N is the number of commands to look up', commandDocsCommand),
+      sub('count', 2, 'Get total number of Redis commands', '2.8.13', 'O(1)', commandCountCommand),
+      sub('getkeys', -4, 'Extract keys given a full Redis command', '2.8.13', 'O(N) where N is the number of arguments to the command', (ctx) => getKeysGeneric(ctx, false)),
+      sub('help', 2, 'Show helpful text about the different subcommands', '5.0.0', 'O(1)', (ctx) => replyHelp(ctx, commandHelpLines)),
+      sub('getkeysandflags', -4, 'Extract keys and access flags given a full Redis command', '7.0.0', 'O(N) where N is the number of arguments to the command', (ctx) => getKeysGeneric(ctx, true)),
+      sub('list', -2, 'Get an array of Redis command names', '7.0.0', 'O(N) where N is the total number of Redis commands', commandListCommand),
+      sub('info', -2, 'Get array of specific Redis command details, or all when no argument is given.', '2.8.13', 'O(N) where N is the number of commands to look up', commandInfoCommand),
+    ],
+  },
+];
