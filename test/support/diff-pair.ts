@@ -54,8 +54,10 @@ export class DiffPair {
     readonly options: { requirepass?: string },
   ) {}
 
-  static async start(options: { requirepass?: string } = {}): Promise<DiffPair> {
-    const [oracle, subject] = await Promise.allSettled([startRedis(options), startSubject(options)]);
+  /** `subject: 'redis'` forces a second redis-server (the harness's own canary tests). */
+  static async start(options: { requirepass?: string; subject?: 'redis' } = {}): Promise<DiffPair> {
+    const startOther = options.subject === 'redis' ? startRedis : startSubject;
+    const [oracle, subject] = await Promise.allSettled([startRedis(options), startOther(options)]);
     if (oracle.status === 'rejected' || subject.status === 'rejected') {
       if (oracle.status === 'fulfilled') await oracle.value.stop();
       if (subject.status === 'fulfilled') await subject.value.stop();
@@ -180,6 +182,15 @@ export class DiffCase {
       }),
     );
     this.compare(`${showArgs(args)} (expecting no reply)`, got[0]!, got[1]!, bytes, i);
+  }
+
+  /** Nothing may arrive on either server's connection for waitMs (an incomplete request). */
+  async expectQuiet(options: { conn?: number; waitMs?: number } = {}): Promise<void> {
+    const i = options.conn ?? 0;
+    const [r, s] = await Promise.all(
+      (['redis', 'subject'] as const).map(async (side) => this.conn(side, i)?.collectFor(options.waitMs ?? 150) ?? Buffer.alloc(0)),
+    );
+    if (!r.equals(s)) this.record('(expecting no reply yet)', showBytes(r), showBytes(s), 'bytes arrived', i);
   }
 
   /** Both connections must be closed by the server (after QUIT or a protocol error). */
