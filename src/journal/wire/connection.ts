@@ -1,0 +1,221 @@
+// WireConnection: one authenticated journal TCP connection (src/journal/wire), either
+// side. Runs on the main thread of a log-node process or of a journal client.
+//
+// Lifecycle: handshake (handshake.ts) first, bounded by journalHandshakeMs and by a
+// tiny frame limit (no unauthenticated peer can make us buffer megabytes); then frames
+// of up to journalWireFrameBytesMax. Anything malformed, oversized, unexpected or late
+// closes THIS connection (onClose with the reason) and never throws out of a socket
+// callback: a bad peer can never crash the node.
+// Writes made in one event-loop turn are corked together into one syscall batch.
+// Messages sent before the handshake finishes are queued and flushed once it has.
+
+import type { Socket } from 'node:net';
+import { journalHandshakeMs, journalWireFrameBytesMax } from '../../limits.js';
+import { decodeMessage, encodeMessage, type WireMessage } from './codec.js';
+import { wireProtocolVersion } from './codes.js';
+import { FrameReader } from './frame-reader.js';
+import { clientMac, macEquals, newNonce, serverMac } from './handshake.js';
+import { WireFormatError } from './wire-buffer.js';
+
+/** Handshake frames are 74 bytes at most: anything bigger before authentication is hostile. */
+const handshakeFrameBytesMax = 128;
+
+export interface PeerIdentity {
+  /** WireRole code. */
+  readonly role: number;
+  readonly nodeId: number;
+}
+
+export interface WireConnectionOptions {
+  readonly socket: Socket;
+  readonly secret: string;
+  /** 'server': we accepted the socket and challenge; 'client': we dialed it. */
+  readonly side: 'server' | 'client';
+  /** What a dialing side announces (ignored on the server side). */
+  readonly identity?: PeerIdentity;
+  readonly frameBytesMax?: number;
+  readonly handshakeMs?: number;
+  /** The handshake succeeded; `peer` is the authenticated identity of the other side (server side). */
+  readonly onReady?: (peer: PeerIdentity) => void;
+  /** A post-handshake message (never a handshake one). */
+  readonly onMessage: (message: WireMessage) => void;
+  /** The connection is gone; reason is set when we closed it for a protocol violation. */
+  readonly onClose?: (reason: string | undefined) => void;
+}
+
+export class WireConnection {
+  private readonly socket: Socket;
+  private readonly options: WireConnectionOptions;
+  private readonly reader = new FrameReader(handshakeFrameBytesMax);
+  private state: 'hello' | 'auth' | 'authOk' | 'ready' | 'closed';
+  private readonly ourNonce = newNonce();
+  private theirNonce: Uint8Array | undefined;
+  private peer: PeerIdentity = { role: 0, nodeId: 0 };
+  private queued: Buffer[] = [];
+  private corked = false;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private closeReason: string | undefined;
+
+  constructor(options: WireConnectionOptions) {
+    this.options = options;
+    this.socket = options.socket;
+    this.socket.setNoDelay(true);
+    this.state = options.side === 'server' ? 'auth' : 'hello';
+    this.handshakeTimer = setTimeout(() => this.fail('handshake timed out'), options.handshakeMs ?? journalHandshakeMs);
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (err) => this.fail(`socket error: ${err.message}`));
+    this.socket.on('close', () => this.onSocketClose());
+    if (options.side === 'server') {
+      this.writeFrame(encodeMessage({ kind: 'hello', version: wireProtocolVersion, nonce: this.ourNonce }));
+    }
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** The authenticated other side (valid once ready, server side). */
+  get identity(): PeerIdentity {
+    return this.peer;
+  }
+
+  /** Bytes queued in the socket and not yet sent (backpressure signal). */
+  get pendingWriteBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Sends a message (queued until the handshake is done); false if the connection is closed. */
+  send(message: WireMessage): boolean {
+    if (this.state === 'closed') return false;
+    const frame = encodeMessage(message);
+    if (this.state !== 'ready') {
+      this.queued.push(frame);
+      return true;
+    }
+    this.writeFrame(frame);
+    return true;
+  }
+
+  close(reason?: string): void {
+    if (this.state === 'closed') return;
+    this.closeReason ??= reason;
+    this.state = 'closed';
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.socket.end(); // flush what was written, then FIN
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private writeFrame(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(frame);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    let frames: Buffer[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (err) {
+      this.fail(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    for (const frame of frames) {
+      if (this.isClosed) return; // a handler may have closed us mid-batch
+      let message: WireMessage;
+      try {
+        message = decodeMessage(frame);
+      } catch (err) {
+        this.fail(err instanceof WireFormatError || err instanceof RangeError ? err.message : `bad frame: ${String(err)}`);
+        return;
+      }
+      if (this.state === 'ready') {
+        if (message.kind === 'hello' || message.kind === 'auth' || message.kind === 'authOk') {
+          this.fail(`unexpected ${message.kind} after the handshake`);
+          return;
+        }
+        try {
+          this.options.onMessage(message);
+        } catch (err) {
+          // The handler's bug must not take the process down through a socket callback;
+          // dropping the connection lets the other side retry.
+          this.fail(`handler failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          return;
+        }
+      } else {
+        this.onHandshake(message);
+      }
+    }
+  }
+
+  private onHandshake(m: WireMessage): void {
+    const secret = this.options.secret;
+    if (this.state === 'hello' && m.kind === 'hello') {
+      if (m.version !== wireProtocolVersion) return this.fail(`wire version ${m.version}, expected ${wireProtocolVersion}`);
+      this.theirNonce = m.nonce;
+      const id = this.options.identity ?? { role: 0, nodeId: 0 };
+      const mac = clientMac(secret, m.nonce, this.ourNonce, id.role, id.nodeId);
+      this.writeFrame(encodeMessage({ kind: 'auth', version: wireProtocolVersion, role: id.role, nodeId: id.nodeId, nonce: this.ourNonce, mac }));
+      this.state = 'authOk';
+      return;
+    }
+    if (this.state === 'auth' && m.kind === 'auth') {
+      if (m.version !== wireProtocolVersion) return this.fail(`wire version ${m.version}, expected ${wireProtocolVersion}`);
+      const expected = clientMac(secret, this.ourNonce, m.nonce, m.role, m.nodeId);
+      if (!macEquals(expected, m.mac)) return this.fail('authentication failed (wrong cluster secret)');
+      this.peer = { role: m.role, nodeId: m.nodeId };
+      this.writeFrame(encodeMessage({ kind: 'authOk', mac: serverMac(secret, this.ourNonce, m.nonce, m.role, m.nodeId) }));
+      this.becomeReady();
+      return;
+    }
+    if (this.state === 'authOk' && m.kind === 'authOk') {
+      const id = this.options.identity ?? { role: 0, nodeId: 0 };
+      const expected = serverMac(secret, this.theirNonce!, this.ourNonce, id.role, id.nodeId);
+      if (!macEquals(expected, m.mac)) return this.fail('server failed to prove the cluster secret');
+      this.becomeReady();
+      return;
+    }
+    this.fail(`unexpected ${m.kind} during the handshake`);
+  }
+
+  private becomeReady(): void {
+    this.state = 'ready';
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.reader.frameBytesMax = this.options.frameBytesMax ?? journalWireFrameBytesMax;
+    const queued = this.queued;
+    this.queued = [];
+    for (const frame of queued) this.writeFrame(frame);
+    this.options.onReady?.(this.peer);
+  }
+
+  /** Closes at once for a protocol violation or a socket error; onClose reports the reason. */
+  private fail(reason: string): void {
+    if (this.state === 'closed') return;
+    this.closeReason ??= reason;
+    this.state = 'closed';
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.socket.destroy();
+  }
+
+  private closeNotified = false;
+
+  private onSocketClose(): void {
+    this.state = 'closed';
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.queued = [];
+    if (this.closeNotified) return;
+    this.closeNotified = true;
+    this.options.onClose?.(this.closeReason);
+  }
+}

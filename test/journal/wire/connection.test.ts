@@ -1,0 +1,100 @@
+// WireConnection over real loopback TCP: the handshake authenticates both sides with
+// the cluster secret; a wrong secret, garbage, an oversized frame or silence closes
+// the connection (with a reason) and nothing else.
+
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WireConnection, type PeerIdentity } from '../../../src/journal/wire/connection.js';
+import type { WireMessage } from '../../../src/journal/wire/codec.js';
+
+interface ServerSide {
+  server: Server;
+  port: number;
+  messages: WireMessage[];
+  closes: (string | undefined)[];
+  peers: PeerIdentity[];
+}
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+async function listen(secret: string, handshakeMs = 2000): Promise<ServerSide> {
+  const side: Omit<ServerSide, 'port' | 'server'> = { messages: [], closes: [], peers: [] };
+  const server = createServer((socket) => {
+    const conn: WireConnection = new WireConnection({
+      socket,
+      secret,
+      side: 'server',
+      handshakeMs,
+      onReady: (peer) => side.peers.push(peer),
+      onMessage: (m) => {
+        side.messages.push(m);
+        if (m.kind === 'tail') conn.send({ kind: 'tailOk', requestId: m.requestId, tailId: 42, leaderToken: 0 });
+      },
+      onClose: (reason) => side.closes.push(reason),
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { ...side, server, port };
+}
+
+function dial(port: number, secret: string, onMessage: (m: WireMessage) => void, onClose?: (r: string | undefined) => void): WireConnection {
+  const socket = connect(port, '127.0.0.1');
+  return new WireConnection({ socket, secret, side: 'client', identity: { role: 1, nodeId: 2 }, onMessage, onClose });
+}
+
+const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > ms) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('WireConnection', () => {
+  it('authenticates both sides and then carries messages both ways', async () => {
+    const s = await listen('s3cret');
+    const got: WireMessage[] = [];
+    const c = dial(s.port, 's3cret', (m) => got.push(m));
+    c.send({ kind: 'tail', requestId: 7 }); // queued until the handshake is done
+    await until(() => got.length === 1);
+    expect(got[0]).toEqual({ kind: 'tailOk', requestId: 7, tailId: 42, leaderToken: 0 });
+    expect(s.peers).toEqual([{ role: 1, nodeId: 2 }]);
+    expect(c.isReady).toBe(true);
+    c.close();
+    await until(() => s.closes.length === 1);
+  });
+
+  it('closes a connection that presents the wrong secret, before any message is handled', async () => {
+    const s = await listen('right');
+    const closes: (string | undefined)[] = [];
+    const c = dial(s.port, 'wrong', () => undefined, (r) => closes.push(r));
+    c.send({ kind: 'tail', requestId: 1 });
+    await until(() => s.closes.length === 1 && closes.length === 1);
+    expect(s.closes[0]).toMatch(/authentication failed/);
+    expect(s.messages).toEqual([]);
+  });
+
+  it('closes on garbage, on an oversized frame before auth, and on silence', async () => {
+    const s = await listen('k', 300);
+    const raw = (bytes: Buffer): Socket => {
+      const sock = connect(s.port, '127.0.0.1');
+      sock.on('error', () => undefined);
+      sock.write(bytes);
+      return sock;
+    };
+    raw(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    const big = Buffer.alloc(8);
+    big.writeUInt32LE(1 << 20, 0);
+    raw(big);
+    raw(Buffer.alloc(0)); // silent: the handshake timer closes it
+    await until(() => s.closes.length === 3);
+    expect(s.closes.some((r) => /over the limit/.test(r ?? ''))).toBe(true);
+    expect(s.closes.some((r) => /timed out/.test(r ?? ''))).toBe(true);
+    expect(s.messages).toEqual([]);
+  });
+});
