@@ -76,6 +76,8 @@ function configSetCommand(ctx: CommandContext): void {
     return;
   }
   const params: ConfigParam[] = [];
+  /** The lower-case name each parameter was set by (an alias or its own), for errors. */
+  const names: string[] = [];
   const values: string[] = [];
   let unknownName: string | null = null;
   let errName: string | null = null;
@@ -93,12 +95,14 @@ function configSetCommand(ctx: CommandContext): void {
       errText = 'can\'t set immutable config';
       continue;
     }
-    if (params.includes(p)) {
+    // 7.0 registers an alias as a config of its own: the alias and its target are not duplicates.
+    if (names.includes(name.toLowerCase())) {
       errName = name;
       errText = 'duplicate parameter';
       continue;
     }
     params.push(p);
+    names.push(name.toLowerCase());
     values.push(latin1(argv[j + 1]!));
   }
   if (unknownName !== null) {
@@ -116,7 +120,7 @@ function configSetCommand(ctx: CommandContext): void {
     if (err !== null) {
       for (let k = 0; k <= i; k++) setConfigValue(config, params[k]!, backup[k]!);
       const suffix = err === '' ? '' : ` - ${err}`;
-      ctx.reply.error(`ERR CONFIG SET failed (possibly related to argument '${params[i]!.name}')${suffix}`);
+      ctx.reply.error(`ERR CONFIG SET failed (possibly related to argument '${names[i]!}')${suffix}`);
       return;
     }
   }
