@@ -1,0 +1,170 @@
+// Property-based differential test (fast-check): random sequences of string, key and
+// expiry commands over a small key set (so commands collide), run on redis-server and
+// on KeelDB; every reply must match. On a difference fast-check shrinks the sequence and
+// the failure prints the minimal one with both servers' replies.
+//
+// Determinism: expiry uses absolute times far in the future or in the past (a past time
+// deletes at once), and relative TTLs only large ones (never reached) without NX/XX/GT/LT
+// (those would compare two relative times taken a millisecond apart). Replies that read
+// the clock (TTL, PTTL, EXPIRETIME, PEXPIRETIME) are compared with intNear; KEYS as a
+// set. Commands whose answers are not deterministic (RANDOMKEY, SCAN cursors) or are
+// covered byte for byte elsewhere (OBJECT, DUMP) are left out. Bounded: a fixed number
+// of runs and a time limit, so the file ends well within a minute.
+
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bytes, intNear, sortedArray, type Comparator } from '../support/comparators.js';
+import { DiffPair } from '../support/diff-pair.js';
+import { describeWithOracle } from '../support/oracle-guard.js';
+import { RespConn, type Arg } from '../support/resp-conn.js';
+import { showBytes } from '../support/resp-decode.js';
+
+const runCount = 300;
+const sequenceLengthMax = 30;
+const timeLimitMs = 40_000;
+
+const key = fc.constantFrom('a', 'b', 'c', 'd');
+const value = fc.oneof(
+  fc.constantFrom('0', '1', '-1', '42', '3.5', '1e3', 'abc', '', '9223372036854775807', '-9223372036854775808', ' 7'),
+  fc.integer({ min: -1000, max: 1000 }).map(String),
+  fc.string({ maxLength: 6 }),
+);
+const intArg = fc.oneof(fc.constantFrom('0', '1', '-1', '9223372036854775807', 'x'), fc.integer({ min: -100, max: 100 }).map(String));
+const floatArg = fc.constantFrom('0.1', '-1.5', '1e2', '2.0e-3', '10', 'abc', 'inf');
+const futureS = fc.integer({ min: 4102444800, max: 4102444900 }).map(String);
+const futureMs = fc.integer({ min: 4102444800000, max: 4102444900000 }).map(String);
+const pastS = fc.constantFrom('1', '1000', '0');
+const relS = fc.constantFrom('100', '1000', '-1', '0');
+const flag = fc.constantFrom<string[]>([], ['NX'], ['XX'], ['GT'], ['LT']);
+
+type Cmd = readonly string[];
+
+const command: fc.Arbitrary<Cmd> = fc.oneof(
+  fc.tuple(key, value).map(([k, v]) => ['SET', k, v]),
+  fc
+    .tuple(key, value, fc.constantFrom<string[]>([], ['NX'], ['XX']), fc.constantFrom<string[]>([], ['GET']), fc.oneof(
+      fc.constant<string[]>([]),
+      futureS.map((t) => ['EXAT', t]),
+      futureMs.map((t) => ['PXAT', t]),
+      pastS.map((t) => ['EXAT', t]),
+      fc.constant(['EX', '100']),
+      fc.constant(['PX', '100000']),
+      fc.constant(['KEEPTTL']),
+    ))
+    .map(([k, v, c, g, e]) => ['SET', k, v, ...c, ...g, ...e]),
+  key.map((k) => ['GET', k]),
+  fc.tuple(key, value).map(([k, v]) => ['SETNX', k, v]),
+  fc.tuple(key, value).map(([k, v]) => ['GETSET', k, v]),
+  key.map((k) => ['GETDEL', k]),
+  fc.tuple(key, fc.constantFrom<string[]>([], ['PERSIST'], ['EX', '100'])).map(([k, o]) => ['GETEX', k, ...o]),
+  fc.tuple(key, futureS).map(([k, t]) => ['GETEX', k, 'EXAT', t]),
+  fc.array(key, { minLength: 1, maxLength: 4 }).map((ks) => ['MGET', ...ks]),
+  fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 3 }).map((kv) => ['MSET', ...kv.flat()]),
+  fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 3 }).map((kv) => ['MSETNX', ...kv.flat()]),
+  fc.tuple(key, value).map(([k, v]) => ['APPEND', k, v]),
+  key.map((k) => ['STRLEN', k]),
+  fc.tuple(key, intArg, intArg).map(([k, s, e]) => ['GETRANGE', k, s, e]),
+  fc.tuple(key, fc.integer({ min: -1, max: 20 }), value).map(([k, o, v]) => ['SETRANGE', k, String(o), v]),
+  key.map((k) => ['INCR', k]),
+  key.map((k) => ['DECR', k]),
+  fc.tuple(key, intArg).map(([k, n]) => ['INCRBY', k, n]),
+  fc.tuple(key, intArg).map(([k, n]) => ['DECRBY', k, n]),
+  fc.tuple(key, floatArg).map(([k, n]) => ['INCRBYFLOAT', k, n]),
+  fc.tuple(key, key).map(([a, b]) => ['LCS', a, b]),
+  fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['DEL', ...ks]),
+  fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['UNLINK', ...ks]),
+  fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['EXISTS', ...ks]),
+  fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['TOUCH', ...ks]),
+  key.map((k) => ['TYPE', k]),
+  fc.tuple(key, relS).map(([k, t]) => ['EXPIRE', k, t]),
+  fc.tuple(key, relS).map(([k, t]) => ['PEXPIRE', k, t === '100' || t === '1000' ? t + '000' : t]),
+  fc.tuple(key, fc.oneof(futureS, pastS), flag).map(([k, t, f]) => ['EXPIREAT', k, t, ...f]),
+  fc.tuple(key, futureMs, flag).map(([k, t, f]) => ['PEXPIREAT', k, t, ...f]),
+  key.map((k) => ['TTL', k]),
+  key.map((k) => ['PTTL', k]),
+  key.map((k) => ['EXPIRETIME', k]),
+  key.map((k) => ['PEXPIRETIME', k]),
+  key.map((k) => ['PERSIST', k]),
+  fc.tuple(key, key).map(([a, b]) => ['RENAME', a, b]),
+  fc.tuple(key, key).map(([a, b]) => ['RENAMENX', a, b]),
+  fc.tuple(key, key, fc.constantFrom<string[]>([], ['REPLACE'], ['DB', '1'])).map(([a, b, o]) => ['COPY', a, b, ...o]),
+  key.map((k) => ['MOVE', k, '1']),
+  fc.constantFrom<Cmd>(['SELECT', '0'], ['SELECT', '1'], ['SWAPDB', '0', '1'], ['DBSIZE'], ['KEYS', '*'], ['FLUSHDB']),
+);
+
+// Replies that read the clock or a hash table's order.
+function comparatorFor(cmd: Cmd): Comparator {
+  switch (cmd[0]) {
+    case 'TTL':
+    case 'EXPIRETIME':
+      return intNear(1);
+    case 'PTTL':
+    case 'PEXPIRETIME':
+      return intNear(1000);
+    case 'KEYS':
+      return sortedArray;
+    default:
+      return bytes;
+  }
+}
+
+describeWithOracle('diff: random command sequences (fast-check)', () => {
+  let pair: DiffPair | undefined;
+  let conns: { redis: RespConn; subject: RespConn } | undefined;
+  beforeAll(async () => {
+    pair = await DiffPair.start();
+  });
+  afterAll(async () => {
+    conns?.redis.close();
+    conns?.subject.close();
+    await pair?.stop();
+  });
+
+  async function connections(): Promise<{ redis: RespConn; subject: RespConn }> {
+    if (conns === undefined || conns.redis.isClosed || conns.subject.isClosed) {
+      conns?.redis.close();
+      conns?.subject.close();
+      conns = { redis: await RespConn.connect(pair!.oracle.port), subject: await RespConn.connect(pair!.subject.port) };
+    }
+    return conns;
+  }
+
+  /** Runs one sequence on both servers; returns a description of the first difference. */
+  async function firstDifference(seq: readonly Cmd[]): Promise<string | null> {
+    const { redis, subject } = await connections();
+    const reset: Arg[][] = [['SELECT', '0'], ['FLUSHALL']];
+    const all = [...reset, ...seq];
+    const settle = (p: Promise<Buffer[]>): Promise<Buffer[] | string> => p.catch((e: Error) => `<${e.message}>`);
+    const [r, s] = await Promise.all([settle(redis.pipeline(all)), settle(subject.pipeline(all))]);
+    if (typeof r === 'string' || typeof s === 'string') return `connection failed: redis ${String(typeof r === 'string' ? r : 'ok')}, subject ${String(typeof s === 'string' ? s : 'ok')}`;
+    for (let i = 0; i < all.length; i++) {
+      const cmd = all[i]! as Cmd;
+      const reason = (i < reset.length ? bytes : comparatorFor(cmd))(r[i]!, s[i]!);
+      if (reason !== null) {
+        return `step ${i - reset.length}: ${cmd.join(' ')} (${reason})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
+      }
+    }
+    return null;
+  }
+
+  it('every reply matches redis-server', async () => {
+    let lastDifference: string | null = null;
+    const result = await fc.check(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: sequenceLengthMax }), async (seq) => {
+        const diff = await firstDifference(seq);
+        if (diff !== null) lastDifference = `${seq.map((c) => c.join(' ')).join('\n')}\n-- first difference --\n${diff}`;
+        return diff === null;
+      }),
+      { numRuns: runCount, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false },
+    );
+    if (result.failed) {
+      // After shrinking, the counterexample is minimal: re-run it to show its difference.
+      const minimal = (result.counterexample?.[0] ?? []) as Cmd[];
+      const diff = await firstDifference(minimal);
+      const report = `fast-check seed ${result.seed}, path ${result.counterexample ? result.counterexamplePath : '?'}\n` +
+        `minimal sequence:\n${minimal.map((c) => '  ' + c.join(' ')).join('\n')}\n-- difference --\n${diff ?? lastDifference ?? '(not reproduced)'}`;
+      expect.fail(report);
+    }
+    expect(result.numRuns).toBeGreaterThan(0);
+  });
+});
