@@ -31,6 +31,7 @@ import { buildCommandTable, type CommandTable } from './command-table.js';
 import { Config } from './config.js';
 import { type Effect, type EffectRecord, ownedArgv } from './effects.js';
 import { Keyspace, type Db } from './keyspace.js';
+import { Slowlog } from './slowlog.js';
 import { EntryKind, ReplyWriter } from './reply.js';
 import { Stats } from './stats.js';
 
@@ -44,10 +45,7 @@ export interface EngineOptions {
   random?: () => number;
 }
 
-/**
- * The slowlog as the engine calls it after every command (src/engine/slowlog.ts, owned
- * by the server-commands module, implements it and installs itself as engine.slowlog).
- */
+/** The slowlog as the engine calls it after every command (src/engine/slowlog.ts). */
 export interface SlowlogHook {
   maybeRecord(client: Client, argv: readonly Buffer[], durationUs: number, nowMs: number): void;
 }
@@ -95,7 +93,7 @@ export class Engine implements EngineServices {
   readonly table: CommandTable;
   /** The write path: receives every effect record (the journal writer, tests). */
   onEffects?: (record: EffectRecord) => void;
-  /** Installed by the slowlog module; absent, nothing is recorded. */
+  /** SLOWLOG and the latency monitor hear every command's duration through this. */
   slowlog?: SlowlogHook;
 
   readonly clock: () => number;
@@ -135,6 +133,7 @@ export class Engine implements EngineServices {
       this.random,
     );
     this.table = buildCommandTable();
+    this.slowlog = new Slowlog(this.config, (name) => this.table.lookup(name));
   }
 
   // --- EngineServices ------------------------------------------------------------------
