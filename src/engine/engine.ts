@@ -255,6 +255,8 @@ export class Engine implements EngineServices {
   /** Redis's processCommand, framing the reply as one entry. */
   private processCommand(client: Client, argv: readonly Buffer[], out: ReplyWriter): void {
     const wasAuthenticated = client.authenticated;
+    // Redis stamps the interaction when it reads the command, before running it.
+    client.lastInteractionMs = this.nowMs;
     const skipping = client.replyMode === 'skip';
     if (skipping) client.replyMode = 'on';
     out.resp = client.resp;
@@ -264,9 +266,8 @@ export class Engine implements EngineServices {
     if (deferred) {
       if (skipping) client.replyMode = 'skip';
       out.truncate(mark);
-    } else {
-      client.lastInteractionMs = this.nowMs;
-      if (skipping || client.replyMode === 'off') out.truncate(mark);
+    } else if (skipping || client.replyMode === 'off') {
+      out.truncate(mark);
     }
     out.endEntryOrDropIfEmpty();
     if (client.authenticated !== wasAuthenticated) {

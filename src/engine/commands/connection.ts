@@ -145,7 +145,7 @@ function helloCommand(ctx: CommandContext): void {
     return;
   }
   if (!ctx.client.authenticated) {
-    ctx.reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    ctx.reply.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;
   }
   if (clientName !== undefined && !setNameOrReply(ctx.client, clientName, ctx.reply)) return;
