@@ -1,0 +1,309 @@
+// JournalClient: the journal's client library (the database's journal writers, the
+// benchmark, tests). Main thread of whatever process uses it; one TCP connection per
+// log node, opened lazily, authenticated with the cluster secret.
+//
+// Guarantees:
+// - an append resolves only with the ids the log leader acknowledged (committed: on
+//   disk on a majority); it is never reported successful otherwise;
+// - every attempt of one append carries the same (writerId, writerSeq), so a retry on
+//   another node after a lost connection or a leader change is deduplicated by the
+//   log and never applied twice;
+// - an append rejects with a JournalError: definitive codes (tailMismatch, fenced,
+//   badRequest) at once; otherwise it retries until timeoutMs and then rejects with
+//   code 'timeout', whose outcome is UNKNOWN (the append may have happened);
+// - many calls may be in flight at once (pipelining): requests are tagged with ids and
+//   written back to back; responses may come in any order.
+// Node ids: `nodes[i]` is log node i + 1 (the log-node --peers convention), so a
+// notLeader hint maps to an address.
+
+import { connect } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { journalBatchBytesMax, journalClientTimeoutMs } from '../../limits.js';
+import type { AppendCondition, AppendRecord, ClientRequest, ClientResponse, JournalError } from '../messages.js';
+import type { LogEntry } from '../storage/types.js';
+import { isClientResponse } from '../wire/codec.js';
+import { WireRole } from '../wire/codes.js';
+import { WireConnection } from '../wire/connection.js';
+
+export interface JournalClientOptions {
+  /** host:port of log nodes 1, 2, 3 (in id order). */
+  readonly nodes: readonly string[];
+  readonly secret: string;
+  /** This writer's id (a database process incarnation); random when absent. */
+  readonly writerId?: number;
+  /** How long an append/tail/trim keeps retrying before failing (default journalClientTimeoutMs). */
+  readonly timeoutMs?: number;
+}
+
+export type JournalClientErrorCode = JournalError['code'] | 'timeout' | 'closed';
+
+/** A failed journal call. `detail` carries tailId / currentToken / firstId where relevant. */
+export class JournalClientError extends Error {
+  override name = 'JournalClientError';
+  constructor(
+    readonly code: JournalClientErrorCode,
+    message: string,
+    readonly detail?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface AppendResult {
+  readonly firstId: number;
+  readonly lastId: number;
+}
+
+interface Pending {
+  readonly conn: WireConnection;
+  resolve(response: ClientResponse): void;
+  reject(error: Error): void;
+}
+
+/** A connection was lost with the request in flight: its outcome is unknown. */
+class ConnectionLost extends Error {}
+
+/** Pause between retries when no leader is known (an election takes a few hundred ms). */
+const retryPauseMs = 50;
+
+export class JournalClient {
+  readonly writerId: number;
+  private readonly nodes: { host: string; port: number }[];
+  private readonly secret: string;
+  private readonly timeoutMs: number;
+  private readonly conns: (WireConnection | undefined)[];
+  private readonly pending = new Map<number, Pending>();
+  private nextRequestId = 1;
+  private writerSeq = 0;
+  /** Index into nodes of the presumed log leader. */
+  private leader = 0;
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(options: JournalClientOptions) {
+    if (options.nodes.length === 0) throw new Error('JournalClient: nodes must list at least one log node');
+    this.nodes = options.nodes.map((n) => {
+      const colon = n.lastIndexOf(':');
+      const port = Number(n.slice(colon + 1));
+      if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`JournalClient: '${n}' is not host:port`);
+      return { host: n.slice(0, colon), port };
+    });
+    this.conns = new Array<WireConnection | undefined>(this.nodes.length);
+    this.secret = options.secret;
+    this.writerId = options.writerId ?? randomInt(1, 2 ** 31);
+    if (!Number.isInteger(this.writerId) || this.writerId <= 0 || this.writerId > 0xffff_ffff) {
+      throw new Error('JournalClient: writerId must be an integer from 1 to 2^32-1');
+    }
+    this.timeoutMs = options.timeoutMs ?? journalClientTimeoutMs;
+  }
+
+  /**
+   * Appends records after `afterId` or under `leaderToken`. Resolves with their ids once
+   * the log has them on a majority; rejects with a JournalClientError otherwise.
+   */
+  async append(records: readonly AppendRecord[], condition: AppendCondition): Promise<AppendResult> {
+    const writerSeq = ++this.writerSeq;
+    const response = await this.toLeader('append', (requestId) => ({
+      kind: 'append',
+      requestId,
+      writerId: this.writerId,
+      writerSeq,
+      records,
+      condition,
+    }));
+    if (response.kind !== 'appendOk') throw new JournalClientError('badRequest', `unexpected ${response.kind} to an append`);
+    return { firstId: response.firstId, lastId: response.lastId };
+  }
+
+  /** The last committed id and the current leader token (linearizable). */
+  async tail(): Promise<{ tailId: number; leaderToken: number }> {
+    const r = await this.toLeader('tail', (requestId) => ({ kind: 'tail', requestId }));
+    if (r.kind !== 'tailOk') throw new JournalClientError('badRequest', `unexpected ${r.kind} to tail`);
+    return { tailId: r.tailId, leaderToken: r.leaderToken };
+  }
+
+  /** Lets the log drop entries below beforeId; resolves with the trim point adopted. */
+  async trim(beforeId: number): Promise<number> {
+    const r = await this.toLeader('trim', (requestId) => ({ kind: 'trim', requestId, beforeId }));
+    if (r.kind !== 'trimOk') throw new JournalClientError('badRequest', `unexpected ${r.kind} to trim`);
+    return r.trimBeforeId;
+  }
+
+  /**
+   * Committed entries from fromId on, following the tail for as long as the caller
+   * iterates (break out of the loop or close() to stop). Reads any node, moving to
+   * another when one fails; rejects with code 'trimmed' if fromId was trimmed away.
+   */
+  async *read(fromId: number, options: { waitMs?: number; maxBytes?: number } = {}): AsyncGenerator<LogEntry> {
+    let next = fromId;
+    let node = this.leader;
+    const waitMs = options.waitMs ?? 1000;
+    const maxBytes = options.maxBytes ?? journalBatchBytesMax;
+    while (!this.closed) {
+      let response: ClientResponse;
+      try {
+        response = await this.request(node, (requestId) => ({ kind: 'read', requestId, fromId: next, maxBytes, waitMs }), waitMs + this.timeoutMs);
+      } catch {
+        if (this.closed) return;
+        node = (node + 1) % this.nodes.length;
+        await this.pause(retryPauseMs);
+        continue;
+      }
+      if (response.kind === 'readOk') {
+        for (const e of response.entries) {
+          if (e.index !== next) continue; // defensive: never yield out of order
+          yield e;
+          next++;
+        }
+        continue;
+      }
+      if (response.kind === 'error' && response.error.code === 'trimmed') {
+        throw new JournalClientError('trimmed', `entries before ${response.error.firstId} were trimmed`, response.error.firstId);
+      }
+      if (response.kind === 'error' && response.error.code === 'badRequest') {
+        throw new JournalClientError('badRequest', response.error.reason);
+      }
+      node = (node + 1) % this.nodes.length;
+      await this.pause(retryPauseMs);
+    }
+  }
+
+  /** Closes every connection; calls in flight reject with code 'closed'. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new JournalClientError('closed', 'journal client closed'));
+    }
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const c of this.conns) c?.close();
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  /**
+   * Sends a request to the presumed leader, following notLeader hints and retrying on
+   * lost connections and `unavailable` until the deadline. `build` makes each attempt
+   * with a fresh requestId (the append's writerSeq stays the same).
+   */
+  private async toLeader(what: string, build: (requestId: number) => ClientRequest): Promise<ClientResponse> {
+    const deadline = performance.now() + this.timeoutMs;
+    let lastProblem = 'no log node answered';
+    for (;;) {
+      if (this.closed) throw new JournalClientError('closed', 'journal client closed');
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new JournalClientError(
+          'timeout',
+          `journal ${what} not acknowledged within ${this.timeoutMs} ms (last: ${lastProblem}); ` +
+            (what === 'append' ? 'it may or may not have been applied' : 'no answer'),
+        );
+      }
+      const node = this.leader;
+      let response: ClientResponse;
+      try {
+        response = await this.request(node, build, left);
+      } catch (err) {
+        if (err instanceof JournalClientError) throw err;
+        lastProblem = `node ${node + 1}: ${err instanceof Error ? err.message : String(err)}`;
+        if (this.leader === node) this.leader = (node + 1) % this.nodes.length;
+        await this.pause(retryPauseMs);
+        continue;
+      }
+      if (response.kind !== 'error') return response;
+      const e = response.error;
+      switch (e.code) {
+        case 'notLeader': {
+          lastProblem = `node ${node + 1} is not the log leader`;
+          const hinted = e.leaderHint - 1;
+          if (e.leaderHint > 0 && hinted < this.nodes.length && hinted !== node) {
+            this.leader = hinted;
+          } else {
+            this.leader = (node + 1) % this.nodes.length;
+            await this.pause(retryPauseMs);
+          }
+          continue;
+        }
+        case 'unavailable':
+          lastProblem = `node ${node + 1}: ${e.reason}`;
+          await this.pause(retryPauseMs);
+          continue;
+        case 'tailMismatch':
+          throw new JournalClientError('tailMismatch', `the log's last id is ${e.tailId}`, e.tailId);
+        case 'fenced':
+          throw new JournalClientError('fenced', `the leader token is now ${e.currentToken}`, e.currentToken);
+        case 'trimmed':
+          throw new JournalClientError('trimmed', `entries before ${e.firstId} were trimmed`, e.firstId);
+        case 'badRequest':
+          throw new JournalClientError('badRequest', e.reason);
+      }
+    }
+  }
+
+  /** One attempt on one node; rejects with ConnectionLost or on the attempt's timeout. */
+  private request(node: number, build: (requestId: number) => ClientRequest, timeoutMs: number): Promise<ClientResponse> {
+    const conn = this.connection(node);
+    const requestId = this.nextRequestId;
+    this.nextRequestId = this.nextRequestId >= 0xffff_fffe ? 1 : this.nextRequestId + 1;
+    return new Promise<ClientResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.pending.delete(requestId)) reject(new ConnectionLost(`no answer within ${Math.round(timeoutMs)} ms`));
+      }, timeoutMs);
+      this.timers.add(timer);
+      this.pending.set(requestId, {
+        conn,
+        resolve: (r) => {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+          resolve(r);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+          reject(err);
+        },
+      });
+      if (!conn.send(build(requestId))) {
+        this.pending.get(requestId)?.reject(new ConnectionLost('connection closed'));
+        this.pending.delete(requestId);
+      }
+    });
+  }
+
+  private connection(node: number): WireConnection {
+    const existing = this.conns[node];
+    if (existing && !existing.isClosed) return existing;
+    const { host, port } = this.nodes[node]!;
+    const conn: WireConnection = new WireConnection({
+      socket: connect(port, host),
+      secret: this.secret,
+      side: 'client',
+      identity: { role: WireRole.client, nodeId: 0 },
+      onMessage: (m) => {
+        if (!isClientResponse(m)) return conn.close(`unexpected ${m.kind} from a log node`);
+        const p = this.pending.get(m.requestId);
+        if (!p) return; // answered after its attempt timed out: ignored (a retry carries the outcome)
+        this.pending.delete(m.requestId);
+        p.resolve(m);
+      },
+      onClose: (reason) => {
+        if (this.conns[node] === conn) this.conns[node] = undefined;
+        for (const [id, p] of this.pending) {
+          if (p.conn !== conn) continue;
+          this.pending.delete(id);
+          p.reject(new ConnectionLost(reason ?? 'connection lost'));
+        }
+      },
+    });
+    this.conns[node] = conn;
+    return conn;
+  }
+
+  /** A short wait between retries (not tracked: it ends soon, and the loop checks `closed`). */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
