@@ -54,6 +54,8 @@ export interface LogNodeOptions {
    * their afterId. The simulator must catch it.
    */
   readonly canarySkipAfterIdCheck?: boolean;
+  /** Observes role changes (the simulator checks at most one leader per term). */
+  readonly onRoleChange?: (role: Role, term: number, leaderId: NodeId) => void;
 }
 
 interface AppendWaiter {
@@ -78,6 +80,7 @@ export class LogNode {
   private readonly raft: Raft;
   private readonly state = new LogState();
   private readonly canarySkipAfterIdCheck: boolean;
+  private readonly roleObserver: ((role: Role, term: number, leaderId: NodeId) => void) | undefined;
   /** Appends waiting for their commit, sorted by lastId. */
   private appendWaiters: AppendWaiter[] = [];
   private readWaiters: ReadWaiter[] = [];
@@ -90,6 +93,7 @@ export class LogNode {
     this.storage = options.storage;
     this.env = options.env;
     this.canarySkipAfterIdCheck = options.canarySkipAfterIdCheck ?? false;
+    this.roleObserver = options.onRoleChange;
     this.raft = new Raft({ ...options.raft, id: options.id, peers: options.peers }, options.storage, options.env, {
       onAppend: (entries) => this.state.append(entries),
       onTruncate: (afterIndex) => this.onTruncate(afterIndex),
@@ -212,8 +216,12 @@ export class LogNode {
           errorResponse(requestId, { code: 'unavailable', reason: `partial append in the log: ids ${firstId}..${lastId}` }),
         );
       }
+      if (lastId <= this.raft.commitIndex) {
+        // Committed (perhaps trimmed since): committed entries never change.
+        return respond({ kind: 'appendOk', requestId, firstId, lastId });
+      }
       const term = this.storage.term(lastId);
-      assert(term !== undefined, 'log node: dedup group outside the log');
+      assert(term !== undefined, 'log node: uncommitted dedup group outside the log');
       return this.waitForCommit({ firstId, lastId, term, requestId, respond });
     }
 
@@ -364,6 +372,7 @@ export class LogNode {
 
   private onRoleChange(role: Role, term: number, leaderId: NodeId): void {
     this.env.logger.log('debug', `log node ${this.id}: ${role} in term ${term} (leader ${leaderId})`);
+    this.roleObserver?.(role, term, leaderId);
     if (role === 'leader') return;
     // A deposed leader cannot know whether its pending entries will commit: the outcome
     // is unknown; the writer retries with the same writerSeq and dedup answers it.
