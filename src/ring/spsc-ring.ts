@@ -1,0 +1,349 @@
+// Single-producer single-consumer ring of variable-length records over a
+// SharedArrayBuffer. One ring per direction between the io-mux (main thread) and the
+// command-engine worker: exactly one thread pushes, exactly one thread pops. Each side
+// builds its own SpscRing object (`create` on one side, `attach` on the other).
+//
+// Layout of the SharedArrayBuffer (byte offsets; all fields Int32, native endianness,
+// both sides run on the same machine):
+//   header, 256 bytes, read through an Int32Array at the named indexes below
+//     0   magic              ringMagic, so attach() rejects a foreign buffer
+//     4   capacityBytes      size of the data region (power of two)
+//     64  head               free-running byte counter: consumer-owned (written only by it)
+//     68  consumerSleeping   1 while the consumer is (about to be) parked on `tail`
+//     128 tail               free-running byte counter: producer-owned
+//     132 producerWaiting    1 while the producer is (about to be) parked on `head`
+//   The consumer-written and producer-written fields sit on different 64-byte cache
+//   lines so the two threads do not bounce one line between cores.
+//   data region, capacityBytes, from byte 256
+//     a record at counter c: int32 payload length at (c & mask), payload from
+//     ((c + 4) & mask), wrapping around the end of the region; the record occupies
+//     4 + align4(length) bytes, so every record starts 4-aligned and its length
+//     prefix never straddles the end of the region.
+//
+// Invariants (asserted on every push and pop):
+//   - head and tail are multiples of 4;
+//   - 0 <= (tail - head) mod 2^32 <= capacityBytes (counters are free-running 32-bit
+//     integers; differences are taken with `>>> 0`, so wrapping past 2^32 is harmless
+//     because capacityBytes <= 2^30);
+//   - a record's length is <= maxRecordBytes and the record lies inside [head, tail).
+//
+// Memory ordering: the producer writes the payload with plain stores and then
+// publishes it with Atomics.store(tail); the consumer reads tail with Atomics.load
+// before reading the payload. Symmetrically, the consumer is done with a record's bytes
+// before Atomics.store(head), and the producer loads head before overwriting them.
+// Atomics are sequentially consistent, which also makes the sleep/notify handshake
+// below race-free: a side sets its "sleeping" flag and then re-reads the counter; the
+// other side moves the counter and then reads the flag. At least one of them sees the
+// other's write, so a wake-up is never lost, and Atomics.wait itself re-checks the
+// counter atomically before parking.
+//
+// Only worker threads may block (Atomics.wait); the main thread drains with
+// Atomics.waitAsync and never blocks. Records larger than maxRecordBytes are a
+// RangeError, never a hang (the io-mux routes them through the MessagePort instead).
+
+import { isMainThread } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { assert } from '../assert.js';
+
+/** Bytes before the data region. Four 64-byte cache lines. */
+export const ringHeaderBytes = 256;
+/** Bytes of the length prefix in front of every record. */
+export const ringLengthPrefixBytes = 4;
+/** Smallest data region: one empty record plus room to wrap. */
+export const ringCapacityBytesMin = 16;
+/** Largest data region: free-running 32-bit counters need capacity <= 2^30. */
+export const ringCapacityBytesMax = 1 << 30;
+
+const ringMagic = 0x4b524e47; // 'KRNG'
+
+// Int32 indexes into the header.
+const magicIndex = 0;
+const capacityIndex = 1;
+const headIndex = 16;
+const consumerSleepingIndex = 17;
+const tailIndex = 32;
+const producerWaitingIndex = 33;
+
+type WaitAsyncResult =
+  | { async: false; value: 'not-equal' | 'timed-out' }
+  | { async: true; value: Promise<'ok' | 'timed-out'> };
+// Atomics.waitAsync exists in Node >= 16 but is typed only in lib.es2024.
+const atomicsWaitAsync = (
+  Atomics as unknown as {
+    waitAsync(ta: Int32Array, index: number, value: number, timeoutMs?: number): WaitAsyncResult;
+  }
+).waitAsync;
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+}
+
+/** Bytes one record of `length` payload bytes occupies in the data region. */
+export function ringRecordFootprintBytes(length: number): number {
+  return ringLengthPrefixBytes + align4(length);
+}
+
+export class SpscRing {
+  readonly sab: SharedArrayBuffer;
+  readonly capacityBytes: number;
+  /** The largest payload that fits in an empty ring: prefix + payload = capacity. */
+  readonly maxRecordBytes: number;
+
+  private readonly header: Int32Array;
+  private readonly data: Uint8Array;
+  /** The data region as Int32 words, for the (always 4-aligned) length prefixes. */
+  private readonly words: Int32Array;
+  private readonly mask: number;
+  /** Consumer side: footprint of the record handed out by tryPop, 0 when none is. */
+  private poppedBytes = 0;
+  /** Consumer side: where a wrapped record is copied so it can be read contiguously. */
+  private scratch: Uint8Array = new Uint8Array(0);
+
+  static create(capacityBytes: number): SpscRing {
+    if (!isPowerOfTwo(capacityBytes)) {
+      throw new RangeError(`SpscRing capacityBytes must be a power of two (got ${capacityBytes})`);
+    }
+    if (capacityBytes < ringCapacityBytesMin || capacityBytes > ringCapacityBytesMax) {
+      throw new RangeError(
+        `SpscRing capacityBytes must be from ${ringCapacityBytesMin} to ${ringCapacityBytesMax} (got ${capacityBytes})`,
+      );
+    }
+    const sab = new SharedArrayBuffer(ringHeaderBytes + capacityBytes);
+    const header = new Int32Array(sab, 0, ringHeaderBytes / 4);
+    header[capacityIndex] = capacityBytes;
+    // The buffer is not shared with anyone yet; the store only orders the fields above.
+    Atomics.store(header, magicIndex, ringMagic);
+    return new SpscRing(sab);
+  }
+
+  static attach(sab: SharedArrayBuffer): SpscRing {
+    if (!(sab instanceof SharedArrayBuffer) || sab.byteLength < ringHeaderBytes + ringCapacityBytesMin) {
+      throw new TypeError('SpscRing.attach needs the SharedArrayBuffer of a ring made by SpscRing.create');
+    }
+    return new SpscRing(sab);
+  }
+
+  private constructor(sab: SharedArrayBuffer) {
+    const header = new Int32Array(sab, 0, ringHeaderBytes / 4);
+    assert(Atomics.load(header, magicIndex) === ringMagic, 'SpscRing: buffer is not a ring (bad magic)');
+    const capacityBytes = header[capacityIndex]!;
+    assert(isPowerOfTwo(capacityBytes), 'SpscRing: capacity in header is not a power of two');
+    assert(sab.byteLength === ringHeaderBytes + capacityBytes, 'SpscRing: buffer size does not match capacity');
+    this.sab = sab;
+    this.header = header;
+    this.capacityBytes = capacityBytes;
+    this.maxRecordBytes = capacityBytes - ringLengthPrefixBytes;
+    this.mask = capacityBytes - 1;
+    this.data = new Uint8Array(sab, ringHeaderBytes, capacityBytes);
+    this.words = new Int32Array(sab, ringHeaderBytes, capacityBytes / 4);
+  }
+
+  // --- producer side -------------------------------------------------------------------
+
+  /**
+   * Copies `record` into the ring. Returns false if there is not enough free space now
+   * (the consumer has not released enough yet). Does not wake the consumer: push a
+   * batch, then call notify() once.
+   */
+  tryPush(record: Uint8Array): boolean {
+    const length = record.length;
+    if (length > this.maxRecordBytes) {
+      throw new RangeError(
+        `SpscRing record of ${length} bytes exceeds maxRecordBytes ${this.maxRecordBytes}`,
+      );
+    }
+    const footprint = ringLengthPrefixBytes + align4(length);
+    const tail = this.header[tailIndex]! >>> 0; // producer-owned: a plain read is current
+    const head = Atomics.load(this.header, headIndex) >>> 0;
+    const used = (tail - head) >>> 0;
+    assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
+    assert((tail & 3) === 0 && (head & 3) === 0, 'SpscRing: counters not 4-aligned');
+    if (this.capacityBytes - used < footprint) return false;
+
+    const at = tail & this.mask;
+    this.words[at >>> 2] = length;
+    const start = (at + ringLengthPrefixBytes) & this.mask;
+    const contiguous = this.capacityBytes - start;
+    if (length <= contiguous) {
+      this.data.set(record, start);
+    } else {
+      // Split copy: the end of the region, then the rest from its start.
+      this.data.set(record.subarray(0, contiguous), start);
+      this.data.set(record.subarray(contiguous), 0);
+    }
+    Atomics.store(this.header, tailIndex, (tail + footprint) | 0);
+    return true;
+  }
+
+  /** Wakes the consumer if it flagged that it sleeps; one Atomics.load otherwise. */
+  notify(): void {
+    if (Atomics.load(this.header, consumerSleepingIndex) !== 0) {
+      Atomics.notify(this.header, tailIndex);
+    }
+  }
+
+  /**
+   * Worker threads only: blocks until a record of `bytes` payload bytes fits, or
+   * `timeoutMs` passes. Returns true if it fits now.
+   */
+  waitForSpace(bytes: number, timeoutMs: number): boolean {
+    this.assertMayBlock('waitForSpace');
+    const footprint = this.footprintChecked(bytes);
+    if (this.freeBytes() >= footprint) return true;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      Atomics.store(this.header, producerWaitingIndex, 1);
+      const head = Atomics.load(this.header, headIndex);
+      if (this.freeBytesGivenHead(head) >= footprint) break;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(this.header, headIndex, head, left);
+      // A release that freed too little wakes us too: loop until enough or timeout.
+    }
+    Atomics.store(this.header, producerWaitingIndex, 0);
+    return this.freeBytes() >= footprint;
+  }
+
+  /**
+   * Main thread: resolves true once a record of `bytes` payload bytes fits, false when
+   * `timeoutMs` passes first. Never blocks. As with waitForDataAsync, a pending
+   * Atomics.waitAsync does not keep the process alive.
+   */
+  async waitForSpaceAsync(bytes: number, timeoutMs = Infinity): Promise<boolean> {
+    const footprint = this.footprintChecked(bytes);
+    const deadline = performance.now() + timeoutMs;
+    try {
+      for (;;) {
+        Atomics.store(this.header, producerWaitingIndex, 1);
+        const head = Atomics.load(this.header, headIndex);
+        if (this.freeBytesGivenHead(head) >= footprint) return true;
+        const left = deadline - performance.now();
+        if (left <= 0) return false;
+        const r = atomicsWaitAsync(this.header, headIndex, head, left === Infinity ? undefined : left);
+        if (r.async) await r.value;
+      }
+    } finally {
+      Atomics.store(this.header, producerWaitingIndex, 0);
+    }
+  }
+
+  // --- consumer side -------------------------------------------------------------------
+
+  /**
+   * The next record, or null if the ring is empty. The view points into the ring itself
+   * when the record is contiguous, into a reusable scratch buffer when it wraps; either
+   * way it is valid only until release(), which must be called before the next tryPop.
+   */
+  tryPop(): Uint8Array | null {
+    assert(this.poppedBytes === 0, 'SpscRing.tryPop: the previous record was not released');
+    const head = this.header[headIndex]! >>> 0; // consumer-owned: a plain read is current
+    const tail = Atomics.load(this.header, tailIndex) >>> 0;
+    const used = (tail - head) >>> 0;
+    assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
+    assert((tail & 3) === 0 && (head & 3) === 0, 'SpscRing: counters not 4-aligned');
+    if (used === 0) return null;
+    assert(used >= ringLengthPrefixBytes, 'SpscRing: partial length prefix');
+
+    const at = head & this.mask;
+    const length = this.words[at >>> 2]!;
+    assert(length >= 0 && length <= this.maxRecordBytes, 'SpscRing: record length out of range');
+    const footprint = ringLengthPrefixBytes + align4(length);
+    assert(footprint <= used, 'SpscRing: record extends past tail');
+    this.poppedBytes = footprint;
+
+    const start = (at + ringLengthPrefixBytes) & this.mask;
+    const contiguous = this.capacityBytes - start;
+    if (length <= contiguous) return this.data.subarray(start, start + length);
+    if (this.scratch.length < length) {
+      let size = Math.max(64, this.scratch.length);
+      while (size < length) size *= 2;
+      this.scratch = new Uint8Array(size);
+    }
+    this.scratch.set(this.data.subarray(start), 0);
+    this.scratch.set(this.data.subarray(0, length - contiguous), contiguous);
+    return this.scratch.subarray(0, length);
+  }
+
+  /** Frees the popped record's space and wakes a producer that waits for space. */
+  release(): void {
+    const footprint = this.poppedBytes;
+    assert(footprint > 0, 'SpscRing.release: no record is popped');
+    const head = this.header[headIndex]! >>> 0;
+    const tail = Atomics.load(this.header, tailIndex) >>> 0;
+    assert(footprint <= ((tail - head) >>> 0), 'SpscRing.release: record extends past tail');
+    this.poppedBytes = 0;
+    Atomics.store(this.header, headIndex, (head + footprint) | 0);
+    if (Atomics.load(this.header, producerWaitingIndex) !== 0) {
+      Atomics.notify(this.header, headIndex);
+    }
+  }
+
+  /**
+   * Worker threads only: returns at once if data is available, else flags that the
+   * consumer sleeps and parks on `tail` for up to `timeoutMs`. True if data is available.
+   */
+  waitForData(timeoutMs: number): boolean {
+    this.assertMayBlock('waitForData');
+    const head = this.header[headIndex]!;
+    if (Atomics.load(this.header, tailIndex) !== head) return true;
+    Atomics.store(this.header, consumerSleepingIndex, 1);
+    const tail = Atomics.load(this.header, tailIndex);
+    if (tail === head) Atomics.wait(this.header, tailIndex, tail, timeoutMs);
+    Atomics.store(this.header, consumerSleepingIndex, 0);
+    return Atomics.load(this.header, tailIndex) !== head;
+  }
+
+  /**
+   * Main thread: resolves when data may be available or after `timeoutMs` (default:
+   * no timeout). Never blocks. Callers re-check with tryPop. A pending waitAsync does
+   * not keep the Node process alive: keep a handle (server socket, timer) open.
+   */
+  async waitForDataAsync(timeoutMs?: number): Promise<void> {
+    const head = this.header[headIndex]!;
+    if (Atomics.load(this.header, tailIndex) !== head) return;
+    Atomics.store(this.header, consumerSleepingIndex, 1);
+    try {
+      const tail = Atomics.load(this.header, tailIndex);
+      if (tail !== head) return;
+      const r = atomicsWaitAsync(this.header, tailIndex, tail, timeoutMs);
+      if (r.async) await r.value;
+    } finally {
+      Atomics.store(this.header, consumerSleepingIndex, 0);
+    }
+  }
+
+  // --- either side -----------------------------------------------------------------------
+
+  /** Bytes currently occupied by records (prefixes and padding included). */
+  usedBytes(): number {
+    const tail = Atomics.load(this.header, tailIndex);
+    const head = Atomics.load(this.header, headIndex);
+    return (tail - head) >>> 0;
+  }
+
+  private freeBytes(): number {
+    return this.freeBytesGivenHead(Atomics.load(this.header, headIndex));
+  }
+
+  private freeBytesGivenHead(head: number): number {
+    const used = (this.header[tailIndex]! - head) >>> 0;
+    assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
+    return this.capacityBytes - used;
+  }
+
+  private footprintChecked(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > this.maxRecordBytes) {
+      throw new RangeError(`SpscRing record of ${bytes} bytes exceeds maxRecordBytes ${this.maxRecordBytes}`);
+    }
+    return ringLengthPrefixBytes + align4(bytes);
+  }
+
+  private assertMayBlock(what: string): void {
+    // The main thread runs the event loop for every connection: it must never park.
+    assert(!isMainThread, `SpscRing.${what} blocks (Atomics.wait) and must not run on the main thread`);
+  }
+}
