@@ -5,6 +5,7 @@
 
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeWithSubject } from '../support/oracle-guard.js';
 import { useSubjectServer } from '../support/use-server.js';
 
 const opened: Redis[] = [];
@@ -19,7 +20,7 @@ afterEach(() => {
   while (opened.length > 0) opened.pop()!.disconnect();
 });
 
-describe('ioredis', () => {
+describeWithSubject('ioredis', () => {
   const server = useSubjectServer();
 
   it('connects (ready check) and runs string and key commands', async () => {
@@ -104,7 +105,7 @@ describe('ioredis', () => {
   });
 });
 
-describe('ioredis with --requirepass', () => {
+describeWithSubject('ioredis with --requirepass', () => {
   const server = useSubjectServer({ requirepass: 's3cret' });
 
   it('authenticates with the password option and is refused without it', async () => {

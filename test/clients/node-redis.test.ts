@@ -5,6 +5,7 @@
 
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeWithSubject } from '../support/oracle-guard.js';
 import { useSubjectServer } from '../support/use-server.js';
 
 type Client = ReturnType<typeof createClient>;
@@ -22,7 +23,7 @@ afterEach(() => {
   while (opened.length > 0) opened.pop()!.destroy();
 });
 
-describe('node-redis', () => {
+describeWithSubject('node-redis', () => {
   const server = useSubjectServer();
 
   for (const resp of [2, 3] as const) {
@@ -91,7 +92,7 @@ describe('node-redis', () => {
   }
 });
 
-describe('node-redis with --requirepass', () => {
+describeWithSubject('node-redis with --requirepass', () => {
   const server = useSubjectServer({ requirepass: 's3cret' });
 
   for (const resp of [2, 3] as const) {

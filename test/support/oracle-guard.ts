@@ -9,6 +9,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { describe } from 'vitest';
+import { subjectKind } from './subject.js';
 
 function hasBinary(name: string): boolean {
   const r = spawnSync(name, ['--version'], { stdio: 'ignore' });
@@ -39,3 +40,5 @@ if (missing.length > 0) {
 export const describeWithOracle = describe.skipIf(!redisServerAvailable);
 /** Suites that drive redis-cli. */
 export const describeWithRedisCli = describe.skipIf(!redisCliAvailable);
+/** Suites against the server under test alone (needs redis-server only when it is the subject). */
+export const describeWithSubject = describe.skipIf(subjectKind === 'redis' && !redisServerAvailable);
