@@ -184,7 +184,7 @@ export function replyCommandInfo(r: ReplyWriter, spec: CommandSpec): void {
   r.array(keySpecs.length);
   for (const ks of keySpecs) replyKeySpec(r, ks);
   const subs = spec.subcommands ?? [];
-  r.array(subs.length);
+  r.set(subs.length); // Redis replies the subcommands as a set (~ in RESP3)
   for (const s of subs) replyCommandInfo(r, s);
 }
 
@@ -207,7 +207,7 @@ function commandInfoCommand(ctx: CommandContext): void {
   ctx.reply.array(ctx.argv.length - 2);
   for (let i = 2; i < ctx.argv.length; i++) {
     const spec = lookupByFullName(ctx, ctx.argv[i]!);
-    if (spec === undefined) ctx.reply.nilArray();
+    if (spec === undefined) ctx.reply.nil();
     else replyCommandInfo(ctx.reply, spec);
   }
 }
@@ -398,7 +398,7 @@ const commandHelpLines = [
   '    Return the keys and the access flags from a full Redis command.',
 ];
 
-const sub = (name: string, arity: number, summary: string, since: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
+const sub = (name: string, arity: number, summary: string, since: string, complexity: string, handler: CommandSpec['handler'], tips?: string[]): CommandSpec & CommandSpecExtras => ({
   name: `command|${name}`,
   arity,
   flags: ['loading', 'stale'],
@@ -411,10 +411,13 @@ const sub = (name: string, arity: number, summary: string, since: string, comple
   since,
   complexity,
   handler,
+  ...(tips !== undefined ? { tips } : {}),
 });
 
+const outputOrder = ['nondeterministic_output_order'];
+
 export const introspectionCommands: readonly CommandSpec[] = [
-  {
+  <CommandSpec & CommandSpecExtras>{
     name: 'command',
     arity: -1,
     flags: ['loading', 'stale'],
@@ -428,14 +431,15 @@ export const introspectionCommands: readonly CommandSpec[] = [
     complexity: 'O(N) where N is the total number of Redis commands',
     // COMMAND with no subcommand; COMMAND <sub> dispatches to the subcommands below.
     handler: commandCommand,
+    tips: outputOrder,
     subcommands: [
-      sub('docs', -2, 'Get array of specific Redis command documentation', '7.0.0', 'O(N) where N is the number of commands to look up', commandDocsCommand),
+      sub('docs', -2, 'Get array of specific Redis command documentation', '7.0.0', 'O(N) where N is the number of commands to look up', commandDocsCommand, outputOrder),
       sub('count', 2, 'Get total number of Redis commands', '2.8.13', 'O(1)', commandCountCommand),
       sub('getkeys', -4, 'Extract keys given a full Redis command', '2.8.13', 'O(N) where N is the number of arguments to the command', (ctx) => getKeysGeneric(ctx, false)),
       sub('help', 2, 'Show helpful text about the different subcommands', '5.0.0', 'O(1)', (ctx) => replyHelp(ctx, commandHelpLines)),
       sub('getkeysandflags', -4, 'Extract keys and access flags given a full Redis command', '7.0.0', 'O(N) where N is the number of arguments to the command', (ctx) => getKeysGeneric(ctx, true)),
-      sub('list', -2, 'Get an array of Redis command names', '7.0.0', 'O(N) where N is the total number of Redis commands', commandListCommand),
-      sub('info', -2, 'Get array of specific Redis command details, or all when no argument is given.', '2.8.13', 'O(N) where N is the number of commands to look up', commandInfoCommand),
+      sub('list', -2, 'Get an array of Redis command names', '7.0.0', 'O(N) where N is the total number of Redis commands', commandListCommand, outputOrder),
+      sub('info', -2, 'Get array of specific Redis command details, or all when no argument is given.', '2.8.13', 'O(N) where N is the number of commands to look up', commandInfoCommand, outputOrder),
     ],
   },
 ];
