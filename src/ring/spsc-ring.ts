@@ -284,22 +284,32 @@ export class SpscRing {
 
   /**
    * Worker threads only: returns at once if data is available, else flags that the
-   * consumer sleeps and parks on `tail` for up to `timeoutMs`. True if data is available.
+   * consumer sleeps and parks on `tail` until data arrives or `timeoutMs` passes.
+   * True if data is available; false only after the timeout.
    */
   waitForData(timeoutMs: number): boolean {
     this.assertMayBlock('waitForData');
     const head = this.header[headIndex]!;
     if (Atomics.load(this.header, tailIndex) !== head) return true;
+    const deadline = performance.now() + timeoutMs;
     Atomics.store(this.header, consumerSleepingIndex, 1);
-    const tail = Atomics.load(this.header, tailIndex);
-    if (tail === head) Atomics.wait(this.header, tailIndex, tail, timeoutMs);
+    for (;;) {
+      const tail = Atomics.load(this.header, tailIndex);
+      if (tail !== head) break;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      // A wake-up can be stale: the producer read our flag for an earlier record that
+      // we consumed before parking. Loop until data or the deadline.
+      Atomics.wait(this.header, tailIndex, tail, left);
+    }
     Atomics.store(this.header, consumerSleepingIndex, 0);
     return Atomics.load(this.header, tailIndex) !== head;
   }
 
   /**
    * Main thread: resolves when data may be available or after `timeoutMs` (default:
-   * no timeout). Never blocks. Callers re-check with tryPop. A pending waitAsync does
+   * no timeout). Never blocks. The wake-up can be stale (see waitForData), so callers
+   * re-check with tryPop and wait again. A pending waitAsync does
    * not keep the Node process alive: keep a handle (server socket, timer) open.
    */
   async waitForDataAsync(timeoutMs?: number): Promise<void> {
