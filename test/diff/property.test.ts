@@ -19,7 +19,7 @@ import { describeWithOracle } from '../support/oracle-guard.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
-const runCount = 300;
+const runCount = 500;
 const sequenceLengthMax = 30;
 const timeLimitMs = 40_000;
 
