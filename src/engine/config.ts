@@ -18,6 +18,7 @@ import {
   clientCountMax,
   databaseCount,
   protoBulkBytesMax,
+  queryBufferBytesMax,
   slowlogEntryCountMax,
   slowlogSlowerThanUs,
 } from '../limits.js';
@@ -77,6 +78,15 @@ export class Config {
   zsetMaxListpackValue = 64;
   listMaxListpackSize = -2;
   listCompressDepth = 0;
+  /** The io-mux enforces it (read at start); reported and settable as in Redis. */
+  clientQueryBufferLimit = queryBufferBytesMax;
+  // lazyfree-*: KeelDB frees synchronously either way; the flags only choose what is
+  // propagated (UNLINK instead of DEL) and FLUSHALL/FLUSHDB's default, as in Redis.
+  lazyfreeLazyEviction = false;
+  lazyfreeLazyExpire = false;
+  lazyfreeLazyServerDel = false;
+  lazyfreeLazyUserDel = false;
+  lazyfreeLazyUserFlush = false;
 
   constructor(init: ConfigInit) {
     this.port = init.port;
@@ -101,7 +111,10 @@ type NumericField =
   | 'zsetMaxListpackEntries'
   | 'zsetMaxListpackValue'
   | 'listMaxListpackSize'
-  | 'listCompressDepth';
+  | 'listCompressDepth'
+  | 'clientQueryBufferLimit';
+
+type BoolField = 'lazyfreeLazyEviction' | 'lazyfreeLazyExpire' | 'lazyfreeLazyServerDel' | 'lazyfreeLazyUserDel' | 'lazyfreeLazyUserFlush';
 
 interface ParamBase {
   readonly name: string;
@@ -119,13 +132,17 @@ interface NumericParam extends ParamBase {
   /** Unsigned C type: bounds print with %llu (no difference in digits, kept for clarity). */
   readonly unsigned?: boolean;
 }
+interface BoolParam extends ParamBase {
+  readonly kind: 'bool';
+  readonly field: BoolField;
+}
 interface SpecialParam extends ParamBase {
   readonly kind: 'special';
   get(c: Config): string;
   /** Validates and stores; returns the error text (after " - ") or null. */
   set(c: Config, value: string): string | null;
 }
-export type ConfigParam = NumericParam | SpecialParam;
+export type ConfigParam = NumericParam | BoolParam | SpecialParam;
 
 const INT_MIN = -2147483648n;
 const INT_MAX = 2147483647n;
@@ -239,6 +256,12 @@ export const configParams: readonly ConfigParam[] = [
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'number', field: 'zsetMaxListpackValue', min: 0n, max: LONG_MAX, unsigned: true },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'number', field: 'listMaxListpackSize', min: INT_MIN, max: INT_MAX },
   { name: 'list-compress-depth', kind: 'number', field: 'listCompressDepth', min: 0n, max: INT_MAX },
+  { name: 'client-query-buffer-limit', kind: 'number', field: 'clientQueryBufferLimit', min: 1024n * 1024n, max: LONG_MAX, memory: true },
+  { name: 'lazyfree-lazy-eviction', kind: 'bool', field: 'lazyfreeLazyEviction' },
+  { name: 'lazyfree-lazy-expire', kind: 'bool', field: 'lazyfreeLazyExpire' },
+  { name: 'lazyfree-lazy-server-del', kind: 'bool', field: 'lazyfreeLazyServerDel' },
+  { name: 'lazyfree-lazy-user-del', kind: 'bool', field: 'lazyfreeLazyUserDel' },
+  { name: 'lazyfree-lazy-user-flush', kind: 'bool', field: 'lazyfreeLazyUserFlush' },
 ];
 
 /** Every name CONFIG answers to (aliases included), lower case, in table order. */
@@ -256,12 +279,19 @@ export function lookupConfig(name: string): ConfigParam | undefined {
 
 export function getConfigValue(c: Config, p: ConfigParam): string {
   if (p.kind === 'special') return p.get(c);
+  if (p.kind === 'bool') return c[p.field] ? 'yes' : 'no';
   return String(c[p.field]);
 }
 
 /** Parses and stores one value; returns Redis's error text (after " - ") or null. */
 export function setConfigValue(c: Config, p: ConfigParam, value: string): string | null {
   if (p.kind === 'special') return p.set(c, value);
+  if (p.kind === 'bool') {
+    const b = yesNo(value);
+    if (b === null) return 'argument must be \'yes\' or \'no\'';
+    c[p.field] = b;
+    return null;
+  }
   let n: bigint | null = null;
   if (p.memory === true) n = memtoull(value);
   if (n === null && p.memory !== true) n = string2ll(value);

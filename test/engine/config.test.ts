@@ -99,6 +99,17 @@ describe('Config', () => {
     expect(get(c, 'notify-keyspace-events')).toBe('AKE');
   });
 
+  it('has the lazyfree flags and client-query-buffer-limit clients read', () => {
+    const c = new Config({ port: 0, bind: '127.0.0.1' });
+    expect(get(c, 'client-query-buffer-limit')).toBe('1073741824');
+    expect(set(c, 'client-query-buffer-limit', '1k')).toBe('argument must be between 1048576 and 9223372036854775807 inclusive');
+    expect(get(c, 'lazyfree-lazy-user-flush')).toBe('no');
+    expect(set(c, 'lazyfree-lazy-user-flush', 'x')).toBe('argument must be \'yes\' or \'no\'');
+    expect(set(c, 'LAZYFREE-LAZY-USER-DEL', 'YES')).toBeNull();
+    expect(c.lazyfreeLazyUserDel).toBe(true);
+    expect(get(c, 'lazyfree-lazy-user-del')).toBe('yes');
+  });
+
   it('prints keyspace event flags in 7.0 order', () => {
     const canon = (s: string): string => keyspaceEventsFlagsToString(keyspaceEventsStringToFlags(s)!);
     expect(canon('mnxK')).toBe('xnKm');

@@ -257,6 +257,20 @@ describe('string commands', () => {
     ]);
   });
 
+  it('propagate UNLINK instead of DEL when the lazyfree parameters ask for it', () => {
+    const engine = newEngine();
+    const effects = effectsOf(engine);
+    const c = openClient(engine);
+    runCommand(engine, c, ['CONFIG', 'SET', 'lazyfree-lazy-user-del', 'yes', 'lazyfree-lazy-expire', 'yes']);
+    runCommand(engine, c, ['MSET', 'a', '1', 'b', '2']);
+    runCommand(engine, c, ['GETDEL', 'a']);
+    runCommand(engine, c, ['GETEX', 'b', 'PXAT', '1']);
+    expect(effects.slice(-2)).toEqual([
+      ['UNLINK', 'a'],
+      ['UNLINK', 'b'],
+    ]);
+  });
+
   it('count keyspace hits and misses on reads only', () => {
     const engine = newEngine();
     const c = openClient(engine);

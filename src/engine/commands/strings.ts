@@ -10,7 +10,8 @@
 //
 // Effects, as 7.0 rewrites what it propagates: SET/SETEX/PSETEX with EX, PX or EXAT log
 // `SET key value PXAT <abs ms>`; SET ... GET without expire logs the SET without GET;
-// GETEX logs PEXPIREAT / PERSIST / DEL; GETSET logs SET; GETDEL logs DEL; INCRBYFLOAT
+// GETEX logs PEXPIREAT / PERSIST / DEL; GETSET logs SET; GETDEL logs DEL (UNLINK when
+// the lazyfree-lazy-user-del / lazyfree-lazy-expire parameters say so); INCRBYFLOAT
 // logs `SET key <result> KEEPTTL`.
 //
 // Invariants: no handler mutates a key before all its arguments are validated; a
@@ -249,7 +250,7 @@ function getexCommand(ctx: CommandContext): void {
   if ((a.flags & (PXAT | EXAT)) && ms <= BigInt(ctx.nowMs)) {
     // An absolute time already past deletes the key (checkAlreadyExpired).
     ctx.db.delete(key);
-    ctx.propagate(['DEL', keyBuf]);
+    ctx.propagate([ctx.engine.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', keyBuf]);
   } else if (a.expire !== null) {
     ctx.db.setExpire(key, Number(ms));
     ctx.propagate(['PEXPIREAT', keyBuf, ms.toString()]);
@@ -261,7 +262,7 @@ function getexCommand(ctx: CommandContext): void {
 function getdelCommand(ctx: CommandContext): void {
   if (!getGeneric(ctx)) return;
   const keyBuf = ctx.argv[1]!;
-  if (ctx.db.delete(latin1(keyBuf))) ctx.propagate(['DEL', keyBuf]);
+  if (ctx.db.delete(latin1(keyBuf))) ctx.propagate([ctx.engine.config.lazyfreeLazyUserDel ? 'UNLINK' : 'DEL', keyBuf]);
 }
 
 function getsetCommand(ctx: CommandContext): void {
