@@ -470,10 +470,21 @@ export class SegmentLog implements LogStorage {
       return;
     }
     const target = chunks[chunks.length - 1]!.lastIndex;
+    // One write per run of adjacent chunks in a segment (usually one per flush): each
+    // disk call is a thread-pool round trip, so 64 appends must not cost 64 of them.
     const touched = new Set<Segment>();
-    for (const c of chunks) {
-      await this.disk.pwrite(c.segment.name, c.offset, c.bytes);
-      touched.add(c.segment);
+    for (let i = 0; i < chunks.length; ) {
+      const first = chunks[i]!;
+      let j = i + 1;
+      let end = first.offset + first.bytes.byteLength;
+      while (j < chunks.length && chunks[j]!.segment === first.segment && chunks[j]!.offset === end) {
+        end += chunks[j]!.bytes.byteLength;
+        j++;
+      }
+      const bytes = j === i + 1 ? first.bytes : Buffer.concat(chunks.slice(i, j).map((c) => c.bytes), end - first.offset);
+      await this.disk.pwrite(first.segment.name, first.offset, bytes);
+      touched.add(first.segment);
+      i = j;
     }
     this.written = Math.max(this.written, Math.min(target, this.truncateFloor, this.lastIndex));
     this.cacheEvict();
