@@ -4,6 +4,7 @@
 // apart, since their order or values are the server's own).
 
 import { describe, expect, it } from 'vitest';
+import { configPatternMatch } from '../../src/engine/commands/server.js';
 import { FakeClock, newEngine, openClient, resp, runCommand, useResp3 } from './support/run.js';
 
 const golden: Array<[string[], string]> = [
@@ -216,6 +217,12 @@ describe('server commands', () => {
     expect(all).not.toContain('set-max-listpack-entries=128'); // a 7.2 parameter: not in 7.0's CONFIG
     useResp3(engine, c);
     expect(runCommand(engine, c, ['CONFIG', 'GET', 'maxmemory'])).toBe('%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n');
+  });
+
+  it('CONFIG GET patterns follow stringmatch with nocase', () => {
+    const m = configPatternMatch;
+    expect([m('*', 'hz'), m('H?', 'hz'), m('h[a-z]', 'hz'), m('h[z-a]', 'hz'), m('h[^z]', 'hz'), m('h\\z', 'hz')]).toEqual([true, true, true, true, false, true]);
+    expect([m('*max*len', 'slowlog-max-len'), m('slowlog-*', 'slowlog-max-len'), m('slowlog', 'slowlog-max-len'), m('[]', 'a'), m('a.', 'ab')]).toEqual([true, true, false, false, false]);
   });
 
   it('CONFIG SET is atomic: a bad value later in the list leaves every parameter unchanged', () => {
