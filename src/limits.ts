@@ -58,6 +58,13 @@ export const jumboInFlightCountMax = 2;
  */
 export const requestBacklogBytesMax = 16 * MiB;
 
+/**
+ * Request bytes one client may have read but not yet seen answered before the io-mux
+ * stops reading it until the engine catches up: bounds a pipelining client's replies in
+ * flight, so output backpressure can act before the output-buffer limit is passed.
+ */
+export const clientRequestInflightBytes = 4 * MiB;
+
 // --- Engine (src/engine) -------------------------------------------------------------
 
 /** Redis's default number of databases. */
@@ -126,6 +133,17 @@ export const journalDedupAppendCountMax = 1_000_000;
 /** Longest a read may wait for new entries (long poll) before answering empty. */
 export const journalReadWaitMsMax = 30_000;
 
+// --- Supervisor (`keeldb up`, src/main/supervisor.ts) -----------------------------------
+
+/** A child that dies is restarted after a backoff from this... */
+export const restartBackoffMsMin = 100;
+/** ...doubling up to this, so a crash loop does not spin a core. */
+export const restartBackoffMsMax = 5_000;
+/** A child that stayed up this long restarts with the minimum backoff again. */
+export const restartBackoffResetMs = 10_000;
+/** On stop, children get SIGTERM and this long to exit before SIGKILL. */
+export const stopGraceMs = 5_000;
+
 // --- Relationships ---------------------------------------------------------------------
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
@@ -148,3 +166,5 @@ assert(journalElectionTimeoutMinMs < journalElectionTimeoutMaxMs, 'election time
 assert(journalReplicationStallMs < journalElectionTimeoutMinMs, 'a stalled follower is re-probed before anyone campaigns');
 assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo reply');
 assert(requestBacklogBytesMax >= ringRecordBytesMax, 'the backlog holds at least one full record');
+assert(clientRequestInflightBytes + clientOutputPauseBytes < clientOutputBytesMax, 'a paused client stays below the output limit');
+assert(restartBackoffMsMin < restartBackoffMsMax, 'restart backoff grows');
