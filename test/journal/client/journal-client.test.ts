@@ -1,0 +1,144 @@
+// JournalClient against scripted log nodes (real TCP, real handshake, in-process fake
+// nodes): it follows notLeader hints, retries a lost append on another node with the
+// SAME (writerId, writerSeq), reports definitive errors at once, fails with 'timeout'
+// (never success) when nobody acknowledges, keeps many appends in flight, and its read
+// stream follows the tail.
+
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JournalClient, JournalClientError } from '../../../src/journal/client/journal-client.js';
+import type { AppendRequest, ClientRequest, ClientResponse } from '../../../src/journal/messages.js';
+import { isClientRequest } from '../../../src/journal/wire/codec.js';
+import { WireConnection } from '../../../src/journal/wire/connection.js';
+
+const secret = 'client-test-secret';
+type Script = (request: ClientRequest, reply: (r: ClientResponse) => void, conn: WireConnection) => void;
+
+interface FakeNode {
+  address: string;
+  requests: ClientRequest[];
+  script: Script;
+}
+
+const servers: Server[] = [];
+const clients: JournalClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+  for (const s of servers.splice(0)) s.close();
+});
+
+async function fakeNode(script: Script): Promise<FakeNode> {
+  const node: FakeNode = { address: '', requests: [], script };
+  const server = createServer((socket) => {
+    const conn: WireConnection = new WireConnection({
+      socket,
+      secret,
+      side: 'server',
+      onMessage: (m) => {
+        if (!isClientRequest(m)) return;
+        node.requests.push(m);
+        node.script(m, (r) => conn.send(r), conn);
+      },
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  node.address = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  return node;
+}
+
+function client(nodes: FakeNode[], timeoutMs = 3000): JournalClient {
+  const c = new JournalClient({ nodes: nodes.map((n) => n.address), secret, writerId: 42, timeoutMs });
+  clients.push(c);
+  return c;
+}
+
+const record = { type: 2, engineVersion: 1, payload: Buffer.from('r') };
+const notLeader = (hint: number): Script => (req, reply) => reply({ kind: 'error', requestId: req.requestId, error: { code: 'notLeader', leaderHint: hint } });
+
+describe('JournalClient', () => {
+  it('follows a notLeader hint to the log leader', async () => {
+    let nextId = 1;
+    const leader: Script = (req, reply) => {
+      if (req.kind === 'append') reply({ kind: 'appendOk', requestId: req.requestId, firstId: nextId, lastId: nextId++ });
+    };
+    const nodes = [await fakeNode(notLeader(3)), await fakeNode(notLeader(3)), await fakeNode(leader)];
+    const c = client(nodes);
+    expect(await c.append([record], { afterId: 0 })).toEqual({ firstId: 1, lastId: 1 });
+    expect(await c.append([record], { leaderToken: 1 })).toEqual({ firstId: 2, lastId: 2 });
+    expect(nodes[0]!.requests.length).toBe(1); // asked once, then remembered the leader
+    expect(nodes[1]!.requests.length).toBe(0);
+  });
+
+  it('retries an append whose connection died on another node with the same writerSeq', async () => {
+    const dying: Script = (_req, _reply, conn) => conn.close(); // the leader crashes mid-append
+    const survivor: Script = (req, reply) => {
+      if (req.kind === 'append') reply({ kind: 'appendOk', requestId: req.requestId, firstId: 7, lastId: 7 });
+    };
+    const nodes = [await fakeNode(dying), await fakeNode(survivor)];
+    const c = client(nodes);
+    expect(await c.append([record], { leaderToken: 5 })).toEqual({ firstId: 7, lastId: 7 });
+    const first = nodes[0]!.requests[0] as AppendRequest;
+    const retry = nodes[1]!.requests[0] as AppendRequest;
+    expect([retry.writerId, retry.writerSeq]).toEqual([first.writerId, first.writerSeq]);
+    expect(retry.writerId).toBe(42);
+    // the next append gets the next sequence number
+    await c.append([record], { leaderToken: 5 });
+    expect((nodes[1]!.requests[1] as AppendRequest).writerSeq).toBe(first.writerSeq + 1);
+  });
+
+  it('rejects at once with tailMismatch and fenced, carrying the current ids', async () => {
+    const node = await fakeNode((req, reply) => {
+      if (req.kind !== 'append') return;
+      const error = 'afterId' in req.condition ? { code: 'tailMismatch' as const, tailId: 12 } : { code: 'fenced' as const, currentToken: 9 };
+      reply({ kind: 'error', requestId: req.requestId, error });
+    });
+    const c = client([node]);
+    await expect(c.append([record], { afterId: 3 })).rejects.toMatchObject({ code: 'tailMismatch', detail: 12 });
+    await expect(c.append([record], { leaderToken: 3 })).rejects.toMatchObject({ code: 'fenced', detail: 9 });
+    expect(node.requests.length).toBe(2);
+  });
+
+  it('fails with timeout, never success, when no node acknowledges', async () => {
+    const silent = await fakeNode(() => undefined);
+    const unavailable = await fakeNode((req, reply) => reply({ kind: 'error', requestId: req.requestId, error: { code: 'unavailable', reason: 'log leadership lost' } }));
+    const c = client([silent, unavailable], 600);
+    const err = await c.append([record], { leaderToken: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JournalClientError);
+    expect((err as JournalClientError).code).toBe('timeout');
+    expect((err as Error).message).toMatch(/not acknowledged within 600 ms.*may or may not have been applied/);
+  });
+
+  it('keeps many appends in flight on one connection', async () => {
+    const held: { req: ClientRequest; reply: (r: ClientResponse) => void }[] = [];
+    const node = await fakeNode((req, reply) => held.push({ req, reply }));
+    const c = client([node]);
+    const results = Array.from({ length: 100 }, () => c.append([record], { leaderToken: 1 }));
+    const start = Date.now();
+    while (held.length < 100 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 5));
+    expect(held.length).toBe(100); // all sent before any answer
+    held.reverse().forEach(({ req, reply }, i) => reply({ kind: 'appendOk', requestId: req.requestId, firstId: 100 - i, lastId: 100 - i }));
+    const ids = (await Promise.all(results)).map((r) => r.firstId);
+    expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('streams committed entries from fromId and follows the tail', async () => {
+    let committed = 3;
+    const entry = (index: number) => ({ index, term: 1, type: 2, engineVersion: 1, writerId: 1, writerSeq: index, payload: Buffer.from(`e${index}`) });
+    const node = await fakeNode((req, reply) => {
+      if (req.kind !== 'read') return;
+      const entries = [];
+      for (let i = req.fromId; i <= committed; i++) entries.push(entry(i));
+      setTimeout(() => reply({ kind: 'readOk', requestId: req.requestId, entries, commitId: committed }), entries.length ? 0 : 20);
+    });
+    const c = client([node]);
+    const seen: number[] = [];
+    setTimeout(() => (committed = 6), 100);
+    for await (const e of c.read(2)) {
+      seen.push(e.index);
+      expect(Buffer.from(e.payload).toString()).toBe(`e${e.index}`);
+      if (e.index === 6) break;
+    }
+    expect(seen).toEqual([2, 3, 4, 5, 6]);
+  });
+});
