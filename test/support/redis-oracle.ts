@@ -1,5 +1,5 @@
 // The oracle: Debian's real redis-server as a child process (test process, main thread).
-// Started in its own temp dir with persistence off, bound to 127.0.0.1 on a free port,
+// Started in its own temp dir with persistence off and DEBUG allowed from localhost, bound to 127.0.0.1 on a free port,
 // ready once it answers PING; stop() kills it and removes the dir. Whether redis-server
 // exists at all is decided in oracle-guard.ts, not here.
 
@@ -21,6 +21,8 @@ export function startRedis(options: RedisOptions = {}): Promise<ServerHandle> {
       '--daemonize', 'no',
       '--dir', dir,
       '--logfile', '',
+      // KeelDB implements DEBUG SLEEP; Redis 7 refuses DEBUG unless this allows it.
+      '--enable-debug-command', 'local',
       ...(options.requirepass !== undefined ? ['--requirepass', options.requirepass] : []),
     ],
   });
