@@ -317,12 +317,22 @@ export class Engine implements EngineServices {
     return false;
   }
 
-  /** Redis's rejectCommand: an error reply, counted, and it aborts an open MULTI. */
+  /**
+   * Redis's rejectCommand: an error reply, counted, and it aborts an open MULTI. A
+   * rejected EXEC discards the transaction and says why (execCommandAbort), inside
+   * MULTI or not.
+   */
   private reject(client: Client, out: ReplyWriter, spec: CommandSpec | undefined, message: string): void {
-    out.error(sanitizeError(message));
+    if (spec !== undefined && spec.name === 'exec') {
+      this.discardTransaction(client);
+      const why = message.startsWith('ERR ') ? message.slice(4) : message;
+      out.error(sanitizeError(`EXECABORT Transaction discarded because of: ${why}`));
+    } else {
+      out.error(sanitizeError(message));
+      if (client.multi !== null) client.multiAborted = true;
+    }
     if (spec !== undefined) this.stats.recordRejected(spec.name);
     else this.stats.totalErrorReplies++;
-    if (client.multi !== null) client.multiAborted = true;
   }
 
   /** True if the command may change the dataset (CLIENT PAUSE WRITE defers it). */

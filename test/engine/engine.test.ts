@@ -87,12 +87,13 @@ describe('MULTI queuing in the dispatcher', () => {
     expect(runCommand(e, c, ['GET', 'k'])).toBe(resp.nil);
   });
 
-  test('NOAUTH inside MULTI also aborts it', () => {
+  test('NOAUTH for MULTI, EXEC (as an EXECABORT) and DISCARD', () => {
     const e = newEngine({ requirepass: 'pw' });
     const c = openClient(e);
     // MULTI itself needs auth: rejected, no transaction opened.
     expect(runCommand(e, c, ['MULTI'])).toBe('-NOAUTH Authentication required.\r\n');
-    expect(runCommand(e, c, ['EXEC'])).toBe('-NOAUTH Authentication required.\r\n');
+    expect(runCommand(e, c, ['EXEC'])).toBe('-EXECABORT Transaction discarded because of: NOAUTH Authentication required.\r\n');
+    expect(runCommand(e, c, ['DISCARD'])).toBe('-NOAUTH Authentication required.\r\n');
   });
 
   test('queued commands are copies of the request buffers', () => {

@@ -69,6 +69,18 @@ describe('MULTI / EXEC / DISCARD', () => {
     expect(runCommand(e, c, ['GET', 'a'])).toBe(resp.nil);
   });
 
+  test('a rejected EXEC discards the transaction and says why, inside MULTI or not', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    const abort = "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n";
+    expect(runCommand(e, c, ['EXEC', 'x'])).toBe(abort);
+    runCommand(e, c, ['MULTI']);
+    runCommand(e, c, ['SET', 'a', '1']);
+    expect(runCommand(e, c, ['EXEC', 'x'])).toBe(abort);
+    expect(runCommand(e, c, ['EXEC'])).toBe('-ERR EXEC without MULTI\r\n');
+    expect(runCommand(e, c, ['GET', 'a'])).toBe(resp.nil);
+  });
+
   test('an empty transaction', () => {
     const e = newEngine();
     const c = openClient(e);
