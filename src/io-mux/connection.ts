@@ -10,15 +10,17 @@
 // follows it: parsing resumes only once the engine answered, so the next request is
 // checked with the right limits (Redis checks them after executing the previous one).
 //
-// Backpressure: past clientOutputPauseBytes of unsent output the socket stops being
-// read until 'drain'; past clientOutputBytesMax the client is disconnected (Redis's
-// output-buffer limit). The engine hears of every socket close through a close entry.
+// Backpressure: a client that has sent clientRequestInflightBytes since the engine last
+// caught up with it stops being read until a sync entry comes back (so the replies in
+// flight are bounded); past clientOutputPauseBytes of unsent output the socket stops
+// being read until 'drain'; past clientOutputBytesMax the client is disconnected
+// (Redis's output-buffer limit). The engine hears of every socket close (close entry).
+// The socket is read only while none of the reasons to pause holds (updateReading).
 //
 // Invariants: state only moves open -> closing -> closed; nothing is parsed after a
 // protocol error; no write happens after end/destroy.
 
 import type { Socket } from 'node:net';
-import { clientOutputBytesMax, clientOutputPauseBytes } from '../limits.js';
 import type { BatchEncoder } from '../workers/batch-format.js';
 import { ParseStatus, RequestParser, type CommandSink } from './resp-parser.js';
 
@@ -28,14 +30,21 @@ export interface ConnectionHost {
   scheduleFlush(): void;
   /** The request ring is backed up: the host pauses this socket and resumes it later. */
   shouldPauseForBacklog(conn: Connection): boolean;
+  /** clientOutputPauseBytes, clientOutputBytesMax, clientRequestInflightBytes, unless a test lowers them. */
+  readonly outputPauseBytes: number;
+  readonly requestInflightBytes: number;
+  readonly outputBytesMax: number;
 }
 
 export class Connection implements CommandSink {
   state: 'open' | 'closing' | 'closed' = 'open';
   readonly parser: RequestParser;
   authenticated: boolean;
-  /** Waiting for the engine's answer to a sync entry (parser held). */
-  private awaitingSync = false;
+  /** Why each sync entry in flight was sent, oldest first (they come back in order). */
+  private readonly syncs: ('held' | 'inflight')[] = [];
+  /** Request bytes read since the last inflight sync was sent. */
+  private unsyncedBytes = 0;
+  private pausedForInflight = false;
   private pausedForOutput = false;
   pausedForBacklog = false;
   /** Disconnected for the output-buffer limit (tests read it). */
@@ -47,7 +56,7 @@ export class Connection implements CommandSink {
   drainOffset = 0;
   drainCursor = 0;
   drainClose = false;
-  drainSynced = false;
+  drainSynced = 0;
 
   constructor(
     readonly id: number,
@@ -76,9 +85,24 @@ export class Connection implements CommandSink {
     if (this.state !== 'open') return;
     this.handle(this.parser.feed(chunk));
     this.host.scheduleFlush();
-    if (this.state === 'open' && !this.pausedForBacklog && this.host.shouldPauseForBacklog(this)) {
-      this.pausedForBacklog = true;
-      this.socket.pause();
+    if (this.state !== 'open') return;
+    this.unsyncedBytes += chunk.length;
+    if (this.unsyncedBytes >= this.host.requestInflightBytes && !this.pausedForInflight) {
+      this.unsyncedBytes = 0;
+      this.pausedForInflight = true;
+      this.syncs.push('inflight');
+      this.host.encoder.sync(this.id);
+    }
+    if (!this.pausedForBacklog && this.host.shouldPauseForBacklog(this)) this.pausedForBacklog = true;
+    this.updateReading();
+  }
+
+  /** Reads the socket only while no reason to pause holds. */
+  private updateReading(): void {
+    const read = this.state === 'open' && !this.pausedForOutput && !this.pausedForBacklog && !this.pausedForInflight;
+    if (read === this.socket.isPaused()) {
+      if (read) this.socket.resume();
+      else this.socket.pause();
     }
   }
 
@@ -87,7 +111,7 @@ export class Connection implements CommandSink {
       case ParseStatus.more:
         return;
       case ParseStatus.held:
-        this.awaitingSync = true;
+        this.syncs.push('held');
         this.host.encoder.sync(this.id);
         return;
       case ParseStatus.error:
@@ -115,10 +139,15 @@ export class Connection implements CommandSink {
     this.applyAuthLimits();
   }
 
-  /** The engine executed everything before our sync entry: parse on. */
+  /** The engine executed everything before our oldest sync entry. */
   onSynced(): void {
-    if (!this.awaitingSync || this.state !== 'open') return;
-    this.awaitingSync = false;
+    const why = this.syncs.shift();
+    if (this.state !== 'open' || why === undefined) return;
+    if (why === 'inflight') {
+      this.pausedForInflight = false;
+      this.updateReading();
+      return;
+    }
     this.handle(this.parser.resume());
     this.host.scheduleFlush();
   }
@@ -126,7 +155,7 @@ export class Connection implements CommandSink {
   resumeFromBacklog(): void {
     if (!this.pausedForBacklog) return;
     this.pausedForBacklog = false;
-    if (this.state === 'open' && !this.pausedForOutput) this.socket.resume();
+    this.updateReading();
   }
 
   // --- output ----------------------------------------------------------------------------
@@ -147,17 +176,17 @@ export class Connection implements CommandSink {
 
   private checkOutput(): void {
     const unsent = this.socket.writableLength;
-    if (unsent > clientOutputBytesMax) {
+    if (unsent > this.host.outputBytesMax) {
       this.outputLimitHit = true;
       this.destroy();
       return;
     }
-    if (unsent > clientOutputPauseBytes && !this.pausedForOutput && this.state === 'open') {
+    if (unsent > this.host.outputPauseBytes && !this.pausedForOutput && this.state === 'open') {
       this.pausedForOutput = true;
-      this.socket.pause();
+      this.updateReading();
       this.socket.once('drain', () => {
         this.pausedForOutput = false;
-        if (this.state === 'open' && !this.pausedForBacklog) this.socket.resume();
+        this.updateReading();
       });
     }
   }

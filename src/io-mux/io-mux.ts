@@ -23,7 +23,7 @@ import net from 'node:net';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { assert } from '../assert.js';
 import { EntryKind } from '../engine/reply.js';
-import { batchBytesMax, clientCountMax, requestBacklogBytesMax, ringRecordBytesMax } from '../limits.js';
+import { batchBytesMax, clientCountMax, clientOutputBytesMax, clientOutputPauseBytes, clientRequestInflightBytes, requestBacklogBytesMax, ringRecordBytesMax } from '../limits.js';
 import type { SpscRing } from '../ring/spsc-ring.js';
 import {
   BatchEncoder,
@@ -46,6 +46,10 @@ export interface IoMuxOptions {
   jumboCounters: Int32Array;
   requirePass: boolean;
   maxClients?: number;
+  /** Output backpressure thresholds; default clientOutputPauseBytes / clientOutputBytesMax. */
+  outputPauseBytes?: number;
+  outputBytesMax?: number;
+  requestInflightBytes?: number;
 }
 
 const maxClientsReply = Buffer.from('-ERR max number of clients reached\r\n');
@@ -65,6 +69,9 @@ export class IoMux implements ConnectionHost {
   private flushScheduled = false;
   private running = true;
   private readonly maxClients: number;
+  readonly outputPauseBytes: number;
+  readonly outputBytesMax: number;
+  readonly requestInflightBytes: number;
 
   /** Records that did not fit in the request ring yet, in order. */
   private readonly backlog: { record: Buffer; bytes: number }[] = [];
@@ -77,6 +84,10 @@ export class IoMux implements ConnectionHost {
 
   constructor(private readonly opts: IoMuxOptions) {
     this.maxClients = opts.maxClients ?? clientCountMax;
+    this.outputPauseBytes = opts.outputPauseBytes ?? clientOutputPauseBytes;
+    this.outputBytesMax = opts.outputBytesMax ?? clientOutputBytesMax;
+    this.requestInflightBytes = opts.requestInflightBytes ?? clientRequestInflightBytes;
+    assert(this.outputPauseBytes < this.outputBytesMax, 'pause reading before disconnecting');
     const recordBytesMax = Math.min(ringRecordBytesMax, opts.requestRing.maxRecordBytes);
     this.encoder = new BatchEncoder((record, owned) => this.sendRecord(record, owned), recordBytesMax, Math.min(batchBytesMax, recordBytesMax));
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -260,7 +271,7 @@ export class IoMux implements ConnectionHost {
         conn.drainEpoch = epoch;
         conn.drainBytes = 0;
         conn.drainClose = false;
-        conn.drainSynced = false;
+        conn.drainSynced = 0;
         touched.push(conn);
       }
       if (conn.drainClose) continue; // nothing is written after a close
@@ -276,7 +287,7 @@ export class IoMux implements ConnectionHost {
           conn.setAuthenticated(bytes > 0 && rec[body] === 1);
           break;
         case replyKindSynced:
-          conn.drainSynced = true;
+          conn.drainSynced++;
           break;
         default:
           assert(false, `unknown reply entry kind ${kind}`);
@@ -328,7 +339,7 @@ export class IoMux implements ConnectionHost {
     }
     for (const conn of touched) {
       if (conn.drainClose) conn.endAfterWrites();
-      else if (conn.drainSynced) conn.onSynced();
+      else for (let i = 0; i < conn.drainSynced; i++) conn.onSynced();
     }
   }
 

@@ -25,6 +25,9 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** maxclients (default clientCountMax); tests lower it. */
   maxClients?: number;
+  /** Output backpressure thresholds (tests lower them); see IoMuxOptions. */
+  outputPauseBytes?: number;
+  outputBytesMax?: number;
 }
 
 export interface RunningServer {
@@ -50,6 +53,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     jumboCounters: new Int32Array(jumboSab),
     requirePass: opts.requirepass !== undefined && opts.requirepass !== '',
     maxClients: opts.maxClients,
+    outputPauseBytes: opts.outputPauseBytes,
+    outputBytesMax: opts.outputBytesMax,
   });
   log(`KeelDB: --journal ${opts.journal}: writes are NOT durable (cache mode); a restart loses all data.`);
   const port = await ioMux.listen(opts.port, opts.bind);
