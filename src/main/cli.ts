@@ -51,7 +51,7 @@ program
   .requiredOption('--id <n>', 'node id, 1..3', parsePositiveInt)
   .requiredOption('--port <port>', 'TCP port', parsePort)
   .requiredOption('--dir <dir>', 'data directory of this node')
-  .requiredOption('--peers <list>', 'the other nodes, host:port,host:port', parseHostPorts)
+  .requiredOption('--peers <list>', 'the other nodes: id=host:port,... or host:port,... in id order', parseHostPorts)
   .option('--bind <address>', 'address to listen on', '127.0.0.1')
   .option('--secret <secret>', 'cluster secret every connection must present', 'keeldb-dev-secret')
   .action(async (opts: { id: number; port: number; dir: string; peers: string[]; bind: string; secret: string }) => {
@@ -67,7 +67,8 @@ program
   .option('--seconds <n>', 'measurement time', parsePositiveInt, 5)
   .option('--nodes <list>', 'target running nodes instead of starting three', parseHostPorts)
   .option('--secret <secret>', 'cluster secret', 'keeldb-dev-secret')
-  .action(async (opts: { clients: number; bytes: number; seconds: number; nodes?: string[]; secret: string }) => {
+  .option('--depth <n>', 'appends each client keeps in flight', parsePositiveInt, 1)
+  .action(async (opts: { clients: number; bytes: number; seconds: number; nodes?: string[]; secret: string; depth: number }) => {
     const { runJournalBench } = await import('../journal/bench/journal-bench.js');
     await runJournalBench(opts);
   });
