@@ -116,6 +116,24 @@ function cpuSeconds(us: number): string {
   return `${sec}.${String(frac).padStart(6, '0')}`;
 }
 
+/** Memory figures INFO memory and MEMORY STATS share (bytes; V8's heap stands in for the allocator). */
+export interface MemorySnapshot {
+  used: number;
+  peak: number;
+  startup: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+}
+
+export function memorySnapshot(engine: EngineServices): MemorySnapshot {
+  const st = stateOf(engine);
+  const mem = process.memoryUsage();
+  const used = mem.heapUsed + mem.external;
+  if (used > st.peakBytes) st.peakBytes = used;
+  return { used, peak: st.peakBytes, startup: st.startupBytes, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal };
+}
+
 export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: number, sections: ReadonlySet<Section>): string {
   const st = stateOf(engine);
   const stats = engine.stats;

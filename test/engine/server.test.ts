@@ -323,6 +323,22 @@ describe('server commands', () => {
     expect(runCommand(engine, c, ['LATENCY', 'LATEST'])).toBe('*0\r\n');
   });
 
+  it('MEMORY STATS lists 7.0\'s fields in order, with one entry per non-empty db', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    runCommand(engine, c, ['SET', 'a', '1']);
+    runCommand(engine, c, ['SELECT', '2']);
+    runCommand(engine, c, ['SET', 'b', '1']);
+    const r = runCommand(engine, c, ['MEMORY', 'STATS']);
+    expect(r.startsWith('*58\r\n')).toBe(true);
+    const names = [...r.matchAll(/\$\d+\r\n([a-z0-9.\-]+)\r\n/g)].map((m) => m[1]).filter((n) => /[a-z]/.test(n!));
+    expect(names.slice(0, 11)).toEqual(['peak.allocated', 'total.allocated', 'startup.allocated', 'replication.backlog', 'clients.slaves', 'clients.normal', 'cluster.links', 'aof.buffer', 'lua.caches', 'functions.caches', 'db.0']);
+    expect(names).toContain('db.2');
+    expect(names.slice(-4)).toEqual(['rss-overhead.ratio', 'rss-overhead.bytes', 'fragmentation', 'fragmentation.bytes']);
+    expect(r).toContain('$10\r\nkeys.count\r\n:2\r\n');
+    expect(runCommand(engine, c, ['MEMORY', 'DOCTOR'])).toMatch(/^\$105\r\nHi Sam, I can't find any memory issue/);
+  });
+
   it('DEBUG SLEEP blocks the engine through engine.sleep', () => {
     const engine = newEngine();
     const c = openClient(engine);

@@ -18,7 +18,7 @@ import {
   lookupConfig,
   setConfigValue,
 } from '../config.js';
-import { infoString, selectSections } from '../info.js';
+import { infoString, memorySnapshot, selectSections } from '../info.js';
 import { RObject } from '../keyspace.js';
 import { slowlogOf } from '../slowlog.js';
 
@@ -282,6 +282,63 @@ function memoryHelpCommand(ctx: CommandContext): void {
 
 function memoryPurgeCommand(ctx: CommandContext): void {
   ctx.reply.ok();
+}
+
+/** MEMORY STATS with 7.0's fields and order; V8's heap stands in for jemalloc's figures. */
+function memoryStatsCommand(ctx: CommandContext): void {
+  const m = memorySnapshot(ctx.engine);
+  const r = ctx.reply;
+  const dbs = ctx.keyspace.dbs.filter((db) => db.size > 0);
+  let keys = 0;
+  for (const db of dbs) keys += db.size;
+  const dataset = Math.max(0, m.used - m.startup);
+  r.map(27 + dbs.length);
+  const int = (k: string, v: number): void => {
+    r.bulkLatin1(k);
+    r.int(Math.round(v));
+  };
+  const dbl = (k: string, v: number): void => {
+    r.bulkLatin1(k);
+    r.double(v);
+  };
+  int('peak.allocated', m.peak);
+  int('total.allocated', m.used);
+  int('startup.allocated', m.startup);
+  for (const k of ['replication.backlog', 'clients.slaves', 'clients.normal', 'cluster.links', 'aof.buffer', 'lua.caches', 'functions.caches']) int(k, 0);
+  for (const db of dbs) {
+    r.bulkLatin1(`db.${db.index}`);
+    r.map(3);
+    // Redis's dict: a 24-byte entry per key plus a power-of-two array of 8-byte slots.
+    const tableBytes = (n: number): number => (n === 0 ? 0 : n * 24 + 2 ** Math.ceil(Math.log2(n)) * 8);
+    int('overhead.hashtable.main', tableBytes(db.size));
+    int('overhead.hashtable.expires', tableBytes(db.expires.size));
+    int('overhead.hashtable.slot-to-keys', 0);
+  }
+  int('overhead.total', m.startup);
+  int('keys.count', keys);
+  int('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(dataset / keys));
+  int('dataset.bytes', dataset);
+  dbl('dataset.percentage', m.used === 0 ? 0 : (dataset * 100) / m.used);
+  dbl('peak.percentage', (m.used * 100) / m.peak);
+  int('allocator.allocated', m.heapUsed);
+  int('allocator.active', m.heapTotal);
+  int('allocator.resident', m.rss);
+  dbl('allocator-fragmentation.ratio', m.heapTotal / Math.max(1, m.heapUsed));
+  int('allocator-fragmentation.bytes', m.heapTotal - m.heapUsed);
+  dbl('allocator-rss.ratio', m.rss / Math.max(1, m.heapTotal));
+  int('allocator-rss.bytes', m.rss - m.heapTotal);
+  dbl('rss-overhead.ratio', 1);
+  int('rss-overhead.bytes', 0);
+  dbl('fragmentation', m.rss / Math.max(1, m.used));
+  int('fragmentation.bytes', m.rss - m.used);
+}
+
+/**
+ * MEMORY DOCTOR: 7.0's report when it finds nothing to say (KeelDB has no allocator
+ * fragmentation or big-client figures for its detectors to look at).
+ */
+function memoryDoctorCommand(ctx: CommandContext): void {
+  ctx.reply.verbatim('Hi Sam, I can\'t find any memory issue in your instance. I can only account for what occurs on this base.\n');
 }
 
 function memoryMallocStatsCommand(ctx: CommandContext): void {
@@ -564,6 +621,8 @@ export const serverCommands: readonly CommandSpec[] = [
       { name: 'memory|malloc-stats', arity: 2, flags: [], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '4.0.0', complexity: 'Depends on how much memory is allocated, could be slow', summary: 'Show allocator internal stats', handler: memoryMallocStatsCommand },
       { name: 'memory|purge', arity: 2, flags: [], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '4.0.0', complexity: 'Depends on how much memory is allocated, could be slow', summary: 'Ask the allocator to release memory', handler: memoryPurgeCommand },
       { name: 'memory|help', arity: 2, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '4.0.0', complexity: 'O(1)', summary: 'Show helpful text about the different subcommands', handler: memoryHelpCommand },
+      { name: 'memory|stats', arity: 2, flags: [], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '4.0.0', complexity: 'O(1)', summary: 'Show memory usage details', handler: memoryStatsCommand },
+      { name: 'memory|doctor', arity: 2, flags: [], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '4.0.0', complexity: 'O(1)', summary: 'Outputs memory problems report', handler: memoryDoctorCommand },
       { name: 'memory|usage', arity: -3, flags: ['readonly'], firstKey: 2, lastKey: 2, keyStep: 1, categories: ['read', 'slow'], group: 'server', since: '4.0.0', complexity: 'O(N) where N is the number of samples.', summary: 'Estimate the memory usage of a key', handler: memoryUsageCommand },
     ],
   },

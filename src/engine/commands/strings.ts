@@ -192,6 +192,15 @@ const replyOne = (ctx: CommandContext): void => ctx.reply.int(1);
 const replyZero = (ctx: CommandContext): void => ctx.reply.int(0);
 
 function setCommand(ctx: CommandContext): void {
+  if (ctx.argv.length === 3) {
+    // The common case, without option parsing. The lookup expires a stale key first,
+    // as Redis's lookupKeyWrite does (its DEL is logged before this SET).
+    const key = latin1(ctx.argv[1]!);
+    if (ctx.db.expires.size > 0) ctx.db.lookup(key, ctx.nowMs);
+    ctx.db.set(key, latin1(ctx.argv[2]!));
+    ctx.reply.ok();
+    return;
+  }
   const a = parseExtendedArgs(ctx, true);
   if (a === null) return;
   setGeneric(ctx, a.flags, a.expire, 'set', null, null);
