@@ -141,7 +141,7 @@ describeWithOracle('diff: random command sequences (fast-check)', () => {
       const cmd = all[i]! as Cmd;
       const reason = (i < reset.length ? bytes : comparatorFor(cmd))(r[i]!, s[i]!);
       if (reason !== null) {
-        return `step ${i - reset.length}: ${cmd.join(' ')} (${reason})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
+        return `${i < reset.length ? 'reset' : `step ${i - reset.length}`}: ${cmd.join(' ')} (${reason})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
       }
     }
     return null;

@@ -40,6 +40,13 @@ const corpus: Buffer[] = [
   Buffer.from('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n'),
 ];
 
+/**
+ * Longer than the inline/count line limit. The server closes while we are still
+ * writing, so the kernel may answer our later bytes with a reset that discards the
+ * error reply before we read it: for this one only the close is required.
+ */
+const tooLongRequest = '*' + '9'.repeat(70 * 1024);
+
 /** Requests every RESP server must reject with a protocol error and then close. */
 const definitelyMalformed: string[] = [
   '*abc\r\n',
@@ -51,7 +58,7 @@ const definitelyMalformed: string[] = [
   'SET "unbalanced\r\n',
   "ECHO 'unbalanced\r\n",
   'PING\r\n*x\r\n',
-  '*' + '9'.repeat(70 * 1024),
+  tooLongRequest,
 ];
 
 const payload: fc.Arbitrary<Buffer> = fc.oneof(
@@ -175,7 +182,8 @@ describeWithSubject(`tcp fuzz (${subjectKind})`, () => {
         }
         if (malformed) {
           const last = replies[replies.length - 1]?.toString('latin1') ?? '';
-          if (!last.startsWith('-ERR Protocol error')) problems.push(`${what}: expected -ERR Protocol error, got ${showBytes(last)}`);
+          const lostToReset = data.toString('latin1') === tooLongRequest && replies.length === 0;
+          if (!last.startsWith('-ERR Protocol error') && !lostToReset) problems.push(`${what}: expected -ERR Protocol error, got ${showBytes(last)}`);
           if (!ex.closedByServer) problems.push(`${what}: connection not closed after a protocol error`);
         }
         if (ex.closedByServer && replies.length > 0) {
