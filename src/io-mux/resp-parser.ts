@@ -178,12 +178,39 @@ export class RequestParser {
     return status;
   }
 
-  /** Position of the first '\r' in [from, end), or -1 if none or a NUL comes first (strchr). */
-  private static findCr(src: Buffer, from: number, end: number): number {
-    for (let i = from; i < end; i++) {
+  /** Set by scanHeader: the header's value when it is a plain decimal, else -1. */
+  private scanned = -1;
+
+  /**
+   * Position of the first '\r' in [from, end), or -1 if none or a NUL comes first
+   * (Redis's strchr). On the way, sets `scanned` to the number in [from + 1, cr) when it
+   * is 1 to 15 plain digits without a leading zero (or "0"), else to -1: the caller then
+   * asks string2ll, which decides every unusual form exactly as Redis does.
+   */
+  private scanHeader(src: Buffer, from: number, end: number): number {
+    // The type byte itself counts for strchr too ('\r' or NUL in its place).
+    const t = src[from]!;
+    if (t === CR) {
+      this.scanned = -1;
+      return from;
+    }
+    if (t === NUL) return -1;
+    let v = 0;
+    let simple = true;
+    const first = from + 1;
+    for (let i = first; i < end; i++) {
       const c = src[i]!;
-      if (c === CR) return i;
-      if (c === NUL) return -1;
+      if (c === CR) {
+        const digits = i - first;
+        this.scanned = simple && digits > 0 && digits <= 15 && (src[first] !== 48 || digits === 1) ? v : -1;
+        return i;
+      }
+      const d = c - 48;
+      if (d >= 0 && d <= 9) v = v * 10 + d;
+      else {
+        if (c === NUL) return -1;
+        simple = false;
+      }
     }
     return -1;
   }
@@ -196,7 +223,7 @@ export class RequestParser {
   /** One multibulk request at src[pos] === '*'. Returns the position after it. */
   private multibulk(src: Buffer, pos: number, end: number): number {
     const limits = this.limits;
-    let cr = RequestParser.findCr(src, pos + 1, end);
+    let cr = this.scanHeader(src, pos, end);
     if (cr < 0) {
       if (end - pos > limits.inlineBytesMax) return this.error('Protocol error: too big mbulk count string');
       this.needBytes = end - pos + 1;
@@ -207,7 +234,7 @@ export class RequestParser {
       this.needBytes = cr + 2 - pos;
       return INCOMPLETE;
     }
-    const count = string2ll(src, pos + 1, cr);
+    const count = this.scanned >= 0 ? this.scanned : string2ll(src, pos + 1, cr);
     if (Number.isNaN(count) || count > limits.multibulkCountMax) {
       return this.error('Protocol error: invalid multibulk length');
     }
@@ -229,7 +256,7 @@ export class RequestParser {
         this.needBytes = p - pos + 1;
         return INCOMPLETE;
       }
-      cr = RequestParser.findCr(src, p, end);
+      cr = this.scanHeader(src, p, end);
       if (cr < 0) {
         if (end - p > limits.inlineBytesMax) return this.error('Protocol error: too big bulk count string');
         this.needBytes = end - pos + 1;
@@ -242,12 +269,7 @@ export class RequestParser {
       if (src[p] !== DOLLAR) {
         return this.error(`Protocol error: expected '$', got '${String.fromCharCode(src[p]!)}'`);
       }
-      let len: number;
-      // Fast path for the usual short decimal length; string2ll for anything unusual.
-      const d0 = src[p + 1]! - 48;
-      if (cr === p + 2 && d0 >= 0 && d0 <= 9) len = d0;
-      else if (cr === p + 3 && d0 >= 1 && d0 <= 9 && src[p + 2]! - 48 >= 0 && src[p + 2]! - 48 <= 9) len = d0 * 10 + src[p + 2]! - 48;
-      else len = string2ll(src, p + 1, cr);
+      const len = this.scanned >= 0 ? this.scanned : string2ll(src, p + 1, cr);
       if (Number.isNaN(len) || len < 0 || len > limits.bulkBytesMax) {
         return this.error('Protocol error: invalid bulk length');
       }

@@ -182,7 +182,8 @@ export class BatchEncoder {
       b[o + 2] = (n >>> 16) & 0xff;
       b[o + 3] = n >>> 24;
       o += 4;
-      if (n <= 16) {
+      // Short arguments byte by byte: cheaper than Buffer#copy's native call.
+      if (n <= 64) {
         for (let j = 0; j < n; j++) b[o + j] = src[s + j]!;
       } else {
         src.copy(b, o, s, e);

@@ -92,6 +92,7 @@ describe('protocol errors', () => {
       '*-5\r\n*0\r\n*1\r\n$4\r\nPING\r\n*3000000000\r\n',
       'PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nx\r\nfooz\r\n',
       '*1\r\n$-1\r\n',
+      '*2\r\n$4\r\nECHO\r\n\r\n',
       '*1\r\n$536870913\r\n',
       '*2\r\n$4\r\nECHO\r\n+hi\r\n',
       'ECHO "a"b\r\n',
