@@ -163,7 +163,7 @@ export const commandInfo: Comparator = (o, s) => {
       if (cmd.kind !== 'array' || cmd.items.length < 10) return normTree(cmd);
       const fields = cmd.items.slice(0, 9).map(normTree);
       const subs = cmd.items[9]!;
-      const subList = subs.kind === 'array' || subs.kind === 'set' ? subs.items.map(normTree).map((x) => JSON.stringify(x)).sort() : [JSON.stringify(normTree(subs))];
+      const subList = subs.kind === 'array' || subs.kind === 'set' ? [subs.kind, ...subs.items.map(normTree).map((x) => JSON.stringify(x)).sort()] : [JSON.stringify(normTree(subs))];
       return [...fields, subList, ...cmd.items.slice(10).map(normTree)];
     });
   };
