@@ -12,12 +12,13 @@
 //
 // Entries keep what Redis keeps: at most 32 arguments (the last replaced by
 // "... (N more arguments)"), each at most 128 bytes (then "... (N more bytes)"),
-// copied, never views of the request ring.
+// passwords replaced by "(redacted)", copied, never views of the request ring.
 //
 // Invariants: entries are newest first; ids increase by one per entry and are never
 // reused (SLOWLOG RESET does not reset them); the list is trimmed to slowlog-max-len
 // when an entry is added, as Redis does.
 
+import { eqi } from './args.js';
 import type { Client } from './client.js';
 import type { CommandSpec, EngineServices } from './command.js';
 import type { Config } from './config.js';
@@ -77,7 +78,50 @@ export class Slowlog {
   }
 }
 
+/**
+ * Arguments Redis 7.0 redacts before logging (redactClientCommandArgument): AUTH's
+ * arguments, HELLO's AUTH username and password, and the value CONFIG SET gives a
+ * sensitive parameter (requirepass).
+ */
+function redactedIndexes(argv: readonly Buffer[]): Set<number> | null {
+  const name = argv[0]!;
+  if (eqi(name, 'auth')) {
+    const out = new Set<number>();
+    for (let j = 1; j < argv.length; j++) out.add(j);
+    return out;
+  }
+  if (eqi(name, 'hello')) {
+    let out: Set<number> | null = null;
+    for (let j = 2; j < argv.length; j++) {
+      const more = argv.length - 1 - j;
+      if (eqi(argv[j]!, 'auth') && more >= 2) {
+        out ??= new Set();
+        out.add(j + 1);
+        out.add(j + 2);
+        j += 2;
+      } else if (eqi(argv[j]!, 'setname') && more >= 1) {
+        j++;
+      } else {
+        break;
+      }
+    }
+    return out;
+  }
+  if (eqi(name, 'config') && argv.length >= 4 && eqi(argv[1]!, 'set')) {
+    let out: Set<number> | null = null;
+    for (let j = 2; j + 1 < argv.length; j += 2) {
+      if (eqi(argv[j]!, 'requirepass')) {
+        out ??= new Set();
+        out.add(j + 1);
+      }
+    }
+    return out;
+  }
+  return null;
+}
+
 function trimArgv(argv: readonly Buffer[]): string[] {
+  const redacted = redactedIndexes(argv);
   const argc = argv.length;
   const n = Math.min(argc, slowlogEntryArgCountMax);
   const out: string[] = new Array(n);
@@ -87,7 +131,9 @@ function trimArgv(argv: readonly Buffer[]): string[] {
       continue;
     }
     const a = argv[j]!;
-    if (a.length > slowlogEntryArgBytesMax) {
+    if (redacted !== null && redacted.has(j)) {
+      out[j] = '(redacted)';
+    } else if (a.length > slowlogEntryArgBytesMax) {
       out[j] = `${a.latin1Slice(0, slowlogEntryArgBytesMax)}... (${a.length - slowlogEntryArgBytesMax} more bytes)`;
     } else {
       out[j] = a.latin1Slice(0, a.length);

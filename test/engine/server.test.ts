@@ -305,6 +305,22 @@ describe('server commands', () => {
     expect(runCommand(engine, c, ['SLOWLOG', 'GET'])).toBe('*0\r\n');
   });
 
+  it('SLOWLOG redacts passwords as 7.0 does', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    runCommand(engine, c, ['SLOWLOG', 'RESET']);
+    runCommand(engine, c, ['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+    runCommand(engine, c, ['AUTH', 'u', 'p']);
+    runCommand(engine, c, ['HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'n']);
+    runCommand(engine, c, ['CONFIG', 'SET', 'requirepass', '', 'hz', '10']);
+    const r = runCommand(engine, c, ['SLOWLOG', 'GET', '3']);
+    const red = '$10\r\n(redacted)\r\n';
+    expect(r).toContain(`*6\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$11\r\nrequirepass\r\n${red}$2\r\nhz\r\n$2\r\n10\r\n`);
+    expect(r).toContain(`*7\r\n$5\r\nHELLO\r\n$1\r\n2\r\n$4\r\nAUTH\r\n${red}${red}$7\r\nSETNAME\r\n$1\r\nn\r\n`);
+    expect(r).toContain(`*3\r\n$4\r\nAUTH\r\n${red}${red}`);
+    expect(r).not.toContain('pw');
+  });
+
   it('LATENCY records a command event only when latency-monitor-threshold is set', () => {
     const clock = new FakeClock(1_700_000_000_000);
     const engine = newEngine({ clock: clock.now });
