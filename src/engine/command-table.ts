@@ -9,6 +9,7 @@
 
 import { assert } from '../assert.js';
 import type { CommandSpec } from './command.js';
+import { redisCommandMeta } from './command-meta.js';
 import { connectionCommands } from './commands/connection.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
@@ -25,12 +26,43 @@ export interface CommandSpecExtras {
 }
 
 export interface KeySpec {
+  readonly notes?: string;
   readonly flags: readonly string[];
   readonly beginSearch: { readonly type: 'index'; readonly index: number } | { readonly type: 'keyword'; readonly keyword: string; readonly startfrom: number } | { readonly type: 'unknown' };
   readonly findKeys:
     | { readonly type: 'range'; readonly lastkey: number; readonly keystep: number; readonly limit: number }
     | { readonly type: 'keynum'; readonly keynumidx: number; readonly firstkey: number; readonly keystep: number }
     | { readonly type: 'unknown' };
+}
+
+/** One argument of COMMAND DOCS (Redis's redisCommandArg). */
+export interface DocArg {
+  readonly name: string;
+  readonly type: string;
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly summary?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly flags?: readonly string[];
+  readonly arguments?: readonly DocArg[];
+}
+
+/** Redis's per-command metadata beyond CommandSpec (generated into src/engine/command-meta.ts). */
+export interface CommandMeta extends CommandSpecExtras {
+  readonly docFlags?: readonly string[];
+  readonly deprecatedSince?: string;
+  readonly replacedBy?: string;
+  readonly history?: readonly (readonly [string, string])[];
+  readonly arguments?: readonly DocArg[];
+}
+
+/** A spec's metadata: its own extras, else Redis's (command-meta.ts), field by field. */
+export function commandMeta(spec: CommandSpec): CommandMeta {
+  const own = spec as CommandSpec & CommandSpecExtras;
+  const redis = redisCommandMeta[spec.name];
+  if (redis === undefined) return { tips: own.tips, keySpecs: own.keySpecs };
+  return { ...redis, tips: own.tips ?? redis.tips, keySpecs: own.keySpecs ?? redis.keySpecs };
 }
 
 export class CommandTable {

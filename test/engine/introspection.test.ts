@@ -128,10 +128,16 @@ describe('COMMAND DOCS', () => {
     const c = openClient(e);
     expect(runCommand(e, c, ['COMMAND', 'DOCS', 'nosuch'])).toBe('*0\r\n');
     expect(runCommand(e, c, ['COMMAND', 'DOCS', 'ping', 'nosuch'])).toBe(
-      '*2\r\n$4\r\nping\r\n*8\r\n$7\r\nsummary\r\n$15\r\nPing the server\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n',
+      '*2\r\n$4\r\nping\r\n*10\r\n$7\r\nsummary\r\n$15\r\nPing the server\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n' +
+        '$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$7\r\nmessage\r\n$4\r\ntype\r\n$6\r\nstring\r\n$5\r\nflags\r\n*1\r\n+optional\r\n',
+    );
+    // Doc flags, deprecation and history come from Redis's metadata (command-meta.ts).
+    expect(runCommand(e, c, ['COMMAND', 'DOCS', 'getset'])).toContain(
+      '$9\r\ndoc_flags\r\n*1\r\n+deprecated\r\n$16\r\ndeprecated_since\r\n$5\r\n6.2.0\r\n$11\r\nreplaced_by\r\n$30\r\n`SET` with the `!GET` argument\r\n$9\r\narguments\r\n*2\r\n' +
+        '*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n*4\r\n$4\r\nname\r\n$5\r\nvalue\r\n$4\r\ntype\r\n$6\r\nstring\r\n',
     );
     runCommand(e, c, ['HELLO', '3']);
-    expect(runCommand(e, c, ['COMMAND', 'DOCS', 'nosuch', 'echo']).startsWith('%1\r\n$4\r\necho\r\n%4\r\n$7\r\nsummary\r\n')).toBe(true);
+    expect(runCommand(e, c, ['COMMAND', 'DOCS', 'nosuch', 'echo']).startsWith('%1\r\n$4\r\necho\r\n%5\r\n$7\r\nsummary\r\n')).toBe(true);
   });
 
   test('containers carry their subcommands; COMMAND DOCS with no name covers the table', () => {
@@ -186,6 +192,10 @@ describe('COMMAND GETKEYS', () => {
     const e = newEngine();
     const c = openClient(e);
     expect(runCommand(e, c, ['COMMAND', 'GETKEYSANDFLAGS', 'watch', 'a'])).toBe('*1\r\n*2\r\n$1\r\na\r\n*1\r\n+RO\r\n');
+    // Byte-identical to Redis 7.0.15, including SET's variable flags.
+    expect(runCommand(e, c, ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'a', 'b', 'get'])).toBe('*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+update\r\n');
+    expect(runCommand(e, c, ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'a', 'b'])).toBe('*1\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n');
+    expect(runCommand(e, c, ['COMMAND', 'GETKEYSANDFLAGS', 'lcs', 'a', 'b'])).toBe('*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n');
   });
 });
 

@@ -7,7 +7,6 @@
 
 import type { Client } from '../client.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import type { CommandSpecExtras } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { PauseType } from '../client.js';
 import { eqi, errors, latin1, string2ll } from '../args.js';
@@ -516,7 +515,7 @@ function cArg(buf: Buffer, max = Infinity): string {
   return buf.latin1Slice(0, end).replace(/[\r\n]/g, ' ');
 }
 
-const clientSub = (sub: string, arity: number, flags: CommandSpec['flags'], summary: string, since: string, handler: CommandSpec['handler'], opts: { complexity?: string; admin?: boolean; tips?: string[] } = {}): CommandSpec & CommandSpecExtras => ({
+const clientSub = (sub: string, arity: number, flags: CommandSpec['flags'], summary: string, since: string, handler: CommandSpec['handler'], opts: { complexity?: string; admin?: boolean } = {}): CommandSpec => ({
   name: `client|${sub}`,
   arity,
   flags,
@@ -529,7 +528,6 @@ const clientSub = (sub: string, arity: number, flags: CommandSpec['flags'], summ
   since,
   complexity: opts.complexity ?? 'O(1)',
   handler,
-  ...(opts.tips !== undefined ? { tips: opts.tips } : {}),
 });
 
 const ns: CommandSpec['flags'] = ['noscript', 'loading', 'stale'];
@@ -537,7 +535,7 @@ const adminNs: CommandSpec['flags'] = ['admin', 'noscript', 'loading', 'stale'];
 const nAuth: CommandSpec['flags'] = ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'];
 
 export const connectionCommands: readonly CommandSpec[] = [
-  { ...connection('ping', -1, ['fast'], 'Ping the server', '1.0.0', pingCommand), tips: ['request_policy:all_shards', 'response_policy:all_succeeded'] } as CommandSpec,
+  connection('ping', -1, ['fast'], 'Ping the server', '1.0.0', pingCommand),
   connection('echo', 2, ['loading', 'stale', 'fast'], 'Echo the given string', '1.0.0', echoCommand),
   connection('quit', -1, nAuth, 'Close the connection', '1.0.0', quitCommand),
   connection('reset', 1, nAuth, 'Reset the connection', '6.2.0', resetCommand),
@@ -563,12 +561,12 @@ export const connectionCommands: readonly CommandSpec[] = [
       clientSub('setname', 3, ns, 'Set the current connection name', '2.6.9', clientSetNameCommand),
       clientSub('getredir', 2, ns, 'Get tracking notifications redirection client ID if any', '6.0.0', clientGetRedirCommand),
       clientSub('id', 2, ns, 'Returns the client ID for the current connection', '5.0.0', clientIdCommand),
-      clientSub('info', 2, ns, 'Returns information about the current client connection.', '6.2.0', clientInfoCommand, { tips: ['nondeterministic_output'] }),
+      clientSub('info', 2, ns, 'Returns information about the current client connection.', '6.2.0', clientInfoCommand),
       clientSub('kill', -3, adminNs, 'Kill the connection of a client', '2.4.0', clientKillCommand, { admin: true, complexity: 'O(N) where N is the number of client connections' }),
       clientSub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '5.0.0', clientHelpCommand),
       clientSub('unblock', -3, adminNs, 'Unblock a client blocked in a blocking command from a different connection', '5.0.0', clientUnblockCommand, { admin: true, complexity: 'O(log N) where N is the number of client connections' }),
       clientSub('unpause', 2, adminNs, 'Resume processing of clients that were paused', '6.2.0', clientUnpauseCommand, { admin: true, complexity: 'O(N) Where N is the number of paused clients' }),
-      clientSub('list', -2, adminNs, 'Get the list of client connections', '2.4.0', clientListCommand, { admin: true, complexity: 'O(N) where N is the number of client connections', tips: ['nondeterministic_output'] }),
+      clientSub('list', -2, adminNs, 'Get the list of client connections', '2.4.0', clientListCommand, { admin: true, complexity: 'O(N) where N is the number of client connections'}),
       clientSub('reply', 3, ns, 'Instruct the server whether to reply to commands', '3.2.0', clientReplyCommand),
     ],
   },

@@ -7,14 +7,15 @@
 //    key specs(array of maps), subcommands(array of the same)],
 // COMMAND DOCS a map of name -> {summary, since, group, complexity, [subcommands]}.
 // Flags and ACL categories are printed in Redis's table order, whatever order a spec
-// lists them in. Key specs come from the spec's `keySpecs` when a module provides
-// them (CommandSpecExtras); otherwise they are derived from the legacy key range, with
-// RW/RO from the write flag (Redis's own specs carry finer flags).
+// lists them in. Key specs, tips, doc flags, history and arguments come from the
+// spec's own extras if it has them, else from Redis 7.0.15's metadata
+// (src/engine/command-meta.ts, generated); a command Redis lacks gets key specs
+// derived from its legacy key range, with RW/RO from the write flag.
 
 import type { CommandContext, CommandFlag, CommandSpec } from '../command.js';
-import type { CommandSpecExtras, KeySpec } from '../command-table.js';
+import { commandMeta, type DocArg, type KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
-import { eqi, errors, lowerAscii } from '../args.js';
+import { eqi, errors, lowerAscii, string2ll } from '../args.js';
 import type { ReplyWriter } from '../reply.js';
 import { replyHelp } from './connection.js';
 
@@ -76,10 +77,6 @@ function engineOf(ctx: CommandContext): Engine {
   return ctx.engine as Engine;
 }
 
-function extras(spec: CommandSpec): CommandSpecExtras {
-  return spec as CommandSpec & CommandSpecExtras;
-}
-
 function orderedFlags(spec: CommandSpec): string[] {
   const has = new Set<string>(spec.flags);
   if (spec.getKeys !== undefined) has.add('movablekeys');
@@ -98,7 +95,7 @@ function orderedCategories(spec: CommandSpec): string[] {
 
 /** The spec's key specs, or one derived from its legacy range. */
 export function keySpecsOf(spec: CommandSpec): readonly KeySpec[] {
-  const given = extras(spec).keySpecs;
+  const given = commandMeta(spec).keySpecs;
   if (given !== undefined) return given;
   if (spec.firstKey <= 0) return [];
   return [
@@ -113,7 +110,11 @@ export function keySpecsOf(spec: CommandSpec): readonly KeySpec[] {
 // --- COMMAND INFO / COMMAND -----------------------------------------------------------
 
 function replyKeySpec(r: ReplyWriter, ks: KeySpec): void {
-  r.map(3);
+  r.map(ks.notes !== undefined ? 4 : 3);
+  if (ks.notes !== undefined) {
+    r.bulkLatin1('notes');
+    r.bulkLatin1(ks.notes);
+  }
   r.bulkLatin1('flags');
   r.set(ks.flags.length);
   for (const f of ks.flags) r.status(f);
@@ -177,7 +178,7 @@ export function replyCommandInfo(r: ReplyWriter, spec: CommandSpec): void {
   const cats = orderedCategories(spec);
   r.set(cats.length);
   for (const c of cats) r.status(`@${c}`);
-  const tips = extras(spec).tips ?? [];
+  const tips = commandMeta(spec).tips ?? [];
   r.set(tips.length);
   for (const t of tips) r.bulkLatin1(t);
   const keySpecs = keySpecsOf(spec);
@@ -218,10 +219,70 @@ function commandCountCommand(ctx: CommandContext): void {
 
 // --- COMMAND DOCS --------------------------------------------------------------------
 
-/** Redis's addReplyCommandDocs (without arguments/history: the table does not hold them). */
+/** Redis's addReplyCommandArgList. */
+function replyDocArgs(r: ReplyWriter, args: readonly DocArg[]): void {
+  r.array(args.length);
+  for (const a of args) {
+    const nested = a.type === 'oneof' || a.type === 'block';
+    r.map(
+      2 +
+        (a.keySpecIndex !== undefined ? 1 : 0) +
+        (a.token !== undefined ? 1 : 0) +
+        (a.summary !== undefined ? 1 : 0) +
+        (a.since !== undefined ? 1 : 0) +
+        (a.deprecatedSince !== undefined ? 1 : 0) +
+        (a.flags !== undefined ? 1 : 0) +
+        (nested ? 1 : 0),
+    );
+    r.bulkLatin1('name');
+    r.bulkLatin1(a.name);
+    r.bulkLatin1('type');
+    r.bulkLatin1(a.type);
+    if (a.keySpecIndex !== undefined) {
+      r.bulkLatin1('key_spec_index');
+      r.int(a.keySpecIndex);
+    }
+    if (a.token !== undefined) {
+      r.bulkLatin1('token');
+      r.bulkLatin1(a.token);
+    }
+    if (a.summary !== undefined) {
+      r.bulkLatin1('summary');
+      r.bulkLatin1(a.summary);
+    }
+    if (a.since !== undefined) {
+      r.bulkLatin1('since');
+      r.bulkLatin1(a.since);
+    }
+    if (a.deprecatedSince !== undefined) {
+      r.bulkLatin1('deprecated_since');
+      r.bulkLatin1(a.deprecatedSince);
+    }
+    if (a.flags !== undefined) {
+      r.bulkLatin1('flags');
+      r.set(a.flags.length);
+      for (const f of a.flags) r.status(f);
+    }
+    if (nested) {
+      r.bulkLatin1('arguments');
+      replyDocArgs(r, a.arguments ?? []);
+    }
+  }
+}
+
+/** Redis's addReplyCommandDocs: the spec's fields, then Redis's metadata for it. */
 function replyCommandDocs(r: ReplyWriter, spec: CommandSpec): void {
+  const meta = commandMeta(spec);
   const subs = spec.subcommands ?? [];
-  r.map(4 + (subs.length > 0 ? 1 : 0));
+  r.map(
+    4 +
+      (meta.docFlags !== undefined ? 1 : 0) +
+      (meta.deprecatedSince !== undefined ? 1 : 0) +
+      (meta.replacedBy !== undefined ? 1 : 0) +
+      (meta.history !== undefined ? 1 : 0) +
+      (meta.arguments !== undefined ? 1 : 0) +
+      (subs.length > 0 ? 1 : 0),
+  );
   r.bulkLatin1('summary');
   r.bulkLatin1(spec.summary);
   r.bulkLatin1('since');
@@ -230,6 +291,32 @@ function replyCommandDocs(r: ReplyWriter, spec: CommandSpec): void {
   r.bulkLatin1(spec.group);
   r.bulkLatin1('complexity');
   r.bulkLatin1(spec.complexity);
+  if (meta.docFlags !== undefined) {
+    r.bulkLatin1('doc_flags');
+    r.set(meta.docFlags.length);
+    for (const f of meta.docFlags) r.status(f);
+  }
+  if (meta.deprecatedSince !== undefined) {
+    r.bulkLatin1('deprecated_since');
+    r.bulkLatin1(meta.deprecatedSince);
+  }
+  if (meta.replacedBy !== undefined) {
+    r.bulkLatin1('replaced_by');
+    r.bulkLatin1(meta.replacedBy);
+  }
+  if (meta.history !== undefined) {
+    r.bulkLatin1('history');
+    r.set(meta.history.length);
+    for (const [version, change] of meta.history) {
+      r.array(2);
+      r.bulkLatin1(version);
+      r.bulkLatin1(change);
+    }
+  }
+  if (meta.arguments !== undefined) {
+    r.bulkLatin1('arguments');
+    replyDocArgs(r, meta.arguments);
+  }
   if (subs.length > 0) {
     r.bulkLatin1('subcommands');
     r.map(subs.length);
@@ -331,15 +418,76 @@ function escapeRe(s: string): string {
 
 // --- COMMAND GETKEYS -----------------------------------------------------------------
 
-/** The key argument indexes of a full command line, or null if the spec cannot find them. */
-export function commandKeyIndexes(spec: CommandSpec, argv: readonly Buffer[]): number[] | null {
-  if (spec.getKeys !== undefined) return spec.getKeys(argv);
-  if (spec.firstKey <= 0) return [];
-  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
-  if (last >= argv.length || last < spec.firstKey || spec.firstKey >= argv.length) return null;
-  const out: number[] = [];
-  for (let i = spec.firstKey; i <= last; i += Math.max(1, spec.keyStep)) out.push(i);
+export interface FoundKey {
+  readonly index: number;
+  readonly flags: readonly string[];
+}
+
+/**
+ * Redis's getKeysUsingKeySpecs: the key arguments of a full command line (argv[0] is
+ * the command) found through the key specs, or null if a spec cannot be satisfied.
+ */
+export function keysFromSpecs(specs: readonly KeySpec[], argv: readonly Buffer[]): FoundKey[] | null {
+  const argc = argv.length;
+  const out: FoundKey[] = [];
+  for (const ks of specs) {
+    let first = 0;
+    const bs = ks.beginSearch;
+    if (bs.type === 'index') {
+      first = bs.index;
+    } else if (bs.type === 'keyword') {
+      const start = bs.startfrom > 0 ? bs.startfrom : argc + bs.startfrom;
+      const end = bs.startfrom > 0 ? argc - 1 : 0;
+      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+        if (i >= argc || i < 1) break;
+        if (eqi(argv[i]!, bs.keyword.toLowerCase())) {
+          first = i + 1;
+          break;
+        }
+      }
+      if (first === 0) continue; // keyword absent: this spec finds no key
+    } else {
+      continue;
+    }
+    let last: number;
+    let step: number;
+    const fk = ks.findKeys;
+    if (fk.type === 'range') {
+      step = fk.keystep;
+      if (fk.lastkey >= 0) last = first + fk.lastkey;
+      else if (fk.limit === 0) last = argc + fk.lastkey;
+      else last = first + Math.floor((argc - first) / fk.limit) + fk.lastkey;
+    } else if (fk.type === 'keynum') {
+      step = fk.keystep;
+      if (first + fk.keynumidx >= argc) return null;
+      const n = string2ll(argv[first + fk.keynumidx]!.latin1Slice(0, argv[first + fk.keynumidx]!.length));
+      if (n === null || n < 0n) return null;
+      first += fk.firstkey;
+      last = first + Number(n) - 1;
+    } else {
+      continue;
+    }
+    if (last >= argc || last < first || first >= argc) return null;
+    for (let i = first; i <= last; i += Math.max(1, step)) out.push({ index: i, flags: ks.flags });
+  }
   return out;
+}
+
+/** The keys of a full command line: a movablekeys spec's getKeys, else its key specs. */
+export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): FoundKey[] | null {
+  const specs = keySpecsOf(spec);
+  if (spec.getKeys !== undefined) {
+    const flags = specs[0]?.flags ?? [];
+    return spec.getKeys(argv).map((index) => ({ index, flags }));
+  }
+  // A spec with variable_flags is not trusted for flags: Redis asks the command's own
+  // getkeys procedure. SET is the only such command KeelDB has (Redis's setGetKeys).
+  if (spec.name === 'set' && specs.some((ks) => ks.flags.includes('variable_flags'))) {
+    let get = false;
+    for (let i = 3; i < argv.length; i++) if (eqi(argv[i]!, 'get')) get = true;
+    return [{ index: 1, flags: get ? ['RW', 'access', 'update'] : ['OW', 'update'] }];
+  }
+  return keysFromSpecs(specs, argv);
 }
 
 function getKeysGeneric(ctx: CommandContext, withFlags: boolean): void {
@@ -349,7 +497,7 @@ function getKeysGeneric(ctx: CommandContext, withFlags: boolean): void {
     ctx.reply.error('ERR Invalid command specified');
     return;
   }
-  if (spec.firstKey <= 0 && spec.getKeys === undefined && keySpecsOf(spec).length === 0) {
+  if (spec.getKeys === undefined && keySpecsOf(spec).length === 0) {
     ctx.reply.error('ERR The command has no key arguments');
     return;
   }
@@ -357,22 +505,21 @@ function getKeysGeneric(ctx: CommandContext, withFlags: boolean): void {
     ctx.reply.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  const keys = commandKeyIndexes(spec, sub);
+  const keys = commandKeys(spec, sub);
   if (keys === null || keys.length === 0) {
     if (spec.flags.includes('no_mandatory_keys')) ctx.reply.array(0);
     else ctx.reply.error('ERR Invalid arguments specified for command');
     return;
   }
-  const flags = keySpecsOf(spec)[0]?.flags ?? [];
   ctx.reply.array(keys.length);
-  for (const i of keys) {
+  for (const k of keys) {
     if (withFlags) {
       ctx.reply.array(2);
-      ctx.reply.bulk(sub[i]!);
-      ctx.reply.set(flags.length);
-      for (const f of flags) ctx.reply.status(f);
+      ctx.reply.bulk(sub[k.index]!);
+      ctx.reply.set(k.flags.length);
+      for (const f of k.flags) ctx.reply.status(f);
     } else {
-      ctx.reply.bulk(sub[i]!);
+      ctx.reply.bulk(sub[k.index]!);
     }
   }
 }
@@ -398,7 +545,7 @@ const commandHelpLines = [
   '    Return the keys and the access flags from a full Redis command.',
 ];
 
-const sub = (name: string, arity: number, summary: string, since: string, complexity: string, handler: CommandSpec['handler'], tips?: string[]): CommandSpec & CommandSpecExtras => ({
+const sub = (name: string, arity: number, summary: string, since: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
   name: `command|${name}`,
   arity,
   flags: ['loading', 'stale'],
@@ -411,13 +558,10 @@ const sub = (name: string, arity: number, summary: string, since: string, comple
   since,
   complexity,
   handler,
-  ...(tips !== undefined ? { tips } : {}),
 });
 
-const outputOrder = ['nondeterministic_output_order'];
-
 export const introspectionCommands: readonly CommandSpec[] = [
-  <CommandSpec & CommandSpecExtras>{
+  {
     name: 'command',
     arity: -1,
     flags: ['loading', 'stale'],
@@ -431,15 +575,14 @@ export const introspectionCommands: readonly CommandSpec[] = [
     complexity: 'O(N) where N is the total number of Redis commands',
     // COMMAND with no subcommand; COMMAND <sub> dispatches to the subcommands below.
     handler: commandCommand,
-    tips: outputOrder,
     subcommands: [
-      sub('docs', -2, 'Get array of specific Redis command documentation', '7.0.0', 'O(N) where N is the number of commands to look up', commandDocsCommand, outputOrder),
+      sub('docs', -2, 'Get array of specific Redis command documentation', '7.0.0', 'O(N) where N is the number of commands to look up', commandDocsCommand),
       sub('count', 2, 'Get total number of Redis commands', '2.8.13', 'O(1)', commandCountCommand),
       sub('getkeys', -4, 'Extract keys given a full Redis command', '2.8.13', 'O(N) where N is the number of arguments to the command', (ctx) => getKeysGeneric(ctx, false)),
       sub('help', 2, 'Show helpful text about the different subcommands', '5.0.0', 'O(1)', (ctx) => replyHelp(ctx, commandHelpLines)),
       sub('getkeysandflags', -4, 'Extract keys and access flags given a full Redis command', '7.0.0', 'O(N) where N is the number of arguments to the command', (ctx) => getKeysGeneric(ctx, true)),
-      sub('list', -2, 'Get an array of Redis command names', '7.0.0', 'O(N) where N is the total number of Redis commands', commandListCommand, outputOrder),
-      sub('info', -2, 'Get array of specific Redis command details, or all when no argument is given.', '2.8.13', 'O(N) where N is the number of commands to look up', commandInfoCommand, outputOrder),
+      sub('list', -2, 'Get an array of Redis command names', '7.0.0', 'O(N) where N is the total number of Redis commands', commandListCommand),
+      sub('info', -2, 'Get array of specific Redis command details, or all when no argument is given.', '2.8.13', 'O(N) where N is the number of commands to look up', commandInfoCommand),
     ],
   },
 ];
