@@ -118,6 +118,8 @@ interface Progress {
   ackedProbe: number;
   /** When the window last went from empty to non-empty, or last made progress. */
   inflightSince: number;
+  /** A warning that this follower needs trimmed entries was logged (once per term). */
+  warnedTrimmed: boolean;
 }
 
 interface ReadWaiter {
@@ -501,6 +503,7 @@ export class Raft {
         lastAckAt: now,
         ackedProbe: 0,
         inflightSince: now,
+        warnedTrimmed: false,
       });
     }
     this.probeRound = 1;
@@ -748,14 +751,13 @@ export class Raft {
       }
       const from = Math.max(p.next, this.storage.firstIndex);
       const last = this.storage.lastIndex;
-      if (from > last) {
-        if (p.state === 'probe') {
-          // Nothing to send at the probe point: a heartbeat at next - 1 probes it.
-          this.sendBatch(peer, p, from - 1, []);
-          return true;
-        }
-        return sent;
+      if (p.state === 'probe') {
+        // A probe carries no entries: it only finds where the logs agree, so a follower
+        // far behind (or diverged) costs round trips, not rejected batches.
+        this.sendBatch(peer, p, from - 1, []);
+        return true;
       }
+      if (from > last) return sent;
       const cached = this.cache.get(from, last, this.batchCountMax, this.batchBytesMax);
       if (cached === undefined) {
         this.readThenSend(peer, p, from, last);
@@ -850,10 +852,22 @@ export class Raft {
     if (m.conflictIndex === 0) return; // a rejection from an older term's view
     if (m.prevLogIndex < p.match) return; // stale: that prefix was acknowledged since
     const next = Math.max(1, Math.min(m.conflictIndex, m.prevLogIndex));
+    if (next < this.storage.firstIndex && !p.warnedTrimmed) {
+      // No snapshot transfer exists: this follower cannot catch up until its log is
+      // repaired by hand (it lost entries it had acknowledged, or was trimmed past).
+      p.warnedTrimmed = true;
+      this.env.logger.log('warn', `raft ${this.id}: node ${from} needs entry ${next}, trimmed here (first ${this.storage.firstIndex})`);
+    }
     // A conflict at or below match means the follower lost synced entries (a corrupt
     // segment cut on restart): believe it and resend from there.
     if (next <= p.match) p.match = next - 1;
     this.toProbe(p, next);
+    if (next < this.storage.firstIndex) {
+      // Hopeless until repaired: probe again at the heartbeat pace, not in a tight loop.
+      p.probeOutstanding = true;
+      p.probeSentAt = this.env.clock.now();
+      return;
+    }
     this.sendEntries(from, p);
   }
 

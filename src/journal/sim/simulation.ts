@@ -17,6 +17,8 @@ import { seededRandom, type JournalEnv, type Logger, type Random, type Transport
 import type { ClientRequest, NodeId, PeerMessage } from '../messages.js';
 import { LogNode } from '../node/log-node.js';
 import type { LogEntry, LogStorage } from '../storage/types.js';
+import { SegmentLog } from '../storage/segment-log.js';
+import { SimDisk } from '../storage/sim-disk.js';
 import { Checker } from './checker.js';
 import { MemDisk, MemStorage } from './mem-storage.js';
 import { SimClient } from './sim-client.js';
@@ -37,6 +39,12 @@ export interface SimOptions {
   readonly canary?: Canary;
   /** Fault rates (defaults below). */
   readonly faults?: Partial<SimFaults>;
+  /**
+   * The node storage: 'segment' (default) is the real SegmentLog over SimDisk, so torn
+   * frames and lost unsynced writes go through the real recovery code; 'mem' is the
+   * simulator's own MemStorage (an independent model of the same contract).
+   */
+  readonly storage?: 'segment' | 'mem';
   /** Print node logs to stderr (debugging a seed). */
   readonly verbose?: boolean;
 }
@@ -78,9 +86,15 @@ export interface SimResult {
   readonly finalCommitIndex: number;
 }
 
+/** A node's disk across crashes: makes a fresh storage per incarnation; crash() loses unsynced data. */
+interface NodeDisk {
+  open(): LogStorage;
+  crash(): void;
+}
+
 interface SimNode {
   readonly id: NodeId;
-  readonly disk: MemDisk;
+  readonly disk: NodeDisk;
   node: LogNode | undefined;
   storage: LogStorage | undefined;
   raftHandler: ((from: NodeId, message: PeerMessage) => void) | undefined;
@@ -110,8 +124,24 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   for (let id = 1; id <= nodeCount; id++) nodeIds.push(id);
 
   const nodes = new Map<NodeId, SimNode>();
+  const storageKind = options.storage ?? 'segment';
+  const makeDisk = (): NodeDisk => {
+    if (storageKind === 'mem') {
+      const mem = new MemDisk({ clock, random });
+      return { open: () => new MemStorage(mem), crash: () => mem.crash() };
+    }
+    const disk = new SimDisk({
+      random: () => random.next(),
+      // fdatasync takes 1-8 simulated ms; other operations complete in the same turn.
+      delay: (op, complete) => (op === 'fdatasync' || op === 'syncDir' ? clock.setTimer(1 + random.int(8), complete) : complete()),
+    });
+    return {
+      open: () => new SegmentLog(disk, { segmentBytes: 8 * 1024, cacheBytes: 32 * 1024 }),
+      crash: () => disk.crash(),
+    };
+  };
   for (const id of nodeIds) {
-    const disk = new MemDisk({ clock, random });
+    const disk = makeDisk();
     const sim: SimNode = { id, disk, node: undefined, storage: undefined, raftHandler: undefined, scanCursor: 1, scanning: false };
     nodes.set(id, sim);
     network.listen(id, (from, message) => {
@@ -133,7 +163,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       },
     };
     const env: JournalEnv = { clock, random, transport, logger };
-    const storage = new MemStorage(sim.disk);
+    const storage = sim.disk.open();
     const node = new LogNode({
       id: sim.id,
       peers: nodeIds.filter((p) => p !== sim.id),
