@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { EngineServices } from './command.js';
 import type { Keyspace } from './keyspace.js';
+import { latencyPercentileUs } from './stats.js';
 
 /** What INFO reports as redis_version: clients gate features on it. */
 export const redisCompatVersion = '7.0.15';
@@ -347,8 +348,15 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
       case 'errorstats':
         for (const [code, n] of [...stats.errorCodes].sort((a, b) => (a[0] < b[0] ? -1 : 1))) f(`errorstat_${code}`, `count=${n}`);
         break;
-      case 'latencystats':
+      case 'latencystats': {
+        for (const name of [...stats.commands.keys()].sort()) {
+          const c = stats.commands.get(name)!;
+          if (c.calls === 0) continue;
+          const p = (fraction: number): string => latencyPercentileUs(c, fraction).toFixed(3);
+          f(`latency_percentiles_usec_${name}`, `p50=${p(0.5)},p99=${p(0.99)},p99.9=${p(0.999)}`);
+        }
         break;
+      }
       case 'cluster':
         f('cluster_enabled', 0);
         break;

@@ -1,12 +1,49 @@
-// Counters behind INFO stats / commandstats / errorstats and CONFIG RESETSTAT (engine
-// worker). The engine counts calls, rejections and error replies; handlers count
-// keyspace hits and misses (lookupKeyRead in commands/strings.ts).
+// Counters behind INFO stats / commandstats / errorstats / latencystats, LATENCY
+// HISTOGRAM and CONFIG RESETSTAT (engine worker). The engine counts calls, rejections
+// and error replies; handlers count keyspace hits and misses (lookupKeyRead in
+// commands/strings.ts).
+//
+// Per-command latency is a histogram of power-of-two microsecond buckets (bucket k
+// holds durations in [2^(k-1), 2^k), bucket 0 holds 0 us): one array increment per
+// call, where Redis keeps an HDR histogram. Percentiles are reported as the bucket's
+// upper bound, so they are coarser than Redis's (3 significant digits).
+
+/** Buckets of the per-command latency histogram: up to 2^31 us (about 36 minutes). */
+export const latencyBucketCount = 32;
 
 export interface CommandStat {
   calls: number;
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Calls per power-of-two duration bucket (see the file comment). */
+  readonly latencyBuckets: Uint32Array;
+}
+
+/** The bucket of a duration in microseconds. */
+export function latencyBucket(usec: number): number {
+  if (usec < 1) return 0;
+  const b = 32 - Math.clz32(Math.min(usec, 2 ** 31 - 1));
+  return b < latencyBucketCount ? b : latencyBucketCount - 1;
+}
+
+/** The upper bound (us) of a bucket. */
+export function latencyBucketUpperUs(bucket: number): number {
+  return bucket === 0 ? 1 : 2 ** bucket;
+}
+
+/** The bucket upper bound below which `fraction` of the calls fall (0 when no calls). */
+export function latencyPercentileUs(s: CommandStat, fraction: number): number {
+  let total = 0;
+  for (let i = 0; i < latencyBucketCount; i++) total += s.latencyBuckets[i]!;
+  if (total === 0) return 0;
+  const want = Math.max(1, Math.ceil(total * fraction));
+  let seen = 0;
+  for (let i = 0; i < latencyBucketCount; i++) {
+    seen += s.latencyBuckets[i]!;
+    if (seen >= want) return latencyBucketUpperUs(i);
+  }
+  return latencyBucketUpperUs(latencyBucketCount - 1);
 }
 
 export class Stats {
@@ -56,11 +93,12 @@ export class Stats {
   recordCall(name: string, usec: number, failed: boolean): void {
     let s = this.commands.get(name);
     if (s === undefined) {
-      s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+      s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latencyBuckets: new Uint32Array(latencyBucketCount) };
       this.commands.set(name, s);
     }
     s.calls++;
     s.usec += usec;
+    s.latencyBuckets[latencyBucket(usec)]!++;
     if (failed) s.failedCalls++;
     this.totalCommandsProcessed++;
   }

@@ -355,6 +355,24 @@ describe('server commands', () => {
     expect(runCommand(engine, c, ['MEMORY', 'DOCTOR'])).toMatch(/^\$105\r\nHi Sam, I can't find any memory issue/);
   });
 
+  it('LATENCY HISTOGRAM and INFO latencystats report power-of-two buckets per command', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    // Every command takes 100 us by this clock (read at its start and its end).
+    let us = 0;
+    engine.nowUs = (): number => (us += 100);
+    runCommand(engine, c, ['SET', 'a', '1']);
+    runCommand(engine, c, ['SET', 'a', '2']);
+    runCommand(engine, c, ['CONFIG', 'GET', 'hz']);
+    expect(runCommand(engine, c, ['LATENCY', 'HISTOGRAM', 'set', 'config', 'nosuch', 'get'])).toBe(
+      '*4\r\n$3\r\nset\r\n*4\r\n$5\r\ncalls\r\n:2\r\n$14\r\nhistogram_usec\r\n*2\r\n:128\r\n:2\r\n' +
+        '$10\r\nconfig|get\r\n*4\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n*2\r\n:128\r\n:1\r\n',
+    );
+    const lat = parseInfo(bulkBody(runCommand(engine, c, ['INFO', 'latencystats']))).get('Latencystats')!;
+    expect(lat.get('latency_percentiles_usec_set')).toBe('p50=128.000,p99=128.000,p99.9=128.000');
+    expect(lat.get('latency_percentiles_usec_latency|histogram')).toBe('p50=128.000,p99=128.000,p99.9=128.000');
+  });
+
   it('DEBUG SLEEP blocks the engine through engine.sleep', () => {
     const engine = newEngine();
     const c = openClient(engine);

@@ -21,6 +21,7 @@ import {
 import { infoString, memorySnapshot, selectSections } from '../info.js';
 import { RObject } from '../keyspace.js';
 import { slowlogOf } from '../slowlog.js';
+import { latencyBucketCount, latencyBucketUpperUs } from '../stats.js';
 
 function replyHelp(ctx: CommandContext, lines: readonly string[]): void {
   ctx.reply.array(lines.length);
@@ -421,6 +422,48 @@ function latencyResetCommand(ctx: CommandContext): void {
   ctx.reply.int(slowlogOf(ctx.engine).latency.reset(events));
 }
 
+/**
+ * LATENCY HISTOGRAM [command ...]: per command, its calls and a cumulative histogram
+ * (bucket upper bound in us -> calls at or below it), listing only buckets that hold
+ * calls, as 7.0 does. A container name stands for its subcommands; unknown names and
+ * commands never called are left out.
+ */
+function latencyHistogramCommand(ctx: CommandContext): void {
+  const stats = ctx.engine.stats.commands;
+  const names: string[] = [];
+  if (ctx.argv.length === 2) {
+    for (const [name, s] of stats) if (s.calls > 0) names.push(name);
+    names.sort();
+  } else {
+    for (let j = 2; j < ctx.argv.length; j++) {
+      const name = lowerAscii(ctx.argv[j]!);
+      const found = [...stats.keys()].filter((k) => k === name || k.startsWith(`${name}|`)).sort();
+      for (const k of found) if (stats.get(k)!.calls > 0 && !names.includes(k)) names.push(k);
+    }
+  }
+  const r = ctx.reply;
+  r.map(names.length);
+  for (const name of names) {
+    const s = stats.get(name)!;
+    r.bulkLatin1(name);
+    r.map(2);
+    r.bulkLatin1('calls');
+    r.int(s.calls);
+    r.bulkLatin1('histogram_usec');
+    let used = 0;
+    for (let i = 0; i < latencyBucketCount; i++) if (s.latencyBuckets[i]! > 0) used++;
+    r.map(used);
+    let cumulative = 0;
+    for (let i = 0; i < latencyBucketCount; i++) {
+      const n = s.latencyBuckets[i]!;
+      if (n === 0) continue;
+      cumulative += n;
+      r.int(latencyBucketUpperUs(i));
+      r.int(cumulative);
+    }
+  }
+}
+
 function latencyHelpCommand(ctx: CommandContext): void {
   replyHelp(ctx, latencyHelp);
 }
@@ -640,6 +683,7 @@ export const serverCommands: readonly CommandSpec[] = [
     subcommands: [
       { name: 'latency|help', arity: 2, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Show helpful text about the different subcommands.', handler: latencyHelpCommand },
       { name: 'latency|reset', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Reset latency data for one or more events.', handler: latencyResetCommand },
+      { name: 'latency|histogram', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '7.0.0', complexity: 'O(N) where N is the number of commands with latency information being retrieved.', summary: 'Return the cumulative distribution of latencies of a subset of commands or all.', handler: latencyHistogramCommand },
       { name: 'latency|latest', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Return the latest latency samples for all events.', handler: latencyLatestCommand },
       { name: 'latency|history', arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Return timestamp-latency samples for the event.', handler: latencyHistoryCommand },
     ],
