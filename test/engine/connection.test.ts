@@ -212,6 +212,19 @@ describe('CLIENT', () => {
     ]);
   });
 
+  test('TRACKING OFF, TRACKINGINFO, CACHING as Redis without tracking; TRACKING ON refused', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'off'])).toBe(resp.ok);
+    expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'x'])).toBe('-ERR syntax error\r\n');
+    expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'off', 'foo'])).toBe('-ERR syntax error\r\n');
+    expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'on'])).toMatch(/^-ERR /);
+    expect(runCommand(e, c, ['CLIENT', 'CACHING', 'yes'])).toBe('-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n');
+    expect(runCommand(e, c, ['CLIENT', 'TRACKINGINFO'])).toBe('*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n');
+    runCommand(e, c, ['HELLO', '3']);
+    expect(runCommand(e, c, ['CLIENT', 'TRACKINGINFO'])).toBe('%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n');
+  });
+
   test('NO-EVICT, GETREDIR, UNBLOCK, HELP', () => {
     const e = newEngine();
     const c = openClient(e);

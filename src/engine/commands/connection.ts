@@ -440,6 +440,68 @@ function clientUnblockCommand(ctx: CommandContext): void {
   ctx.reply.int(0); // no blocking commands exist yet: nobody to unblock
 }
 
+/**
+ * CLIENT TRACKING: option parsing and OFF as Redis 7.0; ON is refused, because KeelDB
+ * has no client-side caching invalidation yet (an OK would promise messages that
+ * never come).
+ */
+function clientTrackingCommand(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  let redirect = false;
+  for (let j = 3; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j]!;
+    if (eqi(opt, 'redirect') && more > 0) {
+      j++;
+      if (redirect) {
+        ctx.reply.error('ERR A client can only redirect to a single other client');
+        return;
+      }
+      const id = string2ll(latin1(argv[j]!));
+      if (id === null) {
+        ctx.reply.error(errors.notInteger);
+        return;
+      }
+      if (id <= 0n || id > BigInt(Number.MAX_SAFE_INTEGER) || !ctx.engine.clients.has(Number(id))) {
+        ctx.reply.error('ERR The client ID you want redirect to does not exist');
+        return;
+      }
+      redirect = true;
+    } else if (eqi(opt, 'bcast') || eqi(opt, 'optin') || eqi(opt, 'optout') || eqi(opt, 'noloop')) {
+      // accepted
+    } else if (eqi(opt, 'prefix') && more > 0) {
+      j++;
+    } else {
+      ctx.reply.error(errors.syntax);
+      return;
+    }
+  }
+  if (eqi(argv[2]!, 'off')) {
+    ctx.reply.ok();
+  } else if (eqi(argv[2]!, 'on')) {
+    ctx.reply.error('ERR CLIENT TRACKING ON is not supported by KeelDB yet (no client-side caching)');
+  } else {
+    ctx.reply.error(errors.syntax);
+  }
+}
+
+function clientCachingCommand(ctx: CommandContext): void {
+  // Tracking is never on (see CLIENT TRACKING), so this is always Redis's refusal.
+  ctx.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+}
+
+function clientTrackingInfoCommand(ctx: CommandContext): void {
+  const r = ctx.reply;
+  r.map(3);
+  r.bulkLatin1('flags');
+  r.set(1);
+  r.bulkLatin1('off');
+  r.bulkLatin1('redirect');
+  r.int(-1);
+  r.bulkLatin1('prefixes');
+  r.array(0);
+}
+
 const clientHelpLines = [
   'CACHING (YES|NO)',
   '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
@@ -557,14 +619,17 @@ export const connectionCommands: readonly CommandSpec[] = [
     subcommands: [
       clientSub('pause', -3, adminNs, 'Stop processing commands from clients for some time', '2.9.50', clientPauseCommand, { admin: true }),
       clientSub('getname', 2, ns, 'Get the current connection name', '2.6.9', clientGetNameCommand),
+      clientSub('caching', 3, ns, 'Instruct the server about tracking or not keys in the next request', '6.0.0', clientCachingCommand),
       clientSub('no-evict', 3, adminNs, 'Set client eviction mode for the current connection', '7.0.0', clientNoEvictCommand, { admin: true }),
       clientSub('setname', 3, ns, 'Set the current connection name', '2.6.9', clientSetNameCommand),
       clientSub('getredir', 2, ns, 'Get tracking notifications redirection client ID if any', '6.0.0', clientGetRedirCommand),
       clientSub('id', 2, ns, 'Returns the client ID for the current connection', '5.0.0', clientIdCommand),
       clientSub('info', 2, ns, 'Returns information about the current client connection.', '6.2.0', clientInfoCommand),
+      clientSub('tracking', -3, ns, 'Enable or disable server assisted client side caching support', '6.0.0', clientTrackingCommand, { complexity: 'O(1). Some options may introduce additional complexity.' }),
       clientSub('kill', -3, adminNs, 'Kill the connection of a client', '2.4.0', clientKillCommand, { admin: true, complexity: 'O(N) where N is the number of client connections' }),
       clientSub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', '5.0.0', clientHelpCommand),
       clientSub('unblock', -3, adminNs, 'Unblock a client blocked in a blocking command from a different connection', '5.0.0', clientUnblockCommand, { admin: true, complexity: 'O(log N) where N is the number of client connections' }),
+      clientSub('trackinginfo', 2, ns, 'Return information about server assisted client side caching for the current connection', '6.2.0', clientTrackingInfoCommand),
       clientSub('unpause', 2, adminNs, 'Resume processing of clients that were paused', '6.2.0', clientUnpauseCommand, { admin: true, complexity: 'O(N) Where N is the number of paused clients' }),
       clientSub('list', -2, adminNs, 'Get the list of client connections', '2.4.0', clientListCommand, { admin: true, complexity: 'O(N) where N is the number of client connections'}),
       clientSub('reply', 3, ns, 'Instruct the server whether to reply to commands', '3.2.0', clientReplyCommand),

@@ -182,7 +182,7 @@ export function replyCommandInfo(r: ReplyWriter, spec: CommandSpec): void {
   r.set(tips.length);
   for (const t of tips) r.bulkLatin1(t);
   const keySpecs = keySpecsOf(spec);
-  r.array(keySpecs.length);
+  r.set(keySpecs.length); // a set in RESP3, as Redis replies it
   for (const ks of keySpecs) replyKeySpec(r, ks);
   const subs = spec.subcommands ?? [];
   r.set(subs.length); // Redis replies the subcommands as a set (~ in RESP3)
