@@ -119,17 +119,3 @@ describe('Config', () => {
     expect(canon('')).toBe('');
   });
 });
-
-describe('Stats latency buckets', () => {
-  it('bucket durations by powers of two and read percentiles from them', async () => {
-    const { Stats, latencyBucket, latencyPercentileUs } = await import('../../src/engine/stats.js');
-    expect([0, 1, 2, 3, 4, 100, 128, 2 ** 40].map(latencyBucket)).toEqual([0, 1, 2, 2, 3, 7, 8, 31]);
-    const s = new Stats();
-    for (let i = 0; i < 98; i++) s.recordCall('get', 3, false);
-    s.recordCall('get', 1000, false);
-    s.recordCall('get', 5000, true);
-    const st = s.commands.get('get')!;
-    expect([latencyPercentileUs(st, 0.5), latencyPercentileUs(st, 0.99), latencyPercentileUs(st, 0.999)]).toEqual([4, 1024, 8192]);
-    expect([st.calls, st.usec, st.failedCalls]).toEqual([100, 98 * 3 + 6000, 1]);
-  });
-});
