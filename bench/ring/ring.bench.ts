@@ -1,6 +1,7 @@
 // Micro-benchmarks of the SPSC ring (src/ring/spsc-ring.ts); runs on the main thread
 // and starts worker threads (ring-bench-worker.ts) for the cross-thread cases.
-//   npx tsx bench/ring/ring.bench.ts [--runs 3] [--quick]
+//   npx tsx bench/ring/ring.bench.ts [--runs 3] [--quick] [--write]
+// (--write replaces the ring section of bench/RESULTS.md with this run's table.)
 // Measures, for 64 B and 1 KiB records:
 //   - single-thread push+pop: batches of records pushed then popped on one thread (the
 //     ring's own cost, no cache-line transfer);
@@ -14,10 +15,13 @@
 // are noisy: compare runs made back to back, not across days.
 
 import { Worker } from 'node:worker_threads';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 import { requestRingBytes } from '../../src/limits.js';
+import { replaceSection } from '../endpoint/results-section.js';
 
 interface Metrics {
   recordsPerSec?: number;
@@ -29,18 +33,20 @@ interface Metrics {
 interface Options {
   runs: number;
   quick: boolean;
+  write: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { runs: 1, quick: false };
+  const opts: Options = { runs: 1, quick: false, write: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
+    else if (a === '--write') opts.write = true;
     else if (a === '--runs') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1) throw new Error('--runs must be a positive integer');
       opts.runs = n;
-    } else throw new Error(`unknown argument '${a}' (usage: ring.bench.ts [--runs N] [--quick])`);
+    } else throw new Error(`unknown argument '${a}' (usage: ring.bench.ts [--runs N] [--quick] [--write])`);
   }
   return opts;
 }
@@ -195,6 +201,7 @@ function fmt(n: number | undefined, digits = 0): string {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  const loadStart = loadavg()[0]!;
   const runs: Map<string, Metrics>[] = [];
   for (let r = 0; r < opts.runs; r++) {
     process.stderr.write(`ring bench: run ${r + 1}/${opts.runs}\n`);
@@ -218,10 +225,30 @@ async function main(): Promise<void> {
   }));
   console.log(`SPSC ring, median of ${opts.runs} run(s)${opts.quick ? ' (quick)' : ''}; node ${process.version}`);
   console.table(rows);
-  // Markdown for bench/RESULTS.md.
-  console.log('\n| benchmark | records/s | MB/s | p50 µs | p99 µs |\n|---|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(`| ${r.benchmark} | ${r['records/s']} | ${r['MB/s']} | ${r['p50 µs']} | ${r['p99 µs']} |`);
+  const table = [
+    '| benchmark | records/s | MB/s | p50 µs | p99 µs |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.benchmark} | ${r['records/s']} | ${r['MB/s']} | ${r['p50 µs']} | ${r['p99 µs']} |`),
+  ];
+  const section = [
+    '## SPSC ring (src/ring)',
+    '',
+    `- Date: ${new Date().toISOString()}${opts.quick ? ' (--quick)' : ''}`,
+    `- Machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}; ` +
+      `1-minute load average ${loadStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end (a shared machine).`,
+    `- Command: \`npx tsx bench/ring/ring.bench.ts ${process.argv.slice(2).join(' ')}\`; each cell is the median of ${opts.runs} run(s).`,
+    '- single thread: batches of 256 records pushed then popped through a 1 MiB ring (p50 batch time / 256).',
+    `- worker -> worker stream: a producer and a consumer worker, both blocking in Atomics.wait, through a ${requestRingBytes / (1024 * 1024)} MiB ring (requestRingBytes), notify every 64 records.`,
+    '- ping-pong main <-> worker: one 64 B record and its echo per round; the main thread waits with waitForDataAsync (the io-mux path), p50/p99 of the round trip.',
+    '- ping-pong worker <-> worker: both sides block in Atomics.wait; mean round trip over a batch.',
+    '',
+    ...table,
+  ].join('\n');
+  console.log(`\n${section}`);
+  if (opts.write) {
+    const resultsPath = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
+    await replaceSection(resultsPath, 'ring', section);
+    process.stderr.write(`ring bench: wrote the ring section of ${resultsPath}\n`);
   }
 }
 

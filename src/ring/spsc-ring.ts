@@ -31,6 +31,9 @@
 // publishes it with Atomics.store(tail); the consumer reads tail with Atomics.load
 // before reading the payload. Symmetrically, the consumer is done with a record's bytes
 // before Atomics.store(head), and the producer loads head before overwriting them.
+// Each side caches the other's counter (cachedHead, cachedTail) and reloads it only
+// when the cached value says "full" or "empty": a stale value only lags, so it is
+// conservative, and it keeps most pushes and pops off the other side's cache line.
 // Atomics are sequentially consistent, which also makes the sleep/notify handshake
 // below race-free: a side sets its "sleeping" flag and then re-reads the counter; the
 // other side moves the counter and then reads the flag. At least one of them sees the
@@ -102,6 +105,15 @@ export class SpscRing {
   private poppedBytes = 0;
   /** Consumer side: where a wrapped record is copied so it can be read contiguously. */
   private scratch: Uint8Array = new Uint8Array(0);
+  /**
+   * Producer side: the consumer's head as last loaded. Stale only in the safe direction
+   * (it can only lag the real head, so it under-counts free space), it spares the
+   * producer a load of the consumer's cache line on most pushes; reloaded when a push
+   * would not fit.
+   */
+  private cachedHead: number;
+  /** Consumer side: the producer's tail as last loaded; likewise lags, reloaded when empty. */
+  private cachedTail: number;
 
   static create(capacityBytes: number): SpscRing {
     if (!isPowerOfTwo(capacityBytes)) {
@@ -140,6 +152,8 @@ export class SpscRing {
     this.mask = capacityBytes - 1;
     this.data = new Uint8Array(sab, ringHeaderBytes, capacityBytes);
     this.words = new Int32Array(sab, ringHeaderBytes, capacityBytes / 4);
+    this.cachedHead = Atomics.load(header, headIndex) >>> 0;
+    this.cachedTail = Atomics.load(header, tailIndex) >>> 0;
   }
 
   // --- producer side -------------------------------------------------------------------
@@ -158,10 +172,13 @@ export class SpscRing {
     }
     const footprint = ringLengthPrefixBytes + align4(length);
     const tail = this.header[tailIndex]! >>> 0; // producer-owned: a plain read is current
-    const head = Atomics.load(this.header, headIndex) >>> 0;
-    const used = (tail - head) >>> 0;
+    let used = (tail - this.cachedHead) >>> 0;
+    if (this.capacityBytes - used < footprint) {
+      this.cachedHead = Atomics.load(this.header, headIndex) >>> 0;
+      used = (tail - this.cachedHead) >>> 0;
+    }
     assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
-    assert((tail & 3) === 0 && (head & 3) === 0, 'SpscRing: counters not 4-aligned');
+    assert((tail & 3) === 0 && (this.cachedHead & 3) === 0, 'SpscRing: counters not 4-aligned');
     if (this.capacityBytes - used < footprint) return false;
 
     const at = tail & this.mask;
@@ -241,11 +258,15 @@ export class SpscRing {
   tryPop(): Uint8Array | null {
     assert(this.poppedBytes === 0, 'SpscRing.tryPop: the previous record was not released');
     const head = this.header[headIndex]! >>> 0; // consumer-owned: a plain read is current
-    const tail = Atomics.load(this.header, tailIndex) >>> 0;
+    if (head === this.cachedTail) {
+      // Loading tail (acquire) makes every record before it visible to this thread.
+      this.cachedTail = Atomics.load(this.header, tailIndex) >>> 0;
+      if (head === this.cachedTail) return null;
+    }
+    const tail = this.cachedTail;
     const used = (tail - head) >>> 0;
     assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
     assert((tail & 3) === 0 && (head & 3) === 0, 'SpscRing: counters not 4-aligned');
-    if (used === 0) return null;
     assert(used >= ringLengthPrefixBytes, 'SpscRing: partial length prefix');
 
     const at = head & this.mask;
@@ -273,8 +294,7 @@ export class SpscRing {
     const footprint = this.poppedBytes;
     assert(footprint > 0, 'SpscRing.release: no record is popped');
     const head = this.header[headIndex]! >>> 0;
-    const tail = Atomics.load(this.header, tailIndex) >>> 0;
-    assert(footprint <= ((tail - head) >>> 0), 'SpscRing.release: record extends past tail');
+    assert(footprint <= ((this.cachedTail - head) >>> 0), 'SpscRing.release: record extends past tail');
     this.poppedBytes = 0;
     Atomics.store(this.header, headIndex, (head + footprint) | 0);
     if (Atomics.load(this.header, producerWaitingIndex) !== 0) {

@@ -14,11 +14,16 @@ function bytes(length: number, salt: number): Uint8Array {
   return b;
 }
 
-/** Moves both free-running counters of an empty ring to `start` (documented layout). */
-function setCounters(ring: SpscRing, start: number): void {
-  const header = new Int32Array(ring.sab, 0, ringHeaderBytes / 4);
-  Atomics.store(header, 64 / 4, start | 0); // head at byte 64
-  Atomics.store(header, 128 / 4, start | 0); // tail at byte 128
+/**
+ * A ring of `capacity` whose free-running counters start at `start` (documented layout:
+ * head at byte 64, tail at byte 128); attached afresh, as each side caches the other's.
+ */
+function ringStartingAt(capacity: number, start: number): SpscRing {
+  const sab = SpscRing.create(capacity).sab;
+  const header = new Int32Array(sab, 0, ringHeaderBytes / 4);
+  Atomics.store(header, 64 / 4, start | 0);
+  Atomics.store(header, 128 / 4, start | 0);
+  return SpscRing.attach(sab);
 }
 
 type Op = { kind: 'push'; length: number; salt: number } | { kind: 'pop' };
@@ -39,8 +44,7 @@ describe('SpscRing, one thread', () => {
           { maxLength: 300 },
         ),
         (capacity, start, ops: Op[]) => {
-          const ring = SpscRing.create(capacity);
-          setCounters(ring, start & ~3);
+          const ring = ringStartingAt(capacity, start & ~3);
           const model: Uint8Array[] = [];
           let modelUsed = 0;
           for (const op of ops) {
