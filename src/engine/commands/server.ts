@@ -114,6 +114,9 @@ function configGetCommand(ctx: CommandContext): void {
 }
 
 function configSetCommand(ctx: CommandContext): void {
+  // Until the engine installs the slowlog at start (see slowlog.ts), setting its
+  // thresholds is the moment it must start listening.
+  slowlogOf(ctx.engine);
   const argv = ctx.argv;
   if (argv.length % 2 !== 0) {
     ctx.reply.error('ERR syntax error');
