@@ -83,6 +83,11 @@ describe('COMMAND INFO', () => {
     expect(subs.map((s) => s[0])).toContain('client|list');
     expect(info[1]![0]).toBe('client|list');
     expect(info[1]![7]).toEqual(['nondeterministic_output']);
+    // RESP3: subcommands are an array when there are some, an empty set otherwise (as Redis).
+    runCommand(e, c, ['HELLO', '3']);
+    const raw = runCommand(e, c, ['COMMAND', 'INFO', 'client']);
+    expect(raw.startsWith('*1\r\n*10\r\n$6\r\nclient\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n+@slow\r\n~0\r\n~0\r\n*16\r\n*10\r\n$12\r\nclient|pause\r\n')).toBe(true);
+    expect(raw.endsWith('~0\r\n')).toBe(true);
   });
 
   test('COMMAND and COMMAND COUNT agree with the table; every entry is well formed', () => {

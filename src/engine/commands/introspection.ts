@@ -185,7 +185,9 @@ export function replyCommandInfo(r: ReplyWriter, spec: CommandSpec): void {
   r.set(keySpecs.length); // a set in RESP3, as Redis replies it
   for (const ks of keySpecs) replyKeySpec(r, ks);
   const subs = spec.subcommands ?? [];
-  r.set(subs.length); // Redis replies the subcommands as a set (~ in RESP3)
+  // Redis's addReplyCommandSubCommands: an empty set when there are none, else an array.
+  if (subs.length === 0) r.set(0);
+  else r.array(subs.length);
   for (const s of subs) replyCommandInfo(r, s);
 }
 
