@@ -79,6 +79,9 @@ export class IoMux implements ConnectionHost {
   private backlogWaiting = false;
   private readonly pausedForBacklog = new Set<Connection>();
 
+  /** Counts for tests and INFO-like introspection: records that waited, jumbo records. */
+  readonly counters = { backloggedRecords: 0, jumboRequests: 0, jumboReplies: 0 };
+
   private drainEpoch = 0;
   private readonly touched: Connection[] = [];
 
@@ -88,7 +91,8 @@ export class IoMux implements ConnectionHost {
     this.outputBytesMax = opts.outputBytesMax ?? clientOutputBytesMax;
     this.requestInflightBytes = opts.requestInflightBytes ?? clientRequestInflightBytes;
     assert(this.outputPauseBytes < this.outputBytesMax, 'pause reading before disconnecting');
-    const recordBytesMax = Math.min(ringRecordBytesMax, opts.requestRing.maxRecordBytes);
+    // A ring holds several of its largest records (as limits.ts asserts for the defaults).
+    const recordBytesMax = Math.min(ringRecordBytesMax, opts.requestRing.capacityBytes / 4);
     this.encoder = new BatchEncoder((record, owned) => this.sendRecord(record, owned), recordBytesMax, Math.min(batchBytesMax, recordBytesMax));
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     void this.replyLoop();
@@ -163,6 +167,7 @@ export class IoMux implements ConnectionHost {
       // the port and the ring are FIFO, and the worker takes one message per placeholder).
       const { message, transfer } = toJumboMessage(record);
       this.opts.port.postMessage(message, transfer);
+      this.counters.jumboRequests++;
       this.enqueue(placeholderRecord, record.length);
       return;
     }
@@ -181,6 +186,7 @@ export class IoMux implements ConnectionHost {
     }
     const copy = record === placeholderRecord || record === shutdownRecord ? record : Buffer.from(record);
     this.backlog.push({ record: copy, bytes });
+    this.counters.backloggedRecords++;
     this.backlogBytes += bytes;
     this.waitForRingSpace();
   }
@@ -235,6 +241,7 @@ export class IoMux implements ConnectionHost {
         assert(msg !== undefined, 'jumbo placeholder without its message');
         const counters = this.opts.jumboCounters;
         Atomics.add(counters, JumboCounter.repliesTaken, 1);
+        this.counters.jumboReplies++;
         Atomics.notify(counters, JumboCounter.repliesTaken);
         this.handleReplyRecord(fromJumboMessage(msg.message as JumboMessage), true);
       } else {

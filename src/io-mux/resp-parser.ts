@@ -267,7 +267,9 @@ export class RequestParser {
         return INCOMPLETE;
       }
       if (src[p] !== DOLLAR) {
-        return this.error(`Protocol error: expected '$', got '${String.fromCharCode(src[p]!)}'`);
+        // Redis's addReplyErrorFormat turns CR and LF into spaces (one-line errors).
+        const got = src[p] === CR || src[p] === LF ? 32 : src[p]!;
+        return this.error(`Protocol error: expected '$', got '${String.fromCharCode(got)}'`);
       }
       const len = this.scanned >= 0 ? this.scanned : string2ll(src, p + 1, cr);
       if (Number.isNaN(len) || len < 0 || len > limits.bulkBytesMax) {

@@ -28,6 +28,9 @@ export interface ServerOptions {
   /** Output backpressure thresholds (tests lower them); see IoMuxOptions. */
   outputPauseBytes?: number;
   outputBytesMax?: number;
+  /** Ring sizes (default requestRingBytes / replyRingBytes); tests shrink them. */
+  requestRingBytes?: number;
+  replyRingBytes?: number;
 }
 
 export interface RunningServer {
@@ -42,8 +45,8 @@ const workerStopWaitMs = 2000;
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const requestRing = SpscRing.create(requestRingBytes);
-  const replyRing = SpscRing.create(replyRingBytes);
+  const requestRing = SpscRing.create(opts.requestRingBytes ?? requestRingBytes);
+  const replyRing = SpscRing.create(opts.replyRingBytes ?? replyRingBytes);
   const jumboSab = new SharedArrayBuffer(jumboCountersBytes);
   const channel = new MessageChannel();
   const ioMux = new IoMux({

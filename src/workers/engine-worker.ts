@@ -46,7 +46,9 @@ function main(data: EngineWorkerData): void {
   const counters = new Int32Array(data.jumboCounters);
   const port = data.port;
   const engine = new Engine(data.engine);
-  const recordBytesMax = Math.min(ringRecordBytesMax, replies.maxRecordBytes);
+  // A ring holds several of its largest records (as limits.ts asserts for the defaults).
+  const recordBytesMax = Math.min(ringRecordBytesMax, replies.capacityBytes / 4);
+  const flushBytes = Math.min(batchBytesMax, recordBytesMax);
 
   let out = new ReplyWriter();
   const reader = new RequestReader();
@@ -132,7 +134,7 @@ function main(data: EngineWorkerData): void {
         default:
           assert(false, `unknown request entry kind ${kind}`);
       }
-      if (out.length >= batchBytesMax) flushReplies();
+      if (out.length >= flushBytes) flushReplies();
     }
     return true;
   };

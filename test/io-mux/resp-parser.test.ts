@@ -183,8 +183,9 @@ describe('string2ll', () => {
 });
 
 describe('header edge cases (as Redis 7.0)', () => {
-  it("a '\\r' in place of '$' is found by strchr: expected '$', got '\\r'", () => {
-    expect(runOurs([Buffer.from('*1\r\n\r\n', 'latin1')]).error).toBe("Protocol error: expected '$', got '\r'");
+  it("a CR or LF in place of '$': the error shows it as a space, as Redis does", () => {
+    expect(runOurs([Buffer.from('*1\r\n\r\n', 'latin1')]).error).toBe("Protocol error: expected '$', got ' '");
+    expect(runOurs([Buffer.from('*1\r\n\n\r\n', 'latin1')]).error).toBe("Protocol error: expected '$', got ' '");
   });
   it('a NUL in place of $ makes Redis wait', () => {
     expect(runOurs([Buffer.from('*1\r\n\0\r\n', 'latin1')])).toEqual({ commands: [], error: '' });

@@ -220,6 +220,8 @@ describe('large values', () => {
     expect(got.subarray(5, 5 + header.length).toString()).toBe(header);
     expect(got.subarray(5 + header.length, 5 + header.length + value.length).equals(value)).toBe(true);
     expect(got.subarray(5 + header.length + value.length).toString()).toBe(`\r\n:${value.length}\r\n`);
+    expect(server.ioMux.counters.jumboRequests).toBeGreaterThan(0);
+    expect(server.ioMux.counters.jumboReplies).toBeGreaterThan(0);
   }, 90_000);
 });
 
@@ -265,4 +267,45 @@ describe('requirepass', () => {
       await guarded.close();
     }
   });
+});
+
+describe('tiny rings', () => {
+  // 4 KiB rings: request batches back up (the io-mux's backlog), and any value over
+  // 1 KiB travels as a jumbo record, in both directions, interleaved with small ones.
+  it('keeps every connection\'s replies in order through backlog and jumbo records', async () => {
+    const tiny = await startServer({
+      port: 0,
+      bind: '127.0.0.1',
+      journal: 'none',
+      handleSignals: false,
+      log: quiet,
+      requestRingBytes: 4096,
+      replyRingBytes: 4096,
+    });
+    try {
+      const conns = Array.from({ length: 8 }, () => client(tiny.port));
+      await Promise.all(conns.map((c) => c.connected));
+      const expected: string[] = [];
+      conns.forEach((c, i) => {
+        const req: Buffer[] = [];
+        let rep = '';
+        for (let j = 0; j < 120; j++) {
+          const size = j % 10 === 0 ? 3000 + j : (j * 37) % 200;
+          const v = Buffer.alloc(size, 97 + ((i + j) % 26));
+          req.push(resp('SET', `t:${i}:${j}`, v), resp('GET', `t:${i}:${j}`));
+          rep += `+OK\r\n$${size}\r\n${v.toString()}\r\n`;
+        }
+        expected.push(rep);
+        c.write(Buffer.concat(req));
+      });
+      await Promise.all(conns.map((c, i) => c.untilBytes(expected[i]!.length, 60_000)));
+      conns.forEach((c, i) => expect(c.data().toString()).toBe(expected[i]));
+      // The paths this test is for were taken.
+      expect(tiny.ioMux.counters.backloggedRecords).toBeGreaterThan(0);
+      expect(tiny.ioMux.counters.jumboRequests).toBeGreaterThan(0);
+      expect(tiny.ioMux.counters.jumboReplies).toBeGreaterThan(0);
+    } finally {
+      await tiny.close();
+    }
+  }, 90_000);
 });
