@@ -95,6 +95,11 @@ export const engineIdleWaitMs = 100;
 export const journalSegmentBytes = 64 * MiB;
 /** Largest payload of one journal record: an effects record of a big MULTI/EXEC must fit. */
 export const journalPayloadBytesMax = 16 * MiB;
+/**
+ * Durable segment writes (O_DSYNC) a log node keeps in flight: overlapping them hides part
+ * of each one's latency; a few are enough, and each later one batches everything pending.
+ */
+export const journalDiskWritesInFlightMax = 4;
 /** Recent entries kept in memory per log node so followers' and readers' tail reads skip the disk. */
 export const journalCacheBytes = 64 * MiB;
 /** Largest wire frame between log nodes and clients: one full record plus its batch's headers. */

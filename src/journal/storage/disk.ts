@@ -3,7 +3,8 @@
 // deterministic in-memory disk of the simulator. Storage code sees only this interface.
 //
 // Durability contract (what SegmentLog relies on, and what SimDisk enforces on crash):
-// - bytes written to a file are durable only after fdatasync(name) resolves;
+// - bytes written to a file are durable only after fdatasync(name) resolves (or, for
+//   pwriteDurable, when that call resolves);
 // - a file's existence under its name (create, rename, unlink) is durable only after
 //   syncDir() resolves;
 // - rename(from, to) replaces `to` atomically: after a crash either name holds the old
@@ -21,6 +22,13 @@ export interface Disk {
   append(name: string, data: Uint8Array): Promise<void>;
   /** Writes at `offset` (the file grows if needed), creating it if absent. */
   pwrite(name: string, offset: number, data: Uint8Array): Promise<void>;
+  /**
+   * Writes at `offset` and resolves only once THOSE bytes are durable (O_DSYNC: write and
+   * data sync in one operation). Earlier unsynced writes to the file are not made durable
+   * by it; a new file's name still needs syncDir(). Several may be in flight: each is
+   * durable on its own when it resolves.
+   */
+  pwriteDurable(name: string, offset: number, data: Uint8Array): Promise<void>;
   /** Makes the file's data durable. */
   fdatasync(name: string): Promise<void>;
   /** Cuts the file to `bytes`. */

@@ -12,6 +12,8 @@ import { DiskFileMissingError, type Disk } from './disk.js';
 
 interface OpenFile {
   readonly handle: FileHandle;
+  /** A second handle opened with O_DSYNC, for pwriteDurable (opened on first use). */
+  dsync: Promise<FileHandle> | undefined;
   /** Current size including our unsynced writes (we are the only writer). */
   size: number;
 }
@@ -62,6 +64,14 @@ export class RealDisk implements Disk {
     await writeAll(f.handle, data, offset);
   }
 
+  async pwriteDurable(name: string, offset: number, data: Uint8Array): Promise<void> {
+    const f = await this.file(name, true);
+    f.dsync ??= open(join(this.dir, name), constants.O_WRONLY | constants.O_DSYNC);
+    const handle = await f.dsync;
+    f.size = Math.max(f.size, offset + data.byteLength);
+    await writeAll(handle, data, offset);
+  }
+
   async fdatasync(name: string): Promise<void> {
     await (await this.file(name, false)).handle.datasync();
   }
@@ -109,6 +119,7 @@ export class RealDisk implements Disk {
     if (!f) return;
     this.files.delete(name);
     await f.handle.close();
+    if (f.dsync) await (await f.dsync).close();
   }
 
   private file(name: string, create: boolean): Promise<OpenFile> {
@@ -126,7 +137,7 @@ export class RealDisk implements Disk {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DiskFileMissingError(name);
           throw err;
         }
-        const opened: OpenFile = { handle, size: (await handle.stat()).size };
+        const opened: OpenFile = { handle, size: (await handle.stat()).size, dsync: undefined };
         this.files.set(name, opened);
         return opened;
       })().finally(() => this.opening.delete(name));

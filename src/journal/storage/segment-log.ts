@@ -14,10 +14,14 @@
 // Invariants:
 // - segments are non-empty in memory, consecutive, and the first holds trimIndex + 1
 //   (entries at or below the trim point may linger in it until the next trim);
-// - every disk mutation (flush, truncate, trim) runs in one chain, in call order, so
-//   the file bytes always match the in-memory offsets once the chain is idle;
-// - syncedIndex <= writtenIndex <= lastIndex, and syncedIndex only covers entries
-//   whose bytes and whose segment's directory entry have been fsynced;
+// - frames reach the disk in durable writes (Disk.pwriteDurable, O_DSYNC), up to
+//   journalDiskWritesInFlightMax at once, each carrying everything appended since the
+//   previous one (group commit); syncedIndex advances only over a contiguous run of
+//   completed writes (a later write finishing first proves nothing about an earlier one);
+// - a truncation or trim runs alone: after every write in flight has finished and
+//   before any later write is issued, so file bytes always match in-memory offsets;
+// - syncedIndex <= lastIndex, and covers only entries whose bytes and whose segment's
+//   directory entry are durable;
 // - a truncation is durable before anything appended after it is reported synced, so
 //   a crash can never resurrect a cut entry behind newer ones.
 // Recovery (open): every frame is verified; the log is cut at the first frame that is
@@ -25,7 +29,7 @@
 // deleted; the caller (Raft) re-replicates the cut entries from its peers.
 
 import { assert } from '../../assert.js';
-import { journalCacheBytes, journalSegmentBytes } from '../../limits.js';
+import { journalCacheBytes, journalDiskWritesInFlightMax, journalSegmentBytes } from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
 import { decodeFrame, encodeFrame, frameBytesOf, frameOverheadBytes, frameBytesMax } from './frame.js';
 import {
@@ -77,6 +81,26 @@ interface PendingChunk {
   lastIndex: number;
 }
 
+/** One durable write (one or two segment files) in flight. */
+interface WriteBatch {
+  /** Last index it carries (lowered if a truncation cuts into it). */
+  target: number;
+  done: boolean;
+}
+
+interface SyncWaiter {
+  target: number;
+  resolve(synced: number): void;
+  reject(error: Error): void;
+}
+
+/** A truncate or trim: runs with no write in flight, and no write starts while it runs. */
+interface ExclusiveOp {
+  run(): Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
 function lastIndexOf(seg: Segment): number {
   return seg.firstIndex + seg.offsets.length - 1;
 }
@@ -89,19 +113,17 @@ export class SegmentLog implements LogStorage {
   private trimTerm = 0;
   private hardState: HardState = { term: 0, votedFor: 0 };
   private pending: PendingChunk[] = [];
-  private written = 0;
   private synced = 0;
-  /** Lowest afterIndex truncated to since the running flush started. */
-  private truncateFloor = Number.POSITIVE_INFINITY;
+  private inFlight: WriteBatch[] = [];
+  private syncWaiters: SyncWaiter[] = [];
+  private exclusive: ExclusiveOp[] = [];
+  private exclusiveRunning = false;
   /** Cache of entries cacheFirst.. lastIndex: cache[cacheHead + i] is entry cacheFirst + i. */
   private cache: LogEntry[] = [];
   private cacheHead = 0;
   private cacheFirst = 1;
   private cachePayloadBytes = 0;
-  /** The chain every disk mutation runs in. */
-  private chain: Promise<unknown> = Promise.resolve();
   private hardStateChain: Promise<unknown> = Promise.resolve();
-  private nextFlush: Promise<number> | undefined;
   private failure: Error | undefined;
   private opened = false;
   private closed = false;
@@ -126,11 +148,6 @@ export class SegmentLog implements LogStorage {
 
   get syncedIndex(): number {
     return this.synced;
-  }
-
-  /** Highest index whose bytes have been handed to the disk (maybe not yet fsynced). */
-  get writtenIndex(): number {
-    return this.written;
   }
 
   /** Number of segment files in use (tests, metrics). */
@@ -235,7 +252,6 @@ export class SegmentLog implements LogStorage {
     if (dirChanged) await this.disk.syncDir();
 
     const entryCount = this.lastIndex - this.trimIndex;
-    this.written = this.lastIndex;
     this.synced = this.lastIndex;
     this.cacheFirst = this.lastIndex + 1;
     const report: RecoveryReport =
@@ -380,9 +396,9 @@ export class SegmentLog implements LogStorage {
     }
     this.cacheTruncate(afterIndex);
     this.synced = Math.min(this.synced, afterIndex);
-    this.written = Math.min(this.written, afterIndex);
-    this.truncateFloor = Math.min(this.truncateFloor, afterIndex);
-    await this.enqueue(async () => {
+    for (const b of this.inFlight) b.target = Math.min(b.target, afterIndex);
+    for (const w of this.syncWaiters) w.target = Math.min(w.target, afterIndex);
+    await this.runExclusive(async () => {
       if (cutFile) {
         try {
           await this.disk.truncate(cutFile.name, cutFile.bytes);
@@ -398,17 +414,12 @@ export class SegmentLog implements LogStorage {
 
   sync(): Promise<number> {
     this.checkUsable();
-    if (this.pending.length === 0 && this.synced >= this.lastIndex && this.nextFlush === undefined) {
-      return this.chainIdleThen(() => this.synced);
-    }
-    if (this.nextFlush === undefined) {
-      this.nextFlush = this.enqueue(async () => {
-        this.nextFlush = undefined; // calls from now on wait for the next flush
-        await this.flush();
-        return this.synced;
-      });
-    }
-    return this.nextFlush;
+    const target = this.lastIndex;
+    if (this.synced >= target && this.exclusive.length === 0 && !this.exclusiveRunning) return Promise.resolve(this.synced);
+    return new Promise<number>((resolve, reject) => {
+      this.syncWaiters.push({ target, resolve, reject });
+      this.pump();
+    });
   }
 
   loadHardState(): HardState {
@@ -443,7 +454,7 @@ export class SegmentLog implements LogStorage {
     this.trimTerm = lastRemoved.terms[lastRemoved.terms.length - 1]!;
     this.cacheDropBefore(this.trimIndex + 1);
     const point = encodeTrimPoint({ index: this.trimIndex, term: this.trimTerm });
-    await this.enqueue(async () => {
+    await this.runExclusive(async () => {
       // The trim point first: a crash before the unlinks leaves segments open() deletes.
       await writeFileAtomic(this.disk, trimPointFile, point);
       for (const s of removed) await this.unlinkIfPresent(s.name);
@@ -453,26 +464,33 @@ export class SegmentLog implements LogStorage {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (!this.failure) await this.runExclusive(() => Promise.resolve()).catch(() => undefined); // drains writes
     this.closed = true;
-    await this.chain.catch(() => undefined);
     await this.hardStateChain.catch(() => undefined);
     await this.disk.close();
   }
 
   // --- internals -----------------------------------------------------------------------
 
-  private async flush(): Promise<void> {
-    this.truncateFloor = Number.POSITIVE_INFINITY;
-    const chunks = this.pending;
-    this.pending = [];
-    if (chunks.length === 0) {
-      this.synced = Math.max(this.synced, this.written);
+  /** Issues durable writes for what is pending, or runs a queued truncate/trim when idle. */
+  private pump(): void {
+    if (this.failure || this.exclusiveRunning) return;
+    if (this.exclusive.length > 0) {
+      if (this.inFlight.length === 0) this.startExclusive();
       return;
     }
-    const target = chunks[chunks.length - 1]!.lastIndex;
-    // One write per run of adjacent chunks in a segment (usually one per flush): each
+    while (this.pending.length > 0 && this.inFlight.length < journalDiskWritesInFlightMax) this.issue();
+  }
+
+  private issue(): void {
+    const chunks = this.pending;
+    this.pending = [];
+    const batch: WriteBatch = { target: chunks[chunks.length - 1]!.lastIndex, done: false };
+    this.inFlight.push(batch);
+    // One write per run of adjacent chunks in a segment (usually one per batch): each
     // disk call is a thread-pool round trip, so 64 appends must not cost 64 of them.
-    const touched = new Set<Segment>();
+    const writes: Promise<void>[] = [];
+    const fresh: Segment[] = [];
     for (let i = 0; i < chunks.length; ) {
       const first = chunks[i]!;
       let j = i + 1;
@@ -482,37 +500,76 @@ export class SegmentLog implements LogStorage {
         j++;
       }
       const bytes = j === i + 1 ? first.bytes : Buffer.concat(chunks.slice(i, j).map((c) => c.bytes), end - first.offset);
-      await this.disk.pwrite(first.segment.name, first.offset, bytes);
-      touched.add(first.segment);
+      writes.push(this.disk.pwriteDurable(first.segment.name, first.offset, bytes));
+      if (!first.segment.dirSynced && !fresh.includes(first.segment)) fresh.push(first.segment);
       i = j;
     }
-    this.written = Math.max(this.written, Math.min(target, this.truncateFloor, this.lastIndex));
-    this.cacheEvict();
-    await Promise.all([...touched].map((s) => this.disk.fdatasync(s.name)));
-    const fresh = [...touched].filter((s) => !s.dirSynced);
-    if (fresh.length > 0) {
-      await this.disk.syncDir();
-      for (const s of fresh) s.dirSynced = true;
+    Promise.all(writes)
+      .then(async () => {
+        if (fresh.length === 0) return;
+        await this.disk.syncDir(); // a new segment's name must survive a crash too
+        for (const seg of fresh) seg.dirSynced = true;
+      })
+      .then(
+        () => {
+          batch.done = true;
+          this.advance();
+          this.pump();
+        },
+        (err: unknown) => this.fail(err),
+      );
+  }
+
+  /** Moves syncedIndex over the completed writes at the front and wakes sync() callers. */
+  private advance(): void {
+    while (this.inFlight.length > 0 && this.inFlight[0]!.done) {
+      const b = this.inFlight.shift()!;
+      this.synced = Math.max(this.synced, Math.min(b.target, this.lastIndex));
     }
-    this.synced = Math.max(this.synced, Math.min(target, this.truncateFloor, this.lastIndex));
+    this.cacheEvict();
+    if (this.syncWaiters.length === 0) return;
+    const still: SyncWaiter[] = [];
+    const ready: SyncWaiter[] = [];
+    for (const w of this.syncWaiters) (w.target <= this.synced ? ready : still).push(w);
+    this.syncWaiters = still;
+    for (const w of ready) w.resolve(this.synced);
   }
 
-  private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(() => {
-      if (this.failure) throw this.failure;
-      return op();
+  private runExclusive(run: () => Promise<void>): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.exclusive.push({ run, resolve, reject });
+      this.pump();
     });
-    this.chain = run.catch((err: unknown) => this.fail(err));
-    return run;
   }
 
-  private chainIdleThen<T>(value: () => T): Promise<T> {
-    return this.enqueue(() => Promise.resolve(value()));
+  private startExclusive(): void {
+    const op = this.exclusive.shift()!;
+    this.exclusiveRunning = true;
+    op.run().then(
+      () => {
+        this.exclusiveRunning = false;
+        op.resolve();
+        this.advance();
+        this.pump();
+      },
+      (err: unknown) => {
+        this.exclusiveRunning = false;
+        this.fail(err);
+        op.reject(this.failure!);
+      },
+    );
   }
 
   /** A failed write or fsync leaves the file in an unknown state: refuse everything after. */
   private fail(err: unknown): void {
     this.failure ??= err instanceof Error ? err : new Error(String(err));
+    const waiters = this.syncWaiters;
+    const ops = this.exclusive;
+    this.syncWaiters = [];
+    this.exclusive = [];
+    for (const w of waiters) w.reject(this.failure);
+    for (const op of ops) op.reject(this.failure);
   }
 
   private checkUsable(): void {
@@ -553,9 +610,9 @@ export class SegmentLog implements LogStorage {
     this.cacheEvict();
   }
 
-  /** Evicts the oldest cached entries over the budget, but never one not yet written. */
+  /** Evicts the oldest cached entries over the budget, but never one not yet on disk. */
   private cacheEvict(): void {
-    while (this.cachePayloadBytes > this.cacheBytesMax && this.cacheFirst <= this.written && this.cacheHead < this.cache.length) {
+    while (this.cachePayloadBytes > this.cacheBytesMax && this.cacheFirst <= this.synced && this.cacheHead < this.cache.length) {
       this.cachePayloadBytes -= this.cache[this.cacheHead]!.payload.byteLength;
       this.cache[this.cacheHead] = undefined as unknown as LogEntry;
       this.cacheHead++;

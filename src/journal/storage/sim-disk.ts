@@ -7,17 +7,21 @@
 //   since the last syncDir;
 // - crash() keeps a PRNG-chosen prefix of each pending list (later operations are
 //   lost, in order), and may tear the first lost write at a PRNG-chosen byte boundary
-//   (a prefix of it reaches the disk). Files are objects (inodes): a rename moves one.
+//   (a prefix of it reaches the disk); a durable write (pwriteDurable) still in flight
+//   may leave any prefix of itself. Files are objects (inodes): a rename moves one.
 // Operations complete at once, or through the injected `delay` scheduler (the
 // simulator's clock). An operation in flight when crash() is called never completes:
 // its promise stays pending forever, as the process that issued it is dead.
+// Incarnations: give each process incarnation its own `view()`. After crash(), a view
+// taken before it is dead: its new operations never complete and change nothing (a
+// crashed process's leftover callbacks must not write to the disk of its successor).
 // Invariant: for every file, durable image + pending ops == visible content.
 
 import { assert } from '../../assert.js';
 import { DiskFileMissingError, type Disk } from './disk.js';
 
 export type SimDiskOp =
-  | 'list' | 'size' | 'read' | 'append' | 'pwrite' | 'fdatasync' | 'truncate' | 'rename' | 'unlink' | 'syncDir';
+  | 'list' | 'size' | 'read' | 'append' | 'pwrite' | 'pwriteDurable' | 'fdatasync' | 'truncate' | 'rename' | 'unlink' | 'syncDir';
 
 export interface SimDiskOptions {
   /** The simulator's PRNG: a float in [0, 1). Required for crash(); default: no tearing, keep nothing unsynced. */
@@ -82,10 +86,12 @@ export class SimDisk implements Disk {
   private names = new Map<string, SimFile>();
   private durableNames = new Map<string, SimFile>();
   private dirPending: DirOp[] = [];
+  /** Durable writes issued but not completed: a crash may persist a prefix of each. */
+  private inFlightDurable = new Set<{ file: () => SimFile | undefined; offset: number; data: Uint8Array }>();
   /** Bumped by crash(): operations issued before it never complete. */
   private generation = 0;
   /** Counters for tests and the simulator's report. */
-  readonly stats = { fdatasyncs: 0, crashes: 0, tornWrites: 0 };
+  readonly stats = { fdatasyncs: 0, durableWrites: 0, crashes: 0, tornWrites: 0 };
 
   constructor(private readonly options: SimDiskOptions = {}) {}
 
@@ -116,6 +122,24 @@ export class SimDisk implements Disk {
   pwrite(name: string, offset: number, data: Uint8Array): Promise<void> {
     const copy = data.slice();
     return this.run('pwrite', () => this.applyFileOp(this.getOrCreate(name), { kind: 'write', offset, data: copy }));
+  }
+
+  pwriteDurable(name: string, offset: number, data: Uint8Array): Promise<void> {
+    const copy = data.slice();
+    // Until it completes, a crash may leave any prefix of it on disk (a torn write).
+    const tracked = { file: () => this.names.get(name), offset, data: copy };
+    this.inFlightDurable.add(tracked);
+    return this.run('pwriteDurable', () => {
+      this.inFlightDurable.delete(tracked);
+      const f = this.getOrCreate(name);
+      const op: FileOp = { kind: 'write', offset, data: copy };
+      f.visible.apply(op);
+      f.durable.apply(op);
+      // Earlier unsynced ops stay pending (and are lost on a crash); keep this one in the
+      // list too so a later pending op (a truncate) still applies after it in order.
+      if (f.pending.length > 0) f.pending.push(op);
+      this.stats.durableWrites++;
+    });
   }
 
   fdatasync(name: string): Promise<void> {
@@ -159,6 +183,27 @@ export class SimDisk implements Disk {
     return Promise.resolve();
   }
 
+  /** A Disk for one process incarnation: it goes dead at the next crash(). */
+  view(): Disk {
+    const generation = this.generation;
+    const alive = (): boolean => generation === this.generation;
+    const dead = <T>(): Promise<T> => new Promise<T>(() => undefined);
+    return {
+      list: () => (alive() ? this.list() : dead()),
+      size: (name) => (alive() ? this.size(name) : dead()),
+      read: (name, offset, length) => (alive() ? this.read(name, offset, length) : dead()),
+      append: (name, data) => (alive() ? this.append(name, data) : dead()),
+      pwrite: (name, offset, data) => (alive() ? this.pwrite(name, offset, data) : dead()),
+      pwriteDurable: (name, offset, data) => (alive() ? this.pwriteDurable(name, offset, data) : dead()),
+      fdatasync: (name) => (alive() ? this.fdatasync(name) : dead()),
+      truncate: (name, bytes) => (alive() ? this.truncate(name, bytes) : dead()),
+      rename: (from, to) => (alive() ? this.rename(from, to) : dead()),
+      unlink: (name) => (alive() ? this.unlink(name) : dead()),
+      syncDir: () => (alive() ? this.syncDir() : dead()),
+      close: () => (alive() ? this.close() : Promise.resolve()),
+    };
+  }
+
   /**
    * The machine loses power: unsynced writes and directory changes are lost, except a
    * PRNG-chosen prefix of each, and the first lost write may be torn. Operations in
@@ -169,6 +214,17 @@ export class SimDisk implements Disk {
     this.stats.crashes++;
     const random = this.options.random;
     const pick = (n: number): number => (random ? Math.floor(random() * (n + 1)) : 0); // 0..n
+
+    // Durable writes in flight: each may have reached the disk in part (or in full).
+    for (const w of this.inFlightDurable) {
+      const f = w.file();
+      const bytes = this.options.tornWrites === false ? 0 : pick(w.data.byteLength);
+      if (f && bytes > 0) {
+        f.durable.write(w.offset, w.data.subarray(0, bytes));
+        if (bytes < w.data.byteLength) this.stats.tornWrites++;
+      }
+    }
+    this.inFlightDurable.clear();
 
     const dir = new Map(this.durableNames);
     const keptDirOps = pick(this.dirPending.length);
