@@ -261,6 +261,18 @@ async function main(): Promise<void> {
     ];
     const samples = new Map<string, Sample[]>();
     const runTimeoutMs = opts.quick ? 60_000 : 600_000;
+    // One discarded pass per server first, so JIT warm-up is not measured as KeelDB's speed.
+    for (const target of targets) {
+      const warm = Math.max(1000, Math.floor(opts.requestsP16 / 10));
+      progress(`warm-up (not recorded): ${target.label}, GET and SET -P 16 -n ${warm}`);
+      await group.run(
+        'redis-benchmark',
+        'redis-benchmark',
+        ['-h', '127.0.0.1', '-p', String(target.port), '-c', String(clientCount), '-d', String(valueBytes),
+          '-r', String(opts.keys), '-n', String(warm), '--csv', '-t', 'get,set', '-P', '16'],
+        runTimeoutMs,
+      );
+    }
     for (const t of tests) {
       for (let run = 0; run < opts.runs; run++) {
         // Alternate which server goes first, so drift on the machine hits both alike.
@@ -324,7 +336,8 @@ async function main(): Promise<void> {
         `script's own pipelined loader (${fmtInt(prefillBatchCount)} SETs per write, DBSIZE checked).`,
       `- Each test: \`redis-benchmark -h 127.0.0.1 -p PORT -c ${clientCount} -d ${valueBytes} -r ${opts.keys} -n N --csv -t get|set -P 1|16\`, ` +
         `N = ${fmtInt(opts.requestsP1)} at -P 1 and ${fmtInt(opts.requestsP16)} at -P 16; the two servers run alternately ` +
-        `(first one, then the other, the order swapped each run); each cell is the median of ${opts.runs} run(s). ` +
+        `(first one, then the other, the order swapped each run) after one discarded warm-up pass each; ` +
+        `each cell is the median of ${opts.runs} run(s). ` +
         `redis-server runs with \`--save '' --appendonly no\`${other.isRedis ? '' : ', KeelDB with `--journal none`'}.`,
       '',
       ...rows,
