@@ -52,7 +52,6 @@ function main(data: EngineWorkerData): void {
 
   let out = new ReplyWriter();
   const reader = new RequestReader();
-  let argv: Buffer[] = [];
 
   const startReplyRecord = (): void => {
     out.reset();
@@ -61,8 +60,25 @@ function main(data: EngineWorkerData): void {
     out.length = recordHeaderBytes;
   };
 
+  // Wake-ups are coalesced: while more requests are waiting, the io-mux is woken once
+  // per notifyEveryRecords reply records, and always before the worker goes idle or
+  // waits for space, so a lone batch (no pipelining) is answered at once and a busy
+  // stream costs fewer wake-ups.
+  let unnotified = 0;
+  const notifyEveryRecords = 4;
+  const notifyReplies = (): void => {
+    if (unnotified === 0) return;
+    unnotified = 0;
+    replies.notify();
+  };
+
   const pushRecord = (record: Uint8Array): void => {
-    while (!replies.tryPush(record)) replies.waitForSpace(record.length, engineIdleWaitMs);
+    while (!replies.tryPush(record)) {
+      // A full ring: the io-mux must be awake to drain it.
+      unnotified = 0;
+      replies.notify();
+      replies.waitForSpace(record.length, engineIdleWaitMs);
+    }
   };
 
   const placeholder = new Uint8Array([RecordKind.jumbo]);
@@ -91,8 +107,9 @@ function main(data: EngineWorkerData): void {
         out.resp = resp;
       }
       pushRecord(placeholder);
+      replies.notify(); // the io-mux must take it before the next jumbo can go
     }
-    replies.notify();
+    unnotified++;
     startReplyRecord();
   };
 
@@ -104,7 +121,8 @@ function main(data: EngineWorkerData): void {
       switch (kind) {
         case RequestKind.command: {
           const argc = reader.u32();
-          if (argv.length !== argc) argv = new Array<Buffer>(argc);
+          // A fresh array per command: the engine may keep it (its Buffers it copies).
+          const argv = new Array<Buffer>(argc);
           for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
           engine.execute(clientId, argv, out);
           break;
@@ -164,12 +182,15 @@ function main(data: EngineWorkerData): void {
         executeBatch(fromJumboMessage(msg.message as JumboMessage));
       }
       flushReplies();
+      if (unnotified >= notifyEveryRecords) notifyReplies();
       if (performance.now() < nextTickMs) continue;
     }
+    notifyReplies();
     const now = performance.now();
     if (now >= nextTickMs) {
       const waitMs = engine.tick(out);
       flushReplies();
+      notifyReplies();
       nextTickMs = performance.now() + Math.max(1, Math.min(waitMs, engineIdleWaitMs));
       continue;
     }
