@@ -364,7 +364,6 @@ export class Engine implements EngineServices {
     const failed = out.length > replyStart && out.buf[replyStart] === minusByte;
     this.stats.recordCall(spec.name, durationUs, failed);
     if (failed) this.stats.totalErrorReplies++;
-    client.lastCommand = spec.name;
     if (!spec.flags.includes('skip_slowlog')) this.slowlog?.maybeRecord(client, argv, durationUs, this.nowMs);
     const effects = this.collecting;
     if (effects === null) return;
@@ -399,7 +398,7 @@ export class Engine implements EngineServices {
     ctx.reply = out;
     ctx.nowMs = nowMs;
     ctx.override = undefined;
-    ctx.extras.length = 0;
+    if (ctx.extras.length !== 0) ctx.extras.length = 0;
     return ctx;
   }
 
