@@ -245,6 +245,15 @@ function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
     fc.tuple(key, ttlMs).map(([k, t]) => ['PEXPIRE', k, String(t)]),
     fc.tuple(key, fc.integer({ min: 1, max: 2 })).map(([k, t]) => ['EXPIRE', k, String(t)]),
     key.map((k) => ['PERSIST', k]),
+    fc.tuple(key, ttlMs).map(([k, t]) => ['PEXPIREAT', k, String(nowMs() + t)]),
+    fc.tuple(key, fc.integer({ min: -1, max: 2 })).map(([k, t]) => ['EXPIREAT', k, String(Math.floor(nowMs() / 1000) + t)]),
+    fc.tuple(key, ttlMs, fc.constantFrom('NX', 'XX', 'GT', 'LT')).map(([k, t, o]) => ['PEXPIRE', k, String(t), o]),
+    fc.tuple(key, key).map(([k1, k2]) => ['UNLINK', k1, k2]),
+    fc.tuple(key, key).map(([k1, k2]) => ['RENAME', k1, k2]),
+    fc.tuple(key, key).map(([k1, k2]) => ['RENAMENX', k1, k2]),
+    fc.tuple(key, key, fc.constantFrom([], ['REPLACE'], ['DB', '5'], ['DB', '1', 'REPLACE'])).map(([k1, k2, o]) => ['COPY', k1, k2, ...o]),
+    fc.tuple(key, fc.constantFrom('0', '1', '5')).map(([k, d]) => ['MOVE', k, d]),
+    fc.constantFrom(['SWAPDB', '0', '1'], ['SWAPDB', '1', '5'], ['FLUSHDB'], ['TOUCH', 'k0', 'k1'], ['RANDOMKEY'], ['EXISTS', 'k0', 'k1']),
     fc.constantFrom(['SELECT', '0'], ['SELECT', '1'], ['SELECT', '5']),
   );
 }
@@ -257,6 +266,7 @@ function stepArb(nowMs: () => number): fc.Arbitrary<Step> {
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('multi' as const), client, argv: fc.array(cmd, { maxLength: 5 }), discard: fc.boolean() }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 300 }) }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'tick' as const }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cmd' as const), client, argv: fc.constant(['FLUSHALL']) }) },
   );
 }
 
