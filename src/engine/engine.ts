@@ -284,6 +284,7 @@ export class Engine implements EngineServices {
     if (spec !== undefined && spec.subcommands !== undefined && argv.length >= 2) {
       spec = this.table.lookup(`${name}|${lowerAscii(argv[1]!)}`);
       if (spec === undefined) {
+        client.lastCommand = 'NULL';
         this.reject(client, out, undefined, `ERR unknown subcommand '${cString(argv[1]!, 128)}'. Try ${cString(argv[0]!).toUpperCase()} HELP.`);
         return false;
       }
