@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { configPatternMatch } from '../../src/engine/commands/server.js';
+import { slowlogOf } from '../../src/engine/slowlog.js';
 import { FakeClock, newEngine, openClient, resp, runCommand, useResp3 } from './support/run.js';
 
 const golden: Array<[string[], string]> = [
@@ -371,6 +372,34 @@ describe('server commands', () => {
     const lat = parseInfo(bulkBody(runCommand(engine, c, ['INFO', 'latencystats']))).get('Latencystats')!;
     expect(lat.get('latency_percentiles_usec_set')).toBe('p50=128.000,p99=128.000,p99.9=128.000');
     expect(lat.get('latency_percentiles_usec_latency|histogram')).toBe('p50=128.000,p99=128.000,p99.9=128.000');
+  });
+
+  it('LATENCY DOCTOR and GRAPH render as redis-server 7.0.15 did for the same samples', () => {
+    const clock = new FakeClock(1795679349_000);
+    const engine = newEngine({ clock: clock.now });
+    const c = openClient(engine);
+    expect(runCommand(engine, c, ['LATENCY', 'DOCTOR'])).toBe(
+      '$288\r\nI\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n\r\n',
+    );
+    runCommand(engine, c, ['CONFIG', 'SET', 'latency-monitor-threshold', '100']);
+    expect(runCommand(engine, c, ['LATENCY', 'DOCTOR'])).toBe(
+      '$196\r\nDave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n\r\n',
+    );
+    expect(runCommand(engine, c, ['LATENCY', 'GRAPH', 'command'])).toBe(resp.err('ERR No samples available for event \'command\''));
+    // Samples redis-server recorded for DEBUG SLEEP 0.15, 0.31, 0.2, 0.12, 0.45 (time, ms).
+    const latency = slowlogOf(engine).latency;
+    for (const [t, ms] of [[1795679342, 150], [1795679344, 313], [1795679345, 200], [1795679346, 121], [1795679348, 450]] as const) latency.addSample('command', ms, t);
+    expect(bulkBody(runCommand(engine, c, ['LATENCY', 'GRAPH', 'command']))).toBe(
+      'command - high 450 ms, low 121 ms (all time high 450 ms)\n' + '-'.repeat(80) + '\n    #\n o  |\n |  |\no|#_|\n     \n75431\nsssss\n',
+    );
+    expect(bulkBody(runCommand(engine, c, ['LATENCY', 'DOCTOR']))).toBe(
+      'Dave, I have observed latency spikes in this Redis instance. You don\'t mind talking about it, do you Dave?\n\n' +
+        '1. command: 5 latency spikes (average 246ms, mean deviation 107ms, period 1.40 sec). Worst all time event 450ms.\n\n' +
+        'I have a few advices for you:\n\n' +
+        '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n' +
+        '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n',
+    );
+    expect(runCommand(engine, c, ['LATENCY', 'RESET', 'COMMAND'])).toBe(resp.int(1));
   });
 
   it('DEBUG SLEEP blocks the engine through engine.sleep', () => {

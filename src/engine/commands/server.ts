@@ -20,6 +20,7 @@ import {
 } from '../config.js';
 import { infoString, memorySnapshot, selectSections } from '../info.js';
 import { RObject } from '../keyspace.js';
+import { latencyDoctorReport, latencyGraph } from '../latency.js';
 import { slowlogOf } from '../slowlog.js';
 import { latencyBucketCount, latencyBucketUpperUs } from '../stats.js';
 
@@ -467,6 +468,20 @@ function latencyHistogramCommand(ctx: CommandContext): void {
   }
 }
 
+function latencyDoctorCommand(ctx: CommandContext): void {
+  ctx.reply.verbatim(latencyDoctorReport(slowlogOf(ctx.engine).latency, ctx.engine.config, Math.floor(ctx.nowMs / 1000)));
+}
+
+function latencyGraphCommand(ctx: CommandContext): void {
+  const event = latin1(ctx.argv[2]!);
+  const series = slowlogOf(ctx.engine).latency.series(event);
+  if (series === undefined) {
+    ctx.reply.error(`ERR No samples available for event '${event}'`);
+    return;
+  }
+  ctx.reply.verbatim(latencyGraph(event, series, Math.floor(ctx.nowMs / 1000)));
+}
+
 function latencyHelpCommand(ctx: CommandContext): void {
   replyHelp(ctx, latencyHelp);
 }
@@ -685,7 +700,9 @@ export const serverCommands: readonly CommandSpec[] = [
     name: 'latency', arity: -2, flags: [], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '2.8.13', complexity: 'Depends on subcommand.', summary: 'A container for latency diagnostics commands',
     subcommands: [
       { name: 'latency|help', arity: 2, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['slow'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Show helpful text about the different subcommands.', handler: latencyHelpCommand },
+      { name: 'latency|graph', arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Return a latency graph for the event.', handler: latencyGraphCommand },
       { name: 'latency|reset', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Reset latency data for one or more events.', handler: latencyResetCommand },
+      { name: 'latency|doctor', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Return a human readable latency analysis report.', handler: latencyDoctorCommand },
       { name: 'latency|histogram', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '7.0.0', complexity: 'O(N) where N is the number of commands with latency information being retrieved.', summary: 'Return the cumulative distribution of latencies of a subset of commands or all.', handler: latencyHistogramCommand },
       { name: 'latency|latest', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Return the latest latency samples for all events.', handler: latencyLatestCommand },
       { name: 'latency|history', arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.8.13', complexity: 'O(1)', summary: 'Return timestamp-latency samples for the event.', handler: latencyHistoryCommand },
