@@ -119,6 +119,32 @@ describe('protocol errors', () => {
   });
 });
 
+describe('closing from the engine', () => {
+  it('QUIT: the replies before it, +OK, then the close; nothing after it runs', async () => {
+    const c = client();
+    await c.connected;
+    c.write('PING\r\nSET quit:k 1\r\nQUIT\r\nSET quit:k 2\r\n');
+    await c.untilClosed();
+    expect(c.data().toString()).toBe('+PONG\r\n+OK\r\n+OK\r\n');
+    const d = client();
+    await d.connected;
+    expect((await d.roundTrip('GET quit:k\r\n', 7)).toString()).toBe('$1\r\n1\r\n');
+  });
+
+  it('CLIENT KILL from another connection closes the victim\'s socket', async () => {
+    const victim = client();
+    const killer = client();
+    await Promise.all([victim.connected, killer.connected]);
+    const idReply = (await victim.roundTrip('CLIENT ID\r\n', 3)).toString();
+    await victim.until(() => victim.data().toString().endsWith('\r\n'));
+    const id = /^:(\d+)\r\n$/.exec(victim.data().toString())?.[1];
+    expect(id, idReply).toBeDefined();
+    expect((await killer.roundTrip(`CLIENT KILL ID ${id}\r\n`, 4)).toString()).toBe(':1\r\n');
+    await victim.untilClosed();
+    expect((await killer.roundTrip('PING\r\n', 7)).toString()).toBe('+PONG\r\n');
+  });
+});
+
 describe('inline commands', () => {
   it('works as telnet sends them, with quoting', async () => {
     const c = client();
