@@ -382,10 +382,16 @@ export class Raft {
       let heard = 1;
       for (const p of this.progress.values()) if (now - p.lastAckAt < this.electionTimeoutMinMs) heard++;
       if (heard < this.quorum) {
-        this.env.logger.log('info', `raft ${this.id}: lost contact with a majority in term ${this.currentTerm}`);
+        this.env.logger.log('info', `raft ${this.id}: lost contact with a majority in term ${this.currentTerm} (${[...this.progress.values()].map((p) => `${p.state} match ${p.match} inflight ${p.inflight.length} ack ${(now - p.lastAckAt).toFixed(0)}ms ago`).join('; ')})`);
         this.becomeFollower(this.currentTerm, 0);
         return;
       }
+      this.resetElectionTimer();
+      return;
+    }
+    // The timer may have fired while a leader's message waited in the queue behind
+    // others (a busy node): contact since then still counts.
+    if (this.leaderIdValue !== 0 && this.env.clock.now() - this.lastLeaderContactAt < this.electionTimeoutMinMs) {
       this.resetElectionTimer();
       return;
     }
