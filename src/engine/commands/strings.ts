@@ -504,7 +504,7 @@ function decrbyCommand(ctx: CommandContext): void {
     ctx.reply.error('ERR decrement would overflow');
     return;
   }
-  incrDecr(ctx, typeof by === 'number' ? -by : -by);
+  incrDecr(ctx, -by);
 }
 
 /** INCRBYFLOAT in 80-bit long double, as Redis (see long-double.ts); logged as SET ... KEEPTTL. */
