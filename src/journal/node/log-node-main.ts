@@ -74,7 +74,7 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
 
   const disk = new RealDisk(opts.dir);
   await disk.ensureDir();
-  const storage = new SegmentLog(disk);
+  const storage = new SegmentLog(disk, { defer: setImmediate });
   const transport = new TcpTransport(opts.id, peers, opts.secret, logger);
   const env = { clock: realClock(), random: seededRandom(randomInt(2 ** 31)), transport, logger };
   const node = new LogNode({ id: opts.id, peers: peers.map((p) => p.id), storage, env });

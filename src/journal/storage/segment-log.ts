@@ -47,6 +47,12 @@ export interface SegmentLogOptions {
   readonly segmentBytes?: number;
   /** Payload bytes of recent entries kept in memory (default journalCacheBytes). */
   readonly cacheBytes?: number;
+  /**
+   * Runs `issue` later, so sync() calls made by many messages handled in one event-loop
+   * iteration share one durable write. The log-node process passes setImmediate; when
+   * absent (the deterministic simulator) writes are issued at once.
+   */
+  readonly defer?: (issue: () => void) => void;
 }
 
 /** Data read back from disk failed its checks after open (bit rot under a running node). */
@@ -118,6 +124,8 @@ export class SegmentLog implements LogStorage {
   private syncWaiters: SyncWaiter[] = [];
   private exclusive: ExclusiveOp[] = [];
   private exclusiveRunning = false;
+  private readonly defer: ((issue: () => void) => void) | undefined;
+  private pumpDeferred = false;
   /** Cache of entries cacheFirst.. lastIndex: cache[cacheHead + i] is entry cacheFirst + i. */
   private cache: LogEntry[] = [];
   private cacheHead = 0;
@@ -134,6 +142,7 @@ export class SegmentLog implements LogStorage {
   ) {
     this.segmentBytes = options.segmentBytes ?? journalSegmentBytes;
     this.cacheBytesMax = options.cacheBytes ?? journalCacheBytes;
+    this.defer = options.defer;
     assert(this.segmentBytes >= frameOverheadBytes, 'segmentBytes below one frame');
   }
 
@@ -418,7 +427,7 @@ export class SegmentLog implements LogStorage {
     if (this.synced >= target && this.exclusive.length === 0 && !this.exclusiveRunning) return Promise.resolve(this.synced);
     return new Promise<number>((resolve, reject) => {
       this.syncWaiters.push({ target, resolve, reject });
-      this.pump();
+      this.requestPump();
     });
   }
 
@@ -471,6 +480,17 @@ export class SegmentLog implements LogStorage {
   }
 
   // --- internals -----------------------------------------------------------------------
+
+  /** pump(), now or (with `defer`) once this event-loop iteration's messages are handled. */
+  private requestPump(): void {
+    if (!this.defer) return this.pump();
+    if (this.pumpDeferred) return;
+    this.pumpDeferred = true;
+    this.defer(() => {
+      this.pumpDeferred = false;
+      this.pump();
+    });
+  }
 
   /** Issues durable writes for what is pending, or runs a queued truncate/trim when idle. */
   private pump(): void {
