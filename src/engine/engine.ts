@@ -324,6 +324,7 @@ export class Engine implements EngineServices {
    * MULTI or not.
    */
   private reject(client: Client, out: ReplyWriter, spec: CommandSpec | undefined, message: string): void {
+    const at = out.length;
     if (spec !== undefined && spec.name === 'exec') {
       this.discardTransaction(client);
       const why = message.startsWith('ERR ') ? message.slice(4) : message;
@@ -334,6 +335,23 @@ export class Engine implements EngineServices {
     }
     if (spec !== undefined) this.stats.recordRejected(spec.name);
     else this.stats.totalErrorReplies++;
+    this.countErrorCode(out.buf, at, out.length);
+  }
+
+  /**
+   * INFO errorstats: counts the error reply in buf[start, end) by its code, as Redis's
+   * afterErrorReply: the first word after '-' if a space comes within 32 bytes, else ERR.
+   */
+  private countErrorCode(buf: Buffer, start: number, end: number): void {
+    const limit = Math.min(end, start + 32);
+    let space = -1;
+    for (let i = start + 1; i < limit; i++) {
+      if (buf[i] === 32) {
+        space = i;
+        break;
+      }
+    }
+    this.stats.recordErrorCode(space < 0 ? 'ERR' : buf.latin1Slice(start + 1, space));
   }
 
   /** True if the command may change the dataset (CLIENT PAUSE WRITE defers it). */
@@ -364,7 +382,10 @@ export class Engine implements EngineServices {
     const durationUs = Math.max(0, Math.round(this.nowUs() - startUs));
     const failed = out.length > replyStart && out.buf[replyStart] === minusByte;
     this.stats.recordCall(spec.name, durationUs, failed);
-    if (failed) this.stats.totalErrorReplies++;
+    if (failed) {
+      this.stats.totalErrorReplies++;
+      this.countErrorCode(out.buf, replyStart, out.length);
+    }
     if (!spec.flags.includes('skip_slowlog')) this.slowlog?.maybeRecord(client, argv, durationUs, this.nowMs);
     const effects = this.collecting;
     if (effects === null) return;

@@ -243,6 +243,23 @@ describe('stats', () => {
     expect(e.stats.totalErrorReplies).toBe(3);
   });
 
+  test('error replies are counted by code for INFO errorstats', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    runCommand(e, c, ['NOPE']);
+    runCommand(e, c, ['GET']);
+    runCommand(e, c, ['SET', 'k', 'v']);
+    runCommand(e, c, ['INCR', 'k']);
+    runCommand(e, c, ['MULTI']);
+    runCommand(e, c, ['INCR', 'k']);
+    runCommand(e, c, ['EXEC']); // the INCR inside fails: counted too
+    runCommand(e, c, ['MULTI']);
+    runCommand(e, c, ['NOPE']);
+    runCommand(e, c, ['EXEC']);
+    expect(Object.fromEntries(e.stats.errorCodes)).toEqual({ ERR: 5, EXECABORT: 1 }); // as redis-server 7.0.15's INFO errorstats
+    expect(e.stats.totalErrorReplies).toBe(6);
+  });
+
   test('commands inside EXEC are counted, and so is EXEC', () => {
     const e = newEngine();
     const c = openClient(e);
