@@ -99,3 +99,65 @@ export class SimClock implements Clock {
     return top;
   }
 }
+
+/**
+ * One simulated process's view of the SimClock, which the simulator can pause (a long
+ * GC pause, the process descheduled, SIGSTOP): while paused, the process's timers and
+ * deliveries wait and run in order on resume; time goes on meanwhile, so on resume the
+ * process acts on stale beliefs (an old leader still thinking it leads), as a real one would.
+ */
+export class PausableClock implements Clock {
+  private paused = false;
+  private deferred: (() => void)[] = [];
+
+  constructor(private readonly base: SimClock) {}
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  now(): number {
+    return this.base.now();
+  }
+
+  setTimer(ms: number, cb: () => void): TimerHandle {
+    const handle = { cancelled: false, inner: undefined as TimerHandle };
+    handle.inner = this.base.setTimer(ms, () => this.run(() => !handle.cancelled && cb()));
+    return handle;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    const h = handle as { cancelled: boolean; inner: TimerHandle };
+    h.cancelled = true;
+    this.base.clearTimer(h.inner);
+  }
+
+  /** Runs cb now, or on resume if paused (message deliveries go through this too). */
+  run(cb: () => void): void {
+    if (this.paused) this.deferred.push(cb);
+    else cb();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const cb of deferred) {
+      try {
+        cb();
+      } catch (error) {
+        this.base.onError(error);
+      }
+    }
+  }
+
+  /** The process died: what it was about to do never happens. */
+  reset(): void {
+    this.paused = false;
+    this.deferred = [];
+  }
+}

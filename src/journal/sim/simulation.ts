@@ -22,7 +22,7 @@ import { SimDisk } from '../storage/sim-disk.js';
 import { Checker } from './checker.js';
 import { MemDisk, MemStorage } from './mem-storage.js';
 import { SimClient } from './sim-client.js';
-import { SimClock } from './sim-clock.js';
+import { PausableClock, SimClock } from './sim-clock.js';
 import { clientEndpointBase, SimNetwork, type NetworkFaults } from './sim-network.js';
 
 export type Canary = 'ackBeforeSync' | 'skipAfterIdCheck';
@@ -56,6 +56,10 @@ export interface SimFaults extends NetworkFaults {
   crashAllRate: number;
   /** Per fault tick: probability to isolate one node from everyone. */
   partitionRate: number;
+  /** Per fault tick: probability to pause one node's process (GC pause, SIGSTOP). */
+  pauseRate: number;
+  /** How long a pause lasts: uniform in [0, max] ms (beyond an election timeout at times). */
+  pauseMsMax: number;
   /** How long a crashed node stays down / a partition lasts: uniform in [min, max] ms. */
   downMsMin: number;
   downMsMax: number;
@@ -69,6 +73,8 @@ const defaultFaults: SimFaults = {
   crashRate: 0.03,
   crashAllRate: 0.004,
   partitionRate: 0.03,
+  pauseRate: 0.02,
+  pauseMsMax: 1500,
   downMsMin: 100,
   downMsMax: 2500,
 };
@@ -80,6 +86,7 @@ export interface SimResult {
   readonly terms: number;
   readonly crashes: number;
   readonly partitions: number;
+  readonly pauses: number;
   readonly events: number;
   readonly tailChecks: number;
   readonly observedEntries: number;
@@ -94,6 +101,8 @@ interface NodeDisk {
 
 interface SimNode {
   readonly id: NodeId;
+  /** The node's process clock: pausable; its disk completions and deliveries go through it. */
+  readonly clock: PausableClock;
   readonly disk: NodeDisk;
   node: LogNode | undefined;
   storage: LogStorage | undefined;
@@ -120,12 +129,13 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     : { log: (level, message) => level === 'error' && checker.violation(`node error: ${message}`) };
   let crashes = 0;
   let partitions = 0;
+  let pauses = 0;
   const nodeIds: NodeId[] = [];
   for (let id = 1; id <= nodeCount; id++) nodeIds.push(id);
 
   const nodes = new Map<NodeId, SimNode>();
   const storageKind = options.storage ?? 'segment';
-  const makeDisk = (): NodeDisk => {
+  const makeDisk = (clock: PausableClock): NodeDisk => {
     if (storageKind === 'mem') {
       const mem = new MemDisk({ clock, random });
       return { open: () => new MemStorage(mem), crash: () => mem.crash() };
@@ -141,18 +151,21 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     };
   };
   for (const id of nodeIds) {
-    const disk = makeDisk();
-    const sim: SimNode = { id, disk, node: undefined, storage: undefined, raftHandler: undefined, scanCursor: 1, scanning: false };
+    const nodeClock = new PausableClock(clock);
+    const disk = makeDisk(nodeClock);
+    const sim: SimNode = { id, clock: nodeClock, disk, node: undefined, storage: undefined, raftHandler: undefined, scanCursor: 1, scanning: false };
     nodes.set(id, sim);
-    network.listen(id, (from, message) => {
-      const node = sim.node;
-      if (node === undefined || !node.isRunning) return;
-      if (from >= clientEndpointBase) {
-        node.handleClientRequest(message as ClientRequest, (response) => network.send(id, from, response));
-      } else {
-        sim.raftHandler?.(from, message as PeerMessage);
-      }
-    });
+    network.listen(id, (from, message) =>
+      nodeClock.run(() => {
+        const node = sim.node;
+        if (node === undefined || !node.isRunning) return;
+        if (from >= clientEndpointBase) {
+          node.handleClientRequest(message as ClientRequest, (response) => network.send(id, from, response));
+        } else {
+          sim.raftHandler?.(from, message as PeerMessage);
+        }
+      }),
+    );
   }
 
   const startNode = (sim: SimNode): void => {
@@ -162,7 +175,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         sim.raftHandler = handler;
       },
     };
-    const env: JournalEnv = { clock, random, transport, logger };
+    const env: JournalEnv = { clock: sim.clock, random, transport, logger };
     const storage = sim.disk.open();
     const node = new LogNode({
       id: sim.id,
@@ -189,6 +202,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     sim.node = undefined;
     sim.storage = undefined;
     sim.raftHandler = undefined;
+    sim.clock.reset();
     sim.disk.crash();
     network.setDown(sim.id, true);
   };
@@ -213,6 +227,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       for (const other of nodeIds) if (other !== isolated) network.partition(isolated, other);
       for (let c = 0; c < clientCount; c++) if (random.next() < 0.5) network.partition(isolated, clientEndpointBase + c);
       clock.setTimer(downMs(), () => faultsOn && network.healAll());
+    }
+    if (random.next() < faults.pauseRate) {
+      const sim = nodes.get(1 + random.int(nodeCount))!;
+      if (!sim.clock.isPaused) {
+        pauses++;
+        sim.clock.pause();
+        clock.setTimer(random.int(faults.pauseMsMax + 1), () => sim.clock.resume());
+      }
     }
     clock.setTimer(100, faultTick);
   };
@@ -259,7 +281,10 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   faultsOn = false;
   network.healAll();
   network.faults = { ...network.faults, lossRate: 0, duplicateRate: 0 };
-  for (const sim of nodes.values()) if (sim.node === undefined) startNode(sim);
+  for (const sim of nodes.values()) {
+    if (sim.clock.isPaused) sim.clock.resume();
+    if (sim.node === undefined) startNode(sim);
+  }
   for (const client of clients) client.windDown();
   await clock.runUntil(durationMs + quietMs, tooManyViolations);
   for (const client of clients) client.stop();
@@ -301,6 +326,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     terms: checker.termCount,
     crashes,
     partitions,
+    pauses,
     events: clock.eventCount,
     tailChecks: checker.tailChecks,
     observedEntries: checker.observedEntries,

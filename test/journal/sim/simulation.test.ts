@@ -71,6 +71,20 @@ if (replaySeed !== undefined) {
       for (let seed = 101; seed <= 104; seed++) await expectClean(seed, 20_000, 'mem');
     });
 
+    it('holds every invariant with five nodes and harsher faults', async () => {
+      for (let seed = 201; seed <= 203; seed++) {
+        const result = await runSimulation({
+          seed,
+          durationMs: 15_000,
+          nodeCount: 5,
+          clientCount: 4,
+          faults: { lossRate: 0.1, duplicateRate: 0.05, delayMsMax: 30, crashRate: 0.06, partitionRate: 0.08 },
+        });
+        if (result.violations.length > 0) expect.fail(report(result));
+        expect(result.ackedAppends).toBeGreaterThan(20);
+      }
+    });
+
     it('replays a seed exactly', async () => {
       const a = await runSimulation({ seed: 4242, durationMs: 8_000 });
       const b = await runSimulation({ seed: 4242, durationMs: 8_000 });
