@@ -51,6 +51,10 @@ function compareInfo(c: DiffCase, what: string, r: unknown, s: unknown, exact: s
     c.note(what, String(tr), String(ts));
     return;
   }
+  // RESP3 sends INFO as a verbatim string, RESP2 as a bulk string: the kinds must agree.
+  const kindR = Buffer.isBuffer(r) ? decodeReply(r).kind : 'none';
+  const kindS = Buffer.isBuffer(s) ? decodeReply(s).kind : 'none';
+  if (kindR !== kindS) c.note(`${what}: reply kind`, kindR, kindS);
   const ir = parseInfo(tr);
   const is = parseInfo(ts);
   for (const [section, fields] of Object.entries(infoFields)) {

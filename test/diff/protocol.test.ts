@@ -52,6 +52,38 @@ describeWithOracle('diff: protocol', () => {
       await c.raw('', 1);
       await c.cmd(['STRLEN', 'big']);
     });
+    body('a 5 MiB request and reply (larger than a ring record)', async (c) => {
+      // ringRecordBytesMax is 4 MiB: this request and its reply take the jumbo path.
+      const big = Buffer.alloc(5 << 20, 'j');
+      big.write('start', 0);
+      big.write('end', big.length - 3);
+      await c.cmd(['SET', 'jumbo', big], { timeoutMs: 20_000 });
+      await c.cmd(['STRLEN', 'jumbo']);
+      await c.cmd(['GET', 'jumbo'], { timeoutMs: 20_000 });
+      await c.raw(Buffer.concat([encodeCommand(['PING']), encodeCommand(['GET', 'jumbo']), encodeCommand(['ECHO', 'after'])]), 3, { timeoutMs: 20_000 });
+      await c.cmd(['DEL', 'jumbo']);
+    });
+    body('many connections pipelining at once keep their own order', async (c) => {
+      const connCount = 12;
+      const perConn = 60;
+      while (c.redisConns.length < connCount) await c.connect();
+      // Every connection pipelines at the same moment, so one event-loop turn holds
+      // requests of many connections (one batch): each must get its own replies, in order.
+      const work = Array.from({ length: connCount }, (_, i) =>
+        c.raw(
+          Buffer.concat(
+            Array.from({ length: perConn }, (_, n) =>
+              encodeCommand(n % 3 === 2 ? ['GET', `own:${i}`] : n % 3 === 1 ? ['INCR', `own:${i}`] : ['APPEND', `log:${i}`, `${n},`]),
+            ),
+          ),
+          perConn,
+          { conn: i },
+        ),
+      );
+      await Promise.all(work);
+      await c.cmd(['MGET', ...Array.from({ length: connCount }, (_, i) => `own:${i}`)]);
+      await c.cmd(['GET', 'log:0']);
+    });
     body('empty and null multibulk headers get no reply', async (c) => {
       await c.raw('*0\r\n*-1\r\n*-5\r\n', 0);
       await c.cmd(['PING']);
