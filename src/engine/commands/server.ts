@@ -18,6 +18,7 @@ import {
   lookupConfig,
   setConfigValue,
 } from '../config.js';
+import { globMatch } from '../glob.js';
 import { infoString, memorySnapshot, selectSections } from '../info.js';
 import { RObject } from '../keyspace.js';
 import { latencyDoctorReport, latencyGraph } from '../latency.js';
@@ -39,48 +40,9 @@ function infoCommand(ctx: CommandContext): void {
 
 // --- CONFIG ----------------------------------------------------------------------------------
 
-/**
- * Glob match of a CONFIG GET pattern against a parameter name, case-insensitive, as
- * stringmatchlen(..., nocase=1): `*`, `?`, `[set]`, `[^set]`, `[a-z]`, `\x`. Parameter
- * names are short lower-case ASCII, so a RegExp is exact here; keyspace patterns
- * (KEYS, SCAN) need the byte-exact matcher of the keys module instead.
- */
+/** CONFIG GET's match of a pattern against a parameter name: stringmatchlen with nocase. */
 export function configPatternMatch(pattern: string, name: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '*') {
-      re += '[\\s\\S]*';
-    } else if (ch === '?') {
-      re += '[\\s\\S]';
-    } else if (ch === '\\' && i + 1 < pattern.length) {
-      re += escapeRe(pattern[++i]!);
-    } else if (ch === '[') {
-      let j = i + 1;
-      let set = '';
-      if (pattern[j] === '^') {
-        set += '^';
-        j++;
-      }
-      for (; j < pattern.length && pattern[j] !== ']'; j++) {
-        if (pattern[j] === '\\' && j + 1 < pattern.length) set += escapeRe(pattern[++j]!);
-        else if (pattern[j + 1] === '-' && j + 2 < pattern.length) {
-          const [a, b] = [pattern[j]!, pattern[j + 2]!].sort();
-          set += `${escapeRe(a!)}-${escapeRe(b!)}`;
-          j += 2;
-        } else set += escapeRe(pattern[j]!);
-      }
-      re += set === '' || set === '^' ? (set === '^' ? '[\\s\\S]' : '(?!)') : `[${set}]`;
-      i = j;
-    } else {
-      re += escapeRe(ch);
-    }
-  }
-  return new RegExp(`${re}$`, 'i').test(name);
-}
-
-function escapeRe(ch: string): string {
-  return /[\\^$.*+?()[\]{}|\/-]/.test(ch) ? `\\${ch}` : ch;
+  return globMatch(pattern, name, true);
 }
 
 function configGetCommand(ctx: CommandContext): void {
