@@ -10,10 +10,9 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import type { Engine } from '../engine.js';
 import { PauseType } from '../client.js';
 import { eqi, errors, latin1, string2ll } from '../args.js';
+import { redisCompatVersion } from '../info.js';
 import type { ReplyWriter } from '../reply.js';
 
-/** The Redis version KeelDB answers as (HELLO, INFO's redis_version): the oracle's. */
-export const redisCompatVersion = '7.0.15';
 
 const connection = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, since: string, handler: CommandSpec['handler'], complexity = 'O(1)', categories: readonly string[] = ['fast', 'connection']): CommandSpec => ({
   name,
