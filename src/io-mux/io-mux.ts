@@ -95,7 +95,7 @@ export class IoMux implements ConnectionHost {
     const recordBytesMax = Math.min(ringRecordBytesMax, opts.requestRing.capacityBytes / 4);
     this.encoder = new BatchEncoder((record, owned) => this.sendRecord(record, owned), recordBytesMax, Math.min(batchBytesMax, recordBytesMax));
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-    void this.replyLoop();
+    this.replyWake();
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -220,13 +220,17 @@ export class IoMux implements ConnectionHost {
 
   // --- replies -----------------------------------------------------------------------------
 
-  private async replyLoop(): Promise<void> {
-    const ring = this.opts.replyRing;
-    while (this.running) {
-      this.drainReplies();
-      await ring.waitForDataAsync();
-    }
-  }
+  /**
+   * Drains the reply ring, then sleeps in waitForDataAsync. If more replies arrived
+   * meanwhile, it yields to the event loop (setImmediate) instead: a promise chain that
+   * always finds data would starve socket I/O while the worker keeps producing.
+   */
+  private readonly replyWake = (): void => {
+    if (!this.running) return;
+    this.drainReplies();
+    if (this.opts.replyRing.usedBytes() > 0) setImmediate(this.replyWake);
+    else void this.opts.replyRing.waitForDataAsync().then(this.replyWake);
+  };
 
   /** Drains every reply record available now. */
   drainReplies(): void {
