@@ -769,9 +769,27 @@ export class Raft {
         this.readThenSend(peer, p, from, last);
         return true;
       }
+      this.cutAtAppendBoundary(cached);
       this.sendBatch(peer, p, from - 1, cached);
       sent = true;
     }
+  }
+
+  /**
+   * Ends a batch between two client appends rather than inside one (when the batch
+   * holds more than one append), so a follower that becomes leader after its old leader
+   * died mid-stream holds each append whole or not at all.
+   */
+  private cutAtAppendBoundary(entries: LogEntry[]): void {
+    const lastEntry = entries[entries.length - 1]!;
+    if (lastEntry.writerId === 0) return;
+    const next = this.cache.get(lastEntry.index + 1, lastEntry.index + 1, 1, Number.MAX_SAFE_INTEGER)?.[0];
+    if (next === undefined || next.writerId !== lastEntry.writerId || next.writerSeq !== lastEntry.writerSeq) return;
+    let keep = entries.length - 1;
+    while (keep > 0 && entries[keep - 1]!.writerId === lastEntry.writerId && entries[keep - 1]!.writerSeq === lastEntry.writerSeq) {
+      keep--;
+    }
+    if (keep > 0) entries.length = keep;
   }
 
   private readThenSend(peer: NodeId, p: Progress, from: number, last: number): void {

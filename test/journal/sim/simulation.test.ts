@@ -80,7 +80,8 @@ if (replaySeed !== undefined) {
           clientCount: 4,
           faults: { lossRate: 0.1, duplicateRate: 0.05, delayMsMax: 30, crashRate: 0.06, partitionRate: 0.08 },
         });
-        if (result.violations.length > 0) expect.fail(report(result));
+        // Replaying needs this test's options (five nodes, the faults above) with the seed.
+        if (result.violations.length > 0) expect.fail(`five nodes, harsher faults: ${report(result)}`);
         expect(result.ackedAppends).toBeGreaterThan(20);
       }
     });
