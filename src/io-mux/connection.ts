@@ -17,7 +17,7 @@
 // (Redis's output-buffer limit). The engine hears of every socket close (close entry).
 // The socket is read only while none of the reasons to pause holds (updateReading).
 //
-// Invariants: state only moves open -> closing -> closed; nothing is parsed after a
+// Invariants: state never moves back (open, then closing, then closed); nothing is parsed after a
 // protocol error; no write happens after end/destroy.
 
 import type { Socket } from 'node:net';

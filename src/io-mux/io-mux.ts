@@ -9,11 +9,16 @@
 // while the backlog is large are paused. Nothing is dropped; the main thread never
 // blocks.
 //
-// Replies: the reply ring is drained when Atomics.waitAsync wakes us. Each reply record
-// is copied out of the ring exactly once, into one buffer laid out per connection, so
-// each connection gets one socket write per record, in order. Jumbo records arrive on
-// the MessagePort (receiveMessageOnPort when their placeholder is popped) and are
-// written without a copy.
+// Replies: the reply ring is drained when Atomics.waitAsync wakes us (or on the next
+// turn, when replies kept coming during a drain). Each reply record is copied out of
+// the ring exactly once, into one buffer laid out per connection, so each connection
+// gets one socket write per record, in order. Jumbo records arrive on the MessagePort
+// (receiveMessageOnPort when their placeholder is popped) and are written without a
+// copy; taking one bumps the shared counter the worker's jumbo flow control waits on.
+//
+// Per-connection flow control (connection.ts): sync entries through the worker bound
+// the requests a client has in flight; output past a threshold pauses reading; output
+// past the hard limit disconnects.
 //
 // Invariants: client ids are unique and increasing; the engine hears open before any
 // command of a client and close exactly once, after its last command; a reply for a
