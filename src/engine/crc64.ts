@@ -6,7 +6,7 @@
 // 0xe9c6d914c4b8d9ca (asserted at load). The register is kept as two uint32 halves
 // so the byte loop never allocates (a BigInt per byte would).
 //
-// Invariants: TABLE_HI/TABLE_LO hold the 256 reflected table entries; `crc64` is pure.
+// Invariants: TABLE_HI/TABLE_LO hold the reflected slicing-by-8 tables; `crc64` is pure.
 
 import { assert } from '../assert.js';
 
@@ -14,8 +14,10 @@ import { assert } from '../assert.js';
 const POLY_REFLECTED_HI = 0x95ac9329;
 const POLY_REFLECTED_LO = 0xac4bc9b5;
 
-const TABLE_HI = new Uint32Array(256);
-const TABLE_LO = new Uint32Array(256);
+// Slicing-by-8 (as Redis's crcspeed): TABLE_*[k * 256 + n] is the CRC of byte n followed
+// by k zero bytes, so eight input bytes are folded with eight lookups.
+const TABLE_HI = new Uint32Array(8 * 256);
+const TABLE_LO = new Uint32Array(8 * 256);
 
 for (let n = 0; n < 256; n++) {
   let hi = 0;
@@ -32,6 +34,15 @@ for (let n = 0; n < 256; n++) {
   TABLE_HI[n] = hi;
   TABLE_LO[n] = lo;
 }
+for (let k = 1; k < 8; k++) {
+  for (let n = 0; n < 256; n++) {
+    const prevHi = TABLE_HI[(k - 1) * 256 + n]!;
+    const prevLo = TABLE_LO[(k - 1) * 256 + n]!;
+    const idx = prevLo & 0xff;
+    TABLE_LO[k * 256 + n] = (((prevLo >>> 8) | (prevHi << 24)) ^ TABLE_LO[idx]!) >>> 0;
+    TABLE_HI[k * 256 + n] = ((prevHi >>> 8) ^ TABLE_HI[idx]!) >>> 0;
+  }
+}
 
 /**
  * Continues a CRC-64/Jones over `bytes[start, end)` from `crc` (0 to begin), as
@@ -40,10 +51,27 @@ for (let n = 0; n < 256; n++) {
 export function crc64(bytes: Uint8Array, crc = 0n, start = 0, end = bytes.length): bigint {
   let hi = Number((crc >> 32n) & 0xffffffffn) >>> 0;
   let lo = Number(crc & 0xffffffffn) >>> 0;
-  for (let i = start; i < end; i++) {
+  const T_HI = TABLE_HI;
+  const T_LO = TABLE_LO;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    lo ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    hi ^= bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+    const a = 7 * 256 + (lo & 0xff);
+    const b = 6 * 256 + ((lo >>> 8) & 0xff);
+    const c = 5 * 256 + ((lo >>> 16) & 0xff);
+    const d = 4 * 256 + (lo >>> 24);
+    const e = 3 * 256 + (hi & 0xff);
+    const f = 2 * 256 + ((hi >>> 8) & 0xff);
+    const g = 256 + ((hi >>> 16) & 0xff);
+    const h = hi >>> 24;
+    lo = (T_LO[a]! ^ T_LO[b]! ^ T_LO[c]! ^ T_LO[d]! ^ T_LO[e]! ^ T_LO[f]! ^ T_LO[g]! ^ T_LO[h]!) >>> 0;
+    hi = (T_HI[a]! ^ T_HI[b]! ^ T_HI[c]! ^ T_HI[d]! ^ T_HI[e]! ^ T_HI[f]! ^ T_HI[g]! ^ T_HI[h]!) >>> 0;
+  }
+  for (; i < end; i++) {
     const idx = (lo ^ bytes[i]!) & 0xff;
-    lo = (((lo >>> 8) | (hi << 24)) ^ TABLE_LO[idx]!) >>> 0;
-    hi = ((hi >>> 8) ^ TABLE_HI[idx]!) >>> 0;
+    lo = (((lo >>> 8) | (hi << 24)) ^ T_LO[idx]!) >>> 0;
+    hi = ((hi >>> 8) ^ T_HI[idx]!) >>> 0;
   }
   return (BigInt(hi) << 32n) | BigInt(lo);
 }

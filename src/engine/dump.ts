@@ -258,9 +258,9 @@ export class RdbReader {
         const clen = this.len();
         const len = this.len();
         const compressed = this.take(clen);
-        // A zero-length target cannot come from Redis's writer (it never compresses
-        // strings of 20 bytes or less); refuse it rather than guess.
-        if (len === 0) throw new RdbFormatError('empty LZF string');
+        // liblzf fails every chunk into a zero-byte target and returns 0, which equals
+        // the expected length: Redis accepts any compressed bytes as an empty string.
+        if (len === 0) return '';
         const out = lzfDecompress(compressed, len);
         if (out === null) throw new RdbFormatError('invalid LZF compressed string');
         return out.latin1Slice();

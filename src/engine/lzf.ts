@@ -24,8 +24,13 @@ const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
-/** Reused between calls: position+1 of the last input position with each hash (0 = empty). */
-const htab = new Int32Array(HSIZE);
+/**
+ * Reused between calls: `base + position + 1` of the last input position with each
+ * hash. `base` grows past every call's positions, so entries of earlier calls read as
+ * empty without clearing 256 KiB per call (small strings are the common case).
+ */
+const htab = new Uint32Array(HSIZE);
+let htabBase = 0;
 
 function idx(h: number): number {
   // ((h >> (3*8 - HLOG)) - h*5) & (HSIZE - 1), in uint32 arithmetic.
@@ -39,7 +44,12 @@ function idx(h: number): number {
 export function lzfCompress(input: Uint8Array, outBytesMax: number): Buffer | null {
   const inLen = input.length;
   if (inLen === 0 || outBytesMax <= 0) return null;
-  htab.fill(0);
+  if (htabBase + inLen + 1 > 0xffffffff) {
+    htab.fill(0);
+    htabBase = 0;
+  }
+  const base = htabBase;
+  htabBase += inLen + 1;
   const out = Buffer.allocUnsafe(outBytesMax);
   const outEnd = outBytesMax;
   let ip = 0;
@@ -52,12 +62,12 @@ export function lzfCompress(input: Uint8Array, outBytesMax: number): Buffer | nu
   while (ip < inLen - 2) {
     hval = ((hval << 8) | input[ip + 2]!) >>> 0;
     const slot = idx(hval);
-    const refPlus1 = htab[slot]!;
-    htab[slot] = ip + 1;
-    const ref = refPlus1 - 1;
+    const stored = htab[slot]!;
+    htab[slot] = base + ip + 1;
+    const ref = stored - base - 1;
     let off = 0;
     if (
-      refPlus1 !== 0 &&
+      stored > base &&
       ref < ip &&
       (off = ip - ref - 1) < MAX_OFF &&
       ref > 0 &&
@@ -115,10 +125,10 @@ export function lzfCompress(input: Uint8Array, outBytesMax: number): Buffer | nu
       ip -= 2;
       hval = ((input[ip]! << 8) | input[ip + 1]!) >>> 0;
       hval = ((hval << 8) | input[ip + 2]!) >>> 0;
-      htab[idx(hval)] = ip + 1;
+      htab[idx(hval)] = base + ip + 1;
       ip++;
       hval = ((hval << 8) | input[ip + 2]!) >>> 0;
-      htab[idx(hval)] = ip + 1;
+      htab[idx(hval)] = base + ip + 1;
       ip++;
     } else {
       // One more literal byte.

@@ -552,14 +552,12 @@ function dbsizeCommand(ctx: CommandContext): void {
 
 // --- FLUSHDB, FLUSHALL ----------------------------------------------------------------------
 
-/** getFlushCommandFlags: only a lone second argument is parsed (arity -1 lets more through). */
+/** getFlushCommandFlags: no argument, or exactly one of SYNC / ASYNC. */
 function flushArgsOk(ctx: CommandContext): boolean {
   const argv = ctx.argv;
-  if (argv.length === 2 && !ceqi(argv[1]!, 'sync') && !ceqi(argv[1]!, 'async')) {
-    ctx.reply.error(errors.syntax);
-    return false;
-  }
-  return true;
+  if (argv.length === 1 || (argv.length === 2 && (ceqi(argv[1]!, 'sync') || ceqi(argv[1]!, 'async')))) return true;
+  ctx.reply.error(errors.syntax);
+  return false;
 }
 
 function flushdbCommand(ctx: CommandContext): void {
