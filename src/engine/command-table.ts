@@ -9,6 +9,7 @@
 
 import { assert } from '../assert.js';
 import type { CommandSpec } from './command.js';
+import { lowerAscii } from './args.js';
 import { redisCommandMeta } from './command-meta.js';
 import { connectionCommands } from './commands/connection.js';
 import { introspectionCommands } from './commands/introspection.js';
@@ -65,10 +66,14 @@ export function commandMeta(spec: CommandSpec): CommandMeta {
   return { ...redis, tips: own.tips ?? redis.tips, keySpecs: own.keySpecs ?? redis.keySpecs };
 }
 
+/** How many as-sent spellings of command names lookupArg caches (GET, get, Get...). */
+const asSentCountMax = 4096;
+
 export class CommandTable {
   /** Top-level specs, in registration order. */
   readonly commands: readonly CommandSpec[];
   private readonly byName = new Map<string, CommandSpec>();
+  private readonly byAsSent = new Map<string, CommandSpec>();
 
   constructor(lists: readonly (readonly CommandSpec[])[]) {
     const all: CommandSpec[] = [];
@@ -93,6 +98,23 @@ export class CommandTable {
   /** By lower-case name: 'get', 'config' or 'config|get'. */
   lookup(name: string): CommandSpec | undefined {
     return this.byName.get(name);
+  }
+
+  /**
+   * A top-level command by its name as sent, in any case (the dispatcher's hot path).
+   * Names seen are cached as sent, so the usual 'GET' or 'get' costs one native slice
+   * and one map hit; only names that resolve are cached, at most asSentCountMax of
+   * them, so garbage names cannot grow the cache.
+   */
+  lookupArg(arg: Buffer): CommandSpec | undefined {
+    const asSent = arg.latin1Slice(0, arg.length);
+    let spec = this.byAsSent.get(asSent);
+    if (spec !== undefined) return spec;
+    spec = this.byName.get(lowerAscii(arg));
+    // 'client|list' names a subcommand, never a command: as argv[0] it is unknown.
+    if (spec === undefined || spec.name.includes('|')) return undefined;
+    if (this.byAsSent.size < asSentCountMax) this.byAsSent.set(asSent, spec);
+    return spec;
   }
 
   /** The number of top-level commands (COMMAND COUNT). */

@@ -279,10 +279,9 @@ export class Engine implements EngineServices {
 
   /** Looks the command up, checks it, queues or runs it. Returns true if deferred. */
   private dispatch(client: Client, argv: readonly Buffer[], out: ReplyWriter): boolean {
-    const name = lowerAscii(argv[0]!);
-    let spec = this.table.lookup(name);
+    let spec = this.table.lookupArg(argv[0]!);
     if (spec !== undefined && spec.subcommands !== undefined && argv.length >= 2) {
-      spec = this.table.lookup(`${name}|${lowerAscii(argv[1]!)}`);
+      spec = this.table.lookup(`${spec.name}|${lowerAscii(argv[1]!)}`);
       if (spec === undefined) {
         client.lastCommand = 'NULL';
         this.reject(client, out, undefined, `ERR unknown subcommand '${cString(argv[1]!, 128)}'. Try ${cString(argv[0]!).toUpperCase()} HELP.`);
@@ -399,10 +398,9 @@ export class Engine implements EngineServices {
 
   /** Resolves argv to a spec (with its subcommand) without checks, or undefined. */
   resolve(argv: readonly Buffer[]): CommandSpec | undefined {
-    const name = lowerAscii(argv[0]!);
-    const spec = this.table.lookup(name);
+    const spec = this.table.lookupArg(argv[0]!);
     if (spec !== undefined && spec.subcommands !== undefined && argv.length >= 2) {
-      return this.table.lookup(`${name}|${lowerAscii(argv[1]!)}`);
+      return this.table.lookup(`${spec.name}|${lowerAscii(argv[1]!)}`);
     }
     return spec;
   }

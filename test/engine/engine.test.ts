@@ -43,6 +43,12 @@ describe('lookup and arity', () => {
     expect(runCommand(e, c, ['PING', 'a', 'b'])).toBe("-ERR wrong number of arguments for 'ping' command\r\n");
   });
 
+  test('a subcommand\'s full name is not a command', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    expect(runCommand(e, c, ['client|id'])).toBe("-ERR unknown command 'client|id', with args beginning with: \r\n");
+  });
+
   test('command names are case-insensitive', () => {
     const e = newEngine();
     const c = openClient(e);
