@@ -13,6 +13,9 @@ import { clientEndpointBase, SimNetwork } from '../../../src/journal/sim/sim-net
 
 const clientId = clientEndpointBase;
 
+/** A client request without its requestId (distributes over the union). */
+export type RequestBody = ClientRequest extends infer R ? (R extends ClientRequest ? Omit<R, 'requestId'> : never) : never;
+
 export async function cluster() {
   const clock = new SimClock();
   const random = seededRandom(7);
@@ -41,13 +44,13 @@ export async function cluster() {
   }
   let nextRequestId = 1;
   /** Sends a request and runs the clock until it is answered or waitMs passes. */
-  const callMaybe = async (node: number, request: Omit<ClientRequest, 'requestId'>, waitMs = 10_000): Promise<ClientResponse | undefined> => {
+  const callMaybe = async (node: number, request: RequestBody, waitMs = 10_000): Promise<ClientResponse | undefined> => {
     const requestId = nextRequestId++;
     network.send(clientId, node, { ...request, requestId });
     for (let i = 0; i < waitMs / 5 && !responses.has(requestId); i++) await clock.runUntil(clock.now() + 5);
     return responses.get(requestId);
   };
-  const call = async (node: number, request: Omit<ClientRequest, 'requestId'>): Promise<ClientResponse> => {
+  const call = async (node: number, request: RequestBody): Promise<ClientResponse> => {
     const response = await callMaybe(node, request);
     expect(response, 'no answer to a request').toBeDefined();
     return response!;
@@ -63,7 +66,7 @@ export async function cluster() {
   const follower = [1, 2, 3].find((id) => id !== leader)!;
   const payload = (s: string): Uint8Array => new TextEncoder().encode(s);
   const append = (node: number, writerId: number, writerSeq: number, condition: AppendCondition, type: number = RecordType.effects, text = `w${writerId}s${writerSeq}`) =>
-    call(node, { kind: 'append', writerId, writerSeq, condition, records: [{ type, engineVersion: 1, payload: payload(text) }] } as Omit<ClientRequest, 'requestId'>);
+    call(node, { kind: 'append', writerId, writerSeq, condition, records: [{ type, engineVersion: 1, payload: payload(text) }] });
   return { clock, network, nodes, call, callMaybe, isolate, append, leader, follower };
 }
 

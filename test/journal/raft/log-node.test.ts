@@ -4,9 +4,8 @@
 // (The faulty runs are test/journal/sim; this file pins down each answer's exact shape.)
 
 import { describe, expect, it } from 'vitest';
-import type { ClientRequest } from '../../../src/journal/messages.js';
 import { RecordType } from '../../../src/journal/record-types.js';
-import { cluster } from './cluster-harness.js';
+import { cluster, type RequestBody } from './cluster-harness.js';
 
 describe('LogNode journal API', () => {
   it('conditional append: accepted at the tail, rejected elsewhere with the tail id', async () => {
@@ -71,7 +70,7 @@ describe('LogNode journal API', () => {
       { writerId: 1, writerSeq: 1, records: [{ type: 2, engineVersion: 1, payload: new Uint8Array(1) }], condition: {} },
     ];
     for (const request of bad) {
-      expect(await call(leader, { kind: 'append', ...request } as Omit<ClientRequest, 'requestId'>)).toMatchObject({ kind: 'error', error: { code: 'badRequest' } });
+      expect(await call(leader, { kind: 'append', ...request } as RequestBody)).toMatchObject({ kind: 'error', error: { code: 'badRequest' } });
     }
   });
 
