@@ -180,16 +180,19 @@ function fmtInt(n: number): string {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const group = new ProcessGroup();
+  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-endpoint-'));
   let stopping = false;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     progress(`${sig}: stopping every process started`);
-    void group.stopAll().finally(() => process.exit(130));
+    void group.stopAll().finally(() => {
+      rmSync(workDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
 
-  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-endpoint-'));
   try {
     for (const tool of ['redis-server', 'redis-benchmark']) {
       try {
