@@ -16,6 +16,7 @@ import type { CommandContext, CommandFlag, CommandSpec } from '../command.js';
 import { commandMeta, type DocArg, type KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { eqi, errors, lowerAscii, string2ll } from '../args.js';
+import { globMatch } from '../glob.js';
 import type { ReplyWriter } from '../reply.js';
 import { replyHelp } from './connection.js';
 
@@ -366,8 +367,7 @@ function commandListCommand(ctx: CommandContext): void {
       const cat = value.toLowerCase();
       filter = (s) => s.categories.includes(cat);
     } else if (eqi(argv[3]!, 'pattern')) {
-      const re = globToRegExp(value);
-      filter = (s) => re.test(s.name);
+      filter = (s) => globMatch(value, s.name, true);
     }
   }
   if (argv.length !== 2 && filter === null) {
@@ -384,38 +384,6 @@ function commandListCommand(ctx: CommandContext): void {
   visit(ctx.engine.allCommands());
   ctx.reply.array(names.length);
   for (const n of names) ctx.reply.bulkLatin1(n);
-}
-
-/**
- * A glob over command names (ASCII, case-insensitive) as a RegExp: * ? [set] [^set]
- * [a-z] and \x. Command names are short ASCII, so Redis's byte-level quirks (see
- * src/engine/glob.ts for KEYS) cannot differ here.
- */
-function globToRegExp(glob: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '[^]*';
-    else if (c === '?') re += '[^]';
-    else if (c === '\\' && i + 1 < glob.length) re += escapeRe(glob[++i]!);
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) {
-        re += escapeRe(glob.slice(i));
-        break;
-      }
-      let body = glob.slice(i + 1, end);
-      const negate = body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-      i = end;
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`${re}$`, 'i');
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 // --- COMMAND GETKEYS -----------------------------------------------------------------
