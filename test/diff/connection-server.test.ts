@@ -108,6 +108,9 @@ describeWithOracle('diff: connection and server', () => {
         ['NOSUCHCOMMAND', 'a', 'b'],
         ['NOSUCH', 'x'.repeat(200)],
         ['GET\u0000X', 'a'],
+        ['h\u00e9llo\r\nx', 'a\nb', 'c d', '\u0001'],
+        ['NOSUCH', 'a', 'b', 'c', 'd', 'e', 'f', 'g'],
+        ['N'.repeat(300)],
         [''],
       ]);
       body('QUIT', async (c) => {
@@ -351,6 +354,16 @@ describeWithOracle('diff: connection and server', () => {
         ['LATENCY', 'HISTORY'],
         ['LATENCY', 'FOO'],
         ['LATENCY'],
+      ]);
+      seq('HELP of container commands', [
+        ['COMMAND', 'HELP'],
+        ['CLIENT', 'HELP'],
+        ['CONFIG', 'HELP'],
+        ['OBJECT', 'HELP'],
+        ['MEMORY', 'HELP'],
+        ['SLOWLOG', 'HELP'],
+        ['LATENCY', 'HELP'],
+        ['CLIENT', 'HELP', 'x'],
       ]);
       body('COMMAND', async (c) => {
         // KeelDB implements a subset: COMMAND COUNT is an integer on both.
