@@ -26,6 +26,9 @@ const infoFields: Record<string, string[]> = {
   cpu: ['used_cpu_sys', 'used_cpu_user'],
 };
 
+/** Hex identifiers (a build id may be all digits): only their presence is compared. */
+const infoIdFields = new Set(['redis_git_sha1', 'redis_git_dirty', 'redis_build_id', 'run_id', 'master_replid', 'master_replid2']);
+
 /** The commands of issue 2 point 4: their COMMAND INFO must be Redis's. */
 const issueCommands = [
   'get', 'set', 'setnx', 'setex', 'psetex', 'mget', 'mset', 'msetnx', 'getset', 'getdel', 'getex', 'append', 'strlen', 'getrange', 'setrange', 'substr', 'incr', 'decr', 'incrby', 'decrby', 'incrbyfloat', 'lcs',
@@ -57,19 +60,20 @@ function compareInfo(c: DiffCase, what: string, r: unknown, s: unknown, exact: s
   if (kindR !== kindS) c.note(`${what}: reply kind`, kindR, kindS);
   const ir = parseInfo(tr);
   const is = parseInfo(ts);
-  for (const [section, fields] of Object.entries(infoFields)) {
-    if (!ir.has(section)) continue; // not requested
+  const sectionsR = [...ir.keys()].join(',');
+  const sectionsS = [...is.keys()].join(',');
+  if (sectionsR !== sectionsS) c.note(`${what}: sections`, sectionsR, sectionsS);
+  for (const [section, fieldsR] of ir) {
+    if (!(section in infoFields)) continue; // per-command/error/latency stats: below
     const fs = is.get(section);
-    if (fs === undefined) {
-      c.note(`${what}: section # ${section}`, 'present', 'missing');
-      continue;
-    }
-    for (const f of fields) {
-      const vr = ir.get(section)!.get(f);
+    if (fs === undefined) continue; // reported with the sections
+    // Every field Redis prints, with the same kind of value (a client parses it).
+    for (const [f, vr] of fieldsR) {
       const vs = fs.get(f);
-      if (vs === undefined) c.note(`${what}: ${section}.${f}`, String(vr), 'missing');
-      else if (vr !== undefined && valueKind(vr) !== valueKind(vs)) c.note(`${what}: ${section}.${f} value kind`, `${valueKind(vr)} (${vr})`, `${valueKind(vs)} (${vs})`);
+      if (vs === undefined) c.note(`${what}: ${section}.${f}`, vr, 'missing');
+      else if (!infoIdFields.has(f) && valueKind(vr) !== valueKind(vs)) c.note(`${what}: ${section}.${f} value kind`, `${valueKind(vr)} (${vr})`, `${valueKind(vs)} (${vs})`);
     }
+    for (const f of infoFields[section]!) if (!fieldsR.has(f)) c.note(`${what}: ${section}.${f} (expected in Redis's own INFO)`, 'missing', String(fs.get(f)));
   }
   for (const f of exact) {
     const [section, field] = f.split('.') as [string, string];
@@ -278,6 +282,28 @@ describeWithOracle('diff: connection and server', () => {
           compareInfo(c, args.join(' '), r, s, args.length === 1 ? ['clients.connected_clients', 'server.redis_mode', 'replication.role'] : []);
         }
         await c.cmd(['INFO', 'nosuchsection']);
+        // Per-command and per-error counters after a reset: names and counts are exact,
+        // times (usec, usec_per_call) are the servers' own.
+        await c.cmd(['CONFIG', 'RESETSTAT']);
+        await c.cmd(['SET', 'a', 'x']);
+        await c.cmd(['GET', 'a']);
+        await c.cmd(['GET', 'a']);
+        await c.cmd(['INCR', 'a']);
+        await c.cmd(['GET']);
+        await c.cmd(['NOSUCHCOMMAND']);
+        await c.cmd(['SET', 'k', 'v', 'EX', '0']);
+        await c.cmd(['CLIENT', 'GETNAME']);
+        for (const section of ['commandstats', 'errorstats']) {
+          const [r, s] = await c.cmd(['INFO', section], { cmp: () => null });
+          const counts = (out: unknown): string => {
+            const t = text(out);
+            if (t === null) return String(out);
+            const sec = parseInfo(t).get(section);
+            if (sec === undefined) return `no # ${section}`;
+            return [...sec.entries()].map(([k, v]) => `${k}:${v.replace(/usec(_per_call)?=[\d.]+,?/g, '')}`).sort().join(' ');
+          };
+          if (counts(r) !== counts(s)) c.note(`INFO ${section} (counts)`, counts(r), counts(s));
+        }
       });
       body('CONFIG', async (c) => {
         for (const p of ['databases', 'maxmemory', 'maxmemory-policy', 'maxclients', 'timeout', 'hz', 'save', 'appendonly', 'requirepass', 'proto-max-bulk-len', 'client-query-buffer-limit', 'slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'notify-keyspace-events', 'lazyfree-lazy-user-flush', 'nosuchparameter', 'DATABASES']) {
