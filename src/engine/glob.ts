@@ -17,7 +17,9 @@
 //
 // Complexity: Redis bounds the backtracking of `*` with skipLongerMatches (a failed
 // tail after a star cannot succeed later for an earlier star); so do we, which makes
-// the worst case polynomial instead of exponential.
+// the worst case polynomial instead of exponential. Recursion (one level per `*`) is
+// capped as in the CVE-2024-31228 fix Debian's 7.0.15 carries: deeper than
+// globNestingMax levels simply does not match, so no pattern can overflow the stack.
 //
 // Invariants: never throws on any input; pure.
 
@@ -35,10 +37,13 @@ interface MatchState {
   skipLongerMatches: boolean;
 }
 
+/** Redis's limit on `*` recursion: a match needing a deeper level fails. */
+export const globNestingMax = 1000;
+
 /** True if `subject` matches the glob `pattern` (Redis's stringmatchlen). */
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
   const state: MatchState = { skipLongerMatches: false };
-  return matchFrom(pattern, 0, subject, 0, nocase, state);
+  return matchFrom(pattern, 0, subject, 0, nocase, state, 0);
 }
 
 function matchFrom(
@@ -48,7 +53,9 @@ function matchFrom(
   s0: number,
   nocase: boolean,
   state: MatchState,
+  nesting: number,
 ): boolean {
+  if (nesting > globNestingMax) return false;
   const plen = pattern.length;
   const slen = s.length;
   // The pattern char at i, or the NUL terminator C would read at and past the end.
@@ -61,7 +68,7 @@ function matchFrom(
       while (p + 1 < plen && pattern.charCodeAt(p + 1) === 42) p++;
       if (p + 1 === plen) return true; // a trailing star matches the rest
       while (i < slen) {
-        if (matchFrom(pattern, p + 1, s, i, nocase, state)) return true;
+        if (matchFrom(pattern, p + 1, s, i, nocase, state, nesting + 1)) return true;
         if (state.skipLongerMatches) return false;
         i++;
       }
