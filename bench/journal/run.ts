@@ -8,6 +8,7 @@
 //   npx tsx bench/journal/run.ts --quick          (small mode: 1 run of 2 s per target)
 
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { replaceSection } from '../endpoint/results-section.js';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   const runs = opts.quick ? 1 : opts.runs;
   const seconds = opts.quick ? 2 : opts.seconds;
 
+  const loadBefore = loadavg()[0]!.toFixed(1);
   const rows: string[] = [];
   for (const t of targets) {
     const samples: BenchLine[] = [];
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     'directory on this machine, N JournalClients in the bench process each keeping `depth` appends in flight',
     'under one leader token, after a 1 s warm-up; the raw 2-of-3 fdatasync p50 is measured in the same run',
     `(write + fdatasync to 3 files in the same directory, waiting for 2). Medians of ${runs} run(s).`,
-    `Machine: ${process.platform} ${process.arch}, Node ${process.version}, 2 cores shared with other work during the runs.`,
+    `Machine: ${process.platform} ${process.arch}, ${cpus().length} cores, Node ${process.version}; 1-minute load average ${loadBefore} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other work shared the machine).`,
     '',
     '| target | arguments | appends/s | MB/s | p50 ms | p99 ms | raw 2-of-3 fdatasync p50 ms | p50 / raw | goal |',
     '|---|---|---|---|---|---|---|---|---|',
