@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { keyspaceDigest } from '../../src/engine/digest.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { FakeClock, newEngine, openClient, resp, runCommand, seededRandom } from './support/run.js';
+import { FakeClock, newEngine, openClient, resp, runCommand, seededRandom, useResp3 } from './support/run.js';
 
 const { ok, nil, int, err, bulk, status, array } = resp;
 
@@ -426,6 +426,30 @@ describe('DUMP, RESTORE', () => {
     const newer = Buffer.from(payload);
     newer.writeUInt16LE(11, newer.length - 10);
     expect(r('RESTORE', 'q', '0', newer)).toBe(err('ERR DUMP payload version or checksum are wrong'));
+  });
+});
+
+describe('inside MULTI and under RESP3', () => {
+  test('rewrites are logged per command of an EXEC, in one record', () => {
+    r('SET', 'k', 'v');
+    r('SET', 'gone', 'v');
+    effects();
+    r('MULTI');
+    r('EXPIRE', 'k', '10');
+    r('EXPIRE', 'gone', '0');
+    r('FLUSHDB', 'ASYNC');
+    expect(r('EXEC')).toBe(array(int(1), int(1), ok));
+    expect(records).toHaveLength(1);
+    expect(effects()).toEqual([`0:PEXPIREAT k ${clock.ms + 10_000}`, '0:DEL gone', '0:FLUSHDB']);
+  });
+
+  test('missing values are RESP3 nulls', () => {
+    useResp3(engine, c);
+    expect(r('RANDOMKEY')).toBe('_\r\n');
+    expect(r('OBJECT', 'ENCODING', 'missing')).toBe('_\r\n');
+    expect(r('DUMP', 'missing')).toBe('_\r\n');
+    r('SET', 'k', 'v');
+    expect(r('SCAN', '0')).toBe(array(bulk('0'), array(bulk('k'))));
   });
 });
 
