@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     '## Journal (issue 3)',
     '',
     `Command: \`node dist/bench/journal/run.js --runs ${runs} --seconds ${seconds} --write\` (after \`npm run build\`); each run is`,
-    '`npx keeldb journal-bench ...` with the arguments shown: three log-node processes in a fresh temporary',
+    '`node bin/keeldb.js journal-bench ...` (what `npx keeldb journal-bench` runs) with the arguments shown: three log-node processes in a fresh temporary',
     'directory on this machine, N JournalClients in the bench process each keeping `depth` appends in flight',
     'under one leader token, after a 1 s warm-up; the raw 2-of-3 fdatasync p50 is measured in the same run',
     `(write + fdatasync to 3 files in the same directory, waiting for 2). Medians of ${runs} run(s).`,
