@@ -12,6 +12,7 @@ import type { CommandSpec } from './command.js';
 import { lowerAscii } from './args.js';
 import { redisCommandMeta } from './command-meta.js';
 import { connectionCommands } from './commands/connection.js';
+import { hashCommands } from './commands/hashes.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
 import { serverCommands } from './commands/server.js';
@@ -125,5 +126,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands]);
 }
