@@ -135,9 +135,18 @@ export class RdbWriter {
 
   /** rdbSaveRawString for a latin1 string: int encodings, LZF, or verbatim. */
   string(s: string): void {
-    const n = s.length;
-    if (n <= 11 && this.tryIntegerEncoding(s)) return;
-    const bytes = Buffer.from(s, 'latin1');
+    if (s.length <= 11 && this.tryIntegerEncoding(s)) return;
+    this.lzfOrVerbatim(Buffer.from(s, 'latin1'));
+  }
+
+  /** rdbSaveRawString for bytes (listpack and other blobs are saved this way too). */
+  blob(bytes: Buffer): void {
+    if (bytes.length <= 11 && this.tryIntegerEncoding(bytes.latin1Slice(0, bytes.length))) return;
+    this.lzfOrVerbatim(bytes);
+  }
+
+  private lzfOrVerbatim(bytes: Buffer): void {
+    const n = bytes.length;
     if (n > 20) {
       // Redis requires at least 4 bytes saved (outlen = len - 4).
       const compressed = lzfCompress(bytes, n - 4);
@@ -235,24 +244,30 @@ export class RdbReader {
 
   /** rdbGenericLoadStringObject, as a latin1 string. */
   string(): string {
+    const b = this.blob();
+    return b.latin1Slice(0, b.length);
+  }
+
+  /** rdbGenericLoadStringObject, as bytes (a view into the payload when stored verbatim). */
+  blob(): Buffer {
     const r = this.lenOrEncoding();
-    if (!r.encoded) return this.take(r.value).latin1Slice();
+    if (!r.encoded) return this.take(r.value);
     switch (r.value) {
       case RDB_ENC_INT8: {
         this.need(1);
-        return String(this.buf.readInt8(this.pos++));
+        return Buffer.from(String(this.buf.readInt8(this.pos++)), 'latin1');
       }
       case RDB_ENC_INT16: {
         this.need(2);
         const v = this.buf.readInt16LE(this.pos);
         this.pos += 2;
-        return String(v);
+        return Buffer.from(String(v), 'latin1');
       }
       case RDB_ENC_INT32: {
         this.need(4);
         const v = this.buf.readInt32LE(this.pos);
         this.pos += 4;
-        return String(v);
+        return Buffer.from(String(v), 'latin1');
       }
       case RDB_ENC_LZF: {
         const clen = this.len();
@@ -260,10 +275,10 @@ export class RdbReader {
         const compressed = this.take(clen);
         // liblzf fails every chunk into a zero-byte target and returns 0, which equals
         // the expected length: Redis accepts any compressed bytes as an empty string.
-        if (len === 0) return '';
+        if (len === 0) return Buffer.alloc(0);
         const out = lzfDecompress(compressed, len);
         if (out === null) throw new RdbFormatError('invalid LZF compressed string');
-        return out.latin1Slice();
+        return out;
       }
       default:
         throw new RdbFormatError('unknown string encoding');
