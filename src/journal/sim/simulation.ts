@@ -335,6 +335,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
 }
 
 /** The command that replays a seed (printed with every failure). */
-export function replayCommand(seed: number, canary?: Canary): string {
-  return `SIM_SEED=${seed}${canary ? ` SIM_CANARY=${canary}` : ''} npx vitest run test/journal/sim`;
+export function replayCommand(seed: number, canary?: Canary, storage: 'segment' | 'mem' = 'segment'): string {
+  const extra = (canary ? ` SIM_CANARY=${canary}` : '') + (storage === 'mem' ? ' SIM_STORAGE=mem' : '');
+  return `SIM_SEED=${seed}${extra} npx vitest run test/journal/sim`;
 }

@@ -12,19 +12,19 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { replayCommand, runSimulation, type Canary, type SimResult } from '../../../src/journal/sim/simulation.js';
 
-function report(result: SimResult, canary?: Canary): string {
+function report(result: SimResult, canary?: Canary, storage: 'segment' | 'mem' = 'segment'): string {
   return (
     `seed ${result.seed}: ${result.violations.length} violation(s)\n  ` +
     result.violations.slice(0, 10).join('\n  ') +
-    `\nreplay: ${replayCommand(result.seed, canary)}`
+    `\nreplay: ${replayCommand(result.seed, canary, storage)}`
   );
 }
 
 async function expectClean(seed: number, durationMs: number, storage: 'segment' | 'mem' = 'segment'): Promise<SimResult> {
   const result = await runSimulation({ seed, durationMs, storage });
   if (result.violations.length > 0) {
-    console.error(report(result));
-    expect.fail(report(result));
+    console.error(report(result, undefined, storage));
+    expect.fail(report(result, undefined, storage));
   }
   // A run that acknowledged nothing proves nothing: the faults must leave room for work.
   expect(result.ackedAppends).toBeGreaterThan(50);
