@@ -15,6 +15,7 @@ import { connectionCommands } from './commands/connection.js';
 import { hashCommands } from './commands/hashes.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
+import { listCommands } from './commands/lists.js';
 import { serverCommands } from './commands/server.js';
 import { stringCommands } from './commands/strings.js';
 import { transactionCommands } from './commands/transactions.js';
@@ -126,5 +127,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands]);
 }

@@ -28,6 +28,7 @@ import { lowerAscii } from './args.js';
 import { Client, PauseType, type PauseLevel, watchKey } from './client.js';
 import type { CommandContext, CommandSpec, EngineServices } from './command.js';
 import { buildCommandTable, type CommandTable } from './command-table.js';
+import { Blocking } from './blocking.js';
 import { Config } from './config.js';
 import { type Effect, type EffectRecord, ownedArgv } from './effects.js';
 import { Keyspace, type Db } from './keyspace.js';
@@ -95,6 +96,8 @@ export class Engine implements EngineServices {
   onEffects?: (record: EffectRecord) => void;
   /** SLOWLOG and the latency monitor hear every command's duration through this. */
   slowlog?: SlowlogHook;
+  /** Clients blocked on keys (BLPOP...): src/engine/blocking.ts. */
+  readonly blocking: Blocking;
 
   readonly clock: () => number;
   readonly random: () => number;
@@ -127,12 +130,23 @@ export class Engine implements EngineServices {
     this.nextActiveExpireMs = this.startedMs + activeExpireIntervalMs;
     this.keyspace = new Keyspace(
       {
-        modified: (db, key) => this.touchWatchedKey(db, key),
+        modified: (db, key) => {
+          this.touchWatchedKey(db, key);
+          this.blocking.keyModified(db, key);
+        },
         expired: (db, key) => this.keyExpired(db, key),
       },
       this.random,
     );
     this.table = buildCommandTable();
+    this.blocking = new Blocking({
+      keyspace: this.keyspace,
+      now: () => this.nowMs,
+      lookupCommand: (name) => this.table.lookup(name),
+      serveBlocked: (client, spec, argv, out, handler) => this.serveBlocked(client, spec, argv, out, handler),
+      runHeld: (client, argv, out) => this.runTopLevel(client, argv, out),
+      isLive: (client) => !client.closing && this.clients.get(client.id) === client,
+    });
     this.slowlog = new Slowlog(this.config, (name) => this.table.lookup(name));
   }
 
@@ -188,7 +202,8 @@ export class Engine implements EngineServices {
     if (client.closing) return;
     this.nowMs = this.clock();
     if (this.pauseType !== PauseType.none && this.nowMs >= this.pauseEndMs) this.unpause(out);
-    if (client.deferred.length > 0) {
+    // A blocked client's requests wait behind its blocking command (src/engine/blocking.ts).
+    if (client.deferred.length > 0 || this.blocking.isBlocked(client)) {
       client.deferred.push(copyArgv(argv));
       return;
     }
@@ -209,8 +224,11 @@ export class Engine implements EngineServices {
       }
       this.nextActiveExpireMs = now + activeExpireIntervalMs;
     }
+    this.blocking.expireTimeouts(now, out);
     let waitMs = this.nextActiveExpireMs - now;
     if (this.pauseType !== PauseType.none) waitMs = Math.min(waitMs, this.pauseEndMs - now);
+    // A blocked client times out once its timeout has passed (Redis: timeout < now).
+    waitMs = Math.min(waitMs, this.blocking.nextTimeoutMs() + 1 - now);
     return Math.max(0, waitMs);
   }
 
@@ -250,6 +268,20 @@ export class Engine implements EngineServices {
     this.processCommand(client, argv, out);
     this.endUnit();
     this.flushCloses(out);
+    // Keys this unit made ready wake their blocked clients, each in its own unit.
+    this.blocking.afterUnit(out);
+  }
+
+  /** Serves a blocked client (src/engine/blocking.ts): one unit, one reply entry. */
+  private serveBlocked(client: Client, spec: CommandSpec, argv: readonly Buffer[], out: ReplyWriter, handler: (ctx: CommandContext) => void): void {
+    this.beginUnit();
+    out.resp = client.resp;
+    out.beginEntry(EntryKind.reply, client.id);
+    const mark = out.mark();
+    this.call(client, { ...spec, handler }, argv, out);
+    if (client.replyMode === 'off') out.truncate(mark);
+    out.endEntryOrDropIfEmpty();
+    this.endUnit();
   }
 
   /** Redis's processCommand, framing the reply as one entry. */
@@ -523,8 +555,8 @@ export class Engine implements EngineServices {
       const queue = client.deferred.splice(0);
       for (let i = 0; i < queue.length; i++) {
         if (client.closing || !this.clients.has(client.id)) break;
-        if (client.deferred.length > 0) {
-          // Paused again by a command just run: the rest keeps waiting, in order.
+        if (client.deferred.length > 0 || this.blocking.isBlocked(client)) {
+          // Paused again or blocked by a command just run: the rest keeps waiting, in order.
           for (let j = i; j < queue.length; j++) client.deferred.push(queue[j]!);
           break;
         }
@@ -536,6 +568,7 @@ export class Engine implements EngineServices {
   // --- Clients -------------------------------------------------------------------------
 
   private releaseClient(client: Client): void {
+    this.blocking.remove(client);
     this.unwatchAll(client);
     client.multi = null;
     client.deferred.length = 0;
