@@ -490,7 +490,7 @@ function scanCommand(ctx: CommandContext): void {
         ctx.reply.error(errors.syntax);
         return;
       }
-      count = n > 1_000_000_000n ? 1_000_000_000 : Number(n);
+      count = Number(n); // beyond 2^53 the rounding is harmless: no dict is that big
       i += 2;
     } else if (ceqi(opt, 'match') && remaining >= 2) {
       const p = latin1(argv[i + 1]!);
