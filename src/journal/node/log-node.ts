@@ -81,8 +81,9 @@ export class LogNode {
   private readonly state = new LogState();
   private readonly canarySkipAfterIdCheck: boolean;
   private readonly roleObserver: ((role: Role, term: number, leaderId: NodeId) => void) | undefined;
-  /** Appends waiting for their commit, sorted by lastId. */
+  /** Appends waiting for their commit, sorted by lastId, from appendWaitersHead on. */
   private appendWaiters: AppendWaiter[] = [];
+  private appendWaitersHead = 0;
   private readWaiters: ReadWaiter[] = [];
   private stopped = false;
   private started = false;
@@ -163,9 +164,10 @@ export class LogNode {
     if (this.stopped) return;
     this.stopped = true;
     this.raft.stop();
-    const appends = this.appendWaiters;
+    const appends = this.appendWaiters.slice(this.appendWaitersHead);
     const reads = this.readWaiters;
     this.appendWaiters = [];
+    this.appendWaitersHead = 0;
     this.readWaiters = [];
     for (const r of reads) if (r.timer !== undefined) this.env.clock.clearTimer(r.timer);
     if (!answerPending) return;
@@ -255,9 +257,11 @@ export class LogNode {
       return;
     }
     // Insert sorted by lastId (new proposals go at the end: the common case is a push).
-    let at = this.appendWaiters.length;
-    while (at > 0 && this.appendWaiters[at - 1]!.lastId > waiter.lastId) at--;
-    this.appendWaiters.splice(at, 0, waiter);
+    const waiters = this.appendWaiters;
+    let at = waiters.length;
+    while (at > this.appendWaitersHead && waiters[at - 1]!.lastId > waiter.lastId) at--;
+    if (at === waiters.length) waiters.push(waiter);
+    else waiters.splice(at, 0, waiter);
   }
 
   private read(request: ReadRequest, respond: Respond): void {
@@ -331,17 +335,23 @@ export class LogNode {
   // --- Raft hooks ----------------------------------------------------------------------------
 
   private onCommit(commitIndex: number): void {
-    let done = 0;
-    while (done < this.appendWaiters.length && this.appendWaiters[done]!.lastId <= commitIndex) done++;
-    if (done > 0) {
-      const ready = this.appendWaiters.splice(0, done);
-      for (const w of ready) {
-        if (this.storage.term(w.lastId) === w.term) {
-          w.respond({ kind: 'appendOk', requestId: w.requestId, firstId: w.firstId, lastId: w.lastId });
-        } else {
-          w.respond(errorResponse(w.requestId, { code: 'unavailable', reason: 'entries replaced by another leader' }));
-        }
+    // Answered waiters are skipped by a head index (no shifting per commit); the array
+    // is compacted once the dead prefix dominates.
+    const waiters = this.appendWaiters;
+    while (this.appendWaitersHead < waiters.length && waiters[this.appendWaitersHead]!.lastId <= commitIndex) {
+      const w = waiters[this.appendWaitersHead++]!;
+      if (this.storage.term(w.lastId) === w.term) {
+        w.respond({ kind: 'appendOk', requestId: w.requestId, firstId: w.firstId, lastId: w.lastId });
+      } else {
+        w.respond(errorResponse(w.requestId, { code: 'unavailable', reason: 'entries replaced by another leader' }));
       }
+    }
+    if (this.appendWaitersHead === waiters.length) {
+      waiters.length = 0;
+      this.appendWaitersHead = 0;
+    } else if (this.appendWaitersHead > 1024 && this.appendWaitersHead * 2 > waiters.length) {
+      this.appendWaiters = waiters.slice(this.appendWaitersHead);
+      this.appendWaitersHead = 0;
     }
     if (this.readWaiters.length > 0) {
       const still: ReadWaiter[] = [];
@@ -360,7 +370,7 @@ export class LogNode {
   private onTruncate(afterIndex: number): void {
     this.state.truncateAfter(afterIndex);
     const kept: AppendWaiter[] = [];
-    for (const w of this.appendWaiters) {
+    for (const w of this.appendWaiters.slice(this.appendWaitersHead)) {
       if (w.lastId > afterIndex) {
         w.respond(errorResponse(w.requestId, { code: 'unavailable', reason: 'entries replaced by another leader' }));
       } else {
@@ -368,6 +378,7 @@ export class LogNode {
       }
     }
     this.appendWaiters = kept;
+    this.appendWaitersHead = 0;
   }
 
   private onRoleChange(role: Role, term: number, leaderId: NodeId): void {
@@ -376,8 +387,9 @@ export class LogNode {
     if (role === 'leader') return;
     // A deposed leader cannot know whether its pending entries will commit: the outcome
     // is unknown; the writer retries with the same writerSeq and dedup answers it.
-    const waiters = this.appendWaiters;
+    const waiters = this.appendWaiters.slice(this.appendWaitersHead);
     this.appendWaiters = [];
+    this.appendWaitersHead = 0;
     for (const w of waiters) {
       w.respond(errorResponse(w.requestId, { code: 'unavailable', reason: 'log leadership lost' }));
     }

@@ -858,7 +858,7 @@ export class Raft {
       if (m.matchIndex > p.match) {
         p.match = m.matchIndex;
         p.inflightSince = p.lastAckAt;
-        p.inflight = p.inflight.filter((last) => last > p.match);
+        while (p.inflight.length > 0 && p.inflight[0]! <= p.match) p.inflight.shift(); // ascending, <= 16
       }
       if (p.state === 'probe') {
         p.state = 'replicate';
