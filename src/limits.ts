@@ -88,6 +88,12 @@ export const stringBytesMax = 512 * MiB;
 export const stringValueBytesMax = 2 ** 29 - 24;
 /** How long the engine worker sleeps in Atomics.wait at most before running its timers. */
 export const engineIdleWaitMs = 100;
+/**
+ * Levels of `*` recursion a glob match (KEYS, SCAN MATCH) may use: Redis's stringmatchlen
+ * nesting limit (the CVE-2024-31228 fix, which Debian's 7.0.15 carries). A match that
+ * needs more fails, as in Redis, so no pattern can overflow the engine worker's stack.
+ */
+export const globNestingMax = 1000;
 
 // --- Journal storage and wire (src/journal/storage, src/journal/wire) --------------------
 

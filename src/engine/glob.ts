@@ -23,6 +23,8 @@
 //
 // Invariants: never throws on any input; pure.
 
+import { globNestingMax } from '../limits.js';
+
 /** Folds ASCII A-Z to a-z, leaving every other byte value (including signed negatives) alone. */
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
@@ -37,8 +39,6 @@ interface MatchState {
   skipLongerMatches: boolean;
 }
 
-/** Redis's limit on `*` recursion: a match needing a deeper level fails. */
-export const globNestingMax = 1000;
 
 /** True if `subject` matches the glob `pattern` (Redis's stringmatchlen). */
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
