@@ -27,7 +27,8 @@
 //   integers 0..9999 when shared integers are allowed, else 1; values made by
 //   APPEND/SETRANGE are never shared in Redis but may be here.
 // - OBJECT IDLETIME is always 0 and OBJECT FREQ (under an LFU policy) always 5
-//   (LFU_INIT_VAL): KeelDB keeps no per-key access clock yet.
+//   (LFU_INIT_VAL): KeelDB keeps no per-key access clock yet, so RESTORE's IDLETIME
+//   and FREQ options are validated exactly and then have no effect.
 // - Expiry times are JS numbers: an absolute time beyond 2^53 ms (year 287,396) is
 //   stored rounded, so PEXPIRETIME may differ from Redis for such times.
 //
