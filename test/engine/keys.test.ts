@@ -2,9 +2,11 @@
 // replies and error texts byte for byte as Redis 7.0.15 gives them, the effects each
 // command logs, and that replaying those effects rebuilds the same keyspace.
 
+import fc from 'fast-check';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { keyspaceDigest } from '../../src/engine/digest.js';
-import type { EffectRecord } from '../../src/engine/effects.js';
+import { decodeEffectRecord, encodeEffectRecord, type EffectRecord } from '../../src/engine/effects.js';
+import { createDumpPayload } from '../../src/engine/dump.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { FakeClock, newEngine, openClient, resp, runCommand, seededRandom, useResp3 } from './support/run.js';
 
@@ -491,5 +493,49 @@ describe('replaying the logged effects rebuilds the keyspace', () => {
     for (const rec of all) replica.applyEffectRecord(rec);
     expect(keyspaceDigest(replica.keyspace)).toBe(keyspaceDigest(engine.keyspace));
     expect(engine.keyspace.dbs.some((db) => db.size > 0)).toBe(true);
+  });
+});
+
+describe('replaying key-command effects, property', () => {
+  test('random RESTORE / EXPIRE / SCAN / RANDOMKEY / MOVE sequences replay to the same keyspace', () => {
+    const start = 1_700_000_000_000;
+    const key = fc.constantFrom('k0', 'k1', 'k2', 'k3');
+    const payload = fc.constantFrom('v', '42', '-70000', 'x'.repeat(60), '').map((v) => createDumpPayload(v)!);
+    const ttl = fc.constantFrom('0', '1', '50', '400', '-1', '9223372036854775807', '4000000000000');
+    const cmd = fc.oneof(
+      fc.tuple(key, fc.constantFrom('a', 'bb', '7')).map(([k, v]) => ['SET', k, v]),
+      fc.tuple(key, fc.constantFrom('0', '100', '300'), payload, fc.constantFrom([], ['REPLACE'], ['ABSTTL'], ['REPLACE', 'ABSTTL'])).map(([k, t, p, o]) => [
+        'RESTORE', k, t === '0' || !o.includes('ABSTTL') ? t : String(start + Number(t)), p, ...o,
+      ]),
+      fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT'), key, ttl, fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT'], ['XX', 'LT'])).map(([c, k, t, o]) => [c, k, t, ...o]),
+      key.map((k) => ['PERSIST', k]),
+      fc.tuple(fc.constantFrom('RENAME', 'RENAMENX'), key, key).map(([c, a, b]) => [c, a, b]),
+      fc.tuple(key, fc.constantFrom('0', '1')).map(([k, d]) => ['MOVE', k, d]),
+      fc.tuple(key, key, fc.constantFrom([], ['REPLACE'], ['DB', '1'])).map(([a, b, o]) => ['COPY', a, b, ...o]),
+      fc.constantFrom(['SCAN', '0', 'COUNT', '2'], ['SCAN', '0', 'TYPE', 'string'], ['RANDOMKEY'], ['KEYS', '*'], ['SWAPDB', '0', '1'], ['SELECT', '0'], ['SELECT', '1'], ['FLUSHDB', 'ASYNC']),
+      fc.tuple(key, key).map(([a, b]) => ['DEL', a, b]),
+    );
+    const step = fc.oneof(
+      { weight: 6, arbitrary: cmd.map((argv) => ({ argv, advance: 0 })) },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: 200 }).map((ms) => ({ argv: null, advance: ms })) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 2 ** 31 }), (steps, seed) => {
+        const clk = new FakeClock(start);
+        const a = newEngine({ clock: clk.now, random: seededRandom(seed) });
+        const encoded: Buffer[] = [];
+        a.onEffects = (rec) => encoded.push(encodeEffectRecord(rec));
+        const client = openClient(a);
+        for (const s of steps) {
+          if (s.argv === null) clk.advance(s.advance);
+          else runCommand(a, client, s.argv);
+        }
+        // The replica's clock is far ahead: expiry must be decided by each record's time.
+        const b = newEngine({ clock: () => clk.ms + 10_000_000, random: seededRandom(seed + 1) });
+        for (const buf of encoded) b.applyEffectRecord(decodeEffectRecord(buf));
+        expect(keyspaceDigest(b.keyspace)).toBe(keyspaceDigest(a.keyspace));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
