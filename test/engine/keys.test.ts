@@ -143,6 +143,15 @@ describe('EXPIRE family', () => {
     expect(r('EXPIRE', 'missing', '99999999999999999')).toBe(err("ERR invalid expire time in 'expire' command"));
   });
 
+  test('the largest expire time is reported exactly', () => {
+    r('SET', 'k', 'v');
+    expect(r('PEXPIREAT', 'k', '9223372036854775807')).toBe(int(1));
+    expect(r('PEXPIRETIME', 'k')).toBe(':9223372036854775807\r\n');
+    expect(r('EXPIRETIME', 'k')).toBe(':9223372036854776\r\n');
+    expect(r('PTTL', 'k')).toBe(`:${9223372036854775807n - BigInt(clock.ms)}\r\n`);
+    expect(r('TTL', 'k')).toBe(`:${(9223372036854775807n - BigInt(clock.ms) + 500n) / 1000n}\r\n`);
+  });
+
   test('TTL family on missing keys and keys without TTL; PERSIST', () => {
     r('SET', 'k', 'v');
     for (const cmd of ['TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME']) {

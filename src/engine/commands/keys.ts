@@ -29,8 +29,10 @@
 // - OBJECT IDLETIME is always 0 and OBJECT FREQ (under an LFU policy) always 5
 //   (LFU_INIT_VAL): KeelDB keeps no per-key access clock yet, so RESTORE's IDLETIME
 //   and FREQ options are validated exactly and then have no effect.
-// - Expiry times are JS numbers: an absolute time beyond 2^53 ms (year 287,396) is
-//   stored rounded, so PEXPIRETIME may differ from Redis for such times.
+// - Expiry times are JS numbers (keyspace.ts): an absolute time beyond 2^53 ms (year
+//   287,396) is stored rounded, so PTTL/PEXPIRETIME may differ from Redis for such
+//   times; one that rounds to 2^63 is reported as INT64_MAX, exact for the usual
+//   PEXPIREAT key 9223372036854775807.
 //
 // Invariants: no handler mutates before every argument is validated; every mutation
 // goes through ctx.db / ctx.keyspace.
@@ -282,6 +284,13 @@ function ttlGeneric(ctx: CommandContext, outputMs: boolean, outputAbs: boolean):
   const expire = ctx.db.getExpire(key);
   if (expire === -1) {
     ctx.reply.int(-1);
+    return;
+  }
+  if (expire >= 2 ** 63) {
+    // Only int64 values within 512 of the largest round up to 2^63 as a double; report
+    // the largest, which is exact for PEXPIREAT <INT64_MAX>, the one value clients use.
+    const ttl = outputAbs ? int64Max : int64Max - BigInt(ctx.nowMs);
+    ctx.reply.int(outputMs ? ttl : (ttl + 500n) / 1000n);
     return;
   }
   let ttl = outputAbs ? expire : expire - ctx.nowMs;
