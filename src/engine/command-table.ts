@@ -17,6 +17,7 @@ import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
 import { listCommands } from './commands/lists.js';
 import { serverCommands } from './commands/server.js';
+import { setCommands } from './commands/sets.js';
 import { stringCommands } from './commands/strings.js';
 import { transactionCommands } from './commands/transactions.js';
 
@@ -127,5 +128,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands]);
 }

@@ -1,0 +1,205 @@
+// RSet: the Redis set value (engine worker), Redis 7.0's t_set.c / intset.c data
+// structure without its command handlers (src/engine/commands/sets.ts).
+//
+// Two encodings, as Redis 7.0 has them (7.0 has no listpack sets) and OBJECT ENCODING
+// names them:
+//   intset     every member is a canonical int64 (string2ll spells it exactly): a
+//              sorted BigInt64Array with spare capacity, 8 bytes a member as Redis's
+//              intset at its widest. Iteration (SMEMBERS, SSCAN, ...) is numeric
+//              order, as Redis's. Lookup is a binary search.
+//   hashtable  a dense array of members plus a Map member -> slot: O(1) lookup, O(1)
+//              uniform random slot, and a SCAN cursor with Redis's guarantee (the
+//              DenseDict scheme: slots walked high to low, swap-remove only moves the
+//              last slot down, so no member present for the whole scan is skipped).
+//              Its order is not Redis's hash order; the differential tests compare such
+//              replies sorted.
+// Conversion is one way, intset -> hashtable (Redis's setTypeConvert): when a member
+// is not a canonical integer, or the set has more than set-max-intset-entries members,
+// read from the caller's limits (the engine's Config) at each add.
+//
+// Members are latin1 JS strings (one char per byte). Every member is addressable by an
+// index in [0, size) (`memberAt`): that is the iteration order and what random picks use.
+//
+// Invariants: exactly one of `ints` and `members` is non-null; an intset's first
+// `intCount` entries are strictly increasing; `index.get(members[i]) === i`.
+
+import { assert } from '../../assert.js';
+import { string2ll } from '../args.js';
+import { RObject } from '../keyspace.js';
+
+/** The Config field that decides a set's encoding (Config satisfies this). */
+export interface SetLimits {
+  readonly setMaxIntsetEntries: number;
+}
+
+const intsetInitialCapacity = 4;
+
+export class RSet extends RObject {
+  readonly type = 'set' as const;
+  private ints: BigInt64Array | null = new BigInt64Array(intsetInitialCapacity);
+  private intCount = 0;
+  private members: string[] | null = null;
+  private index: Map<string, number> | null = null;
+
+  /** Redis's setTypeCreate: an intset if `first` is a canonical integer, else a hashtable. */
+  static forMember(first: string): RSet {
+    const s = new RSet();
+    if (string2ll(first) === null) s.convert();
+    return s;
+  }
+
+  encoding(): string {
+    return this.ints !== null ? 'intset' : 'hashtable';
+  }
+
+  get size(): number {
+    return this.ints !== null ? this.intCount : this.members!.length;
+  }
+
+  isIntset(): boolean {
+    return this.ints !== null;
+  }
+
+  clone(): RSet {
+    const c = new RSet();
+    if (this.ints !== null) {
+      c.ints = this.ints.slice(0, Math.max(this.intCount, intsetInitialCapacity));
+      c.intCount = this.intCount;
+    } else {
+      c.ints = null;
+      c.members = this.members!.slice();
+      c.index = new Map(this.index!);
+    }
+    return c;
+  }
+
+  /** Binary search: the slot of v, or -(insertion point) - 1. */
+  private intFind(v: bigint): number {
+    const a = this.ints!;
+    let lo = 0;
+    let hi = this.intCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = a[mid]!;
+      if (x < v) lo = mid + 1;
+      else if (x > v) hi = mid - 1;
+      else return mid;
+    }
+    return -lo - 1;
+  }
+
+  has(member: string): boolean {
+    if (this.ints !== null) {
+      const v = string2ll(member);
+      return v !== null && this.intFind(v) >= 0;
+    }
+    return this.index!.has(member);
+  }
+
+  /** Redis's setTypeAdd: returns true if the member is new; converts past the limits. */
+  add(member: string, limits: SetLimits): boolean {
+    if (this.ints !== null) {
+      const v = string2ll(member);
+      if (v !== null) {
+        const at = this.intFind(v);
+        if (at >= 0) return false;
+        const pos = -at - 1;
+        if (this.intCount === this.ints.length) {
+          const grown = new BigInt64Array(this.ints.length * 2);
+          grown.set(this.ints);
+          this.ints = grown;
+        }
+        this.ints.copyWithin(pos + 1, pos, this.intCount);
+        this.ints[pos] = v;
+        this.intCount++;
+        if (this.intCount > limits.setMaxIntsetEntries) this.convert();
+        return true;
+      }
+      this.convert();
+    }
+    const index = this.index!;
+    if (index.has(member)) return false;
+    index.set(member, this.members!.length);
+    this.members!.push(member);
+    return true;
+  }
+
+  /** Removes member; returns true if it was there. */
+  remove(member: string): boolean {
+    if (this.ints !== null) {
+      const v = string2ll(member);
+      if (v === null) return false;
+      const at = this.intFind(v);
+      if (at < 0) return false;
+      this.ints.copyWithin(at, at + 1, this.intCount);
+      this.intCount--;
+      return true;
+    }
+    const index = this.index!;
+    const members = this.members!;
+    const i = index.get(member);
+    if (i === undefined) return false;
+    const last = members.length - 1;
+    if (i !== last) {
+      const moved = members[last]!;
+      members[i] = moved;
+      index.set(moved, i);
+    }
+    members.pop();
+    index.delete(member);
+    return true;
+  }
+
+  /** The member at iteration index i in [0, size), as its bytes (integers in decimal). */
+  memberAt(i: number): string {
+    assert(i >= 0 && i < this.size, 'set index out of range');
+    return this.ints !== null ? String(this.ints[i]!) : this.members![i]!;
+  }
+
+  /** A uniformly random index in [0, size); `random` returns [0, 1). */
+  randomIndex(random: () => number): number {
+    const n = this.size;
+    assert(n > 0, 'random member of an empty set');
+    return Math.floor(random() * n);
+  }
+
+  /**
+   * One SCAN step over a hashtable (intsets are returned whole by the caller, with
+   * cursor 0, as Redis does): visits up to `count` slots below the cursor (from the
+   * top when it is 0); returns the next cursor, 0 at the end.
+   */
+  scanTable(cursor: number, count: number, visit: (member: string) => void): number {
+    assert(this.members !== null, 'scanTable on an intset');
+    const members = this.members;
+    let slot = cursor === 0 ? members.length : Math.min(cursor, members.length);
+    let visited = 0;
+    while (slot > 0 && visited < count) {
+      slot--;
+      visit(members[slot]!);
+      visited++;
+    }
+    return slot;
+  }
+
+  /** Digest content: the members sorted, independent of encoding and order. */
+  digestParts(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.memberAt(i));
+    return out.sort();
+  }
+
+  private convert(): void {
+    const members: string[] = [];
+    const index = new Map<string, number>();
+    const ints = this.ints!;
+    for (let i = 0; i < this.intCount; i++) {
+      const s = String(ints[i]!);
+      index.set(s, members.length);
+      members.push(s);
+    }
+    this.members = members;
+    this.index = index;
+    this.ints = null;
+    this.intCount = 0;
+  }
+}
