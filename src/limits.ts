@@ -144,6 +144,32 @@ export const journalDedupAppendCountMax = 1_000_000;
 /** Longest a read may wait for new entries (long poll) before answering empty. */
 export const journalReadWaitMsMax = 30_000;
 
+// --- Durable write path (src/durability, src/workers) ----------------------------------
+
+/**
+ * Effects ring, engine -> journal writer. Holds several of the largest effect records
+ * (journalPayloadBytesMax) so a big MULTI/EXEC never stalls the engine on its own, and
+ * enough small ones to ride out a log-leader election without blocking the engine.
+ */
+export const effectsRingBytes = 64 * MiB;
+/** Replay ring, journal writer -> engine (records read back at start and on reload). */
+export const replayRingBytes = 64 * MiB;
+/**
+ * Appends the journal writer keeps in flight: pipelining hides the round trip and the
+ * quorum fsync of one behind the others; beyond a few, each later append only waits
+ * longer, since the log node already shares one fsync among everything pending.
+ */
+export const journalWriterAppendsInFlightMax = 8;
+/**
+ * An append that is not acknowledged within this fails every held reply with an error
+ * (outcome unknown) and the server reloads from the journal. Several log-leader
+ * elections (journalElectionTimeoutMaxMs each) fit in it, so a failover alone never
+ * fails writes; clients without a timeout of their own see an error rather than hang.
+ */
+export const journalCommitTimeoutMs = 10_000;
+/** How often the journal replay prints its progress (records and MB per second). */
+export const loadProgressIntervalMs = 1_000;
+
 // --- Supervisor (`keeldb up`, src/main/supervisor.ts) -----------------------------------
 
 /** A child that dies is restarted after a backoff from this... */
@@ -179,3 +205,8 @@ assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo re
 assert(requestBacklogBytesMax >= ringRecordBytesMax, 'the backlog holds at least one full record');
 assert(clientRequestInflightBytes + clientOutputPauseBytes < clientOutputBytesMax, 'a paused client stays below the output limit');
 assert(restartBackoffMsMin < restartBackoffMsMax, 'restart backoff grows');
+assert(isPowerOfTwo(effectsRingBytes) && isPowerOfTwo(replayRingBytes), 'durability rings are powers of two');
+assert(journalPayloadBytesMax + 16 <= effectsRingBytes / 2, 'the effects ring holds two of the largest records and more');
+assert(journalPayloadBytesMax + 4 <= replayRingBytes / 2, 'the replay ring holds a largest record while another is applied');
+assert(journalCommitTimeoutMs >= 4 * journalElectionTimeoutMaxMs, 'a log-leader failover does not fail held writes');
+assert(journalWriterAppendsInFlightMax >= 2, 'the journal writer pipelines appends');

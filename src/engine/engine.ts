@@ -35,6 +35,8 @@ import { Keyspace, type Db } from './keyspace.js';
 import { Slowlog } from './slowlog.js';
 import { EntryKind, ReplyWriter } from './reply.js';
 import { Stats } from './stats.js';
+import type { Tracker } from '../durability/tracker.js';
+import type { DurabilityInfo } from '../durability/durability-info.js';
 
 export interface EngineOptions {
   port: number;
@@ -96,6 +98,12 @@ export class Engine implements EngineServices {
   onEffects?: (record: EffectRecord) => void;
   /** SLOWLOG and the latency monitor hear every command's duration through this. */
   slowlog?: SlowlogHook;
+  /** The durable write path's held replies (src/durability/tracker.ts); absent without a journal. */
+  tracker?: Tracker;
+  /** True while the journal is replayed: commands without the 'loading' flag get -LOADING. */
+  loading = false;
+  /** INFO's view of the durable write path (set by the engine worker). */
+  durability?: () => DurabilityInfo;
   /** Clients blocked on keys (BLPOP...): src/engine/blocking.ts. */
   readonly blocking: Blocking;
 
@@ -264,16 +272,26 @@ export class Engine implements EngineServices {
 
   /** One command from a client, with its effect record and any closes it caused. */
   private runTopLevel(client: Client, argv: readonly Buffer[], out: ReplyWriter): void {
+    const tracker = this.tracker;
+    const start = out.length;
+    const readSeq = tracker === undefined ? 0 : tracker.dependency(client, argv);
+    const seqBefore = tracker === undefined ? 0 : tracker.latestSeq;
     this.beginUnit();
     this.processCommand(client, argv, out);
     this.endUnit();
     this.flushCloses(out);
+    // Replies that revealed or made an uncommitted write wait for its commit.
+    if (tracker !== undefined) tracker.afterEntries(out, start, client.id, tracker.latestSeq > seqBefore ? tracker.latestSeq : readSeq);
     // Keys this unit made ready wake their blocked clients, each in its own unit.
     this.blocking.afterUnit(out);
   }
 
   /** Serves a blocked client (src/engine/blocking.ts): one unit, one reply entry. */
   private serveBlocked(client: Client, spec: CommandSpec, argv: readonly Buffer[], out: ReplyWriter, handler: (ctx: CommandContext) => void): void {
+    const tracker = this.tracker;
+    const start = out.length;
+    const readSeq = tracker === undefined ? 0 : tracker.dependency(client, argv);
+    const seqBefore = tracker === undefined ? 0 : tracker.latestSeq;
     this.beginUnit();
     out.resp = client.resp;
     out.beginEntry(EntryKind.reply, client.id);
@@ -282,6 +300,7 @@ export class Engine implements EngineServices {
     if (client.replyMode === 'off') out.truncate(mark);
     out.endEntryOrDropIfEmpty();
     this.endUnit();
+    if (tracker !== undefined) tracker.afterEntries(out, start, client.id, tracker.latestSeq > seqBefore ? tracker.latestSeq : readSeq);
   }
 
   /** Redis's processCommand, framing the reply as one entry. */
@@ -333,6 +352,10 @@ export class Engine implements EngineServices {
     }
     if (!client.authenticated && !spec.flags.includes('no_auth')) {
       this.reject(client, out, spec, 'NOAUTH Authentication required.');
+      return false;
+    }
+    if (this.loading && !spec.flags.includes('loading')) {
+      this.reject(client, out, spec, 'LOADING Redis is loading the dataset in memory');
       return false;
     }
     if (this.pauseType !== PauseType.none && (this.pauseType === PauseType.all || this.mayReplicate(client, spec))) {

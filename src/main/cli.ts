@@ -27,6 +27,14 @@ function parseHostPorts(value: string): string[] {
   return parts;
 }
 
+/** --journal: 'none', or the log nodes' addresses (three: a 2-of-3 quorum). */
+function parseJournal(value: string): string[] | 'none' {
+  if (value === 'none') return 'none';
+  const nodes = parseHostPorts(value);
+  if (nodes.length !== 3) throw new InvalidArgumentError(`give the three log nodes as host:port,host:port,host:port (or 'none'); got ${nodes.length}`);
+  return nodes;
+}
+
 const program = new Command();
 program.name('keeldb').description('A Redis-compatible in-memory database, durable on a quorum log.');
 
@@ -36,13 +44,16 @@ program
   .option('--port <port>', 'TCP port', parsePort, 6379)
   .option('--bind <address>', 'address to listen on', '127.0.0.1')
   .option('--requirepass <password>', 'require AUTH with this password')
-  .option('--journal <mode>', "'none' (not durable, cache use)", 'none')
-  .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string }) => {
-    if (opts.journal !== 'none') {
-      program.error(`--journal: only 'none' is available in this version (got '${opts.journal}')`);
-    }
+  .requiredOption(
+    '--journal <nodes>',
+    "the journal's log nodes host:port,host:port,host:port (node 1 first): writes are acknowledged once on 2 of 3; or 'none': not durable (cache use)",
+    parseJournal,
+  )
+  .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
+  .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string[] | 'none'; journalSecret: string }) => {
     const { startServer } = await import('./server.js');
-    await startServer({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass, journal: 'none' });
+    const journal = opts.journal === 'none' ? 'none' : { nodes: opts.journal, secret: opts.journalSecret };
+    await startServer({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass, journal });
   });
 
 program

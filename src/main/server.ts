@@ -3,22 +3,39 @@
 // then the command-engine worker (it needs the real port for CONFIG GET port / INFO),
 // and prints the Redis-like ready line. SIGINT/SIGTERM close it cleanly.
 //
-// Invariants: the ready line is printed only once the socket listens and the worker
-// runs; close() stops accepting, closes every client, stops the worker and resolves
-// once the worker has exited; a worker crash ends the process (as a Redis crash would).
+// With --journal (the durable write path, src/durability): also the effects and replay
+// rings and the durability shared state, and the journal-writer worker, which replays
+// the journal into the engine (clients get -LOADING meanwhile, progress goes to stderr)
+// and claims the leader token; the ready line waits for that. The io-mux's request-ring
+// notifications also ring the durability doorbell, on which the engine parks.
+//
+// Invariants: the ready line is printed only once the socket listens, the worker runs
+// and (with a journal) the journal is loaded; close() stops accepting, closes every
+// client, stops the workers and resolves once the engine worker has exited; a worker
+// crash ends the process (as a Redis crash would).
 
 import { MessageChannel } from 'node:worker_threads';
 import { IoMux } from '../io-mux/io-mux.js';
-import { replyRingBytes, requestRingBytes } from '../limits.js';
+import type { Worker } from 'node:worker_threads';
+import type { JournalWriterMessage } from '../durability/journal-writer.js';
+import { DurabilityShared } from '../durability/shared-state.js';
+import { effectsRingBytes, replayRingBytes, replyRingBytes, requestRingBytes } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
-import { spawnEngineWorker } from '../workers/spawn.js';
+import { spawnEngineWorker, spawnJournalWriter } from '../workers/spawn.js';
 import { jumboCountersBytes } from '../workers/worker-data.js';
+
+/** Where the journal is: its log nodes (node 1 first) and the cluster secret. */
+export interface JournalOption {
+  readonly nodes: readonly string[];
+  readonly secret: string;
+}
 
 export interface ServerOptions {
   port: number;
   bind: string;
   requirepass?: string;
-  journal: 'none';
+  /** 'none': not durable (cache use); else the journal's log nodes. */
+  journal: 'none' | JournalOption;
   /** Install SIGINT/SIGTERM handlers (default true; in-process tests pass false). */
   handleSignals?: boolean;
   /** Where the start lines go (default console.log). */
@@ -59,7 +76,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     outputPauseBytes: opts.outputPauseBytes,
     outputBytesMax: opts.outputBytesMax,
   });
-  log(`KeelDB: --journal ${opts.journal}: writes are NOT durable (cache mode); a restart loses all data.`);
+  const shared = DurabilityShared.create();
+  // The engine parks on the durability doorbell: a request must ring it too.
+  const ringNotify = requestRing.notify.bind(requestRing);
+  requestRing.notify = (): void => {
+    ringNotify();
+    shared.ring();
+  };
+  const journal = opts.journal === 'none' ? undefined : opts.journal;
+  const effectsRing = journal === undefined ? undefined : SpscRing.create(effectsRingBytes);
+  const replayRing = journal === undefined ? undefined : SpscRing.create(replayRingBytes);
+  if (journal === undefined) {
+    log('KeelDB: --journal none: writes are NOT durable (cache mode); a restart loses all data.');
+  } else {
+    log(`KeelDB: --journal ${journal.nodes.join(',')}: a write is acknowledged once it is on disk on 2 of 3 log nodes.`);
+  }
   const port = await ioMux.listen(opts.port, opts.bind);
 
   const worker = spawnEngineWorker(
@@ -69,6 +100,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       jumboCounters: jumboSab,
       port: channel.port2,
       engine: { port, bind: opts.bind, requirepass: opts.requirepass },
+      durability: shared.sab,
+      journal: effectsRing === undefined || replayRing === undefined ? undefined : { effectsRing: effectsRing.sab, replayRing: replayRing.sab },
     },
     [channel.port2],
   );
@@ -89,9 +122,37 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     worker.once('error', reject);
   });
 
+  let writer: Worker | undefined;
+  if (journal !== undefined && effectsRing !== undefined && replayRing !== undefined) {
+    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret });
+    writer = w;
+    w.on('error', (err) => {
+      console.error(`KeelDB: the journal writer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exit(1);
+    });
+    w.once('exit', (code) => {
+      if (!closing) {
+        console.error(`KeelDB: the journal writer exited unexpectedly (code ${code})`);
+        process.exit(1);
+      }
+    });
+    await new Promise<void>((resolve) => {
+      w.on('message', (m: JournalWriterMessage) => {
+        if (m.kind === 'log') {
+          console.error(m.line);
+        } else if (m.kind === 'ready') {
+          if (m.reload) console.error(`KeelDB: reloaded ${m.records} records from the journal; serving again (leader token ${m.token})`);
+          else console.error(`KeelDB: journal loaded (${m.records} records); leader token ${m.token}`);
+          resolve();
+        }
+      });
+    });
+  }
+
   const close = async (): Promise<void> => {
     if (closing) return exited;
     closing = true;
+    if (writer !== undefined) await writer.terminate();
     await ioMux.close();
     const timer = setTimeout(() => void worker.terminate(), workerStopWaitMs);
     await exited;

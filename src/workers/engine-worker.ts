@@ -13,6 +13,14 @@
 // replies are in flight (a shared counter the io-mux bumps), so a pipeline of huge GETs
 // cannot pile up unbounded messages.
 //
+// Durable write path (with a journal; src/durability): every effect record the engine
+// emits gets a seq from the tracker and goes, encoded, into the effects ring for the
+// journal-writer worker; replies that depend on an uncommitted record are held by the
+// tracker and leave when committedSeq (shared memory) covers it. Records read back from
+// the journal arrive on the replay ring (start, and reload after a journal failure). The
+// worker parks on the durability doorbell, which the io-mux rings for requests and the
+// journal writer for commits and replay records, instead of on the request ring alone.
+//
 // Invariants: one reply record per request record, except that a reply batch is pushed
 // early when it passes batchBytesMax (bounding each hop) and tick output goes in records
 // of its own; the reply writer has no open entry between commands; the worker never
@@ -22,8 +30,12 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
 import { Engine } from '../engine/engine.js';
+import { decodeEffectRecord, encodeEffectRecord, type EffectRecord } from '../engine/effects.js';
+import { DurabilityShared, SharedBig } from '../durability/shared-state.js';
+import { Tracker } from '../durability/tracker.js';
+import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes, writeEffectsHeader } from '../durability/ring-records.js';
 import { EntryKind, ReplyWriter } from '../engine/reply.js';
-import { batchBytesMax, engineIdleWaitMs, jumboInFlightCountMax, ringRecordBytesMax } from '../limits.js';
+import { batchBytesMax, engineIdleWaitMs, journalPayloadBytesMax, jumboInFlightCountMax, ringRecordBytesMax } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
 import {
   RecordKind,
@@ -53,11 +65,107 @@ function main(data: EngineWorkerData): void {
   let out = new ReplyWriter();
   const reader = new RequestReader();
 
+  // --- The durable write path ----------------------------------------------------------
+  const shared = new DurabilityShared(data.durability);
+  const effectsRing = data.journal === undefined ? undefined : SpscRing.attach(data.journal.effectsRing);
+  const replayRing = data.journal === undefined ? undefined : SpscRing.attach(data.journal.replayRing);
+  const tracker = data.journal === undefined ? undefined : new Tracker((argv) => engine.resolve(argv));
+  /** Reloads so far: the writer drops effects of an epoch it abandoned. */
+  let epoch = 0;
+  let heldStored = 0;
+
+  /** Gives an effect record its seq and hands it to the journal writer (blocks if the ring is full). */
+  const publishEffects = (record: EffectRecord): void => {
+    const seq = tracker!.noteWrite(record);
+    const payload = encodeEffectRecord(record);
+    let rec: Buffer;
+    if (payload.length > journalPayloadBytesMax) {
+      // Too large for one journal record: the writer fails this epoch (never acknowledged).
+      rec = Buffer.alloc(effectsHeaderBytes);
+      writeEffectsHeader(rec, epoch, seq, effectsOversize);
+    } else {
+      rec = Buffer.allocUnsafe(effectsHeaderBytes + payload.length);
+      writeEffectsHeader(rec, epoch, seq, 0);
+      payload.copy(rec, effectsHeaderBytes);
+    }
+    const ring = effectsRing!;
+    while (!ring.tryPush(rec)) {
+      ring.notify();
+      ring.waitForSpace(rec.length, engineIdleWaitMs);
+    }
+    ring.notify();
+  };
+
+  if (tracker !== undefined) {
+    engine.tracker = tracker;
+    engine.loading = true;
+    engine.onEffects = publishEffects;
+  }
+  engine.durability = () => ({
+    journal: data.journal !== undefined,
+    loading: engine.loading,
+    latestSeq: tracker?.latestSeq ?? 0,
+    committedSeq: tracker?.committedSeq ?? 0,
+    committedId: shared.load(SharedBig.committedId),
+    appendCount: shared.load(SharedBig.appendCount),
+    appendLatencyP50Us: shared.load(SharedBig.appendLatencyP50Us),
+    appendLatencyP99Us: shared.load(SharedBig.appendLatencyP99Us),
+    heldReplies: tracker?.heldCount ?? 0,
+    loadedRecords: shared.load(SharedBig.loadedRecords),
+  });
+
+  /** Replay records applied per loop turn at most, so -LOADING replies keep flowing. */
+  const replayTurnCountMax = 1024;
+  /** Applies what the journal writer sent back; true if it took anything. */
+  const drainReplay = (): boolean => {
+    if (replayRing === undefined) return false;
+    let n = 0;
+    for (; n < replayTurnCountMax; n++) {
+      const rec = replayRing.tryPop();
+      if (rec === null) break;
+      const kind = rec[0];
+      const body = Buffer.from(rec.buffer, rec.byteOffset + replayHeaderBytes, rec.length - replayHeaderBytes);
+      if (kind === ReplayKind.effects) {
+        engine.applyEffectRecord(decodeEffectRecord(body));
+      } else if (kind === ReplayKind.loaded) {
+        engine.loading = false;
+      } else {
+        assert(kind === ReplayKind.reset, `unknown replay record kind ${kind}`);
+        // The journal failed: nothing uncommitted may be shown, so every held reply
+        // fails (its outcome is unknown), the keyspace goes, and the journal is reloaded.
+        const reason = body.latin1Slice(0, body.length).replace(/[\r\n]/g, ' ');
+        tracker!.failAll(out, `ERR write not confirmed durable (${reason}); its outcome is unknown`);
+        for (const db of engine.keyspace.dbs) db.flush();
+        engine.loading = true;
+        epoch++;
+      }
+      replayRing.release();
+    }
+    return n > 0;
+  };
+
+  /** Emits the held replies the journal has committed since last time. */
+  const releaseCommitted = (): void => {
+    if (tracker === undefined) return;
+    const committed = shared.load(SharedBig.committedSeq);
+    if (committed > tracker.committedSeq) tracker.release(committed, out);
+    if (tracker.heldCount !== heldStored) {
+      heldStored = tracker.heldCount;
+      shared.store(SharedBig.heldReplies, heldStored);
+    }
+  };
+
+  const hasWork = (): boolean =>
+    requests.usedBytes() > 0 ||
+    (replayRing !== undefined && replayRing.usedBytes() > 0) ||
+    (tracker !== undefined && shared.load(SharedBig.committedSeq) > tracker.committedSeq);
+
   const startReplyRecord = (): void => {
     out.reset();
     out.ensure(recordHeaderBytes);
     out.buf[0] = RecordKind.batch;
     out.length = recordHeaderBytes;
+    tracker?.resetFrontier(out, recordHeaderBytes);
   };
 
   // Wake-ups are coalesced: while more requests are waiting, the io-mux is woken once
@@ -85,6 +193,7 @@ function main(data: EngineWorkerData): void {
 
   /** Sends the reply batch in `out` (if it holds entries) and starts a new one. */
   const flushReplies = (): void => {
+    tracker?.catchUp(out);
     if (out.length === recordHeaderBytes) return;
     if (out.length <= recordBytesMax) {
       pushRecord(out.buf.subarray(0, out.length));
@@ -135,20 +244,26 @@ function main(data: EngineWorkerData): void {
         }
         case RequestKind.close:
           engine.closeClient(clientId);
+          tracker?.dropClient(clientId);
           break;
         case RequestKind.protocolError: {
           const text = reader.latin1();
+          const start = out.length;
           out.beginEntry(EntryKind.reply, clientId);
           out.error(`ERR ${text}`);
           out.endEntry();
           out.beginEntry(EntryKind.close, clientId);
           out.endEntry();
+          tracker?.afterEntries(out, start, clientId, 0); // behind the client's held replies
           break;
         }
-        case RequestKind.sync:
+        case RequestKind.sync: {
+          const start = out.length;
           out.beginEntry(replyKindSynced, clientId);
           out.endEntry();
+          tracker?.afterEntries(out, start, clientId, 0);
           break;
+        }
         default:
           assert(false, `unknown request entry kind ${kind}`);
       }
@@ -160,6 +275,8 @@ function main(data: EngineWorkerData): void {
   startReplyRecord();
   let nextTickMs = performance.now();
   for (;;) {
+    const replayed = drainReplay();
+    releaseCommitted();
     const record = requests.tryPop();
     if (record !== null) {
       const kind = record[0];
@@ -181,20 +298,26 @@ function main(data: EngineWorkerData): void {
         }
         executeBatch(fromJumboMessage(msg.message as JumboMessage));
       }
+      releaseCommitted();
       flushReplies();
       if (unnotified >= notifyEveryRecords) notifyReplies();
       if (performance.now() < nextTickMs) continue;
+    } else if (replayed) {
+      flushReplies();
+      if (performance.now() < nextTickMs) continue;
     }
+    flushReplies();
     notifyReplies();
     const now = performance.now();
     if (now >= nextTickMs) {
-      const waitMs = engine.tick(out);
+      // No timers while loading: active expiry would log deletions nobody may append yet.
+      const waitMs = engine.loading ? engineIdleWaitMs : engine.tick(out);
       flushReplies();
       notifyReplies();
       nextTickMs = performance.now() + Math.max(1, Math.min(waitMs, engineIdleWaitMs));
       continue;
     }
-    if (record === null) requests.waitForData(Math.max(1, Math.ceil(nextTickMs - now)));
+    if (record === null && !replayed) shared.park(Math.max(1, Math.ceil(nextTickMs - now)), hasWork);
   }
   parentPort?.postMessage('stopped');
 }

@@ -1,4 +1,5 @@
-// Starts the command-engine worker thread (called on the main thread by the server).
+// Starts the server's worker threads (called on the main thread by the server): the
+// command engine, and with a journal the journal writer (src/durability/journal-writer.ts).
 // From the build (dist/, `.js`) the worker runs the compiled engine-worker.js. When this
 // file itself runs from TypeScript sources (vitest, tsx), the worker starts from
 // ts-worker-boot.mjs, which loads engine-worker.ts through tsx (Node 20 workers do not
@@ -9,6 +10,24 @@
 
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineWorkerData } from './worker-data.js';
+import type { JournalWriterData } from '../durability/journal-writer.js';
+
+/** A worker from `entry` (a URL without extension, relative to this file's directory). */
+function spawnWorker(relative: string, name: string, data: object, transfer: MessagePort[]): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  if (fromSources) {
+    return new Worker(new URL('./ts-worker-boot.mjs', import.meta.url), {
+      workerData: { ...data, tsEntry: new URL(`${relative}.ts`, import.meta.url).href },
+      transferList: transfer,
+      name,
+    });
+  }
+  return new Worker(new URL(`${relative}.js`, import.meta.url), { workerData: data, transferList: transfer, name });
+}
+
+export function spawnJournalWriter(data: JournalWriterData): Worker {
+  return spawnWorker('../durability/journal-writer', 'keeldb-journal-writer', data, []);
+}
 
 export function spawnEngineWorker(data: EngineWorkerData, transfer: MessagePort[]): Worker {
   const fromSources = import.meta.url.endsWith('.ts');

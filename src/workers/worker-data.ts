@@ -7,6 +7,10 @@
 //   index 1  repliesTaken   jumbo replies the io-mux took (written by the io-mux only,
 //                           which Atomics.notify-s it: the worker may wait on it)
 // Invariant: 0 <= repliesPosted - repliesTaken <= jumboInFlightCountMax.
+//
+// durability: the doorbell the engine parks on (bumped by the io-mux for requests and by
+// the journal writer for commits and replay records) and committedSeq; see
+// src/durability/shared-state.ts. With `journal`, the engine starts loading.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { EngineOptions } from '../engine/engine.js';
@@ -18,6 +22,10 @@ export interface EngineWorkerData {
   /** The worker's end of the MessageChannel that carries jumbo records both ways. */
   port: MessagePort;
   engine: EngineOptions;
+  /** The durable write path's shared state (src/durability/shared-state.ts): doorbell, committedSeq. */
+  durability: SharedArrayBuffer;
+  /** Present with a journal: effects out (engine -> journal writer) and replay in (writer -> engine). */
+  journal?: { effectsRing: SharedArrayBuffer; replayRing: SharedArrayBuffer };
 }
 
 export const JumboCounter = {

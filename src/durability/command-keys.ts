@@ -1,0 +1,55 @@
+// Which keys a command reads or writes, as the tracker needs it (engine worker). Read
+// from the one command table: a movablekeys command's getKeys, else the legacy
+// (firstKey, lastKey, keyStep) positions every keyed Redis command has.
+//
+// A command without key positions either does not look at the keyspace at all (PING,
+// CLIENT, CONFIG: 'independent'), or may read or change any key (KEYS, SCAN, DBSIZE,
+// RANDOMKEY, INFO keyspace, FLUSHALL, SWAPDB, DEBUG: 'all'). Unknown keyless commands
+// count as 'all': a wrong guess there only delays a reply, never shows uncommitted data.
+// Commands whose keys may live in another database than the client's (MOVE, COPY ... DB)
+// are 'all' as writes, so that a later read in the other database waits for them.
+//
+// Invariants: returned indexes are in [1, argv.length); pure, no allocation beyond the
+// result array.
+
+import type { CommandSpec } from '../engine/command.js';
+
+export type CommandKeys = readonly number[] | 'independent' | 'all';
+
+/** Keyless commands that never read or write the keyspace (by top-level name). */
+const keyspaceIndependent = new Set([
+  'ping', 'echo', 'hello', 'auth', 'select', 'quit', 'reset', 'client', 'config', 'command',
+  'time', 'slowlog', 'latency', 'lastsave', 'multi', 'discard', 'unwatch', 'exec',
+]);
+
+/** Writes whose effects can reach keys of a database other than argv's (or every key). */
+const crossDatabaseWrites = new Set(['move', 'copy', 'swapdb', 'flushall', 'flushdb', 'select']);
+
+function topName(spec: CommandSpec): string {
+  const bar = spec.name.indexOf('|');
+  return bar < 0 ? spec.name : spec.name.slice(0, bar);
+}
+
+/** The key argument indexes of a full command line, or its keyless class. */
+export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): CommandKeys {
+  if (spec.getKeys !== undefined) {
+    const found = spec.getKeys(argv);
+    return found.length > 0 ? found : 'all';
+  }
+  if (spec.firstKey <= 0) {
+    if (spec.group === 'connection' || keyspaceIndependent.has(topName(spec))) return 'independent';
+    return 'all';
+  }
+  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+  const step = Math.max(1, spec.keyStep);
+  const out: number[] = [];
+  for (let i = spec.firstKey; i <= last && i < argv.length; i += step) out.push(i);
+  return out;
+}
+
+/** The keys a logged effect writes, or 'all' when they cannot be named in its database. */
+export function effectKeys(spec: CommandSpec | undefined, argv: readonly Buffer[]): CommandKeys {
+  if (spec === undefined || crossDatabaseWrites.has(topName(spec))) return 'all';
+  const keys = commandKeys(spec, argv);
+  return keys === 'independent' ? 'all' : keys;
+}

@@ -1,0 +1,318 @@
+// The journal writer: its own worker thread in the server process (started by
+// src/main/server.ts with --journal). It owns the server's JournalClient and does three
+// jobs, in this order, over and over:
+//
+// 1. Load: read the journal from its start to its tail (`tail()` then `read()`), pushing
+//    every effects record into the replay ring for the engine to apply, printing
+//    progress on stderr every second; the engine answers -LOADING meanwhile.
+// 2. Claim leadership: append a RecordType.leadership record with { afterId: the last id
+//    applied }; on tailMismatch, replay the gap and try again. The record's id is the
+//    leader token for every later append; an older server still running is fenced by it.
+//    Then tell the engine (`loaded` on the replay ring) and the main thread ('ready').
+// 3. Serve: pop every effect record the engine published (effects ring), group them
+//    into one append (several RecordType.effects records, up to journalBatchBytesMax and
+//    journalAppendRecordCountMax), append with { leaderToken }, keep up to
+//    journalWriterAppendsInFlightMax appends in flight (group commit + pipelining), and
+//    when an append and every one before it are acknowledged, publish committedSeq
+//    (Atomics.store) and ring the engine's doorbell.
+//
+// Failure: an append that is not acknowledged within journalCommitTimeoutMs (the
+// client's timeout: outcome unknown), or is fenced (another server took the token), or
+// an effect record too large for the journal, abandons the epoch: the writer pushes
+// `reset` (the engine fails every held reply and drops its keyspace) and goes back to 1.
+// Records of the abandoned epoch still in the ring are dropped.
+//
+// Why a plain worker and not piscina: this is one long-lived streaming loop that owns
+// sockets, in-flight appends and order across them. A pool of stateless tasks would
+// split that state and reorder appends; nothing here is a task to farm out.
+//
+// Invariants: appends are issued in seq order on one JournalClient, so their writerSeqs
+// are in seq order, and the log node accepts a writer's token append only right after
+// its previous append (src/journal/node/log-state.ts): the log holds the records in seq
+// order even across retries and log-leader changes. committedSeq only grows within an
+// epoch and is published only for a prefix of acknowledged appends.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { assert } from '../assert.js';
+import { JournalClient, JournalClientError } from '../journal/client/journal-client.js';
+import type { AppendRecord } from '../journal/messages.js';
+import { RecordType } from '../journal/record-types.js';
+import {
+  journalAppendRecordCountMax,
+  journalBatchBytesMax,
+  journalCommitTimeoutMs,
+  journalWriterAppendsInFlightMax,
+  loadProgressIntervalMs,
+} from '../limits.js';
+import { SpscRing } from '../ring/spsc-ring.js';
+import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
+import { DurabilityShared, SharedBig } from './shared-state.js';
+
+export interface JournalWriterData {
+  readonly effectsRing: SharedArrayBuffer;
+  readonly replayRing: SharedArrayBuffer;
+  readonly durability: SharedArrayBuffer;
+  /** host:port of log nodes 1..3. */
+  readonly nodes: readonly string[];
+  readonly secret: string;
+}
+
+/** Messages to the main thread. */
+export type JournalWriterMessage =
+  | { readonly kind: 'ready'; readonly records: number; readonly token: number; readonly reload: boolean }
+  | { readonly kind: 'log'; readonly line: string };
+
+/** The engine version stamped on records (the replication stream's version tag). */
+const engineVersion = 1;
+/** Pause before retrying a load whose journal did not answer. */
+const loadRetryPauseMs = 200;
+/** Append latencies kept for INFO's percentiles. */
+const latencyWindowCount = 1024;
+
+interface Queued {
+  readonly seq: number;
+  readonly payload: Buffer;
+}
+
+interface InFlight {
+  readonly lastSeq: number;
+  readonly startedMs: number;
+  done: boolean;
+  lastId: number;
+}
+
+class JournalWriter {
+  private readonly effects: SpscRing;
+  private readonly replay: SpscRing;
+  private readonly shared: DurabilityShared;
+  private readonly client: JournalClient;
+  private epoch = 0;
+  private serving = false;
+  private token = 0;
+  private lastAppliedId = 0;
+  private readonly queue: Queued[] = [];
+  private queueBytes = 0;
+  private inflight: InFlight[] = [];
+  private waitingForData = false;
+  private committedSeq = 0;
+  private appendCount = 0;
+  private readonly latencies = new Float64Array(latencyWindowCount);
+  private latencyCount = 0;
+  private loads = 0;
+
+  constructor(private readonly data: JournalWriterData) {
+    this.effects = SpscRing.attach(data.effectsRing);
+    this.replay = SpscRing.attach(data.replayRing);
+    this.shared = new DurabilityShared(data.durability);
+    this.client = new JournalClient({ nodes: data.nodes, secret: data.secret, timeoutMs: journalCommitTimeoutMs });
+    setInterval(() => this.publishLatency(), 1000).unref();
+  }
+
+  start(): void {
+    this.kick();
+    void this.load();
+  }
+
+  // --- Load and leadership -------------------------------------------------------------
+
+  private async load(): Promise<void> {
+    const reload = this.loads++ > 0;
+    const epoch = this.epoch;
+    let records = 0;
+    let bytes = 0;
+    const startedMs = performance.now();
+    let lastReportMs = startedMs;
+    let lastReportRecords = 0;
+    let lastReportBytes = 0;
+    const progress = (final: boolean): void => {
+      const now = performance.now();
+      if (!final && now - lastReportMs < loadProgressIntervalMs) return;
+      const seconds = Math.max(0.001, (now - lastReportMs) / 1000);
+      const rate = (records - lastReportRecords) / seconds;
+      const mbRate = (bytes - lastReportBytes) / 1e6 / seconds;
+      this.log(
+        `KeelDB: loading the journal: ${records} records, ${(bytes / 1e6).toFixed(1)} MB` +
+          (final ? ` in ${((now - startedMs) / 1000).toFixed(1)} s` : ` (${Math.round(rate)} records/s, ${mbRate.toFixed(1)} MB/s)`),
+      );
+      lastReportMs = now;
+      lastReportRecords = records;
+      lastReportBytes = bytes;
+    };
+    const replayTo = async (tailId: number): Promise<void> => {
+      if (this.lastAppliedId >= tailId) return;
+      for await (const entry of this.client.read(this.lastAppliedId + 1)) {
+        assert(entry.index === this.lastAppliedId + 1, 'journal read out of order');
+        if (entry.type === RecordType.effects) {
+          await this.pushReplay(ReplayKind.effects, entry.payload);
+          records++;
+          bytes += entry.payload.length;
+          progress(false);
+        }
+        this.lastAppliedId = entry.index;
+        if (entry.index >= tailId) break;
+      }
+    };
+    for (;;) {
+      assert(epoch === this.epoch, 'journal writer: epoch changed during a load');
+      try {
+        const { tailId } = await this.client.tail();
+        await replayTo(tailId);
+        for (;;) {
+          try {
+            const claim = Buffer.from(`keeldb writer ${this.client.writerId}`, 'latin1');
+            const r = await this.client.append([{ type: RecordType.leadership, engineVersion, payload: claim }], { afterId: this.lastAppliedId });
+            this.token = r.lastId;
+            this.lastAppliedId = r.lastId;
+            break;
+          } catch (err) {
+            if (!(err instanceof JournalClientError) || err.code !== 'tailMismatch') throw err;
+            await replayTo(err.detail ?? 0);
+          }
+        }
+        break;
+      } catch (err) {
+        this.log(`KeelDB: journal load: ${err instanceof Error ? err.message : String(err)}; retrying`);
+        await new Promise((r) => setTimeout(r, loadRetryPauseMs));
+      }
+    }
+    progress(true);
+    this.shared.store(SharedBig.loadedRecords, records);
+    this.serving = true;
+    await this.pushReplay(ReplayKind.loaded, Buffer.alloc(0));
+    const msg: JournalWriterMessage = { kind: 'ready', records, token: this.token, reload };
+    parentPort?.postMessage(msg);
+    this.kick();
+  }
+
+  private async pushReplay(kind: number, body: Uint8Array): Promise<void> {
+    const rec = Buffer.allocUnsafe(replayHeaderBytes + body.length);
+    rec[0] = kind;
+    rec[1] = 0;
+    rec[2] = 0;
+    rec[3] = 0;
+    rec.set(body, replayHeaderBytes);
+    while (!this.replay.tryPush(rec)) {
+      this.shared.ring();
+      await this.replay.waitForSpaceAsync(rec.length, 100);
+    }
+    this.shared.ring();
+  }
+
+  // --- Serving: group commit -----------------------------------------------------------
+
+  /** Pops what the engine published, sends what may be sent, waits for more. */
+  private readonly kick = (): void => {
+    for (;;) {
+      this.popEffects();
+      if (!this.serving || this.queue.length === 0 || this.inflight.length >= journalWriterAppendsInFlightMax) break;
+      this.sendAppend();
+    }
+    if (!this.waitingForData && this.queueBytes < journalBatchBytesMax) {
+      this.waitingForData = true;
+      void this.effects.waitForDataAsync().then(() => {
+        this.waitingForData = false;
+        this.kick();
+      });
+    }
+  };
+
+  /** Moves records from the effects ring into the queue (copied), at most a batch ahead. */
+  private popEffects(): void {
+    while (this.queueBytes < journalBatchBytesMax) {
+      const rec = this.effects.tryPop();
+      if (rec === null) return;
+      const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
+      const epoch = view.readUInt32LE(0);
+      const seq = view.readDoubleLE(4);
+      const flags = view[12]!;
+      if (epoch !== this.epoch) {
+        this.effects.release(); // an abandoned epoch: its replies have failed already
+        continue;
+      }
+      if (flags === effectsOversize) {
+        this.effects.release();
+        this.fail(`an effect record of seq ${seq} is larger than the journal's record limit`);
+        continue;
+      }
+      const payload = Buffer.from(view.subarray(effectsHeaderBytes));
+      this.effects.release();
+      this.queue.push({ seq, payload });
+      this.queueBytes += payload.length;
+    }
+  }
+
+  private sendAppend(): void {
+    const records: AppendRecord[] = [];
+    let bytes = 0;
+    let lastSeq = 0;
+    while (this.queue.length > 0 && records.length < journalAppendRecordCountMax) {
+      const next = this.queue[0]!;
+      if (records.length > 0 && bytes + next.payload.length > journalBatchBytesMax) break;
+      this.queue.shift();
+      records.push({ type: RecordType.effects, engineVersion, payload: next.payload });
+      bytes += next.payload.length;
+      lastSeq = next.seq;
+    }
+    this.queueBytes -= bytes;
+    const entry: InFlight = { lastSeq, startedMs: performance.now(), done: false, lastId: 0 };
+    this.inflight.push(entry);
+    const epoch = this.epoch;
+    this.client.append(records, { leaderToken: this.token }).then(
+      (r) => {
+        if (epoch !== this.epoch) return;
+        entry.done = true;
+        entry.lastId = r.lastId;
+        this.latencies[this.latencyCount++ % latencyWindowCount] = performance.now() - entry.startedMs;
+        this.appendCount++;
+        let advanced = false;
+        while (this.inflight.length > 0 && this.inflight[0]!.done) {
+          const head = this.inflight.shift()!;
+          assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
+          this.committedSeq = head.lastSeq;
+          this.lastAppliedId = head.lastId;
+          advanced = true;
+        }
+        if (advanced) {
+          this.shared.store(SharedBig.committedId, this.lastAppliedId);
+          this.shared.store(SharedBig.appendCount, this.appendCount);
+          this.shared.store(SharedBig.committedSeq, this.committedSeq);
+          this.shared.ring();
+        }
+        this.kick();
+      },
+      (err: unknown) => {
+        if (epoch !== this.epoch) return;
+        this.fail(err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
+
+  /** Abandons the epoch: the engine fails held replies, drops its state, and we reload. */
+  private fail(reason: string): void {
+    this.log(`KeelDB: the journal did not confirm writes (${reason}): failing held replies and reloading from the journal`);
+    this.epoch++;
+    this.serving = false;
+    this.inflight = [];
+    this.queue.length = 0;
+    this.queueBytes = 0;
+    this.token = 0;
+    this.lastAppliedId = 0;
+    void this.pushReplay(ReplayKind.reset, Buffer.from(reason.slice(0, 200), 'latin1')).then(() => this.load());
+  }
+
+  private publishLatency(): void {
+    const n = Math.min(this.latencyCount, latencyWindowCount);
+    if (n === 0) return;
+    const sorted = Array.from(this.latencies.subarray(0, n)).sort((a, b) => a - b);
+    this.shared.store(SharedBig.appendLatencyP50Us, Math.round(sorted[Math.floor(n * 0.5)]! * 1000));
+    this.shared.store(SharedBig.appendLatencyP99Us, Math.round(sorted[Math.min(n - 1, Math.floor(n * 0.99))]! * 1000));
+  }
+
+  private log(line: string): void {
+    const msg: JournalWriterMessage = { kind: 'log', line };
+    parentPort?.postMessage(msg);
+  }
+}
+
+new JournalWriter(workerData as JournalWriterData).start();
