@@ -291,7 +291,8 @@ export class Blocking {
 
 /**
  * Redis's getTimeoutFromObjectOrReply for seconds: an absolute unix ms (0 = forever), or
- * null after the error reply. The seconds are a long double; ms round up (ceill).
+ * null after the error reply. The seconds are a long double; ms round up (ceill). A
+ * deadline past int64 (Redis's overflow) is simply far in the future here.
  */
 export function blockingTimeoutOrReply(ctx: CommandContext, arg: Buffer, parse: (s: string) => number | null): number | null {
   const s = arg.latin1Slice(0, arg.length);
@@ -300,20 +301,13 @@ export function blockingTimeoutOrReply(ctx: CommandContext, arg: Buffer, parse: 
     ctx.reply.error('ERR timeout is not a float or out of range');
     return null;
   }
-  const ms = secs * 1000;
-  if (ms > 9223372036854775807) {
-    ctx.reply.error('ERR timeout is out of range');
-    return null;
-  }
-  const tval = Math.ceil(ms);
-  if (tval < 0) {
+  // C's (long long) of a value beyond int64 (inf included) is LLONG_MIN on x86-64:
+  // 7.0.15 answers "timeout is negative" for those, as measured against it.
+  const tval = Math.ceil(secs * 1000);
+  if (!(tval < 9223372036854775807 && tval >= -9223372036854775808) || tval < 0) {
     ctx.reply.error('ERR timeout is negative');
     return null;
   }
   if (tval === 0) return 0;
-  if (tval > 9223372036854775807 - ctx.nowMs) {
-    ctx.reply.error('ERR timeout is out of range');
-    return null;
-  }
   return tval + ctx.nowMs;
 }

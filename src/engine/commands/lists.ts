@@ -211,8 +211,10 @@ function lposCommand(ctx: CommandContext): void {
     const opt = argv[j]!;
     const more = j < argv.length - 1;
     if (eqi(opt, 'rank') && more) {
-      const r = longOrReply(ctx, argv[++j]!, undefined, -longMax, longMax);
+      let r = longOrReply(ctx, argv[++j]!);
       if (r === null) return;
+      // 7.0 negates LONG_MIN into itself: it acts as -1 (the first match from the tail).
+      if (r === Number(longMin)) r = -1;
       if (r === 0) {
         ctx.reply.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
         return;
@@ -472,7 +474,6 @@ function readyList(db: Db, key: string, nowMs: number): RList | undefined {
 }
 
 const nullArrayReply = (out: import('../reply.js').ReplyWriter): void => out.nilArray();
-const nullReply = (out: import('../reply.js').ReplyWriter): void => out.nil();
 
 function blockingPopGeneric(ctx: CommandContext, where: ListEnd): void {
   const argv = ctx.argv;
@@ -542,7 +543,8 @@ function blmoveGeneric(ctx: CommandContext, wherefrom: ListEnd, whereto: ListEnd
       // source untouched.
       if (moveElement(c, key, readyList(c.db, key, c.nowMs)!, dst, wherefrom, whereto)) c.propagate(propagation);
     },
-    timeoutReply: nullReply,
+    // On timeout 7.0 answers every list-blocked client with a null array, BLMOVE too.
+    timeoutReply: nullArrayReply,
   });
 }
 
