@@ -142,11 +142,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     }
     const disk = new SimDisk({
       random: () => random.next(),
-      // fdatasync takes 1-8 simulated ms; other operations complete in the same turn.
-      delay: (op, complete) => (op === 'fdatasync' || op === 'syncDir' ? clock.setTimer(1 + random.int(8), complete) : complete()),
+      // Durable operations (fdatasync, directory fsync, O_DSYNC writes) take 1-8 simulated
+      // ms; the others complete in the same turn.
+      delay: (op, complete) =>
+        op === 'fdatasync' || op === 'syncDir' || op === 'pwriteDurable' ? clock.setTimer(1 + random.int(8), complete) : complete(),
     });
     return {
-      open: () => new SegmentLog(disk, { segmentBytes: 8 * 1024, cacheBytes: 32 * 1024 }),
+      // A view per incarnation: a crashed process's leftovers never touch its successor's disk.
+      open: () => new SegmentLog(disk.view(), { segmentBytes: 8 * 1024, cacheBytes: 32 * 1024 }),
       crash: () => disk.crash(),
     };
   };
