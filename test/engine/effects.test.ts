@@ -255,6 +255,31 @@ function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
     fc.tuple(key, fc.constantFrom('0', '1', '5')).map(([k, d]) => ['MOVE', k, d]),
     fc.constantFrom(['SWAPDB', '0', '1'], ['SWAPDB', '1', '5'], ['FLUSHDB'], ['TOUCH', 'k0', 'k1'], ['RANDOMKEY'], ['EXISTS', 'k0', 'k1']),
     fc.constantFrom(['SELECT', '0'], ['SELECT', '1'], ['SELECT', '5']),
+    // Hashes and sets (issue 6): HINCRBYFLOAT is logged as HSET, SPOP as its SREMs or DEL.
+    fc.tuple(key, value, value).map(([k, f, v]) => ['HSET', k, f, v]),
+    fc.tuple(key, value, value).map(([k, f, v]) => ['HSETNX', k, f, v]),
+    fc.tuple(key, value, value).map(([k, f, v]) => ['HDEL', k, f, v]),
+    fc.tuple(key, value, int).map(([k, f, n]) => ['HINCRBY', k, f, n]),
+    fc.tuple(key, value, fc.constantFrom('0.1', '-1.5', '3', '1e2')).map(([k, f, n]) => ['HINCRBYFLOAT', k, f, n]),
+    fc.tuple(key, fc.array(value, { minLength: 1, maxLength: 3 })).map(([k, ms]) => ['SADD', k, ...ms]),
+    fc.tuple(key, value).map(([k, m]) => ['SREM', k, m]),
+    fc.tuple(key, fc.constantFrom([], ['1'], ['2'], ['5'])).map(([k, n]) => ['SPOP', k, ...n]),
+    fc.tuple(key, key, value).map(([a, b, m]) => ['SMOVE', a, b, m]),
+    fc.tuple(key, key, key).map(([d, a, b]) => ['SINTERSTORE', d, a, b]),
+    fc.tuple(key, key, key).map(([d, a, b]) => ['SUNIONSTORE', d, a, b]),
+    fc.tuple(key, key, key).map(([d, a, b]) => ['SDIFFSTORE', d, a, b]),
+    // Lists (issue 6): blocking pops are logged as the pops they did, when they did them.
+    fc.tuple(fc.constantFrom('LPUSH', 'RPUSH', 'RPUSHX'), key, fc.array(value, { minLength: 1, maxLength: 3 })).map(([c, k, vs]) => [c, k, ...vs]),
+    fc.tuple(fc.constantFrom('LPOP', 'RPOP'), key, fc.constantFrom([], ['2'])).map(([c, k, n]) => [c, k, ...n]),
+    fc.tuple(key, key, fc.constantFrom('LEFT', 'RIGHT')).map(([a, b, w]) => ['LMOVE', a, b, w, 'LEFT']),
+    fc.tuple(key, int, value).map(([k, n, v]) => ['LREM', k, n, v]),
+    fc.tuple(key, value, value).map(([k, p, v]) => ['LINSERT', k, 'BEFORE', p, v]),
+    fc.tuple(key, int, int).map(([k, a, b]) => ['LTRIM', k, a, b]),
+    fc.tuple(key, int, value).map(([k, i, v]) => ['LSET', k, i, v]),
+    fc.tuple(key, key).map(([a, b]) => ['LMPOP', '2', a, b, 'RIGHT', 'COUNT', '2']),
+    fc.tuple(fc.constantFrom('BLPOP', 'BRPOP'), key, key).map(([c, a, b]) => [c, a, b, '0.2']),
+    fc.tuple(key, key).map(([a, b]) => ['BLMOVE', a, b, 'LEFT', 'RIGHT', '0.1']),
+    fc.tuple(key).map(([k]) => ['BLMPOP', '0.3', '1', k, 'LEFT', 'COUNT', '2']),
   );
 }
 
