@@ -238,6 +238,18 @@ export class LogNode {
       if (condition.leaderToken !== currentToken) {
         return respond(errorResponse(requestId, { code: 'fenced', currentToken }));
       }
+      // A writer's pipelined appends must land in writerSeq order: after a log-leader
+      // change their retries race, and append n+1 could otherwise land before n. So a
+      // token append must follow the writer's latest append in the log; a later one
+      // waits (retryable: its predecessor's retry is on the way), an earlier one that is
+      // not in the log can never land in order.
+      const lastSeq = this.state.lastWriterSeq(request.writerId);
+      if (lastSeq !== 0 && request.writerSeq !== lastSeq + 1) {
+        if (request.writerSeq <= lastSeq) {
+          return respond(errorResponse(requestId, { code: 'badRequest', reason: `writerSeq ${request.writerSeq} is behind the writer's latest append ${lastSeq}` }));
+        }
+        return respond(errorResponse(requestId, { code: 'unavailable', reason: `writer gap: writerSeq ${request.writerSeq} waits for ${lastSeq + 1}` }));
+      }
     }
     const records = request.records.map((r) => ({
       type: r.type,

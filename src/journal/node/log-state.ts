@@ -10,7 +10,9 @@
 // - it mirrors the node's log from some start to lastIndex: appended in order, cut by
 //   truncateAfter exactly as the log is (Raft conflict resolution);
 // - leadershipIds is increasing; the token is its last element (0 if empty);
-// - the groups list is in log order; every group is in its writer's map and back.
+// - the groups list is in log order; every group is in its writer's map and back;
+// - a writer's lastSeq is the writerSeq of its latest group in the log (0: none), which
+//   the leader uses to keep a writer's token appends in writerSeq order (log-node.ts).
 
 import { assert } from '../../assert.js';
 import { journalDedupAppendCountMax } from '../../limits.js';
@@ -29,6 +31,8 @@ interface WriterState {
   readonly groups: Map<number, AppendGroup>;
   /** Appends with writerSeq <= this were forgotten (bounded memory): a retry cannot be deduplicated. */
   forgottenSeqMax: number;
+  /** writerSeq of this writer's latest append in the log, 0 if none. */
+  lastSeq: number;
 }
 
 export type DedupLookup =
@@ -93,7 +97,7 @@ export class LogState {
       }
       let writer = this.writers.get(entry.writerId);
       if (writer === undefined) {
-        writer = { groups: new Map(), forgottenSeqMax: 0 };
+        writer = { groups: new Map(), forgottenSeqMax: 0, lastSeq: 0 };
         this.writers.set(entry.writerId, writer);
       }
       // A (writerId, writerSeq) appears once in a log: the leader deduplicates before
@@ -105,6 +109,7 @@ export class LogState {
         lastId: entry.index,
       };
       writer.groups.set(entry.writerSeq, group);
+      writer.lastSeq = entry.writerSeq;
       this.groups.push(group);
       this.forgetOldest();
     }
@@ -127,7 +132,21 @@ export class LogState {
       this.groups.pop();
       const writer = this.writers.get(group.writerId)!;
       if (writer.groups.get(group.writerSeq) === group) writer.groups.delete(group.writerSeq);
+      if (writer.lastSeq === group.writerSeq) writer.lastSeq = this.latestSeqOf(group.writerId, writer);
     }
+  }
+
+  /** writerSeq of the writer's latest append in the log (0 if it has none there). */
+  lastWriterSeq(writerId: number): number {
+    return this.writers.get(writerId)?.lastSeq ?? 0;
+  }
+
+  /** After a truncation: the writer's latest remaining group (rare; a scan from the end). */
+  private latestSeqOf(writerId: number, writer: WriterState): number {
+    for (let i = this.groups.length - 1; i >= this.groupsHead; i--) {
+      if (this.groups[i]!.writerId === writerId) return this.groups[i]!.writerSeq;
+    }
+    return writer.forgottenSeqMax;
   }
 
   lookup(writerId: number, writerSeq: number): DedupLookup {
