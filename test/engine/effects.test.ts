@@ -280,18 +280,6 @@ function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
     fc.tuple(fc.constantFrom('BLPOP', 'BRPOP'), key, key).map(([c, a, b]) => [c, a, b, '0.2']),
     fc.tuple(key, key).map(([a, b]) => ['BLMOVE', a, b, 'LEFT', 'RIGHT', '0.1']),
     fc.tuple(key).map(([k]) => ['BLMPOP', '0.3', '1', k, 'LEFT', 'COUNT', '2']),
-    // Lists (issue 6): blocking pops are logged as the pops they did, when they did them.
-    fc.tuple(fc.constantFrom('LPUSH', 'RPUSH', 'RPUSHX'), key, fc.array(value, { minLength: 1, maxLength: 3 })).map(([c, k, vs]) => [c, k, ...vs]),
-    fc.tuple(fc.constantFrom('LPOP', 'RPOP'), key, fc.constantFrom([], ['2'])).map(([c, k, n]) => [c, k, ...n]),
-    fc.tuple(key, key, fc.constantFrom('LEFT', 'RIGHT')).map(([a, b, w]) => ['LMOVE', a, b, w, 'LEFT']),
-    fc.tuple(key, int, value).map(([k, n, v]) => ['LREM', k, n, v]),
-    fc.tuple(key, value, value).map(([k, p, v]) => ['LINSERT', k, 'BEFORE', p, v]),
-    fc.tuple(key, int, int).map(([k, a, b]) => ['LTRIM', k, a, b]),
-    fc.tuple(key, int, value).map(([k, i, v]) => ['LSET', k, i, v]),
-    fc.tuple(key, key).map(([a, b]) => ['LMPOP', '2', a, b, 'RIGHT', 'COUNT', '2']),
-    fc.tuple(fc.constantFrom('BLPOP', 'BRPOP'), key, key).map(([c, a, b]) => [c, a, b, '0.2']),
-    fc.tuple(key, key).map(([a, b]) => ['BLMOVE', a, b, 'LEFT', 'RIGHT', '0.1']),
-    fc.tuple(key).map(([k]) => ['BLMPOP', '0.3', '1', k, 'LEFT', 'COUNT', '2']),
   );
 }
 
