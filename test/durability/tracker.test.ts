@@ -1,0 +1,155 @@
+// The tracker alone (src/durability/tracker.ts) on a real in-process Engine, wired the
+// way the engine worker wires it: every effect record gets its seq from the tracker,
+// and "the journal" is this test, which decides when each seq commits.
+//
+// Held writes, reads of touched keys vs other keys, keyless readers of the whole
+// keyspace, per-client order, lazily expired keys, MULTI/EXEC as one record, unchanged
+// writes not journaled, and failing every held reply when the journal gives up.
+
+import { describe, expect, it } from 'vitest';
+import { Tracker } from '../../src/durability/tracker.js';
+import type { EffectRecord } from '../../src/engine/effects.js';
+import { EntryKind, ReplyWriter } from '../../src/engine/reply.js';
+import { FakeClock, newEngine, openClient, parseEntries, type ReplyEntry } from '../engine/support/run.js';
+
+function setup() {
+  const clock = new FakeClock();
+  const engine = newEngine({ clock: clock.now });
+  const tracker = new Tracker((argv) => engine.resolve(argv));
+  const records: { seq: number; record: EffectRecord }[] = [];
+  engine.tracker = tracker;
+  engine.onEffects = (record) => records.push({ seq: tracker.noteWrite(record), record });
+  const run = (client: number, ...argv: string[]): ReplyEntry[] => {
+    const out = new ReplyWriter(256);
+    engine.execute(client, argv.map((a) => Buffer.from(a, 'latin1')), out);
+    return parseEntries(out);
+  };
+  const commit = (seq: number): ReplyEntry[] => {
+    const out = new ReplyWriter(256);
+    tracker.release(seq, out);
+    return parseEntries(out);
+  };
+  const text = (entries: ReplyEntry[], client?: number): string[] =>
+    entries.filter((e) => e.kind === EntryKind.reply && (client === undefined || e.clientId === client)).map((e) => e.body.toString('latin1'));
+  return { clock, engine, tracker, records, run, commit, text };
+}
+
+describe('tracker', () => {
+  it('holds a write until its record commits; reads of other keys answer at once', () => {
+    const t = setup();
+    const c1 = openClient(t.engine);
+    const c2 = openClient(t.engine);
+    expect(t.text(t.run(c1, 'SET', 'k', 'v'))).toEqual([]);
+    expect(t.records.map((r) => r.seq)).toEqual([1]);
+    expect(t.tracker.heldCount).toBe(1);
+    // Another client: a key nobody touched answers now; the touched key waits.
+    expect(t.text(t.run(c2, 'GET', 'other'))).toEqual(['$-1\r\n']);
+    expect(t.text(t.run(c2, 'GET', 'k'))).toEqual([]);
+    expect(t.tracker.heldCount).toBe(2);
+    const released = t.commit(1);
+    expect(t.text(released, c1)).toEqual(['+OK\r\n']);
+    expect(t.text(released, c2)).toEqual(['$1\r\nv\r\n']);
+    expect(t.tracker.heldCount).toBe(0);
+    // Once committed, the key reads at once.
+    expect(t.text(t.run(c2, 'GET', 'k'))).toEqual(['$1\r\nv\r\n']);
+  });
+
+  it('keeps each client\'s replies in order behind a held one', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    t.run(c, 'SET', 'k', '1');
+    expect(t.text(t.run(c, 'PING'))).toEqual([]);
+    expect(t.text(t.run(c, 'GET', 'unrelated'))).toEqual([]);
+    t.run(c, 'INCR', 'k');
+    expect(t.records.map((r) => r.seq)).toEqual([1, 2]);
+    // Seq 1 commits: SET, PING and GET leave, in order; INCR still waits for seq 2.
+    expect(t.text(t.commit(1))).toEqual(['+OK\r\n', '+PONG\r\n', '$-1\r\n']);
+    expect(t.tracker.heldCount).toBe(1);
+    expect(t.text(t.commit(2))).toEqual([':2\r\n']);
+  });
+
+  it('a write that changed nothing is not journaled; its reply still waits for what it read', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    t.run(c, 'SET', 'k', 'v');
+    t.commit(1);
+    expect(t.text(t.run(c, 'SET', 'k', 'w', 'NX'))).toEqual(['$-1\r\n']);
+    expect(t.records).toHaveLength(1);
+    const d = openClient(t.engine);
+    t.run(d, 'SET', 'j', 'x');
+    // SETNX on j reads an uncommitted write: it waits for it (and is not journaled).
+    expect(t.text(t.run(c, 'SETNX', 'j', 'y'))).toEqual([]);
+    expect(t.records).toHaveLength(2);
+    expect(t.text(t.commit(2), c)).toEqual([':0\r\n']);
+  });
+
+  it('keyless readers of the keyspace wait for the latest write; keyspace-independent commands do not', () => {
+    const t = setup();
+    const w = openClient(t.engine);
+    const r = openClient(t.engine);
+    t.run(w, 'SET', 'a', '1');
+    t.run(w, 'SET', 'b', '2');
+    expect(t.text(t.run(r, 'DBSIZE'))).toEqual([]);
+    const p = openClient(t.engine);
+    expect(t.text(t.run(p, 'PING'))).toEqual(['+PONG\r\n']);
+    expect(t.text(t.commit(1), r)).toEqual([]);
+    expect(t.text(t.commit(2), r)).toEqual([':2\r\n']);
+  });
+
+  it('a lazily expired key is deleted in the reader\'s own record, and the reader waits for it', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    t.run(c, 'SET', 'k', 'v', 'PX', '10');
+    t.commit(1);
+    t.clock.advance(50);
+    expect(t.text(t.run(c, 'GET', 'k'))).toEqual([]);
+    expect(t.records).toHaveLength(2);
+    expect(t.records[1]!.record.effects[0]!.argv.map((a) => a.toString())).toEqual(['DEL', 'k']);
+    expect(t.text(t.commit(2))).toEqual(['$-1\r\n']);
+  });
+
+  it('MULTI/EXEC is one record; its EXEC reply waits for it, and a queued read waits for the keys it reads', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    const d = openClient(t.engine);
+    t.run(c, 'MULTI');
+    t.run(c, 'SET', 'x', '1');
+    t.run(c, 'INCR', 'x');
+    expect(t.text(t.run(c, 'EXEC'))).toEqual([]);
+    expect(t.records).toHaveLength(1);
+    expect(t.records[0]!.record.effects).toHaveLength(2);
+    t.run(d, 'MULTI');
+    t.run(d, 'GET', 'x');
+    expect(t.text(t.run(d, 'EXEC'))).toEqual([]);
+    const out = t.commit(1);
+    expect(t.text(out, c).join('')).toContain('*2\r\n+OK\r\n:2\r\n');
+    expect(t.text(out, d).join('')).toContain('*1\r\n$1\r\n2\r\n');
+  });
+
+  it('when the journal gives up, held replies that depended on it fail; replies held only for order leave as they are', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    t.run(c, 'SET', 'k', 'v');
+    t.run(c, 'PING');
+    const out = new ReplyWriter(256);
+    t.tracker.failAll(out, 'ERR write not confirmed durable (test); its outcome is unknown');
+    expect(t.text(parseEntries(out))).toEqual(['-ERR write not confirmed durable (test); its outcome is unknown\r\n', '+PONG\r\n']);
+    expect(t.tracker.heldCount).toBe(0);
+    expect(t.tracker.hasPending).toBe(false);
+    // New writes get fresh seqs above every failed one.
+    t.run(c, 'SET', 'k', 'w');
+    expect(t.records.at(-1)!.seq).toBe(2);
+    expect(t.text(t.commit(2))).toEqual(['+OK\r\n']);
+  });
+
+  it('a client that closes drops its held replies', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    t.run(c, 'SET', 'k', 'v');
+    expect(t.tracker.heldCount).toBe(1);
+    t.engine.closeClient(c);
+    t.tracker.dropClient(c);
+    expect(t.tracker.heldCount).toBe(0);
+    expect(t.commit(1)).toEqual([]);
+  });
+});
