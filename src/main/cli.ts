@@ -1,7 +1,8 @@
 // The `keeldb` command line (main thread of whichever process it starts).
 // Each subcommand is a process role: `server` (io-mux + engine worker), `log-node`
-// (one journal node), `journal-bench`. Options are validated here, at the edge,
-// with messages that name the option and the rule; the roles receive typed values.
+// (one journal node), `up` (supervises three log nodes and a server: the embedded
+// default), `journal-bench`. Options are validated here, at the edge, with messages
+// that name the option and the rule; the roles receive typed values.
 
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -35,6 +36,15 @@ function parseJournal(value: string): string[] | 'none' {
   return nodes;
 }
 
+/** --journal-ports: three distinct non-zero ports for log nodes 1..3. */
+function parseJournalPorts(value: string): number[] {
+  const ports = value.split(',').map((s) => parsePort(s.trim()));
+  if (ports.length !== 3 || ports.includes(0) || new Set(ports).size !== 3) {
+    throw new InvalidArgumentError('give three different non-zero ports a,b,c (log nodes 1, 2, 3)');
+  }
+  return ports;
+}
+
 const program = new Command();
 program.name('keeldb').description('A Redis-compatible in-memory database, durable on a quorum log.');
 
@@ -54,6 +64,19 @@ program
     const { startServer } = await import('./server.js');
     const journal = opts.journal === 'none' ? 'none' : { nodes: opts.journal, secret: opts.journalSecret };
     await startServer({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass, journal });
+  });
+
+program
+  .command('up')
+  .description('run the embedded default: three log nodes and the server on this host, restarting any that dies (Ctrl-C stops all)')
+  .option('--dir <dir>', 'data directory: log node i keeps its log in <dir>/node-i', './data')
+  .option('--port <port>', 'Redis port (0: any free port)', parsePort, 6379)
+  .option('--bind <address>', 'address the server listens on (log nodes listen on 127.0.0.1)', '127.0.0.1')
+  .option('--journal-ports <a,b,c>', 'ports of log nodes 1..3 (default: port+10000, +10001, +10002)', parseJournalPorts)
+  .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
+  .action(async (opts: { dir: string; port: number; bind: string; journalPorts?: number[]; journalSecret: string }) => {
+    const { runUp } = await import('./up.js');
+    await runUp(opts);
   });
 
 program
