@@ -10,6 +10,8 @@
 // - fencing: an append acknowledged with leaderToken T sits after leadership record T
 //   with no other leadership record in between;
 // - dedup: no (writerId, writerSeq) appears twice in the log;
+// - order: one writer's appends sit in the log in increasing writerSeq order (pipelined
+//   token appends are not reordered by retries after a log-leader change);
 // - tail is linearizable: it is at least every id acknowledged before it was asked.
 //
 // Runs in the simulator's single thread. It never throws: violations are collected and
@@ -140,7 +142,9 @@ export class Checker {
     if (longest === undefined) return;
     const { firstId, entries } = longest;
     // Dedup: each (writerId, writerSeq) forms one run of consecutive entries.
+    // Order: a writer's runs appear in increasing writerSeq order.
     const seenGroups = new Set<string>();
+    const lastSeqOf = new Map<number, number>();
     let previous = '';
     for (const entry of entries) {
       if (entry.writerId === 0) {
@@ -151,6 +155,11 @@ export class Checker {
       if (key !== previous) {
         if (seenGroups.has(key)) this.violation(`append ${key} applied twice (again at ${entry.index})`);
         seenGroups.add(key);
+        const lastSeq = lastSeqOf.get(entry.writerId) ?? 0;
+        if (entry.writerSeq <= lastSeq) {
+          this.violation(`writer ${entry.writerId}: append ${entry.writerSeq} at ${entry.index} after its append ${lastSeq}`);
+        }
+        lastSeqOf.set(entry.writerId, Math.max(lastSeq, entry.writerSeq));
       }
       previous = key;
     }

@@ -170,8 +170,13 @@ export class SimClient {
     for (let i = 0; i < count; i++) records.push({ type: RecordType.effects, engineVersion: 1, payload: this.payload() });
     const token = this.token;
     this.startAppend(records, { leaderToken: token }, (outcome) => {
-      if (outcome === 'fenced' && this.mode === 'leading' && this.token === token) {
+      if (this.mode !== 'leading' || this.token !== token) return;
+      if (outcome === 'fenced') {
         this.fencedCount++;
+        this.mode = 'idle';
+      } else if (outcome === 'gaveUp') {
+        // An abandoned append leaves a gap in this writer's sequence: the log refuses
+        // later token appends until a new leadership claim (as the database would do).
         this.mode = 'idle';
       }
     });
@@ -226,7 +231,10 @@ export class SimClient {
               return done('fenced', 0, error.currentToken);
             }
             if (error.code === 'badRequest') this.checker.violation(`client ${this.writerId}: badRequest ${error.reason}`);
-            this.retarget(error.code === 'notLeader' ? error.leaderHint : 0);
+            // notLeader: go where it points. unavailable: the node answered, so it is
+            // probably still the leader (e.g. this append overtook its predecessor on the
+            // network and waits for it): retry there.
+            if (error.code === 'notLeader') this.retarget(error.leaderHint);
           } else {
             this.retarget(0);
           }
@@ -236,7 +244,8 @@ export class SimClient {
             this.appends.delete(pending.seq);
             return done('gaveUp', 0, 0);
           }
-          this.clock.setTimer(10 + this.random.int(40), () => {
+          const quick = response?.kind === 'error' && response.error.code === 'unavailable';
+          this.clock.setTimer(quick ? 2 + this.random.int(8) : 10 + this.random.int(40), () => {
             if (!this.stopped) attempt();
           });
         },
