@@ -177,19 +177,22 @@ describe('backpressure', () => {
   it('stops reading a client that does not read its replies (paused, not disconnected), and resumes when it reads', async () => {
     const lazy = client(bp.port, { read: false });
     await lazy.connected;
-    // 24 MiB of ECHO requests, each answered with about as many bytes: far more than
-    // the socket buffers of both ends hold, so the server must stop reading.
+    // ECHO requests, each answered with about as many bytes, written until the server
+    // has paused us and our own writes back up: how much that takes depends on the
+    // kernel's socket buffers (autotuned up to tens of MB), so it is not fixed.
     const value = Buffer.alloc(1000, 0x78);
     const echo = resp('ECHO', value);
-    const count = Math.ceil((24 * 1024 * 1024) / echo.length);
     const pipeline = Buffer.concat(Array.from({ length: 256 }, () => echo));
-    for (let i = 0; i < count; i += 256) lazy.write(pipeline);
-    const sent = Math.ceil(count / 256) * 256;
-    await lazy.until(
-      () => serverSide(lazy)?.isPausedForOutput === true && lazy.socket.writableLength > 0,
-      20_000,
-      'the server to pause reading the lazy client',
-    );
+    let sent = 0;
+    const deadline = Date.now() + 30_000;
+    while (!(serverSide(lazy)?.isPausedForOutput === true && lazy.socket.writableLength > 1024 * 1024)) {
+      if (Date.now() > deadline || sent * echo.length > 512 * 1024 * 1024) throw new Error(`server never paused the lazy client (sent ${sent} commands)`);
+      if (lazy.socket.writableLength < 4 * 1024 * 1024) {
+        lazy.write(pipeline);
+        sent += 256;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
     // The server stopped reading (our writes back up) and keeps the unsent output
     // bounded, well below the hard limit: paused, not disconnected.
     expect(serverSide(lazy)!.state).toBe('open');
@@ -209,7 +212,9 @@ describe('backpressure', () => {
   it('disconnects a client whose output passes the hard limit, and the engine forgets it', async () => {
     const setup = client(bp.port);
     await setup.connected;
-    const value = Buffer.alloc(12 * 1024 * 1024, 0x79); // one reply above the 8 MiB hard limit
+    // One reply far above the 8 MiB hard limit, even after the kernel's socket buffers
+    // (several MiB on loopback) have taken their share.
+    const value = Buffer.alloc(40 * 1024 * 1024, 0x79);
     await setup.roundTrip(resp('SET', 'bp:huge', value), 5);
     const lazy = client(bp.port, { read: false });
     await lazy.connected;
