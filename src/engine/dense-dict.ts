@@ -13,14 +13,24 @@
 // cursor, and may be missed (allowed). Cursor 0 starts at the top and 0 is returned
 // at the end, as Redis does.
 //
-// Invariants: keys.length === values.length === index.size; index.get(keys[i]) === i.
+// Optionally a third parallel array, `stamps`, holds a number per key (the keyspace
+// keeps each key's last access time there, for OBJECT IDLETIME); it moves with its key.
+//
+// Invariants: keys.length === values.length === index.size; index.get(keys[i]) === i;
+// stamps, when kept, has the same length.
 
 import { assert } from '../assert.js';
 
 export class DenseDict<V> {
   readonly keys: string[] = [];
   readonly values: V[] = [];
+  /** Per-key numbers parallel to keys (null unless asked for at construction). */
+  readonly stamps: number[] | null;
   private readonly index = new Map<string, number>();
+
+  constructor(options: { stamps?: boolean } = {}) {
+    this.stamps = options.stamps === true ? [] : null;
+  }
 
   get size(): number {
     return this.keys.length;
@@ -30,21 +40,28 @@ export class DenseDict<V> {
     return this.index.has(key);
   }
 
+  /** The key's slot (index into keys/values/stamps), or undefined. */
+  slotOf(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
   get(key: string): V | undefined {
     const i = this.index.get(key);
     return i === undefined ? undefined : this.values[i];
   }
 
-  /** Sets key to value; returns true if the key is new. */
-  set(key: string, value: V): boolean {
+  /** Sets key to value (and its stamp, when stamps are kept); returns true if the key is new. */
+  set(key: string, value: V, stamp = 0): boolean {
     const i = this.index.get(key);
     if (i !== undefined) {
       this.values[i] = value;
+      if (this.stamps !== null) this.stamps[i] = stamp;
       return false;
     }
     this.index.set(key, this.keys.length);
     this.keys.push(key);
     this.values.push(value);
+    if (this.stamps !== null) this.stamps.push(stamp);
     return true;
   }
 
@@ -57,10 +74,12 @@ export class DenseDict<V> {
       const movedKey = this.keys[last]!;
       this.keys[i] = movedKey;
       this.values[i] = this.values[last]!;
+      if (this.stamps !== null) this.stamps[i] = this.stamps[last]!;
       this.index.set(movedKey, i);
     }
     this.keys.pop();
     this.values.pop();
+    if (this.stamps !== null) this.stamps.pop();
     this.index.delete(key);
     assert(this.keys.length === this.index.size, 'DenseDict arrays and index disagree');
     return true;
@@ -69,6 +88,7 @@ export class DenseDict<V> {
   clear(): void {
     this.keys.length = 0;
     this.values.length = 0;
+    if (this.stamps !== null) this.stamps.length = 0;
     this.index.clear();
   }
 

@@ -472,6 +472,7 @@ export class Engine implements EngineServices {
     ctx.db = this.keyspace.db(client.dbIndex);
     ctx.reply = out;
     ctx.nowMs = nowMs;
+    this.keyspace.clockMs = nowMs; // access times (OBJECT IDLETIME) use the command's time
     ctx.override = undefined;
     if (ctx.extras.length !== 0) ctx.extras.length = 0;
     return ctx;

@@ -45,9 +45,16 @@ export interface KeyspaceHooks {
 }
 
 export class Db {
-  readonly dict = new DenseDict<RValue>();
+  /** Values, with each key's last access time (unix ms) as its stamp (OBJECT IDLETIME). */
+  readonly dict = new DenseDict<RValue>({ stamps: true });
   /** key -> absolute expiry time, unix ms. */
   readonly expires = new DenseDict<number>();
+  /**
+   * Keys whose string Redis would report as 'raw' whatever its bytes: APPEND to an
+   * existing key and SETRANGE build the value in place (Redis's dbUnshareStringValue).
+   * Any other write replaces the value and drops the mark. Usually empty.
+   */
+  private readonly rawStrings = new Set<string>();
 
   constructor(
     readonly index: number,
@@ -72,10 +79,35 @@ export class Db {
     return true;
   }
 
-  /** The live value of key at `nowMs` (expired keys are deleted on the way). */
+  /**
+   * The live value of key at `nowMs` (expired keys are deleted on the way); records the
+   * access for OBJECT IDLETIME, as Redis's lookupKey does.
+   */
   lookup(key: string, nowMs: number): RValue | undefined {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
+    const slot = this.dict.slotOf(key);
+    if (slot === undefined) return undefined;
+    this.dict.stamps![slot] = nowMs;
+    return this.dict.values[slot];
+  }
+
+  /** As lookup, without recording an access (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
+  peek(key: string, nowMs: number): RValue | undefined {
+    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
     return this.dict.get(key);
+  }
+
+  /** Unix ms of the key's last access, or undefined for a missing key. */
+  lastAccessMs(key: string): number | undefined {
+    const slot = this.dict.slotOf(key);
+    return slot === undefined ? undefined : this.dict.stamps![slot];
+  }
+
+  /** Sets the key's last access time (RESTORE ... IDLETIME). */
+  setLastAccessMs(key: string, atMs: number): void {
+    const slot = this.dict.slotOf(key);
+    assert(slot !== undefined, 'access time of a missing key');
+    this.dict.stamps![slot] = atMs;
   }
 
   exists(key: string, nowMs: number): boolean {
@@ -87,7 +119,8 @@ export class Db {
    * Signals the modification and counts one dirty change.
    */
   set(key: string, value: RValue, keepTtl = false): void {
-    this.dict.set(key, value);
+    this.dict.set(key, value, this.keyspace.clockMs);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (!keepTtl) this.expires.delete(key);
     this.touched(key);
   }
@@ -95,7 +128,8 @@ export class Db {
   /** Replaces the value of an existing key in place, keeping its TTL (e.g. APPEND, INCR). */
   overwrite(key: string, value: RValue): void {
     assert(this.dict.has(key), 'overwrite of a missing key');
-    this.dict.set(key, value);
+    this.dict.set(key, value, this.keyspace.clockMs);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.touched(key);
   }
 
@@ -131,8 +165,18 @@ export class Db {
     for (const key of this.dict.keys) this.keyspace.hooks.modified(this.index, key);
     this.dict.clear();
     this.expires.clear();
+    this.rawStrings.clear();
     if (removed > 0) this.keyspace.dirty += removed;
     return removed;
+  }
+
+  /** Records that key's string was built in place (APPEND/SETRANGE): OBJECT ENCODING says 'raw'. */
+  markRawString(key: string): void {
+    this.rawStrings.add(key);
+  }
+
+  isRawString(key: string): boolean {
+    return this.rawStrings.size !== 0 && this.rawStrings.has(key);
   }
 
   /** Marks key modified after an in-place change to an RObject value (e.g. RPUSH). */
@@ -144,6 +188,7 @@ export class Db {
   private deleteKey(key: string): boolean {
     if (!this.dict.delete(key)) return false;
     this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     return true;
   }
 }
@@ -152,6 +197,8 @@ export class Keyspace {
   readonly dbs: Db[] = [];
   /** Count of changes since start: a command that raised it is a write to log. */
   dirty = 0;
+  /** The current command's time (unix ms), set by the engine: new and written keys' access time. */
+  clockMs = 0;
   /** Active expiry resumes where it left off, as Redis's current_db. */
   private expireCursorDb = 0;
 
@@ -218,7 +265,8 @@ function moveContents(from: Db, to: Db): void {
   to.expires.clear();
   const keys = from.dict.keys;
   const values = from.dict.values;
-  for (let i = 0; i < keys.length; i++) to.dict.set(keys[i]!, values[i]!);
+  const stamps = from.dict.stamps!;
+  for (let i = 0; i < keys.length; i++) to.dict.set(keys[i]!, values[i]!, stamps[i]!);
   const ek = from.expires.keys;
   const ev = from.expires.values;
   for (let i = 0; i < ek.length; i++) to.expires.set(ek[i]!, ev[i]!);

@@ -20,15 +20,15 @@
 // Where KeelDB differs from Redis, knowingly:
 // - OBJECT ENCODING of a string is computed from its bytes (int if a canonical int64,
 //   embstr up to 44 bytes, raw above), as Redis's tryObjectEncoding classifies a value
-//   that SET stores. Redis remembers how a value was built instead: APPEND to an
+//   that SET stores. Redis also remembers how a value was built: APPEND to an
 //   existing key and SETRANGE leave 'raw' even for short or numeric results; KeelDB
-//   reports the classification of the bytes.
+//   marks such keys (Db.markRawString) but loses the mark on RENAME/MOVE/COPY.
 // - OBJECT REFCOUNT: 2147483647 (Redis's shared integer objects) for the canonical
 //   integers 0..9999 when shared integers are allowed, else 1; values made by
 //   APPEND/SETRANGE are never shared in Redis but may be here.
-// - OBJECT IDLETIME is always 0 and OBJECT FREQ (under an LFU policy) always 5
-//   (LFU_INIT_VAL): KeelDB keeps no per-key access clock yet, so RESTORE's IDLETIME
-//   and FREQ options are validated exactly and then have no effect.
+// - OBJECT FREQ (under an LFU policy) is always 5 (LFU_INIT_VAL): KeelDB keeps a
+//   per-key access time (OBJECT IDLETIME, RESTORE IDLETIME) but no LFU counter, so
+//   RESTORE's FREQ option is validated exactly and then has no effect.
 // - Expiry times are JS numbers (keyspace.ts): an absolute time beyond 2^53 ms (year
 //   287,396) is stored rounded, so PTTL/PEXPIRETIME may differ from Redis for such
 //   times; one that rounds to 2^63 is reported as INT64_MAX, exact for the usual
@@ -136,12 +136,12 @@ function delGeneric(ctx: CommandContext): void {
 function existsCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
   let count = 0;
-  for (let j = 1; j < argv.length; j++) if (lookupKeyRead(ctx, latin1(argv[j]!)) !== undefined) count++;
+  for (let j = 1; j < argv.length; j++) if (lookupKeyRead(ctx, latin1(argv[j]!), true) !== undefined) count++;
   ctx.reply.int(count);
 }
 
 function typeCommand(ctx: CommandContext): void {
-  const v = lookupKeyRead(ctx, latin1(ctx.argv[1]!));
+  const v = lookupKeyRead(ctx, latin1(ctx.argv[1]!), true);
   ctx.reply.status(v === undefined ? 'none' : typeOf(v));
 }
 
@@ -277,7 +277,7 @@ function pexpireatCommand(ctx: CommandContext): void {
 /** ttlGenericCommand: -2 missing, -1 no TTL, else the TTL or absolute time (s rounded, or ms). */
 function ttlGeneric(ctx: CommandContext, outputMs: boolean, outputAbs: boolean): void {
   const key = latin1(ctx.argv[1]!);
-  if (lookupKeyRead(ctx, key) === undefined) {
+  if (lookupKeyRead(ctx, key, true) === undefined) {
     ctx.reply.int(-2);
     return;
   }
@@ -591,7 +591,7 @@ function flushallCommand(ctx: CommandContext): void {
 
 /** objectCommandLookupOrReply: the value, or null after replying nil. */
 function objectLookup(ctx: CommandContext): RValue | null {
-  const v = lookupKeyRead(ctx, latin1(ctx.argv[2]!));
+  const v = lookupKeyRead(ctx, latin1(ctx.argv[2]!), true);
   if (v === undefined) {
     ctx.reply.nil();
     return null;
@@ -602,7 +602,8 @@ function objectLookup(ctx: CommandContext): RValue | null {
 function objectEncodingCommand(ctx: CommandContext): void {
   const v = objectLookup(ctx);
   if (v === null) return;
-  ctx.reply.bulkLatin1(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+  const raw = typeof v === 'string' && ctx.db.isRawString(latin1(ctx.argv[2]!));
+  ctx.reply.bulkLatin1(typeof v === 'string' ? (raw ? 'raw' : stringEncoding(v)) : v.encoding());
 }
 
 function objectRefcountCommand(ctx: CommandContext): void {
@@ -625,7 +626,9 @@ function objectIdletimeCommand(ctx: CommandContext): void {
     );
     return;
   }
-  ctx.reply.int(0);
+  const accessMs = ctx.db.lastAccessMs(latin1(ctx.argv[2]!))!;
+  // Redis's LRU clock ticks in whole seconds.
+  ctx.reply.int(Math.max(0, Math.floor(ctx.nowMs / 1000) - Math.floor(accessMs / 1000)));
 }
 
 function objectFreqCommand(ctx: CommandContext): void {
@@ -681,6 +684,7 @@ function restoreCommand(ctx: CommandContext): void {
   let replace = false;
   let absTtl = false;
   let idleSet = false;
+  let idleSeconds = 0;
   let freqSet = false;
   for (let j = 4; j < argv.length; j++) {
     const additional = argv.length - j - 1;
@@ -700,6 +704,7 @@ function restoreCommand(ctx: CommandContext): void {
         return;
       }
       idleSet = true;
+      idleSeconds = Number(idle);
       j++;
     } else if (ceqi(opt, 'freq') && additional >= 1 && !idleSet) {
       const freq = string2ll(latin1(argv[j + 1]!));
@@ -754,6 +759,8 @@ function restoreCommand(ctx: CommandContext): void {
     return;
   }
   db.set(key, value);
+  // objectSetLRUOrLFU: the access time goes back by the given idle seconds (LRU policies).
+  if (idleSet && !lfuPolicy(ctx)) db.setLastAccessMs(key, ctx.nowMs - idleSeconds * 1000);
   if (ttl !== 0n) {
     db.setExpire(key, Number(ttl));
     if (!absTtl) {

@@ -27,8 +27,8 @@ import { stringValueBytesMax } from '../../limits.js';
 // --- Shared helpers ----------------------------------------------------------------------
 
 /** Redis's lookupKeyRead: the live value, counting a keyspace hit or miss. */
-export function lookupKeyRead(ctx: CommandContext, key: string): RValue | undefined {
-  const v = ctx.db.lookup(key, ctx.nowMs);
+export function lookupKeyRead(ctx: CommandContext, key: string, noTouch = false): RValue | undefined {
+  const v = noTouch ? ctx.db.peek(key, ctx.nowMs) : ctx.db.lookup(key, ctx.nowMs);
   if (v === undefined) ctx.engine.stats.keyspaceMisses++;
   else ctx.engine.stats.keyspaceHits++;
   return v;
@@ -336,6 +336,7 @@ function appendCommand(ctx: CommandContext): void {
   if (!checkStringLength(ctx, v.length, add.length)) return;
   const next = v + add;
   ctx.db.overwrite(key, next);
+  ctx.db.markRawString(key);
   ctx.reply.int(next.length);
 }
 
@@ -429,6 +430,7 @@ function setrangeCommand(ctx: CommandContext): void {
   else next = old.slice(0, offset) + value + old.slice(end);
   if (v === undefined) ctx.db.set(key, next);
   else ctx.db.overwrite(key, next);
+  ctx.db.markRawString(key);
   ctx.reply.int(next.length);
 }
 
