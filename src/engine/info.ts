@@ -15,6 +15,7 @@ import os from 'node:os';
 import type { EngineServices } from './command.js';
 import type { Keyspace } from './keyspace.js';
 import { latencyPercentileUs } from './stats.js';
+import type { DurabilityInfo } from '../durability/durability-info.js';
 
 /** What INFO reports as redis_version: clients gate features on it. */
 export const redisCompatVersion = '7.0.15';
@@ -145,6 +146,8 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
   const used = mem.heapUsed + mem.external;
   if (used > st.peakBytes) st.peakBytes = used;
 
+  // The durable write path's figures (set by the engine worker; absent in unit tests).
+  const dur = (engine as { durability?: () => DurabilityInfo }).durability?.();
   for (const section of sectionOrder) {
     if (!sections.has(section)) continue;
     if (count++ > 0) lines.push('');
@@ -250,7 +253,7 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         break;
       }
       case 'persistence':
-        f('loading', 0);
+        f('loading', dur?.loading === true ? 1 : 0);
         f('async_loading', 0);
         f('current_cow_peak', 0);
         f('current_cow_size', 0);
@@ -280,6 +283,18 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         f('aof_last_cow_size', 0);
         f('module_fork_in_progress', 0);
         f('module_fork_last_cow_size', 0);
+        // KeelDB's durability: the journal (quorum log) instead of RDB/AOF.
+        if (dur !== undefined) {
+          f('keeldb_journal_enabled', dur.journal ? 1 : 0);
+          f('keeldb_journal_committed_id', dur.committedId);
+          f('keeldb_journal_committed_seq', dur.committedSeq);
+          f('keeldb_journal_latest_seq', dur.latestSeq);
+          f('keeldb_journal_appends', dur.appendCount);
+          f('keeldb_journal_append_latency_p50_ms', (dur.appendLatencyP50Us / 1000).toFixed(3));
+          f('keeldb_journal_append_latency_p99_ms', (dur.appendLatencyP99Us / 1000).toFixed(3));
+          f('keeldb_journal_loaded_records', dur.loadedRecords);
+          f('keeldb_held_replies', dur.heldReplies);
+        }
         break;
       case 'stats':
         f('total_connections_received', stats.totalConnectionsReceived);
@@ -322,6 +337,12 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         f('repl_backlog_size', 1048576);
         f('repl_backlog_first_byte_offset', 0);
         f('repl_backlog_histlen', 0);
+        // Replicas of KeelDB feed from the journal: its committed position is the offset.
+        if (dur !== undefined && dur.journal) {
+          f('keeldb_journal_committed_id', dur.committedId);
+          f('keeldb_journal_committed_seq', dur.committedSeq);
+          f('keeldb_held_replies', dur.heldReplies);
+        }
         break;
       case 'cpu': {
         const u = process.cpuUsage();

@@ -24,6 +24,7 @@ import { RObject } from '../keyspace.js';
 import { latencyDoctorReport, latencyGraph } from '../latency.js';
 import { slowlogOf } from '../slowlog.js';
 import { latencyBucketCount, latencyBucketUpperUs } from '../stats.js';
+import { keyspaceDigest } from '../digest.js';
 
 function replyHelp(ctx: CommandContext, lines: readonly string[]): void {
   ctx.reply.array(lines.length);
@@ -177,6 +178,11 @@ function debugCommand(ctx: CommandContext): void {
     const ms = Number.isFinite(seconds) ? seconds * 1000 : 0;
     if (ms > 0) ctx.engine.sleep(ms);
     ctx.reply.ok();
+    return;
+  }
+  if (eqi(sub, 'digest') && argv.length === 2) {
+    // A status reply of 40 hex digits, as Redis (forty zeros for an empty keyspace).
+    ctx.reply.status(keyspaceDigest(ctx.keyspace));
     return;
   }
   ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${latin1(sub)}'. Try DEBUG HELP.`);
