@@ -6,13 +6,14 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytes } from '../support/comparators.js';
+import { bytes, commandInfo } from '../support/comparators.js';
 import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 const i64Max = '9223372036854775807';
+const listCommandNames = ['lpush', 'rpush', 'lpushx', 'rpushx', 'lpop', 'rpop', 'llen', 'lindex', 'lset', 'lrange', 'ltrim', 'lrem', 'linsert', 'lpos', 'lmove', 'rpoplpush', 'lmpop', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop'];
 const i64Min = '-9223372036854775808';
 
 describeWithOracle('diff: lists', () => {
@@ -316,6 +317,14 @@ describeWithOracle('diff: lists', () => {
         ['BLMPOP', '0.01', '2', 'a', 'b', 'LEFT'],
         ['PING'],
       ]);
+
+      diffCase(pair, 'COMMAND INFO of the list commands', async (c) => {
+        for (const name of listCommandNames) await c.cmd(['COMMAND', 'INFO', name], { cmp: commandInfo });
+        await c.cmd(['COMMAND', 'GETKEYS', 'LMPOP', '2', 'a', 'b', 'LEFT']);
+        await c.cmd(['COMMAND', 'GETKEYS', 'BLMPOP', '0', '3', 'a', 'b', 'c', 'RIGHT', 'COUNT', '2']);
+        await c.cmd(['COMMAND', 'GETKEYS', 'BLPOP', 'a', 'b', '0']);
+        await c.cmd(['COMMAND', 'GETKEYS', 'BLMOVE', 'a', 'b', 'LEFT', 'LEFT', '0']);
+      }, { proto });
 
       diffCase(
         pair,

@@ -18,6 +18,7 @@
 import { errors, eqi, latin1, string2ld, string2ll } from '../args.js';
 import { blockingTimeoutOrReply, type Blocking, type BlockRequest } from '../blocking.js';
 import type { CommandContext, CommandSpec } from '../command.js';
+import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import type { Db } from '../keyspace.js';
 import { ListEnd, RList } from '../types/list.js';
@@ -584,10 +585,20 @@ function spec(
   complexity: string,
   summary: string,
   handler: CommandSpec['handler'],
+  keySpecs: readonly KeySpec[],
   getKeys?: CommandSpec['getKeys'],
-): CommandSpec {
-  return { name, arity, flags, firstKey: keys[0], lastKey: keys[1], keyStep: keys[2], categories, group: 'list', since, complexity, summary, handler, ...(getKeys !== undefined ? { getKeys } : {}) };
+): CommandSpec & CommandSpecExtras {
+  return { name, arity, flags, firstKey: keys[0], lastKey: keys[1], keyStep: keys[2], categories, group: 'list', since, complexity, summary, handler, keySpecs, ...(getKeys !== undefined ? { getKeys } : {}) };
 }
+
+/** A key spec as COMMAND INFO prints it: index `index`, a range to `lastkey` (Redis 7.0's JSON). */
+const ks = (flags: string[], index: number, lastkey = 0): KeySpec => ({ flags, beginSearch: { type: 'index', index }, findKeys: { type: 'range', lastkey, keystep: 1, limit: 0 } });
+/** LMPOP/BLMPOP: numkeys at `index`, the keys after it. */
+const ksKeynum = (index: number): KeySpec => ({ flags: ['RW', 'access', 'delete'], beginSearch: { type: 'index', index }, findKeys: { type: 'keynum', keynumidx: 0, firstkey: 1, keystep: 1 } });
+const ksInsert = [ks(['RW', 'insert'], 1)];
+const ksPop = [ks(['RW', 'access', 'delete'], 1)];
+const ksRead = [ks(['RO', 'access'], 1)];
+const ksMove = [ks(['RW', 'access', 'delete'], 1), ks(['RW', 'insert'], 2)];
 
 const one: [number, number, number] = [1, 1, 1];
 const two: [number, number, number] = [1, 2, 1];
@@ -598,32 +609,32 @@ const rs = ['read', 'list', 'slow'];
 const wb = ['write', 'list', 'slow', 'blocking'];
 
 export const listCommands: readonly CommandSpec[] = [
-  spec('lpush', -3, ['write', 'denyoom', 'fast'], one, wf, '1.0.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Prepend one or multiple elements to a list', (c) => pushGeneric(c, ListEnd.head, false)),
-  spec('rpush', -3, ['write', 'denyoom', 'fast'], one, wf, '1.0.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Append one or multiple elements to a list', (c) => pushGeneric(c, ListEnd.tail, false)),
-  spec('lpushx', -3, ['write', 'denyoom', 'fast'], one, wf, '2.2.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Prepend an element to a list, only if the list exists', (c) => pushGeneric(c, ListEnd.head, true)),
-  spec('rpushx', -3, ['write', 'denyoom', 'fast'], one, wf, '2.2.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Append an element to a list, only if the list exists', (c) => pushGeneric(c, ListEnd.tail, true)),
-  spec('lpop', -2, ['write', 'fast'], one, wf, '1.0.0', 'O(N) where N is the number of elements returned', 'Remove and get the first elements in a list', (c) => popGeneric(c, ListEnd.head)),
-  spec('rpop', -2, ['write', 'fast'], one, wf, '1.0.0', 'O(N) where N is the number of elements returned', 'Remove and get the last elements in a list', (c) => popGeneric(c, ListEnd.tail)),
-  spec('llen', 2, ['readonly', 'fast'], one, rf, '1.0.0', 'O(1)', 'Get the length of a list', llenCommand),
-  spec('lindex', 3, ['readonly'], one, rs, '1.0.0', 'O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).', 'Get an element from a list by its index', lindexCommand),
-  spec('lset', 4, ['write', 'denyoom'], one, ws, '1.0.0', 'O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).', 'Set the value of an element in a list by its index', lsetCommand),
-  spec('lrange', 4, ['readonly'], one, rs, '1.0.0', 'O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.', 'Get a range of elements from a list', lrangeCommand),
-  spec('ltrim', 4, ['write'], one, ws, '1.0.0', 'O(N) where N is the number of elements to be removed by the operation.', 'Trim a list to the specified range', ltrimCommand),
-  spec('lrem', 4, ['write'], one, ws, '1.0.0', 'O(N+M) where N is the length of the list and M is the number of elements removed.', 'Remove elements from a list', lremCommand),
-  spec('linsert', 5, ['write', 'denyoom'], one, ws, '2.2.0', 'O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).', 'Insert an element before or after another element in a list', linsertCommand),
-  spec('lpos', -3, ['readonly'], one, rs, '6.0.6', 'O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.', 'Return the index of matching elements on a list', lposCommand),
-  spec('lmove', 5, ['write', 'denyoom'], two, ws, '6.2.0', 'O(1)', 'Pop an element from a list, push it to another list and return it', lmoveCommand),
-  spec('rpoplpush', 3, ['write', 'denyoom'], two, ws, '1.2.0', 'O(1)', 'Remove the last element in a list, prepend it to another list and return it', rpoplpushCommand),
-  spec('lmpop', -4, ['write', 'movablekeys'], [0, 0, 0], ws, '7.0.0', 'O(N+M) where N is the number of provided keys and M is the number of elements returned.', 'Pop elements from a list', lmpopCommand, mpopKeys(1)),
-  spec('blpop', -3, ['write', 'noscript', 'blocking'], [1, -2, 1], wb, '2.0.0', 'O(N) where N is the number of provided keys.', 'Remove and get the first element in a list, or block until one is available', (c) => blockingPopGeneric(c, ListEnd.head)),
-  spec('brpop', -3, ['write', 'noscript', 'blocking'], [1, -2, 1], wb, '2.0.0', 'O(N) where N is the number of provided keys.', 'Remove and get the last element in a list, or block until one is available', (c) => blockingPopGeneric(c, ListEnd.tail)),
+  spec('lpush', -3, ['write', 'denyoom', 'fast'], one, wf, '1.0.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Prepend one or multiple elements to a list', (c) => pushGeneric(c, ListEnd.head, false), ksInsert),
+  spec('rpush', -3, ['write', 'denyoom', 'fast'], one, wf, '1.0.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Append one or multiple elements to a list', (c) => pushGeneric(c, ListEnd.tail, false), ksInsert),
+  spec('lpushx', -3, ['write', 'denyoom', 'fast'], one, wf, '2.2.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Prepend an element to a list, only if the list exists', (c) => pushGeneric(c, ListEnd.head, true), ksInsert),
+  spec('rpushx', -3, ['write', 'denyoom', 'fast'], one, wf, '2.2.0', 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.', 'Append an element to a list, only if the list exists', (c) => pushGeneric(c, ListEnd.tail, true), ksInsert),
+  spec('lpop', -2, ['write', 'fast'], one, wf, '1.0.0', 'O(N) where N is the number of elements returned', 'Remove and get the first elements in a list', (c) => popGeneric(c, ListEnd.head), ksPop),
+  spec('rpop', -2, ['write', 'fast'], one, wf, '1.0.0', 'O(N) where N is the number of elements returned', 'Remove and get the last elements in a list', (c) => popGeneric(c, ListEnd.tail), ksPop),
+  spec('llen', 2, ['readonly', 'fast'], one, rf, '1.0.0', 'O(1)', 'Get the length of a list', llenCommand, [ks(['RO'], 1)]),
+  spec('lindex', 3, ['readonly'], one, rs, '1.0.0', 'O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).', 'Get an element from a list by its index', lindexCommand, ksRead),
+  spec('lset', 4, ['write', 'denyoom'], one, ws, '1.0.0', 'O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).', 'Set the value of an element in a list by its index', lsetCommand, [ks(['RW', 'update'], 1)]),
+  spec('lrange', 4, ['readonly'], one, rs, '1.0.0', 'O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.', 'Get a range of elements from a list', lrangeCommand, ksRead),
+  spec('ltrim', 4, ['write'], one, ws, '1.0.0', 'O(N) where N is the number of elements to be removed by the operation.', 'Trim a list to the specified range', ltrimCommand, [ks(['RW', 'delete'], 1)]),
+  spec('lrem', 4, ['write'], one, ws, '1.0.0', 'O(N+M) where N is the length of the list and M is the number of elements removed.', 'Remove elements from a list', lremCommand, [ks(['RW', 'delete'], 1)]),
+  spec('linsert', 5, ['write', 'denyoom'], one, ws, '2.2.0', 'O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).', 'Insert an element before or after another element in a list', linsertCommand, ksInsert),
+  spec('lpos', -3, ['readonly'], one, rs, '6.0.6', 'O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.', 'Return the index of matching elements on a list', lposCommand, ksRead),
+  spec('lmove', 5, ['write', 'denyoom'], two, ws, '6.2.0', 'O(1)', 'Pop an element from a list, push it to another list and return it', lmoveCommand, ksMove),
+  spec('rpoplpush', 3, ['write', 'denyoom'], two, ws, '1.2.0', 'O(1)', 'Remove the last element in a list, prepend it to another list and return it', rpoplpushCommand, ksMove),
+  spec('lmpop', -4, ['write', 'movablekeys'], [0, 0, 0], ws, '7.0.0', 'O(N+M) where N is the number of provided keys and M is the number of elements returned.', 'Pop elements from a list', lmpopCommand, [ksKeynum(1)], mpopKeys(1)),
+  spec('blpop', -3, ['write', 'noscript', 'blocking'], [1, -2, 1], wb, '2.0.0', 'O(N) where N is the number of provided keys.', 'Remove and get the first element in a list, or block until one is available', (c) => blockingPopGeneric(c, ListEnd.head), [ks(['RW', 'access', 'delete'], 1, -2)]),
+  spec('brpop', -3, ['write', 'noscript', 'blocking'], [1, -2, 1], wb, '2.0.0', 'O(N) where N is the number of provided keys.', 'Remove and get the last element in a list, or block until one is available', (c) => blockingPopGeneric(c, ListEnd.tail), [ks(['RW', 'access', 'delete'], 1, -2)]),
   spec('blmove', 6, ['write', 'denyoom', 'noscript', 'blocking'], two, wb, '6.2.0', 'O(1)', 'Pop an element from a list, push it to another list and return it; or block until one is available', (c) => {
     const from = sideOrReply(c, c.argv[3]!);
     if (from === null) return;
     const to = sideOrReply(c, c.argv[4]!);
     if (to === null) return;
     blmoveGeneric(c, from, to, 5, false);
-  }),
-  spec('brpoplpush', 4, ['write', 'denyoom', 'noscript', 'blocking'], two, wb, '2.2.0', 'O(1)', 'Pop an element from a list, push it to another list and return it; or block until one is available', (c) => blmoveGeneric(c, ListEnd.tail, ListEnd.head, 3, true)),
-  spec('blmpop', -5, ['write', 'blocking', 'movablekeys'], [0, 0, 0], wb, '7.0.0', 'O(N+M) where N is the number of provided keys and M is the number of elements returned.', 'Pop elements from a list or block until one is available', blmpopCommand, mpopKeys(2)),
+  }, ksMove),
+  spec('brpoplpush', 4, ['write', 'denyoom', 'noscript', 'blocking'], two, wb, '2.2.0', 'O(1)', 'Pop an element from a list, push it to another list and return it; or block until one is available', (c) => blmoveGeneric(c, ListEnd.tail, ListEnd.head, 3, true), ksMove),
+  spec('blmpop', -5, ['write', 'blocking', 'movablekeys'], [0, 0, 0], wb, '7.0.0', 'O(N+M) where N is the number of provided keys and M is the number of elements returned.', 'Pop elements from a list or block until one is available', blmpopCommand, [ksKeynum(2)], mpopKeys(2)),
 ];
