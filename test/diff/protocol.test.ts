@@ -84,6 +84,31 @@ describeWithOracle('diff: protocol', () => {
       await c.cmd(['MGET', ...Array.from({ length: connCount }, (_, i) => `own:${i}`)]);
       await c.cmd(['GET', 'log:0']);
     });
+    body('a command with 20000 arguments and a reply with 10000 elements', async (c) => {
+      const args: string[] = ['MSET'];
+      for (let i = 0; i < 10_000; i++) args.push(`many:${i}`, `v${i}`);
+      await c.cmd(args, { timeoutMs: 20_000 });
+      await c.cmd(['DBSIZE']);
+      await c.cmd(['MGET', ...Array.from({ length: 10_000 }, (_, i) => `many:${i}`)], { timeoutMs: 20_000 });
+      await c.cmd(['DEL', ...Array.from({ length: 10_000 }, (_, i) => `many:${i}`)], { timeoutMs: 20_000 });
+    });
+    body('ten thousand pipelined SETs in one write (several batches)', async (c) => {
+      const value = 'v'.repeat(200);
+      const data = Buffer.concat(Array.from({ length: 10_000 }, (_, i) => encodeCommand(['SET', `p:${i % 500}`, `${i}:${value}`])));
+      await c.raw(data, 10_000, { timeoutMs: 20_000 });
+      await c.cmd(['GET', 'p:499']);
+      await c.cmd(['DBSIZE']);
+    });
+    body('a client that does not read for a while still gets every reply, in order', async (c) => {
+      await c.cmd(['SET', 'mb', Buffer.alloc(1 << 20, 'm')]);
+      // 30 MiB of replies pile up while the client reads nothing (past the 16 MiB
+      // pause threshold, below the hard limit), then are read in order.
+      const data = Buffer.concat(Array.from({ length: 30 }, (_, i) => encodeCommand(i % 10 === 9 ? ['ECHO', `mark${i}`] : ['GET', 'mb'])));
+      for (const side of ['redis', 'subject'] as const) c.conn(side)?.write(data);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await c.raw('', 30, { timeoutMs: 20_000 });
+      await c.cmd(['PING']);
+    });
     body('empty and null multibulk headers get no reply', async (c) => {
       await c.raw('*0\r\n*-1\r\n*-5\r\n', 0);
       await c.cmd(['PING']);

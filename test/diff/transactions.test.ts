@@ -241,6 +241,19 @@ describeWithOracle('diff: transactions', () => {
         },
         2,
       );
+      body('QUIT and RESET inside MULTI', async (c) => {
+        await c.cmd(['MULTI']);
+        await c.cmd(['SET', 'q', '1']);
+        await c.cmd(['QUIT']);
+        await c.expectClosed();
+        await c.connect();
+        await c.cmd(['GET', 'q'], { conn: 1 });
+        await c.cmd(['MULTI'], { conn: 1 });
+        await c.cmd(['SET', 'q', '2'], { conn: 1 });
+        await c.cmd(['RESET'], { conn: 1 });
+        await c.cmd(['EXEC'], { conn: 1 });
+        await c.cmd(['GET', 'q'], { conn: 1 });
+      });
       seq('MULTI with many queued commands', [
         ['MULTI'],
         ...Array.from({ length: 200 }, (_, i) => ['INCR', `c${i % 7}`]),

@@ -154,13 +154,15 @@ export class DiffCase {
     const i = options.conn ?? 0;
     for (const side of ['redis', 'subject'] as const) this.conn(side, i)?.write(data);
     const out: Outcome[][] = [];
+    const bytes80 = typeof data === 'string' ? data.slice(0, 80) : data.subarray(0, 80).toString('latin1');
+    const label = `raw ${showBytes(bytes80)}${data.length > 80 ? '...' : ''}`;
     for (let n = 0; n < replies; n++) {
       const read = (side: SideName): Promise<Outcome> => {
         const conn = this.conn(side, i);
         return conn === null ? Promise.resolve('<no-connection>') : outcomeOf(conn.readReply(options.timeoutMs));
       };
       const [r, s] = await Promise.all([read('redis'), read('subject')]);
-      this.compare(`raw ${showBytes(typeof data === 'string' ? data : data.toString('latin1')).slice(0, 80)} (reply ${n + 1})`, r, s, options.cmp ?? bytes, i);
+      this.compare(`${label} (reply ${n + 1})`, r, s, options.cmp ?? bytes, i);
       out.push([r, s]);
     }
     return out;
