@@ -41,7 +41,6 @@ import { RecordType } from '../journal/record-types.js';
 import {
   journalAppendRecordCountMax,
   journalBatchBytesMax,
-  journalCommitTimeoutMs,
   journalWriterAppendsInFlightMax,
   loadProgressIntervalMs,
 } from '../limits.js';
@@ -56,6 +55,8 @@ export interface JournalWriterData {
   /** host:port of log nodes 1..3. */
   readonly nodes: readonly string[];
   readonly secret: string;
+  /** journalCommitTimeoutMs unless a test shortens it. */
+  readonly commitTimeoutMs: number;
 }
 
 /** Messages to the main thread. */
@@ -105,7 +106,7 @@ class JournalWriter {
     this.effects = SpscRing.attach(data.effectsRing);
     this.replay = SpscRing.attach(data.replayRing);
     this.shared = new DurabilityShared(data.durability);
-    this.client = new JournalClient({ nodes: data.nodes, secret: data.secret, timeoutMs: journalCommitTimeoutMs });
+    this.client = new JournalClient({ nodes: data.nodes, secret: data.secret, timeoutMs: data.commitTimeoutMs });
     setInterval(() => this.publishLatency(), 1000).unref();
   }
 

@@ -60,9 +60,10 @@ program
     parseJournal,
   )
   .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
-  .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string[] | 'none'; journalSecret: string }) => {
+  .option('--journal-commit-timeout-ms <ms>', 'fail held replies after this long without a commit (tests shorten it)', parsePositiveInt)
+  .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string[] | 'none'; journalSecret: string; journalCommitTimeoutMs?: number }) => {
     const { startServer } = await import('./server.js');
-    const journal = opts.journal === 'none' ? 'none' : { nodes: opts.journal, secret: opts.journalSecret };
+    const journal = opts.journal === 'none' ? 'none' : { nodes: opts.journal, secret: opts.journalSecret, commitTimeoutMs: opts.journalCommitTimeoutMs };
     await startServer({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass, journal });
   });
 

@@ -19,7 +19,7 @@ import { IoMux } from '../io-mux/io-mux.js';
 import type { Worker } from 'node:worker_threads';
 import type { JournalWriterMessage } from '../durability/journal-writer.js';
 import { DurabilityShared } from '../durability/shared-state.js';
-import { effectsRingBytes, replayRingBytes, replyRingBytes, requestRingBytes } from '../limits.js';
+import { effectsRingBytes, journalCommitTimeoutMs, replayRingBytes, replyRingBytes, requestRingBytes } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
 import { spawnEngineWorker, spawnJournalWriter } from '../workers/spawn.js';
 import { jumboCountersBytes } from '../workers/worker-data.js';
@@ -28,6 +28,8 @@ import { jumboCountersBytes } from '../workers/worker-data.js';
 export interface JournalOption {
   readonly nodes: readonly string[];
   readonly secret: string;
+  /** Default journalCommitTimeoutMs. */
+  readonly commitTimeoutMs?: number;
 }
 
 export interface ServerOptions {
@@ -124,7 +126,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let writer: Worker | undefined;
   if (journal !== undefined && effectsRing !== undefined && replayRing !== undefined) {
-    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret });
+    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret, commitTimeoutMs: journal.commitTimeoutMs ?? journalCommitTimeoutMs });
     writer = w;
     w.on('error', (err) => {
       console.error(`KeelDB: the journal writer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
