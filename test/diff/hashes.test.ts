@@ -387,6 +387,31 @@ describeWithOracle('diff: hashes', () => {
         await c.cmd(['HKEYS', 'big'], { cmp: sortedArray });
         await c.cmd(['HRANDFIELD', 'big', '-1', 'WITHVALUES'], { cmp: (o, s) => (decodeReply(o).kind === decodeReply(s).kind ? null : 'kinds differ') });
       });
+      body('DUMP of a listpack is byte-identical; RESTORE of redis-server\'s payloads', async (c) => {
+        const values = ['0', '1', '127', '128', '-1', '-4096', '4095', '4096', '-32768', '32767', '32768', '-8388608', '8388607', '8388608',
+          '2147483647', '-2147483648', '2147483648', i64Max, i64Min, '9223372036854775808', '01', '+1', '-0', '', 'x'.repeat(63), 'y'.repeat(64)];
+        const args: Arg[] = ['HSET', 'h'];
+        values.forEach((v, i) => args.push(v, `v${i}`, `f${i}`, v));
+        await c.cmd(args);
+        await c.cmd(['HDEL', 'h', 'f3', '-1']);
+        await c.cmd(['HSET', 'h', 'f4', 'updated', '0', 'changed']);
+        await c.cmd(['OBJECT', 'ENCODING', 'h']);
+        await c.cmd(['DUMP', 'h']);
+        await c.cmd(['HSET', 'long', 'f', 'z'.repeat(64), 'g', Buffer.from([0, 0xff])]);
+        await c.cmd(['DUMP', 'long']);
+        await c.cmd(['HSET', 'table', 'f', 'z'.repeat(65)]);
+        await c.cmd(['DUMP', 'table'], { cmp: (o, s) => (o.length === s.length ? null : 'lengths differ') });
+        for (const k of ['h', 'long', 'table']) {
+          const payload = decodeReply(await c.conn('redis')!.send(['DUMP', k]));
+          if (payload.kind !== 'bulk') throw new Error('DUMP did not answer a bulk');
+          await c.cmd(['RESTORE', `${k}:copy`, '0', payload.bytes]);
+          await c.cmd(['OBJECT', 'ENCODING', `${k}:copy`]);
+          await c.cmd(['HGETALL', `${k}:copy`], { cmp: sortedPairs });
+          await c.cmd(['HLEN', `${k}:copy`]);
+        }
+        await c.cmd(['RESTORE', 'h:copy2', '0', Buffer.from([16, 0x01, 0x02, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0])]);
+        await c.cmd(['HGETALL', 'h:copy']);
+      });
       seq('keys created and deleted through MULTI', [
         ['MULTI'],
         ['HSET', 'h', 'a', '1'],

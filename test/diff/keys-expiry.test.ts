@@ -153,7 +153,8 @@ describeWithOracle('diff: keys and expiry', () => {
         ['EXPIRE', 'k', '50', 'XX', 'GT'],
         ['EXPIRE', 'k', '50', 'FOO'],
         ['EXPIRE', 'k', '50', 'nx'],
-        ['PEXPIRE', 'k', '50000', 'XX', 'GT'],
+        // 60 s against a TTL of just under 50 s: GT holds whatever the clock did meanwhile.
+        ['PEXPIRE', 'k', '60000', 'XX', 'GT'],
         ['EXPIREAT', 'k', futureS, 'GT'],
         ['EXPIRETIME', 'k'],
         ['PEXPIREAT', 'k', futureMs, 'LT'],
@@ -197,6 +198,49 @@ describeWithOracle('diff: keys and expiry', () => {
         await c.cmd(['TTL', 'short']);
         await c.cmd(['DBSIZE']);
         await c.cmd(['GET', 'keep']);
+      });
+      body('commands on keys that expired but were not yet removed', async (c) => {
+        for (const k of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7']) await c.cmd(['SET', k, 'v', 'PX', '50']);
+        await c.cmd(['SET', 'live', 'v']);
+        await c.cmd(['SELECT', '1']);
+        await c.cmd(['SET', 'x', 'v', 'PX', '50']);
+        await c.cmd(['SELECT', '0']);
+        // 50 ms expiries, used after 300 ms: expired, whether or not the active cycle ran.
+        await new Promise((r) => setTimeout(r, 300));
+        await c.cmd(['EXPIRE', 'e1', '100']);
+        await c.cmd(['RENAME', 'e2', 'n2']);
+        await c.cmd(['RENAMENX', 'e3', 'n3']);
+        await c.cmd(['COPY', 'e4', 'n4']);
+        await c.cmd(['MOVE', 'e5', '2']);
+        await c.cmd(['SET', 'e6', 'new', 'XX']);
+        await c.cmd(['SETNX', 'e7', 'new']);
+        await c.cmd(['GET', 'e7']);
+        await c.cmd(['TTL', 'e7']);
+        await c.cmd(['DEL', 'e7']);
+        // Only 'live' is left in db 0: KEYS and RANDOMKEY must not see the expired keys.
+        await c.cmd(['KEYS', '*'], { cmp: sortedArray });
+        await c.cmd(['RANDOMKEY']);
+        await c.cmd(['SWAPDB', '0', '1']);
+        await c.cmd(['GET', 'x']);
+        await c.cmd(['EXISTS', 'x', 'live']);
+        await c.cmd(['RANDOMKEY']);
+        await c.cmd(['SWAPDB', '0', '1']);
+        await c.cmd(['OBJECT', 'ENCODING', 'e1']);
+        await c.cmd(['DUMP', 'e1']);
+        await c.cmd(['INCR', 'e1']);
+        await c.cmd(['TTL', 'e1']);
+      });
+      body('OBJECT FREQ under an LFU policy', async (c) => {
+        await c.cmd(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu']);
+        try {
+          await c.cmd(['SET', 'f', 'v']);
+          await c.cmd(['OBJECT', 'FREQ', 'f']);
+          await c.cmd(['GET', 'f']);
+          await c.cmd(['OBJECT', 'FREQ', 'f']);
+          await c.cmd(['OBJECT', 'IDLETIME', 'f']);
+        } finally {
+          await c.cmd(['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+        }
       });
       seq('RENAME RENAMENX', [
         ['RENAME', 'missing', 'x'],

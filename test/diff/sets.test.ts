@@ -326,6 +326,31 @@ describeWithOracle('diff: sets', () => {
         ['SADD', 'small', 'a', 'b'],
         sorted(['SSCAN', 'small', '0', 'MATCH', 'z*']),
       ]);
+      body('DUMP of an intset is byte-identical (its width never narrows); RESTORE of redis-server\'s payloads', async (c) => {
+        await c.cmd(['SADD', 'i16', '1', '-5', '300', '32767', '-32768']);
+        await c.cmd(['DUMP', 'i16']);
+        await c.cmd(['SADD', 'i32', '1', '40000']);
+        await c.cmd(['DUMP', 'i32']);
+        await c.cmd(['SADD', 'i64', '2', '5000000000']);
+        await c.cmd(['SREM', 'i64', '5000000000']);
+        await c.cmd(['DUMP', 'i64']);
+        await c.cmd(['SINTERSTORE', 'fresh', 'i64']);
+        await c.cmd(['DUMP', 'fresh']);
+        await c.cmd(['SADD', 'words', 'a', 'b', 'c']);
+        await c.cmd(['DUMP', 'words'], { cmp: (o, s) => (o.length === s.length ? null : 'lengths differ') });
+        const many: Arg[] = ['SADD', 'many'];
+        for (let i = 0; i < 600; i++) many.push(String(i));
+        await c.cmd(many);
+        for (const k of ['i16', 'i32', 'i64', 'words', 'many']) {
+          const payload = decodeReply(await c.conn('redis')!.send(['DUMP', k]));
+          if (payload.kind !== 'bulk') throw new Error('DUMP did not answer a bulk');
+          await c.cmd(['RESTORE', `${k}:copy`, '0', payload.bytes]);
+          await c.cmd(['OBJECT', 'ENCODING', `${k}:copy`]);
+          await c.cmd(['SMEMBERS', `${k}:copy`], { cmp: sortedArray });
+          await c.cmd(['SCARD', `${k}:copy`]);
+        }
+        await c.cmd(['RESTORE', 'bad', '0', Buffer.from([11, 0x01, 0x02, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0])]);
+      });
       body('set-max-intset-entries, large sets and full SSCAN iterations', async (c) => {
         await c.cmd(['CONFIG', 'SET', 'set-max-intset-entries', '4']);
         try {
