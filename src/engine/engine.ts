@@ -23,7 +23,7 @@
 // produces an effect or an error.
 
 import { assert } from '../assert.js';
-import { activeExpireCycleMs, activeExpireIntervalMs } from '../limits.js';
+import { activeExpireCycleMs, activeExpireIntervalMs, stringValueBytesMax } from '../limits.js';
 import { lowerAscii } from './args.js';
 import { Client, PauseType, type PauseLevel, watchKey } from './client.js';
 import type { CommandContext, CommandSpec, EngineServices } from './command.js';
@@ -349,6 +349,14 @@ export class Engine implements EngineServices {
     if ((spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
       this.reject(client, out, spec, `ERR wrong number of arguments for '${spec.name}' command`);
       return false;
+    }
+    // V8 cannot hold a string of Redis's full 512 MB (limits.ts stringValueBytesMax): refuse
+    // such an argument here, once, rather than in every handler.
+    for (let i = 1; i < argv.length; i++) {
+      if (argv[i]!.length > stringValueBytesMax) {
+        this.reject(client, out, spec, 'ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+        return false;
+      }
     }
     if (!client.authenticated && !spec.flags.includes('no_auth')) {
       this.reject(client, out, spec, 'NOAUTH Authentication required.');
