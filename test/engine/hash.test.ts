@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { RHash, type HashLimits } from '../../src/engine/types/hash.js';
+import { decodeListpack, encodeListpack, RHash, type HashLimits } from '../../src/engine/types/hash.js';
 import { seededRandom } from './support/run.js';
 
 type Op = { kind: 'set'; f: string; v: string } | { kind: 'del'; f: string };
@@ -115,5 +115,38 @@ describe('RHash against a model', () => {
       step++;
     } while (cursor !== 0);
     for (let i = 0; i < 50; i += 2) expect(seen.has(`f${i}`)).toBe(true);
+  });
+});
+
+describe('listpack bytes', () => {
+  test('decode(encode(strings)) gives the strings back, integers in canonical form', () => {
+    const str = fc.oneof(
+      fc.string({ maxLength: 5 }),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String),
+      fc.integer({ min: -70000, max: 70000 }).map(String),
+      fc.constantFrom('x'.repeat(63), 'x'.repeat(64), 'y'.repeat(4095), 'y'.repeat(4096), '01', '-0', '+3'),
+    );
+    fc.assert(
+      fc.property(fc.array(str, { maxLength: 40 }), (strings) => {
+        expect(decodeListpack(encodeListpack(strings))).toEqual(strings);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('golden bytes: 7-bit, 13-bit and string entries with their backlens', () => {
+    // redis-server 7.0.15: HSET h a 1 b -1, then DUMP h holds exactly these bytes.
+    expect(encodeListpack(['a', '1', 'b', '-1']).toString('hex')).toBe('1200000004008161020101816202dfff02ff');
+  });
+
+  test('malformed listpacks are refused', () => {
+    const good = encodeListpack(['a', 'b']);
+    expect(() => decodeListpack(good.subarray(0, good.length - 1))).toThrow();
+    const badEnd = Buffer.from(good);
+    badEnd[badEnd.length - 1] = 0;
+    expect(() => decodeListpack(badEnd)).toThrow();
+    const badCount = Buffer.from(good);
+    badCount[4] = 3;
+    expect(() => decodeListpack(badCount)).toThrow();
   });
 });

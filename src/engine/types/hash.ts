@@ -24,7 +24,9 @@
 // whose hash became empty: Redis never keeps an empty hash).
 
 import { assert } from '../../assert.js';
+import { string2ll } from '../args.js';
 import { DenseDict } from '../dense-dict.js';
+import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 
 /** The Config fields that decide a hash's encoding (Config satisfies this). */
@@ -167,6 +169,24 @@ export class RHash extends RObject {
     return out;
   }
 
+  /** The listpack's strings in order (field, value, ...), or null for a hashtable. */
+  listpackStrings(): readonly string[] | null {
+    return this.lp;
+  }
+
+  /** A hash holding exactly these listpack strings (an RDB load); fields must be unique. */
+  static fromListpack(strings: string[]): RHash {
+    assert(strings.length % 2 === 0, 'a hash listpack holds pairs');
+    const h = new RHash();
+    h.lp = strings;
+    return h;
+  }
+
+  /** Converts to a hashtable (an RDB load past the entries limit). */
+  toHashtable(): void {
+    if (this.lp !== null) this.convert();
+  }
+
   private convert(): void {
     const lp = this.lp!;
     const ht = new DenseDict<string>();
@@ -175,3 +195,195 @@ export class RHash extends RObject {
     this.lp = null;
   }
 }
+
+// --- Listpack bytes (Redis 7.0's listpack.c), for DUMP/RESTORE ------------------------------
+//
+// Layout: [total bytes u32 LE][element count u16 LE, 65535 when larger][entries][0xFF].
+// An entry is its encoding and data, then its backlen (the size of encoding + data in
+// 1 to 5 bytes, 7 bits each, most significant first, every byte but the first with the
+// top bit set). A string that string2ll accepts is stored as the smallest integer
+// encoding (7-bit uint, 13/16/24/32/64-bit signed); others as a 6-bit, 12-bit or 32-bit
+// length and the bytes. Redis DUMPs a listpack hash as these exact bytes, so a hash
+// KeelDB DUMPs is byte-identical to Redis's when their listpacks hold the same strings.
+
+const lpEnd = 0xff;
+const lpHeaderBytes = 6;
+
+function backlenBytes(l: number): number {
+  if (l <= 127) return 1;
+  if (l < 16383) return 2;
+  if (l < 2097151) return 3;
+  if (l < 268435455) return 4;
+  return 5;
+}
+
+/** Appends one listpack entry for `s` (latin1) to `out`. */
+function lpEncodeEntry(out: number[], s: string): void {
+  const start = out.length;
+  const v = s.length <= 20 ? string2ll(s) : null;
+  if (v !== null) {
+    if (v >= 0n && v <= 127n) {
+      out.push(Number(v));
+    } else if (v >= -4096n && v <= 4095n) {
+      const u = Number(v < 0n ? (1n << 13n) + v : v);
+      out.push(0xc0 | (u >> 8), u & 0xff);
+    } else {
+      let bytes: number;
+      let tag: number;
+      if (v >= -32768n && v <= 32767n) [tag, bytes] = [0xf1, 2];
+      else if (v >= -8388608n && v <= 8388607n) [tag, bytes] = [0xf2, 3];
+      else if (v >= -2147483648n && v <= 2147483647n) [tag, bytes] = [0xf3, 4];
+      else [tag, bytes] = [0xf4, 8];
+      let u = v < 0n ? (1n << BigInt(bytes * 8)) + v : v;
+      out.push(tag);
+      for (let i = 0; i < bytes; i++) {
+        out.push(Number(u & 0xffn));
+        u >>= 8n;
+      }
+    }
+  } else {
+    const n = s.length;
+    if (n < 64) out.push(0x80 | n);
+    else if (n < 4096) out.push(0xe0 | (n >> 8), n & 0xff);
+    else out.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+    for (let i = 0; i < n; i++) out.push(s.charCodeAt(i));
+  }
+  const l = out.length - start;
+  const b = backlenBytes(l);
+  for (let i = b - 1; i >= 0; i--) {
+    const seven = Math.floor(l / 2 ** (7 * i)) & 127;
+    out.push(i === b - 1 ? seven : seven | 128);
+  }
+}
+
+/** The listpack bytes holding `strings` in order. */
+export function encodeListpack(strings: readonly string[]): Buffer {
+  const body: number[] = [];
+  for (const s of strings) lpEncodeEntry(body, s);
+  const total = lpHeaderBytes + body.length + 1;
+  const out = Buffer.allocUnsafe(total);
+  out.writeUInt32LE(total, 0);
+  out.writeUInt16LE(strings.length < 65535 ? strings.length : 65535, 4);
+  for (let i = 0; i < body.length; i++) out[lpHeaderBytes + i] = body[i]!;
+  out[total - 1] = lpEnd;
+  return out;
+}
+
+/** The strings of a listpack (integers in decimal); throws RdbFormatError if malformed. */
+export function decodeListpack(buf: Buffer): string[] {
+  const bad = (why: string): never => {
+    throw new RdbFormatError(`listpack: ${why}`);
+  };
+  if (buf.length < lpHeaderBytes + 1 || buf.readUInt32LE(0) !== buf.length) bad('bad size');
+  const count = buf.readUInt16LE(4);
+  const out: string[] = [];
+  let p = lpHeaderBytes;
+  const need = (n: number): void => {
+    if (p + n > buf.length - 1) bad('entry past the end');
+  };
+  while (p < buf.length - 1) {
+    const start = p;
+    const b = buf[p]!;
+    if (b < 0x80) {
+      out.push(String(b));
+      p += 1;
+    } else if ((b & 0xc0) === 0x80) {
+      const n = b & 0x3f;
+      need(1 + n);
+      out.push(buf.latin1Slice(p + 1, p + 1 + n));
+      p += 1 + n;
+    } else if ((b & 0xe0) === 0xc0) {
+      need(2);
+      let u = ((b & 0x1f) << 8) | buf[p + 1]!;
+      if (u >= 4096) u -= 8192;
+      out.push(String(u));
+      p += 2;
+    } else if ((b & 0xf0) === 0xe0) {
+      need(2);
+      const n = ((b & 0x0f) << 8) | buf[p + 1]!;
+      need(2 + n);
+      out.push(buf.latin1Slice(p + 2, p + 2 + n));
+      p += 2 + n;
+    } else if (b === 0xf0) {
+      need(5);
+      const n = buf.readUInt32LE(p + 1);
+      need(5 + n);
+      out.push(buf.latin1Slice(p + 5, p + 5 + n));
+      p += 5 + n;
+    } else if (b >= 0xf1 && b <= 0xf4) {
+      const bytes = [2, 3, 4, 8][b - 0xf1]!;
+      need(1 + bytes);
+      let u = 0n;
+      for (let i = bytes - 1; i >= 0; i--) u = (u << 8n) | BigInt(buf[p + 1 + i]!);
+      const bits = BigInt(bytes * 8);
+      if (u >= 1n << (bits - 1n)) u -= 1n << bits;
+      out.push(u.toString());
+      p += 1 + bytes;
+    } else {
+      bad('unknown entry encoding');
+    }
+    // The backlen must state this entry's size.
+    const l = p - start;
+    const bl = backlenBytes(l);
+    need(bl);
+    let stated = 0;
+    for (let i = 0; i < bl; i++) stated = stated * 128 + (buf[p + i]! & 127);
+    if (stated !== l) bad('bad backlen');
+    p += bl;
+  }
+  if (p !== buf.length - 1 || buf[p] !== lpEnd) bad('missing end');
+  if (count !== 65535 && count !== out.length) bad('bad element count');
+  return out;
+}
+
+// --- DUMP / RESTORE (rdb.c's hash cases) ------------------------------------------------------
+//
+// A listpack hash is saved as RDB_TYPE_HASH_LISTPACK (its listpack bytes), a hashtable as
+// RDB_TYPE_HASH (count, then field and value strings, in KeelDB's table order). Loading
+// applies Redis 7.0's defaults for the encoding thresholds: the loader does not see the
+// engine's Config (dump.ts's loader signature), so a RESTORE under a lowered
+// hash-max-listpack-* keeps a listpack until the next write converts it.
+
+const defaultLimits: HashLimits = { hashMaxListpackEntries: 512, hashMaxListpackValue: 64 };
+
+registerRdbSaver('hash', (w: RdbWriter, value: RObject): number => {
+  const h = value as RHash;
+  const lp = h.listpackStrings();
+  if (lp !== null) {
+    w.blob(encodeListpack(lp));
+    return RdbType.hashListpack;
+  }
+  w.len(h.size);
+  for (let i = 0; i < h.size; i++) {
+    w.string(h.fieldAt(i));
+    w.string(h.valueAt(i));
+  }
+  return RdbType.hash;
+});
+
+registerRdbLoader(RdbType.hash, (r: RdbReader): RHash => {
+  const n = r.len();
+  if (n === 0) throw new RdbFormatError('empty hash');
+  const h = new RHash();
+  if (n > defaultLimits.hashMaxListpackEntries) h.toHashtable();
+  for (let i = 0; i < n; i++) {
+    const f = r.string();
+    const v = r.string();
+    if (h.has(f)) throw new RdbFormatError('duplicate hash field');
+    h.set(f, v, defaultLimits);
+  }
+  return h;
+});
+
+registerRdbLoader(RdbType.hashListpack, (r: RdbReader): RHash => {
+  const strings = decodeListpack(r.blob());
+  if (strings.length === 0 || strings.length % 2 !== 0) throw new RdbFormatError('bad hash listpack');
+  const seen = new Set<string>();
+  for (let i = 0; i < strings.length; i += 2) {
+    if (seen.has(strings[i]!)) throw new RdbFormatError('duplicate hash field');
+    seen.add(strings[i]!);
+  }
+  const h = RHash.fromListpack(strings);
+  if (h.size > defaultLimits.hashMaxListpackEntries) h.toHashtable();
+  return h;
+});

@@ -25,6 +25,7 @@
 
 import { assert } from '../../assert.js';
 import { string2ll } from '../args.js';
+import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 
 /** The Config field that decides a set's encoding (Config satisfies this). */
@@ -34,10 +35,22 @@ export interface SetLimits {
 
 const intsetInitialCapacity = 4;
 
+/** Bytes per member the intset needs for v (intset.c's _intsetValueEncoding). */
+function intWidthOf(v: bigint): number {
+  if (v < -2147483648n || v > 2147483647n) return 8;
+  if (v < -32768n || v > 32767n) return 4;
+  return 2;
+}
+
 export class RSet extends RObject {
   readonly type = 'set' as const;
   private ints: BigInt64Array | null = new BigInt64Array(intsetInitialCapacity);
   private intCount = 0;
+  /**
+   * Redis's intset encoding, bytes per member (2, 4 or 8): the widest any member ever
+   * needed, never narrowed (intsets upgrade, never downgrade); DUMP writes this width.
+   */
+  private intWidth = 2;
   private members: string[] | null = null;
   private index: Map<string, number> | null = null;
 
@@ -65,6 +78,7 @@ export class RSet extends RObject {
     if (this.ints !== null) {
       c.ints = this.ints.slice(0, Math.max(this.intCount, intsetInitialCapacity));
       c.intCount = this.intCount;
+      c.intWidth = this.intWidth;
     } else {
       c.ints = null;
       c.members = this.members!.slice();
@@ -112,6 +126,8 @@ export class RSet extends RObject {
         this.ints.copyWithin(pos + 1, pos, this.intCount);
         this.ints[pos] = v;
         this.intCount++;
+        const width = intWidthOf(v);
+        if (width > this.intWidth) this.intWidth = width;
         if (this.intCount > limits.setMaxIntsetEntries) this.convert();
         return true;
       }
@@ -188,6 +204,46 @@ export class RSet extends RObject {
     return out.sort();
   }
 
+  /** The intset's bytes as Redis lays them out (encoding u32, length u32, members LE), or null. */
+  intsetBytes(): Buffer | null {
+    if (this.ints === null) return null;
+    const w = this.intWidth;
+    const out = Buffer.allocUnsafe(8 + w * this.intCount);
+    out.writeUInt32LE(w, 0);
+    out.writeUInt32LE(this.intCount, 4);
+    for (let i = 0; i < this.intCount; i++) {
+      const v = this.ints[i]!;
+      if (w === 2) out.writeInt16LE(Number(v), 8 + 2 * i);
+      else if (w === 4) out.writeInt32LE(Number(v), 8 + 4 * i);
+      else out.writeBigInt64LE(v, 8 + 8 * i);
+    }
+    return out;
+  }
+
+  /** A set from intset bytes (an RDB load); throws RdbFormatError unless valid and non-empty. */
+  static fromIntsetBytes(b: Buffer): RSet {
+    if (b.length < 8) throw new RdbFormatError('intset: short');
+    const w = b.readUInt32LE(0);
+    const n = b.readUInt32LE(4);
+    if ((w !== 2 && w !== 4 && w !== 8) || b.length !== 8 + w * n || n === 0) throw new RdbFormatError('intset: bad header');
+    const s = new RSet();
+    const ints = new BigInt64Array(Math.max(n, intsetInitialCapacity));
+    for (let i = 0; i < n; i++) {
+      const v = w === 2 ? BigInt(b.readInt16LE(8 + 2 * i)) : w === 4 ? BigInt(b.readInt32LE(8 + 4 * i)) : b.readBigInt64LE(8 + 8 * i);
+      if (i > 0 && v <= ints[i - 1]!) throw new RdbFormatError('intset: not strictly increasing');
+      ints[i] = v;
+    }
+    s.ints = ints;
+    s.intCount = n;
+    s.intWidth = w;
+    return s;
+  }
+
+  /** Converts to a hashtable (an RDB load past the intset limit). */
+  toHashtable(): void {
+    if (this.ints !== null) this.convert();
+  }
+
   private convert(): void {
     const members: string[] = [];
     const index = new Map<string, number>();
@@ -203,3 +259,42 @@ export class RSet extends RObject {
     this.intCount = 0;
   }
 }
+
+// --- DUMP / RESTORE (rdb.c's set cases) -------------------------------------------------------
+//
+// An intset is saved as RDB_TYPE_SET_INTSET (its bytes, byte-identical to Redis's when
+// both hold the same members and reached the same width); a hashtable as RDB_TYPE_SET
+// (count, then members in KeelDB's table order). Loading applies Redis 7.0's default
+// set-max-intset-entries: the loader does not see the engine's Config (dump.ts's loader
+// signature).
+
+const defaultLimits: SetLimits = { setMaxIntsetEntries: 512 };
+
+registerRdbSaver('set', (w: RdbWriter, value: RObject): number => {
+  const s = value as RSet;
+  const bytes = s.intsetBytes();
+  if (bytes !== null) {
+    w.blob(bytes);
+    return RdbType.setIntset;
+  }
+  w.len(s.size);
+  for (let i = 0; i < s.size; i++) w.string(s.memberAt(i));
+  return RdbType.set;
+});
+
+registerRdbLoader(RdbType.set, (r: RdbReader): RSet => {
+  const n = r.len();
+  if (n === 0) throw new RdbFormatError('empty set');
+  const s = new RSet();
+  if (n > defaultLimits.setMaxIntsetEntries) s.toHashtable();
+  for (let i = 0; i < n; i++) {
+    if (!s.add(r.string(), defaultLimits)) throw new RdbFormatError('duplicate set member');
+  }
+  return s;
+});
+
+registerRdbLoader(RdbType.setIntset, (r: RdbReader): RSet => {
+  const s = RSet.fromIntsetBytes(r.blob());
+  if (s.size > defaultLimits.setMaxIntsetEntries) s.toHashtable();
+  return s;
+});
