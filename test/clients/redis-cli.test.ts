@@ -24,6 +24,8 @@ function cli(port: number, args: string[], stdin?: string | Buffer): Promise<Cli
       const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1;
       resolve({ stdout, stderr, code });
     });
+    // A one-shot redis-cli may exit before reading its stdin: EPIPE then is expected.
+    child.stdin!.on('error', () => undefined);
     child.stdin!.end(stdin ?? '');
   });
 }
