@@ -16,6 +16,8 @@
 // strings can be collected); callers never keep an empty list in the keyspace.
 
 import { assert } from '../../assert.js';
+import { string2ll } from '../args.js';
+import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 
 const minCapacity = 8;
@@ -229,3 +231,211 @@ export class RList extends RObject {
     this.mask = cap - 1;
   }
 }
+
+// --- DUMP / RESTORE (Redis 7.0's RDB_TYPE_LIST_QUICKLIST_2) --------------------------------
+//
+// Layout (rdb.c rdbSaveObject for a quicklist): len(nodeCount), then per node
+// len(container: 1 plain, 2 packed) and the node as an RDB string: a plain node is one
+// element, a packed node a listpack:
+//
+//   offset size  field
+//   0      4     total bytes (u32 LE)
+//   4      2     element count (u16 LE; 65535 means "count them")
+//   6      ...   entries: encoding+data, then backlen (1-5 bytes, 7 bits each)
+//   end-1  1     0xFF terminator
+//
+// Nodes are cut as a list built by RPUSH under list-max-listpack-size -2 (8 KiB per node,
+// quicklist.c's _quicklistNodeAllowInsert estimate), so a DUMP is byte-identical to
+// Redis's for any list that fits one node, and for RPUSH-built lists of any size. Lists
+// with another history may be cut elsewhere by Redis; RESTORE reads any cut.
+
+/** quicklist.c's optimization_level: node byte limits for fill -1..-5. */
+const nodeBytesByFill = [4096, 8192, 16384, 32768, 65536];
+/** quicklist.c's SIZE_SAFETY_LIMIT: a node never grows past this when fill counts entries. */
+const nodeSafetyBytes = 8192;
+/** quicklist.c's SIZE_ESTIMATE_OVERHEAD: what one entry may add beyond its bytes. */
+const entryOverheadBytes = 8;
+const listpackHeaderBytes = 6;
+
+/**
+ * _quicklistNodeAllowInsert + quicklistNodeExceedsLimit (7.0.15): may an element of
+ * `sz` bytes join a node of `nodeBytes` and `count` entries under list-max-listpack-size `fill`?
+ */
+function nodeAllowsInsert(nodeBytes: number, count: number, sz: number, fill: number): boolean {
+  const newBytes = nodeBytes + sz + entryOverheadBytes;
+  if (fill < 0) return newBytes <= nodeBytesByFill[Math.min(-fill - 1, nodeBytesByFill.length - 1)]!;
+  if (newBytes > nodeSafetyBytes) return false;
+  return count + 1 <= (fill === 0 ? 1 : fill);
+}
+
+/** One listpack entry's encoding+data for a latin1 string (lpEncodeGetType). */
+function listpackEntry(s: string): Buffer {
+  const v = s.length <= 20 ? string2ll(s) : null;
+  if (v !== null) {
+    const n = Number(v);
+    if (n >= 0 && n <= 127) return Buffer.of(n);
+    if (n >= -4096 && n <= 4095) {
+      const u = n < 0 ? (1 << 13) + n : n;
+      return Buffer.of(0xc0 | (u >> 8), u & 0xff);
+    }
+    if (n >= -32768 && n <= 32767) {
+      const b = Buffer.alloc(3);
+      b[0] = 0xf1;
+      b.writeInt16LE(n, 1);
+      return b;
+    }
+    if (n >= -8388608 && n <= 8388607) {
+      const b = Buffer.alloc(4);
+      b[0] = 0xf2;
+      b.writeIntLE(n, 1, 3);
+      return b;
+    }
+    if (n >= -2147483648 && n <= 2147483647) {
+      const b = Buffer.alloc(5);
+      b[0] = 0xf3;
+      b.writeInt32LE(n, 1);
+      return b;
+    }
+    const b = Buffer.alloc(9);
+    b[0] = 0xf4;
+    b.writeBigInt64LE(v, 1);
+    return b;
+  }
+  const len = s.length;
+  let head: Buffer;
+  if (len < 64) head = Buffer.of(0x80 | len);
+  else if (len < 4096) head = Buffer.of(0xe0 | (len >> 8), len & 0xff);
+  else {
+    head = Buffer.alloc(5);
+    head[0] = 0xf0;
+    head.writeUInt32LE(len, 1);
+  }
+  return Buffer.concat([head, Buffer.from(s, 'latin1')]);
+}
+
+/** lpEncodeBacklen: the entry's length, 7 bits per byte, readable from the right. */
+function backlen(l: number): Buffer {
+  if (l <= 127) return Buffer.of(l);
+  if (l < 16383) return Buffer.of(l >> 7, (l & 127) | 128);
+  if (l < 2097151) return Buffer.of(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  if (l < 268435455) return Buffer.of(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  return Buffer.of(Math.floor(l / 2 ** 28), ((l >> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+}
+
+/** A listpack holding `entries` (each encoding+data), with backlens, header and terminator. */
+function buildListpack(entries: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [Buffer.alloc(listpackHeaderBytes)];
+  let bytes = listpackHeaderBytes + 1;
+  for (const e of entries) {
+    const b = backlen(e.length);
+    parts.push(e, b);
+    bytes += e.length + b.length;
+  }
+  parts.push(Buffer.of(0xff));
+  const lp = Buffer.concat(parts, bytes);
+  lp.writeUInt32LE(bytes, 0);
+  lp.writeUInt16LE(Math.min(entries.length, 65535), 4);
+  return lp;
+}
+
+/** Saves a list as RPUSH under `fill` would have built it; returns RDB_TYPE_LIST_QUICKLIST_2. */
+export function saveList(w: RdbWriter, list: RList, fill = -2): number {
+  const nodes: Buffer[][] = [];
+  let node: Buffer[] = [];
+  let nodeBytes = listpackHeaderBytes + 1;
+  for (let i = 0; i < list.length; i++) {
+    const s = list.at(i);
+    if (node.length > 0 && !nodeAllowsInsert(nodeBytes, node.length, s.length, fill)) {
+      nodes.push(node);
+      node = [];
+      nodeBytes = listpackHeaderBytes + 1;
+    }
+    const e = listpackEntry(s);
+    node.push(e);
+    nodeBytes += e.length + backlen(e.length).length;
+  }
+  if (node.length > 0) nodes.push(node);
+  w.len(nodes.length);
+  for (const n of nodes) {
+    w.len(2); // QUICKLIST_NODE_CONTAINER_PACKED
+    w.blob(buildListpack(n));
+  }
+  return RdbType.listQuicklist2;
+}
+
+/** Appends every element of a listpack to `out` (lpValidateIntegrity + lpGet). */
+export function readListpack(lp: Buffer, out: string[]): void {
+  if (lp.length < listpackHeaderBytes + 1 || lp.readUInt32LE(0) !== lp.length || lp[lp.length - 1] !== 0xff) throw new RdbFormatError('bad listpack header');
+  const declared = lp.readUInt16LE(4);
+  let at = listpackHeaderBytes;
+  let count = 0;
+  const end = lp.length - 1;
+  while (at < end) {
+    const c = lp[at]!;
+    let entryBytes: number;
+    let value: string;
+    if (c < 0x80) {
+      entryBytes = 1;
+      value = String(c);
+    } else if (c < 0xc0) {
+      const len = c & 0x3f;
+      entryBytes = 1 + len;
+      if (at + entryBytes > end) throw new RdbFormatError('listpack entry overflows');
+      value = lp.latin1Slice(at + 1, at + 1 + len);
+    } else if (c < 0xe0) {
+      entryBytes = 2;
+      if (at + 2 > end) throw new RdbFormatError('listpack entry overflows');
+      const u = ((c & 0x1f) << 8) | lp[at + 1]!;
+      value = String(u >= 4096 ? u - 8192 : u);
+    } else if (c < 0xf0) {
+      if (at + 2 > end) throw new RdbFormatError('listpack entry overflows');
+      const len = ((c & 0x0f) << 8) | lp[at + 1]!;
+      entryBytes = 2 + len;
+      if (at + entryBytes > end) throw new RdbFormatError('listpack entry overflows');
+      value = lp.latin1Slice(at + 2, at + 2 + len);
+    } else {
+      const intBytes = c === 0xf1 ? 2 : c === 0xf2 ? 3 : c === 0xf3 ? 4 : c === 0xf4 ? 8 : c === 0xf0 ? 4 : -1;
+      if (intBytes < 0) throw new RdbFormatError('bad listpack encoding');
+      if (at + 1 + intBytes > end) throw new RdbFormatError('listpack entry overflows');
+      if (c === 0xf0) {
+        const len = lp.readUInt32LE(at + 1);
+        entryBytes = 5 + len;
+        if (at + entryBytes > end) throw new RdbFormatError('listpack entry overflows');
+        value = lp.latin1Slice(at + 5, at + 5 + len);
+      } else {
+        entryBytes = 1 + intBytes;
+        value = c === 0xf4 ? lp.readBigInt64LE(at + 1).toString() : String(lp.readIntLE(at + 1, intBytes));
+      }
+    }
+    const bl = backlen(entryBytes).length;
+    if (at + entryBytes + bl > end) throw new RdbFormatError('listpack backlen overflows');
+    out.push(value);
+    count++;
+    at += entryBytes + bl;
+  }
+  if (declared !== 65535 && declared !== count) throw new RdbFormatError('listpack count mismatch');
+}
+
+registerRdbSaver('list', (w, value) => saveList(w, value as RList));
+
+registerRdbLoader(RdbType.listQuicklist2, (r: RdbReader) => {
+  const nodes = r.len();
+  const values: string[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const container = r.len();
+    if (container === 1) values.push(r.string());
+    else if (container === 2) readListpack(r.blob(), values);
+    else throw new RdbFormatError('bad quicklist node container');
+  }
+  // Redis skips empty nodes but refuses an empty list.
+  if (values.length === 0) throw new RdbFormatError('empty list');
+  return RList.from(values);
+});
+
+registerRdbLoader(RdbType.list, (r: RdbReader) => {
+  const n = r.len();
+  if (n === 0) throw new RdbFormatError('empty list');
+  const values: string[] = [];
+  for (let i = 0; i < n; i++) values.push(r.string());
+  return RList.from(values);
+});
