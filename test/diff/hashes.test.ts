@@ -412,6 +412,14 @@ describeWithOracle('diff: hashes', () => {
         await c.cmd(['RESTORE', 'h:copy2', '0', Buffer.from([16, 0x01, 0x02, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0])]);
         await c.cmd(['HGETALL', 'h:copy']);
       });
+      seq('MEMORY USAGE of listpack hashes', [
+        ['HSET', 'h', 'a', '1'],
+        ['MEMORY', 'USAGE', 'h'],
+        ['HSET', 'h', 'b', 'x'.repeat(60), 'c', '-70000', 'd', '12345678901'],
+        ['MEMORY', 'USAGE', 'h'],
+        ['HDEL', 'h', 'b'],
+        ['MEMORY', 'USAGE', 'h'],
+      ]);
       seq('keys created and deleted through MULTI', [
         ['MULTI'],
         ['HSET', 'h', 'a', '1'],

@@ -351,6 +351,14 @@ describeWithOracle('diff: sets', () => {
         }
         await c.cmd(['RESTORE', 'bad', '0', Buffer.from([11, 0x01, 0x02, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0])]);
       });
+      seq('MEMORY USAGE of intsets', [
+        ['SADD', 's', '1'],
+        ['MEMORY', 'USAGE', 's'],
+        ['SADD', 's', '2', '3', '100000'],
+        ['MEMORY', 'USAGE', 's'],
+        ['SREM', 's', '100000'],
+        ['MEMORY', 'USAGE', 's'],
+      ]);
       body('set-max-intset-entries, large sets and full SSCAN iterations', async (c) => {
         await c.cmd(['CONFIG', 'SET', 'set-max-intset-entries', '4']);
         try {

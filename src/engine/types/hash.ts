@@ -169,6 +169,22 @@ export class RHash extends RObject {
     return out;
   }
 
+  /**
+   * MEMORY USAGE's estimate of the value beyond its robj (objectComputeSize): a
+   * listpack's allocation; for a hashtable the dict, its bucket array and the average
+   * of the first `samples` entries (two sds strings and a dictEntry each) times the size.
+   */
+  memoryBytes(samples = 5): number {
+    if (this.lp !== null) return jemallocBytes(encodeListpack(this.lp).length);
+    const n = this.size;
+    let slots = 4;
+    while (slots < n) slots *= 2;
+    const sampled = Math.min(samples, n);
+    let elements = 0;
+    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.fieldAt(i).length) + sdsAllocBytes(this.valueAt(i).length) + dictEntryBytes;
+    return dictBytes + 8 * slots + (sampled > 0 ? Math.floor((elements / sampled) * n) : 0);
+  }
+
   /** The listpack's strings in order (field, value, ...), or null for a hashtable. */
   listpackStrings(): readonly string[] | null {
     return this.lp;
@@ -194,6 +210,27 @@ export class RHash extends RObject {
     this.ht = ht;
     this.lp = null;
   }
+}
+
+// --- Allocation sizes (MEMORY USAGE) -----------------------------------------------------------
+
+/** sizeof(dict) and sizeof(dictEntry) in Redis 7.0 on 64-bit. */
+const dictBytes = 56;
+const dictEntryBytes = 24;
+
+/** jemalloc's size class for an allocation of n bytes (LG_QUANTUM 4, 4 classes per doubling). */
+export function jemallocBytes(n: number): number {
+  if (n <= 8) return 8;
+  if (n <= 128) return Math.ceil(n / 16) * 16;
+  const lg = Math.floor(Math.log2(n - 1));
+  const step = 2 ** (lg - 2);
+  return Math.ceil(n / step) * step;
+}
+
+/** The allocation of an sds of `len` bytes made by sdsnewlen (sds5 header below 32 bytes). */
+export function sdsAllocBytes(len: number): number {
+  const hdr = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : 9;
+  return jemallocBytes(hdr + len + 1);
 }
 
 // --- Listpack bytes (Redis 7.0's listpack.c), for DUMP/RESTORE ------------------------------

@@ -27,6 +27,7 @@ import { assert } from '../../assert.js';
 import { string2ll } from '../args.js';
 import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
+import { jemallocBytes, sdsAllocBytes } from './hash.js';
 
 /** The Config field that decides a set's encoding (Config satisfies this). */
 export interface SetLimits {
@@ -202,6 +203,22 @@ export class RSet extends RObject {
     const out: string[] = [];
     for (let i = 0; i < this.size; i++) out.push(this.memberAt(i));
     return out.sort();
+  }
+
+  /**
+   * MEMORY USAGE's estimate of the value beyond its robj (objectComputeSize): an
+   * intset's allocation; for a hashtable the dict, its bucket array and the average of
+   * the first `samples` members (an sds and a dictEntry each) times the size.
+   */
+  memoryBytes(samples = 5): number {
+    if (this.ints !== null) return jemallocBytes(8 + this.intWidth * this.intCount);
+    const n = this.size;
+    let slots = 4;
+    while (slots < n) slots *= 2;
+    const sampled = Math.min(samples, n);
+    let elements = 0;
+    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.members![i]!.length) + 24;
+    return 56 + 8 * slots + (sampled > 0 ? Math.floor((elements / sampled) * n) : 0);
   }
 
   /** The intset's bytes as Redis lays them out (encoding u32, length u32, members LE), or null. */
