@@ -390,6 +390,14 @@ describeWithOracle('diff: lists', () => {
           const [r5v, s5v] = await b5;
           if (!r5v.equals(s5v)) c.note('BLMOVE woken onto WRONGTYPE', showBytes(r5v), showBytes(s5v));
           await c.cmd(['LRANGE', 'src', '0', '-1'], { conn: 2 });
+          // A list arriving by RENAME wakes a client blocked on the key twice, once.
+          const b6 = Promise.all([r0.send(['BRPOP', 'dup', 'dup', '0']), s0.send(['BRPOP', 'dup', 'dup', '0'])]);
+          await settle(c);
+          await c.cmd(['RPUSH', 'tmp', 'a', 'b'], { conn: 2 });
+          await c.cmd(['RENAME', 'tmp', 'dup'], { conn: 2 });
+          const [r6v, s6v] = await b6;
+          if (!r6v.equals(s6v)) c.note('BRPOP woken by RENAME', showBytes(r6v), showBytes(s6v));
+          await c.cmd(['LRANGE', 'dup', '0', '-1'], { conn: 2 });
         },
         { proto, conns: 3 },
       );
