@@ -95,6 +95,16 @@ export const engineIdleWaitMs = 100;
  */
 export const globNestingMax = 1000;
 
+// --- Hashes and sets (src/engine/commands/hashes.ts, sets.ts) ------------------------------
+
+/**
+ * HRANDFIELD and SRANDMEMBER with a negative count repeat elements without bound. A
+ * reply of more elements than this passes clientOutputBytesMax even at 7 bytes an
+ * element ("$1\r\nx\r\n"), so the client is disconnected, as the hard output limit
+ * would do, before the engine spends time and memory building it.
+ */
+export const randomReplyElementCountMax = Math.floor(clientOutputBytesMax / 7);
+
 // --- Journal storage and wire (src/journal/storage, src/journal/wire) --------------------
 
 /** A segment file rolls past this size: big enough that rolls are rare, small enough that trim frees space soon. */
@@ -205,6 +215,7 @@ assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo re
 assert(requestBacklogBytesMax >= ringRecordBytesMax, 'the backlog holds at least one full record');
 assert(clientRequestInflightBytes + clientOutputPauseBytes < clientOutputBytesMax, 'a paused client stays below the output limit');
 assert(restartBackoffMsMin < restartBackoffMsMax, 'restart backoff grows');
+assert(randomReplyElementCountMax * 7 <= clientOutputBytesMax, 'a refused random reply would pass the output limit');
 assert(isPowerOfTwo(effectsRingBytes) && isPowerOfTwo(replayRingBytes), 'durability rings are powers of two');
 assert(journalPayloadBytesMax + 16 <= effectsRingBytes / 2, 'the effects ring holds two of the largest records and more');
 assert(journalPayloadBytesMax + 4 <= replayRingBytes / 2, 'the replay ring holds a largest record while another is applied');

@@ -7,7 +7,8 @@ import { keyspaceDigest } from '../../src/engine/digest.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { decodeReply, type RespValue } from '../support/resp-decode.js';
-import { newEngine, openClient, resp, runCommand, seededRandom, useResp3 } from './support/run.js';
+import { EntryKind } from '../../src/engine/reply.js';
+import { newEngine, openClient, resp, runCommand, runCommandEntries, seededRandom, useResp3 } from './support/run.js';
 
 function decode(s: string): RespValue {
   return decodeReply(Buffer.from(s, 'latin1'));
@@ -55,6 +56,23 @@ describe('SRANDMEMBER random cases', () => {
       for (const m of many) expect(all).toContain(m);
       expect(members(e, c, 's').length).toBe(20);
     }
+  });
+});
+
+describe('huge repeating counts', () => {
+  test('SRANDMEMBER and HRANDFIELD with a count past the output limit disconnect instead of building the reply', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    runCommand(e, c, ['SADD', 's', 'a']);
+    runCommand(e, c, ['HSET', 'h', 'f', 'v']);
+    for (const argv of [['SRANDMEMBER', 's', '-9223372036854775807'], ['HRANDFIELD', 'h', '-4611686018427387903', 'WITHVALUES']]) {
+      const victim = openClient(e);
+      const entries = runCommandEntries(e, victim, argv);
+      expect(entries.filter((x) => x.kind === EntryKind.reply && x.body.length > 0)).toEqual([]);
+      expect(entries.some((x) => x.kind === EntryKind.close && x.clientId === victim)).toBe(true);
+    }
+    // Below the limit a repeating reply is built as usual.
+    expect(runCommand(e, c, ['SRANDMEMBER', 's', '-2'])).toBe(resp.array(resp.bulk('a'), resp.bulk('a')));
   });
 });
 

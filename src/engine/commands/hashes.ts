@@ -22,6 +22,7 @@ import { globMatch } from '../glob.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../long-double.js';
 import { RHash } from '../types/hash.js';
 import { lookupKeyRead } from './strings.js';
+import { randomReplyElementCountMax } from '../../limits.js';
 
 type Spec = CommandSpec & CommandSpecExtras;
 
@@ -120,6 +121,16 @@ export function parseRandomCount(ctx: CommandContext, buf: Buffer): number | nul
     return null;
   }
   return Number(v);
+}
+
+/**
+ * A repeating random reply (negative count) that would pass the hard output limit:
+ * the client is disconnected, as that limit would do, without building the reply.
+ */
+export function refuseHugeRandomReply(ctx: CommandContext, count: number): boolean {
+  if (count <= randomReplyElementCountMax) return false;
+  ctx.engine.closeClient(ctx.client);
+  return true;
 }
 
 /**
@@ -418,6 +429,7 @@ function hrandfieldWithCount(ctx: CommandContext, l: number, withValues: boolean
   const perElement = withValues && reply.resp === 2 ? 2 : 1;
   // Case 1: a negative count (or 1) samples the whole hash every time.
   if (!uniq || count === 1) {
+    if (refuseHugeRandomReply(ctx, count)) return;
     reply.array(count * perElement);
     while (count-- > 0) replyRandomPair(ctx, h, h.randomIndex(random), withValues);
     return;

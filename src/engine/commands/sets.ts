@@ -28,7 +28,7 @@ import type { CommandSpecExtras } from '../command-table.js';
 import { globMatch } from '../glob.js';
 import type { Db } from '../keyspace.js';
 import { RSet } from '../types/set.js';
-import { parseRandomCount, parseScanCursor, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
+import { parseRandomCount, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
 
 type Spec = CommandSpec & CommandSpecExtras;
@@ -285,6 +285,7 @@ function srandmemberWithCount(ctx: CommandContext): void {
   const size = set.size;
   // Case 1: a negative count (or 1) samples the whole set every time.
   if (!uniq || count === 1) {
+    if (refuseHugeRandomReply(ctx, count)) return;
     reply.array(count);
     while (count-- > 0) reply.bulkLatin1(set.memberAt(set.randomIndex(random)));
     return;
