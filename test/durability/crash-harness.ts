@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JournalClient } from '../../src/journal/client/journal-client.js';
 import { Supervisor } from '../../src/main/supervisor.js';
 import { upChildSpecs } from '../../src/main/up.js';
 import { decodeReply, type RespValue } from '../support/resp-decode.js';
@@ -38,6 +39,7 @@ export const allNames = [...nodeNames, 'server'] as const;
 export type ChildName = (typeof allNames)[number];
 
 const pollMs = 25;
+const secret = 'crash-test-secret';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -46,7 +48,7 @@ export function sleep(ms: number): Promise<void> {
 // --- A minimal pipelined RESP client ------------------------------------------------------
 
 export class RespClient {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private readonly waiters: { resolve: (v: RespValue) => void; reject: (e: Error) => void }[] = [];
   closed = false;
   readonly closedPromise: Promise<void>;
@@ -148,11 +150,21 @@ export class Deployment {
   port = 0;
   journalPorts: number[] = [];
 
+  /**
+   * `journalNone`: the server runs with --journal none (not durable), for the canary
+   * that proves the checker catches lost acknowledged writes.
+   */
+  constructor(private readonly options: { journalNone?: boolean } = {}) {}
+
   async start(): Promise<void> {
     this.port = await freePort();
     this.journalPorts = [await freePort(), await freePort(), await freePort()];
+    let specs = upChildSpecs(this.dir, '127.0.0.1', { server: this.port, journal: this.journalPorts }, secret);
+    if (this.options.journalNone === true) {
+      specs = specs.map((s) => (s.name === 'server' ? { ...s, args: ['server', '--port', String(this.port), '--journal', 'none'] } : s));
+    }
     this.sup = new Supervisor(
-      upChildSpecs(this.dir, '127.0.0.1', { server: this.port, journal: this.journalPorts }, 'crash-test-secret'),
+      specs,
       (line) => {
         this.lines.push(line);
         if (this.lines.length > 4000) this.lines.splice(0, 1000);
@@ -172,15 +184,20 @@ export class Deployment {
   }
 
   /** kill -9 to every named process in the same tick; resolves once all are gone. */
-  async kill(names: readonly ChildName[]): Promise<void> {
+  async kill(names: readonly ChildName[], signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     for (const n of names) {
-      if (!this.supervisor.signal(n, 'SIGKILL')) throw new Error(`${n} was not running`);
+      if (!this.supervisor.signal(n, signal)) throw new Error(`${n} was not running`);
     }
     const deadline = Date.now() + 10_000;
     while (names.some((n) => this.supervisor.pid(n) !== undefined)) {
       if (Date.now() > deadline) throw new Error(`${names.join(',')} did not die`);
       await sleep(pollMs);
     }
+  }
+
+  /** A clean stop (SIGTERM) of the named processes; resolves once all are gone. */
+  terminate(names: readonly ChildName[]): Promise<void> {
+    return this.kill(names, 'SIGTERM');
   }
 
   /** Starts the named (dead) processes and waits until each is ready. */
@@ -192,6 +209,49 @@ export class Deployment {
   /** Wipes a (dead) log node's directory. */
   wipe(name: (typeof nodeNames)[number]): void {
     rmSync(this.nodeDir(name), { recursive: true, force: true });
+  }
+
+  /** The log node whose latest role line says leader (from the children's output). */
+  currentLeader(): (typeof nodeNames)[number] | undefined {
+    const latest = new Map<string, string>();
+    for (const line of this.lines) {
+      const m = /^\[(log-node-\d)\] .*role: (\w+)/.exec(line);
+      if (m !== null) latest.set(m[1]!, m[2]!);
+    }
+    return nodeNames.find((n) => latest.get(n) === 'leader');
+  }
+
+  /** The journal's committed tail (linearizable, through the log leader). */
+  async journalTail(): Promise<number> {
+    const client = new JournalClient({ nodes: this.journalPorts.map((p) => `127.0.0.1:${p}`), secret, timeoutMs: 20_000 });
+    try {
+      return (await client.tail()).tailId;
+    } finally {
+      client.close();
+    }
+  }
+
+  /**
+   * Resolves once the named log node alone serves every committed entry through id
+   * (a follower serves only entries it holds and knows committed): it has caught up.
+   */
+  async nodeServesThrough(name: (typeof nodeNames)[number], id: number, deadlineMs: number): Promise<void> {
+    const port = this.journalPorts[nodeNames.indexOf(name)]!;
+    const client = new JournalClient({ nodes: [`127.0.0.1:${port}`], secret, timeoutMs: 5_000 });
+    let last = 0;
+    const timer = setTimeout(() => client.close(), deadlineMs);
+    try {
+      for await (const e of client.read(1, { waitMs: 500 })) {
+        last = e.index;
+        if (last >= id) return;
+      }
+    } catch {
+      // closed by the deadline
+    } finally {
+      clearTimeout(timer);
+      client.close();
+    }
+    throw new Error(`${name} served entries only through ${last} of ${id} within ${deadlineMs} ms`);
   }
 
   /** The last lines of every child's output, for a failure message. */
