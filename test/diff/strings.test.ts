@@ -1,8 +1,7 @@
 // Differential tests for the string commands (issue 2 point 4, strings): every command
 // with its options and error paths, sent to redis-server and KeelDB over raw RESP and
 // compared byte for byte, under RESP2 and again after HELLO 3.
-// WRONGTYPE cases need a non-string key; KeelDB has no other type yet, so they are
-// added when lists land (see the report of the harness author).
+// WRONGTYPE: every string command against a list, a set and a hash key.
 // Clock-dependent replies (TTL after a relative expire) are compared with intNear and a
 // comment; absolute times (EXAT/PXAT far in the future) are compared exactly.
 
@@ -372,6 +371,46 @@ describeWithOracle('diff: strings', () => {
         ['MSET', 'x', 'ABCBDAB', 'y', 'BDCABA'],
         ['LCS', 'x', 'y'],
         ['LCS', 'x', 'y', 'IDX', 'WITHMATCHLEN'],
+      ]);
+      seq('WRONGTYPE on non-string keys', [
+        ['RPUSH', 'l', 'a', 'b'],
+        ['SADD', 's', 'm'],
+        ['HSET', 'h', 'f', 'v'],
+        ...['l', 's', 'h'].flatMap((k): Step[] => [
+          ['GET', k],
+          ['SET', k, 'v', 'GET'],
+          ['SET', k, 'v', 'NX', 'GET'],
+          ['SET', k, 'v', 'XX', 'GET'],
+          ['GETSET', k, 'v'],
+          ['GETDEL', k],
+          ['GETEX', k, 'EX', '10'],
+          ['APPEND', k, 'x'],
+          ['STRLEN', k],
+          ['GETRANGE', k, '0', '1'],
+          ['SUBSTR', k, '0', '1'],
+          ['SETRANGE', k, '0', 'x'],
+          ['SETRANGE', k, '0', ''],
+          ['INCR', k],
+          ['DECRBY', k, '2'],
+          ['INCRBYFLOAT', k, '1.5'],
+          ['LCS', k, 'l'],
+          ['SETNX', k, 'v'],
+          ['MSETNX', k, 'v', 'fresh', 'v'],
+          ['TYPE', k],
+        ]),
+        ['MGET', 'l', 's', 'h', 'missing'],
+        ['EXISTS', 'fresh'],
+        ['SET', 'l', 'now a string'],
+        ['TYPE', 'l'],
+        ['GET', 'l'],
+        ['MSET', 's', '1', 'h', '2'],
+        ['MGET', 's', 'h'],
+        ['RPUSH', 'l2', 'x'],
+        ['SETEX', 'l2', '100', 'v'],
+        ['TYPE', 'l2'],
+        ['RPUSH', 'l3', 'x'],
+        ['PSETEX', 'l3', '100000', 'v'],
+        ['GET', 'l3'],
       ]);
       diffCase(
         pair,
