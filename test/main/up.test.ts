@@ -1,0 +1,146 @@
+// `keeldb up` as a process (test process; the `up` child runs bin/keeldb.js from dist/,
+// and starts its own four children): the ready line, serving with the journal, a
+// killed server restarted with its data, a clean stop of every child on SIGTERM, the
+// data-directory lock, and giving up (exit 1) when the server can never start.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { callWhenServing, RespClient } from '../durability/crash-harness.js';
+import { freePort } from '../support/ports.js';
+
+const keeldbBin = fileURLToPath(new URL('../../bin/keeldb.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'keeldb-up-'));
+const started: ChildProcess[] = [];
+const blockers: Server[] = [];
+
+afterAll(() => {
+  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+  for (const s of blockers) s.close();
+  // Give `up` time to stop its children before the directory goes.
+  return new Promise<void>((resolve) =>
+    setTimeout(() => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve();
+    }, 500),
+  );
+});
+
+interface Up {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startUp(args: string[]): Up {
+  const child = spawn(process.execPath, [keeldbBin, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(what: RegExp, up: Up, deadlineMs = 40_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!what.test(up.output())) {
+    if (Date.now() > deadline || up.child.exitCode !== null) throw new Error(`no ${what} from up:\n${up.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Pids of the live processes whose parent is pid (from /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('starts three log nodes and a durable server, restarts a killed server with its data, stops all on SIGTERM', async () => {
+  const port = await freePort();
+  const journalPorts = [await freePort(), await freePort(), await freePort()];
+  const data = join(dir, 'data');
+  const up = startUp(['--dir', data, '--port', String(port), '--journal-ports', journalPorts.join(',')]);
+  await waitFor(/KeelDB up: ready on 127\.0\.0\.1:\d+/, up);
+  expect(up.output()).toContain(`KeelDB up: ready on 127.0.0.1:${port}; journal: log nodes on 127.0.0.1:${journalPorts.join(',')}`);
+  expect(up.output()).toMatch(/\[server\] KeelDB: --journal .*acknowledged once it is on disk on 2 of 3/);
+  expect(readdirSync(data).sort()).toEqual(['node-1', 'node-2', 'node-3', 'up.pid']);
+  const children = childrenOf(up.child.pid!);
+  expect(children.length).toBe(4);
+
+  // A second `up` on the same directory refuses to start.
+  const second = startUp(['--dir', data, '--port', String(await freePort())]);
+  expect(await second.exited).toBe(1);
+  expect(second.output()).toMatch(/in use by another keeldb up \(pid \d+\)/);
+
+  const c = await RespClient.connect(port);
+  expect(await c.call('SET', 'up:key', 'durable')).toEqual({ kind: 'simple', text: 'OK' });
+  const info = await c.call('INFO', 'server');
+  c.close();
+  const serverPid = Number(/process_id:(\d+)/.exec(info.kind === 'bulk' ? info.bytes.toString() : '')?.[1]);
+  expect(children).toContain(serverPid);
+  process.kill(serverPid, 'SIGKILL');
+  await waitFor(/\[supervisor\] restarting server/, up);
+  expect(await callWhenServing(port, ['GET', 'up:key'])).toEqual({ kind: 'bulk', bytes: Buffer.from('durable') });
+
+  const now = childrenOf(up.child.pid!);
+  expect(now.length).toBe(4);
+  up.child.kill('SIGTERM');
+  expect(await up.exited).toBe(0);
+  for (const pid of now) expect(alive(pid)).toBe(false);
+  expect(readdirSync(data)).not.toContain('up.pid');
+});
+
+it('gives up with exit 1 when the server can never start (its port is taken)', async () => {
+  const blocker = createServer();
+  blockers.push(blocker);
+  const port = await new Promise<number>((resolve) =>
+    blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+  );
+  const journalPorts = [await freePort(), await freePort(), await freePort()];
+  const up = startUp(['--dir', join(dir, 'blocked'), '--port', String(port), '--journal-ports', journalPorts.join(',')]);
+  expect(await up.exited).toBe(1);
+  expect(up.output()).toMatch(/server exited 3 times before it was ever ready/);
+  // Its log nodes were stopped before it exited: nothing listens on their ports.
+  for (const p of journalPorts) expect(await listening(p)).toBe(false);
+});
+
+it('rejects bad --journal-ports at the command line', async () => {
+  const up = startUp(['--dir', join(dir, 'bad'), '--journal-ports', '7001,7001,7002']);
+  expect(await up.exited).toBe(1);
+  expect(up.output()).toMatch(/--journal-ports.*three different non-zero ports/);
+});
