@@ -12,7 +12,12 @@
 //   badRequest) at once; otherwise it retries until timeoutMs and then rejects with
 //   code 'timeout', whose outcome is UNKNOWN (the append may have happened);
 // - many calls may be in flight at once (pipelining): requests are tagged with ids and
-//   written back to back; responses may come in any order.
+//   written back to back; responses may come in any order;
+// - appends land in the log in call order per writer: the log node accepts a writer's
+//   token append only right after that writer's latest append in the log (retries after
+//   a leader change wait for their predecessors); so an append abandoned on 'timeout'
+//   would hold back every later one, and the client then goes on as a NEW writer (a
+//   fresh writerId, writerSeq from 1). Appends already in flight keep their ids.
 // Node ids: `nodes[i]` is log node i + 1 (the log-node --peers convention), so a
 // notLeader hint maps to an address.
 
@@ -63,11 +68,20 @@ interface Pending {
 /** A connection was lost with the request in flight: its outcome is unknown. */
 class ConnectionLost extends Error {}
 
+/** A fresh writer id after `previous` was abandoned (random, never the same). */
+function nextWriterId(previous: number): number {
+  for (;;) {
+    const id = randomInt(1, 2 ** 31);
+    if (id !== previous) return id;
+  }
+}
+
 /** Pause between retries when no leader is known (an election takes a few hundred ms). */
 const retryPauseMs = 50;
 
 export class JournalClient {
-  readonly writerId: number;
+  /** The current writer id (it changes after an append times out; see above). */
+  writerId: number;
   private readonly nodes: { host: string; port: number }[];
   private readonly secret: string;
   private readonly timeoutMs: number;
@@ -102,15 +116,26 @@ export class JournalClient {
    * the log has them on a majority; rejects with a JournalClientError otherwise.
    */
   async append(records: readonly AppendRecord[], condition: AppendCondition): Promise<AppendResult> {
+    const writerId = this.writerId;
     const writerSeq = ++this.writerSeq;
-    const response = await this.toLeader('append', (requestId) => ({
-      kind: 'append',
-      requestId,
-      writerId: this.writerId,
-      writerSeq,
-      records,
-      condition,
-    }));
+    let response: ClientResponse;
+    try {
+      response = await this.toLeader('append', (requestId) => ({
+        kind: 'append',
+        requestId,
+        writerId,
+        writerSeq,
+        records,
+        condition,
+      }));
+    } catch (err) {
+      if (err instanceof JournalClientError && err.code === 'timeout' && this.writerId === writerId) {
+        // Outcome unknown and never retried again: a gap in this writer's sequence.
+        this.writerId = nextWriterId(writerId);
+        this.writerSeq = 0;
+      }
+      throw err;
+    }
     if (response.kind !== 'appendOk') throw new JournalClientError('badRequest', `unexpected ${response.kind} to an append`);
     return { firstId: response.firstId, lastId: response.lastId };
   }
