@@ -245,6 +245,32 @@ describeWithOracle('diff: lists', () => {
         }
         await c.cmd(['RESTORE', 'bad', '0', Buffer.from([18, 1, 2, 3, 1, 2, 3, 10, 0, 0x72, 0x5a, 0x30, 0x9a, 0x33, 0xe1, 0x2a, 0x8c])]);
       }, { proto });
+      diffCase(pair, 'large lists: ranges, LINDEX, LSET, LINSERT, LREM, LPOS, LTRIM across 8 KiB nodes', async (c) => {
+        const vals = Array.from({ length: 3000 }, (_, i) => (i % 11 === 0 ? 'pivot' : `value-${i}-${'z'.repeat(i % 50)}`));
+        await c.cmd(['RPUSH', 'big', ...vals]);
+        await c.cmd(['LPUSH', 'big', ...vals.slice(0, 500)]);
+        await c.cmd(['LLEN', 'big']);
+        await c.cmd(['LRANGE', 'big', '1000', '1100']);
+        await c.cmd(['LRANGE', 'big', '-150', '-1']);
+        await c.cmd(['LINDEX', 'big', '1777']);
+        await c.cmd(['LINDEX', 'big', '-1777']);
+        await c.cmd(['LSET', 'big', '2000', 'changed']);
+        await c.cmd(['LINSERT', 'big', 'AFTER', 'changed', 'inserted']);
+        await c.cmd(['LPOS', 'big', 'pivot', 'RANK', '-3', 'COUNT', '5']);
+        await c.cmd(['LPOS', 'big', 'pivot', 'COUNT', '0', 'MAXLEN', '400']);
+        await c.cmd(['LREM', 'big', '-7', 'pivot']);
+        await c.cmd(['LREM', 'big', '0', 'pivot']);
+        await c.cmd(['LTRIM', 'big', '100', '-100']);
+        await c.cmd(['LRANGE', 'big', '0', '-1']);
+        await c.cmd(['OBJECT', 'ENCODING', 'big']);
+        await c.cmd(['CONFIG', 'SET', 'list-max-listpack-size', '5']);
+        await c.cmd(['RPUSH', 'small', 'a', 'b', 'c', 'd', 'e', 'f']);
+        await c.cmd(['OBJECT', 'ENCODING', 'small']);
+        await c.cmd(['CONFIG', 'SET', 'list-max-listpack-size', '-2']);
+        await c.cmd(['LMPOP', '2', 'nokey', 'big', 'RIGHT', 'COUNT', '1000']);
+        await c.cmd(['LPOP', 'big', '100000']);
+        await c.cmd(['EXISTS', 'big']);
+      }, { proto });
       seq('WRONGTYPE for every command', [
         ['SET', 's', 'v'],
         ['LPUSH', 's', 'a'],
