@@ -102,7 +102,7 @@ export function scanStart(cursor: bigint, size: number): number {
   return cursor > BigInt(size) ? size : Number(cursor);
 }
 
-/** The reply's second array for getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
+/** getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)'s error: only LLONG_MIN is out of that range. */
 export const countRangeError = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 
 /**
