@@ -149,6 +149,15 @@ function comparatorFor(cmd: Cmd): Comparator {
   }
 }
 
+/** Steps of two interleaved clients: transaction control on either, so WATCH meets the other's writes. */
+const twoClientStep: fc.Arbitrary<[number, Cmd]> = fc.tuple(
+  fc.integer({ min: 0, max: 1 }),
+  fc.oneof(
+    { weight: 4, arbitrary: command.filter((c) => !notExact.has(c[0]!)) },
+    { weight: 1, arbitrary: fc.oneof(key.map((k): Cmd => ['WATCH', k]), fc.constantFrom<Cmd>(['MULTI'], ['EXEC'], ['DISCARD'], ['UNWATCH'])) },
+  ),
+);
+
 describeWithOracle('diff: random command sequences (fast-check)', () => {
   let pair: DiffPair | undefined;
   let conns: { redis: RespConn; subject: RespConn } | undefined;
@@ -188,6 +197,42 @@ describeWithOracle('diff: random command sequences (fast-check)', () => {
     }
     return null;
   }
+
+  it('two interleaved clients: every reply matches redis-server', async () => {
+    const open = async (): Promise<RespConn[][]> => [
+      [await RespConn.connect(pair!.oracle.port), await RespConn.connect(pair!.oracle.port)],
+      [await RespConn.connect(pair!.subject.port), await RespConn.connect(pair!.subject.port)],
+    ];
+    const [redisConns, subjectConns] = await open();
+    const both = [redisConns!, subjectConns!];
+    const send = async (side: RespConn[], conn: number, cmd: readonly Arg[]): Promise<Buffer | string> =>
+      side[conn]!.send(cmd).catch((e: Error) => `<${e.message}>`);
+    try {
+      const result = await fc.check(
+        fc.asyncProperty(fc.array(twoClientStep, { minLength: 1, maxLength: sequenceLengthMax }), async (steps) => {
+          for (const side of both) {
+            for (const conn of [0, 1]) for (const cmd of [['DISCARD'], ['UNWATCH'], ['SELECT', '0']]) await send(side, conn, cmd);
+            await send(side, 0, ['FLUSHALL']);
+          }
+          for (const [conn, cmd] of steps) {
+            // One step at a time on both servers, so both see the same interleaving.
+            const [r, s] = await Promise.all([send(redisConns!, conn, cmd), send(subjectConns!, conn, cmd)]);
+            if (typeof r === 'string' || typeof s === 'string') return r === s;
+            if (bytes(r, s) !== null) return false;
+          }
+          return true;
+        }),
+        { numRuns: Math.ceil(runCount / 3), interruptAfterTimeLimit: timeLimitMs / 2, markInterruptAsFailure: false },
+      );
+      if (result.failed) {
+        const minimal = (result.counterexample?.[0] ?? []) as [number, Cmd][];
+        expect.fail(`fast-check seed ${result.seed}\nminimal interleaving (client: command):\n${minimal.map(([c, cmd]) => `  ${c}: ${cmd.join(' ')}`).join('\n')}\n(re-run with this seed to see the replies)`);
+      }
+      expect(result.numRuns).toBeGreaterThan(0);
+    } finally {
+      for (const side of both) for (const c of side) c.close();
+    }
+  });
 
   it('every reply matches redis-server', async () => {
     let lastDifference: string | null = null;
