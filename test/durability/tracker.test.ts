@@ -142,6 +142,20 @@ describe('tracker', () => {
     expect(t.text(t.commit(2))).toEqual(['+OK\r\n']);
   });
 
+  it('a client woken from BLPOP learns only committed data: its reply waits for its own record, after the push', () => {
+    const t = setup();
+    const waiter = openClient(t.engine);
+    const pusher = openClient(t.engine);
+    expect(t.text(t.run(waiter, 'BLPOP', 'q', '0'))).toEqual([]); // blocks
+    const pushed = t.run(pusher, 'RPUSH', 'q', 'job');
+    expect(t.text(pushed)).toEqual([]); // both replies held
+    expect(t.records.map((r) => r.seq)).toEqual([1, 2]);
+    const first = t.commit(1);
+    expect(t.text(first, pusher)).toEqual([':1\r\n']);
+    expect(t.text(first, waiter)).toEqual([]);
+    expect(t.text(t.commit(2), waiter)).toEqual(['*2\r\n$1\r\nq\r\n$3\r\njob\r\n']);
+  });
+
   it('a client that closes drops its held replies', () => {
     const t = setup();
     const c = openClient(t.engine);
