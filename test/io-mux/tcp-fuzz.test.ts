@@ -17,7 +17,7 @@ import { subjectKind } from '../support/subject.js';
 import { useSubjectServer } from '../support/use-server.js';
 
 const fuzzConnectionCount = 6;
-const payloadsPerConnection = 30;
+const payloadsPerConnection = 50;
 const idleMs = 60;
 const closeWaitMs = 3_000;
 const seed = process.env.KEELDB_FUZZ_SEED !== undefined ? Number(process.env.KEELDB_FUZZ_SEED) : Date.now() % 2 ** 31;
