@@ -1,8 +1,9 @@
 // Starts a server as a child process on a free port and waits until it answers PING
 // (test process, main thread). Shared by the redis-server oracle and the KeelDB starter.
 //
-// Invariants: a started child is killed by stop() (SIGKILL after a grace period), and a
-// child that exits before answering PING rejects start with its captured output, so a
+// Invariants: a started child is killed by stop() (SIGKILL after a grace period) or, at
+// the latest, when this process exits; its temp dir is gone once it is ready; a child
+// that exits before answering PING rejects start with its captured output, so a
 // broken server fails the suite with a reason instead of a timeout. Ports are tried a
 // few times because a free port can be taken between freePort() and the child's bind.
 
@@ -96,6 +97,16 @@ async function startOnce(spec: ChildServerSpec, port: number): Promise<ServerHan
     if (await answersPing(port)) break;
     await new Promise((r) => setTimeout(r, pingPollMs));
   }
+  // Nothing is persisted (redis: --save '' --appendonly no; KeelDB: --journal none), so
+  // the dir is only a cwd: removing it now leaves nothing behind even if this test
+  // process is killed before stop(). A child still running when this process exits
+  // normally is killed by the exit hook.
+  fs.rmSync(dir, { recursive: true, force: true });
+  const onExit = (): void => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+  child.once('exit', () => process.off('exit', onExit));
   return handle(spec.kind, port, child, () => output, stop);
 }
 
