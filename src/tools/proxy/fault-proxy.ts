@@ -36,6 +36,7 @@ export class FaultProxy {
   private modeNow: ProxyMode = 'pass';
   private delayNowMs = 0;
   private listenPort = 0;
+  private dropped = 0;
 
   constructor(
     private readonly targetPort: number,
@@ -52,6 +53,11 @@ export class FaultProxy {
 
   get delayMs(): number {
     return this.delayNowMs;
+  }
+
+  /** Bytes discarded so far by drop and one-way modes (tests wait on it). */
+  get droppedBytes(): number {
+    return this.dropped;
   }
 
   get connectionCount(): number {
@@ -114,9 +120,10 @@ export class FaultProxy {
 
   private forward(link: Link, chunk: Buffer, toNode: boolean): void {
     const mode = this.modeNow;
-    if (mode === 'drop' || mode === 'cut') return;
-    if (toNode && mode === 'oneway-up') return;
-    if (!toNode && mode === 'oneway-down') return;
+    if (mode === 'drop' || mode === 'cut' || (toNode && mode === 'oneway-up') || (!toNode && mode === 'oneway-down')) {
+      this.dropped += chunk.length;
+      return;
+    }
     const target = toNode ? link.up : link.down;
     const delay = this.delayNowMs;
     const nowMs = performance.now();

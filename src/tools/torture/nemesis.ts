@@ -9,7 +9,7 @@
 //              (black hole) or one-way on one, two or all three links, or a delay on
 //              every link
 //
-// Every fault is logged with its start and end time (ms since the run started).
+// The nemeses take turns (each once per round, in a seeded order). Every fault is logged with its start and end time (ms since the run started).
 //
 // Invariants: at most one fault is active; heal() leaves every proxy passing, every
 // process continued and every killed process restarted.
@@ -45,6 +45,7 @@ export interface NemesisOptions {
 export class Nemesis {
   readonly faults: FaultRecord[] = [];
   private stopRequested = false;
+  private round: NemesisName[] = [];
 
   constructor(
     private readonly cluster: Cluster,
@@ -76,7 +77,7 @@ export class Nemesis {
   }
 
   private async one(): Promise<void> {
-    const nemesis = this.opts.canary ? 'kill' : this.rng.pick(this.opts.nemeses);
+    const nemesis = this.opts.canary ? 'kill' : this.nextNemesis();
     const hold = this.rng.int(this.opts.holdMsMin, this.opts.holdMsMax);
     const sup = this.cluster.supervisor;
     const fault = (description: string): FaultRecord => {
@@ -138,6 +139,18 @@ export class Nemesis {
         return;
       }
     }
+  }
+
+  /** Each nemesis once per round, in a seeded order: a short run still sees them all. */
+  private nextNemesis(): NemesisName {
+    if (this.round.length === 0) {
+      this.round = [...this.opts.nemeses];
+      for (let i = this.round.length - 1; i > 0; i--) {
+        const j = this.rng.int(0, i);
+        [this.round[i], this.round[j]] = [this.round[j]!, this.round[i]!];
+      }
+    }
+    return this.round.pop()!;
   }
 
   private twoNodes(): (typeof logNodeNames)[number][] {

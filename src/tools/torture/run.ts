@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type CheckContext, checkLists, checkRegisters, checkSets, type Verdict, type WorkloadVerdict } from './check.js';
 import { Cluster, serverName } from './cluster.js';
-import { Nemesis, type NemesisName } from './nemesis.js';
+import { type FaultRecord, Nemesis, type NemesisName } from './nemesis.js';
 import { Rng } from './rng.js';
 import { ListWorkload, RegisterWorkload, SetWorkload, sleep, type Workload, type WorkloadContext, type WorkloadName } from './workloads.js';
 
@@ -52,7 +52,7 @@ export interface TortureResult {
   readonly verdict: Verdict;
   readonly summary: string;
   readonly verdicts: readonly WorkloadVerdict[];
-  readonly faultCount: number;
+  readonly faults: readonly FaultRecord[];
   /** 0 ok, 1 violation, 2 unknown (search limit or the system never answered the final reads). */
   readonly exitCode: number;
 }
@@ -148,7 +148,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
     lines.push('operations:');
     for (const w of workloads) {
       const c = w.counts;
-      const errors = [...c.errors].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([t, n]) => `${n}x ${t}`).join('; ');
+      const errors = [...c.errors].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([t, n]) => `${n}x '${t}'`).join(', ');
       lines.push(`  ${w.name.padEnd(8)} ok ${c.ok}, failed ${c.fail}, indeterminate ${c.info}${errors === '' ? '' : `  (${errors})`}`);
     }
     if (!answered) lines.push('final reads: the server did not answer every final read within the settle time');
@@ -171,7 +171,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
         ),
       }),
     );
-    return { verdict, summary, verdicts, faultCount: nemesis.faults.length, exitCode: verdict === 'ok' ? 0 : verdict === 'violation' ? 1 : 2 };
+    return { verdict, summary, verdicts, faults: nemesis.faults, exitCode: verdict === 'ok' ? 0 : verdict === 'violation' ? 1 : 2 };
   } finally {
     await cluster.stop();
   }
