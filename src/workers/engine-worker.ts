@@ -74,20 +74,19 @@ function main(data: EngineWorkerData): void {
   let epoch = 0;
   let heldStored = 0;
 
+  /** Where an effects ring record is assembled (reused: the ring copies it). */
+  let effectsScratch = Buffer.allocUnsafe(64 * 1024);
   /** Gives an effect record its seq and hands it to the journal writer (blocks if the ring is full). */
   const publishEffects = (record: EffectRecord): void => {
     const seq = tracker!.noteWrite(record);
     const payload = encodeEffectRecord(record);
-    let rec: Buffer;
-    if (payload.length > journalPayloadBytesMax) {
-      // Too large for one journal record: the writer fails this epoch (never acknowledged).
-      rec = Buffer.alloc(effectsHeaderBytes);
-      writeEffectsHeader(rec, epoch, seq, effectsOversize);
-    } else {
-      rec = Buffer.allocUnsafe(effectsHeaderBytes + payload.length);
-      writeEffectsHeader(rec, epoch, seq, 0);
-      payload.copy(rec, effectsHeaderBytes);
-    }
+    // Too large for one journal record: the writer fails this epoch (never acknowledged).
+    const oversize = payload.length > journalPayloadBytesMax;
+    const bytes = effectsHeaderBytes + (oversize ? 0 : payload.length);
+    if (effectsScratch.length < bytes) effectsScratch = Buffer.allocUnsafe(Math.max(bytes, effectsScratch.length * 2));
+    writeEffectsHeader(effectsScratch, epoch, seq, oversize ? effectsOversize : 0);
+    if (!oversize) payload.copy(effectsScratch, effectsHeaderBytes);
+    const rec = effectsScratch.subarray(0, bytes);
     const ring = effectsRing!;
     while (!ring.tryPush(rec)) {
       ring.notify();

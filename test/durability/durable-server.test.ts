@@ -118,6 +118,15 @@ describe('durable server', () => {
       await new Promise((r) => setTimeout(r, 20)); // let some PX keys expire (lazily and actively)
     }
     expect(sent).toBeGreaterThan(700);
+    // Every PX key (at most 200 ms) has expired now; reading each name deletes it
+    // (lazily, journaled), so neither server's active expiry timing shows in the digest.
+    await new Promise((r) => setTimeout(r, 300));
+    const names: string[] = [];
+    for (let i = 0; i < 12; i++) names.push(`k${i}`, `lk${i}`, `hk${i}`);
+    for (const db of ['0', '1', '2']) {
+      const replies = await clients[0]!.pipeline([['SELECT', db], ...names.map((n) => ['EXISTS', n])], 20_000);
+      expect(str(replies[0]!)).toBe('+OK\r\n');
+    }
     const digest = str(await clients[0]!.send(['DEBUG', 'DIGEST']));
     const held = str(await clients[0]!.send(['INFO', 'persistence']));
     expect(held).toMatch(/keeldb_held_replies:\d+/);
@@ -133,21 +142,21 @@ describe('durable server', () => {
     const s = await startServer(['--journal-commit-timeout-ms', '1500']);
     const c = await connect(s);
     const other = await connect(s);
-    expect(str(await c.send(['SET', 'safe', '1']))).toBe('+OK\r\n');
+    expect(str(await c.send(['SET', 't3:safe', '1']))).toBe('+OK\r\n');
     // Two of three log nodes stop: no quorum, nothing commits.
     for (const id of [1, 2, 3].filter((n) => n !== 3)) cluster.node(id).child!.kill('SIGSTOP');
     try {
-      const write = c.send(['SET', 'k', 'lost?'], 20_000);
-      const readSame = other.send(['GET', 'k'], 20_000);
+      const write = c.send(['SET', 't3:k', 'lost?'], 20_000);
+      const readSame = other.send(['GET', 't3:k'], 20_000);
       // A read of another key answers at once (a committed value).
       const third = await connect(s);
-      expect(str(await third.send(['GET', 'safe']))).toBe('$1\r\n1\r\n');
+      expect(str(await third.send(['GET', 't3:safe']))).toBe('$1\r\n1\r\n');
       const w = str(await write);
       expect(w).toMatch(/^-ERR write not confirmed durable/);
       // The read of the same key never saw the uncommitted value.
       expect(str(await readSame)).not.toContain('lost?');
       // While the journal is unreachable the server reloads: -LOADING.
-      expect(str(await third.send(['GET', 'safe']))).toMatch(/^-LOADING Redis is loading the dataset in memory/);
+      expect(str(await third.send(['GET', 't3:safe']))).toMatch(/^-LOADING Redis is loading the dataset in memory/);
     } finally {
       for (const id of [1, 2]) cluster.node(id).child!.kill('SIGCONT');
     }
@@ -155,12 +164,12 @@ describe('durable server', () => {
     const deadline = Date.now() + 25_000;
     let reply = '';
     while (Date.now() < deadline) {
-      reply = str(await other.send(['GET', 'safe'], 10_000));
+      reply = str(await other.send(['GET', 't3:safe'], 10_000));
       if (!reply.startsWith('-LOADING')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(reply).toBe('$1\r\n1\r\n');
-    const k = str(await other.send(['GET', 'k']));
+    const k = str(await other.send(['GET', 't3:k']));
     // Indeterminate: the failed write may or may not be in the journal, but the
     // server shows exactly what the journal holds; a fresh server agrees.
     expect(['$-1\r\n', '$5\r\nlost?\r\n']).toContain(k);
@@ -169,7 +178,7 @@ describe('durable server', () => {
     await s.kill('SIGKILL');
     const fresh = await startServer();
     const f = await connect(fresh);
-    expect(str(await f.send(['GET', 'k']))).toBe(k);
+    expect(str(await f.send(['GET', 't3:k']))).toBe(k);
     expect(str(await f.send(['DEBUG', 'DIGEST']))).toBe(digest);
     await fresh.kill('SIGKILL');
   }, 60_000);
