@@ -20,6 +20,7 @@ import { serverCommands } from './commands/server.js';
 import { setCommands } from './commands/sets.js';
 import { stringCommands } from './commands/strings.js';
 import { transactionCommands } from './commands/transactions.js';
+import { zsetCommands } from './commands/zsets.js';
 
 /** Optional spec fields the table reads when a module provides them (COMMAND INFO/DOCS). */
 export interface CommandSpecExtras {
@@ -128,5 +129,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands]);
 }

@@ -1,0 +1,174 @@
+// RZSet: the Redis sorted set value (engine worker), Redis 7.0's t_zset.c data type
+// without its command handlers (src/engine/commands/zsets.ts), so it can be fuzzed alone.
+//
+// One structure for every size: a ZSkiplist (src/engine/types/skiplist.ts), ordered by
+// (score, member) with a member index and O(log n) ranks. Redis has two encodings,
+// listpack (a flat sorted array for small sets) and skiplist (skiplist + dict); both
+// answer every ordered query in the same (score, member) order, so one structure serves
+// both and `listpack` only records which one Redis would be using, with Redis 7.0's
+// rules, because that state is visible: OBJECT ENCODING names it, ZSCAN returns a
+// listpack whole with cursor 0 in order, and it is sticky (a set converted to skiplist
+// stays one until a STORE command builds a new value). The conversions, as 7.0:
+//   - a new key is created by zsetTypeCreate(size hint, longest member): listpack when
+//     the hint <= zset-max-listpack-entries and the member <= zset-max-listpack-value;
+//   - adding a member converts when the set would exceed the entries limit or the
+//     member is longer than the value limit;
+//   - ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE results convert back to listpack when small
+//     (zsetConvertToListpackIfNeeded).
+//
+// Scores are doubles, never NaN (commands refuse NaN before reaching here).
+//
+// Invariants: members are unique; size > 0 whenever the value is in the keyspace (the
+// commands delete a key whose set became empty).
+
+import { assert } from '../../assert.js';
+import { RObject } from '../keyspace.js';
+import { formatDouble } from '../reply.js';
+import { NIL, type NodeRange, ZSkiplist } from './skiplist.js';
+
+/** The Config fields that decide a sorted set's encoding (Config satisfies this). */
+export interface ZSetLimits {
+  readonly zsetMaxListpackEntries: number;
+  readonly zsetMaxListpackValue: number;
+}
+
+export class RZSet extends RObject {
+  readonly type = 'zset' as const;
+  readonly sl = new ZSkiplist();
+  /** True while Redis would keep this set as a listpack. */
+  listpack: boolean;
+
+  constructor(listpack = true) {
+    super();
+    this.listpack = listpack;
+  }
+
+  /** Redis's zsetTypeCreate: the encoding a new set starts with. */
+  static create(sizeHint: number, valueLenHint: number, limits: ZSetLimits): RZSet {
+    return new RZSet(sizeHint <= limits.zsetMaxListpackEntries && valueLenHint <= limits.zsetMaxListpackValue);
+  }
+
+  encoding(): string {
+    return this.listpack ? 'listpack' : 'skiplist';
+  }
+
+  get size(): number {
+    return this.sl.length;
+  }
+
+  clone(): RZSet {
+    const c = new RZSet(this.listpack);
+    for (let id = this.sl.first(); id !== NIL; id = this.sl.next(id)) c.sl.insert(this.sl.scoreOf(id), this.sl.memberOf(id));
+    return c;
+  }
+
+  /** The member's score, or undefined. */
+  score(member: string): number | undefined {
+    const id = this.sl.idOf(member);
+    return id === NIL ? undefined : this.sl.scoreOf(id);
+  }
+
+  /** Adds a member that is not present, converting as Redis's zsetAdd does first. */
+  insert(member: string, score: number, limits: ZSetLimits): void {
+    if (this.listpack && (this.sl.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)) this.listpack = false;
+    this.sl.insert(score, member);
+  }
+
+  /** Sets a present member's score. */
+  update(member: string, score: number): void {
+    const id = this.sl.idOf(member);
+    assert(id !== NIL, 'update of a missing member');
+    this.sl.updateScore(id, score);
+  }
+
+  delete(member: string): boolean {
+    return this.sl.delete(member);
+  }
+
+  /** 0-based rank of member in ascending order, or -1. */
+  rank(member: string): number {
+    const id = this.sl.idOf(member);
+    return id === NIL ? -1 : this.sl.rankOf(id);
+  }
+
+  /** Redis's zsetConvertToListpackIfNeeded, for STORE results. */
+  convertToListpackIfNeeded(maxMemberBytes: number, limits: ZSetLimits): void {
+    if (!this.listpack && this.sl.length <= limits.zsetMaxListpackEntries && maxMemberBytes <= limits.zsetMaxListpackValue) this.listpack = true;
+  }
+
+  /** Members and scores in order, for DEBUG DIGEST-like comparisons (src/engine/digest.ts). */
+  *digestParts(): Iterable<string> {
+    for (let id = this.sl.first(); id !== NIL; id = this.sl.next(id)) {
+      yield this.sl.memberOf(id);
+      yield formatDouble(this.sl.scoreOf(id));
+    }
+  }
+}
+
+// --- Ranges (Redis's zrangespec and zlexrangespec) -------------------------------------------
+
+/** A score interval; min/max excluded when their flag says so. */
+export class ScoreRange implements NodeRange {
+  readonly empty: boolean;
+  constructor(
+    readonly min: number,
+    readonly minex: boolean,
+    readonly max: number,
+    readonly maxex: boolean,
+  ) {
+    this.empty = min > max || (min === max && (minex || maxex));
+  }
+  gteMinScore(v: number): boolean {
+    return this.minex ? v > this.min : v >= this.min;
+  }
+  lteMaxScore(v: number): boolean {
+    return this.maxex ? v < this.max : v <= this.max;
+  }
+  gteMin(sl: ZSkiplist, id: number): boolean {
+    return this.gteMinScore(sl.scoreOf(id));
+  }
+  lteMax(sl: ZSkiplist, id: number): boolean {
+    return this.lteMaxScore(sl.scoreOf(id));
+  }
+}
+
+/** The '-' and '+' of a lex range: below and above every string. */
+export const lexMin = Symbol('lexMin');
+export const lexMax = Symbol('lexMax');
+export type LexBound = string | typeof lexMin | typeof lexMax;
+
+/** Redis's sdscmplex: '-' below everything, '+' above everything. */
+export function compareLex(a: LexBound, b: LexBound): number {
+  if (a === b) return 0;
+  if (a === lexMin || b === lexMax) return -1;
+  if (a === lexMax || b === lexMin) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** A member interval (all members share one score for it to mean anything, as Redis says). */
+export class LexRange implements NodeRange {
+  readonly empty: boolean;
+  constructor(
+    readonly min: LexBound,
+    readonly minex: boolean,
+    readonly max: LexBound,
+    readonly maxex: boolean,
+  ) {
+    const cmp = compareLex(min, max);
+    this.empty = cmp > 0 || (cmp === 0 && (minex || maxex));
+  }
+  gteMinMember(m: string): boolean {
+    const c = compareLex(m, this.min);
+    return this.minex ? c > 0 : c >= 0;
+  }
+  lteMaxMember(m: string): boolean {
+    const c = compareLex(m, this.max);
+    return this.maxex ? c < 0 : c <= 0;
+  }
+  gteMin(sl: ZSkiplist, id: number): boolean {
+    return this.gteMinMember(sl.memberOf(id));
+  }
+  lteMax(sl: ZSkiplist, id: number): boolean {
+    return this.lteMaxMember(sl.memberOf(id));
+  }
+}
