@@ -64,6 +64,8 @@ program
     const seed = o.seed ?? (Date.now() % 1_000_000_000) + 1;
     const base = defaultOptions(o.time * 1000);
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    // exit() runs the cluster's exit hook, which kills the children.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
     const result = await runTorture({
       ...base,
       ...(o.interval === undefined ? {} : { intervalMsMin: o.interval[0], intervalMsMax: o.interval[1] }),

@@ -43,6 +43,7 @@ export class Cluster {
     const dir = mkdtempSync(join(tmpdir(), 'keeldb-torture-'));
     const proxies: FaultProxy[] = [];
     let supervisor: Supervisor | null = null;
+    let exitHook: (() => void) | null = null;
     try {
       const serverPort = await freePort();
       const journalPorts = [await freePort(), await freePort(), await freePort()];
@@ -63,10 +64,25 @@ export class Cluster {
       });
       supervisor = new Supervisor(withProxies, opts.log ?? (() => undefined));
       supervisor.setAutoRestart(false);
+      const sup = supervisor;
+      // If the harness exits without stop() (Ctrl-C, an uncaught error), take the
+      // children with it rather than leave a server and log nodes running.
+      const onExit = (): void => {
+        for (const name of sup.names()) {
+          sup.signal(name, 'SIGCONT');
+          sup.signal(name, 'SIGKILL');
+        }
+        rmSync(dir, { recursive: true, force: true });
+      };
+      exitHook = onExit;
+      process.once('exit', onExit);
       await supervisor.start();
-      return new Cluster(dir, supervisor, proxies, serverPort);
+      const cluster = new Cluster(dir, supervisor, proxies, serverPort);
+      cluster.onExit = onExit;
+      return cluster;
     } catch (err) {
       if (supervisor !== null) await supervisor.stop();
+      if (exitHook !== null) process.removeListener('exit', exitHook);
       for (const p of proxies) await p.close();
       rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -82,7 +98,10 @@ export class Cluster {
     }
   }
 
+  private onExit: (() => void) | null = null;
+
   async stop(): Promise<void> {
+    if (this.onExit !== null) process.removeListener('exit', this.onExit);
     await this.supervisor.stop();
     for (const p of this.proxies) await p.close();
     rmSync(this.dir, { recursive: true, force: true });
