@@ -1,8 +1,8 @@
 // Starts the server's worker threads (called on the main thread by the server): the
 // command engine, and with a journal the journal writer (src/durability/journal-writer.ts).
-// From the build (dist/, `.js`) the worker runs the compiled engine-worker.js. When this
+// From the build (dist/, `.js`) a worker runs the compiled entry (.js). When this
 // file itself runs from TypeScript sources (vitest, tsx), the worker starts from
-// ts-worker-boot.mjs, which loads engine-worker.ts through tsx (Node 20 workers do not
+// ts-worker-boot.mjs, which loads the .ts entry through tsx (Node 20 workers do not
 // inherit loader hooks and ignore `--import tsx` in execArgv), so tests need no build.
 //
 // Invariant: the rings, the counters and one end of the MessageChannel are handed over
@@ -12,7 +12,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineWorkerData } from './worker-data.js';
 import type { JournalWriterData } from '../durability/journal-writer.js';
 
-/** A worker from `entry` (a URL without extension, relative to this file's directory). */
+/** A worker from `relative` (an entry path without extension, relative to this file). */
 function spawnWorker(relative: string, name: string, data: object, transfer: MessagePort[]): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   if (fromSources) {
@@ -30,17 +30,5 @@ export function spawnJournalWriter(data: JournalWriterData): Worker {
 }
 
 export function spawnEngineWorker(data: EngineWorkerData, transfer: MessagePort[]): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  if (fromSources) {
-    return new Worker(new URL('./ts-worker-boot.mjs', import.meta.url), {
-      workerData: { ...data, tsEntry: new URL('./engine-worker.ts', import.meta.url).href },
-      transferList: transfer,
-      name: 'keeldb-engine',
-    });
-  }
-  return new Worker(new URL('./engine-worker.js', import.meta.url), {
-    workerData: data,
-    transferList: transfer,
-    name: 'keeldb-engine',
-  });
+  return spawnWorker('./engine-worker', 'keeldb-engine', data, transfer);
 }
