@@ -140,7 +140,9 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
       w instanceof RegisterWorkload ? checkRegisters(w, checkCtx) : w instanceof SetWorkload ? checkSets(w, checkCtx) : checkLists(w as ListWorkload),
     );
     const anyViolation = verdicts.some((v) => v.verdict === 'violation');
-    const verdict: Verdict = anyViolation ? 'violation' : !answered || verdicts.some((v) => v.verdict === 'unknown') ? 'unknown' : 'ok';
+    // A workload that never completed an operation proves nothing.
+    const idle = workloads.filter((w) => w.counts.ok === 0).map((w) => w.name);
+    const verdict: Verdict = anyViolation ? 'violation' : !answered || idle.length > 0 || verdicts.some((v) => v.verdict === 'unknown') ? 'unknown' : 'ok';
     const lines: string[] = [];
     lines.push(`KeelDB torture: seed ${opts.seed}, ${opts.timeMs / 1000} s, ${opts.clients} clients, workloads ${opts.workloads.join(',')}, nemesis ${opts.nemeses.join(',') || 'none'}${opts.canary ? ', CANARY (--journal none, server kills)' : ''}`);
     lines.push(`faults injected: ${nemesis.faults.length}`);
@@ -152,6 +154,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
       lines.push(`  ${w.name.padEnd(8)} ok ${c.ok}, failed ${c.fail}, indeterminate ${c.info}${errors === '' ? '' : `  (${errors})`}`);
     }
     if (!answered) lines.push('final reads: the server did not answer every final read within the settle time');
+    if (idle.length > 0) lines.push(`no operation completed for: ${idle.join(', ')}`);
     lines.push('verdicts:');
     for (const v of verdicts) {
       lines.push(`  ${v.workload.padEnd(8)} ${v.verdict === 'ok' ? 'ok' : v.verdict.toUpperCase()} (${v.keysChecked} keys, ${v.lostAcknowledged} with acknowledged writes lost)`);
