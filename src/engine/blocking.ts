@@ -31,6 +31,7 @@ import { assert } from '../assert.js';
 import type { Client } from './client.js';
 import { watchKey } from './client.js';
 import type { CommandContext, CommandHandler, CommandSpec } from './command.js';
+import { string2ll } from './args.js';
 import type { Db, Keyspace } from './keyspace.js';
 import { EntryKind, type ReplyWriter } from './reply.js';
 
@@ -290,21 +291,34 @@ export class Blocking {
 }
 
 /**
- * Redis's getTimeoutFromObjectOrReply for seconds: an absolute unix ms (0 = forever), or
- * null after the error reply. The seconds are a long double; ms round up (ceill). A
- * deadline past int64 (Redis's overflow) is simply far in the future here.
+ * Redis's getTimeoutFromObjectOrReply: an absolute unix ms (0 = forever), or null after
+ * the error reply. In seconds (BLPOP, BZPOPMIN...: `parseSeconds` is the caller's
+ * long double parser, string2ld) ms round up (ceill); in milliseconds (XREAD BLOCK) the
+ * argument is an integer. A deadline past int64 (Redis's overflow) is simply far in the
+ * future here.
  */
-export function blockingTimeoutOrReply(ctx: CommandContext, arg: Buffer, parse: (s: string) => number | null): number | null {
+export function blockingTimeoutOrReply(ctx: CommandContext, arg: Buffer, parseSeconds: ((s: string) => number | null) | 'milliseconds'): number | null {
   const s = arg.latin1Slice(0, arg.length);
-  const secs = parse(s);
-  if (secs === null) {
-    ctx.reply.error('ERR timeout is not a float or out of range');
-    return null;
+  let tval: number;
+  if (parseSeconds === 'milliseconds') {
+    const v = string2ll(s);
+    if (v === null) {
+      ctx.reply.error('ERR timeout is not an integer or out of range');
+      return null;
+    }
+    tval = Number(v);
+  } else {
+    const secs = parseSeconds(s);
+    if (secs === null) {
+      ctx.reply.error('ERR timeout is not a float or out of range');
+      return null;
+    }
+    // C's (long long) of a value beyond int64 (inf included) is LLONG_MIN on x86-64:
+    // 7.0.15 answers "timeout is negative" for those, as measured against it.
+    tval = Math.ceil(secs * 1000);
+    if (!(tval < 9223372036854775807 && tval >= -9223372036854775808)) tval = -1;
   }
-  // C's (long long) of a value beyond int64 (inf included) is LLONG_MIN on x86-64:
-  // 7.0.15 answers "timeout is negative" for those, as measured against it.
-  const tval = Math.ceil(secs * 1000);
-  if (!(tval < 9223372036854775807 && tval >= -9223372036854775808) || tval < 0) {
+  if (tval < 0) {
     ctx.reply.error('ERR timeout is negative');
     return null;
   }

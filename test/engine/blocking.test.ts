@@ -296,3 +296,31 @@ describe('reply entries', () => {
     expect(repliesFor(entries, a)).toBe(popped('q', 'v'));
   });
 });
+
+describe('blockingTimeoutOrReply', () => {
+  const parse = async (arg: string, unit: 'seconds' | 'milliseconds'): Promise<string | number> => {
+    const { blockingTimeoutOrReply } = await import('../../src/engine/blocking.js');
+    const { string2ld } = await import('../../src/engine/args.js');
+    const out = new ReplyWriter(64);
+    const ctx = { reply: out, nowMs: 1000 } as unknown as Parameters<typeof blockingTimeoutOrReply>[0];
+    const r = blockingTimeoutOrReply(ctx, Buffer.from(arg), unit === 'seconds' ? string2ld : 'milliseconds');
+    return r === null ? out.buf.latin1Slice(0, out.length) : r;
+  };
+
+  test('seconds: ms rounded up and made absolute, 0 forever, errors as 7.0.15', async () => {
+    expect(await parse('1.5', 'seconds')).toBe(2500);
+    expect(await parse('0.0001', 'seconds')).toBe(1001);
+    expect(await parse('0', 'seconds')).toBe(0);
+    expect(await parse('-0.0001', 'seconds')).toBe(0);
+    expect(await parse('-1', 'seconds')).toBe(resp.err('ERR timeout is negative'));
+    expect(await parse('inf', 'seconds')).toBe(resp.err('ERR timeout is negative'));
+    expect(await parse('x', 'seconds')).toBe(resp.err('ERR timeout is not a float or out of range'));
+  });
+
+  test('milliseconds (XREAD BLOCK): an integer', async () => {
+    expect(await parse('250', 'milliseconds')).toBe(1250);
+    expect(await parse('0', 'milliseconds')).toBe(0);
+    expect(await parse('-5', 'milliseconds')).toBe(resp.err('ERR timeout is negative'));
+    expect(await parse('1.5', 'milliseconds')).toBe(resp.err('ERR timeout is not an integer or out of range'));
+  });
+});
