@@ -134,9 +134,13 @@ function main(data: EngineWorkerData): void {
         // fails (its outcome is unknown), the keyspace goes, and the journal is reloaded.
         const reason = body.latin1Slice(0, body.length).replace(/[\r\n]/g, ' ');
         tracker!.failAll(out, `ERR write not confirmed durable (${reason}); its outcome is unknown`);
+        // Blocked clients are unblocked with an error: served during the reload, they
+        // would pop from a half-loaded keyspace and fork it from the journal.
+        for (const id of engine.clients.keys()) engine.blocking.requestUnblock(id, true);
         for (const db of engine.keyspace.dbs) db.flush();
         engine.loading = true;
         epoch++;
+        engine.blocking.afterUnit(out);
       }
       replayRing.release();
     }

@@ -9,7 +9,8 @@
 // - When the journal cannot commit (two log nodes stopped), a held write fails with an
 //   error after the commit timeout, reads of its key never show it meanwhile, the server
 //   answers -LOADING while it reloads, and once the nodes are back it serves exactly
-//   what the journal holds.
+//   what the journal holds; a client blocked in BLPOP meanwhile is unblocked with an
+//   error.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../journal/process/cluster.js';
@@ -143,6 +144,10 @@ describe('durable server', () => {
     const c = await connect(s);
     const other = await connect(s);
     expect(str(await c.send(['SET', 't3:safe', '1']))).toBe('+OK\r\n');
+    // A client blocked on an empty list when the journal fails is unblocked with an
+    // error, never served from a half-reloaded keyspace.
+    const blocker = await connect(s);
+    const blocked = blocker.send(['BLPOP', 't3:q', '0'], 30_000);
     // Two of three log nodes stop: no quorum, nothing commits.
     for (const id of [1, 2, 3].filter((n) => n !== 3)) cluster.node(id).child!.kill('SIGSTOP');
     try {
@@ -153,6 +158,7 @@ describe('durable server', () => {
       expect(str(await third.send(['GET', 't3:safe']))).toBe('$1\r\n1\r\n');
       const w = str(await write);
       expect(w).toMatch(/^-ERR write not confirmed durable/);
+      expect(str(await blocked)).toMatch(/^-UNBLOCKED/);
       // The read of the same key never saw the uncommitted value.
       expect(str(await readSame)).not.toContain('lost?');
       // While the journal is unreachable the server reloads: -LOADING.
