@@ -443,12 +443,14 @@ export class Engine implements EngineServices {
     }
     const durationUs = Math.max(0, Math.round(this.nowUs() - startUs));
     const failed = out.length > replyStart && out.buf[replyStart] === minusByte;
-    this.stats.recordCall(spec.name, durationUs, failed);
+    // A command that just blocked is counted when it is served, as Redis's updateStatsOnUnblock.
+    const blocked = this.blocking.isBlocked(client);
+    if (!blocked) this.stats.recordCall(spec.name, durationUs, failed);
     if (failed) {
       this.stats.totalErrorReplies++;
       this.countErrorCode(out.buf, replyStart, out.length);
     }
-    if (!spec.flags.includes('skip_slowlog')) this.slowlog?.maybeRecord(client, argv, durationUs, this.nowMs);
+    if (!blocked && !spec.flags.includes('skip_slowlog')) this.slowlog?.maybeRecord(client, argv, durationUs, this.nowMs);
     const effects = this.collecting;
     if (effects === null) return;
     // EXEC is not logged itself: the commands it runs log their own effects.

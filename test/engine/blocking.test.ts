@@ -213,6 +213,19 @@ describe('blocking pops', () => {
   });
 });
 
+describe('command statistics', () => {
+  test('a blocking command is counted once: when it answers, not when it blocks', () => {
+    const e = newEngine();
+    const [a, w] = [openClient(e), openClient(e)];
+    runCommand(e, w, ['RPUSH', 'q', 'x']);
+    runCommand(e, a, ['BLPOP', 'q', '0']); // immediate
+    runCommand(e, a, ['BLPOP', 'q', '0']); // blocks
+    expect(e.stats.commands.get('blpop')?.calls).toBe(1);
+    runCommand(e, w, ['RPUSH', 'q', 'y']); // serves it
+    expect(e.stats.commands.get('blpop')?.calls).toBe(2);
+  });
+});
+
 describe('CLIENT UNBLOCK and INFO', () => {
   test('unblock with TIMEOUT answers a null array; with ERROR the UNBLOCKED error; unknown ids 0', () => {
     const e = newEngine();
