@@ -65,6 +65,8 @@ export class Config {
   save: Array<[number, number]> = [];
   maxmemory = 0n;
   maxmemoryPolicy: MaxmemoryPolicy = 'noeviction';
+  /** What the keyspace's per-key access stamps hold (shared with Keyspace.access). */
+  readonly access = { lfu: false };
   /** Canonical keyspace-event flags string, as 7.0's keyspaceEventsFlagsToString prints it. */
   notifyKeyspaceEvents = '';
   // Encoding thresholds read by the type modules (Redis 7.0 defaults).
@@ -235,6 +237,7 @@ export const configParams: readonly ConfigParam[] = [
       const p = maxmemoryPolicies.find((x) => x === lower);
       if (p === undefined) return `argument(s) must be one of the following: ${maxmemoryPolicies.join(', ')}`;
       c.maxmemoryPolicy = p;
+      c.access.lfu = p.includes('lfu');
       return null;
     },
   },

@@ -146,6 +146,7 @@ export class Engine implements EngineServices {
       },
       this.random,
     );
+    this.keyspace.access = this.config.access;
     this.table = buildCommandTable();
     this.blocking = new Blocking({
       keyspace: this.keyspace,

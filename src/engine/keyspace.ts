@@ -18,6 +18,7 @@
 
 import { assert } from '../assert.js';
 import { DenseDict } from './dense-dict.js';
+import { lfuNewStamp, lfuTouch } from './lfu.js';
 import { activeExpireSampleCount, databaseCount } from '../limits.js';
 
 export type RType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
@@ -87,7 +88,8 @@ export class Db {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
     const slot = this.dict.slotOf(key);
     if (slot === undefined) return undefined;
-    this.dict.stamps![slot] = nowMs;
+    const stamps = this.dict.stamps!;
+    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
     return this.dict.values[slot];
   }
 
@@ -95,6 +97,22 @@ export class Db {
   peek(key: string, nowMs: number): RValue | undefined {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
     return this.dict.get(key);
+  }
+
+  /**
+   * The access stamp a write gives key: now (LRU), or under LFU a new key's initial
+   * counter while an existing key keeps its own (Redis's dbOverwrite keeps the LFU data).
+   */
+  private newStamp(key: string): number {
+    if (!this.keyspace.access.lfu) return this.keyspace.clockMs;
+    const slot = this.dict.slotOf(key);
+    return slot === undefined ? lfuNewStamp(this.keyspace.clockMs) : this.dict.stamps![slot]!;
+  }
+
+  /** The key's raw access stamp (last access ms, or LFU data under an LFU policy). */
+  accessStamp(key: string): number | undefined {
+    const slot = this.dict.slotOf(key);
+    return slot === undefined ? undefined : this.dict.stamps![slot];
   }
 
   /** Unix ms of the key's last access, or undefined for a missing key. */
@@ -119,7 +137,7 @@ export class Db {
    * Signals the modification and counts one dirty change.
    */
   set(key: string, value: RValue, keepTtl = false): void {
-    this.dict.set(key, value, this.keyspace.clockMs);
+    this.dict.set(key, value, this.newStamp(key));
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (!keepTtl) this.expires.delete(key);
     this.touched(key);
@@ -128,7 +146,7 @@ export class Db {
   /** Replaces the value of an existing key in place, keeping its TTL (e.g. APPEND, INCR). */
   overwrite(key: string, value: RValue): void {
     assert(this.dict.has(key), 'overwrite of a missing key');
-    this.dict.set(key, value, this.keyspace.clockMs);
+    this.dict.set(key, value, this.newStamp(key));
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.touched(key);
   }
@@ -199,6 +217,8 @@ export class Keyspace {
   dirty = 0;
   /** The current command's time (unix ms), set by the engine: new and written keys' access time. */
   clockMs = 0;
+  /** Shared with Config (maxmemory-policy): whether access stamps hold LFU data. */
+  access: { lfu: boolean } = { lfu: false };
   /** Active expiry resumes where it left off, as Redis's current_db. */
   private expireCursorDb = 0;
 

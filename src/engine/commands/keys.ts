@@ -26,9 +26,8 @@
 // - OBJECT REFCOUNT: 2147483647 (Redis's shared integer objects) for the canonical
 //   integers 0..9999 when shared integers are allowed, else 1; values made by
 //   APPEND/SETRANGE are never shared in Redis but may be here.
-// - OBJECT FREQ (under an LFU policy) is always 5 (LFU_INIT_VAL): KeelDB keeps a
-//   per-key access time (OBJECT IDLETIME, RESTORE IDLETIME) but no LFU counter, so
-//   RESTORE's FREQ option is validated exactly and then has no effect.
+// - Per-key access data (Db access stamps) holds the last access time or, under an LFU
+//   policy, Redis's LFU counter (src/engine/lfu.ts), which RESTORE's IDLETIME/FREQ set.
 // - Expiry times are JS numbers (keyspace.ts): an absolute time beyond 2^53 ms (year
 //   287,396) is stored rounded, so PTTL/PEXPIRETIME may differ from Redis for such
 //   times; one that rounds to 2^63 is reported as INT64_MAX, exact for the usual
@@ -38,6 +37,7 @@
 // goes through ctx.db / ctx.keyspace.
 
 import { eqi, errors, latin1, string2ll, int64Max, int64Min } from '../args.js';
+import { lfuCount, lfuStamp } from '../lfu.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import { typeOf, type Db, type RValue } from '../keyspace.js';
@@ -640,7 +640,7 @@ function objectFreqCommand(ctx: CommandContext): void {
     );
     return;
   }
-  ctx.reply.int(5);
+  ctx.reply.int(lfuCount(ctx.db.accessStamp(latin1(ctx.argv[2]!))!, ctx.nowMs));
 }
 
 const objectHelpLines = [
@@ -686,6 +686,7 @@ function restoreCommand(ctx: CommandContext): void {
   let idleSet = false;
   let idleSeconds = 0;
   let freqSet = false;
+  let freqCount = 0;
   for (let j = 4; j < argv.length; j++) {
     const additional = argv.length - j - 1;
     const opt = argv[j]!;
@@ -717,6 +718,7 @@ function restoreCommand(ctx: CommandContext): void {
         return;
       }
       freqSet = true;
+      freqCount = Number(freq);
       j++;
     } else {
       ctx.reply.error(errors.syntax);
@@ -761,6 +763,7 @@ function restoreCommand(ctx: CommandContext): void {
   db.set(key, value);
   // objectSetLRUOrLFU: the access time goes back by the given idle seconds (LRU policies).
   if (idleSet && !lfuPolicy(ctx)) db.setLastAccessMs(key, ctx.nowMs - idleSeconds * 1000);
+  if (freqSet && lfuPolicy(ctx)) db.setLastAccessMs(key, lfuStamp(ctx.nowMs, freqCount));
   if (ttl !== 0n) {
     db.setExpire(key, Number(ttl));
     if (!absTtl) {
