@@ -38,11 +38,14 @@ it('holds a write and a read of its key while the log nodes are stopped; other k
 
   for (const n of nodeNames) expect(d.supervisor.signal(n, 'SIGSTOP')).toBe(true);
   const write = track(writer.call('SET', 'paused:a', 'after'));
-  // The write reaches the engine before the read is sent: the read must see it, so waits.
-  await sleep(200);
-  const sameKeyRead = track(sameKeyReader.call('GET', 'paused:a'));
+  await sleep(100);
+  // The read of another key answers. It also orders the next read after the write: the
+  // write was in the server's socket before this read was sent, so the io-mux took it
+  // in this read's batch or an earlier one, and the same-key read, sent only after this
+  // answer, comes in a later batch: it must see the write, so it waits.
   const otherKeyRead = await otherKeyReader.call('GET', 'paused:b');
   expect(otherKeyRead).toEqual({ kind: 'bulk', bytes: Buffer.from('other') });
+  const sameKeyRead = track(sameKeyReader.call('GET', 'paused:a'));
   await sleep(heldMs);
   expect(write.settled()).toBe(false);
   expect(sameKeyRead.settled()).toBe(false);
