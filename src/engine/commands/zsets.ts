@@ -283,7 +283,7 @@ function zaddGeneric(ctx: CommandContext, incrCommand: boolean): void {
       processed++;
       score = s;
       if (s !== cur) {
-        z.sl.updateScore(id, s);
+        z.update(member, s);
         updated++;
       }
     } else if (!xx) {
@@ -462,7 +462,7 @@ function zrangeGeneric(ctx: CommandContext, argStart: number, dstKey: string | n
       offset = o;
       limit = l;
       j += 2;
-    } else if (reverseFixed === null && eqi(opt, 'rev')) {
+    } else if (reverseFixed === null && reverse === null && eqi(opt, 'rev')) {
       reverse = true;
     } else if (rangeType === RangeType.auto && eqi(opt, 'bylex')) {
       rangeType = RangeType.lex;
@@ -791,15 +791,18 @@ function zrandmemberCommand(ctx: CommandContext): void {
 /** Redis 7.0's zrandmemberWithCountCommand and its cases. */
 function zrandmemberWithCount(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const l = rangeLongOrReply(ctx, argv[2]!, -longMax, longMax);
-  if (l === null) return;
+  const big = string2ll(latin1(argv[2]!));
+  if (big === null) return void ctx.reply.error(errors.notInteger);
+  if (big < -longMax) return void ctx.reply.error(`ERR value is out of range, value must between ${-longMax} and ${longMax}`);
   let withScores = false;
   if (argv.length > 3) {
     if (argv.length === 4 && eqi(argv[3]!, 'withscores')) withScores = true;
     else return void ctx.reply.error(errors.syntax);
   }
-  const half = Number(longMax / 2n);
-  if (withScores && (l < -half || l > half)) return void ctx.reply.error('ERR value is out of range');
+  // 7.0 refuses a count whose doubled reply length would overflow.
+  const half = longMax / 2n;
+  if (withScores && (big < -half || big > half)) return void ctx.reply.error('ERR value is out of range');
+  const l = Number(big);
   const z = zsetRead(ctx, latin1(argv[1]!));
   if (z === null) return;
   const out = ctx.reply;
@@ -818,10 +821,11 @@ function zrandmemberWithCount(ctx: CommandContext): void {
     }
     return;
   }
-  // Case 2: the count covers the set: all of it, in order.
+  // Case 2: the count covers the set: all of it, from the highest down (Redis's
+  // zuiInitIterator walks a sorted set from its tail).
   if (count >= size) {
     elementsHeader(out, size, withScores);
-    for (let id = sl.first(); id !== NIL; id = sl.next(id)) replyElement(out, sl.memberOf(id), sl.scoreOf(id), withScores);
+    for (let id = sl.last(); id !== NIL; id = sl.prev(id)) replyElement(out, sl.memberOf(id), sl.scoreOf(id), withScores);
     return;
   }
   // Cases 3 and 4: distinct random members; a listpack answers them in its order.

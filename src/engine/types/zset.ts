@@ -71,14 +71,22 @@ export class RZSet extends RObject {
   /** Adds a member that is not present, converting as Redis's zsetAdd does first. */
   insert(member: string, score: number, limits: ZSetLimits): void {
     if (this.listpack && (this.sl.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)) this.listpack = false;
-    this.sl.insert(score, member);
+    this.sl.insert(this.stored(score), member);
   }
 
   /** Sets a present member's score. */
   update(member: string, score: number): void {
     const id = this.sl.idOf(member);
     assert(id !== NIL, 'update of a missing member');
-    this.sl.updateScore(id, score);
+    this.sl.updateScore(id, this.stored(score));
+  }
+
+  /**
+   * The score as the current encoding keeps it: a listpack stores the text "-0", which
+   * it encodes as the integer 0, so -0 reads back as 0; a skiplist keeps -0.
+   */
+  private stored(score: number): number {
+    return this.listpack && score === 0 ? 0 : score;
   }
 
   delete(member: string): boolean {
@@ -93,7 +101,9 @@ export class RZSet extends RObject {
 
   /** Redis's zsetConvertToListpackIfNeeded, for STORE results. */
   convertToListpackIfNeeded(maxMemberBytes: number, limits: ZSetLimits): void {
-    if (!this.listpack && this.sl.length <= limits.zsetMaxListpackEntries && maxMemberBytes <= limits.zsetMaxListpackValue) this.listpack = true;
+    if (this.listpack || this.sl.length > limits.zsetMaxListpackEntries || maxMemberBytes > limits.zsetMaxListpackValue) return;
+    this.listpack = true;
+    for (let id = this.sl.first(); id !== NIL; id = this.sl.next(id)) if (Object.is(this.sl.scoreOf(id), -0)) this.sl.updateScore(id, 0);
   }
 
   /** Members and scores in order, for DEBUG DIGEST-like comparisons (src/engine/digest.ts). */
