@@ -105,6 +105,15 @@ export const globNestingMax = 1000;
  */
 export const randomReplyElementCountMax = Math.floor(clientOutputBytesMax / 7);
 
+// --- Bitmaps and HyperLogLog (src/engine/commands/bitmaps.ts, hyperloglog.ts) ---------------
+
+/**
+ * Redis's hll-sparse-max-bytes default: a sparse HyperLogLog that would grow past this
+ * many bytes (header included) turns dense. Fixed here (KeelDB has no CONFIG SET for it)
+ * because the stored bytes, which GET shows, depend on it.
+ */
+export const hllSparseBytesMax = 3000;
+
 // --- Journal storage and wire (src/journal/storage, src/journal/wire) --------------------
 
 /** A segment file rolls past this size: big enough that rolls are rare, small enough that trim frees space soon. */

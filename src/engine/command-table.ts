@@ -12,7 +12,9 @@ import type { CommandSpec } from './command.js';
 import { lowerAscii } from './args.js';
 import { redisCommandMeta } from './command-meta.js';
 import { connectionCommands } from './commands/connection.js';
+import { bitmapCommands } from './commands/bitmaps.js';
 import { hashCommands } from './commands/hashes.js';
+import { hyperloglogCommands } from './commands/hyperloglog.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
 import { listCommands } from './commands/lists.js';
@@ -129,5 +131,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands]);
 }
