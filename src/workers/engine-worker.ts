@@ -137,6 +137,8 @@ function main(data: EngineWorkerData): void {
         // Blocked clients are unblocked with an error: served during the reload, they
         // would pop from a half-loaded keyspace and fork it from the journal.
         for (const id of engine.clients.keys()) engine.blocking.requestUnblock(id, true);
+        // An open MULTI would run its queued writes on a half-loaded keyspace: EXECABORT.
+        for (const client of engine.clients.values()) if (client.multi !== null) client.multiAborted = true;
         for (const db of engine.keyspace.dbs) db.flush();
         engine.loading = true;
         epoch++;

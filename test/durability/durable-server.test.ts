@@ -148,6 +148,9 @@ describe('durable server', () => {
     // error, never served from a half-reloaded keyspace.
     const blocker = await connect(s);
     const blocked = blocker.send(['BLPOP', 't3:q', '0'], 30_000);
+    // Likewise a transaction open across the failure is aborted, not run half-loaded.
+    const tx = await connect(s);
+    expect((await tx.pipeline([['MULTI'], ['SET', 't3:m', 'x']])).map(str)).toEqual(['+OK\r\n', '+QUEUED\r\n']);
     // Two of three log nodes stop: no quorum, nothing commits.
     for (const id of [1, 2, 3].filter((n) => n !== 3)) cluster.node(id).child!.kill('SIGSTOP');
     try {
@@ -159,6 +162,7 @@ describe('durable server', () => {
       const w = str(await write);
       expect(w).toMatch(/^-ERR write not confirmed durable/);
       expect(str(await blocked)).toMatch(/^-UNBLOCKED/);
+      expect(str(await tx.send(['EXEC']))).toMatch(/^-EXECABORT/);
       // The read of the same key never saw the uncommitted value.
       expect(str(await readSame)).not.toContain('lost?');
       // While the journal is unreachable the server reloads: -LOADING.
