@@ -14,6 +14,10 @@
 //   changes); a lazily expired key yields a DEL in the reader's own record, so the
 //   reader waits for it.
 //
+// Entries reach the tracker per unit of work (Engine.runTopLevel, serveBlocked) with the
+// seq they need; entries written without a unit (a blocked client's timeout) are
+// caught up from the frontier, in order, before the worker sends the reply batch.
+//
 // Invariants: latestSeq >= committedSeq for records of this epoch; `need` of a client's
 // held entries never decreases along its queue (each is max(own, previous)), so a
 // commit releases a prefix; keyDeps only holds seqs > some committed value and is
