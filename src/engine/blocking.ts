@@ -133,6 +133,7 @@ export class Blocking {
     }
     const b = new Blocked(client, client.dbIndex, spec, argv, request, wks);
     this.byClient.set(client.id, b);
+    client.blocked = true;
     for (const wk of wks) {
       let list = this.byKey.get(wk);
       if (list === undefined) {
@@ -280,6 +281,7 @@ export class Blocking {
   private unregister(b: Blocked): void {
     assert(this.byClient.get(b.client.id) === b, 'unregister of a client not blocked');
     this.byClient.delete(b.client.id);
+    b.client.blocked = false;
     for (const wk of b.keys) {
       const list = this.byKey.get(wk)!;
       const i = list.indexOf(b);

@@ -63,10 +63,13 @@ export class Client {
   }
 
   /** CLIENT LIST's flags= field, in Redis 7.0's order (networking.c getClientInfoString). */
+  /** Blocked in a blocking command (BLPOP...): set by src/engine/blocking.ts. */
+  blocked = false;
+
   flagsString(): string {
     let f = '';
     if (this.multi !== null) f += 'x';
-    if (this.deferred.length > 0) f += 'b';
+    if (this.blocked || this.deferred.length > 0) f += 'b';
     if (this.dirtyCas) f += 'd';
     if (this.closing) f += 'c';
     if (this.noEvict) f += 'e';

@@ -107,4 +107,10 @@ export interface EngineServices {
   sleep(ms: number): void;
   /** Monotonic-ish clock for measuring durations, microseconds. */
   nowUs(): number;
+  /** Clients blocked in BLPOP and friends (src/engine/blocking.ts). */
+  readonly blocking: {
+    readonly blockedCount: number;
+    /** CLIENT UNBLOCK: true if the client was blocked. */
+    requestUnblock(clientId: number, withError: boolean): boolean;
+  };
 }

@@ -191,7 +191,7 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         f('maxclients', config.maxclients);
         f('client_recent_max_input_buffer', 0);
         f('client_recent_max_output_buffer', 0);
-        f('blocked_clients', 0);
+        f('blocked_clients', engine.blocking.blockedCount);
         f('tracking_clients', 0);
         f('clients_in_timeout_table', 0);
         break;

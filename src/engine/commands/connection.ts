@@ -436,7 +436,8 @@ function clientUnblockCommand(ctx: CommandContext): void {
     subcommandSyntaxError(ctx);
     return;
   }
-  ctx.reply.int(0); // no blocking commands exist yet: nobody to unblock
+  const unblocked = id >= 1n && id <= BigInt(Number.MAX_SAFE_INTEGER) && ctx.engine.blocking.requestUnblock(Number(id), argv.length === 4 && eqi(argv[3]!, 'error'));
+  ctx.reply.int(unblocked ? 1 : 0);
 }
 
 /**
