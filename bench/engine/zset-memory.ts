@@ -12,7 +12,7 @@
 
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { RZSet } from '../../src/engine/types/zset.js';
 
 const count = process.env.KEELDB_BENCH_SMALL === '1' ? 20_000 : Number(process.argv[2] ?? 1_000_000);
