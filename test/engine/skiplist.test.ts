@@ -1,0 +1,165 @@
+// ZSkiplist (src/engine/types/skiplist.ts) and RZSet against a simple model: a sorted
+// array of [score, member]. Random operations (insert, delete, score updates, deletes
+// that move the last id) keep every invariant (`check()`), and ranks, rank lookups,
+// score and lex range ends and iteration in both directions agree with the model.
+
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { NIL, ZSkiplist } from '../../src/engine/types/skiplist.js';
+import { LexRange, lexMax, lexMin, RZSet, ScoreRange } from '../../src/engine/types/zset.js';
+
+type Entry = [number, string];
+const order = (a: Entry, b: Entry): number => (a[0] !== b[0] ? a[0] - b[0] : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+function forward(sl: ZSkiplist): Entry[] {
+  const out: Entry[] = [];
+  for (let id = sl.first(); id !== NIL; id = sl.next(id)) out.push([sl.scoreOf(id), sl.memberOf(id)]);
+  return out;
+}
+
+function backward(sl: ZSkiplist): Entry[] {
+  const out: Entry[] = [];
+  for (let id = sl.last(); id !== NIL; id = sl.prev(id)) out.push([sl.scoreOf(id), sl.memberOf(id)]);
+  return out;
+}
+
+const member = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'aa', 'ab', '', 'zz', '\u00ff', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6');
+const score = fc.oneof(fc.constantFrom(0, 1, -1, 2.5, Infinity, -Infinity), fc.integer({ min: -5, max: 5 }));
+const op = fc.oneof(
+  fc.tuple(fc.constant('add' as const), score, member),
+  fc.tuple(fc.constant('del' as const), score, member),
+  fc.tuple(fc.constant('upd' as const), score, member),
+);
+
+describe('ZSkiplist against a sorted-array model', () => {
+  test('random inserts, deletes and updates keep order, ranks, ranges and invariants', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), fc.tuple(score, score, fc.boolean(), fc.boolean()), (ops, [a, b, minex, maxex]) => {
+        const sl = new ZSkiplist();
+        const model = new Map<string, number>();
+        for (const [kind, s, m] of ops) {
+          if (kind === 'add' && !model.has(m)) {
+            sl.insert(s, m);
+            model.set(m, s);
+          } else if (kind === 'del') {
+            expect(sl.delete(m)).toBe(model.delete(m));
+          } else if (kind === 'upd' && model.has(m)) {
+            sl.updateScore(sl.idOf(m), s);
+            model.set(m, s);
+          }
+        }
+        sl.check();
+        const sorted: Entry[] = [...model.entries()].map(([m, s]) => [s, m] as Entry).sort(order);
+        expect(forward(sl)).toEqual(sorted);
+        expect(backward(sl)).toEqual(sorted.slice().reverse());
+        expect(sl.length).toBe(sorted.length);
+        sorted.forEach(([, m], i) => {
+          expect(sl.rankOf(sl.idOf(m))).toBe(i);
+          expect(sl.memberOf(sl.idAtRank(i))).toBe(m);
+        });
+        expect(sl.idAtRank(sorted.length)).toBe(NIL);
+        const r = new ScoreRange(a, minex, b, maxex);
+        const inRange = sorted.filter(([s]) => (minex ? s > a : s >= a) && (maxex ? s < b : s <= b));
+        const first = sl.firstInRange(r);
+        const last = sl.lastInRange(r);
+        expect(first === NIL ? null : sl.memberOf(first)).toBe(inRange.length ? inRange[0]![1] : null);
+        expect(last === NIL ? null : sl.memberOf(last)).toBe(inRange.length ? inRange[inRange.length - 1]![1] : null);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('lex ranges over equal scores: first/last match the model, - and + bound everything', () => {
+    const bound = fc.oneof(fc.constant(lexMin), fc.constant(lexMax), member);
+    fc.assert(
+      fc.property(fc.uniqueArray(member, { maxLength: 16 }), bound, bound, fc.boolean(), fc.boolean(), (members, a, b, minex, maxex) => {
+        const sl = new ZSkiplist();
+        for (const m of members) sl.insert(0, m);
+        const r = new LexRange(a, minex, b, maxex);
+        const sorted = members.slice().sort();
+        const inRange = sorted.filter((m) => r.gteMinMember(m) && r.lteMaxMember(m));
+        const first = sl.firstInRange(r);
+        const last = sl.lastInRange(r);
+        expect(first === NIL ? null : sl.memberOf(first)).toBe(inRange[0] ?? null);
+        expect(last === NIL ? null : sl.memberOf(last)).toBe(inRange.length ? inRange[inRange.length - 1]! : null);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a scan from the top never misses a member present throughout, despite deletes and updates', () => {
+    const sl = new ZSkiplist();
+    for (let i = 0; i < 500; i++) sl.insert(i % 17, `m${i}`);
+    const seen = new Set<string>();
+    const stable = new Set<string>();
+    for (let i = 0; i < 500; i++) if (i % 3 !== 0) stable.add(`m${i}`);
+    let cursor = 0;
+    let step = 0;
+    do {
+      cursor = sl.scan(cursor, 7, (id) => seen.add(sl.memberOf(id)));
+      // Between calls: delete some members not in `stable`, move others' scores.
+      for (let k = 0; k < 3; k++) {
+        const victim = `m${(step * 3 * 3 + k * 3) % 500}`;
+        if (!stable.has(victim)) sl.delete(victim);
+      }
+      const moved = `m${(step * 7 + 1) % 500}`;
+      if (sl.idOf(moved) !== NIL) sl.updateScore(sl.idOf(moved), -step);
+      step++;
+    } while (cursor !== 0);
+    sl.check();
+    for (const m of stable) expect(seen.has(m)).toBe(true);
+  });
+
+  test('large sets: 20000 members keep spans and ranks exact through mass deletion', () => {
+    const sl = new ZSkiplist();
+    for (let i = 0; i < 20_000; i++) sl.insert((i * 7919) % 1000, `k${i}`);
+    for (let i = 0; i < 20_000; i += 2) expect(sl.delete(`k${i}`)).toBe(true);
+    sl.check();
+    expect(sl.length).toBe(10_000);
+    let prev = -Infinity;
+    for (let r = 0; r < sl.length; r += 997) {
+      const id = sl.idAtRank(r);
+      expect(sl.scoreOf(id)).toBeGreaterThanOrEqual(prev);
+      prev = sl.scoreOf(id);
+      expect(sl.rankOf(id)).toBe(r);
+    }
+  });
+});
+
+describe('RZSet', () => {
+  const limits = { zsetMaxListpackEntries: 3, zsetMaxListpackValue: 4 };
+
+  test('encoding follows 7.0: listpack until a 4th member or a long member, then sticky skiplist', () => {
+    const z = new RZSet(true);
+    z.insert('a', 1, limits);
+    z.insert('b', 2, limits);
+    z.insert('c', 3, limits);
+    expect(z.encoding()).toBe('listpack');
+    z.insert('d', 4, limits);
+    expect(z.encoding()).toBe('skiplist');
+    z.delete('d');
+    z.delete('c');
+    expect(z.encoding()).toBe('skiplist');
+    const w = new RZSet(true);
+    w.insert('abcde', 1, limits);
+    expect(w.encoding()).toBe('skiplist');
+    z.convertToListpackIfNeeded(1, limits);
+    expect(z.encoding()).toBe('listpack');
+  });
+
+  test('a listpack keeps -0 as 0, a skiplist keeps -0; clone keeps content and encoding', () => {
+    const lp = new RZSet(true);
+    lp.insert('a', -0, limits);
+    expect(Object.is(lp.score('a'), 0)).toBe(true);
+    const sk = new RZSet(false);
+    sk.insert('a', -0, limits);
+    expect(Object.is(sk.score('a'), -0)).toBe(true);
+    sk.insert('b', 2, limits);
+    const c = sk.clone();
+    expect(c.encoding()).toBe('skiplist');
+    expect([...c.digestParts()]).toEqual([...sk.digestParts()]);
+    c.delete('a');
+    expect(sk.size).toBe(2);
+    expect(c.rank('b')).toBe(0);
+  });
+});
