@@ -163,7 +163,12 @@ function bitcountCommand(ctx: CommandContext): void {
   let isBit = false;
   let start = 0;
   let end = 0;
-  let v: string;
+  // 7.0 looks the key up before it parses the range: a missing key answers 0 and a
+  // wrong type WRONGTYPE whatever the other arguments are.
+  const o = lookupKeyRead(ctx, latin1(argv[1]!));
+  if (o === undefined) return ctx.reply.int(0);
+  if (typeof o !== 'string') return ctx.reply.error(errors.wrongType);
+  const v = o;
   if (argv.length === 4 || argv.length === 5) {
     const s = string2ll(latin1(argv[2]!));
     if (s === null) return ctx.reply.error(errors.notInteger);
@@ -174,10 +179,6 @@ function bitcountCommand(ctx: CommandContext): void {
       if (u === null) return;
       isBit = u;
     }
-    const o = lookupKeyRead(ctx, latin1(argv[1]!));
-    if (o === undefined) return ctx.reply.int(0);
-    if (typeof o !== 'string') return ctx.reply.error(errors.wrongType);
-    v = o;
     const total = isBit ? v.length * 8 : v.length;
     // Offsets are int64; Number keeps their order and the clamping below.
     start = Number(s);
@@ -189,10 +190,6 @@ function bitcountCommand(ctx: CommandContext): void {
     if (end < 0) end = 0;
     if (end >= total) end = total - 1;
   } else if (argv.length === 2) {
-    const o = lookupKeyRead(ctx, latin1(argv[1]!));
-    if (o === undefined) return ctx.reply.int(0);
-    if (typeof o !== 'string') return ctx.reply.error(errors.wrongType);
-    v = o;
     start = 0;
     end = v.length - 1;
   } else {
