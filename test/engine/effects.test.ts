@@ -280,6 +280,18 @@ function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
     fc.tuple(fc.constantFrom('BLPOP', 'BRPOP'), key, key).map(([c, a, b]) => [c, a, b, '0.2']),
     fc.tuple(key, key).map(([a, b]) => ['BLMOVE', a, b, 'LEFT', 'RIGHT', '0.1']),
     fc.tuple(key).map(([k]) => ['BLMPOP', '0.3', '1', k, 'LEFT', 'COUNT', '2']),
+    // Sorted sets (issue 6): ZMPOP and blocking pops are logged as ZPOPMIN/ZPOPMAX.
+    fc.tuple(key, fc.constantFrom('1', '-0.5', '2', 'inf'), value, fc.constantFrom('3', '0.1'), value).map(([k, s1, m1, s2, m2]) => ['ZADD', k, s1, m1, s2, m2]),
+    fc.tuple(key, fc.constantFrom('0.1', '-2', '1e20'), value).map(([k, n, m]) => ['ZINCRBY', k, n, m]),
+    fc.tuple(key, value).map(([k, m]) => ['ZREM', k, m]),
+    fc.tuple(fc.constantFrom('ZPOPMIN', 'ZPOPMAX'), key, fc.constantFrom([], ['2'])).map(([c, k, n]) => [c, k, ...n]),
+    fc.tuple(key, key).map(([a, b]) => ['ZMPOP', '2', a, b, 'MAX', 'COUNT', '2']),
+    fc.tuple(key, key, key).map(([d, a, b]) => ['ZUNIONSTORE', d, '2', a, b, 'WEIGHTS', '2', '0.5']),
+    fc.tuple(key, key, key).map(([d, a, b]) => ['ZINTERSTORE', d, '2', a, b]),
+    fc.tuple(key, key).map(([d, a]) => ['ZRANGESTORE', d, a, '0', '1']),
+    fc.tuple(key).map(([k]) => ['ZREMRANGEBYSCORE', k, '(0', '2']),
+    fc.tuple(fc.constantFrom('BZPOPMIN', 'BZPOPMAX'), key, key).map(([c, a, b]) => [c, a, b, '0.2']),
+    fc.tuple(key).map(([k]) => ['BZMPOP', '0.3', '1', k, 'MIN', 'COUNT', '2']),
   );
 }
 
