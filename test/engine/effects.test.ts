@@ -292,6 +292,13 @@ function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
     fc.tuple(key).map(([k]) => ['ZREMRANGEBYSCORE', k, '(0', '2']),
     fc.tuple(fc.constantFrom('BZPOPMIN', 'BZPOPMAX'), key, key).map(([c, a, b]) => [c, a, b, '0.2']),
     fc.tuple(key).map(([k]) => ['BZMPOP', '0.3', '1', k, 'MIN', 'COUNT', '2']),
+    // Bitmaps and HyperLogLog (issue 6): logged as sent; PFCOUNT writes its cache.
+    fc.tuple(key, fc.constantFrom('0', '7', '100'), fc.constantFrom('0', '1')).map(([k, o, b]) => ['SETBIT', k, o, b]),
+    fc.tuple(fc.constantFrom('AND', 'OR', 'XOR'), key, key, key).map(([op, d, a, b]) => ['BITOP', op, d, a, b]),
+    fc.tuple(key, fc.constantFrom('u8', 'i5'), fc.constantFrom('0', '#3'), fc.constantFrom('100', '-7')).map(([k, t, o, v]) => ['BITFIELD', k, 'OVERFLOW', 'SAT', 'INCRBY', t, o, v]),
+    fc.tuple(key, fc.array(value, { maxLength: 3 })).map(([k, es]) => ['PFADD', k, ...es]),
+    fc.tuple(key).map(([k]) => ['PFCOUNT', k]),
+    fc.tuple(key, key, key).map(([d, a, b]) => ['PFMERGE', d, a, b]),
   );
 }
 
