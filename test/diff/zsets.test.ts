@@ -425,6 +425,36 @@ describeWithOracle('diff: sorted sets', () => {
         ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
         ['CONFIG', 'SET', 'zset-max-listpack-value', '64'],
       ]);
+      seq('skiplist scores: -0, inf, tiny and huge doubles keep their formatting', [
+        ['CONFIG', 'SET', 'zset-max-listpack-entries', '0'],
+        ['ZADD', 's', '-0', 'n', 'inf', 'i', '-inf', 'j', '0.1', 'o', '1e20', 'm', '4e-320', 'g', '123456789012345678', 'q', '1.5e-7', 'p'],
+        ['OBJECT', 'ENCODING', 's'],
+        ['ZRANGE', 's', '0', '-1', 'WITHSCORES'],
+        ['ZSCORE', 's', 'n'],
+        ['ZMSCORE', 's', 'n', 'i', 'o'],
+        ['ZINCRBY', 's', '-0', 'n'],
+        ['ZADD', 's', 'INCR', '0', 'n'],
+        ['ZPOPMIN', 's', '3'],
+        ['ZUNION', '1', 's', 'WITHSCORES'],
+        ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
+        ['ZUNIONSTORE', 'u', '1', 's'],
+        ['OBJECT', 'ENCODING', 'u'],
+        ['ZRANGE', 'u', '0', '-1', 'WITHSCORES'],
+        ['ZADD', 'l', '-0', 'x'],
+        ['ZADD', 'l', 'INCR', '-0', 'y'],
+        ['ZRANGE', 'l', '0', '-1', 'WITHSCORES'],
+      ]);
+      seq('COMMAND INFO and GETKEYS of the sorted-set commands', [
+        ['COMMAND', 'INFO', 'zadd', 'zincrby', 'zrem', 'zcard', 'zscore', 'zmscore', 'zrank', 'zrevrank', 'zcount', 'zlexcount', 'zrange', 'zrangestore'],
+        ['COMMAND', 'INFO', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore', 'zrangebylex', 'zrevrangebylex', 'zremrangebyrank', 'zremrangebyscore', 'zremrangebylex'],
+        ['COMMAND', 'INFO', 'zpopmin', 'zpopmax', 'zmpop', 'zrandmember', 'zinter', 'zunion', 'zdiff', 'zinterstore', 'zunionstore', 'zdiffstore', 'zintercard', 'zscan', 'bzpopmin', 'bzpopmax', 'bzmpop'],
+        ['COMMAND', 'GETKEYS', 'ZUNIONSTORE', 'd', '2', 'a', 'b', 'WEIGHTS', '1', '2'],
+        ['COMMAND', 'GETKEYS', 'ZINTER', '2', 'a', 'b'],
+        ['COMMAND', 'GETKEYS', 'ZMPOP', '2', 'a', 'b', 'MIN'],
+        ['COMMAND', 'GETKEYS', 'BZMPOP', '0', '2', 'a', 'b', 'MIN'],
+        ['COMMAND', 'GETKEYS', 'BZPOPMIN', 'a', 'b', '0'],
+        ['COMMAND', 'GETKEYS', 'ZRANGESTORE', 'd', 's', '0', '1'],
+      ]);
       seq('blocking pops: immediate, in MULTI, timeouts and errors', [
         ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
         ['BZPOPMIN', 'nokey', 'z', '0'],
