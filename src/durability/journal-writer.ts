@@ -10,8 +10,9 @@
 //    leader token for every later append; an older server still running is fenced by it.
 //    Then tell the engine (`loaded` on the replay ring) and the main thread ('ready').
 // 3. Serve: pop every effect record the engine published (effects ring), group them
-//    into one append (several RecordType.effects records, up to journalBatchBytesMax and
-//    journalAppendRecordCountMax), append with { leaderToken }, keep up to
+//    into one append of ONE RecordType.effects record holding them all (an effects
+//    batch, effects-batch.ts; up to journalBatchBytesMax and journalAppendRecordCountMax
+//    effect records), append with { leaderToken }, keep up to
 //    journalWriterAppendsInFlightMax appends in flight (group commit + pipelining), and
 //    when an append and every one before it are acknowledged, publish committedSeq
 //    (Atomics.store) and ring the engine's doorbell.
@@ -45,6 +46,7 @@ import {
   loadProgressIntervalMs,
 } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
+import { encodeEffectsBatch, splitEffectsPayload } from './effects-batch.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
 import { DurabilityShared, SharedBig } from './shared-state.js';
 
@@ -145,8 +147,10 @@ class JournalWriter {
       for await (const entry of this.client.read(this.lastAppliedId + 1)) {
         assert(entry.index === this.lastAppliedId + 1, 'journal read out of order');
         if (entry.type === RecordType.effects) {
-          await this.pushReplay(ReplayKind.effects, entry.payload);
-          records++;
+          for (const record of splitEffectsPayload(entry.payload)) {
+            await this.pushReplay(ReplayKind.effects, record);
+            records++;
+          }
           bytes += entry.payload.length;
           progress(false);
         }
@@ -244,18 +248,21 @@ class JournalWriter {
   }
 
   private sendAppend(): void {
-    const records: AppendRecord[] = [];
+    const payloads: Buffer[] = [];
     let bytes = 0;
     let lastSeq = 0;
-    while (this.queue.length > 0 && records.length < journalAppendRecordCountMax) {
+    while (this.queue.length > 0 && payloads.length < journalAppendRecordCountMax) {
       const next = this.queue[0]!;
-      if (records.length > 0 && bytes + next.payload.length > journalBatchBytesMax) break;
+      if (payloads.length > 0 && bytes + next.payload.length > journalBatchBytesMax) break;
       this.queue.shift();
-      records.push({ type: RecordType.effects, engineVersion, payload: next.payload });
+      payloads.push(next.payload);
       bytes += next.payload.length;
       lastSeq = next.seq;
     }
     this.queueBytes -= bytes;
+    // One journal record per append (effects-batch.ts): one entry, whole or absent.
+    const payload = payloads.length === 1 ? payloads[0]! : encodeEffectsBatch(payloads);
+    const records: AppendRecord[] = [{ type: RecordType.effects, engineVersion, payload }];
     const entry: InFlight = { lastSeq, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
     const epoch = this.epoch;
