@@ -20,6 +20,7 @@ import { keyCommands } from './commands/keys.js';
 import { listCommands } from './commands/lists.js';
 import { serverCommands } from './commands/server.js';
 import { setCommands } from './commands/sets.js';
+import { sortCommands } from './commands/sort.js';
 import { stringCommands } from './commands/strings.js';
 import { transactionCommands } from './commands/transactions.js';
 import { zsetCommands } from './commands/zsets.js';
@@ -131,5 +132,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands, sortCommands]);
 }
