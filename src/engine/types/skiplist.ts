@@ -50,13 +50,23 @@ function randomLevel(): number {
   }
 }
 
+/** Read access to nodes by id (ZSkiplist and ZListpack both provide it). */
+export interface ZNodes {
+  scoreOf(id: number): number;
+  memberOf(id: number): string;
+}
+
 /** A predicate pair describing a range over nodes (score or lex), as zrangespec/zlexrangespec. */
 export interface NodeRange {
   /** True when the range is empty whatever the content (min > max...). */
   readonly empty: boolean;
-  gteMin(sl: ZSkiplist, id: number): boolean;
-  lteMax(sl: ZSkiplist, id: number): boolean;
+  gteMin(nodes: ZNodes, id: number): boolean;
+  lteMax(nodes: ZNodes, id: number): boolean;
 }
+
+const scratchUpdateOff = new Int32Array(levelMax);
+const scratchUpdateId = new Int32Array(levelMax);
+const scratchRankAt = new Float64Array(levelMax);
 
 export class ZSkiplist {
   private scores: Float64Array;
@@ -66,15 +76,20 @@ export class ZSkiplist {
   private offsets: Int32Array;
   private pool: Int32Array;
   private poolTop = 2 * levelMax;
-  private readonly freeBlocks: number[][] = [];
+  /** Freed level blocks by level count; created at the first delete (most sets never free). */
+  private freeBlocks: number[][] | null = null;
   private readonly index = new Map<string, number>();
   private level = 1;
   private tailId = NIL;
   private count = 0;
-  /** Scratch for searches: pool offsets of predecessors and their ids, ranks crossed. */
-  private readonly updateOff = new Int32Array(levelMax);
-  private readonly updateId = new Int32Array(levelMax);
-  private readonly rankAt = new Float64Array(levelMax);
+  /**
+   * Scratch for searches: pool offsets of predecessors and their ids, ranks crossed.
+   * Shared by every skiplist (one thread, and each search's result is used before the
+   * next search starts), so a small sorted set does not carry them.
+   */
+  private readonly updateOff = scratchUpdateOff;
+  private readonly updateId = scratchUpdateId;
+  private readonly rankAt = scratchRankAt;
 
   constructor(capacity = 4) {
     this.scores = new Float64Array(capacity);
@@ -86,7 +101,6 @@ export class ZSkiplist {
       this.pool[2 * i] = NIL;
       this.pool[2 * i + 1] = 0;
     }
-    for (let l = 0; l <= levelMax; l++) this.freeBlocks.push([]);
   }
 
   get length(): number {
@@ -144,8 +158,8 @@ export class ZSkiplist {
   }
 
   private allocBlock(level: number): number {
-    const free = this.freeBlocks[level]!;
-    if (free.length > 0) return free.pop()!;
+    const free = this.freeBlocks?.[level];
+    if (free !== undefined && free.length > 0) return free.pop()!;
     const need = this.poolTop + 2 * level;
     if (need > this.pool.length) {
       let size = this.pool.length * 2;
@@ -282,6 +296,10 @@ export class ZSkiplist {
   deleteId(id: number): void {
     assert(id >= 0 && id < this.count, 'skiplist delete of a bad id');
     this.unlink(id);
+    if (this.freeBlocks === null) {
+      this.freeBlocks = [];
+      for (let l = 0; l <= levelMax; l++) this.freeBlocks.push([]);
+    }
     this.freeBlocks[this.levels[id]!]!.push(this.offsets[id]!);
     this.index.delete(this.members[id]!);
     const last = this.count - 1;

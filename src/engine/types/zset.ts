@@ -24,7 +24,8 @@
 import { assert } from '../../assert.js';
 import { RObject } from '../keyspace.js';
 import { formatDouble } from '../reply.js';
-import { NIL, type NodeRange, ZSkiplist } from './skiplist.js';
+import { ZListpack } from './zlistpack.js';
+import { NIL, type NodeRange, type ZNodes, ZSkiplist } from './skiplist.js';
 
 /** The Config fields that decide a sorted set's encoding (Config satisfies this). */
 export interface ZSetLimits {
@@ -34,18 +35,17 @@ export interface ZSetLimits {
 
 export class RZSet extends RObject {
   readonly type = 'zset' as const;
-  readonly sl = new ZSkiplist();
-  /** True while Redis would keep this set as a listpack. */
-  listpack: boolean;
+  /** The ordered elements: a ZListpack while Redis would keep a listpack, else a ZSkiplist. */
+  sl: ZListpack | ZSkiplist;
 
   constructor(listpack = true) {
     super();
-    this.listpack = listpack;
+    this.sl = listpack ? new ZListpack() : new ZSkiplist();
   }
 
-  /** Redis's zsetTypeCreate: the encoding a new set starts with. */
-  static create(sizeHint: number, valueLenHint: number, limits: ZSetLimits): RZSet {
-    return new RZSet(sizeHint <= limits.zsetMaxListpackEntries && valueLenHint <= limits.zsetMaxListpackValue);
+  /** True while Redis would keep this set as a listpack. */
+  get listpack(): boolean {
+    return this.sl instanceof ZListpack;
   }
 
   encoding(): string {
@@ -70,7 +70,7 @@ export class RZSet extends RObject {
 
   /** Adds a member that is not present, converting as Redis's zsetAdd does first. */
   insert(member: string, score: number, limits: ZSetLimits): void {
-    if (this.listpack && (this.sl.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)) this.listpack = false;
+    if (this.listpack && (this.sl.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)) this.toSkiplist();
     this.sl.insert(this.stored(score), member);
   }
 
@@ -99,11 +99,24 @@ export class RZSet extends RObject {
     return id === NIL ? -1 : this.sl.rankOf(id);
   }
 
+  /** Redis's zsetConvert to skiplist (one way, until a STORE builds a new value). */
+  private toSkiplist(): void {
+    const lp = this.sl;
+    const sl = new ZSkiplist(Math.max(4, lp.length * 2));
+    for (let id = lp.first(); id !== NIL; id = lp.next(id)) sl.insert(lp.scoreOf(id), lp.memberOf(id));
+    this.sl = sl;
+  }
+
   /** Redis's zsetConvertToListpackIfNeeded, for STORE results. */
   convertToListpackIfNeeded(maxMemberBytes: number, limits: ZSetLimits): void {
     if (this.listpack || this.sl.length > limits.zsetMaxListpackEntries || maxMemberBytes > limits.zsetMaxListpackValue) return;
-    this.listpack = true;
-    for (let id = this.sl.first(); id !== NIL; id = this.sl.next(id)) if (Object.is(this.sl.scoreOf(id), -0)) this.sl.updateScore(id, 0);
+    const sl = this.sl;
+    const lp = new ZListpack();
+    for (let id = sl.first(); id !== NIL; id = sl.next(id)) {
+      const s = sl.scoreOf(id);
+      lp.append(s === 0 ? 0 : s, sl.memberOf(id));
+    }
+    this.sl = lp;
   }
 
   /** Members and scores in order, for DEBUG DIGEST-like comparisons (src/engine/digest.ts). */
@@ -134,10 +147,10 @@ export class ScoreRange implements NodeRange {
   lteMaxScore(v: number): boolean {
     return this.maxex ? v < this.max : v <= this.max;
   }
-  gteMin(sl: ZSkiplist, id: number): boolean {
+  gteMin(sl: ZNodes, id: number): boolean {
     return this.gteMinScore(sl.scoreOf(id));
   }
-  lteMax(sl: ZSkiplist, id: number): boolean {
+  lteMax(sl: ZNodes, id: number): boolean {
     return this.lteMaxScore(sl.scoreOf(id));
   }
 }
@@ -175,10 +188,10 @@ export class LexRange implements NodeRange {
     const c = compareLex(m, this.max);
     return this.maxex ? c < 0 : c <= 0;
   }
-  gteMin(sl: ZSkiplist, id: number): boolean {
+  gteMin(sl: ZNodes, id: number): boolean {
     return this.gteMinMember(sl.memberOf(id));
   }
-  lteMax(sl: ZSkiplist, id: number): boolean {
+  lteMax(sl: ZNodes, id: number): boolean {
     return this.lteMaxMember(sl.memberOf(id));
   }
 }
