@@ -8,10 +8,15 @@
 // (what a 2-of-3 quorum write cannot beat on this disk); its p50 is reported beside
 // the journal's.
 // Output: a human table on stdout, then ONE JSON line (the last line):
-// {"appendsPerSec","mbPerSec","p50Ms","p99Ms","rawQuorumFsyncP50Ms","clients","bytes"}.
+// {"appendsPerSec","mbPerSec","p50Ms","p99Ms","rawQuorumFsyncP50Ms","clients","bytes",
+//  "clientCpuUsPerAppend","nodeCpuUsPerAppend"}.
+// The CPU figures are load-independent where throughput is not: CPU time (user +
+// system) spent during the measured window divided by the appends completed in it, for
+// this process (all clients) and for each log node it started (from /proc/<pid>/stat,
+// highest first: the log leader's; empty with --nodes or without /proc).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +41,10 @@ export interface JournalBenchResult {
   readonly rawQuorumFsyncP50Ms: number;
   readonly clients: number;
   readonly bytes: number;
+  /** CPU microseconds per append in the bench process (the clients). */
+  readonly clientCpuUsPerAppend: number;
+  /** CPU microseconds per append in each started log node, highest (the leader) first. */
+  readonly nodeCpuUsPerAppend: number[];
 }
 
 /** How long the raw 2-of-3 fdatasync loop runs (enough samples for a stable p50). */
@@ -50,7 +59,7 @@ export async function runJournalBench(opts: JournalBenchOptions): Promise<Journa
   try {
     const rawP50 = await rawQuorumFsyncP50(dir, opts.bytes);
     const nodes = opts.nodes ?? (await startNodes(dir, opts.secret, children));
-    const result = await measure(nodes, opts, depth, rawP50);
+    const result = await measure(nodes, opts, depth, rawP50, children);
     printTable(result, depth, opts.seconds, opts.nodes ? 'running nodes' : 'three local log nodes');
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return result;
@@ -128,7 +137,27 @@ async function startNodes(dir: string, secret: string, children: ChildProcess[])
   return addresses;
 }
 
-async function measure(nodes: readonly string[], opts: JournalBenchOptions, depth: number, rawP50: number): Promise<JournalBenchResult> {
+/** CPU microseconds (user + system) a child process has used, from /proc; undefined if unknown. */
+async function childCpuUs(child: ChildProcess): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+    // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on Linux whatever the kernel's HZ (what /proc/<pid>/stat counts in). */
+const clockTicksPerSecond = 100;
+
+async function measure(
+  nodes: readonly string[],
+  opts: JournalBenchOptions,
+  depth: number,
+  rawP50: number,
+  children: readonly ChildProcess[],
+): Promise<JournalBenchResult> {
   const clients = Array.from({ length: opts.clients }, () => new JournalClient({ nodes, secret: opts.secret, timeoutMs: 30_000 }));
   try {
     // The benchmark is a database leader: claim leadership, then append under its token.
@@ -160,11 +189,15 @@ async function measure(nodes: readonly string[], opts: JournalBenchOptions, dept
     };
     const loops = clients.flatMap((c) => Array.from({ length: depth }, () => loop(c)));
     await sleep(warmupMs);
+    const nodeCpuBefore = await Promise.all(children.map(childCpuUs));
+    const cpuBefore = process.cpuUsage();
     measuring = true;
     const start = performance.now();
     await sleep(opts.seconds * 1000);
     const elapsedS = (performance.now() - start) / 1000;
     measuring = false;
+    const cpu = process.cpuUsage(cpuBefore);
+    const nodeCpuAfter = await Promise.all(children.map(childCpuUs));
     stop = true;
     await Promise.all(loops);
     const appendsPerSec = count / elapsedS;
@@ -176,6 +209,12 @@ async function measure(nodes: readonly string[], opts: JournalBenchOptions, dept
       rawQuorumFsyncP50Ms: round(rawP50, 3),
       clients: opts.clients,
       bytes: opts.bytes,
+      clientCpuUsPerAppend: round((cpu.user + cpu.system) / Math.max(count, 1), 1),
+      nodeCpuUsPerAppend: nodeCpuAfter
+        .map((after, i) => (after === undefined || nodeCpuBefore[i] === undefined ? -1 : (after - nodeCpuBefore[i]!) / Math.max(count, 1)))
+        .filter((us) => us >= 0)
+        .sort((a, b) => b - a)
+        .map((us) => round(us, 1)),
     };
   } finally {
     for (const c of clients) c.close();
@@ -194,6 +233,8 @@ function printTable(r: JournalBenchResult, depth: number, seconds: number, targe
     ['append p99 ms', String(r.p99Ms)],
     ['raw 2-of-3 fdatasync p50 ms', String(r.rawQuorumFsyncP50Ms)],
     ['p50 / raw', r.rawQuorumFsyncP50Ms > 0 ? (r.p50Ms / r.rawQuorumFsyncP50Ms).toFixed(2) : 'n/a'],
+    ['client CPU us/append', String(r.clientCpuUsPerAppend)],
+    ['log node CPU us/append', r.nodeCpuUsPerAppend.length > 0 ? r.nodeCpuUsPerAppend.join(' / ') : 'n/a'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

@@ -20,6 +20,14 @@
 //   fresh writerId, writerSeq from 1). Appends already in flight keep their ids.
 // Node ids: `nodes[i]` is log node i + 1 (the log-node --peers convention), so a
 // notLeader hint maps to an address.
+//
+// Connections are shared: every JournalClient of a process that talks to the same node
+// with the same secret uses ONE connection to it (a Link, reference-counted), with one
+// requestId space. Requests written in one event-loop turn by many clients then leave
+// in one corked writev, and the node answers them in one too: on loopback each socket
+// write costs tens of microseconds of kernel time on both sides, which dominated the
+// log leader's CPU with one connection per client (64 clients, 64 syscalls a turn).
+// A lost connection fails every request on it with ConnectionLost: each retries.
 
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
@@ -60,9 +68,62 @@ export interface AppendResult {
 }
 
 interface Pending {
-  readonly conn: WireConnection;
+  readonly owner: JournalClient;
   resolve(response: ClientResponse): void;
   reject(error: Error): void;
+}
+
+/** One shared connection to one log node (see the file comment). */
+interface Link {
+  readonly key: string;
+  readonly conn: WireConnection;
+  /** Requests in flight on this connection, by requestId (any client's). */
+  readonly pending: Map<number, Pending>;
+  nextRequestId: number;
+  /** Clients holding this link. */
+  users: number;
+}
+
+/** Open links of this process by node address and secret. */
+const links = new Map<string, Link>();
+
+function acquireLink(host: string, port: number, secret: string): Link {
+  const key = `${host}:${port}\0${secret}`;
+  const existing = links.get(key);
+  if (existing && !existing.conn.isClosed) {
+    existing.users++;
+    return existing;
+  }
+  const pending = new Map<number, Pending>();
+  const conn: WireConnection = new WireConnection({
+    socket: connect(port, host),
+    secret,
+    side: 'client',
+    identity: { role: WireRole.client, nodeId: 0 },
+    onMessage: (m) => {
+      if (!isClientResponse(m)) return conn.close(`unexpected ${m.kind} from a log node`);
+      const p = pending.get(m.requestId);
+      if (!p) return; // answered after its attempt timed out: ignored (a retry carries the outcome)
+      pending.delete(m.requestId);
+      p.resolve(m);
+    },
+    onClose: (reason) => {
+      if (links.get(key) === link) links.delete(key);
+      const lost = [...pending.values()];
+      pending.clear();
+      for (const p of lost) p.reject(new ConnectionLost(reason ?? 'connection lost'));
+    },
+  });
+  const link: Link = { key, conn, pending, nextRequestId: 1, users: 1 };
+  links.set(key, link);
+  return link;
+}
+
+function releaseLink(link: Link): void {
+  link.users--;
+  if (link.users > 0) return;
+  if (links.get(link.key) === link) links.delete(link.key);
+  link.conn.close();
 }
 
 /** A connection was lost with the request in flight: its outcome is unknown. */
@@ -85,9 +146,8 @@ export class JournalClient {
   private readonly nodes: { host: string; port: number }[];
   private readonly secret: string;
   private readonly timeoutMs: number;
-  private readonly conns: (WireConnection | undefined)[];
-  private readonly pending = new Map<number, Pending>();
-  private nextRequestId = 1;
+  /** The link this client holds to each node (a reference counted in the link). */
+  private readonly conns: (Link | undefined)[];
   private writerSeq = 0;
   /** Index into nodes of the presumed log leader. */
   private leader = 0;
@@ -102,7 +162,7 @@ export class JournalClient {
       if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`JournalClient: '${n}' is not host:port`);
       return { host: n.slice(0, colon), port };
     });
-    this.conns = new Array<WireConnection | undefined>(this.nodes.length);
+    this.conns = new Array<Link | undefined>(this.nodes.length);
     this.secret = options.secret;
     this.writerId = options.writerId ?? randomInt(1, 2 ** 31);
     if (!Number.isInteger(this.writerId) || this.writerId <= 0 || this.writerId > 0xffff_ffff) {
@@ -197,13 +257,19 @@ export class JournalClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.reject(new JournalClientError('closed', 'journal client closed'));
+    for (let i = 0; i < this.conns.length; i++) {
+      const link = this.conns[i];
+      if (link === undefined) continue;
+      this.conns[i] = undefined;
+      for (const [id, p] of link.pending) {
+        if (p.owner !== this) continue;
+        link.pending.delete(id);
+        p.reject(new JournalClientError('closed', 'journal client closed'));
+      }
+      releaseLink(link);
     }
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const c of this.conns) c?.close();
   }
 
   // --- internals -------------------------------------------------------------------------
@@ -269,17 +335,20 @@ export class JournalClient {
 
   /** One attempt on one node; rejects with ConnectionLost or on the attempt's timeout. */
   private request(node: number, build: (requestId: number) => ClientRequest, timeoutMs: number): Promise<ClientResponse> {
-    const conn = this.connection(node);
-    const requestId = this.nextRequestId;
-    this.nextRequestId = this.nextRequestId >= 0xffff_fffe ? 1 : this.nextRequestId + 1;
+    const link = this.connection(node);
+    const { conn, pending } = link;
+    let requestId = link.nextRequestId;
+    // Skip ids still in flight (a long poll may outlive 2^32 later requests' ids).
+    while (pending.has(requestId)) requestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
+    link.nextRequestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
     return new Promise<ClientResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        if (this.pending.delete(requestId)) reject(new ConnectionLost(`no answer within ${Math.round(timeoutMs)} ms`));
+        if (pending.delete(requestId)) reject(new ConnectionLost(`no answer within ${Math.round(timeoutMs)} ms`));
       }, timeoutMs);
       this.timers.add(timer);
-      this.pending.set(requestId, {
-        conn,
+      pending.set(requestId, {
+        owner: this,
         resolve: (r) => {
           clearTimeout(timer);
           this.timers.delete(timer);
@@ -292,39 +361,21 @@ export class JournalClient {
         },
       });
       if (!conn.send(build(requestId))) {
-        this.pending.get(requestId)?.reject(new ConnectionLost('connection closed'));
-        this.pending.delete(requestId);
+        pending.get(requestId)?.reject(new ConnectionLost('connection closed'));
+        pending.delete(requestId);
       }
     });
   }
 
-  private connection(node: number): WireConnection {
-    const existing = this.conns[node];
-    if (existing && !existing.isClosed) return existing;
+  /** This client's link to a node, acquiring a (shared) one if it has none open. */
+  private connection(node: number): Link {
+    const held = this.conns[node];
+    if (held && !held.conn.isClosed) return held;
+    if (held) releaseLink(held);
     const { host, port } = this.nodes[node]!;
-    const conn: WireConnection = new WireConnection({
-      socket: connect(port, host),
-      secret: this.secret,
-      side: 'client',
-      identity: { role: WireRole.client, nodeId: 0 },
-      onMessage: (m) => {
-        if (!isClientResponse(m)) return conn.close(`unexpected ${m.kind} from a log node`);
-        const p = this.pending.get(m.requestId);
-        if (!p) return; // answered after its attempt timed out: ignored (a retry carries the outcome)
-        this.pending.delete(m.requestId);
-        p.resolve(m);
-      },
-      onClose: (reason) => {
-        if (this.conns[node] === conn) this.conns[node] = undefined;
-        for (const [id, p] of this.pending) {
-          if (p.conn !== conn) continue;
-          this.pending.delete(id);
-          p.reject(new ConnectionLost(reason ?? 'connection lost'));
-        }
-      },
-    });
-    this.conns[node] = conn;
-    return conn;
+    const link = acquireLink(host, port, this.secret);
+    this.conns[node] = link;
+    return link;
   }
 
   /** A short wait between retries (not tracked: it ends soon, and the loop checks `closed`). */

@@ -31,6 +31,7 @@ import {
   journalElectionTimeoutMinMs,
   journalHeartbeatMs,
   journalReplicationStallMs,
+  journalTimerLateMs,
 } from '../../limits.js';
 import type { JournalEnv, TimerHandle } from '../env.js';
 import type {
@@ -58,6 +59,8 @@ export interface RaftConfig {
   readonly batchBytesMax?: number;
   readonly batchCountMax?: number;
   readonly stallMs?: number;
+  /** An election timer this late means the process was starved: re-check instead of acting. */
+  readonly timerLateMs?: number;
   /**
    * TEST ONLY, a deliberate bug for the simulator's canary: answer AppendEntries and
    * count the leader's own entries before they are synced. The simulator must catch it.
@@ -141,6 +144,7 @@ export class Raft {
   private readonly batchBytesMax: number;
   private readonly batchCountMax: number;
   private readonly stallMs: number;
+  private readonly timerLateMs: number;
   private readonly canaryAckBeforeSync: boolean;
 
   private currentTerm = 0;
@@ -163,6 +167,10 @@ export class Raft {
   private trimApplied = 0;
   private trimming = false;
   private electionTimer: TimerHandle | undefined;
+  /** When the election timer is due (clock time), to notice that it fired late. */
+  private electionDueAt = 0;
+  /** The current election timer is a re-check after a late one: act on it whatever its lateness. */
+  private electionRecheck = false;
   private heartbeatTimer: TimerHandle | undefined;
   private flushScheduled = false;
   private syncScheduled = false;
@@ -188,6 +196,7 @@ export class Raft {
     this.batchBytesMax = config.batchBytesMax ?? journalBatchBytesMax;
     this.batchCountMax = config.batchCountMax ?? journalAppendEntriesCountMax;
     this.stallMs = config.stallMs ?? journalReplicationStallMs;
+    this.timerLateMs = config.timerLateMs ?? journalTimerLateMs;
     this.canaryAckBeforeSync = config.canaryAckBeforeSync ?? false;
     assert(this.heartbeatMs * 2 <= this.electionTimeoutMinMs, 'raft: heartbeats must fit in an election timeout');
     this.cache = new EntryCache(0, this.batchBytesMax * 4);
@@ -360,8 +369,23 @@ export class Raft {
     if (this.electionTimer !== undefined) this.env.clock.clearTimer(this.electionTimer);
     const spread = this.electionTimeoutMaxMs - this.electionTimeoutMinMs;
     const timeoutMs = this.electionTimeoutMinMs + this.env.random.int(spread);
+    this.armElectionTimer(timeoutMs, false);
+  }
+
+  private armElectionTimer(timeoutMs: number, recheck: boolean): void {
+    this.electionDueAt = this.env.clock.now() + timeoutMs;
+    this.electionRecheck = recheck;
     this.electionTimer = this.env.clock.setTimer(timeoutMs, () => {
       this.electionTimer = undefined;
+      // Fired well after it was due: this process was starved, and the heartbeats or
+      // acknowledgments that would have reset it may sit unread in the socket buffers
+      // (timers run before the poll phase). Campaigning or stepping down now would act
+      // on stale evidence and make elections flap under CPU load; look again after one
+      // more turn of the event loop has read them. Only liveness waits, never safety.
+      if (!this.electionRecheck && this.env.clock.now() - this.electionDueAt > this.timerLateMs) {
+        this.armElectionTimer(1, true);
+        return;
+      }
       this.enqueue(() => this.onElectionTimeout());
     });
   }

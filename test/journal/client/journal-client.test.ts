@@ -122,6 +122,32 @@ describe('JournalClient', () => {
     expect(ids).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
+  it('shares one connection per node among the clients of a process; closing one fails only its own calls', async () => {
+    const held: { req: ClientRequest; reply: (r: ClientResponse) => void }[] = [];
+    let accepted = 0;
+    const node = await fakeNode((req, reply) => held.push({ req, reply }));
+    servers[servers.length - 1]!.on('connection', () => accepted++);
+    const a = client([node]);
+    const b = client([node]);
+    const fromA = a.append([record], { leaderToken: 1 }).catch((e: unknown) => e);
+    const fromB = b.append([record], { leaderToken: 1 });
+    const start = Date.now();
+    while (held.length < 2 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 5));
+    expect(held.length).toBe(2);
+    expect(accepted).toBe(1); // both clients' requests came on one connection
+    expect(held[0]!.req.requestId).not.toBe(held[1]!.req.requestId); // one requestId space per connection
+    a.close();
+    expect(await fromA).toMatchObject({ code: 'closed' });
+    // b's request (sent second, on the same connection) is still in flight, and its answer reaches b
+    held[1]!.reply({ kind: 'appendOk', requestId: held[1]!.req.requestId, firstId: 5, lastId: 5 });
+    expect(await fromB).toEqual({ firstId: 5, lastId: 5 });
+    const again = b.append([record], { leaderToken: 1 });
+    while (held.length < 3 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 5));
+    held[2]!.reply({ kind: 'appendOk', requestId: held[2]!.req.requestId, firstId: 6, lastId: 6 });
+    expect(await again).toEqual({ firstId: 6, lastId: 6 });
+    expect(accepted).toBe(1); // a's close did not close the connection b still uses
+  });
+
   it('streams committed entries from fromId and follows the tail', async () => {
     let committed = 3;
     const entry = (index: number) => ({ index, term: 1, type: 2, engineVersion: 1, writerId: 1, writerSeq: index, payload: Buffer.from(`e${index}`) });
