@@ -141,12 +141,24 @@ export const journalClientTimeoutMs = 10_000;
 /** A Raft leader sends a heartbeat (an empty AppendEntries) at least this often. */
 export const journalHeartbeatMs = 50;
 /**
- * A follower that hears no leader for a random time in [min, max) campaigns. Several
- * heartbeats fit in the minimum, so one lost heartbeat does not start an election; the
- * spread makes split votes rare (Raft paper section 9.3).
+ * A follower that hears no leader for a random time in [min, max) campaigns, and a
+ * leader that heard from no majority within the minimum steps down (check-quorum).
+ * Several heartbeats fit in the minimum, so one lost heartbeat does not start an
+ * election; the spread makes split votes rare (Raft paper section 9.3). Sized for CPU
+ * starvation, not for the network: on a shared 2-core host with twenty runnable
+ * threads a log node can go unscheduled for several hundred ms, and with 300-600 ms
+ * elections flapped under load (every flap fails the appends in flight). A failover
+ * takes about this long, well inside journalCommitTimeoutMs.
  */
-export const journalElectionTimeoutMinMs = 300;
-export const journalElectionTimeoutMaxMs = 600;
+export const journalElectionTimeoutMinMs = 1_000;
+export const journalElectionTimeoutMaxMs = 2_000;
+/**
+ * An election timer that fires this much later than it was due means this process was
+ * starved (or the event loop was blocked): the messages that would have reset it may be
+ * unread in the socket buffers, so the node re-checks after one more turn instead of
+ * campaigning or stepping down on stale evidence.
+ */
+export const journalTimerLateMs = 2 * journalHeartbeatMs;
 /** AppendEntries batches in flight per follower (pipelining over one link's latency). */
 export const journalAppendEntriesInFlightMax = 16;
 /** Entries per AppendEntries (their payload is also cut at journalBatchBytesMax). */
@@ -220,6 +232,7 @@ assert(journalCacheBytes >= journalBatchBytesMax, 'the tail cache holds at least
 assert(journalElectionTimeoutMinMs >= 4 * journalHeartbeatMs, 'several heartbeats fit in an election timeout');
 assert(journalElectionTimeoutMinMs < journalElectionTimeoutMaxMs, 'election timeouts are spread');
 assert(journalReplicationStallMs < journalElectionTimeoutMinMs, 'a stalled follower is re-probed before anyone campaigns');
+assert(journalTimerLateMs < journalElectionTimeoutMinMs, 'a late timer is noticed well within an election timeout');
 assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo reply');
 assert(requestBacklogBytesMax >= ringRecordBytesMax, 'the backlog holds at least one full record');
 assert(clientRequestInflightBytes + clientOutputPauseBytes < clientOutputBytesMax, 'a paused client stays below the output limit');
