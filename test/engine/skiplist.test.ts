@@ -1,23 +1,24 @@
-// ZSkiplist (src/engine/types/skiplist.ts) and RZSet against a simple model: a sorted
-// array of [score, member]. Random operations (insert, delete, score updates, deletes
+// ZSkiplist (src/engine/types/skiplist.ts), ZListpack (src/engine/types/zlistpack.ts)
+// and RZSet against a simple model: a sorted array of [score, member]. Random operations (insert, delete, score updates, deletes
 // that move the last id) keep every invariant (`check()`), and ranks, rank lookups,
 // score and lex range ends and iteration in both directions agree with the model.
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { NIL, ZSkiplist } from '../../src/engine/types/skiplist.js';
+import { ZListpack } from '../../src/engine/types/zlistpack.js';
 import { LexRange, lexMax, lexMin, RZSet, ScoreRange } from '../../src/engine/types/zset.js';
 
 type Entry = [number, string];
 const order = (a: Entry, b: Entry): number => (a[0] !== b[0] ? a[0] - b[0] : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
-function forward(sl: ZSkiplist): Entry[] {
+function forward(sl: ZSkiplist | ZListpack): Entry[] {
   const out: Entry[] = [];
   for (let id = sl.first(); id !== NIL; id = sl.next(id)) out.push([sl.scoreOf(id), sl.memberOf(id)]);
   return out;
 }
 
-function backward(sl: ZSkiplist): Entry[] {
+function backward(sl: ZSkiplist | ZListpack): Entry[] {
   const out: Entry[] = [];
   for (let id = sl.last(); id !== NIL; id = sl.prev(id)) out.push([sl.scoreOf(id), sl.memberOf(id)]);
   return out;
@@ -31,11 +32,14 @@ const op = fc.oneof(
   fc.tuple(fc.constant('upd' as const), score, member),
 );
 
-describe('ZSkiplist against a sorted-array model', () => {
-  test('random inserts, deletes and updates keep order, ranks, ranges and invariants', () => {
+describe('ZSkiplist and ZListpack against a sorted-array model', () => {
+  test.each([
+    ['ZSkiplist', (): ZSkiplist | ZListpack => new ZSkiplist()],
+    ['ZListpack', (): ZSkiplist | ZListpack => new ZListpack()],
+  ])('%s: random inserts, deletes and updates keep order, ranks, ranges and invariants', (_name, make) => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 120 }), fc.tuple(score, score, fc.boolean(), fc.boolean()), (ops, [a, b, minex, maxex]) => {
-        const sl = new ZSkiplist();
+        const sl = make();
         const model = new Map<string, number>();
         for (const [kind, s, m] of ops) {
           if (kind === 'add' && !model.has(m)) {
@@ -48,7 +52,7 @@ describe('ZSkiplist against a sorted-array model', () => {
             model.set(m, s);
           }
         }
-        sl.check();
+        if (sl instanceof ZSkiplist) sl.check();
         const sorted: Entry[] = [...model.entries()].map(([m, s]) => [s, m] as Entry).sort(order);
         expect(forward(sl)).toEqual(sorted);
         expect(backward(sl)).toEqual(sorted.slice().reverse());

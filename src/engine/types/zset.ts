@@ -1,20 +1,24 @@
 // RZSet: the Redis sorted set value (engine worker), Redis 7.0's t_zset.c data type
 // without its command handlers (src/engine/commands/zsets.ts), so it can be fuzzed alone.
 //
-// One structure for every size: a ZSkiplist (src/engine/types/skiplist.ts), ordered by
-// (score, member) with a member index and O(log n) ranks. Redis has two encodings,
-// listpack (a flat sorted array for small sets) and skiplist (skiplist + dict); both
-// answer every ordered query in the same (score, member) order, so one structure serves
-// both and `listpack` only records which one Redis would be using, with Redis 7.0's
-// rules, because that state is visible: OBJECT ENCODING names it, ZSCAN returns a
-// listpack whole with cursor 0 in order, and it is sticky (a set converted to skiplist
-// stays one until a STORE command builds a new value). The conversions, as 7.0:
-//   - a new key is created by zsetTypeCreate(size hint, longest member): listpack when
-//     the hint <= zset-max-listpack-entries and the member <= zset-max-listpack-value;
-//   - adding a member converts when the set would exceed the entries limit or the
-//     member is longer than the value limit;
+// Two structures, as Redis 7.0's two encodings, which OBJECT ENCODING names:
+//   listpack   a ZListpack (src/engine/types/zlistpack.ts): two sorted arrays, linear or
+//              binary searches, ids are ranks. Small sets cost two small arrays.
+//   skiplist   a ZSkiplist (src/engine/types/skiplist.ts): a struct-of-arrays skiplist
+//              ordered by (score, member) with a member index, O(log n) ranks, dense ids
+//              for O(1) random picks and a SCAN cursor with Redis's guarantee.
+// Both answer every ordered query in the same (score, member) order through one API
+// (`sl`), so the commands do not care which one they hold, except ZSCAN (a listpack is
+// returned whole with cursor 0, in order) and ZRANDMEMBER's distinct picks (a listpack
+// answers them in its order). The conversions, as 7.0:
+//   - a new key starts as a listpack, and adding a member converts when the set would
+//     exceed zset-max-listpack-entries or the member is longer than
+//     zset-max-listpack-value (so zset-max-listpack-entries 0 means skiplist at once);
+//   - the conversion is sticky: removing members never converts back;
 //   - ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE results convert back to listpack when small
-//     (zsetConvertToListpackIfNeeded).
+//     (zsetConvertToListpackIfNeeded); ZRANGESTORE builds its result by adds.
+// A listpack stores a score as text ("-0" is then read back as the integer 0), so a
+// listpack never holds -0; a skiplist does.
 //
 // Scores are doubles, never NaN (commands refuse NaN before reaching here).
 //
