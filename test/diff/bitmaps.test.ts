@@ -4,6 +4,7 @@
 // then a fast-check random sequence of bitmap commands over a few keys.
 
 import fc from 'fast-check';
+import { commandInfo } from '../support/comparators.js';
 import { describe, it } from 'vitest';
 import { DiffPair, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
@@ -18,6 +19,17 @@ describeWithOracle('diff: bitmaps', () => {
     describe(`RESP${proto}`, () => {
       const seq = (name: string, steps: readonly Step[]): void => diffSeq(pair, name, steps, { proto });
 
+      seq('COMMAND INFO and GETKEYS', [
+        { args: ['COMMAND', 'INFO', 'setbit'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'getbit'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'bitcount'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'bitpos'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'bitop'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'bitfield'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'bitfield_ro'], cmp: commandInfo },
+        ['COMMAND', 'GETKEYS', 'BITOP', 'AND', 'd', 'a', 'b'],
+        ['COMMAND', 'GETKEYS', 'BITFIELD', 'k', 'GET', 'u8', '0'],
+      ]);
       seq('SETBIT GETBIT', [
         ['GETBIT', 'b', '0'],
         ['SETBIT', 'b', '7', '1'],

@@ -5,6 +5,7 @@
 // hll-sparse-max-bytes), dense HLLs, merges of every mix, the cache written by
 // PFCOUNT, and the errors on non-HLL and corrupt strings.
 
+import { commandInfo } from '../support/comparators.js';
 import { describe } from 'vitest';
 import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
@@ -99,6 +100,13 @@ describeWithOracle('diff: hyperloglog', () => {
         ['EXPIRETIME', 't'],
         ['PFCOUNT', 't'],
         ['EXPIRETIME', 't'],
+      ]);
+      seq('COMMAND INFO and GETKEYS', [
+        { args: ['COMMAND', 'INFO', 'pfadd'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'pfcount'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'pfmerge'], cmp: commandInfo },
+        ['COMMAND', 'GETKEYS', 'PFMERGE', 'd', 'a', 'b'],
+        ['COMMAND', 'GETKEYS', 'PFCOUNT', 'a', 'b'],
       ]);
       seq('errors: not an HLL, wrong type, arity', [
         ['SET', 's', 'hello'],

@@ -6,7 +6,7 @@
 // reproduce: BY nosort on such a set without STORE is compared sorted, and only there.
 
 import { describe } from 'vitest';
-import { sortedArray } from '../support/comparators.js';
+import { commandInfo, sortedArray } from '../support/comparators.js';
 import { diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 
@@ -138,6 +138,13 @@ describeWithOracle('diff: sort', () => {
         ['SORT', 'zn'],
         ['SORT', 'zn', 'DESC'],
         ['SORT_RO', 'zn', 'BY', 'nosort'],
+      ]);
+      seq('COMMAND INFO and GETKEYS', [
+        { args: ['COMMAND', 'INFO', 'sort'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'sort_ro'], cmp: commandInfo },
+        ['COMMAND', 'GETKEYS', 'SORT', 'k', 'BY', 'w_*', 'LIMIT', '0', '1', 'STORE', 'd', 'GET', '#'],
+        ['COMMAND', 'GETKEYS', 'SORT', 'k'],
+        ['COMMAND', 'GETKEYS', 'SORT_RO', 'k', 'GET', 'x'],
       ]);
       seq('errors', [
         ['SET', 's', 'x'],

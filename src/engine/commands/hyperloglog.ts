@@ -15,6 +15,7 @@
 
 import { errors, latin1 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
+import type { CommandSpecExtras } from '../command-table.js';
 import { countRaw, Hll, hllRegisterCount, isHllString } from '../types/hyperloglog.js';
 import { hllSparseBytesMax } from '../../limits.js';
 import { lookupKeyRead } from './strings.js';
@@ -130,8 +131,8 @@ function pfmergeCommand(ctx: CommandContext): void {
 
 // --- The table (Redis 7.0's src/commands/*.json) ----------------------------------------------
 
-export const hyperloglogCommands: readonly CommandSpec[] = [
-  { name: 'pfadd', arity: -2, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['write', 'hyperloglog', 'fast'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) to add every element.', summary: 'Adds the specified elements to the specified HyperLogLog.', handler: pfaddCommand },
-  { name: 'pfcount', arity: -2, flags: ['readonly', 'may_replicate'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['read', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.', summary: 'Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).', handler: pfcountCommand },
-  { name: 'pfmerge', arity: -2, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['write', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.', summary: 'Merge N different HyperLogLogs into a single one.', handler: pfmergeCommand },
+export const hyperloglogCommands: readonly (CommandSpec & CommandSpecExtras)[] = [
+  { name: 'pfadd', arity: -2, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['write', 'hyperloglog', 'fast'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) to add every element.', summary: 'Adds the specified elements to the specified HyperLogLog.', keySpecs: [{ flags: ['RW', 'insert'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }], handler: pfaddCommand },
+  { name: 'pfcount', arity: -2, flags: ['readonly'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['read', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.', summary: 'Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).', keySpecs: [{ notes: 'RW because it may change the internal representation of the key, and propagate to replicas', flags: ['RW', 'access'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: -1, keystep: 1, limit: 0 } }], handler: pfcountCommand },
+  { name: 'pfmerge', arity: -2, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['write', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.', summary: 'Merge N different HyperLogLogs into a single one.', keySpecs: [{ flags: ['RW', 'access', 'insert'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }, { flags: ['RO', 'access'], beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'range', lastkey: -1, keystep: 1, limit: 0 } }], handler: pfmergeCommand },
 ];

@@ -25,11 +25,12 @@
 
 import { errors, eqi, latin1, string2ll } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
+import type { CommandSpecExtras } from '../command-table.js';
 import type { RValue } from '../keyspace.js';
 import { RHash } from '../types/hash.js';
 import { ListEnd, RList } from '../types/list.js';
 import { RSet } from '../types/set.js';
-import { NIL } from '../types/skiplist.js';
+import { NIL, ZSkiplist } from '../types/skiplist.js';
 import { RZSet } from '../types/zset.js';
 import { lookupKeyRead } from './strings.js';
 
@@ -162,8 +163,15 @@ function sortGeneric(ctx: CommandContext, readonly: boolean): void {
     alpha = true;
     sortby = null;
   }
-  // Redis converts a listpack sorted set to a skiplist for SORT, for good.
-  if (sortval instanceof RZSet) sortval.listpack = false;
+  // Redis converts a listpack sorted set to a skiplist for SORT, for good (OBJECT
+  // ENCODING says so afterwards). RZSet's own conversion is private, so it is redone
+  // here through its public `sl`.
+  if (sortval instanceof RZSet && sortval.listpack) {
+    const lp = sortval.sl;
+    const sl = new ZSkiplist(Math.max(4, lp.length * 2));
+    for (let id = lp.first(); id !== NIL; id = lp.next(id)) sl.insert(lp.scoreOf(id), lp.memberOf(id));
+    sortval.sl = sl;
+  }
   let vectorlen = sortval === undefined ? 0 : sortval instanceof RList ? sortval.length : sortval.size;
   let start = Math.min(Math.max(limitStart, 0), vectorlen);
   limitCount = Math.min(Math.max(limitCount, -1), vectorlen);
@@ -278,9 +286,9 @@ function sortRoCommand(ctx: CommandContext): void {
 
 // --- The table (Redis 7.0's src/commands/sort.json, sort_ro.json) ---------------------------
 
-export const sortCommands: readonly CommandSpec[] = [
-  { name: 'sort', arity: -2, flags: ['write', 'denyoom', 'movablekeys'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'], group: 'generic', since: '1.0.0', complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).', summary: 'Sort the elements in a list, set or sorted set', getKeys: sortKeys, handler: sortCommand },
-  { name: 'sort_ro', arity: -2, flags: ['readonly'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'], group: 'generic', since: '7.0.0', complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).', summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.', handler: sortRoCommand },
+export const sortCommands: readonly (CommandSpec & CommandSpecExtras)[] = [
+  { name: 'sort', arity: -2, flags: ['write', 'denyoom', 'movablekeys'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'], group: 'generic', since: '1.0.0', complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).', summary: 'Sort the elements in a list, set or sorted set', getKeys: sortKeys, keySpecs: [{ flags: ['RO', 'access'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }, { notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort", flags: ['RO', 'access'], beginSearch: { type: 'unknown' }, findKeys: { type: 'unknown' } }, { notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array", flags: ['OW', 'update'], beginSearch: { type: 'unknown' }, findKeys: { type: 'unknown' } }], handler: sortCommand },
+  { name: 'sort_ro', arity: -2, flags: ['readonly', 'movablekeys'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'], group: 'generic', since: '7.0.0', complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).', summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.', keySpecs: [{ flags: ['RO', 'access'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }, { notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort", flags: ['RO', 'access'], beginSearch: { type: 'unknown' }, findKeys: { type: 'unknown' } }], getKeys: () => [1], handler: sortRoCommand },
 ];
 
 /** sortGetKeys: the sorted key, and the STORE destination when there is one. */
