@@ -1,0 +1,165 @@
+// CPU time per request of KeelDB and redis-server, side by side (benchmark process, main
+// thread; the servers and redis-benchmark are child processes).
+//
+//   npm run build && npx tsx bench/endpoint/cpu-per-request.ts [--keys 100000] [--n16 400000] [--n1 100000] [--runs 1]
+//
+// On this shared 2-core machine ops/s moves with everyone else's load; the CPU a server
+// spends per request barely does. So for GET and SET at -P 16 and -P 1 (-c 50 -d 100
+// -r KEYS, keys prefilled) this reads the server process's utime+stime from
+// /proc/PID/stat before and after one redis-benchmark run and divides by the request
+// count. The whole process is counted (for KeelDB: main thread, engine worker, GC
+// helper threads); per-thread figures (/proc/PID/task/TID/stat, by thread name) show
+// where KeelDB's time goes. Reported: µs per request for each, and the ratio
+// KeelDB/redis (lower is better; the ops/s targets need about 1/0.7 ≈ 1.4 at -P 16,
+// given that KeelDB and redis-benchmark share the machine's 2 cores).
+//
+// Invariant: every process started here is stopped before exit (processes.ts).
+
+import { Command, InvalidArgumentError } from 'commander';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, ProcessGroup, type Managed } from './processes.js';
+import { prefill, waitForPong } from './resp-client.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function positiveInt(value: string): number {
+  const n = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const program = new Command()
+  .name('bench/endpoint/cpu-per-request.ts')
+  .option('--keys <n>', 'keys prefilled and -r range', positiveInt, 100_000)
+  .option('--n16 <n>', 'requests per -P 16 run', positiveInt, 400_000)
+  .option('--n1 <n>', 'requests per -P 1 run', positiveInt, 100_000)
+  .option('--runs <n>', 'runs per test (median reported)', positiveInt, 1)
+  .option('--tests <list>', 'comma-separated subset of get16,set16,get1,set1', 'get16,set16,get1,set1')
+  .option('--only <server>', "measure only 'keeldb' or 'redis'")
+  .parse();
+const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; only?: string }>();
+
+/** utime+stime of a process or thread, in µs, from its stat file. */
+function cpuUs(statPath: string): number {
+  const s = readFileSync(statPath, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  // f[0] is field 3 (state): utime is field 14, stime field 15.
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / clockTicksPerSecond;
+}
+
+/**
+ * Per-thread CPU µs: 'main' for the process's main thread, else the thread's name and
+ * id (Node's worker threads are all named 'node'; the busiest of them is the engine).
+ */
+function threadCpuUs(pid: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = tid === String(pid) ? 'main' : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}#${tid}`;
+      m.set(name, cpuUs(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return m;
+}
+
+interface Target {
+  label: string;
+  managed: Managed;
+  port: number;
+}
+
+const tests = [
+  { key: 'get16', name: 'GET -P 16', t: 'get', p: 16 },
+  { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
+  { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
+  { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
+].filter((x) => opts.tests.split(',').includes(x.key));
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+async function main(): Promise<void> {
+  const group = new ProcessGroup();
+  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-cpu-'));
+  const stop = async (): Promise<void> => {
+    await group.stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => void stop().then(() => process.exit(130)));
+  }
+  try {
+    const targets: Target[] = [];
+    if (opts.only !== 'keeldb') {
+      const port = await freePort();
+      const managed = group.start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', workDir]);
+      targets.push({ label: 'redis', managed, port });
+    }
+    if (opts.only !== 'redis') {
+      const port = await freePort();
+      const managed = group.start('keeldb', process.execPath, [join(repoRoot, 'bin/keeldb.js'), 'server', '--port', String(port), '--journal', 'none'], repoRoot);
+      targets.push({ label: 'keeldb', managed, port });
+    }
+    for (const t of targets) {
+      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
+      await prefill(t.port, opts.keys, 100, 10_000, () => {});
+    }
+    const load0 = loadavg()[0]!;
+    const results = new Map<string, Map<string, number[]>>();
+    const threads = new Map<string, Map<string, number>>();
+    for (const test of tests) {
+      const n = test.p === 16 ? opts.n16 : opts.n1;
+      for (let run = 0; run < opts.runs; run++) {
+        for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
+          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(n), '--csv', '-t', test.t, '-P', String(test.p)];
+          const before = cpuUs(`/proc/${t.managed.pid}/stat`);
+          const thBefore = threadCpuUs(t.managed.pid);
+          const wallStart = Date.now();
+          await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
+          const wallMs = Date.now() - wallStart;
+          const used = cpuUs(`/proc/${t.managed.pid}/stat`) - before;
+          const thAfter = threadCpuUs(t.managed.pid);
+          const perReq = used / n;
+          let r = results.get(test.name);
+          if (r === undefined) results.set(test.name, (r = new Map()));
+          (r.get(t.label) ?? r.set(t.label, []).get(t.label)!).push(perReq);
+          if (t.label === 'keeldb') {
+            const th = new Map<string, number>();
+            for (const [name, us] of thAfter) th.set(name, (us - (thBefore.get(name) ?? 0)) / n);
+            threads.set(test.name, th);
+          }
+          process.stderr.write(`${test.name} ${t.label}: ${perReq.toFixed(2)} µs/req CPU, ${Math.round(n / (wallMs / 1000))} req/s wall\n`);
+        }
+      }
+    }
+    const load1 = loadavg()[0]!;
+    console.log(`\nCPU µs per request (server process utime+stime / requests), medians of ${opts.runs}; load ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
+    console.log('| test | redis µs/req | KeelDB µs/req | KeelDB/redis | KeelDB threads µs/req |');
+    console.log('|---|---:|---:|---:|---|');
+    for (const test of tests) {
+      const r = results.get(test.name)!;
+      const a = r.has('redis') ? median(r.get('redis')!) : NaN;
+      const b = r.has('keeldb') ? median(r.get('keeldb')!) : NaN;
+      const th = threads.get(test.name);
+      const thText = th === undefined ? '' : [...th].filter(([, v]) => v >= 0.02).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      console.log(`| ${test.name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(b / a).toFixed(2)} | ${thText} |`);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
