@@ -114,6 +114,17 @@ export const randomReplyElementCountMax = Math.floor(clientOutputBytesMax / 7);
  */
 export const hllSparseBytesMax = 3000;
 
+// --- Streams (src/engine/types/stream.ts) ---------------------------------------------------
+
+/**
+ * Redis's stream-node-max-entries and stream-node-max-bytes defaults: a stream node
+ * (a listpack in Redis) holds at most this many entries, live and deleted, and opens a new
+ * node when its bytes plus the new entry's would reach the byte bound. Fixed here (no
+ * CONFIG SET) because `MAXLEN ~` trims whole nodes and XINFO shows them: replies depend on it.
+ */
+export const streamNodeEntriesMax = 100;
+export const streamNodeBytesMax = 4096;
+
 // --- Journal storage and wire (src/journal/storage, src/journal/wire) --------------------
 
 /** A segment file rolls past this size: big enough that rolls are rare, small enough that trim frees space soon. */

@@ -22,6 +22,7 @@ import { serverCommands } from './commands/server.js';
 import { setCommands } from './commands/sets.js';
 import { sortCommands } from './commands/sort.js';
 import { stringCommands } from './commands/strings.js';
+import { streamCommands } from './commands/streams.js';
 import { transactionCommands } from './commands/transactions.js';
 import { zsetCommands } from './commands/zsets.js';
 
@@ -132,5 +133,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands, sortCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands, sortCommands, streamCommands]);
 }
