@@ -153,6 +153,8 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
       const errors = [...c.errors].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([t, n]) => `${n}x '${t}'`).join(', ');
       lines.push(`  ${w.name.padEnd(8)} ok ${c.ok}, failed ${c.fail}, indeterminate ${c.info}${errors === '' ? '' : `  (${errors})`}`);
     }
+    const gap = longestGap(workloads);
+    lines.push(`availability: longest time without a completed operation ${(gap.ms / 1000).toFixed(1)} s (from ${(gap.fromMs / 1000).toFixed(1)} s)`);
     if (!answered) lines.push('final reads: the server did not answer every final read within the settle time');
     if (idle.length > 0) lines.push(`no operation completed for: ${idle.join(', ')}`);
     lines.push('verdicts:');
@@ -178,4 +180,23 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
   } finally {
     await cluster.stop();
   }
+}
+
+/** The longest stretch with no operation returning ok, across every workload (a liveness hint, not a verdict). */
+function longestGap(workloads: readonly Workload[]): { ms: number; fromMs: number } {
+  const returns: number[] = [];
+  for (const w of workloads) {
+    if (w instanceof RegisterWorkload || w instanceof SetWorkload) {
+      for (const op of w.history) if (op.returnMs !== undefined) returns.push(op.returnMs);
+    } else {
+      for (const op of (w as ListWorkload).appends) if (op.returnMs !== undefined) returns.push(op.returnMs);
+    }
+  }
+  returns.sort((a, b) => a - b);
+  let best = { ms: 0, fromMs: 0 };
+  for (let i = 1; i < returns.length; i++) {
+    const d = returns[i]! - returns[i - 1]!;
+    if (d > best.ms) best = { ms: d, fromMs: returns[i - 1]! };
+  }
+  return best;
 }
