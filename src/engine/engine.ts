@@ -121,6 +121,8 @@ export class Engine implements EngineServices {
   private replaying = false;
   private readonly scratch = new ReplyWriter(4096);
   private readonly pendingCloses: Client[] = [];
+  /** The end of the last timed command in this batch (us), or -1 outside a batch. */
+  private clockMarkUs = -1;
 
   pauseType: PauseLevel = PauseType.none;
   pauseEndMs = 0;
@@ -193,6 +195,22 @@ export class Engine implements EngineServices {
 
   nowUs(): number {
     return performance.now() * 1000;
+  }
+
+  /**
+   * Command timing with one clock read per command instead of two (the clock was ~13%
+   * of the worker's CPU): between beginTimedBatch and endTimedBatch (the worker brackets
+   * each request batch), a command's start is the previous command's end, so its
+   * duration also counts the few microseconds of framing and decoding in between. A
+   * slow command is still measured whole; outside a batch (tests, timers) both ends
+   * are read.
+   */
+  beginTimedBatch(): void {
+    this.clockMarkUs = this.nowUs();
+  }
+
+  endTimedBatch(): void {
+    this.clockMarkUs = -1;
   }
 
   // --- The io-mux's API ----------------------------------------------------------------
@@ -436,13 +454,15 @@ export class Engine implements EngineServices {
     const dbIndex = client.dbIndex;
     const replyStart = out.mark();
     const ctx = this.enter(client, argv, out, this.nowMs);
-    const startUs = this.nowUs();
+    const startUs = this.clockMarkUs >= 0 ? this.clockMarkUs : this.nowUs();
     try {
       spec.handler(ctx);
     } finally {
       this.depth--;
     }
-    const durationUs = Math.max(0, Math.round(this.nowUs() - startUs));
+    const endUs = this.nowUs();
+    if (this.clockMarkUs >= 0) this.clockMarkUs = endUs;
+    const durationUs = Math.max(0, Math.round(endUs - startUs));
     const failed = out.length > replyStart && out.buf[replyStart] === minusByte;
     // A command that just blocked is counted when it is served, as Redis's updateStatsOnUnblock.
     const blocked = this.blocking.isBlocked(client);

@@ -229,6 +229,7 @@ function main(data: EngineWorkerData): void {
 
   const executeBatch = (record: Buffer): boolean => {
     reader.reset(record);
+    engine.beginTimedBatch();
     while (!reader.done) {
       const kind = reader.u8();
       const clientId = reader.u32();
@@ -272,8 +273,12 @@ function main(data: EngineWorkerData): void {
         default:
           assert(false, `unknown request entry kind ${kind}`);
       }
-      if (out.length >= flushBytes) flushReplies();
+      if (out.length >= flushBytes) {
+        flushReplies();
+        engine.beginTimedBatch(); // a wait for ring space is no command's time
+      }
     }
+    engine.endTimedBatch();
     return true;
   };
 
