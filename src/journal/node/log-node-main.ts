@@ -92,6 +92,10 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
 
   const connections = new Set<WireConnection>();
   const server: Server = createServer((socket: Socket) => {
+    // One respond function per connection, not a closure per request (the hot path).
+    const respond = (response: Parameters<typeof conn.send>[0]): void => {
+      conn.send(response);
+    };
     const conn: WireConnection = new WireConnection({
       socket,
       secret: opts.secret,
@@ -106,9 +110,7 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
       onMessage: (message) => {
         if (conn.identity.role === WireRole.peer) return transport.deliver(conn, message);
         if (!isClientRequest(message)) return conn.close(`${message.kind} is not a client request`);
-        node.handleClientRequest(message, (response) => {
-          conn.send(response);
-        });
+        node.handleClientRequest(message, respond);
       },
       onClose: (reason) => {
         connections.delete(conn);
