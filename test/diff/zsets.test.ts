@@ -205,6 +205,16 @@ describeWithOracle('diff: sorted sets', () => {
         ['ZRANGESTORE', 'str', 'z', '0', '0'],
         ['TYPE', 'str'],
       ]);
+      seq('lex ranges over mixed scores follow Redis\'s walk (listpack and skiplist)', [
+        ['ZADD', 'm', '1', 'a', '2', ''],
+        ['ZRANGE', 'm', '[a', '+', 'BYLEX'],
+        ['ZRANGE', 'm', '-', '[a', 'BYLEX'],
+        ['ZLEXCOUNT', 'm', '[a', '+'],
+        ['ZREMRANGEBYLEX', 'm', '[a', '+'],
+        ['ZADD', 'm2', '2', 'a', '1', 'b', '3', 'c'],
+        ['ZRANGE', 'm2', '[b', '+', 'BYLEX'],
+        ['ZRANGE', 'm2', '+', '[a', 'BYLEX', 'REV'],
+      ]);
       seq('ZREMRANGEBYRANK/SCORE/LEX', [
         ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
         ['ZREMRANGEBYRANK', 'z', '0', '0'],
@@ -444,6 +454,32 @@ describeWithOracle('diff: sorted sets', () => {
         ['ZADD', 'l', 'INCR', '-0', 'y'],
         ['ZRANGE', 'l', '0', '-1', 'WITHSCORES'],
       ]);
+      seq('DUMP and RESTORE: listpack and skiplist payloads byte-identical', [
+        ['ZADD', 'small', '1', 'a', '2.5', 'b', '-3', 'c', '1e20', 'd', 'inf', 'e', '0.1', 'f', '123456', 'g', '-0', 'h'],
+        ['DUMP', 'small'],
+        ['RESTORE', 'bad', '0', 'not a payload'],
+        ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+        ['ZADD', 'big', '1', 'a', '2.5', 'b', '-3', 'c', '-0', 'n', 'inf', 'i'],
+        ['OBJECT', 'ENCODING', 'big'],
+        ['DUMP', 'big'],
+        ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
+      ]);
+      body('RESTORE of each side\'s DUMP gives the same set and encoding', async (c) => {
+        const add: Arg[] = ['ZADD', 'z'];
+        for (let i = 0; i < 200; i++) add.push(String(i / 3), `m${i}`);
+        await c.cmd(add);
+        await c.cmd(['ZADD', 'small', '1', 'x', '2', 'y']);
+        for (const k of ['z', 'small']) {
+          await c.cmd(['DUMP', k]);
+          const r = c.conn('redis');
+          if (r === null) throw new Error('no connection');
+          const dumped = decodeReply(await r.send(['DUMP', k]));
+          if (dumped.kind !== 'bulk') throw new Error('DUMP did not answer a bulk');
+          await c.cmd(['RESTORE', `${k}:copy`, '0', dumped.bytes]);
+          await c.cmd(['OBJECT', 'ENCODING', `${k}:copy`]);
+          await c.cmd(['ZRANGE', `${k}:copy`, '0', '-1', 'WITHSCORES']);
+        }
+      });
       seq('COMMAND INFO and GETKEYS of the sorted-set commands', [
         ['COMMAND', 'INFO', 'zadd', 'zincrby', 'zrem', 'zcard', 'zscore', 'zmscore', 'zrank', 'zrevrank', 'zcount', 'zlexcount', 'zrange', 'zrangestore'],
         ['COMMAND', 'INFO', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore', 'zrangebylex', 'zrevrangebylex', 'zremrangebyrank', 'zremrangebyscore', 'zremrangebylex'],

@@ -106,8 +106,14 @@ export class ZListpack {
     this.insert(score, member);
   }
 
+  /** Redis's zzlIsInRange / zzlIsInLexRange: the last element >= min and the first <= max. */
+  private inRange(r: NodeRange): boolean {
+    const n = this.members.length;
+    return !r.empty && n > 0 && r.gteMin(this, n - 1) && r.lteMax(this, 0);
+  }
+
   firstInRange(r: NodeRange): number {
-    if (r.empty) return NIL;
+    if (!this.inRange(r)) return NIL;
     for (let i = 0; i < this.members.length; i++) {
       if (r.gteMin(this, i)) return r.lteMax(this, i) ? i : NIL;
     }
@@ -115,7 +121,7 @@ export class ZListpack {
   }
 
   lastInRange(r: NodeRange): number {
-    if (r.empty) return NIL;
+    if (!this.inRange(r)) return NIL;
     for (let i = this.members.length - 1; i >= 0; i--) {
       if (r.lteMax(this, i)) return r.gteMin(this, i) ? i : NIL;
     }

@@ -26,6 +26,9 @@
 // commands delete a key whose set became empty).
 
 import { assert } from '../../assert.js';
+import { string2ld } from '../args.js';
+import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
+import { decodeListpack, encodeListpack } from './hash.js';
 import { RObject } from '../keyspace.js';
 import { formatDouble } from '../reply.js';
 import { ZListpack } from './zlistpack.js';
@@ -199,3 +202,72 @@ export class LexRange implements NodeRange {
     return this.lteMaxMember(sl.memberOf(id));
   }
 }
+
+// --- DUMP / RESTORE (Redis 7.0's rdb.c for sorted sets) ------------------------------------
+
+/** Redis's defaults: RESTORE decides the loaded encoding by them, as hashes do. */
+const defaultLimits: ZSetLimits = { zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64 };
+
+// A listpack is saved as its bytes (member, score text by d2string: %.17g, integers as
+// integers); a skiplist as RDB_TYPE_ZSET_2: the length, then from the greatest element
+// down, each member as an RDB string and its score as a little-endian binary double.
+registerRdbSaver('zset', (w: RdbWriter, value: RObject): number => {
+  const z = value as RZSet;
+  const sl = z.sl;
+  if (z.listpack) {
+    const strings: string[] = [];
+    for (let id = sl.first(); id !== NIL; id = sl.next(id)) strings.push(sl.memberOf(id), formatDouble(sl.scoreOf(id)));
+    w.blob(encodeListpack(strings));
+    return RdbType.zsetListpack;
+  }
+  w.len(z.size);
+  const bytes = Buffer.allocUnsafe(8);
+  for (let id = sl.last(); id !== NIL; id = sl.prev(id)) {
+    w.string(sl.memberOf(id));
+    bytes.writeDoubleLE(sl.scoreOf(id), 0);
+    w.raw(bytes);
+  }
+  return RdbType.zset2;
+});
+
+/** A sorted set of loaded pairs; duplicates, NaN and emptiness are format errors. */
+function loadedZset(members: readonly string[], scores: readonly number[], listpack: boolean): RZSet {
+  if (members.length === 0) throw new RdbFormatError('empty sorted set');
+  const z = new RZSet(listpack);
+  for (let i = 0; i < members.length; i++) {
+    const s = scores[i]!;
+    if (Number.isNaN(s)) throw new RdbFormatError('NaN score');
+    if (z.sl.idOf(members[i]!) !== NIL) throw new RdbFormatError('duplicate sorted set member');
+    z.sl.insert(listpack && s === 0 ? 0 : s, members[i]!);
+  }
+  return z;
+}
+
+registerRdbLoader(RdbType.zset2, (r: RdbReader): RZSet => {
+  const n = r.len();
+  const members: string[] = [];
+  const scores: number[] = [];
+  let maxLen = 0;
+  for (let i = 0; i < n; i++) {
+    const m = r.string();
+    members.push(m);
+    scores.push(r.take(8).readDoubleLE(0));
+    if (m.length > maxLen) maxLen = m.length;
+  }
+  // 7.0 loads a skiplist and converts it to a listpack when it is small enough.
+  return loadedZset(members, scores, n <= defaultLimits.zsetMaxListpackEntries && maxLen <= defaultLimits.zsetMaxListpackValue);
+});
+
+registerRdbLoader(RdbType.zsetListpack, (r: RdbReader): RZSet => {
+  const strings = decodeListpack(r.blob());
+  if (strings.length % 2 !== 0) throw new RdbFormatError('bad sorted set listpack');
+  const members: string[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < strings.length; i += 2) {
+    members.push(strings[i]!);
+    const s = string2ld(strings[i + 1]!);
+    if (s === null) throw new RdbFormatError('bad sorted set score');
+    scores.push(s);
+  }
+  return loadedZset(members, scores, members.length <= defaultLimits.zsetMaxListpackEntries);
+});
