@@ -6,8 +6,10 @@
 // PFCOUNT, and the errors on non-HLL and corrupt strings.
 
 import { commandInfo } from '../support/comparators.js';
-import { describe } from 'vitest';
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
 import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import type { Arg } from '../support/resp-conn.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 
 /** PFADD of `n` elements `${prefix}${i}` in chunks of `chunk`. */
@@ -184,4 +186,29 @@ describeWithOracle('diff: hyperloglog', () => {
       );
     });
   }
+
+  it('fast-check: random PFADD/PFCOUNT/PFMERGE sequences give the same bytes', async () => {
+    const key = fc.constantFrom('a', 'b', 'c');
+    const elems = fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }).map(String), fc.uint8Array({ maxLength: 12 }).map((u) => Buffer.from(u))), { maxLength: 40 });
+    const cmd: fc.Arbitrary<Arg[]> = fc.oneof(
+      fc.tuple(key, elems).map(([k, es]) => ['PFADD', k, ...es]),
+      fc.tuple(key, fc.integer({ min: 0, max: 5000 })).map(([k, n]) => ['PFADD', k, ...Array.from({ length: 300 }, (_, i) => `bulk${n + i}`)]),
+      fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['PFCOUNT', ...ks]),
+      fc.array(key, { minLength: 1, maxLength: 3 }).map((ks) => ['PFMERGE', ...ks]),
+      key.map((k) => ['GET', k]),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 20 }), async (cmds) => {
+        const c = await pair().open('fast-check hyperloglog');
+        try {
+          for (const a of cmds) await c.cmd(a);
+          for (const k of ['a', 'b', 'c']) await c.cmd(['GET', k]);
+        } finally {
+          c.close();
+        }
+        c.finish();
+      }),
+      { numRuns: Number(process.env.KEELDB_FC_RUNS ?? 40), interruptAfterTimeLimit: 15_000 },
+    );
+  }, 40_000);
 });
