@@ -378,7 +378,8 @@ function xaddCommand(ctx: CommandContext): void {
     id = a.id.id;
   } else if (idMs(s.lastId) === idMs(a.id.id)) {
     if (idSeq(s.lastId) === u64Max) {
-      ctx.reply.error('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+      // 7.0.15 reports this overflow with the ERANGE text.
+      ctx.reply.error('ERR Elements are too large to be stored');
       return;
     }
     id = s.lastId + 1n;
@@ -522,7 +523,9 @@ function serveStream(ctx: CommandContext, s: RStream, key: string, keyArg: Buffe
     const pel = consumer.pel;
     const h = out.beginDeferred();
     let n = 0;
-    for (let i = pel.lowerBound(after); i < pel.size && (count === 0 || n < count); i++) {
+    // xreadCommand increments the id before choosing history: entries after it.
+    const from = incrId(after);
+    for (let i = from === null ? pel.size : pel.lowerBound(from); i < pel.size && (count === 0 || n < count); i++) {
       const id = pel.keys[i]!;
       const fv = s.get(id);
       if (fv === undefined) {
@@ -598,8 +601,8 @@ function parseXread(ctx: CommandContext, xreadgroup: boolean): XreadArgs | null 
       streamsArg = i + 1;
       streamsCount = argv.length - streamsArg;
       if (streamsCount % 2 !== 0) {
-        const symbol = xreadgroup ? '>' : '$';
-        ctx.reply.error(`ERR Unbalanced '${xreadgroup ? 'xreadgroup' : 'xread'}' list of streams: for each stream key an ID or '${symbol}' must be specified.`);
+        // 7.0.15 names XREAD and '$' for XREADGROUP too.
+        ctx.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
         return null;
       }
       streamsCount /= 2;
@@ -831,10 +834,6 @@ function xsetidCommand(ctx: CommandContext): void {
   if (s === null) return;
   if (s === undefined) {
     ctx.reply.error(errors.noSuchKey);
-    return;
-  }
-  if (id < s.maxDeletedId) {
-    ctx.reply.error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
     return;
   }
   if (s.length > 0) {
@@ -1291,11 +1290,7 @@ function xautoclaimCommand(ctx: CommandContext): void {
     const moreargs = argv.length - 1 - j;
     if (eqi(argv[j]!, 'count') && moreargs > 0) {
       const v = string2ll(latin1(argv[j + 1]!));
-      if (v === null) {
-        ctx.reply.error(errors.notInteger);
-        return;
-      }
-      if (v < 1n || v > maxCount) {
+      if (v === null || v < 1n || v > maxCount) {
         ctx.reply.error('ERR COUNT must be > 0');
         return;
       }
