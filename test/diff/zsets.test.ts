@@ -58,7 +58,7 @@ describeWithOracle('diff: sorted sets', () => {
   for (const proto of [2, 3] as const) {
     describe(`RESP${proto}`, () => {
       const seq = (name: string, steps: readonly Step[]): void => diffSeq(pair, name, steps, { proto });
-      const body = (name: string, fn: (c: DiffCase) => Promise<void>): void => diffCase(pair, name, fn, { proto });
+      const body = (name: string, fn: (c: DiffCase) => Promise<void>, conns = 1): void => diffCase(pair, name, fn, { proto, conns });
 
       seq('ZADD flags, conflicts, INCR, GT/LT, CH, score parsing and formatting', [
         ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
@@ -512,6 +512,43 @@ describeWithOracle('diff: sorted sets', () => {
         ['BZPOPMIN', 'nokey', '0.01'],
         ['BZMPOP', '0.01', '1', 'nokey', 'MAX'],
       ]);
+      body('blocked clients are woken by writes from another connection, in order, after EXEC', async (c) => {
+        const [r0, s0] = [c.conn('redis', 0)!, c.conn('subject', 0)!];
+        const [r1, s1] = [c.conn('redis', 1)!, c.conn('subject', 1)!];
+        const both = (i: 0 | 1, args: Arg[]): Promise<[Buffer, Buffer]> => (i === 0 ? Promise.all([r0.send(args), s0.send(args)]) : Promise.all([r1.send(args), s1.send(args)]));
+        const check = (label: string, [r, s]: [Buffer, Buffer]): void => {
+          if (!r.equals(s)) c.note(label, showBytes(r), showBytes(s));
+        };
+        // Two clients block on one key, 0 then 1; one ZADD of three serves both.
+        const b0 = both(0, ['BZPOPMIN', 'q', 'other', '0']);
+        await settle(c);
+        const b1 = both(1, ['BZMPOP', '0', '1', 'q', 'MAX', 'COUNT', '2']);
+        await settle(c);
+        await c.cmd(['ZADD', 'q', '1', 'a', '2', 'b', '3', 'c'], { conn: 2 });
+        check('BZPOPMIN woken', await b0);
+        check('BZMPOP woken', await b1);
+        await c.cmd(['EXISTS', 'q'], { conn: 2 });
+        // A MULTI's adds wake only after EXEC, and see its end state.
+        const b2 = both(0, ['BZPOPMAX', 'm', '0']);
+        await settle(c);
+        await c.cmd(['MULTI'], { conn: 2 });
+        await c.cmd(['ZADD', 'm', '1', 'x', '5', 'y'], { conn: 2 });
+        await c.cmd(['ZREM', 'm', 'y'], { conn: 2 });
+        await c.cmd(['EXEC'], { conn: 2 });
+        check('BZPOPMAX woken after EXEC', await b2);
+        await c.cmd(['ZRANGE', 'm', '0', '-1'], { conn: 2 });
+        // Commands behind a blocked one are answered after it; a list push does not wake it.
+        const b3 = both(1, ['BZPOPMIN', 'w', '0']);
+        const after = both(1, ['ECHO', 'after']);
+        await settle(c);
+        await c.cmd(['RPUSH', 'w', 'v'], { conn: 2 });
+        await c.cmd(['DEL', 'w'], { conn: 2 });
+        await c.cmd(['ZADD', 'w', '7', 'v'], { conn: 2 });
+        check('BZPOPMIN woken after a type change', await b3);
+        check('ECHO after BZPOPMIN', await after);
+        // A short timeout answers a null array.
+        check('BZPOPMIN timeout', await both(0, ['BZPOPMIN', 'none', '0.05']));
+      }, 3);
       body('large sets: skiplist ranks, ranges, full ZSCAN, big pops', async (c) => {
         const add: Arg[] = ['ZADD', 'big'];
         for (let i = 0; i < 700; i++) add.push(String((i * 37) % 101), `m:${i}`);
@@ -550,6 +587,12 @@ describeWithOracle('diff: sorted sets', () => {
     });
   }
 });
+
+/** Lets a blocking command reach both servers: a pause, then a PING on another connection. */
+async function settle(c: { cmd(args: readonly Arg[], o: { conn: number }): Promise<unknown> }): Promise<void> {
+  await new Promise((r) => setTimeout(r, 50));
+  await c.cmd(['PING'], { conn: 2 });
+}
 
 // --- Random sequences ------------------------------------------------------------------
 
