@@ -65,11 +65,25 @@ export class Client {
   /** CLIENT LIST's flags= field, in Redis 7.0's order (networking.c getClientInfoString). */
   /** Blocked in a blocking command (BLPOP...): set by src/engine/blocking.ts. */
   blocked = false;
+  /** Pub/Sub subscriptions by name (latin1): src/engine/pubsub.ts keeps them and its maps in step. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  /** Redis's CLIENT_PUBSUB: in RESP2 only (P|S)(UN)SUBSCRIBE, PING, QUIT, RESET run. */
+  pubsubMode = false;
+  /** Client-side caching state (src/engine/tracking.ts); null while tracking is off. */
+  tracking: import('./tracking.js').TrackingState | null = null;
 
   flagsString(): string {
     let f = '';
+    if (this.pubsubMode) f += 'P';
     if (this.multi !== null) f += 'x';
     if (this.blocked || this.deferred.length > 0) f += 'b';
+    if (this.tracking !== null) {
+      f += 't';
+      if (this.tracking.brokenRedirect) f += 'R';
+      if (this.tracking.bcast) f += 'B';
+    }
     if (this.dirtyCas) f += 'd';
     if (this.closing) f += 'c';
     if (this.noEvict) f += 'e';

@@ -18,6 +18,7 @@ import { hyperloglogCommands } from './commands/hyperloglog.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
 import { listCommands } from './commands/lists.js';
+import { pubsubCommands } from './commands/pubsub.js';
 import { serverCommands } from './commands/server.js';
 import { setCommands } from './commands/sets.js';
 import { sortCommands } from './commands/sort.js';
@@ -133,5 +134,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands, sortCommands, streamCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands, sortCommands, streamCommands, pubsubCommands]);
 }

@@ -34,6 +34,9 @@ import { type Effect, type EffectRecord, ownedArgv } from './effects.js';
 import { Keyspace, type Db } from './keyspace.js';
 import { Slowlog } from './slowlog.js';
 import { EntryKind, ReplyWriter } from './reply.js';
+import { PubSub } from './pubsub.js';
+import { Tracking } from './tracking.js';
+import { notifyKeyspaceEvent, NotifyType } from './notify.js';
 import { Stats } from './stats.js';
 import type { Tracker } from '../durability/tracker.js';
 import type { DurabilityInfo } from '../durability/durability-info.js';
@@ -106,6 +109,10 @@ export class Engine implements EngineServices {
   durability?: () => DurabilityInfo;
   /** Clients blocked on keys (BLPOP...): src/engine/blocking.ts. */
   readonly blocking: Blocking;
+  /** Pub/Sub channels and patterns; messages for other clients wait in it until flushPushes. */
+  readonly pubsub = new PubSub();
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking: Tracking;
 
   readonly clock: () => number;
   readonly random: () => number;
@@ -143,12 +150,14 @@ export class Engine implements EngineServices {
         modified: (db, key) => {
           this.touchWatchedKey(db, key);
           this.blocking.keyModified(db, key);
+          this.tracking.keyModified(key, this.depth > 0 ? this.contexts[this.depth - 1]!.client : null);
         },
         expired: (db, key) => this.keyExpired(db, key),
       },
       this.random,
     );
     this.keyspace.access = this.config.access;
+    this.tracking = new Tracking(this.clients, this.pubsub);
     this.table = buildCommandTable();
     this.blocking = new Blocking({
       keyspace: this.keyspace,
@@ -248,6 +257,7 @@ export class Engine implements EngineServices {
         this.beginUnit();
         this.keyspace.activeExpireCycle(now, now + activeExpireCycleMs, this.clock);
         this.endUnit();
+        this.flushPushes(out);
       }
       this.nextActiveExpireMs = now + activeExpireIntervalMs;
     }
@@ -284,6 +294,7 @@ export class Engine implements EngineServices {
     } finally {
       this.replaying = false;
       this.nowMs = savedNow;
+      this.pubsub.discard();
     }
   }
 
@@ -298,6 +309,7 @@ export class Engine implements EngineServices {
     this.beginUnit();
     this.processCommand(client, argv, out);
     this.endUnit();
+    this.flushPushes(out);
     this.flushCloses(out);
     // Replies that revealed or made an uncommitted write wait for its commit.
     if (tracker !== undefined) tracker.afterEntries(out, start, client.id, tracker.latestSeq > seqBefore ? tracker.latestSeq : readSeq);
@@ -319,6 +331,7 @@ export class Engine implements EngineServices {
     if (client.replyMode === 'off') out.truncate(mark);
     out.endEntryOrDropIfEmpty();
     this.endUnit();
+    this.flushPushes(out);
     if (tracker !== undefined) tracker.afterEntries(out, start, client.id, tracker.latestSeq > seqBefore ? tracker.latestSeq : readSeq);
   }
 
@@ -379,6 +392,11 @@ export class Engine implements EngineServices {
     }
     if (!client.authenticated && !spec.flags.includes('no_auth')) {
       this.reject(client, out, spec, 'NOAUTH Authentication required.');
+      return false;
+    }
+    // RESP2 subscribed mode (Redis's processCommand): only these commands run.
+    if (client.pubsubMode && client.resp === 2 && !pubsubContextCommands.has(spec.name)) {
+      this.reject(client, out, spec, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return false;
     }
     if (this.loading && !spec.flags.includes('loading')) {
@@ -455,11 +473,16 @@ export class Engine implements EngineServices {
     const replyStart = out.mark();
     const ctx = this.enter(client, argv, out, this.nowMs);
     const startUs = this.clockMarkUs >= 0 ? this.clockMarkUs : this.nowUs();
+    const flush = spec.name === 'flushall' || spec.name === 'flushdb';
+    if (flush) this.tracking.flushing = true;
     try {
       spec.handler(ctx);
     } finally {
       this.depth--;
+      if (flush) this.tracking.flushing = false;
     }
+    if (flush && out.buf[replyStart] !== minusByte) this.tracking.flushed();
+    this.tracking.afterCall(client, spec, argv, this.depth === 0);
     const endUs = this.nowUs();
     if (this.clockMarkUs >= 0) this.clockMarkUs = endUs;
     const durationUs = Math.max(0, Math.round(endUs - startUs));
@@ -524,6 +547,7 @@ export class Engine implements EngineServices {
 
   private keyExpired(dbIndex: number, key: string): void {
     this.stats.expiredKeys++;
+    if (!this.replaying) notifyKeyspaceEvent(this, null, NotifyType.expired, 'expired', key, dbIndex);
     this.touchWatchedKey(dbIndex, key);
     if (this.collecting !== null) this.collecting.push({ dbIndex, argv: [Buffer.from('DEL'), Buffer.from(key, 'latin1')] });
   }
@@ -623,12 +647,20 @@ export class Engine implements EngineServices {
   // --- Clients -------------------------------------------------------------------------
 
   private releaseClient(client: Client): void {
+    this.pubsub.removeClient(client);
+    this.tracking.disable(client);
     this.blocking.remove(client);
     this.unwatchAll(client);
     client.multi = null;
     client.deferred.length = 0;
     const i = this.pausedClients.indexOf(client);
     if (i >= 0) this.pausedClients.splice(i, 1);
+  }
+
+  /** Moves Pub/Sub messages and invalidations for other clients into the batch (no entry open). */
+  private flushPushes(out: ReplyWriter): void {
+    this.tracking.broadcast();
+    this.pubsub.flush(out);
   }
 
   private flushCloses(out: ReplyWriter): void {
@@ -640,6 +672,9 @@ export class Engine implements EngineServices {
     this.pendingCloses.length = 0;
   }
 }
+
+/** What a RESP2 client in subscribed mode may run (Redis 7.0's processCommand). */
+const pubsubContextCommands = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 function isWriteish(spec: CommandSpec): boolean {
   return spec.flags.includes('write') || spec.flags.includes('may_replicate');

@@ -40,6 +40,14 @@ function pingCommand(ctx: CommandContext): void {
     ctx.reply.error("ERR wrong number of arguments for 'ping' command");
     return;
   }
+  // RESP2 subscribed mode: a two-element array, as Redis 7.0's pingCommand.
+  if (ctx.client.pubsubMode && ctx.client.resp === 2) {
+    ctx.reply.array(2);
+    ctx.reply.bulkLatin1('pong');
+    if (ctx.argv.length === 1) ctx.reply.bulkLatin1('');
+    else ctx.reply.bulk(ctx.argv[1]!);
+    return;
+  }
   if (ctx.argv.length === 1) ctx.reply.status('PONG');
   else ctx.reply.bulk(ctx.argv[1]!);
 }
@@ -175,6 +183,8 @@ function resetCommand(ctx: CommandContext): void {
   const engine = engineOf(ctx);
   const c = ctx.client;
   engine.discardTransaction(c);
+  engine.tracking.disable(c);
+  engine.pubsub.removeClient(c);
   c.replyMode = 'on';
   c.noEvict = false;
   c.resp = 2;
@@ -210,9 +220,9 @@ export function clientInfoString(client: Client, nowMs: number): string {
   const idle = Math.max(0, Math.floor((nowMs - client.lastInteractionMs) / 1000));
   return (
     `id=${client.id} addr=${client.addr} laddr=${client.laddr} fd=8 name=${client.name} age=${age} idle=${idle}` +
-    ` flags=${client.flagsString()} db=${client.dbIndex} sub=0 psub=0 ssub=0 multi=${multi} qbuf=0 qbuf-free=0` +
+    ` flags=${client.flagsString()} db=${client.dbIndex} sub=${client.channels.size} psub=${client.patterns.size} ssub=${client.shardChannels.size} multi=${multi} qbuf=0 qbuf-free=0` +
     ` argv-mem=0 multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=${multiMem}` +
-    ` events=r cmd=${client.lastCommand} user=default redir=-1 resp=${client.resp}`
+    ` events=r cmd=${client.lastCommand} user=default redir=${client.tracking === null ? -1 : client.tracking.redirect} resp=${client.resp}`
   );
 }
 
@@ -418,7 +428,8 @@ function clientUnpauseCommand(ctx: CommandContext): void {
 }
 
 function clientGetRedirCommand(ctx: CommandContext): void {
-  ctx.reply.int(-1); // no client-side caching: never redirecting
+  const t = ctx.client.tracking;
+  ctx.reply.int(t === null ? -1 : t.redirect);
 }
 
 function clientUnblockCommand(ctx: CommandContext): void {
@@ -440,20 +451,21 @@ function clientUnblockCommand(ctx: CommandContext): void {
   ctx.reply.int(unblocked ? 1 : 0);
 }
 
-/**
- * CLIENT TRACKING: option parsing and OFF as Redis 7.0; ON is refused, because KeelDB
- * has no client-side caching invalidation yet (an OK would promise messages that
- * never come).
- */
+/** CLIENT TRACKING, as Redis 7.0's clientCommand: options, their compatibility, then on/off. */
 function clientTrackingCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  let redirect = false;
+  let redirect = 0;
+  let bcast = false;
+  let optin = false;
+  let optout = false;
+  let noloop = false;
+  const prefixes: string[] = [];
   for (let j = 3; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     const opt = argv[j]!;
     if (eqi(opt, 'redirect') && more > 0) {
       j++;
-      if (redirect) {
+      if (redirect !== 0) {
         ctx.reply.error('ERR A client can only redirect to a single other client');
         return;
       }
@@ -466,40 +478,97 @@ function clientTrackingCommand(ctx: CommandContext): void {
         ctx.reply.error('ERR The client ID you want redirect to does not exist');
         return;
       }
-      redirect = true;
-    } else if (eqi(opt, 'bcast') || eqi(opt, 'optin') || eqi(opt, 'optout') || eqi(opt, 'noloop')) {
-      // accepted
+      redirect = Number(id);
+    } else if (eqi(opt, 'bcast')) {
+      bcast = true;
+    } else if (eqi(opt, 'optin')) {
+      optin = true;
+    } else if (eqi(opt, 'optout')) {
+      optout = true;
+    } else if (eqi(opt, 'noloop')) {
+      noloop = true;
     } else if (eqi(opt, 'prefix') && more > 0) {
       j++;
+      prefixes.push(latin1(argv[j]!));
     } else {
       ctx.reply.error(errors.syntax);
       return;
     }
   }
-  if (eqi(argv[2]!, 'off')) {
-    ctx.reply.ok();
-  } else if (eqi(argv[2]!, 'on')) {
-    ctx.reply.error('ERR CLIENT TRACKING ON is not supported by KeelDB yet (no client-side caching)');
+  const c = ctx.client;
+  const tracking = engineOf(ctx).tracking;
+  if (eqi(argv[2]!, 'on')) {
+    const t = c.tracking;
+    let err: string | null = null;
+    if (!bcast && prefixes.length > 0) err = 'ERR PREFIX option requires BCAST mode to be enabled';
+    else if (t !== null && t.bcast !== bcast) err = "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.";
+    else if (bcast && (optin || optout)) err = 'ERR OPTIN and OPTOUT are not compatible with BCAST';
+    else if (optin && optout) err = "ERR You can't use both OPTIN and OPTOUT";
+    else if (t !== null && ((optin && t.optout) || (optout && t.optin))) err = "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
+    else if (bcast) err = tracking.prefixCollision(c, prefixes);
+    if (err !== null) {
+      ctx.reply.error(err);
+      return;
+    }
+    tracking.enable(c, redirect, bcast, optin, optout, noloop, prefixes);
+  } else if (eqi(argv[2]!, 'off')) {
+    tracking.disable(c);
   } else {
     ctx.reply.error(errors.syntax);
+    return;
   }
+  ctx.reply.ok();
 }
 
 function clientCachingCommand(ctx: CommandContext): void {
-  // Tracking is never on (see CLIENT TRACKING), so this is always Redis's refusal.
-  ctx.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+  const t = ctx.client.tracking;
+  if (t === null) {
+    ctx.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+    return;
+  }
+  const opt = ctx.argv[2]!;
+  if (eqi(opt, 'yes')) {
+    if (!t.optin) {
+      ctx.reply.error('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+      return;
+    }
+  } else if (eqi(opt, 'no')) {
+    if (!t.optout) {
+      ctx.reply.error('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+      return;
+    }
+  } else {
+    ctx.reply.error(errors.syntax);
+    return;
+  }
+  t.caching = true;
+  ctx.reply.ok();
 }
 
 function clientTrackingInfoCommand(ctx: CommandContext): void {
   const r = ctx.reply;
+  const t = ctx.client.tracking;
   r.map(3);
   r.bulkLatin1('flags');
-  r.set(1);
-  r.bulkLatin1('off');
+  const flags: string[] = [t === null ? 'off' : 'on'];
+  if (t !== null) {
+    if (t.bcast) flags.push('bcast');
+    if (t.optin) flags.push('optin');
+    if (t.optin && t.caching) flags.push('caching-yes');
+    if (t.optout) flags.push('optout');
+    if (t.optout && t.caching) flags.push('caching-no');
+    if (t.noloop) flags.push('noloop');
+    if (t.brokenRedirect) flags.push('broken_redirect');
+  }
+  r.set(flags.length);
+  for (const f of flags) r.bulkLatin1(f);
   r.bulkLatin1('redirect');
-  r.int(-1);
+  r.int(t === null ? -1 : t.redirect);
   r.bulkLatin1('prefixes');
-  r.array(0);
+  // Redis keeps the prefixes in a radix tree: listed in byte order.
+  const prefixes = t === null ? [] : [...t.prefixes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  r.array(prefixes.length);
+  for (const p of prefixes) r.bulkLatin1(p);
 }
 
 const clientHelpLines = [
