@@ -299,6 +299,19 @@ function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
     fc.tuple(key, fc.array(value, { maxLength: 3 })).map(([k, es]) => ['PFADD', k, ...es]),
     fc.tuple(key).map(([k]) => ['PFCOUNT', k]),
     fc.tuple(key, key, key).map(([d, a, b]) => ['PFMERGE', d, a, b]),
+    // Streams (issue 6): XADD * logs its id, ~ trims log what they did, XREADGROUP/XCLAIM/
+    // XAUTOCLAIM log XCLAIMs and XGROUP SETID/CREATECONSUMER.
+    fc.tuple(key, fc.constantFrom([], ['MAXLEN', '~', '1'], ['MAXLEN', '2'], ['MINID', '~', '1700000000100'], ['NOMKSTREAM']), value).map(([k, o, v]) => ['XADD', k, ...o, '*', 'f', v]),
+    fc.tuple(key, fc.constantFrom(['MAXLEN', '~', '0'], ['MAXLEN', '=', '1'], ['MINID', '1700000000200'], ['MAXLEN', '~', '0', 'LIMIT', '1'])).map(([k, o]) => ['XTRIM', k, ...o]),
+    fc.tuple(key, fc.integer({ min: 0, max: 600 })).map(([k, d]) => ['XDEL', k, `${1_700_000_000_000 + d}`]),
+    fc.tuple(key, fc.constantFrom('g1', 'g2'), fc.constantFrom('0', '$')).map(([k, g, id]) => ['XGROUP', 'CREATE', k, g, id, 'MKSTREAM']),
+    fc.tuple(key, fc.constantFrom('g1', 'g2')).map(([k, g]) => ['XGROUP', 'SETID', k, g, '0']),
+    fc.tuple(key, fc.constantFrom('g1', 'g2'), fc.constantFrom('DESTROY', 'CREATECONSUMER', 'DELCONSUMER')).map(([k, g, sub]) => (sub === 'DESTROY' ? ['XGROUP', sub, k, g] : ['XGROUP', sub, k, g, 'c1'])),
+    fc.tuple(key, fc.constantFrom('g1', 'g2'), fc.constantFrom('c1', 'c2'), fc.constantFrom([], ['NOACK'], ['BLOCK', '200']), fc.constantFrom('>', '0')).map(([k, g, c, o, id]) => ['XREADGROUP', 'GROUP', g, c, 'COUNT', '2', ...o, 'STREAMS', k, id]),
+    fc.tuple(key, fc.constantFrom('g1', 'g2'), fc.integer({ min: 0, max: 600 })).map(([k, g, d]) => ['XACK', k, g, `${1_700_000_000_000 + d}`]),
+    fc.tuple(key, fc.constantFrom('g1', 'g2'), fc.constantFrom('c1', 'c2'), fc.integer({ min: 0, max: 600 }), fc.constantFrom([], ['JUSTID'], ['FORCE'], ['IDLE', '50', 'RETRYCOUNT', '3'], ['LASTID', '1700000000300'])).map(([k, g, c, d, o]) => ['XCLAIM', k, g, c, '10', `${1_700_000_000_000 + d}`, ...o]),
+    fc.tuple(key, fc.constantFrom('g1', 'g2'), fc.constantFrom('c1', 'c2')).map(([k, g, c]) => ['XAUTOCLAIM', k, g, c, '20', '0', 'COUNT', '2']),
+    fc.tuple(key, fc.constantFrom('1700000001000', '1700000000300-5')).map(([k, id]) => ['XSETID', k, id]),
   );
 }
 

@@ -1,0 +1,136 @@
+// Stream commands through a real Engine (src/engine/commands/streams.ts): what each write
+// logs as its effect (7.0's rewrites), blocking XREAD/XREADGROUP served by a later XADD,
+// and time-dependent ids from the engine's clock. Reply bytes against redis-server are
+// covered by test/diff/streams.test.ts.
+
+import { describe, expect, test } from 'vitest';
+import type { EffectRecord } from '../../src/engine/effects.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { FakeClock, newEngine, openClient, repliesFor, resp, runCommand, runCommandEntries, runTick } from './support/run.js';
+
+function recording(engine: Engine): string[] {
+  const out: string[] = [];
+  engine.onEffects = (r: EffectRecord) => out.push(r.effects.map((e) => e.argv.map((a) => a.toString('latin1')).join(' ')).join(' | '));
+  return out;
+}
+
+const t0 = 1_700_000_000_000;
+
+describe('XADD', () => {
+  test('`*` takes the id from the engine clock and logs it; `ms-*` logs the id it made', () => {
+    const clock = new FakeClock(t0);
+    const e = newEngine({ clock: clock.now });
+    const c = openClient(e);
+    const log = recording(e);
+    expect(runCommand(e, c, ['XADD', 's', '*', 'f', 'v'])).toBe(resp.bulk(`${t0}-0`));
+    expect(runCommand(e, c, ['XADD', 's', '*', 'f', 'v'])).toBe(resp.bulk(`${t0}-1`));
+    clock.ms = t0 - 5; // a clock going back never makes ids go back
+    expect(runCommand(e, c, ['XADD', 's', '*', 'f', 'v'])).toBe(resp.bulk(`${t0}-2`));
+    expect(runCommand(e, c, ['XADD', 's', `${t0}-*`, 'f', 'v'])).toBe(resp.bulk(`${t0}-3`));
+    expect(runCommand(e, c, ['XADD', 's', '99999999999999-*', 'f', 'v'])).toBe(resp.bulk('99999999999999-0'));
+    expect(log).toEqual([`XADD s ${t0}-0 f v`, `XADD s ${t0}-1 f v`, `XADD s ${t0}-2 f v`, `XADD s ${t0}-3 f v`, 'XADD s 99999999999999-0 f v']);
+  });
+
+  test('explicit ids and exact trims are logged as sent; `~` is logged as `=` with what it did, LIMIT dropped', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    for (let i = 1; i <= 250; i++) runCommand(e, c, ['XADD', 's', String(i), 'f', String(i)]);
+    const log = recording(e);
+    expect(runCommand(e, c, ['XADD', 's', 'MAXLEN', '2', '251', 'f', 'v'])).toBe(resp.bulk('251-0'));
+    runCommand(e, c, ['DEL', 's']);
+    for (let i = 1; i <= 250; i++) runCommand(e, c, ['XADD', 's', String(i), 'f', String(i)]);
+    log.length = 0;
+    // Nodes of 100 entries: `~ 120` can drop only the first node (100 entries).
+    expect(runCommand(e, c, ['XADD', 's', 'MAXLEN', '~', '120', 'LIMIT', '1000', '251', 'f', 'v'])).toBe(resp.bulk('251-0'));
+    expect(runCommand(e, c, ['XLEN', 's'])).toBe(resp.int(151));
+    expect(runCommand(e, c, ['XTRIM', 's', 'MINID', '~', '230'])).toBe(resp.int(100));
+    expect(runCommand(e, c, ['XTRIM', 's', 'MINID', '~', '230'])).toBe(resp.int(0));
+    expect(log).toEqual(['XADD s MAXLEN = 151 251 f v', 'XTRIM s MINID = 201-0']);
+  });
+});
+
+describe('consumer groups', () => {
+  test('XREADGROUP logs XCLAIMs, CREATECONSUMER and SETID; XREADGROUP itself is never logged', () => {
+    const clock = new FakeClock(t0);
+    const e = newEngine({ clock: clock.now });
+    const c = openClient(e);
+    runCommand(e, c, ['XADD', 's', '1', 'f', 'a']);
+    runCommand(e, c, ['XADD', 's', '2', 'f', 'b']);
+    runCommand(e, c, ['XGROUP', 'CREATE', 's', 'g', '0']);
+    const log = recording(e);
+    runCommand(e, c, ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>']);
+    expect(log).toEqual([
+      [
+        'XGROUP CREATECONSUMER s g alice',
+        `XCLAIM s g alice 0 1-0 TIME ${t0} RETRYCOUNT 1 FORCE JUSTID LASTID 1-0`,
+        `XCLAIM s g alice 0 2-0 TIME ${t0} RETRYCOUNT 1 FORCE JUSTID LASTID 2-0`,
+        'XGROUP SETID s g 2-0 ENTRIESREAD 2',
+      ].join(' | '),
+    ]);
+    log.length = 0;
+    runCommand(e, c, ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>']);
+    runCommand(e, c, ['XREADGROUP', 'GROUP', 'g', 'alice', 'NOACK', 'STREAMS', 's', '>']);
+    expect(log).toEqual([]);
+    clock.advance(100);
+    runCommand(e, c, ['XCLAIM', 's', 'g', 'bob', '50', '1', '9']);
+    // XCLAIM creates bob itself on a replay: no CREATECONSUMER; the missing 9-0 logs nothing.
+    expect(log).toEqual([`XCLAIM s g bob 0 1-0 TIME ${t0 + 100} RETRYCOUNT 2 FORCE JUSTID LASTID 2-0`]);
+  });
+
+  test('XAUTOCLAIM drops deleted entries from the PEL and logs their removal', () => {
+    const clock = new FakeClock(t0);
+    const e = newEngine({ clock: clock.now });
+    const c = openClient(e);
+    for (const id of ['1', '2', '3']) runCommand(e, c, ['XADD', 's', id, 'f', id]);
+    runCommand(e, c, ['XGROUP', 'CREATE', 's', 'g', '0']);
+    runCommand(e, c, ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>']);
+    runCommand(e, c, ['XDEL', 's', '2']);
+    clock.advance(10);
+    const log = recording(e);
+    const r = runCommand(e, c, ['XAUTOCLAIM', 's', 'g', 'bob', '0', '0', 'JUSTID']);
+    expect(r).toBe(resp.array(resp.bulk('0-0'), resp.array(resp.bulk('1-0'), resp.bulk('3-0')), resp.array(resp.bulk('2-0'))));
+    expect(log).toHaveLength(1);
+    expect(log[0]!.split(' | ')).toEqual([
+      `XCLAIM s g bob 0 1-0 TIME ${t0 + 10} RETRYCOUNT 1 FORCE JUSTID LASTID 3-0`,
+      `XCLAIM s g alice 0 2-0 TIME ${t0} RETRYCOUNT 1 FORCE JUSTID LASTID 3-0`,
+      `XCLAIM s g bob 0 3-0 TIME ${t0 + 10} RETRYCOUNT 1 FORCE JUSTID LASTID 3-0`,
+    ]);
+    expect(runCommand(e, c, ['XPENDING', 's', 'g'])).toBe(resp.array(resp.int(2), resp.bulk('1-0'), resp.bulk('3-0'), resp.array(resp.array(resp.bulk('bob'), resp.bulk('2')))));
+  });
+});
+
+describe('blocking', () => {
+  test('XREAD BLOCK $ is served by the next XADD; a timeout answers a null array', () => {
+    const clock = new FakeClock(t0);
+    const e = newEngine({ clock: clock.now });
+    const reader = openClient(e);
+    const writer = openClient(e);
+    expect(runCommand(e, reader, ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'])).toBe('');
+    const entries = runCommandEntries(e, writer, ['XADD', 's', '5', 'k', 'v']);
+    expect(repliesFor(entries, writer)).toBe(resp.bulk('5-0'));
+    expect(repliesFor(entries, reader)).toBe(resp.array(resp.array(resp.bulk('s'), resp.array(resp.array(resp.bulk('5-0'), resp.array(resp.bulk('k'), resp.bulk('v')))))));
+    expect(runCommand(e, reader, ['XREAD', 'BLOCK', '100', 'STREAMS', 's', '$'])).toBe('');
+    clock.advance(101);
+    expect(repliesFor(runTick(e).entries, reader)).toBe(resp.nilArray);
+  });
+
+  test('a blocked XREADGROUP is served with its effects in their own record; DESTROY answers NOGROUP', () => {
+    const clock = new FakeClock(t0);
+    const e = newEngine({ clock: clock.now });
+    const reader = openClient(e);
+    const writer = openClient(e);
+    runCommand(e, writer, ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']);
+    const log = recording(e);
+    expect(runCommand(e, reader, ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'])).toBe('');
+    expect(log).toEqual([]);
+    const entries = runCommandEntries(e, writer, ['XADD', 's', '7', 'k', 'v']);
+    expect(repliesFor(entries, reader)).toBe(resp.array(resp.array(resp.bulk('s'), resp.array(resp.array(resp.bulk('7-0'), resp.array(resp.bulk('k'), resp.bulk('v')))))));
+    expect(log).toEqual([
+      'XADD s 7 k v',
+      `XGROUP CREATECONSUMER s g c | XCLAIM s g c 0 7-0 TIME ${t0} RETRYCOUNT 1 FORCE JUSTID LASTID 7-0 | XGROUP SETID s g 7-0 ENTRIESREAD 1`,
+    ]);
+    expect(runCommand(e, reader, ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'])).toBe('');
+    const destroyed = runCommandEntries(e, writer, ['XGROUP', 'DESTROY', 's', 'g']);
+    expect(repliesFor(destroyed, reader)).toBe(resp.err('NOGROUP the consumer group this client was blocked on no longer exists'));
+  });
+});
