@@ -65,6 +65,13 @@ export const requestBacklogBytesMax = 16 * MiB;
  */
 export const clientRequestInflightBytes = 4 * MiB;
 
+/**
+ * The engine worker's young generation (V8 new space, Worker resourceLimits): per-command
+ * garbage (argv views, key strings) dies young, so a larger one scavenges less often;
+ * costs this much memory at most beside the keyspace.
+ */
+export const engineYoungGenerationBytesMax = 64 * MiB;
+
 // --- Engine (src/engine) -------------------------------------------------------------
 
 /** Redis's default number of databases. */

@@ -8,21 +8,23 @@
 // Invariant: the rings, the counters and one end of the MessageChannel are handed over
 // in workerData before the worker runs any code; the worker never starts without them.
 
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import type { EngineWorkerData } from './worker-data.js';
+import { engineYoungGenerationBytesMax } from '../limits.js';
 import type { JournalWriterData } from '../durability/journal-writer.js';
 
 /** A worker from `relative` (an entry path without extension, relative to this file). */
-function spawnWorker(relative: string, name: string, data: object, transfer: MessagePort[]): Worker {
+function spawnWorker(relative: string, name: string, data: object, transfer: MessagePort[], resourceLimits?: ResourceLimits): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   if (fromSources) {
     return new Worker(new URL('./ts-worker-boot.mjs', import.meta.url), {
       workerData: { ...data, tsEntry: new URL(`${relative}.ts`, import.meta.url).href },
       transferList: transfer,
       name,
+      resourceLimits,
     });
   }
-  return new Worker(new URL(`${relative}.js`, import.meta.url), { workerData: data, transferList: transfer, name });
+  return new Worker(new URL(`${relative}.js`, import.meta.url), { workerData: data, transferList: transfer, name, resourceLimits });
 }
 
 export function spawnJournalWriter(data: JournalWriterData): Worker {
@@ -30,5 +32,9 @@ export function spawnJournalWriter(data: JournalWriterData): Worker {
 }
 
 export function spawnEngineWorker(data: EngineWorkerData, transfer: MessagePort[]): Worker {
-  return spawnWorker('./engine-worker', 'keeldb-engine', data, transfer);
+  // Per-command garbage dies young: a larger young generation scavenges less often
+  // (limits.ts engineYoungGenerationBytesMax; measured with bench/endpoint/cpu-per-request.ts).
+  return spawnWorker('./engine-worker', 'keeldb-engine', data, transfer, {
+    maxYoungGenerationSizeMb: engineYoungGenerationBytesMax / (1024 * 1024),
+  });
 }
