@@ -103,6 +103,28 @@ describeWithOracle('diff: hyperloglog', () => {
         ['PFCOUNT', 't'],
         ['EXPIRETIME', 't'],
       ]);
+      seq('PFDEBUG', [
+        ['PFDEBUG', 'DECODE', 'nokey'],
+        ['PFDEBUG', 'FOO', 'nokey'],
+        ['PFADD', 'h', 'a', 'b', 'c'],
+        ['PFDEBUG', 'DECODE', 'h'],
+        ['PFDEBUG', 'encoding', 'h'],
+        ['PFDEBUG', 'FOO', 'h'],
+        ['PFDEBUG', 'GETREG', 'h'],
+        ['PFDEBUG', 'ENCODING', 'h'],
+        ['GET', 'h'],
+        ['PFDEBUG', 'DECODE', 'h'],
+        ['PFDEBUG', 'TODENSE', 'h'],
+        ['PFADD', 'h2', 'x'],
+        ['PFDEBUG', 'TODENSE', 'h2'],
+        ['GET', 'h2'],
+        ['PFCOUNT', 'h2'],
+        ['SET', 's', 'x'],
+        ['PFDEBUG', 'GETREG', 's'],
+        ['PFDEBUG', 'GETREG', 'h', 'extra'],
+        ['PFDEBUG', 'GETREG'],
+        { args: ['COMMAND', 'INFO', 'pfdebug'], cmp: commandInfo },
+      ]);
       seq('COMMAND INFO and GETKEYS', [
         { args: ['COMMAND', 'INFO', 'pfadd'], cmp: commandInfo },
         { args: ['COMMAND', 'INFO', 'pfcount'], cmp: commandInfo },

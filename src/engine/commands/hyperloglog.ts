@@ -16,7 +16,7 @@
 import { errors, latin1 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
-import { countRaw, Hll, hllRegisterCount, isHllString } from '../types/hyperloglog.js';
+import { countRaw, Hll, HLL_SPARSE, hllHeaderBytes, hllRegisterCount, isHllString } from '../types/hyperloglog.js';
 import { hllSparseBytesMax } from '../../limits.js';
 import { lookupKeyRead } from './strings.js';
 
@@ -129,10 +129,63 @@ function pfmergeCommand(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+/**
+ * PFDEBUG GETREG|DECODE|ENCODING|TODENSE key (a debugging command, as 7.0). GETREG and
+ * TODENSE convert a sparse HLL to dense for good, as Redis does (and count as a write,
+ * so the conversion is logged with the command).
+ */
+function pfdebugCommand(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  const sub = latin1(argv[1]!);
+  const key = latin1(argv[2]!);
+  const v = ctx.db.lookup(key, ctx.nowMs);
+  if (v === undefined) return ctx.reply.error('ERR The specified key does not exist');
+  const h = hllOrReply(ctx, v);
+  if (h === null) return;
+  ctx.db.markRawString(key);
+  const lower = sub.toLowerCase();
+  const known = lower === 'getreg' || lower === 'decode' || lower === 'encoding' || lower === 'todense';
+  if (!known) return ctx.reply.error(`ERR Unknown PFDEBUG subcommand '${sub}'`);
+  if (argv.length !== 3) return ctx.reply.error(`ERR Wrong number of arguments for the '${sub}' subcommand`);
+  if (lower === 'getreg' || lower === 'todense') {
+    const wasSparse = h.encoding === HLL_SPARSE;
+    if (wasSparse) {
+      if (!h.toDense()) return ctx.reply.error(corruptError);
+      store(ctx, key, h, true);
+    }
+    if (lower === 'todense') return ctx.reply.int(wasSparse ? 1 : 0);
+    const max = new Uint8Array(hllRegisterCount);
+    h.mergeInto(max);
+    ctx.reply.array(hllRegisterCount);
+    for (let j = 0; j < hllRegisterCount; j++) ctx.reply.int(max[j]!);
+    return;
+  }
+  if (lower === 'encoding') return ctx.reply.status(h.encoding === HLL_SPARSE ? 'sparse' : 'dense');
+  // DECODE
+  if (h.encoding !== HLL_SPARSE) return ctx.reply.error('ERR HLL encoding is not sparse');
+  const parts: string[] = [];
+  const b = h.buf;
+  for (let p = hllHeaderBytes; p < h.len; ) {
+    const op = b[p]!;
+    if ((op & 0xc0) === 0) {
+      parts.push(`z:${(op & 0x3f) + 1}`);
+      p++;
+    } else if ((op & 0xc0) === 0x40) {
+      parts.push(`Z:${(((op & 0x3f) << 8) | (b[p + 1] ?? 0)) + 1}`);
+      p += 2;
+    } else {
+      parts.push(`v:${((op >> 2) & 0x1f) + 1},${(op & 3) + 1}`);
+      p++;
+    }
+  }
+  ctx.reply.bulkLatin1(parts.join(' '));
+}
+
 // --- The table (Redis 7.0's src/commands/*.json) ----------------------------------------------
 
 export const hyperloglogCommands: readonly (CommandSpec & CommandSpecExtras)[] = [
   { name: 'pfadd', arity: -2, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, keyStep: 1, categories: ['write', 'hyperloglog', 'fast'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) to add every element.', summary: 'Adds the specified elements to the specified HyperLogLog.', keySpecs: [{ flags: ['RW', 'insert'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }], handler: pfaddCommand },
   { name: 'pfcount', arity: -2, flags: ['readonly'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['read', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.', summary: 'Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).', keySpecs: [{ notes: 'RW because it may change the internal representation of the key, and propagate to replicas', flags: ['RW', 'access'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: -1, keystep: 1, limit: 0 } }], handler: pfcountCommand },
   { name: 'pfmerge', arity: -2, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['write', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.', summary: 'Merge N different HyperLogLogs into a single one.', keySpecs: [{ flags: ['RW', 'access', 'insert'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }, { flags: ['RO', 'access'], beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'range', lastkey: -1, keystep: 1, limit: 0 } }], handler: pfmergeCommand },
+  { name: 'pfdebug', arity: 3, flags: ['write', 'denyoom', 'admin'], firstKey: 2, lastKey: 2, keyStep: 1, categories: ['write', 'hyperloglog', 'admin', 'slow', 'dangerous'], group: 'hyperloglog', since: '2.8.9', complexity: 'N/A', summary: 'Internal commands for debugging HyperLogLog values', keySpecs: [{ flags: ['RW', 'access'], beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }], handler: pfdebugCommand },
 ];
