@@ -503,7 +503,7 @@ function clientTrackingCommand(ctx: CommandContext): void {
     if (!bcast && prefixes.length > 0) err = 'ERR PREFIX option requires BCAST mode to be enabled';
     else if (t !== null && t.bcast !== bcast) err = "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.";
     else if (bcast && (optin || optout)) err = 'ERR OPTIN and OPTOUT are not compatible with BCAST';
-    else if (optin && optout) err = "ERR You can't use both OPTIN and OPTOUT";
+    else if (optin && optout) err = "ERR You can't specify both OPTIN mode and OPTOUT mode";
     else if (t !== null && ((optin && t.optout) || (optout && t.optin))) err = "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
     else if (bcast) err = tracking.prefixCollision(c, prefixes);
     if (err !== null) {
