@@ -380,10 +380,11 @@ export class Raft {
       // Fired well after it was due: this process was starved, and the heartbeats or
       // acknowledgments that would have reset it may sit unread in the socket buffers
       // (timers run before the poll phase). Campaigning or stepping down now would act
-      // on stale evidence and make elections flap under CPU load; look again after one
-      // more turn of the event loop has read them. Only liveness waits, never safety.
+      // on stale evidence and make elections flap under CPU load; look again one
+      // heartbeat later, once they are read and a live leader (starved too) has sent
+      // its next heartbeat and had it answered. Only liveness waits, never safety.
       if (!this.electionRecheck && this.env.clock.now() - this.electionDueAt > this.timerLateMs) {
-        this.armElectionTimer(1, true);
+        this.armElectionTimer(this.heartbeatMs, true);
         return;
       }
       this.enqueue(() => this.onElectionTimeout());
