@@ -62,7 +62,16 @@ export class Cluster {
         if (opts.journal !== 'none') args.push('--journal-commit-timeout-ms', String(opts.commitTimeoutMs));
         return { ...spec, args };
       });
-      supervisor = new Supervisor(withProxies, opts.log ?? (() => undefined));
+      const childLog = opts.log ?? (() => undefined);
+      let cluster: Cluster | null = null;
+      supervisor = new Supervisor(withProxies, (line) => {
+        childLog(line);
+        // A child that dies without the nemesis killing it has crashed: a finding.
+        const died = /^\[supervisor\] (\S+) exited \((.*)\)$/.exec(line);
+        if (died !== null && cluster !== null && !cluster.killed.has(died[1]!)) {
+          cluster.unexpectedExits.push(`${died[1]} exited (${died[2]}) at ${new Date().toISOString()}`);
+        }
+      });
       supervisor.setAutoRestart(false);
       const sup = supervisor;
       // If the harness exits without stop() (Ctrl-C, an uncaught error), take the
@@ -77,7 +86,7 @@ export class Cluster {
       exitHook = onExit;
       process.once('exit', onExit);
       await supervisor.start();
-      const cluster = new Cluster(dir, supervisor, proxies, serverPort);
+      cluster = new Cluster(dir, supervisor, proxies, serverPort);
       cluster.onExit = onExit;
       return cluster;
     } catch (err) {
@@ -90,13 +99,45 @@ export class Cluster {
   }
 
   /** Heals every fault: proxies back to pass, paused children continued, dead ones restarted. */
-  healAll(): void {
+  async healAll(): Promise<void> {
     for (const p of this.proxies) p.heal();
-    for (const name of this.supervisor.names()) {
-      this.supervisor.signal(name, 'SIGCONT');
-      this.supervisor.restart(name);
-    }
+    for (const name of this.supervisor.names()) this.supervisor.signal(name, 'SIGCONT');
+    await Promise.all(this.supervisor.names().map((name) => this.restart(name)));
   }
+
+  /**
+   * Restarts a killed child once its exit has been seen (Supervisor.restart is a no-op
+   * while the dead process is still registered, which on a loaded machine can outlast
+   * a short down time). A child that is running and was not killed is left alone.
+   */
+  async restart(name: string): Promise<void> {
+    const pid = this.supervisor.pid(name);
+    if (pid !== undefined) {
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      const killedAt = performance.now();
+      // A live process that is not being killed: nothing to restart.
+      if (alive && !this.killed.has(name)) return;
+      while (this.supervisor.pid(name) !== undefined && performance.now() - killedAt < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    this.killed.delete(name);
+    this.supervisor.restart(name);
+  }
+
+  /** kill -9; the child stays down until restart(name). */
+  kill(name: string): void {
+    if (this.supervisor.signal(name, 'SIGKILL')) this.killed.add(name);
+  }
+
+  private readonly killed = new Set<string>();
+  /** Children that died without being killed (crashes), with when. */
+  readonly unexpectedExits: string[] = [];
 
   private onExit: (() => void) | null = null;
 

@@ -64,7 +64,7 @@ export class Nemesis {
         await this.one();
       }
     } finally {
-      this.heal();
+      await this.heal();
     }
   }
 
@@ -72,8 +72,8 @@ export class Nemesis {
     this.stopRequested = true;
   }
 
-  heal(): void {
-    this.cluster.healAll();
+  heal(): Promise<void> {
+    return this.cluster.healAll();
   }
 
   private async one(): Promise<void> {
@@ -99,9 +99,9 @@ export class Nemesis {
           : choice === 'two nodes' ? this.twoNodes()
           : [...logNodeNames, serverName];
         const record = fault(`kill -9 ${victims.join(', ')} for ${hold} ms`);
-        for (const v of victims) sup.signal(v, 'SIGKILL');
+        for (const v of victims) this.cluster.kill(v);
         await sleep(hold);
-        for (const v of victims) sup.restart(v);
+        await Promise.all(victims.map((v) => this.cluster.restart(v)));
         // A kill ends when its victims serve again (the server replays the journal).
         await Promise.race([Promise.all(victims.map((v) => sup.whenReady(v))), sleep(30_000)]);
         end(record);

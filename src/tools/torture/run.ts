@@ -124,7 +124,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
     await sleep(opts.timeMs);
     nemesis.stop();
     await faults;
-    nemesis.heal();
+    await nemesis.heal();
     opts.log(`torture: faults stopped and healed at ${now().toFixed(0)} ms; recovering`);
     await sleep(opts.recoveryMs);
     running = false;
@@ -155,6 +155,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
     }
     const gap = longestGap(workloads);
     lines.push(`availability: longest time without a completed operation ${(gap.ms / 1000).toFixed(1)} s (from ${(gap.fromMs / 1000).toFixed(1)} s)`);
+    if (cluster.unexpectedExits.length > 0) lines.push(`CRASHES (children that died unkilled): ${cluster.unexpectedExits.join('; ')}`);
     if (!answered) lines.push('final reads: the server did not answer every final read within the settle time');
     if (idle.length > 0) lines.push(`no operation completed for: ${idle.join(', ')}`);
     lines.push('verdicts:');
