@@ -45,6 +45,7 @@ import { globMatch } from '../glob.js';
 import { createDumpPayload, loadDumpPayload, verifyDumpPayload } from '../dump.js';
 import { lookupKeyRead } from './strings.js';
 import { replyHelp } from './connection.js';
+import { notify, NotifyType } from '../notify.js';
 
 // --- Shared helpers --------------------------------------------------------------------
 
@@ -128,7 +129,10 @@ function delGeneric(ctx: CommandContext): void {
     const key = latin1(argv[j]!);
     // An expired key is deleted as an expiry (logged as its own DEL), not counted.
     if (db.expires.size > 0) db.expireIfNeeded(key, ctx.nowMs);
-    if (db.delete(key)) deleted++;
+    if (db.delete(key)) {
+      notify(ctx, NotifyType.generic, 'del', key);
+      deleted++;
+    }
   }
   ctx.reply.int(deleted);
 }
@@ -248,10 +252,12 @@ function expireGeneric(ctx: CommandContext, name: string, relative: boolean, sec
     // checkAlreadyExpired: delete now, and log it as an explicit deletion.
     db.delete(key);
     ctx.propagate([ctx.engine.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', keyBuf]);
+    notify(ctx, NotifyType.generic, 'del', key);
     ctx.reply.int(1);
     return;
   }
   db.setExpire(key, Number(when));
+  notify(ctx, NotifyType.generic, 'expire', key);
   ctx.reply.int(1);
   if (name !== 'pexpireat') {
     const rewritten: Array<Buffer | string> = [...argv];
@@ -304,7 +310,9 @@ function persistCommand(ctx: CommandContext): void {
     ctx.reply.int(0);
     return;
   }
-  ctx.reply.int(ctx.db.persist(key) ? 1 : 0);
+  const persisted = ctx.db.persist(key);
+  if (persisted) notify(ctx, NotifyType.generic, 'persist', key);
+  ctx.reply.int(persisted ? 1 : 0);
 }
 
 // --- RENAME, RENAMENX, COPY, MOVE, SWAPDB ------------------------------------------------
@@ -335,6 +343,8 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   db.set(dst, value);
   if (expire !== -1) db.setExpire(dst, expire);
   db.delete(src);
+  notify(ctx, NotifyType.generic, 'rename_from', src);
+  notify(ctx, NotifyType.generic, 'rename_to', dst);
   if (nx) ctx.reply.int(1);
   else ctx.reply.ok();
 }
@@ -387,6 +397,7 @@ function copyCommand(ctx: CommandContext): void {
   if (existing) dst.delete(newKey);
   dst.set(newKey, copy);
   if (expire !== -1) dst.setExpire(newKey, expire);
+  notify(ctx, NotifyType.generic, 'copy_to', newKey, dst.index);
   ctx.reply.int(1);
 }
 
@@ -418,6 +429,8 @@ function moveCommand(ctx: CommandContext): void {
   dst.set(key, value);
   if (expire !== -1) dst.setExpire(key, expire);
   src.delete(key);
+  notify(ctx, NotifyType.generic, 'move_from', key, src.index);
+  notify(ctx, NotifyType.generic, 'move_to', key, dst.index);
   ctx.reply.int(1);
 }
 
@@ -761,6 +774,7 @@ function restoreCommand(ctx: CommandContext): void {
     return;
   }
   db.set(key, value);
+  notify(ctx, NotifyType.generic, 'restore', key);
   // objectSetLRUOrLFU: the access time goes back by the given idle seconds (LRU policies).
   if (idleSet && !lfuPolicy(ctx)) db.setLastAccessMs(key, ctx.nowMs - idleSeconds * 1000);
   if (freqSet && lfuPolicy(ctx)) db.setLastAccessMs(key, lfuStamp(ctx.nowMs, freqCount));

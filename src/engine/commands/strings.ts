@@ -23,6 +23,7 @@ import type { RValue } from '../keyspace.js';
 import { computeLcs, lcsTableBytes } from '../lcs.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../long-double.js';
 import { stringValueBytesMax } from '../../limits.js';
+import { notify, NotifyType } from '../notify.js';
 
 // --- Shared helpers ----------------------------------------------------------------------
 
@@ -173,8 +174,10 @@ function setGeneric(
   }
   const value = latin1(argv[2]!);
   ctx.db.set(key, value, (flags & KEEPTTL) !== 0);
+  notify(ctx, NotifyType.string, 'set', key);
   if (expire !== null) {
     ctx.db.setExpire(key, Number(ms));
+    notify(ctx, NotifyType.generic, 'expire', key);
     if (!(flags & PXAT)) ctx.propagate(['SET', argv[1]!, argv[2]!, 'PXAT', ms.toString()]);
   } else if (flags & GET) {
     // Propagate without GET (it may be repeated); the key and value stay at 1 and 2.
@@ -198,6 +201,7 @@ function setCommand(ctx: CommandContext): void {
     const key = latin1(ctx.argv[1]!);
     if (ctx.db.expires.size > 0) ctx.db.lookup(key, ctx.nowMs);
     ctx.db.set(key, latin1(ctx.argv[2]!));
+    notify(ctx, NotifyType.string, 'set', key);
     ctx.reply.ok();
     return;
   }
@@ -226,7 +230,9 @@ function setexGeneric(ctx: CommandContext, flags: number, command: string): void
   if (ms === null) return;
   const k = latin1(key);
   ctx.db.set(k, latin1(argv[3]!));
+  notify(ctx, NotifyType.string, 'set', k);
   ctx.db.setExpire(k, Number(ms));
+  notify(ctx, NotifyType.generic, 'expire', k);
   ctx.propagate(['SET', key, argv[3]!, 'PXAT', ms.toString()]);
   ctx.reply.ok();
 }
@@ -260,24 +266,33 @@ function getexCommand(ctx: CommandContext): void {
     // An absolute time already past deletes the key (checkAlreadyExpired).
     ctx.db.delete(key);
     ctx.propagate([ctx.engine.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', keyBuf]);
+    notify(ctx, NotifyType.generic, 'del', key);
   } else if (a.expire !== null) {
     ctx.db.setExpire(key, Number(ms));
     ctx.propagate(['PEXPIREAT', keyBuf, ms.toString()]);
+    notify(ctx, NotifyType.generic, 'expire', key);
   } else if (a.flags & PERSIST) {
-    if (ctx.db.persist(key)) ctx.propagate(['PERSIST', keyBuf]);
+    if (ctx.db.persist(key)) {
+      ctx.propagate(['PERSIST', keyBuf]);
+      notify(ctx, NotifyType.generic, 'persist', key);
+    }
   }
 }
 
 function getdelCommand(ctx: CommandContext): void {
   if (!getGeneric(ctx)) return;
   const keyBuf = ctx.argv[1]!;
-  if (ctx.db.delete(latin1(keyBuf))) ctx.propagate([ctx.engine.config.lazyfreeLazyUserDel ? 'UNLINK' : 'DEL', keyBuf]);
+  if (ctx.db.delete(latin1(keyBuf))) {
+    ctx.propagate([ctx.engine.config.lazyfreeLazyUserDel ? 'UNLINK' : 'DEL', keyBuf]);
+    notify(ctx, NotifyType.generic, 'del', keyBuf);
+  }
 }
 
 function getsetCommand(ctx: CommandContext): void {
   if (!getGeneric(ctx)) return;
   const argv = ctx.argv;
   ctx.db.set(latin1(argv[1]!), latin1(argv[2]!));
+  notify(ctx, NotifyType.string, 'set', argv[1]!);
   ctx.propagate(['SET', argv[1]!, argv[2]!]);
 }
 
@@ -305,7 +320,10 @@ function msetGeneric(ctx: CommandContext, nx: boolean, command: string): void {
       }
     }
   }
-  for (let j = 1; j < argv.length; j += 2) ctx.db.set(latin1(argv[j]!), latin1(argv[j + 1]!));
+  for (let j = 1; j < argv.length; j += 2) {
+    ctx.db.set(latin1(argv[j]!), latin1(argv[j + 1]!));
+    notify(ctx, NotifyType.string, 'set', argv[j]!);
+  }
   if (nx) ctx.reply.int(1);
   else ctx.reply.ok();
 }
@@ -326,6 +344,7 @@ function appendCommand(ctx: CommandContext): void {
   const v = ctx.db.lookup(key, ctx.nowMs);
   if (v === undefined) {
     ctx.db.set(key, add);
+    notify(ctx, NotifyType.string, 'append', key);
     ctx.reply.int(add.length);
     return;
   }
@@ -337,6 +356,7 @@ function appendCommand(ctx: CommandContext): void {
   const next = v + add;
   ctx.db.overwrite(key, next);
   ctx.db.markRawString(key);
+  notify(ctx, NotifyType.string, 'append', key);
   ctx.reply.int(next.length);
 }
 
@@ -431,6 +451,7 @@ function setrangeCommand(ctx: CommandContext): void {
   if (v === undefined) ctx.db.set(key, next);
   else ctx.db.overwrite(key, next);
   ctx.db.markRawString(key);
+  notify(ctx, NotifyType.string, 'setrange', key);
   ctx.reply.int(next.length);
 }
 
@@ -469,6 +490,7 @@ function incrDecr(ctx: CommandContext, incr: number | bigint): void {
   const text = String(result);
   if (v === undefined) ctx.db.set(key, text);
   else ctx.db.overwrite(key, text);
+  notify(ctx, NotifyType.string, 'incrby', key);
   ctx.reply.int(result);
 }
 
@@ -532,6 +554,7 @@ function incrbyfloatCommand(ctx: CommandContext): void {
   const text = formatLongDoubleHuman(sum);
   if (v === undefined) ctx.db.set(key, text);
   else ctx.db.overwrite(key, text);
+  notify(ctx, NotifyType.string, 'incrbyfloat', key);
   ctx.reply.bulkLatin1(text);
   ctx.propagate(['SET', keyBuf, text, 'KEEPTTL']);
 }
