@@ -124,6 +124,9 @@ describeWithOracle('diff: hyperloglog', () => {
         ['PFDEBUG', 'GETREG', 'h', 'extra'],
         ['PFDEBUG', 'GETREG'],
         { args: ['COMMAND', 'INFO', 'pfdebug'], cmp: commandInfo },
+        { args: ['COMMAND', 'INFO', 'pfselftest'], cmp: commandInfo },
+        ['PFSELFTEST'],
+        ['PFSELFTEST', 'x'],
       ]);
       seq('COMMAND INFO and GETKEYS', [
         { args: ['COMMAND', 'INFO', 'pfadd'], cmp: commandInfo },

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { EffectRecord } from '../../src/engine/effects.js';
-import { HLL_DENSE, HLL_SPARSE, Hll, hllDenseBytes, hllPatLen, hllRegisterCount } from '../../src/engine/types/hyperloglog.js';
+import { HLL_DENSE, HLL_SPARSE, Hll, hllDenseBytes, hllPatLen, hllRegisterCount, hllSelfTest } from '../../src/engine/types/hyperloglog.js';
 import { newEngine, openClient, resp, runCommand } from './support/run.js';
 
 const header = 'HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80';
@@ -83,6 +83,12 @@ describe('Hll structure', () => {
     const long = Hll.fromString(header + '\x7f\xff\x80'); // 16385 registers
     expect(long.count()).toBeNull();
     expect(long.mergeInto(new Uint8Array(hllRegisterCount))).toBe(false);
+  });
+
+  test('the self-test (PFSELFTEST) passes', () => {
+    let x = 7;
+    const random = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    expect(hllSelfTest(random, 10_000)).toBeNull();
   });
 
   test('the estimator: empty is 0, the cache round-trips', () => {

@@ -16,7 +16,7 @@
 import { errors, latin1 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
-import { countRaw, Hll, HLL_SPARSE, hllHeaderBytes, hllRegisterCount, isHllString } from '../types/hyperloglog.js';
+import { countRaw, Hll, HLL_SPARSE, hllHeaderBytes, hllRegisterCount, hllSelfTest, isHllString } from '../types/hyperloglog.js';
 import { hllSparseBytesMax } from '../../limits.js';
 import { lookupKeyRead } from './strings.js';
 
@@ -181,6 +181,13 @@ function pfdebugCommand(ctx: CommandContext): void {
   ctx.reply.bulkLatin1(parts.join(' '));
 }
 
+/** PFSELFTEST: hllSelfTest (a smaller run than Redis's), +OK or its failure. */
+function pfselftestCommand(ctx: CommandContext): void {
+  const failure = hllSelfTest(ctx.keyspace.random);
+  if (failure === null) ctx.reply.ok();
+  else ctx.reply.error(failure);
+}
+
 // --- The table (Redis 7.0's src/commands/*.json) ----------------------------------------------
 
 export const hyperloglogCommands: readonly (CommandSpec & CommandSpecExtras)[] = [
@@ -188,4 +195,5 @@ export const hyperloglogCommands: readonly (CommandSpec & CommandSpecExtras)[] =
   { name: 'pfcount', arity: -2, flags: ['readonly'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['read', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.', summary: 'Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).', keySpecs: [{ notes: 'RW because it may change the internal representation of the key, and propagate to replicas', flags: ['RW', 'access'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: -1, keystep: 1, limit: 0 } }], handler: pfcountCommand },
   { name: 'pfmerge', arity: -2, flags: ['write', 'denyoom'], firstKey: 1, lastKey: -1, keyStep: 1, categories: ['write', 'hyperloglog', 'slow'], group: 'hyperloglog', since: '2.8.9', complexity: 'O(N) to merge N HyperLogLogs, but with high constant times.', summary: 'Merge N different HyperLogLogs into a single one.', keySpecs: [{ flags: ['RW', 'access', 'insert'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }, { flags: ['RO', 'access'], beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'range', lastkey: -1, keystep: 1, limit: 0 } }], handler: pfmergeCommand },
   { name: 'pfdebug', arity: 3, flags: ['write', 'denyoom', 'admin'], firstKey: 2, lastKey: 2, keyStep: 1, categories: ['write', 'hyperloglog', 'admin', 'slow', 'dangerous'], group: 'hyperloglog', since: '2.8.9', complexity: 'N/A', summary: 'Internal commands for debugging HyperLogLog values', keySpecs: [{ flags: ['RW', 'access'], beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'range', lastkey: 0, keystep: 1, limit: 0 } }], handler: pfdebugCommand },
+  { name: 'pfselftest', arity: 1, flags: ['admin'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['hyperloglog', 'admin', 'slow', 'dangerous'], group: 'hyperloglog', since: '2.8.9', complexity: 'N/A', summary: 'An internal command for testing HyperLogLog values', handler: pfselftestCommand },
 ];

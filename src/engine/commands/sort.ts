@@ -20,6 +20,13 @@
 //
 // Effects: SORT ... STORE is deterministic given the keyspace, so it is logged as sent.
 //
+// Keys: getKeys answers as Redis's sortGetKeys (the sorted key and STORE's), which is
+// what COMMAND GETKEYS must show. The keys BY and GET patterns read depend on the data
+// and are not in it: the durable write path's tracker (src/durability/command-keys.ts)
+// does not see them, so a SORT that reads a pattern key written by a not yet committed
+// write is not held for it. Open: command-keys.ts should count SORT/SORT_RO with a BY
+// or GET pattern holding '*' as reading 'all'.
+//
 // Invariants: nothing is written before every option parsed; STORE of an empty result
 // deletes the destination.
 
