@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     'connection per log node) and for each log node (from /proc/<pid>/stat, 10 ms ticks). They include each',
     "node's durable writes: an O_DSYNC write costs this machine about 200 µs of CPU whatever its size, so",
     'at low rates (one client) that dominates, and group commit is what brings it down.',
+    '',
+    'What limits these numbers (scheduling delay on a shared host, not the disk nor the nodes\' own CPU) and an A/B of the previous build on the same machine: docs/JOURNAL.md, *Benchmark*.',
   ].join('\n');
   console.log(section);
   if (opts.write) {
