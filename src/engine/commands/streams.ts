@@ -14,7 +14,8 @@
 //   id`, and a group whose last id moved logs `XGROUP SETID key group id ENTRIESREAD n`
 //   (streamPropagateXCLAIM / streamPropagateGroupID). A consumer XREADGROUP creates logs
 //   `XGROUP CREATECONSUMER` (7.0 does so only with NOACK; we always do, so a replay has
-//   every consumer).
+//   every consumer), and a history read (an explicit id) logs an XCLAIM per entry it
+//   delivers again (7.0 logs nothing, and its replicas' delivery counts drift).
 // Group metadata changes that Redis does not signal (XGROUP CREATE/SETID, XACK, XCLAIM...)
 // count a dirty change without signalling the key (no WATCH, no wake-up), as in Redis.
 //
@@ -537,6 +538,8 @@ function serveStream(ctx: CommandContext, s: RStream, key: string, keyArg: Buffe
         const nack = pel.values[i]!;
         nack.deliveryTime = ctx.nowMs;
         nack.deliveryCount++;
+        // 7.0 does not propagate a history read; a replay must see the new count and time.
+        propagateXclaim(ctx, key, group, id, nack);
       }
       n++;
     }
