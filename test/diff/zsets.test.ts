@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytes } from '../support/comparators.js';
 import { DiffPair, diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import { encodeCommand, RespConn, type Arg } from '../support/resp-conn.js';
 import { decodeReply, showBytes, type RespValue } from '../support/resp-decode.js';
 
 /** Runs a full ZSCAN iteration on one side; returns "member score" pairs, sorted. */
@@ -549,6 +549,34 @@ describeWithOracle('diff: sorted sets', () => {
         // A short timeout answers a null array.
         check('BZPOPMIN timeout', await both(0, ['BZPOPMIN', 'none', '0.05']));
       }, 3);
+      body('keyspace notifications of every sorted-set write', async (c) => {
+        const events = async (args: Arg[], n: number): Promise<void> => {
+          await c.cmd(args, { conn: 0 });
+          if (n > 0) await c.raw('', n, { conn: 1 });
+        };
+        await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
+        await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+        await events(['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'], 2);
+        await events(['ZADD', 'z', 'NX', '1', 'a'], 0);
+        await events(['ZINCRBY', 'z', '1', 'a'], 2);
+        await events(['ZREM', 'z', 'a', 'zz'], 2);
+        await events(['ZREM', 'z', 'nosuch'], 0);
+        await events(['ZREMRANGEBYRANK', 'z', '0', '0'], 2);
+        await events(['ZREMRANGEBYSCORE', 'z', '3', '3'], 2);
+        await events(['ZADD', 'l', '0', 'x', '0', 'y'], 2);
+        await events(['ZREMRANGEBYLEX', 'l', '[x', '[x'], 2);
+        await events(['ZPOPMIN', 'l'], 4);
+        await events(['ZPOPMAX', 'z', '5'], 4);
+        await events(['ZADD', 'a', '1', 'x'], 2);
+        await events(['ZUNIONSTORE', 'u', '1', 'a'], 2);
+        await events(['ZINTERSTORE', 'u', '2', 'a', 'nokey'], 2);
+        await events(['ZDIFFSTORE', 'u', '1', 'a'], 2);
+        await events(['ZRANGESTORE', 'r', 'a', '0', '-1'], 2);
+        await events(['ZRANGESTORE', 'r', 'a', '5', '6'], 2);
+        await events(['ZMPOP', '1', 'a', 'MAX'], 4);
+        await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: 0 });
+        await c.cmd(['PING'], { conn: 0 });
+      }, 2);
       body('large sets: skiplist ranks, ranges, full ZSCAN, big pops', async (c) => {
         const add: Arg[] = ['ZADD', 'big'];
         for (let i = 0; i < 700; i++) add.push(String((i * 37) % 101), `m:${i}`);

@@ -30,6 +30,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { globMatch } from '../glob.js';
+import { notify, NotifyType } from '../notify.js';
 import type { Db } from '../keyspace.js';
 import { formatDouble, type ReplyWriter } from '../reply.js';
 import { RSet } from '../types/set.js';
@@ -73,6 +74,12 @@ function zsetWrite(ctx: CommandContext, key: string): RZSet | undefined | null {
 function afterRemove(db: Db, key: string, z: RZSet): void {
   if (z.size === 0) db.delete(key);
   else db.touched(key);
+}
+
+/** After elements left key: the sorted-set event, then "del" if the key went (as t_zset.c). */
+function notifyRemoved(ctx: CommandContext, event: string, key: string, z: RZSet): void {
+  notify(ctx, NotifyType.zset, event, key);
+  if (z.size === 0) notify(ctx, NotifyType.generic, 'del', key);
 }
 
 // --- Argument parsing ------------------------------------------------------------------------
@@ -299,6 +306,7 @@ function zaddGeneric(ctx: CommandContext, incrCommand: boolean): void {
     ctx.db.touched(key);
   }
   replyZadd(ctx, incr, processed, score, ch ? added + updated : added);
+  if (added + updated > 0) notify(ctx, NotifyType.zset, incr ? 'zincr' : 'zadd', key);
 }
 
 function replyZadd(ctx: CommandContext, incr: boolean, processed: number, score: number, count: number): void {
@@ -325,7 +333,10 @@ function zremCommand(ctx: CommandContext): void {
       if (z.size === 0) break;
     }
   }
-  if (deleted > 0) afterRemove(ctx.db, key, z);
+  if (deleted > 0) {
+    afterRemove(ctx.db, key, z);
+    notifyRemoved(ctx, 'zrem', key, z);
+  }
   ctx.reply.int(deleted);
 }
 
@@ -423,9 +434,10 @@ class StoreSink implements RangeSink {
     if (count > 0) {
       this.ctx.db.set(this.dstKey, this.dst!);
       this.ctx.reply.int(count);
+      notify(this.ctx, NotifyType.zset, 'zrangestore', this.dstKey);
     } else {
-      this.ctx.db.delete(this.dstKey);
       this.ctx.reply.int(0);
+      if (this.ctx.db.delete(this.dstKey)) notify(this.ctx, NotifyType.generic, 'del', this.dstKey);
     }
   }
 }
@@ -604,7 +616,10 @@ function zremrangeGeneric(ctx: CommandContext, type: RangeType): void {
     for (let id = sl.firstInRange(r); id !== NIL && r.lteMax(sl, id); id = sl.next(id)) doomed.push(sl.memberOf(id));
   }
   for (const m of doomed) z.delete(m);
-  if (doomed.length > 0) afterRemove(ctx.db, key, z);
+  if (doomed.length > 0) {
+    afterRemove(ctx.db, key, z);
+    notifyRemoved(ctx, type === RangeType.rank ? 'zremrangebyrank' : type === RangeType.score ? 'zremrangebyscore' : 'zremrangebylex', key, z);
+  }
   ctx.reply.int(doomed.length);
 }
 
@@ -645,6 +660,7 @@ function popFrom(ctx: CommandContext, key: string, z: RZSet, where: Where, count
     out.double(score);
   }
   afterRemove(ctx.db, key, z);
+  notifyRemoved(ctx, where === Where.min ? 'zpopmin' : 'zpopmax', key, z);
 }
 
 function zpopMinMax(ctx: CommandContext, where: Where): void {
@@ -998,9 +1014,10 @@ function zsetOpGeneric(ctx: CommandContext, dstKey: string | null, numkeysIdx: n
       result.convertToListpackIfNeeded(maxLen, ctx.engine.config);
       ctx.db.set(dstKey, result);
       ctx.reply.int(result.size);
+      notify(ctx, NotifyType.zset, op === SetOp.union ? 'zunionstore' : op === SetOp.inter ? 'zinterstore' : 'zdiffstore', dstKey);
     } else {
-      ctx.db.delete(dstKey);
       ctx.reply.int(0);
+      if (ctx.db.delete(dstKey)) notify(ctx, NotifyType.generic, 'del', dstKey);
     }
     return;
   }
