@@ -26,7 +26,7 @@ export interface WorkloadVerdict {
   readonly keysChecked: number;
   /** Human-readable findings, one per line. */
   readonly findings: string[];
-  /** Acknowledged writes missing from the final reads. */
+  /** Keys with acknowledged writes missing from the final reads. */
   readonly lostAcknowledged: number;
   /** SVG files written for violations. */
   readonly files: string[];
@@ -62,9 +62,17 @@ export function checkSets(w: SetWorkload, ctx: CheckContext): WorkloadVerdict {
 
 export function checkLists(w: ListWorkload): WorkloadVerdict {
   const anomalies = checkListAppend(w.appends, w.reads, w.finalLists);
-  const findings = anomalies.slice(0, 20).map((a) => `${a.key}: ${a.kind}: ${a.detail}`);
-  if (anomalies.length > 20) findings.push(`... and ${anomalies.length - 20} more anomalies`);
-  const lostAcknowledged = anomalies.filter((a) => a.kind === 'lost').length;
+  // One line per key and kind: a count and the first few details.
+  const groups = new Map<string, string[]>();
+  for (const a of anomalies) {
+    const k = `${a.key}: ${a.kind}`;
+    let list = groups.get(k);
+    if (list === undefined) groups.set(k, (list = []));
+    list.push(a.detail);
+  }
+  const findings = [...groups].slice(0, 12).map(([k, details]) => `${k} x${details.length}: ${details.slice(0, 2).join('; ')}${details.length > 2 ? '; ...' : ''}`);
+  if (groups.size > 12) findings.push(`... and ${groups.size - 12} more keys/kinds with anomalies`);
+  const lostAcknowledged = new Set(anomalies.filter((a) => a.kind === 'lost').map((a) => a.key)).size;
   return { workload: 'list', verdict: anomalies.length === 0 ? 'ok' : 'violation', keysChecked: w.finalLists.size, findings, lostAcknowledged, files: [] };
 }
 
