@@ -22,6 +22,7 @@ import { globMatch } from '../glob.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../long-double.js';
 import { RHash } from '../types/hash.js';
 import { lookupKeyRead } from './strings.js';
+import { notify, NotifyType } from '../notify.js';
 import { randomReplyElementCountMax } from '../../limits.js';
 
 type Spec = CommandSpec & CommandSpecExtras;
@@ -193,10 +194,11 @@ function hashWriteOrCreate(ctx: CommandContext, key: string): { hash: RHash; cre
   return { hash: h, created: false };
 }
 
-/** Stores a new hash or signals an in-place change. */
-function commit(ctx: CommandContext, key: string, hash: RHash, created: boolean): void {
+/** Stores a new hash or signals an in-place change, with its keyspace event. */
+function commit(ctx: CommandContext, key: string, hash: RHash, created: boolean, event: string): void {
   if (created) ctx.db.set(key, hash);
   else ctx.db.touched(key);
+  notify(ctx, NotifyType.hash, event, key);
 }
 
 // --- Handlers ------------------------------------------------------------------------------
@@ -218,7 +220,7 @@ function hsetGeneric(ctx: CommandContext, command: string, isHmset: boolean): vo
   h.tryConversion(strings, limits);
   let created = 0;
   for (let j = 0; j < strings.length; j += 2) if (h.set(strings[j]!, strings[j + 1]!, limits)) created++;
-  commit(ctx, key, h, w.created);
+  commit(ctx, key, h, w.created, 'hset');
   if (isHmset) ctx.reply.ok();
   else ctx.reply.int(created);
 }
@@ -244,7 +246,7 @@ function hsetnxCommand(ctx: CommandContext): void {
   const limits = ctx.engine.config;
   w.hash.tryConversion([field, value], limits);
   w.hash.set(field, value, limits);
-  commit(ctx, key, w.hash, w.created);
+  commit(ctx, key, w.hash, w.created, 'hset');
   ctx.reply.int(1);
 }
 
@@ -285,8 +287,13 @@ function hdelCommand(ctx: CommandContext): void {
     }
   }
   if (deleted > 0) {
-    if (h.size === 0) ctx.db.delete(key);
-    else ctx.db.touched(key);
+    notify(ctx, NotifyType.hash, 'hdel', key);
+    if (h.size === 0) {
+      ctx.db.delete(key);
+      notify(ctx, NotifyType.generic, 'del', key);
+    } else {
+      ctx.db.touched(key);
+    }
   }
   ctx.reply.int(deleted);
 }
@@ -366,7 +373,7 @@ function hincrbyCommand(ctx: CommandContext): void {
     return;
   }
   w.hash.set(field, sum.toString(), ctx.engine.config);
-  commit(ctx, key, w.hash, w.created);
+  commit(ctx, key, w.hash, w.created, 'hincrby');
   ctx.reply.int(sum);
 }
 
@@ -399,7 +406,7 @@ function hincrbyfloatCommand(ctx: CommandContext): void {
   }
   const text = formatLongDoubleHuman(sum);
   w.hash.set(field, text, ctx.engine.config);
-  commit(ctx, key, w.hash, w.created);
+  commit(ctx, key, w.hash, w.created, 'hincrbyfloat');
   ctx.reply.bulkLatin1(text);
   ctx.propagate(['HSET', argv[1]!, argv[2]!, text]);
 }

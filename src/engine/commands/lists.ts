@@ -23,6 +23,7 @@ import type { Engine } from '../engine.js';
 import type { Db } from '../keyspace.js';
 import { ListEnd, RList } from '../types/list.js';
 import { lookupKeyRead } from './strings.js';
+import { notify, NotifyType } from '../notify.js';
 
 const longMax = 9223372036854775807n;
 const longMin = -9223372036854775808n;
@@ -82,10 +83,19 @@ const sideName = (where: ListEnd): string => (where === ListEnd.head ? 'LEFT' : 
 const popName = (where: ListEnd): string => (where === ListEnd.head ? 'LPOP' : 'RPOP');
 
 /** Deletes key if its list became empty (Redis's listElementsRemoved), else marks it modified. */
-function afterRemoval(db: Db, key: string, list: RList): void {
-  if (list.length === 0) db.delete(key);
-  else db.touched(key);
+/** After elements left the list: the command's event, then the key goes if empty (with 'del'). */
+function afterRemoval(ctx: CommandContext, key: string, list: RList, event: string): void {
+  notify(ctx, NotifyType.list, event, key);
+  if (list.length === 0) {
+    ctx.db.delete(key);
+    notify(ctx, NotifyType.generic, 'del', key);
+  } else {
+    ctx.db.touched(key);
+  }
 }
+
+const popEvent = (where: ListEnd): string => (where === ListEnd.head ? 'lpop' : 'rpop');
+const pushEvent = (where: ListEnd): string => (where === ListEnd.head ? 'lpush' : 'rpush');
 
 function timeoutArg(ctx: CommandContext, arg: Buffer): number | null {
   return blockingTimeoutOrReply(ctx, arg, string2ld);
@@ -110,6 +120,7 @@ function pushGeneric(ctx: CommandContext, where: ListEnd, xx: boolean): void {
     for (let j = 2; j < argv.length; j++) list.push(latin1(argv[j]!), where);
     ctx.db.touched(key);
   }
+  notify(ctx, NotifyType.list, pushEvent(where), key);
   ctx.reply.int(list.length);
 }
 
@@ -147,7 +158,7 @@ function popGeneric(ctx: CommandContext, where: ListEnd): void {
     ctx.reply.array(n);
     for (let i = 0; i < n; i++) ctx.reply.bulkLatin1(list.pop(where)!);
   }
-  afterRemoval(ctx.db, key, list);
+  afterRemoval(ctx, key, list, popEvent(where));
 }
 
 // --- Reads ---------------------------------------------------------------------------------
@@ -284,6 +295,7 @@ function lsetCommand(ctx: CommandContext): void {
   }
   list.set(i, latin1(ctx.argv[3]!));
   ctx.db.touched(key);
+  notify(ctx, NotifyType.list, 'lset', key);
   ctx.reply.ok();
 }
 
@@ -302,7 +314,7 @@ function ltrimCommand(ctx: CommandContext): void {
   const r = clampRange(start, end, list.length);
   if (r === null) list.keepRange(1, 0);
   else list.keepRange(r[0], r[1]);
-  afterRemoval(ctx.db, key, list);
+  afterRemoval(ctx, key, list, 'ltrim');
   ctx.reply.ok();
 }
 
@@ -317,7 +329,7 @@ function lremCommand(ctx: CommandContext): void {
     return;
   }
   const removed = list.removeMatching(latin1(ctx.argv[3]!), Math.abs(toremove), toremove >= 0);
-  if (removed > 0) afterRemoval(ctx.db, key, list);
+  if (removed > 0) afterRemoval(ctx, key, list, 'lrem');
   ctx.reply.int(removed);
 }
 
@@ -342,6 +354,7 @@ function linsertCommand(ctx: CommandContext): void {
     if (list.at(i) !== pivot) continue;
     list.insertAt(after ? i + 1 : i, latin1(argv[4]!));
     ctx.db.touched(key);
+    notify(ctx, NotifyType.list, 'linsert', key);
     ctx.reply.int(list.length);
     return;
   }
@@ -370,8 +383,9 @@ function moveElement(ctx: CommandContext, src: string, srcList: RList, dst: stri
     dstList.push(value, whereto);
     ctx.db.touched(dst);
   }
+  notify(ctx, NotifyType.list, pushEvent(whereto), dst);
   ctx.reply.bulkLatin1(value);
-  afterRemoval(ctx.db, src, srcList);
+  afterRemoval(ctx, src, srcList, popEvent(wherefrom));
   return true;
 }
 
@@ -407,7 +421,7 @@ function popRangeWithKey(ctx: CommandContext, key: string, list: RList, where: L
   ctx.reply.bulkLatin1(key);
   ctx.reply.array(n);
   for (let i = 0; i < n; i++) ctx.reply.bulkLatin1(list.pop(where)!);
-  afterRemoval(ctx.db, key, list);
+  afterRemoval(ctx, key, list, popEvent(where));
   ctx.propagate([popName(where), key, String(count)]);
 }
 
@@ -490,7 +504,7 @@ function blockingPopGeneric(ctx: CommandContext, where: ListEnd): void {
     ctx.reply.array(2);
     ctx.reply.bulkLatin1(key);
     ctx.reply.bulkLatin1(list.pop(where)!);
-    afterRemoval(ctx.db, key, list);
+    afterRemoval(ctx, key, list, popEvent(where));
     ctx.propagate([popName(where), key]);
     return;
   }
@@ -508,7 +522,7 @@ function blockingPopGeneric(ctx: CommandContext, where: ListEnd): void {
       c.reply.array(2);
       c.reply.bulkLatin1(key);
       c.reply.bulkLatin1(list.pop(where)!);
-      afterRemoval(c.db, key, list);
+      afterRemoval(c, key, list, popEvent(where));
       c.propagate([popName(where), key]);
     },
     timeoutReply: nullArrayReply,

@@ -30,6 +30,7 @@ import type { Db } from '../keyspace.js';
 import { RSet } from '../types/set.js';
 import { parseRandomCount, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
+import { notify, NotifyType } from '../notify.js';
 
 type Spec = CommandSpec & CommandSpecExtras;
 
@@ -58,9 +59,15 @@ function setWrite(ctx: CommandContext, key: string): RSet | undefined | null {
 }
 
 /** Deletes the key if its set became empty, else signals the in-place change. */
-function afterRemove(db: Db, key: string, set: RSet): void {
-  if (set.size === 0) db.delete(key);
-  else db.touched(key);
+/** After members left the set: the command's event, then the key goes if empty (with 'del'). */
+function afterRemove(ctx: CommandContext, key: string, set: RSet, event: string): void {
+  notify(ctx, NotifyType.set, event, key);
+  if (set.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, NotifyType.generic, 'del', key);
+  } else {
+    ctx.db.touched(key);
+  }
 }
 
 /** Replies a whole set (members in its order) as a RESP3 set / RESP2 array. */
@@ -84,6 +91,7 @@ function saddCommand(ctx: CommandContext): void {
   for (let j = 2; j < argv.length; j++) if (set.add(latin1(argv[j]!), limits)) added++;
   if (created) ctx.db.set(key, set);
   else if (added > 0) ctx.db.touched(key);
+  if (added > 0) notify(ctx, NotifyType.set, 'sadd', key);
   ctx.reply.int(added);
 }
 
@@ -103,7 +111,7 @@ function sremCommand(ctx: CommandContext): void {
       if (set.size === 0) break;
     }
   }
-  if (deleted > 0) afterRemove(ctx.db, key, set);
+  if (deleted > 0) afterRemove(ctx, key, set, 'srem');
   ctx.reply.int(deleted);
 }
 
@@ -150,13 +158,15 @@ function smoveCommand(ctx: CommandContext): void {
     ctx.reply.int(0);
     return;
   }
-  afterRemove(ctx.db, srcKey, srcValue);
+  afterRemove(ctx, srcKey, srcValue, 'srem');
   if (dstValue === undefined) {
     const dst = RSet.forMember(member);
     dst.add(member, ctx.engine.config);
     ctx.db.set(dstKey, dst);
+    notify(ctx, NotifyType.set, 'sadd', dstKey);
   } else if (dstValue.add(member, ctx.engine.config)) {
     ctx.db.touched(dstKey);
+    notify(ctx, NotifyType.set, 'sadd', dstKey);
   }
   ctx.reply.int(1);
 }
@@ -183,7 +193,7 @@ function spopCommand(ctx: CommandContext): void {
   }
   const member = set.memberAt(set.randomIndex(ctx.keyspace.random));
   set.remove(member);
-  afterRemove(ctx.db, key, set);
+  afterRemove(ctx, key, set, 'spop');
   ctx.propagate(['SREM', keyBuf, member]);
   ctx.reply.bulkLatin1(member);
 }
@@ -210,7 +220,9 @@ function spopWithCount(ctx: CommandContext): void {
   // delete the key, and log a DEL.
   if (l >= BigInt(size)) {
     replySetMembers(ctx, unionOf([set], ctx.engine.config));
+    notify(ctx, NotifyType.set, 'spop', key);
     ctx.db.delete(key);
+    notify(ctx, NotifyType.generic, 'del', key);
     ctx.propagate([ctx.engine.config.lazyfreeLazyServerDel ? 'UNLINK' : 'DEL', keyBuf]);
     return;
   }
@@ -218,6 +230,7 @@ function spopWithCount(ctx: CommandContext): void {
   const random = ctx.keyspace.random;
   const dbIndex = ctx.db.index;
   const reply = ctx.reply;
+  notify(ctx, NotifyType.set, 'spop', key);
   reply.set(count);
   const remaining = size - count;
   if (remaining * 5 > count) {
@@ -389,9 +402,10 @@ function diffOf(sets: readonly (RSet | null)[], limits: { readonly setMaxIntsetE
 function storeResult(ctx: CommandContext, dstKey: string, result: RSet): void {
   if (result.size > 0) {
     ctx.db.set(dstKey, result);
+    notify(ctx, NotifyType.set, ctx.argv[0]!.latin1Slice(0, ctx.argv[0]!.length).toLowerCase(), dstKey);
     ctx.reply.int(result.size);
   } else {
-    ctx.db.delete(dstKey);
+    if (ctx.db.delete(dstKey)) notify(ctx, NotifyType.generic, 'del', dstKey);
     ctx.reply.int(0);
   }
 }
@@ -402,7 +416,7 @@ function sinterGeneric(ctx: CommandContext, from: number, dstKey: string | null)
   if (sets === undefined) return;
   if (sets.includes(null)) {
     if (dstKey !== null) {
-      ctx.db.delete(dstKey);
+      if (ctx.db.delete(dstKey)) notify(ctx, NotifyType.generic, 'del', dstKey);
       ctx.reply.int(0);
     } else {
       ctx.reply.set(0);
