@@ -513,7 +513,7 @@ describe('replaying key-command effects, property', () => {
     const ttl = fc.constantFrom('0', '1', '50', '400', '-1', '9223372036854775807', '4000000000000');
     const cmd = fc.oneof(
       fc.tuple(key, fc.constantFrom('a', 'bb', '7')).map(([k, v]) => ['SET', k, v]),
-      fc.tuple(key, fc.constantFrom('0', '100', '300'), payload, fc.constantFrom([], ['REPLACE'], ['ABSTTL'], ['REPLACE', 'ABSTTL'])).map(([k, t, p, o]) => [
+      fc.tuple(key, fc.constantFrom('0', '100', '300'), payload, fc.constantFrom<string[]>([], ['REPLACE'], ['ABSTTL'], ['REPLACE', 'ABSTTL'])).map(([k, t, p, o]) => [
         'RESTORE', k, t === '0' || !o.includes('ABSTTL') ? t : String(start + Number(t)), p, ...o,
       ]),
       fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT'), key, ttl, fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT'], ['XX', 'LT'])).map(([c, k, t, o]) => [c, k, t, ...o]),

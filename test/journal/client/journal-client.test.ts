@@ -153,7 +153,7 @@ describe('JournalClient', () => {
     const entry = (index: number) => ({ index, term: 1, type: 2, engineVersion: 1, writerId: 1, writerSeq: index, payload: Buffer.from(`e${index}`) });
     const node = await fakeNode((req, reply) => {
       if (req.kind !== 'read') return;
-      const entries = [];
+      const entries: ReturnType<typeof entry>[] = [];
       for (let i = req.fromId; i <= committed; i++) entries.push(entry(i));
       setTimeout(() => reply({ kind: 'readOk', requestId: req.requestId, entries, commitId: committed }), entries.length ? 0 : 20);
     });
