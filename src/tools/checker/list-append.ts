@@ -8,6 +8,7 @@
 //   its tail), or an append acknowledged before another was called but placed after it;
 // - stale: a read that misses an append acknowledged before the read was called.
 // Indeterminate appends may or may not appear, but never twice and never out of order.
+// Each anomaly names the operations that show it: that is its smallest failing piece.
 
 export interface AppendOp {
   readonly key: string;
@@ -28,6 +29,8 @@ export interface ListAnomaly {
   readonly key: string;
   readonly kind: 'lost' | 'duplicated' | 'phantom' | 'reordered' | 'stale';
   readonly detail: string;
+  /** The operations that show it (the smallest failing piece); `final` stands for the final read. */
+  readonly involved: readonly (AppendOp | ReadOp | 'final')[];
 }
 
 export function checkListAppend(
@@ -41,17 +44,17 @@ export function checkListAppend(
     const keyAppends = appends.filter((a) => a.key === key);
     const byValue = new Map(keyAppends.map((a) => [a.value, a]));
     const finalRead = finalReads.get(key) ?? [];
-    const allReads: { values: readonly string[]; callMs: number; label: string }[] = reads
+    const allReads: { values: readonly string[]; callMs: number; label: string; op: ReadOp | 'final' }[] = reads
       .filter((r) => r.key === key)
-      .map((r) => ({ values: r.values, callMs: r.callMs, label: `read at ${r.callMs.toFixed(1)}ms` }));
-    allReads.push({ values: finalRead, callMs: Infinity, label: 'final read' });
+      .map((r) => ({ values: r.values, callMs: r.callMs, label: `read at ${r.callMs.toFixed(1)}ms`, op: r }));
+    allReads.push({ values: finalRead, callMs: Infinity, label: 'final read', op: 'final' });
 
     for (const r of allReads) {
       const seen = new Set<string>();
       for (const v of r.values) {
-        if (seen.has(v)) anomalies.push({ key, kind: 'duplicated', detail: `${v} twice in ${r.label}` });
+        if (seen.has(v)) anomalies.push({ key, kind: 'duplicated', detail: `${v} twice in ${r.label}`, involved: [r.op] });
         seen.add(v);
-        if (!byValue.has(v)) anomalies.push({ key, kind: 'phantom', detail: `${v} in ${r.label} was never appended` });
+        if (!byValue.has(v)) anomalies.push({ key, kind: 'phantom', detail: `${v} in ${r.label} was never appended`, involved: [r.op] });
       }
       for (const a of keyAppends) {
         if (a.returnMs !== undefined && a.returnMs < r.callMs && !seen.has(a.value)) {
@@ -59,6 +62,7 @@ export function checkListAppend(
             key,
             kind: r.callMs === Infinity ? 'lost' : 'stale',
             detail: `${a.value} acknowledged at ${a.returnMs.toFixed(1)}ms is missing from ${r.label}`,
+            involved: [a, r.op],
           });
         }
       }
@@ -73,6 +77,7 @@ export function checkListAppend(
             key,
             kind: 'reordered',
             detail: `${shorter.label} is not a prefix of ${longer.label} at position ${j}`,
+            involved: [shorter.op, longer.op],
           });
           break;
         }
@@ -90,6 +95,7 @@ export function checkListAppend(
             key,
             kind: 'reordered',
             detail: `${a.value} was acknowledged before ${b.value} was called but comes after it`,
+            involved: [a, b, 'final'],
           });
         }
       }

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Operation } from '../checker/history.js';
 import { checkLinearizable, type KeyVerdict } from '../checker/linearizability.js';
-import { checkListAppend } from '../checker/list-append.js';
+import { checkListAppend, type ListAnomaly } from '../checker/list-append.js';
 import { minimizeViolation, pruneIndeterminate, type Reducer, registerReducer, setReducer } from '../checker/minimize.js';
 import { type Model, registerModel, setModel } from '../checker/model.js';
 import { timelineSvg } from '../checker/timeline-svg.js';
@@ -60,7 +60,34 @@ export function checkSets(w: SetWorkload, ctx: CheckContext): WorkloadVerdict {
   return linearizabilityVerdict('set', setModel, setReducer, w.history, lost, ctx);
 }
 
-export function checkLists(w: ListWorkload): WorkloadVerdict {
+type ListInput = { op: 'append'; value: string } | { op: 'read' };
+
+/** Only for drawing: list operations are checked by checkListAppend, not by a search. */
+const listView: Model<null, ListInput, readonly string[]> = {
+  name: 'list',
+  init: () => null,
+  step: () => null,
+  key: () => '',
+  describe(input, output) {
+    if (input.op === 'append') return `RPUSH ${input.value}`;
+    if (output === undefined) return 'LRANGE -> ?';
+    return `LRANGE -> [${output.length > 8 ? `${output.slice(0, 3).join(',')},...(${output.length}),${output.at(-1)}` : output.join(',')}]`;
+  },
+};
+
+/** The anomaly's operations as a timeline piece. */
+function listPiece(w: ListWorkload, key: string, involved: ListAnomaly['involved']): Operation<ListInput, readonly string[]>[] {
+  return involved.map((o, id) => {
+    if (o === 'final') {
+      const t = w.finalReadTimes.get(key) ?? { callMs: 0, returnMs: 0 };
+      return { id, client: -1, key, input: { op: 'read' }, callMs: t.callMs, returnMs: t.returnMs, output: w.finalLists.get(key) ?? [] };
+    }
+    if ('value' in o) return { id, client: id, key, input: { op: 'append', value: o.value }, callMs: o.callMs, returnMs: o.returnMs, output: [] };
+    return { id, client: id, key, input: { op: 'read' }, callMs: o.callMs, returnMs: o.returnMs, output: o.values };
+  });
+}
+
+export function checkLists(w: ListWorkload, ctx: CheckContext): WorkloadVerdict {
   const anomalies = checkListAppend(w.appends, w.reads, w.finalLists);
   // One line per key and kind: a count and the first few details.
   const groups = new Map<string, string[]>();
@@ -73,7 +100,19 @@ export function checkLists(w: ListWorkload): WorkloadVerdict {
   const findings = [...groups].slice(0, 12).map(([k, details]) => `${k} x${details.length}: ${details.slice(0, 2).join('; ')}${details.length > 2 ? '; ...' : ''}`);
   if (groups.size > 12) findings.push(`... and ${groups.size - 12} more keys/kinds with anomalies`);
   const lostAcknowledged = new Set(anomalies.filter((a) => a.kind === 'lost').map((a) => a.key)).size;
-  return { workload: 'list', verdict: anomalies.length === 0 ? 'ok' : 'violation', keysChecked: w.finalLists.size, findings, lostAcknowledged, files: [] };
+  // The first anomaly of the first few keys, drawn: its operations are its failing piece.
+  const files: string[] = [];
+  const drawn = new Set<string>();
+  for (const a of anomalies) {
+    if (drawn.has(a.key) || drawn.size >= 3) continue;
+    drawn.add(a.key);
+    const file = join(ctx.outDir, `torture-list-${a.key.replace(/[^A-Za-z0-9_-]/g, '_')}.svg`);
+    const piece = listPiece(w, a.key, a.involved);
+    writeFileSync(file, timelineSvg(listView, piece, { title: `list ${a.key}: ${a.kind}: ${a.detail}`, stuckId: piece.at(-1)?.id, faults: ctx.faults.map((f) => ({ startMs: f.startMs, endMs: f.endMs, label: f.description })) }));
+    files.push(file);
+    findings.push(`${a.key}: smallest failing piece: ${piece.map((o) => listView.describe(o.input, o.output)).join(' then ')}; timeline: ${file}`);
+  }
+  return { workload: 'list', verdict: anomalies.length === 0 ? 'ok' : 'violation', keysChecked: w.finalLists.size, findings, lostAcknowledged, files };
 }
 
 function linearizabilityVerdict<S, I, O>(

@@ -137,7 +137,7 @@ export async function runTorture(opts: TortureOptions): Promise<TortureResult> {
 
     const checkCtx: CheckContext = { outDir: opts.outDir, faults: nemesis.faults, stepsMax: opts.stepsMax };
     const verdicts: WorkloadVerdict[] = workloads.map((w) =>
-      w instanceof RegisterWorkload ? checkRegisters(w, checkCtx) : w instanceof SetWorkload ? checkSets(w, checkCtx) : checkLists(w as ListWorkload),
+      w instanceof RegisterWorkload ? checkRegisters(w, checkCtx) : w instanceof SetWorkload ? checkSets(w, checkCtx) : checkLists(w as ListWorkload, checkCtx),
     );
     const anyViolation = verdicts.some((v) => v.verdict === 'violation');
     // A workload that never completed an operation proves nothing.

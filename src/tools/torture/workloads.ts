@@ -215,6 +215,8 @@ export class ListWorkload extends Workload {
   readonly appends: AppendOp[] = [];
   readonly reads: ReadOp[] = [];
   readonly finalLists = new Map<string, readonly string[]>();
+  /** When each final read was called and answered. */
+  readonly finalReadTimes = new Map<string, { callMs: number; returnMs: number }>();
 
   constructor(ctx: WorkloadContext) {
     super('list', ctx);
@@ -245,6 +247,7 @@ export class ListWorkload extends Workload {
         const outcome = await this.readUntilAnswered(invoker, [['LRANGE', key, '0', '-1']], false, deadlineMs);
         if (outcome === null) return false;
         this.finalLists.set(key, asStrings(outcome.reply));
+        this.finalReadTimes.set(key, { callMs: outcome.callMs, returnMs: outcome.returnMs });
       }
       return true;
     } finally {

@@ -24,4 +24,12 @@ describe('list-append checker', () => {
     expect(kinds([{ key: 'l', callMs: 0, returnMs: 5, values: ['a', 'c'] }], ['a', 'b', 'c'])).toContain('reordered');
     expect(kinds([{ key: 'l', callMs: 3.5, returnMs: 3.9, values: ['a'] }], ['a', 'b'])).toContain('stale');
   });
+
+  it('names the operations that show each anomaly (its smallest failing piece)', () => {
+    const stale = { key: 'l', callMs: 3.5, returnMs: 3.9, values: ['a'] };
+    const found = checkListAppend(appends, [stale], new Map([['l', ['a']]]));
+    const lost = found.find((a) => a.kind === 'lost')!;
+    expect(lost.involved).toEqual([appends[1], 'final']);
+    expect(found.find((a) => a.kind === 'stale')!.involved).toEqual([appends[1], stale]);
+  });
 });

@@ -52,7 +52,10 @@ describe('torture harness', () => {
     expect(register.lostAcknowledged).toBeGreaterThan(0);
     expect(register.files.length).toBeGreaterThan(0);
     expect(readFileSync(register.files[0]!, 'utf8')).toContain('<svg');
-    expect(result.verdicts.find((v) => v.workload === 'list')!.verdict).toBe('violation');
+    const list = result.verdicts.find((v) => v.workload === 'list')!;
+    expect(list.verdict).toBe('violation');
+    expect(list.lostAcknowledged).toBeGreaterThan(0);
+    expect(readFileSync(list.files[0]!, 'utf8')).toContain('RPUSH');
     expect(result.verdicts.find((v) => v.workload === 'set')!.verdict).toBe('violation');
   });
 
