@@ -130,6 +130,97 @@ describeWithOracle('diff: pubsub', () => {
         opts,
       );
 
+      // One message per event ('E' only), then PING on the subscriber: an extra or
+      // missing message on either side shows up as a mismatch.
+      const events: ReadonlyArray<readonly [readonly Arg[], number]> = [
+        [['SET', 's', '1'], 1],
+        [['SET', 's', '2', 'EX', '100'], 2],
+        [['SETEX', 's2', '100', 'v'], 2],
+        [['SETNX', 's', 'x'], 0],
+        [['APPEND', 's', 'x'], 1],
+        [['SETRANGE', 's', '0', 'y'], 1],
+        [['INCR', 'n'], 1],
+        [['INCRBYFLOAT', 'n', '1.5'], 1],
+        [['MSET', 'a', '1', 'b', '2'], 2],
+        [['GETSET', 'a', '3'], 1],
+        [['GETEX', 'a', 'EX', '100'], 1],
+        [['GETEX', 'a', 'PERSIST'], 1],
+        [['GETDEL', 'a'], 1],
+        [['EXPIRE', 'b', '100'], 1],
+        [['PERSIST', 'b'], 1],
+        [['EXPIRE', 'b', '-1'], 1],
+        [['DEL', 's', 's2', 'nothing'], 2],
+        [['RPUSH', 'l', 'a', 'b', 'c', 'd'], 1],
+        [['LPUSHX', 'l', 'z'], 1],
+        [['LPOP', 'l'], 1],
+        [['RPOP', 'l', '2'], 1],
+        [['LSET', 'l', '0', 'q'], 1],
+        [['LINSERT', 'l', 'BEFORE', 'q', 'p'], 1],
+        [['LREM', 'l', '0', 'p'], 1],
+        [['LMOVE', 'l', 'l2', 'LEFT', 'RIGHT'], 2],
+        [['RPUSH', 'l', 'a', 'b'], 1],
+        [['LTRIM', 'l', '5', '10'], 2],
+        [['LMPOP', '1', 'l2', 'LEFT'], 2],
+        [['HSET', 'h', 'a', '1', 'b', '2'], 1],
+        [['HSETNX', 'h', 'a', '1'], 0],
+        [['HINCRBY', 'h', 'a', '5'], 1],
+        [['HINCRBYFLOAT', 'h', 'a', '0.5'], 1],
+        [['HDEL', 'h', 'a', 'x'], 1],
+        [['HDEL', 'h', 'b'], 2],
+        [['SADD', 'st', 'a', 'b', 'c'], 1],
+        [['SADD', 'st', 'a'], 0],
+        [['SREM', 'st', 'a'], 1],
+        [['SMOVE', 'st', 'st2', 'b'], 2],
+        [['SMOVE', 'st', 'st2', 'c'], 3],
+        [['SADD', 'st', 'x', 'y'], 1],
+        [['SUNIONSTORE', 'u', 'st', 'st2'], 1],
+        [['SINTERSTORE', 'u', 'st', 'st2'], 1],
+        [['SDIFFSTORE', 'd', 'st', 'st2'], 1],
+        [['SPOP', 'd', '10'], 2],
+        [['SET', 'r', 'v'], 1],
+        [['RENAME', 'r', 'r2'], 2],
+        [['COPY', 'r2', 'r3'], 1],
+        [['MOVE', 'r3', '1'], 2],
+      ];
+      diffCase(
+        pair,
+        'keyspace events per command (keyevent channel, every class)',
+        async (c) => {
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'EA'], { conn: pub });
+          await multi(c, ['PSUBSCRIBE', '__keyevent@*__:*'], 1, sub);
+          try {
+            for (const [args, n] of events) {
+              await c.cmd(args, { conn: pub });
+              if (n > 0) await messages(c, n);
+              await c.cmd(['PING', String(args[0])], { conn: sub });
+            }
+          } finally {
+            await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: pub });
+          }
+        },
+        opts,
+      );
+
+      if (proto === 3) {
+        diffCase(
+          pair,
+          'a RESP3 client gets its own keyspace event before the reply',
+          async (c) => {
+            await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'E$'], { conn: pub });
+            try {
+              await multi(c, ['SUBSCRIBE', '__keyevent@0__:set'], 1, sub);
+              await c.cmd(['SET', 'k', 'v'], { conn: sub });
+              await messages(c, 1);
+              await c.cmd(['PUBLISH', '__keyevent@0__:set', 'self'], { conn: sub });
+              await messages(c, 1);
+            } finally {
+              await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: pub });
+            }
+          },
+          opts,
+        );
+      }
+
       diffCase(
         pair,
         'CLIENT TRACKING errors and info',
