@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { commandInfo } from '../support/comparators.js';
 import { describe, it } from 'vitest';
-import { DiffPair, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import type { Arg } from '../support/resp-conn.js';
+import { encodeCommand, type Arg } from '../support/resp-conn.js';
 
 const i64Max = '9223372036854775807';
 const i64Min = '-9223372036854775808';
@@ -19,6 +19,34 @@ describeWithOracle('diff: bitmaps', () => {
     describe(`RESP${proto}`, () => {
       const seq = (name: string, steps: readonly Step[]): void => diffSeq(pair, name, steps, { proto });
 
+      diffCase(
+        pair,
+        'keyspace notifications of bitmap writes',
+        async (c) => {
+          await c.connect();
+          const events = async (args: Arg[], n: number): Promise<void> => {
+            await c.cmd(args, { conn: 0 });
+            if (n > 0) await c.raw('', n, { conn: 1 });
+          };
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
+          await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+          await events(['SETBIT', 'b', '3', '1'], 2);
+          await events(['SETBIT', 'b', '3', '1'], 0);
+          await events(['SETBIT', 'b', '3', '0'], 2);
+          await events(['SETBIT', 'b', '100', '0'], 2);
+          await events(['BITOP', 'NOT', 'd', 'b'], 2);
+          await events(['BITOP', 'AND', 'd', 'nokey'], 2);
+          await events(['BITOP', 'AND', 'd', 'nokey'], 0);
+          await events(['BITFIELD', 'f', 'SET', 'u8', '0', '5'], 2);
+          await events(['BITFIELD', 'f', 'SET', 'u8', '0', '5'], 0);
+          await events(['BITFIELD', 'f', 'GET', 'u8', '0'], 0);
+          await events(['BITFIELD', 'g', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '300'], 0);
+          await events(['BITFIELD', 'f', 'SET', 'u8', '8', '0'], 2);
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: 0 });
+          await c.cmd(['PING'], { conn: 0 });
+        },
+        { proto },
+      );
       seq('COMMAND INFO and GETKEYS', [
         { args: ['COMMAND', 'INFO', 'setbit'], cmp: commandInfo },
         { args: ['COMMAND', 'INFO', 'getbit'], cmp: commandInfo },

@@ -9,7 +9,7 @@ import { commandInfo } from '../support/comparators.js';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
-import type { Arg } from '../support/resp-conn.js';
+import { encodeCommand, type Arg } from '../support/resp-conn.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 
 /** PFADD of `n` elements `${prefix}${i}` in chunks of `chunk`. */
@@ -128,6 +128,28 @@ describeWithOracle('diff: hyperloglog', () => {
         ['PFSELFTEST'],
         ['PFSELFTEST', 'x'],
       ]);
+      diffCase(
+        pair,
+        'keyspace notifications of PF* writes',
+        async (c) => {
+          await c.connect();
+          const events = async (args: Arg[], n: number): Promise<void> => {
+            await c.cmd(args, { conn: 0 });
+            if (n > 0) await c.raw('', n, { conn: 1 });
+          };
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
+          await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+          await events(['PFADD', 'h', 'a'], 2);
+          await events(['PFADD', 'h', 'a'], 0);
+          await events(['PFCOUNT', 'h'], 0);
+          await events(['PFMERGE', 'm', 'h'], 2);
+          await events(['PFMERGE', 'h', 'h'], 2);
+          await events(['PFADD', 'h'], 0);
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: 0 });
+          await c.cmd(['PING'], { conn: 0 });
+        },
+        { proto },
+      );
       seq('COMMAND INFO and GETKEYS', [
         { args: ['COMMAND', 'INFO', 'pfadd'], cmp: commandInfo },
         { args: ['COMMAND', 'INFO', 'pfcount'], cmp: commandInfo },

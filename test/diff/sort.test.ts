@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { commandInfo, sortedArray } from '../support/comparators.js';
-import { diffSeq, usePair, type Step } from '../support/diff-pair.js';
-import type { Arg } from '../support/resp-conn.js';
+import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import { encodeCommand, type Arg } from '../support/resp-conn.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 
 describeWithOracle('diff: sort', () => {
@@ -141,6 +141,28 @@ describeWithOracle('diff: sort', () => {
         ['SORT', 'zn', 'DESC'],
         ['SORT_RO', 'zn', 'BY', 'nosort'],
       ]);
+      diffCase(
+        pair,
+        'keyspace notifications of SORT STORE',
+        async (c) => {
+          await c.connect();
+          const events = async (args: Arg[], n: number): Promise<void> => {
+            await c.cmd(args, { conn: 0 });
+            if (n > 0) await c.raw('', n, { conn: 1 });
+          };
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
+          await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+          await events(['RPUSH', 'l', '2', '1'], 2);
+          await events(['SORT', 'l'], 0);
+          await events(['SORT', 'l', 'STORE', 'd'], 2);
+          await events(['SORT', 'l', 'STORE', 'd'], 2);
+          await events(['SORT', 'nokey', 'STORE', 'd'], 2);
+          await events(['SORT', 'nokey', 'STORE', 'd'], 0);
+          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: 0 });
+          await c.cmd(['PING'], { conn: 0 });
+        },
+        { proto },
+      );
       seq('COMMAND INFO and GETKEYS', [
         { args: ['COMMAND', 'INFO', 'sort'], cmp: commandInfo },
         { args: ['COMMAND', 'INFO', 'sort_ro'], cmp: commandInfo },

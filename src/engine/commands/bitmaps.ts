@@ -26,6 +26,7 @@ import { errors, eqi, int64Max, latin1, string2ll } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
 import { stringValueBytesMax } from '../../limits.js';
+import { notify, NotifyType } from '../notify.js';
 import { lookupKeyRead } from './strings.js';
 
 const bitOffsetError = 'ERR bit offset is not an integer or out of range';
@@ -116,6 +117,7 @@ function setbitCommand(ctx: CommandContext): void {
       const next = on === 1n ? byteval | (1 << bit) : byteval & ~(1 << bit);
       const s = old.slice(0, byte) + String.fromCharCode(next) + old.slice(byte + 1);
       ctx.db.overwrite(key, s);
+      notify(ctx, NotifyType.string, 'setbit', key);
     }
     ctx.db.markRawString(key);
     ctx.reply.int(bitval);
@@ -125,6 +127,7 @@ function setbitCommand(ctx: CommandContext): void {
   if (w === null) return;
   if (on === 1n) w.buf[byte] = w.buf[byte]! | (1 << bit);
   storeBitmap(ctx, key, w.buf, v !== undefined);
+  notify(ctx, NotifyType.string, 'setbit', key);
   ctx.reply.int(0);
 }
 
@@ -305,7 +308,7 @@ function bitopCommand(ctx: CommandContext): void {
   }
   const dest = latin1(argv[2]!);
   if (maxLen === 0) {
-    ctx.db.delete(dest);
+    if (ctx.db.delete(dest)) notify(ctx, NotifyType.generic, 'del', dest);
     return ctx.reply.int(0);
   }
   const out = Buffer.alloc(maxLen);
@@ -327,6 +330,7 @@ function bitopCommand(ctx: CommandContext): void {
   }
   ctx.db.set(dest, out.latin1Slice(0, maxLen));
   ctx.db.markRawString(dest);
+  notify(ctx, NotifyType.string, 'set', dest);
   ctx.reply.int(maxLen);
 }
 
@@ -523,12 +527,14 @@ function bitfieldGeneric(ctx: CommandContext, readonlyCommand: boolean): void {
     // addReplyLongLong of a uint64: C casts it to long long.
     ctx.reply.int(i64(retval));
     setBits(b, op.offset, op.bits, newval);
-    if (oldval !== newval) changes++;
+    if (grew || oldval !== newval) changes++;
   }
   // Store whenever the value was created or grown, even if every op failed: the key
   // exists on the primary then (Redis creates it too), and the record must carry it.
+  // Redis notifies only when a write op succeeded on it.
   if (!readonly && (changes > 0 || grew)) storeBitmap(ctx, key, buf!, existed);
   else if (!readonly) ctx.db.markRawString(key);
+  if (changes > 0) notify(ctx, NotifyType.string, 'setbit', key);
 }
 
 function bitfieldCommand(ctx: CommandContext): void {

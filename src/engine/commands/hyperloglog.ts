@@ -18,6 +18,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
 import { countRaw, Hll, HLL_SPARSE, hllHeaderBytes, hllRegisterCount, hllSelfTest, isHllString } from '../types/hyperloglog.js';
 import { hllSparseBytesMax } from '../../limits.js';
+import { notify, NotifyType } from '../notify.js';
 import { lookupKeyRead } from './strings.js';
 
 const notHllError = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
@@ -69,6 +70,7 @@ function pfaddCommand(ctx: CommandContext): void {
   if (updated > 0) {
     h.invalidateCache();
     store(ctx, key, h, v !== undefined);
+    notify(ctx, NotifyType.string, 'pfadd', key);
   } else {
     ctx.db.markRawString(key);
   }
@@ -126,6 +128,8 @@ function pfmergeCommand(ctx: CommandContext): void {
   }
   h.invalidateCache();
   store(ctx, key, h, v !== undefined);
+  // A PFADD event, as Redis (a merge is a mass add).
+  notify(ctx, NotifyType.string, 'pfadd', key);
   ctx.reply.ok();
 }
 

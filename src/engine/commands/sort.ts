@@ -39,6 +39,7 @@ import { ListEnd, RList } from '../types/list.js';
 import { RSet } from '../types/set.js';
 import { NIL, ZSkiplist } from '../types/skiplist.js';
 import { RZSet } from '../types/zset.js';
+import { notify, NotifyType } from '../notify.js';
 import { lookupKeyRead } from './strings.js';
 
 interface SortItem {
@@ -278,8 +279,12 @@ function sortGeneric(ctx: CommandContext, readonly: boolean): void {
     if (gets.length === 0) out.push(obj, ListEnd.tail);
     for (const g of gets) out.push(lookupByPattern(ctx, g, obj) ?? '', ListEnd.tail);
   }
-  if (outputlen > 0) ctx.db.set(storekey, out);
-  else ctx.db.delete(storekey);
+  if (outputlen > 0) {
+    ctx.db.set(storekey, out);
+    notify(ctx, NotifyType.list, 'sortstore', storekey);
+  } else if (ctx.db.delete(storekey)) {
+    notify(ctx, NotifyType.generic, 'del', storekey);
+  }
   ctx.reply.int(outputlen);
 }
 
