@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/main/server.js';
-import { redisServerAvailable } from '../support/oracle-guard.js';
+import { describeWithOracle } from '../support/oracle-guard.js';
 import { startRedis } from '../support/redis-oracle.js';
 import type { ServerHandle } from '../support/child-server.js';
 import { RawClient, resp } from './raw-client.js';
@@ -79,7 +79,7 @@ describe('protocol errors', () => {
 
   // The same malformed inputs to Debian's redis-server and to KeelDB: the bytes until
   // the connection closes must be identical.
-  describe.skipIf(!redisServerAvailable)('byte for byte against redis-server', () => {
+  describeWithOracle('byte for byte against redis-server', () => {
     let redis: ServerHandle;
     beforeAll(async () => {
       redis = await startRedis();
