@@ -151,7 +151,8 @@ export class Tracking {
         ids.add(client.id);
       }
     }
-    if (topLevel && client.multi === null && spec.name !== 'client|caching') t.caching = false;
+    // Redis 7.0's resetClient compares the proc: every CLIENT subcommand is clientCommand.
+    if (topLevel && client.multi === null && !spec.name.startsWith('client|')) t.caching = false;
   }
 
   /** Redis's trackingInvalidateKey, from the keyspace's modified hook. */

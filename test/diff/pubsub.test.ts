@@ -130,6 +130,7 @@ describeWithOracle('diff: pubsub', () => {
         opts,
       );
 
+      // Set members are integers (intset: a defined order in SPOP's reply).
       // One message per event ('E' only), then PING on the subscriber: an extra or
       // missing message on either side shows up as a mismatch.
       const events: ReadonlyArray<readonly [readonly Arg[], number]> = [
@@ -172,7 +173,7 @@ describeWithOracle('diff: pubsub', () => {
         [['SREM', 'st', 'a'], 1],
         [['SMOVE', 'st', 'st2', 'b'], 2],
         [['SMOVE', 'st', 'st2', 'c'], 3],
-        [['SADD', 'st', 'x', 'y'], 1],
+        [['SADD', 'st', '1', '2'], 1],
         [['SUNIONSTORE', 'u', 'st', 'st2'], 1],
         [['SINTERSTORE', 'u', 'st', 'st2'], 1],
         [['SDIFFSTORE', 'd', 'st', 'st2'], 1],
@@ -274,6 +275,27 @@ describeWithOracle('diff: pubsub', () => {
             await c.cmd(['SET', 'user:1', 'a'], { conn: pub });
             await messages(c, 1);
             await c.cmd(['SET', 'other', 'a'], { conn: pub });
+            await c.cmd(['PING'], { conn: sub });
+            // OPTIN: CLIENT CACHING yes covers the next command; other CLIENT subcommands do not spend it.
+            await c.cmd(['CLIENT', 'TRACKING', 'off'], { conn: sub });
+            await c.cmd(['CLIENT', 'TRACKING', 'on', 'OPTIN'], { conn: sub });
+            await c.cmd(['GET', 'a'], { conn: sub });
+            await c.cmd(['CLIENT', 'CACHING', 'yes'], { conn: sub });
+            await c.cmd(['CLIENT', 'TRACKINGINFO'], { conn: sub });
+            await c.cmd(['GET', 'b'], { conn: sub });
+            await c.cmd(['GET', 'c'], { conn: sub });
+            await c.cmd(['MSET', 'a', '1', 'b', '1', 'c', '1'], { conn: pub });
+            await messages(c, 1);
+            await c.cmd(['PING'], { conn: sub });
+            // Its own write, then NOLOOP.
+            await c.cmd(['CLIENT', 'TRACKING', 'off'], { conn: sub });
+            await c.cmd(['CLIENT', 'TRACKING', 'on'], { conn: sub });
+            await c.cmd(['GET', 'a'], { conn: sub });
+            await c.cmd(['SET', 'a', '2'], { conn: sub });
+            await messages(c, 1);
+            await c.cmd(['CLIENT', 'TRACKING', 'on', 'NOLOOP'], { conn: sub });
+            await c.cmd(['GET', 'a'], { conn: sub });
+            await c.cmd(['SET', 'a', '3'], { conn: sub });
             await c.cmd(['PING'], { conn: sub });
           },
           opts,
