@@ -9,9 +9,13 @@
 // Commands whose keys may live in another database than the client's (MOVE, COPY ... DB)
 // are 'all' as writes, so that a later read in the other database waits for them.
 //
+// SORT/SORT_RO with BY or GET read keys named by patterns, which no key position shows:
+// such a command is 'all'.
+//
 // Invariants: returned indexes are in [1, argv.length); pure, no allocation beyond the
 // result array.
 
+import { eqi } from '../engine/args.js';
 import type { CommandSpec } from '../engine/command.js';
 
 export type CommandKeys = readonly number[] | 'independent' | 'all';
@@ -32,6 +36,7 @@ function topName(spec: CommandSpec): string {
 
 /** The key argument indexes of a full command line, or its keyless class. */
 export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): CommandKeys {
+  if ((spec.name === 'sort' || spec.name === 'sort_ro') && readsPatternKeys(argv)) return 'all';
   if (spec.getKeys !== undefined) {
     const found = spec.getKeys(argv);
     return found.length > 0 ? found : 'all';
@@ -45,6 +50,14 @@ export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): Command
   const out: number[] = [];
   for (let i = spec.firstKey; i <= last && i < argv.length; i += step) out.push(i);
   return out;
+}
+
+/** SORT's BY and GET options name other keys through patterns. */
+function readsPatternKeys(argv: readonly Buffer[]): boolean {
+  for (let i = 2; i < argv.length; i++) {
+    if (eqi(argv[i]!, 'by') || eqi(argv[i]!, 'get')) return true;
+  }
+  return false;
 }
 
 /** The keys a logged effect writes, or 'all' when they cannot be named in its database. */
