@@ -41,8 +41,10 @@ const program = new Command()
   .option('--runs <n>', 'runs per test (median reported)', positiveInt, 1)
   .option('--tests <list>', 'comma-separated subset of get16,set16,get1,set1', 'get16,set16,get1,set1')
   .option('--only <server>', "measure only 'keeldb' or 'redis'")
+  .option('--keeldb <path>', 'the keeldb entry to run (another checkout\'s bin/keeldb.js, for before/after)', '')
+  .option('--node-args <args>', "extra node options for the KeelDB process (space-separated, e.g. '--min-semi-space-size=16')", '')
   .parse();
-const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; only?: string }>();
+const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; only?: string; nodeArgs: string; keeldb: string }>();
 
 /** utime+stime of a process or thread, in µs, from its stat file. */
 function cpuUs(statPath: string): number {
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     }
     if (opts.only !== 'redis') {
       const port = await freePort();
-      const managed = group.start('keeldb', process.execPath, [join(repoRoot, 'bin/keeldb.js'), 'server', '--port', String(port), '--journal', 'none'], repoRoot);
+      const managed = group.start('keeldb', process.execPath, [...opts.nodeArgs.split(' ').filter((a) => a !== ''), opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js'), 'server', '--port', String(port), '--journal', 'none'], repoRoot);
       targets.push({ label: 'keeldb', managed, port });
     }
     for (const t of targets) {
