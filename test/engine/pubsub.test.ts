@@ -141,5 +141,9 @@ describe('PUBSUB introspection and shard channels', () => {
     runCommand(e, a, ['PSUBSCRIBE', 'z*']);
     const list = runCommand(e, b, ['CLIENT', 'LIST']);
     expect(list).toMatch(new RegExp(`id=${a} .* flags=P db=0 sub=2 psub=1 ssub=0 `));
+    // Redis's getClientType: a subscribed client is of type pubsub, not normal.
+    expect(runCommand(e, b, ['CLIENT', 'LIST', 'TYPE', 'pubsub'])).toMatch(new RegExp(`^\\$\\d+\r\nid=${a} `));
+    expect(runCommand(e, b, ['CLIENT', 'LIST', 'TYPE', 'normal'])).not.toContain(`id=${a} `);
+    expect(runCommand(e, b, ['CLIENT', 'KILL', 'TYPE', 'pubsub'])).toBe(':1\r\n');
   });
 });

@@ -235,6 +235,11 @@ function clientTypeByName(name: Buffer): 'normal' | 'replica' | 'master' | 'pubs
   return null;
 }
 
+/** Redis's getClientType: a client in subscribed mode is of type pubsub. */
+function clientType(c: Client): 'normal' | 'pubsub' {
+  return c.pubsubMode ? 'pubsub' : 'normal';
+}
+
 function liveClients(ctx: CommandContext): Client[] {
   const out: Client[] = [];
   for (const c of ctx.engine.clients.values()) if (!c.closing || c === ctx.client) out.push(c);
@@ -263,7 +268,7 @@ function clientListCommand(ctx: CommandContext): void {
       ctx.reply.error(`ERR Unknown client type '${cArg(argv[3]!)}'`);
       return;
     }
-    if (type === 'normal') for (const c of liveClients(ctx)) text += clientInfoString(c, ctx.nowMs) + '\n';
+    for (const c of liveClients(ctx)) if (clientType(c) === type) text += clientInfoString(c, ctx.nowMs) + '\n';
   } else if (argv.length > 3 && eqi(argv[2]!, 'id')) {
     for (let j = 3; j < argv.length; j++) {
       const id = string2ll(latin1(argv[j]!));
@@ -342,7 +347,7 @@ function clientKillCommand(ctx: CommandContext): void {
     if (c.closing) continue;
     if (addr !== undefined && c.addr !== addr) continue;
     if (laddr !== undefined && c.laddr !== laddr) continue;
-    if (type !== null && type !== 'normal') continue;
+    if (type !== null && type !== clientType(c)) continue;
     if (id !== 0 && c.id !== id) continue;
     if (c === ctx.client && skipMe) continue;
     if (c === ctx.client) killSelf = true;
