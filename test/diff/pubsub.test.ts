@@ -105,6 +105,28 @@ describeWithOracle('diff: pubsub', () => {
 
       diffCase(
         pair,
+        'SUBSCRIBE inside MULTI, HELLO while subscribed, QUIT',
+        async (c) => {
+          await c.cmd(['MULTI'], { conn: sub });
+          await c.cmd(['SUBSCRIBE', 'm1'], { conn: sub });
+          await c.cmd(['PING'], { conn: sub });
+          await c.cmd(['EXEC'], { conn: sub });
+          await c.cmd(['PUBLISH', 'm1', 'after exec'], { conn: pub });
+          await messages(c, 1);
+          await c.cmd(['HELLO', String(proto === 3 ? 2 : 3)], { conn: sub, cmp: () => null });
+          await c.cmd(['GET', 'k'], { conn: sub });
+          await c.cmd(['PING'], { conn: sub });
+          await c.cmd(['PUBLISH', 'm1', 'after hello'], { conn: pub });
+          await messages(c, 1);
+          await c.cmd(['QUIT'], { conn: sub });
+          await c.expectClosed({ conn: sub });
+          await c.cmd(['PUBSUB', 'NUMSUB', 'm1'], { conn: pub });
+        },
+        opts,
+      );
+
+      diffCase(
+        pair,
         'keyspace notifications',
         async (c) => {
           await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: pub });
