@@ -150,7 +150,7 @@ export class Engine implements EngineServices {
         modified: (db, key) => {
           this.touchWatchedKey(db, key);
           this.blocking.keyModified(db, key);
-          this.tracking.keyModified(key, this.depth > 0 ? this.contexts[this.depth - 1]!.client : null);
+          if (this.tracking.trackingClients !== 0) this.tracking.keyModified(key, this.depth > 0 ? this.contexts[this.depth - 1]!.client : null);
         },
         expired: (db, key) => this.keyExpired(db, key),
       },
