@@ -9,12 +9,13 @@
 // - Ids XADD generates with `*` and delivery/idle times follow each server's clock: the
 //   tests use explicit ids, and compare time-dependent replies by shape.
 
-import { describe } from 'vitest';
-import { shape, type Comparator } from '../support/comparators.js';
-import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytes, shape, type Comparator } from '../support/comparators.js';
+import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { encodeCommand, type Arg } from '../support/resp-conn.js';
-import { decodeReply, type RespValue } from '../support/resp-decode.js';
+import { encodeCommand, RespConn, type Arg } from '../support/resp-conn.js';
+import { decodeReply, showBytes, type RespValue } from '../support/resp-decode.js';
 
 /** Bytes equal once radix-tree-nodes' value (and times, if asked) are masked. */
 function masked(times: boolean): Comparator {
@@ -455,5 +456,84 @@ describeWithOracle('diff: streams', () => {
         { proto, conns: 1 },
       );
     }
+  });
+});
+
+// --- Random sequences (fast-check) ---------------------------------------------------------
+
+type Cmd = string[];
+const runCount = Number(process.env.KEELDB_FC_RUNS ?? 200);
+/** Keeps the file within its time budget on a loaded machine; what ran is still checked. */
+const timeLimitMs = Number(process.env.KEELDB_FC_TIME_MS ?? 15_000);
+const skey = fc.constantFrom('s1', 's2', 'str');
+const sid = fc.constantFrom('0', '1', '2', '3-1', '5', '7-*', '9', '12', '20-*', '30', '18446744073709551615-*');
+const rid = fc.constantFrom('-', '+', '0', '1', '(2', '5', '(7-0', '12', '30', 'x');
+const grp = fc.constantFrom('g1', 'g2');
+const cons = fc.constantFrom('c1', 'c2');
+const fvs = fc.constantFrom(['f', 'v'], ['f', 'w'], ['a', '1', 'b', '2'], ['f', '12345678901']);
+const streamCommands: fc.Arbitrary<Cmd>[] = [
+  fc.tuple(skey, fc.constantFrom<string[]>([], [], ['NOMKSTREAM'], ['MAXLEN', '3'], ['MAXLEN', '~', '2'], ['MINID', '5'], ['MINID', '~', '9', 'LIMIT', '5']), sid, fvs).map(([k, o, id, fv]) => ['XADD', k, ...o, id, ...fv]),
+  fc.tuple(skey, fc.constantFrom(['MAXLEN', '2'], ['MAXLEN', '~', '0'], ['MINID', '5'], ['MINID', '=', '(1'], ['MAXLEN', '~', '1', 'LIMIT', '3'])).map(([k, o]) => ['XTRIM', k, ...o]),
+  fc.tuple(skey, fc.array(sid, { minLength: 1, maxLength: 3 })).map(([k, ids]) => ['XDEL', k, ...ids.map((i) => i.replace('-*', ''))]),
+  fc.tuple(skey, rid, rid, fc.constantFrom<string[]>([], ['COUNT', '2'], ['COUNT', '0'])).map(([k, a, b, o]) => ['XRANGE', k, a, b, ...o]),
+  fc.tuple(skey, rid, rid, fc.constantFrom<string[]>([], ['COUNT', '1'])).map(([k, a, b, o]) => ['XREVRANGE', k, a, b, ...o]),
+  skey.map((k) => ['XLEN', k]),
+  fc.tuple(skey, skey, fc.constantFrom('0', '$', '5'), fc.constantFrom<string[]>([], ['COUNT', '1'])).map(([a, b, id, o]) => ['XREAD', ...o, 'STREAMS', a, b, id, '0']),
+  fc.tuple(skey, grp, fc.constantFrom('0', '$', '3'), fc.constantFrom<string[]>([], ['MKSTREAM'], ['ENTRIESREAD', '2'])).map(([k, g, id, o]) => ['XGROUP', 'CREATE', k, g, id, ...o]),
+  fc.tuple(skey, grp, fc.constantFrom('0', '$', '9'), fc.constantFrom<string[]>([], ['ENTRIESREAD', '1'])).map(([k, g, id, o]) => ['XGROUP', 'SETID', k, g, id, ...o]),
+  fc.tuple(skey, grp, fc.constantFrom('DESTROY', 'CREATECONSUMER', 'DELCONSUMER'), cons).map(([k, g, s, c]) => (s === 'DESTROY' ? ['XGROUP', s, k, g] : ['XGROUP', s, k, g, c])),
+  fc.tuple(skey, grp, cons, fc.constantFrom<string[]>([], ['NOACK'], ['COUNT', '1']), fc.constantFrom('>', '>', '0', '3')).map(([k, g, c, o, id]) => ['XREADGROUP', 'GROUP', g, c, ...o, 'STREAMS', k, id]),
+  fc.tuple(skey, grp, fc.array(sid, { minLength: 1, maxLength: 2 })).map(([k, g, ids]) => ['XACK', k, g, ...ids.map((i) => i.replace('-*', ''))]),
+  fc.tuple(skey, grp).map(([k, g]) => ['XPENDING', k, g]),
+  fc.tuple(skey, grp, cons, fc.constantFrom('1', '5', '9', '12'), fc.constantFrom<string[]>([], ['JUSTID'], ['FORCE', 'JUSTID'], ['RETRYCOUNT', '4'], ['LASTID', '25'])).map(([k, g, c, id, o]) => ['XCLAIM', k, g, c, '0', id, ...o]),
+  fc.tuple(skey, grp, cons, fc.constantFrom('0', '(1', '5'), fc.constantFrom<string[]>([], ['COUNT', '1'], ['JUSTID'])).map(([k, g, c, s, o]) => ['XAUTOCLAIM', k, g, c, '0', s, ...o]),
+  fc.tuple(skey, fc.constantFrom('40', '3', '50-1'), fc.constantFrom<string[]>([], ['ENTRIESADDED', '100'], ['MAXDELETEDID', '2'])).map(([k, id, o]) => ['XSETID', k, id, ...o]),
+  skey.map((k) => ['XINFO', 'STREAM', k]),
+  skey.map((k) => ['XINFO', 'GROUPS', k]),
+  fc.tuple(skey, fc.constantFrom('v', '')).map(([k, v]) => ['SET', k, v]),
+  skey.map((k) => ['DEL', k]),
+];
+/** XADD ids that mostly grow (each run's ids are drawn independently, so many would fail). */
+const growingAdds = fc.tuple(fc.constantFrom('s1', 's1', 's2', 'str'), fc.integer({ min: 1, max: 60 }), fc.constantFrom('', '-*', '-1'), fvs).map(([k, ms, seq, fv]) => ['XADD', k, `${ms}${seq}`, ...fv]);
+const streamCommand: fc.Arbitrary<Cmd> = fc.oneof({ weight: 12, arbitrary: growingAdds }, ...streamCommands.map((arbitrary) => ({ weight: 1, arbitrary })));
+
+describeWithOracle('diff: random stream command sequences (fast-check)', () => {
+  let pair: DiffPair | undefined;
+  let conns: { redis: RespConn; subject: RespConn } | undefined;
+  beforeAll(async () => {
+    pair = await DiffPair.start();
+  });
+  afterAll(async () => {
+    conns?.redis.close();
+    conns?.subject.close();
+    await pair?.stop();
+  });
+
+  const infoMask = masked(false);
+  async function firstDifference(seq: readonly Cmd[], proto: 2 | 3): Promise<string | null> {
+    if (conns === undefined || conns.redis.isClosed || conns.subject.isClosed) {
+      conns = { redis: await RespConn.connect(pair!.oracle.port), subject: await RespConn.connect(pair!.subject.port) };
+    }
+    const all: Cmd[] = [['FLUSHALL'], ...seq];
+    await Promise.all([conns.redis.send(['HELLO', String(proto)]), conns.subject.send(['HELLO', String(proto)])]);
+    const [r, s] = await Promise.all([conns.redis.pipeline(all), conns.subject.pipeline(all)]);
+    for (let i = 0; i < all.length; i++) {
+      const cmp = all[i]![0] === 'XINFO' ? infoMask : bytes;
+      if (cmp(r[i]!, s[i]!) === null) continue;
+      return `step ${i}: ${all[i]!.join(' ')} (RESP${proto})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
+    }
+    return null;
+  }
+
+  it('every reply matches redis-server (RESP2 and RESP3)', async () => {
+    const result = await fc.check(
+      fc.asyncProperty(fc.array(streamCommand, { minLength: 10, maxLength: 40, size: 'max' }), fc.constantFrom<2 | 3>(2, 3), async (seq, proto) => (await firstDifference(seq, proto)) === null),
+      { numRuns: runCount, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false },
+    );
+    if (result.failed) {
+      const [minimal, proto] = (result.counterexample ?? [[], 2]) as [Cmd[], 2 | 3];
+      expect.fail(`fast-check seed ${result.seed}\n${minimal.map((c) => '  ' + c.join(' ')).join('\n')}\n-- difference --\n${await firstDifference(minimal, proto)}`);
+    }
+    expect(result.numRuns).toBeGreaterThan(0);
   });
 });
