@@ -19,6 +19,7 @@ import { introspectionCommands } from './commands/introspection.js';
 import { keyCommands } from './commands/keys.js';
 import { listCommands } from './commands/lists.js';
 import { pubsubCommands } from './commands/pubsub.js';
+import { scriptingCommands } from './commands/scripting.js';
 import { serverCommands } from './commands/server.js';
 import { setCommands } from './commands/sets.js';
 import { sortCommands } from './commands/sort.js';
@@ -26,6 +27,7 @@ import { stringCommands } from './commands/strings.js';
 import { streamCommands } from './commands/streams.js';
 import { transactionCommands } from './commands/transactions.js';
 import { zsetCommands } from './commands/zsets.js';
+import { geoCommands } from './commands/geo.js';
 
 /** Optional spec fields the table reads when a module provides them (COMMAND INFO/DOCS). */
 export interface CommandSpecExtras {
@@ -134,5 +136,5 @@ export class CommandTable {
 
 /** The table of every module KeelDB has. */
 export function buildCommandTable(): CommandTable {
-  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperloglogCommands, sortCommands, streamCommands, pubsubCommands]);
+  return new CommandTable([connectionCommands, transactionCommands, introspectionCommands, stringCommands, keyCommands, serverCommands, hashCommands, listCommands, setCommands, zsetCommands, geoCommands, bitmapCommands, hyperloglogCommands, sortCommands, streamCommands, pubsubCommands, scriptingCommands]);
 }
