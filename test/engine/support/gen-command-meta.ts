@@ -3,9 +3,8 @@
 //   npx tsx test/engine/support/gen-command-meta.ts
 //
 // It starts Debian's redis-server 7.0.15 on a free port, asks COMMAND INFO and
-// COMMAND DOCS for every command KeelDB implements or will implement in issue 2
-// (and their subcommands), and writes the fields our CommandSpecs do not carry: key
-// specs, tips, and the docs' doc_flags, deprecated_since, replaced_by, history and
+// COMMAND DOCS for every command in KeelDB's command table (and their subcommands),
+// and writes the fields our CommandSpecs do not carry: key specs, tips, and the docs' doc_flags, deprecated_since, replaced_by, history and
 // arguments. The command table merges them into COMMAND INFO / COMMAND DOCS, so those
 // replies match Redis byte for byte. Re-run it when the command list grows.
 
@@ -13,24 +12,13 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
+import { buildCommandTable } from '../../../src/engine/command-table.js';
 
 const require = createRequire(import.meta.url);
 const RedisParser = require('redis-parser') as new (opts: { returnReply: (r: unknown) => void; returnError: (e: Error) => void; returnBuffers?: boolean }) => { execute(b: Buffer): void };
 
-const commands = [
-  // strings
-  'get', 'set', 'setnx', 'setex', 'psetex', 'mget', 'mset', 'msetnx', 'getset', 'getdel', 'getex', 'append', 'strlen', 'getrange', 'setrange', 'substr',
-  'incr', 'decr', 'incrby', 'decrby', 'incrbyfloat', 'lcs',
-  // keys
-  'del', 'unlink', 'exists', 'type', 'expire', 'pexpire', 'expireat', 'pexpireat', 'ttl', 'pttl', 'expiretime', 'pexpiretime', 'persist', 'rename',
-  'renamenx', 'keys', 'scan', 'randomkey', 'dbsize', 'flushdb', 'flushall', 'copy', 'move', 'select', 'swapdb', 'touch', 'object', 'dump', 'restore',
-  // connection
-  'ping', 'echo', 'quit', 'reset', 'hello', 'auth', 'client',
-  // server
-  'info', 'config', 'time', 'lastsave', 'debug', 'memory', 'slowlog', 'latency', 'command',
-  // transactions
-  'multi', 'exec', 'discard', 'watch', 'unwatch',
-];
+// Every top-level command in KeelDB's table: what we implement is what we ask Redis about.
+const commands = buildCommandTable().commands.map((c) => c.name).filter((n) => !n.includes('|'));
 
 type V = string | number | null | V[];
 
