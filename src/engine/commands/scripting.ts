@@ -1,0 +1,226 @@
+// Scripting commands (engine worker): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT
+// LOAD/EXISTS/FLUSH/KILL/HELP, as Redis 7.0's eval.c, on the Lua VM of
+// src/engine/scripting/lua-vm.ts (one per engine, created on first use).
+//
+// A script's redis.call runs through the engine's call() as a nested command of a
+// script client (Redis's lua_client): RESP2, the caller's database at the start,
+// blocking commands answer at once (multi !== null is the engine's CLIENT_DENY_BLOCKING
+// test). Effects: EVAL itself is never logged (ctx.propagate(null)); each write the
+// script ran logs its own effect into the caller's unit of work, so the whole script
+// becomes ONE effect record holding the commands it ran, as Redis 7 propagates effects
+// (the same unit mechanism as EXEC).
+//
+// Scripts are atomic: the engine is synchronous and nothing else runs until the script
+// returns. SCRIPT KILL therefore always finds no script running (NOTBUSY); the busy
+// rules need an interruptible VM run and are not implemented yet.
+
+import type { CommandContext, CommandSpec } from '../command.js';
+import type { Engine } from '../engine.js';
+import { Client } from '../client.js';
+import { eqi, latin1, string2ll } from '../args.js';
+import { LuaVM, sha1hex, type ScriptCommandRunner } from '../scripting/lua-vm.js';
+
+interface ScriptingState {
+  readonly vm: LuaVM;
+  readonly client: Client;
+}
+
+const states = new WeakMap<object, ScriptingState>();
+
+/** Id of the script client; real client ids are positive. */
+const scriptClientId = -1;
+
+function stateOf(ctx: CommandContext): ScriptingState {
+  let s = states.get(ctx.engine);
+  if (s === undefined) {
+    const client = new Client(scriptClientId, 'lua', 'lua', ctx.nowMs, false);
+    client.multi = []; // denies blocking: BLPOP and friends answer as if timed out
+    s = { vm: new LuaVM(), client };
+    states.set(ctx.engine, s);
+  }
+  return s;
+}
+
+/** The number of cached scripts of an engine (INFO memory's number_of_cached_scripts). */
+export function cachedScriptCount(engine: object): number {
+  return states.get(engine)?.vm.scriptCount ?? 0;
+}
+
+function runnerFor(ctx: CommandContext, state: ScriptingState, readOnly: boolean): ScriptCommandRunner {
+  const engine = ctx.engine as Engine;
+  return (argv, out) => {
+    const spec = engine.resolve(argv);
+    if (spec === undefined) return 'ERR Unknown Redis command called from script';
+    if (spec.handler === undefined || (spec.arity > 0 && spec.arity !== argv.length) || argv.length < -spec.arity) {
+      return 'ERR Wrong number of args calling Redis command from script';
+    }
+    if (spec.flags.includes('noscript')) return 'ERR This Redis command is not allowed from script';
+    if (readOnly && spec.flags.includes('write')) return 'ERR Write commands are not allowed from read-only scripts.';
+    engine.call(state.client, spec, argv, out);
+    return null;
+  };
+}
+
+function evalGeneric(ctx: CommandContext, bySha: boolean, readOnly: boolean): void {
+  const argv = ctx.argv;
+  const numkeys = string2ll(latin1(argv[2]!));
+  if (numkeys === null) {
+    ctx.reply.error('ERR value is not an integer or out of range');
+    return;
+  }
+  if (numkeys > BigInt(argv.length - 3)) {
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return;
+  }
+  if (numkeys < 0n) {
+    ctx.reply.error("ERR Number of keys can't be negative");
+    return;
+  }
+  const state = stateOf(ctx);
+  let sha: string;
+  if (bySha) {
+    sha = latin1(argv[1]!).toLowerCase();
+    if (sha.length !== 40 || !state.vm.has(sha)) {
+      ctx.reply.error('NOSCRIPT No matching script. Please use EVAL.');
+      return;
+    }
+  } else {
+    sha = sha1hex(argv[1]!);
+    const err = state.vm.load(sha, argv[1]!);
+    if (err !== null) {
+      ctx.reply.error(err.replace(/[\r\n]/g, ' '));
+      return;
+    }
+  }
+  const n = Number(numkeys);
+  const keys = argv.slice(3, 3 + n);
+  const args = argv.slice(3 + n);
+  // The script's writes log themselves (engine.call collects them into this unit).
+  ctx.propagate(null);
+  state.client.dbIndex = ctx.client.dbIndex;
+  state.vm.run(sha, keys, args, readOnly, runnerFor(ctx, state, readOnly), ctx.reply);
+}
+
+function scriptLoad(ctx: CommandContext): void {
+  const state = stateOf(ctx);
+  const body = ctx.argv[2]!;
+  const sha = sha1hex(body);
+  const err = state.vm.load(sha, body);
+  if (err !== null) ctx.reply.error(err.replace(/[\r\n]/g, ' '));
+  else ctx.reply.bulk(Buffer.from(sha, 'latin1'));
+}
+
+function scriptExists(ctx: CommandContext): void {
+  const state = stateOf(ctx);
+  ctx.reply.array(ctx.argv.length - 2);
+  for (let i = 2; i < ctx.argv.length; i++) ctx.reply.int(state.vm.has(latin1(ctx.argv[i]!).toLowerCase()) ? 1 : 0);
+}
+
+function scriptFlush(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  if (argv.length > 3 || (argv.length === 3 && !eqi(argv[2]!, 'sync') && !eqi(argv[2]!, 'async'))) {
+    ctx.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+    return;
+  }
+  stateOf(ctx).vm.flush();
+  ctx.reply.ok();
+}
+
+function scriptKill(ctx: CommandContext): void {
+  ctx.reply.error('NOTBUSY No scripts in execution right now.');
+}
+
+const scriptHelpLines = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function scriptHelp(ctx: CommandContext): void {
+  ctx.reply.array(scriptHelpLines.length);
+  for (const line of scriptHelpLines) ctx.reply.status(line);
+}
+
+/** EVAL's keys: argv[3 .. 3+numkeys) (none when numkeys is not a valid count). */
+function evalKeys(argv: readonly Buffer[]): number[] {
+  const n = argv.length >= 3 ? string2ll(latin1(argv[2]!)) : null;
+  if (n === null || n <= 0n || n > BigInt(argv.length - 3)) return [];
+  const keys: number[] = [];
+  for (let i = 0; i < Number(n); i++) keys.push(3 + i);
+  return keys;
+}
+
+const evalFlags: CommandSpec['flags'] = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'];
+const evalRoFlags: CommandSpec['flags'] = ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'];
+
+const evalSpec = (name: string, flags: CommandSpec['flags'], summary: string, since: string, handler: CommandSpec['handler']): CommandSpec => ({
+  name,
+  arity: -3,
+  flags,
+  firstKey: 0,
+  lastKey: 0,
+  keyStep: 0,
+  categories: ['slow', 'scripting'],
+  group: 'scripting',
+  summary,
+  since,
+  complexity: 'Depends on the script that is executed.',
+  handler,
+  getKeys: evalKeys,
+});
+
+const sub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `script|${name}`,
+  arity,
+  flags,
+  firstKey: 0,
+  lastKey: 0,
+  keyStep: 0,
+  categories: ['slow', 'scripting'],
+  group: 'scripting',
+  summary,
+  since: name === 'flush' || name === 'load' || name === 'kill' || name === 'exists' ? '2.6.0' : '5.0.0',
+  complexity,
+  handler,
+});
+
+export const scriptingCommands: readonly CommandSpec[] = [
+  evalSpec('eval', evalFlags, 'Execute a Lua script server side', '2.6.0', (ctx) => evalGeneric(ctx, false, false)),
+  evalSpec('evalsha', evalFlags, 'Execute a Lua script server side', '2.6.0', (ctx) => evalGeneric(ctx, true, false)),
+  evalSpec('eval_ro', evalRoFlags, 'Execute a read-only Lua script server side', '7.0.0', (ctx) => evalGeneric(ctx, false, true)),
+  evalSpec('evalsha_ro', evalRoFlags, 'Execute a read-only Lua script server side', '7.0.0', (ctx) => evalGeneric(ctx, true, true)),
+  {
+    name: 'script',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    keyStep: 0,
+    categories: ['slow'],
+    group: 'scripting',
+    summary: 'A container for Lua scripts management commands',
+    since: '2.6.0',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      sub('exists', -3, ['noscript'], 'Check existence of scripts in the script cache.', 'O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).', scriptExists),
+      sub('flush', -2, ['noscript'], 'Remove all the scripts from the script cache.', 'O(N) with N being the number of scripts in cache', scriptFlush),
+      sub('kill', 2, ['noscript', 'allow_busy'], 'Kill the script currently in execution.', 'O(1)', scriptKill),
+      sub('load', 3, ['noscript', 'stale'], 'Load the specified Lua script into the script cache.', 'O(N) with N being the length in bytes of the script body.', scriptLoad),
+      sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', 'O(1)', scriptHelp),
+    ],
+  },
+];

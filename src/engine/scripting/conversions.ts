@@ -1,0 +1,152 @@
+// Redis's type conversions between replies and Lua values (engine worker thread), as
+// Redis 7.0's script_lua.c with the script speaking RESP2:
+//   reply -> Lua (pushResp2): integer -> number; bulk -> string; nil bulk / nil array
+//     -> false; array -> table; status -> {ok=...}; error -> {err=...} (redis.call
+//     raises it instead: lua-vm.ts).
+//   Lua -> reply (luaToReply): number -> integer (truncated); string -> bulk; true -> 1;
+//     false and nil -> nil; {err=...} -> error; {ok=...} -> status; any other table ->
+//     array of t[1], t[2], ... up to the first nil; other types -> nil.
+//
+// Invariants: pushResp2 reads one complete RESP2 value (the engine wrote it); every
+// function leaves the Lua stack as it found it except for the one value pushed.
+
+import fengari, { type LuaState } from 'fengari';
+import { assert } from '../../assert.js';
+import type { ReplyWriter } from '../reply.js';
+
+const { lua, to_luastring } = fengari;
+
+const okField = to_luastring('ok');
+const errField = to_luastring('err');
+/** Nesting beyond this is refused (Redis: "reached lua stack limit"); cycles end here too. */
+const luaReplyDepthMax = 1000;
+const int32Min = -2147483648;
+const int32Max = 2147483647;
+
+/** Pushes the RESP2 value at buf[start, end) onto the Lua stack. */
+export function pushResp2(L: LuaState, buf: Buffer, start: number, end: number): void {
+  const at = pushValue(L, buf, start);
+  assert(at === end, 'pushResp2: trailing bytes');
+}
+
+function lineEnd(buf: Buffer, at: number): number {
+  const cr = buf.indexOf(13, at);
+  assert(cr >= 0, 'RESP line without CRLF');
+  return cr;
+}
+
+function pushNumber(L: LuaState, n: number): void {
+  // fengari's integers are 32-bit: larger values go as floats (Lua 5.1 has only doubles).
+  if (n >= int32Min && n <= int32Max) lua.lua_pushinteger(L, n);
+  else lua.lua_pushnumber(L, n);
+}
+
+/** Pushes one value starting at `at`; returns the offset after it. */
+function pushValue(L: LuaState, buf: Buffer, at: number): number {
+  const type = buf[at]!;
+  const cr = lineEnd(buf, at + 1);
+  const line = buf.latin1Slice(at + 1, cr);
+  const next = cr + 2;
+  switch (type) {
+    case 58: // ':'
+      pushNumber(L, Number(line));
+      return next;
+    case 36: {
+      // '$'
+      const len = Number(line);
+      if (len < 0) {
+        lua.lua_pushboolean(L, false);
+        return next;
+      }
+      lua.lua_pushlstring(L, buf.subarray(next, next + len), len);
+      return next + len + 2;
+    }
+    case 43: {
+      // '+'
+      lua.lua_createtable(L, 0, 1);
+      const b = buf.subarray(at + 1, cr);
+      lua.lua_pushlstring(L, b, b.length);
+      lua.lua_setfield(L, -2, okField);
+      return next;
+    }
+    case 45: {
+      // '-': an error inside an array (a nested error in EXEC-like replies)
+      lua.lua_createtable(L, 0, 1);
+      const b = buf.subarray(at + 1, cr);
+      lua.lua_pushlstring(L, b, b.length);
+      lua.lua_setfield(L, -2, errField);
+      return next;
+    }
+    case 42: {
+      // '*'
+      const n = Number(line);
+      if (n < 0) {
+        lua.lua_pushboolean(L, false);
+        return next;
+      }
+      lua.lua_createtable(L, n, 0);
+      let p = next;
+      for (let i = 1; i <= n; i++) {
+        p = pushValue(L, buf, p);
+        lua.lua_rawseti(L, -2, i);
+      }
+      return p;
+    }
+    default:
+      assert(false, `pushResp2: unexpected RESP type ${type}`);
+  }
+}
+
+/** Writes the Lua value at `idx` as a reply (Redis's luaReplyToRedisReply). */
+export function luaToReply(L: LuaState, idx: number, out: ReplyWriter, depth: number): void {
+  const top = lua.lua_gettop(L);
+  const abs = idx < 0 ? top + idx + 1 : idx;
+  const t = lua.lua_type(L, abs);
+  if (t === lua.LUA_TSTRING) {
+    const u8 = lua.lua_tolstring(L, abs)!;
+    out.bulk(u8);
+  } else if (t === lua.LUA_TBOOLEAN) {
+    if (lua.lua_toboolean(L, abs)) out.int(1);
+    else out.nil();
+  } else if (t === lua.LUA_TNUMBER) {
+    const n = lua.lua_isinteger(L, abs) ? lua.lua_tointeger(L, abs) : Math.trunc(lua.lua_tonumber(L, abs));
+    out.int(Number.isFinite(n) ? n : 0);
+  } else if (t === lua.LUA_TTABLE) {
+    if (depth >= luaReplyDepthMax) {
+      out.error('ERR reached lua stack limit');
+      return;
+    }
+    lua.lua_getfield(L, abs, errField);
+    if (lua.lua_type(L, -1) === lua.LUA_TSTRING) {
+      const msg = Buffer.from(lua.lua_tolstring(L, -1)!).latin1Slice();
+      lua.lua_pop(L, 1);
+      // Redis's addReplyErrorFormat("-%s"): the message as is, CR/LF made spaces.
+      out.error(msg.replace(/[\r\n]/g, ' '));
+      return;
+    }
+    lua.lua_pop(L, 1);
+    lua.lua_getfield(L, abs, okField);
+    if (lua.lua_type(L, -1) === lua.LUA_TSTRING) {
+      const msg = Buffer.from(lua.lua_tolstring(L, -1)!).latin1Slice();
+      lua.lua_pop(L, 1);
+      out.status(msg.replace(/[\r\n]/g, ' '));
+      return;
+    }
+    lua.lua_pop(L, 1);
+    const handle = out.beginDeferred();
+    let n = 0;
+    for (;;) {
+      lua.lua_rawgeti(L, abs, n + 1);
+      if (lua.lua_type(L, -1) === lua.LUA_TNIL) {
+        lua.lua_pop(L, 1);
+        break;
+      }
+      luaToReply(L, -1, out, depth + 1);
+      lua.lua_pop(L, 1);
+      n++;
+    }
+    out.endDeferred(handle, n);
+  } else {
+    out.nil();
+  }
+}
