@@ -41,7 +41,7 @@ function loop() local r for i = 1, 1000 do r = jscall('get', KEYS[1]) end return
   // --- fengari ---
   const L = lauxlib.luaL_newstate();
   lualib.luaL_openlibs(L);
-  lua.lua_pushcfunction(L, (s: unknown) => {
+  lua.lua_pushjsfunction(L, (s) => {
     lua.lua_pushlstring(s, value, value.length);
     return 1;
   });
