@@ -11,7 +11,7 @@
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytes, shape, type Comparator } from '../support/comparators.js';
+import { bytes, commandInfo, shape, type Comparator } from '../support/comparators.js';
 import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { encodeCommand, RespConn, type Arg } from '../support/resp-conn.js';
@@ -396,6 +396,15 @@ describeWithOracle('diff: streams', () => {
         ['XAUTOCLAIM', 's', 'g', 'erin', '0', '0'],
         ['XPENDING', 's', 'g'],
         xinfo(['XINFO', 'CONSUMERS', 's', 'g'], true),
+      ]);
+
+      seq('COMMAND INFO and GETKEYS', [
+        ...['xadd', 'xtrim', 'xdel', 'xlen', 'xrange', 'xrevrange', 'xread', 'xreadgroup', 'xack', 'xpending', 'xclaim', 'xautoclaim', 'xsetid', 'xgroup', 'xinfo'].map((n): Step => ({ args: ['COMMAND', 'INFO', n], cmp: commandInfo })),
+        ['COMMAND', 'GETKEYS', 'XREAD', 'COUNT', '2', 'STREAMS', 'a', 'b', '0', '0'],
+        ['COMMAND', 'GETKEYS', 'XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'a', '>'],
+        ['COMMAND', 'GETKEYS', 'XADD', 's', '*', 'f', 'v'],
+        ['COMMAND', 'GETKEYS', 'XGROUP', 'CREATE', 's', 'g', '$'],
+        ['COMMAND', 'GETKEYS', 'XINFO', 'STREAM', 's'],
       ]);
 
       seq('XINFO', [
