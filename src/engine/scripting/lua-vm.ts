@@ -15,8 +15,9 @@
 // Lua 5.3 (fengari) vs Redis's Lua 5.1, differences scripts can see: tostring(3.0) is
 // "3.0" in 5.3 ("3" in 5.1); fengari integers are 32-bit, so integer replies outside
 // int32 are pushed as floats (5.1 has only doubles: same values); `//`, bit operators,
-// utf8 and integer division exist in 5.3 only; cjson, cmsgpack, struct and bit are not
-// provided.
+// utf8 and integer division exist in 5.3 only; runtime error texts can differ (5.3:
+// "attempt to index a nil value (local 't')", 5.1: "attempt to index local 't' (a nil
+// value)"); cjson, cmsgpack, struct and bit are not provided.
 //
 // Invariants: the stack is balanced after every run (settop(0)); a script is atomic
 // because the engine is synchronous and the VM only calls back through `runner`.
@@ -59,7 +60,7 @@ __redis__err__handler = function(err)
   if i then err['source'] = i.source; err['line'] = i.currentline end
   return err
 end
-io = nil; os = nil; package = nil; require = nil; loadfile = nil; dofile = nil; utf8 = nil
+io = nil; os = nil; package = nil; require = nil; loadfile = nil; dofile = nil; utf8 = nil; print = nil
 `;
 
 const protectLua = `
