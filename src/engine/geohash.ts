@@ -120,10 +120,17 @@ export function decodeCell(c: GeoCell, latMin = geoLatMin, latMax = geoLatMax): 
  * [longitude, latitude] into out.
  */
 export function decodeScore(score: number, out: Float64Array | number[]): void {
-  // (uint64_t)score: truncation; geo scores are non-negative integers below 2^64.
-  const t = score > 0 ? Math.trunc(score) : 0;
-  const hi = Math.floor(t / two32) >>> 0;
-  const lo = (t - Math.floor(t / two32) * two32) >>> 0;
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 2 ** 53) {
+    const t = Math.trunc(score);
+    hi = Math.floor(t / two32) >>> 0;
+    lo = (t - hi * two32) >>> 0;
+  } else {
+    const u = uint64Cast(score);
+    hi = Number(u >> 32n);
+    lo = Number(u & 0xffffffffn);
+  }
   const latIndex = (squash16(lo) | (squash16(hi) << 16)) >>> 0;
   const lonIndex = (squash16(lo >>> 1) | (squash16(hi >>> 1) << 16)) >>> 0;
   // Redis decodes with step 26 and the uint32 parts as they are (bits above 52 included).
@@ -142,6 +149,22 @@ export function decodeScore(score: number, out: Float64Array | number[]): void {
   if (y < geoLatMin) y = geoLatMin;
   out[0] = x;
   out[1] = y;
+}
+
+/**
+ * gcc's x86-64 (uint64_t) cast of a double, for scores that are not geo scores (any
+ * ZADD score can be asked for): negative values wrap through cvttsd2si (values below
+ * -2^63 give 2^63), values from 2^63 subtract 2^63 first (2^64 and above give 0).
+ */
+function uint64Cast(d: number): bigint {
+  const two63 = 2 ** 63;
+  if (d < two63) {
+    if (!(d >= -two63)) return 1n << 63n;
+    return BigInt.asUintN(64, BigInt(Math.trunc(d)));
+  }
+  const r = d - two63;
+  if (r >= two63) return 0n;
+  return BigInt(Math.trunc(r)) ^ (1n << 63n);
 }
 
 const geoAlphabet = '0123456789bcdefghjkmnpqrstuvwxyz';

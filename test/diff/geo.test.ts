@@ -20,6 +20,44 @@ const sicily: Step[] = [
   ['GEOADD', 'Sicily', '12.758489', '38.788135', 'edge1', '17.241510', '38.788135', 'edge2', '13.5', '37.9', 'near', '14.9', '37.1', 'south'],
 ];
 
+/** 600 deterministic points: a lattice with jitter, denser near (0,0), the poles' limits and +-180. */
+function worldPoints(): string[] {
+  const out: string[] = [];
+  let seed = 12345;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let i = 0; i < 600; i++) {
+    const spread = i < 300 ? 5 : i < 450 ? 180 : 1;
+    let lon = (rnd() * 2 - 1) * spread;
+    let lat = (rnd() * 2 - 1) * Math.min(spread, 85);
+    if (i >= 450 && i < 525) lon = lon > 0 ? 180 - rnd() * 2 : -180 + rnd() * 2;
+    if (i >= 525) lat = lat > 0 ? 85.05 - rnd() : -85.05 + rnd();
+    out.push(lon.toFixed(6), lat.toFixed(6), `p${i}`);
+  }
+  return out;
+}
+
+function worldQueries(): Step[] {
+  const q: Step[] = [];
+  const centres: [string, string][] = [['0', '0'], ['1.5', '-2.25'], ['179.9', '10'], ['-179.99', '-5'], ['0', '84.9'], ['10', '-84'], ['45', '70']];
+  for (const [x, y] of centres) {
+    for (const r of ['1', '50', '300', '1000', '5000']) {
+      q.push(['GEOSEARCH', 'w', 'FROMLONLAT', x, y, 'BYRADIUS', r, 'km']);
+      q.push(['GEOSEARCH', 'w', 'FROMLONLAT', x, y, 'BYBOX', r, String(Number(r) / 2), 'km', 'WITHDIST']);
+      q.push(['GEOSEARCH', 'w', 'FROMLONLAT', x, y, 'BYRADIUS', r, 'km', 'COUNT', '3', 'ANY']);
+      q.push(['GEORADIUS', 'w', x, y, r, 'km', 'WITHCOORD', 'WITHHASH']);
+    }
+  }
+  q.push(['GEOSEARCH', 'w', 'FROMMEMBER', 'p3', 'BYRADIUS', '500', 'km', 'ASC', 'COUNT', '7', 'WITHDIST']);
+  q.push(['GEOSEARCH', 'w', 'FROMMEMBER', 'p460', 'BYBOX', '2000', '900', 'km', 'DESC', 'WITHDIST']);
+  q.push(['GEOSEARCHSTORE', 'wd', 'w', 'FROMMEMBER', 'p530', 'BYRADIUS', '3000', 'km', 'STOREDIST']);
+  q.push(['ZRANGE', 'wd', '0', '-1', 'WITHSCORES']);
+  q.push(['OBJECT', 'ENCODING', 'w']);
+  return q;
+}
+
 describeWithOracle('diff: geo', () => {
   const pair = usePair();
   for (const proto of [2, 3] as const) {
@@ -83,9 +121,10 @@ describeWithOracle('diff: geo', () => {
         ['GEODIST', 'nokey', 'a', 'b', 'parsec'],
         ['GEODIST', 'g', 'corner1', 'corner2', 'km'],
         ['GEODIST', 'g', 'zero', 'neg'],
-        ['ZADD', 'z', '0', 'a', '-5', 'b', '1e20', 'c', '4503599627370495', 'd'],
-        ['GEOPOS', 'z', 'a', 'b', 'd'],
-        ['GEOHASH', 'z', 'a', 'd'],
+        ['ZADD', 'z', '0', 'a', '-5', 'b', '1e20', 'c', '4503599627370495', 'd', '-inf', 'e', 'inf', 'f', '-1e19', 'g', '9.3e18', 'h', '1.5', 'i', '-0.5', 'j'],
+        ['GEOPOS', 'z', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'],
+        ['GEOHASH', 'z', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'],
+        ['GEODIST', 'z', 'b', 'h', 'km'],
         ['SET', 's', 'v'],
         ['GEOPOS', 's', 'a'],
         ['GEOHASH', 's', 'a'],
@@ -195,6 +234,11 @@ describeWithOracle('diff: geo', () => {
         ['GEORADIUS', 's', '15', '37', '1', 'km'],
         ['GEORADIUSBYMEMBER', 's', 'a', '1', 'km'],
         ['GEOSEARCHSTORE', 'dst', 's', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km'],
+      ]);
+
+      seq('many points over the globe: unsorted walk order, ANY cut-offs, boxes, poles and the antimeridian', [
+        ['GEOADD', 'w', ...worldPoints()],
+        ...worldQueries(),
       ]);
 
       seq('COMMAND INFO and GETKEYS of the geo commands', [
