@@ -194,3 +194,17 @@ describe('replaying the effects of stream commands reproduces the keyspace', () 
     expect(withGroupsRead).toBeGreaterThan(15);
   });
 });
+
+describe('blocking wake-ups', () => {
+  test('XSETID and XDEL wake no blocked reader; the next XADD does', () => {
+    const e = newEngine();
+    const reader = openClient(e);
+    const writer = openClient(e);
+    runCommand(e, writer, ['XADD', 's', '5', 'f', 'v']);
+    expect(runCommand(e, reader, ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'])).toBe('');
+    expect(repliesFor(runCommandEntries(e, writer, ['XSETID', 's', '9']), reader)).toBe('');
+    expect(repliesFor(runCommandEntries(e, writer, ['XDEL', 's', '5']), reader)).toBe('');
+    const served = runCommandEntries(e, writer, ['XADD', 's', '10', 'a', 'b']);
+    expect(repliesFor(served, reader)).toBe(resp.array(resp.array(resp.bulk('s'), resp.array(resp.array(resp.bulk('10-0'), resp.array(resp.bulk('a'), resp.bulk('b')))))));
+  });
+});

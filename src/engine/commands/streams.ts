@@ -736,15 +736,22 @@ function xreadGeneric(ctx: CommandContext, xreadgroup: boolean): void {
   blocking.block(ctx, {
     keys: a.keys,
     timeoutAtMs: a.timeoutAtMs,
+    // Redis wakes stream readers only on XADD (and XGROUP DESTROY, deletion); we are asked
+    // on every change of the key, so "ready" means an entry past the reader's id exists,
+    // which only an XADD creates: XSETID or XDEL wake nobody, as in Redis.
     ready: (db: Db, key: string, nowMs: number) => {
       const v = db.lookup(key, nowMs);
       if (groupName !== null) {
         // 7.0 unblocks XREADGROUP with an error when the key or the group went away.
         if (!(v instanceof RStream)) return true;
         const g = v.groups.get(groupName);
-        return g === undefined || v.lastId > g.lastId;
+        if (g === undefined) return true;
+        const last = v.edgeId(false);
+        return last !== undefined && last > g.lastId;
       }
-      return v instanceof RStream && v.lastId > idOf(key);
+      if (!(v instanceof RStream)) return false;
+      const last = v.edgeId(false);
+      return last !== undefined && last > idOf(key);
     },
     serve: (c: CommandContext, key: string) => {
       const v = c.db.lookup(key, c.nowMs);
