@@ -112,7 +112,7 @@ export function luaToReply(L: LuaState, idx: number, out: ReplyWriter, depth: nu
     const n = lua.lua_isinteger(L, abs) ? lua.lua_tointeger(L, abs) : Math.trunc(lua.lua_tonumber(L, abs));
     out.int(Number.isFinite(n) ? n : 0);
   } else if (t === lua.LUA_TTABLE) {
-    if (depth >= luaReplyDepthMax) {
+    if (depth >= luaReplyDepthMax || !lua.lua_checkstack(L, 4)) {
       out.error('ERR reached lua stack limit');
       return;
     }

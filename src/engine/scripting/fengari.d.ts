@@ -14,6 +14,7 @@ declare module 'fengari' {
     readonly LUA_MASKCOUNT: number;
     lua_gettop(L: LuaState): number;
     lua_settop(L: LuaState, idx: number): void;
+    lua_checkstack(L: LuaState, n: number): boolean;
     lua_pop(L: LuaState, n: number): void;
     lua_type(L: LuaState, idx: number): number;
     lua_toboolean(L: LuaState, idx: number): boolean;
