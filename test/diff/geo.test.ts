@@ -4,8 +4,8 @@
 //
 // Order: searches are compared exactly, including unsorted ones (both servers walk the
 // same nine geohash cells in the same order) and COUNT ANY (stops at the same place).
-// Points are placed at distinct distances where COUNT cuts a sorted result, because
-// Redis's partial sort (pqsort) does not keep ties in walk order.
+// A COUNT that cuts a sorted result goes through Redis's partial quicksort, which does not
+// keep ties in walk order: ties are tested on purpose (80 members on 6 spots).
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,14 @@ function worldPoints(): string[] {
     if (i >= 525) lat = lat > 0 ? 85.05 - rnd() : -85.05 + rnd();
     out.push(lon.toFixed(6), lat.toFixed(6), `p${i}`);
   }
+  return out;
+}
+
+/** 80 members on 6 spots: many equal distances. */
+function tiePoints(): string[] {
+  const spots = [['0', '0'], ['1', '0'], ['0', '1'], ['-1', '0'], ['2', '2'], ['0.5', '-0.5']];
+  const out: string[] = [];
+  for (let i = 0; i < 80; i++) out.push(...spots[(i * 7) % spots.length]!, `m${i}`);
   return out;
 }
 
@@ -241,6 +249,20 @@ describeWithOracle('diff: geo', () => {
         ...worldQueries(),
       ]);
 
+      seq('COUNT cutting results with ties (Redis partial quicksort order)', [
+        ['GEOADD', 't', ...tiePoints()],
+        ...[1, 2, 3, 5, 6, 7, 8, 10, 20, 39, 40, 41, 45, 60, 79].flatMap((n): Step[] => [
+          ['GEOSEARCH', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'COUNT', String(n)],
+          ['GEOSEARCH', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'COUNT', String(n), 'DESC'],
+          ['GEOSEARCH', 't', 'FROMLONLAT', '0.3', '0.1', 'BYBOX', '3000', '3000', 'km', 'COUNT', String(n), 'WITHDIST'],
+          ['GEORADIUS', 't', '0', '0', '300', 'km', 'COUNT', String(n), 'DESC'],
+        ]),
+        ['GEOSEARCH', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'ASC'],
+        ['GEOSEARCH', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'DESC'],
+        ['GEOSEARCHSTORE', 'td', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'COUNT', '9', 'DESC'],
+        ['ZRANGE', 'td', '0', '-1', 'WITHSCORES'],
+      ]);
+
       seq('COMMAND INFO and GETKEYS of the geo commands', [
         ['COMMAND', 'INFO', 'geoadd', 'geodist', 'geohash', 'geopos', 'georadius', 'georadiusbymember', 'georadius_ro', 'georadiusbymember_ro', 'geosearch', 'geosearchstore'],
         ['COMMAND', 'GETKEYS', 'GEORADIUS', 'src', '1', '1', '1', 'km', 'STORE', 'dst'],
@@ -257,7 +279,7 @@ const timeLimitMs = Number(process.env.KEELDB_FC_TIME_MS ?? 15_000);
 type Cmd = string[];
 
 // Points on a coarse grid around Sicily so that searches find several of them.
-const member = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+const member = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l');
 const lon = fc.integer({ min: 0, max: 40 }).map((i) => String(12 + i * 0.137));
 const lat = fc.integer({ min: 0, max: 40 }).map((i) => String(36 + i * 0.091));
 const unit = fc.constantFrom('m', 'km', 'mi', 'ft');
@@ -273,6 +295,7 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   fc.tuple(member, member, unit).map(([a, b, u]) => ['GEODIST', 'g', a, b, u]),
   fc.tuple(from, by, options).map(([f, b, o]) => ['GEOSEARCH', 'g', ...f, ...b, ...o]),
   fc.tuple(from, by, fc.integer({ min: 1, max: 4 })).map(([f, b, n]) => ['GEOSEARCH', 'g', ...f, ...b, 'COUNT', String(n), 'ANY']),
+  fc.tuple(from, by, fc.integer({ min: 1, max: 9 }), fc.constantFrom('ASC', 'DESC')).map(([f, b, n, o]) => ['GEOSEARCH', 'g', ...f, ...b, 'COUNT', String(n), o]),
   fc.tuple(from, by, fc.boolean()).map(([f, b, d]) => ['GEOSEARCHSTORE', 'dst', 'g', ...f, ...b, ...(d ? ['STOREDIST'] : [])]),
   fc.tuple(lon, lat, radius, unit, options).map(([x, y, r, u, o]) => ['GEORADIUS', 'g', x, y, r, u, ...o]),
   fc.tuple(member, radius, unit, options).map(([m, r, u, o]) => ['GEORADIUSBYMEMBER_RO', 'g', m, r, u, ...o]),

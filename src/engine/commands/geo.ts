@@ -255,6 +255,9 @@ function membersInShape(z: RZSet, shape: GeoShape, limit: number): GeoPoint[] {
   return out;
 }
 
+const sortAsc = (a: GeoPoint, b: GeoPoint): number => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1);
+const sortDesc = (a: GeoPoint, b: GeoPoint): number => (a.dist < b.dist ? 1 : a.dist === b.dist ? 0 : -1);
+
 function georadiusGeneric(ctx: CommandContext, srcIndex: number, flags: number): void {
   const argv = ctx.argv;
   const z = zsetOrReply(ctx, latin1(argv[srcIndex]!), false);
@@ -389,9 +392,13 @@ function georadiusGeneric(ctx: CommandContext, srcIndex: number, flags: number):
   const found = membersInShape(z, shape, any ? count : 0);
   if (found.length === 0 && storeKey === null) return void ctx.reply.array(0);
   const returned = count === 0 || found.length < count ? found.length : count;
-  // glibc's qsort is a stable merge sort for these sizes; ties keep walk order.
-  if (sort === 1) found.sort((a, b) => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1));
-  else if (sort === 2) found.sort((a, b) => (a.dist < b.dist ? 1 : a.dist === b.dist ? 0 : -1));
+  // A full sort is glibc's qsort, a stable merge sort here (ties keep walk order); a COUNT
+  // that cuts the result uses Redis's pqsort, whose tie order is its own (below).
+  if (sort !== 0) {
+    const cmp = sort === 1 ? sortAsc : sortDesc;
+    if (returned === found.length) found.sort(cmp);
+    else pqsort(found, cmp, 0, returned - 1);
+  }
 
   if (storeKey === null) {
     const options = (withDist ? 1 : 0) + (withCoord ? 1 : 0) + (withHash ? 1 : 0);
@@ -425,6 +432,91 @@ function georadiusGeneric(ctx: CommandContext, srcIndex: number, flags: number):
     notify(ctx, NotifyType.generic, 'del', storeKey);
   }
   ctx.reply.int(returned);
+}
+
+// --- Redis's pqsort.c ---------------------------------------------------------------------------
+// The Bentley-McIlroy quicksort of NetBSD's qsort that only sorts the partitions
+// overlapping [lrange, rrange]. A COUNT that cuts a search result uses it, and it is not
+// stable: members at equal distances come out in the order its swaps leave them, so it is
+// reproduced step for step on an array of elements (Redis works on bytes; positions here
+// are element indexes). After the call, a[lrange..rrange] hold what a full sort would put
+// there, in order.
+
+type Cmp<T> = (x: T, y: T) => number;
+
+function med3<T>(a: T[], i: number, j: number, k: number, cmp: Cmp<T>): number {
+  return cmp(a[i]!, a[j]!) < 0 ? (cmp(a[j]!, a[k]!) < 0 ? j : cmp(a[i]!, a[k]!) < 0 ? k : i) : cmp(a[j]!, a[k]!) > 0 ? j : cmp(a[i]!, a[k]!) < 0 ? i : k;
+}
+
+function swap<T>(a: T[], i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+function vecswap<T>(a: T[], i: number, j: number, n: number): void {
+  for (let k = 0; k < n; k++) swap(a, i + k, j + k);
+}
+
+/** Sorts enough of a[] that positions lrange..rrange (inclusive) are in their sorted place. */
+function pqsort<T>(a: T[], cmp: Cmp<T>, lrange: number, rrange: number): void {
+  sortRange(a, 0, a.length, cmp, lrange, rrange);
+}
+
+/** True when the segment [s, s+n) cannot hold any position of [l, r] (Redis's skip test). */
+function outside(s: number, n: number, l: number, r: number): boolean {
+  return (l < s && r < s) || (l >= s + n && r >= s + n);
+}
+
+function sortRange<T>(a: T[], base: number, n: number, cmp: Cmp<T>, l: number, r: number): void {
+  for (;;) {
+    if (n < 7) {
+      for (let pm = base + 1; pm < base + n; pm++) for (let pl = pm; pl > base && cmp(a[pl - 1]!, a[pl]!) > 0; pl--) swap(a, pl, pl - 1);
+      return;
+    }
+    let pm = base + (n >> 1);
+    if (n > 7) {
+      let pl = base;
+      let pn = base + n - 1;
+      if (n > 40) {
+        const d = Math.floor(n / 8);
+        pl = med3(a, pl, pl + d, pl + 2 * d, cmp);
+        pm = med3(a, pm - d, pm, pm + d, cmp);
+        pn = med3(a, pn - 2 * d, pn - d, pn, cmp);
+      }
+      pm = med3(a, pl, pm, pn, cmp);
+    }
+    swap(a, base, pm);
+    let pa = base + 1;
+    let pb = pa;
+    let pc = base + n - 1;
+    let pd = pc;
+    for (;;) {
+      let c: number;
+      while (pb <= pc && (c = cmp(a[pb]!, a[base]!)) <= 0) {
+        if (c === 0) swap(a, pa++, pb);
+        pb++;
+      }
+      while (pb <= pc && (c = cmp(a[pc]!, a[base]!)) >= 0) {
+        if (c === 0) swap(a, pc, pd--);
+        pc--;
+      }
+      if (pb > pc) break;
+      swap(a, pb++, pc--);
+    }
+    const pn = base + n;
+    let s = Math.min(pa - base, pb - pa);
+    vecswap(a, base, pb - s, s);
+    s = Math.min(pd - pc, pn - pd - 1);
+    vecswap(a, pb, pn - s, s);
+    if ((s = pb - pa) > 1 && !outside(base, s, l, r)) sortRange(a, base, s, cmp, l, r);
+    if ((s = pd - pc) > 1) {
+      base = pn - s;
+      n = s;
+      if (!outside(base, n, l, r)) continue;
+    }
+    return;
+  }
 }
 
 // --- The table -------------------------------------------------------------------------------
