@@ -52,11 +52,12 @@ function lpIntBytes(v: bigint | number): number {
   return 9;
 }
 
+/** lpEncodeBacklen's size (its thresholds are one below the powers of 128). */
 function lpBacklenBytes(l: number): number {
-  if (l < 128) return 1;
-  if (l < 16384) return 2;
-  if (l < 2097152) return 3;
-  if (l < 268435456) return 4;
+  if (l <= 127) return 1;
+  if (l < 16383) return 2;
+  if (l < 2097151) return 3;
+  if (l < 268435455) return 4;
   return 5;
 }
 
