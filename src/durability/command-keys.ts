@@ -3,7 +3,7 @@
 // (firstKey, lastKey, keyStep) positions every keyed Redis command has.
 //
 // A command without key positions either does not look at the keyspace at all (PING,
-// CLIENT, CONFIG: 'independent'), or may read or change any key (KEYS, SCAN, DBSIZE,
+// CLIENT, CONFIG, Pub/Sub: 'independent'), or may read or change any key (KEYS, SCAN, DBSIZE,
 // RANDOMKEY, INFO keyspace, FLUSHALL, SWAPDB, DEBUG: 'all'). Unknown keyless commands
 // count as 'all': a wrong guess there only delays a reply, never shows uncommitted data.
 // Commands whose keys may live in another database than the client's (MOVE, COPY ... DB)
@@ -42,7 +42,7 @@ export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): Command
     return found.length > 0 ? found : 'all';
   }
   if (spec.firstKey <= 0) {
-    if (spec.group === 'connection' || keyspaceIndependent.has(topName(spec))) return 'independent';
+    if (spec.group === 'connection' || spec.group === 'pubsub' || keyspaceIndependent.has(topName(spec))) return 'independent';
     return 'all';
   }
   const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;

@@ -153,9 +153,12 @@ export class Tracker {
 
   /**
    * After a command (or a worker-written entry) wrote entries [start, out.length):
-   * entries of `clientId` that need seq `need` > committedSeq, and every entry of a
-   * client that already has held entries, move from `out` into the hold queues. Entries
-   * between the frontier and `start` are processed first, as held-for-order only.
+   * when the unit needs seq `need` > committedSeq, every entry it wrote waits for that
+   * seq — its client's reply, and what it sent other clients (keyspace notifications,
+   * invalidations: nobody learns of a write before it is durable); every entry of a
+   * client that already has held entries waits behind them. Entries between the
+   * frontier and `start` are processed first, as held-for-order only. `clientId` is the
+   * unit's client (kept for callers' clarity; the rule no longer depends on it).
    */
   afterEntries(out: ReplyWriter, start: number, clientId: number, need: number): void {
     const from = this.frontierOut === out && this.frontier <= start ? this.frontier : start;
@@ -170,7 +173,7 @@ export class Tracker {
     for (let o = from; o < end; ) {
       const id = buf.readUInt32LE(o + 1);
       const size = replyEntryHeaderBytes + buf.readUInt32LE(o + 5);
-      const own = o >= start && id === clientId && need > this.committedSeq ? need : 0;
+      const own = o >= start && need > this.committedSeq ? need : 0;
       const queue = this.held.get(id);
       if (own > 0 || queue !== undefined) {
         this.hold(id, queue, Buffer.from(buf.subarray(o, o + size)), own);

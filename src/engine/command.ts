@@ -107,6 +107,19 @@ export interface EngineServices {
   sleep(ms: number): void;
   /** Monotonic-ish clock for measuring durations, microseconds. */
   nowUs(): number;
+  /** Pub/Sub subscriptions (src/engine/pubsub.ts), for INFO and PUBSUB. */
+  readonly pubsub: {
+    readonly channels: ReadonlyMap<string, unknown>;
+    readonly patterns: ReadonlyMap<string, unknown>;
+    readonly shardChannels: ReadonlyMap<string, unknown>;
+  };
+  /** Client-side caching state (src/engine/tracking.ts), for INFO. */
+  readonly tracking: {
+    readonly trackingClients: number;
+    readonly tableKeys: number;
+    readonly tableItems: number;
+    readonly prefixCount: number;
+  };
   /** Clients blocked in BLPOP and friends (src/engine/blocking.ts). */
   readonly blocking: {
     readonly blockedCount: number;

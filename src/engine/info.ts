@@ -192,7 +192,7 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         f('client_recent_max_input_buffer', 0);
         f('client_recent_max_output_buffer', 0);
         f('blocked_clients', engine.blocking.blockedCount);
-        f('tracking_clients', 0);
+        f('tracking_clients', engine.tracking.trackingClients);
         f('clients_in_timeout_table', 0);
         break;
       case 'memory': {
@@ -316,9 +316,15 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         f('current_eviction_exceeded_time', 0);
         f('keyspace_hits', stats.keyspaceHits);
         f('keyspace_misses', stats.keyspaceMisses);
-        for (const k of ['pubsub_channels', 'pubsub_patterns', 'pubsubshard_channels', 'latest_fork_usec', 'total_forks', 'migrate_cached_sockets', 'slave_expires_tracked_keys']) f(k, 0);
+        f('pubsub_channels', engine.pubsub.channels.size);
+        f('pubsub_patterns', engine.pubsub.patterns.size);
+        f('pubsubshard_channels', engine.pubsub.shardChannels.size);
+        for (const k of ['latest_fork_usec', 'total_forks', 'migrate_cached_sockets', 'slave_expires_tracked_keys']) f(k, 0);
         for (const k of ['active_defrag_hits', 'active_defrag_misses', 'active_defrag_key_hits', 'active_defrag_key_misses', 'total_active_defrag_time', 'current_active_defrag_time']) f(k, 0);
-        for (const k of ['tracking_total_keys', 'tracking_total_items', 'tracking_total_prefixes', 'unexpected_error_replies']) f(k, 0);
+        f('tracking_total_keys', engine.tracking.tableKeys);
+        f('tracking_total_items', engine.tracking.tableItems);
+        f('tracking_total_prefixes', engine.tracking.prefixCount);
+        f('unexpected_error_replies', 0);
         f('total_error_replies', stats.totalErrorReplies);
         f('dump_payload_sanitizations', 0);
         f('total_reads_processed', stats.totalCommandsProcessed);

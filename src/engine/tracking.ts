@@ -67,6 +67,18 @@ export class Tracking {
     return this.table.size;
   }
 
+  /** INFO tracking_total_items: (key, client) pairs remembered. */
+  get tableItems(): number {
+    let n = 0;
+    for (const ids of this.table.values()) n += ids.size;
+    return n;
+  }
+
+  /** INFO tracking_total_prefixes: BCAST prefixes in use. */
+  get prefixCount(): number {
+    return this.prefixTable.size;
+  }
+
   /** Redis's enableTracking (options already validated). */
   enable(client: Client, redirect: number, bcast: boolean, optin: boolean, optout: boolean, noloop: boolean, prefixes: readonly string[]): void {
     let t = client.tracking;

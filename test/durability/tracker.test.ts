@@ -54,6 +54,25 @@ describe('tracker', () => {
     expect(t.text(t.run(c2, 'GET', 'k'))).toEqual(['$1\r\nv\r\n']);
   });
 
+  it('holds what a write sends other clients (keyspace notifications) until it commits; PUBLISH is not held', () => {
+    const t = setup();
+    const writer = openClient(t.engine);
+    const sub = openClient(t.engine);
+    t.run(writer, 'CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    expect(t.text(t.run(sub, 'SUBSCRIBE', '__keyspace@0__:k', 'news'))).toHaveLength(1);
+    const during = t.run(writer, 'SET', 'k', 'v');
+    expect(t.text(during, sub)).toEqual([]);
+    // Pub/Sub itself touches no key and is not journaled: it is delivered at once.
+    const published = t.run(writer, 'PUBLISH', 'news', 'hi');
+    expect(t.text(published, sub)).toEqual([]); // held behind the sub's held notification, in order
+    const released = t.commit(1);
+    expect(t.text(released, sub)).toEqual([
+      '*3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n',
+      '*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n',
+    ]);
+    expect(t.text(released, writer)).toEqual(['+OK\r\n', ':1\r\n']);
+  });
+
   it('keeps each client\'s replies in order behind a held one', () => {
     const t = setup();
     const c = openClient(t.engine);

@@ -212,17 +212,20 @@ describe('CLIENT', () => {
     ]);
   });
 
-  test('TRACKING OFF, TRACKINGINFO, CACHING as Redis without tracking; TRACKING ON refused', () => {
+  test('TRACKING OFF, TRACKINGINFO, CACHING without tracking; TRACKING ON as Redis 7.0', () => {
     const e = newEngine();
     const c = openClient(e);
     expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'off'])).toBe(resp.ok);
     expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'x'])).toBe('-ERR syntax error\r\n');
     expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'off', 'foo'])).toBe('-ERR syntax error\r\n');
-    expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'on'])).toMatch(/^-ERR /);
     expect(runCommand(e, c, ['CLIENT', 'CACHING', 'yes'])).toBe('-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled\r\n');
     expect(runCommand(e, c, ['CLIENT', 'TRACKINGINFO'])).toBe('*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n');
     runCommand(e, c, ['HELLO', '3']);
     expect(runCommand(e, c, ['CLIENT', 'TRACKINGINFO'])).toBe('%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n');
+    // Replies checked against redis-server 7.0.15.
+    expect(runCommand(e, c, ['CLIENT', 'TRACKING', 'on'])).toBe(resp.ok);
+    expect(runCommand(e, c, ['CLIENT', 'CACHING', 'yes'])).toBe('-ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.\r\n');
+    expect(runCommand(e, c, ['CLIENT', 'TRACKINGINFO'])).toBe('%3\r\n$5\r\nflags\r\n~1\r\n$2\r\non\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*0\r\n');
   });
 
   test('NO-EVICT, GETREDIR, UNBLOCK, HELP', () => {
