@@ -240,6 +240,9 @@ export class JournalClient {
           yield e;
           next++;
         }
+        // Nothing new here after the wait: this node may be a follower that lags or is
+        // cut off from the leader (its commit index stays behind); ask the next one.
+        if (response.entries.length === 0) node = (node + 1) % this.nodes.length;
         continue;
       }
       if (response.kind === 'error' && response.error.code === 'trimmed') {

@@ -148,6 +148,27 @@ describe('JournalClient', () => {
     expect(accepted).toBe(1); // a's close did not close the connection b still uses
   });
 
+  it('moves to another node when one has nothing new (a lagging or cut-off follower)', async () => {
+    const entry = (index: number) => ({ index, term: 1, type: 2, engineVersion: 1, writerId: 1, writerSeq: index, payload: Buffer.from(`e${index}`) });
+    // Node 1 (tried first) never learns of a commit; node 2 has entries 1..3.
+    const stale = await fakeNode((req, reply) => {
+      if (req.kind === 'read') setTimeout(() => reply({ kind: 'readOk', requestId: req.requestId, entries: [], commitId: 0 }), 10);
+    });
+    const fresh = await fakeNode((req, reply) => {
+      if (req.kind !== 'read') return;
+      const entries: ReturnType<typeof entry>[] = [];
+      for (let i = req.fromId; i <= 3; i++) entries.push(entry(i));
+      reply({ kind: 'readOk', requestId: req.requestId, entries, commitId: 3 });
+    });
+    const c = client([stale, fresh]);
+    const seen: number[] = [];
+    for await (const e of c.read(1, { waitMs: 10 })) {
+      seen.push(e.index);
+      if (e.index === 3) break;
+    }
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('streams committed entries from fromId and follows the tail', async () => {
     let committed = 3;
     const entry = (index: number) => ({ index, term: 1, type: 2, engineVersion: 1, writerId: 1, writerSeq: index, payload: Buffer.from(`e${index}`) });
