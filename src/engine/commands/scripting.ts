@@ -1,5 +1,6 @@
-// Scripting commands (engine worker): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT
-// LOAD/EXISTS/FLUSH/KILL/HELP, as Redis 7.0's eval.c, on the Lua VM of
+// Scripting commands (engine worker): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT
+// LOAD/EXISTS/FLUSH/KILL/HELP (Redis 7.0's eval.c), FCALL, FCALL_RO and FUNCTION
+// LOAD/DELETE/FLUSH/LIST/KILL (functions.c; DUMP/RESTORE/STATS not yet), on the Lua VM of
 // src/engine/scripting/lua-vm.ts (one per engine, created on first use).
 //
 // A script's redis.call runs through the engine's call() as a nested command of a
@@ -18,10 +19,23 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import type { Engine } from '../engine.js';
 import { Client } from '../client.js';
 import { eqi, latin1, string2ll } from '../args.js';
-import { LuaVM, sha1hex, type ScriptCommandRunner } from '../scripting/lua-vm.js';
+import { globMatch } from '../glob.js';
+import { LuaVM, sha1hex, type LuaFunctionDef, type ScriptCommandRunner } from '../scripting/lua-vm.js';
+
+interface Library {
+  readonly name: string;
+  readonly code: Buffer;
+  readonly functions: Map<string, LuaFunctionDef>;
+}
 
 interface ScriptingState {
+  /** EVAL's VM (SCRIPT FLUSH replaces its state). */
   readonly vm: LuaVM;
+  /** The functions' VM (Redis keeps functions in their own Lua state too). */
+  readonly fnVm: LuaVM;
+  readonly libraries: Map<string, Library>;
+  /** Function name -> its library. */
+  readonly functions: Map<string, Library>;
   readonly client: Client;
 }
 
@@ -35,7 +49,7 @@ function stateOf(ctx: CommandContext): ScriptingState {
   if (s === undefined) {
     const client = new Client(scriptClientId, 'lua', 'lua', ctx.nowMs, false);
     client.multi = []; // denies blocking: BLPOP and friends answer as if timed out
-    s = { vm: new LuaVM(), client };
+    s = { vm: new LuaVM(), fnVm: new LuaVM(), libraries: new Map(), functions: new Map(), client };
     states.set(ctx.engine, s);
   }
   return s;
@@ -164,6 +178,226 @@ function evalKeys(argv: readonly Buffer[]): number[] {
   return keys;
 }
 
+
+// --- Functions (Redis 7.0's functions.c / function_lua.c) ---------------------------
+
+const libNameRe = /^[A-Za-z0-9_]+$/;
+
+/** Parses the shebang line "#!lua name=<lib>"; returns the library name or an error text. */
+function parseLibraryMeta(code: Buffer): { name: string; bodyStart: number } | string {
+  if (code.length < 2 || code[0] !== 35 || code[1] !== 33) return 'ERR Missing library metadata';
+  let eol = code.indexOf(10);
+  if (eol < 0) eol = code.length;
+  const parts = code.latin1Slice(2, eol).split(' ').filter((p) => p !== '');
+  const engineName = parts[0] ?? '';
+  if (engineName.toLowerCase() !== 'lua') return `ERR Engine '${engineName}' not found`;
+  let name: string | null = null;
+  for (const p of parts.slice(1)) {
+    if (p.startsWith('name=')) {
+      if (name !== null) return 'ERR Invalid metadata value, name argument was given multiple times';
+      name = p.slice(5);
+    } else {
+      return `ERR Invalid metadata value given: ${p}`;
+    }
+  }
+  if (name === null) return 'ERR Library name was not given';
+  return { name, bodyStart: eol };
+}
+
+function functionLoad(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  let replace = false;
+  let i = 2;
+  for (; i < argv.length - 1; i++) {
+    if (eqi(argv[i]!, 'replace')) replace = true;
+    else {
+      ctx.reply.error(`ERR Unknown option given: ${latin1(argv[i]!)}`);
+      return;
+    }
+  }
+  if (i !== argv.length - 1) {
+    ctx.reply.error('ERR Function code was not given');
+    return;
+  }
+  const code = Buffer.from(argv[i]!);
+  const meta = parseLibraryMeta(code);
+  if (typeof meta === 'string') {
+    ctx.reply.error(meta);
+    return;
+  }
+  if (!libNameRe.test(meta.name)) {
+    ctx.reply.error('ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+    return;
+  }
+  const state = stateOf(ctx);
+  const old = state.libraries.get(meta.name);
+  if (old !== undefined && !replace) {
+    ctx.reply.error(`ERR Library '${meta.name}' already exists`);
+    return;
+  }
+  // The body keeps its line numbers: the shebang line becomes an empty line.
+  const body = Buffer.concat([Buffer.from('\n'), code.subarray(meta.bodyStart < code.length ? meta.bodyStart + 1 : code.length)]);
+  const fns = state.fnVm.loadLibrary(body);
+  if (typeof fns === 'string') {
+    ctx.reply.error(fns.replace(/[\r\n]/g, ' '));
+    return;
+  }
+  if (fns.size === 0) {
+    ctx.reply.error('ERR No functions registered');
+    return;
+  }
+  for (const name of fns.keys()) {
+    const owner = state.functions.get(name);
+    if (owner !== undefined && owner !== old) {
+      state.fnVm.unrefFunctions(fns);
+      ctx.reply.error(`ERR Function ${name} already exists`);
+      return;
+    }
+  }
+  if (old !== undefined) deleteLibrary(state, old);
+  const lib: Library = { name: meta.name, code, functions: fns };
+  state.libraries.set(lib.name, lib);
+  for (const name of fns.keys()) state.functions.set(name, lib);
+  ctx.keyspace.dirty++; // logged as sent: a replica loads the same library
+  ctx.reply.bulk(Buffer.from(lib.name, 'latin1'));
+}
+
+function deleteLibrary(state: ScriptingState, lib: Library): void {
+  state.fnVm.unrefFunctions(lib.functions);
+  for (const name of lib.functions.keys()) state.functions.delete(name);
+  state.libraries.delete(lib.name);
+}
+
+function functionDelete(ctx: CommandContext): void {
+  const state = stateOf(ctx);
+  const lib = state.libraries.get(latin1(ctx.argv[2]!));
+  if (lib === undefined) {
+    ctx.reply.error('ERR Library not found');
+    return;
+  }
+  deleteLibrary(state, lib);
+  ctx.keyspace.dirty++;
+  ctx.reply.ok();
+}
+
+function functionFlush(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  if (argv.length > 3 || (argv.length === 3 && !eqi(argv[2]!, 'sync') && !eqi(argv[2]!, 'async'))) {
+    ctx.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+    return;
+  }
+  const state = stateOf(ctx);
+  for (const lib of [...state.libraries.values()]) deleteLibrary(state, lib);
+  ctx.keyspace.dirty++;
+  ctx.reply.ok();
+}
+
+function functionList(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  let withCode = false;
+  let pattern: string | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    if (eqi(argv[i]!, 'withcode')) {
+      if (withCode) {
+        ctx.reply.error('ERR Unknown argument withcode');
+        return;
+      }
+      withCode = true;
+    } else if (eqi(argv[i]!, 'libraryname')) {
+      if (pattern !== null || i + 1 >= argv.length) {
+        ctx.reply.error('ERR library name argument was not given');
+        return;
+      }
+      pattern = latin1(argv[++i]!);
+    } else {
+      ctx.reply.error(`ERR Unknown argument ${latin1(argv[i]!)}`);
+      return;
+    }
+  }
+  const out = ctx.reply;
+  const libs = [...stateOf(ctx).libraries.values()].filter((l) => pattern === null || globMatch(pattern, l.name));
+  out.array(libs.length);
+  for (const lib of libs) {
+    out.map(withCode ? 4 : 3);
+    out.bulk(Buffer.from('library_name'));
+    out.bulk(Buffer.from(lib.name, 'latin1'));
+    out.bulk(Buffer.from('engine'));
+    out.bulk(Buffer.from('LUA'));
+    out.bulk(Buffer.from('functions'));
+    out.array(lib.functions.size);
+    for (const fn of lib.functions.values()) {
+      out.map(3);
+      out.bulk(Buffer.from('name'));
+      out.bulk(Buffer.from(fn.name, 'latin1'));
+      out.bulk(Buffer.from('description'));
+      if (fn.description === null) out.nil();
+      else out.bulk(Buffer.from(fn.description, 'latin1'));
+      out.bulk(Buffer.from('flags'));
+      const flags = [...functionFlagOrder].filter((f) => fn.flags.includes(f));
+      out.set(flags.length);
+      for (const f of flags) out.bulk(Buffer.from(f));
+    }
+    if (withCode) {
+      out.bulk(Buffer.from('library_code'));
+      out.bulk(lib.code);
+    }
+  }
+}
+
+const functionFlagOrder = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'];
+
+function functionKill(ctx: CommandContext): void {
+  ctx.reply.error('NOTBUSY No scripts in execution right now.');
+}
+
+function fcallGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
+  const argv = ctx.argv;
+  const numkeys = string2ll(latin1(argv[2]!));
+  if (numkeys === null) {
+    ctx.reply.error('ERR Bad number of keys provided');
+    return;
+  }
+  if (numkeys > BigInt(argv.length - 3)) {
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return;
+  }
+  if (numkeys < 0n) {
+    ctx.reply.error("ERR Number of keys can't be negative");
+    return;
+  }
+  const state = stateOf(ctx);
+  const lib = state.functions.get(latin1(argv[1]!));
+  if (lib === undefined) {
+    ctx.reply.error('ERR Function not found');
+    return;
+  }
+  const fn = lib.functions.get(latin1(argv[1]!))!;
+  const noWrites = fn.flags.includes('no-writes');
+  if (readOnlyCommand && !noWrites) {
+    ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
+    return;
+  }
+  const n = Number(numkeys);
+  ctx.propagate(null);
+  state.client.dbIndex = ctx.client.dbIndex;
+  state.fnVm.callFunction(fn, argv.slice(3, 3 + n), argv.slice(3 + n), noWrites, runnerFor(ctx, state, noWrites), ctx.reply);
+}
+
+const functionSub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
+  name: `function|${name}`,
+  arity,
+  flags,
+  firstKey: 0,
+  lastKey: 0,
+  keyStep: 0,
+  categories: name === 'list' || name === 'help' ? ['slow', 'scripting'] : ['write', 'slow', 'scripting'],
+  group: 'scripting',
+  summary,
+  since: '7.0.0',
+  complexity,
+  handler,
+});
+
 const evalFlags: CommandSpec['flags'] = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'];
 const evalRoFlags: CommandSpec['flags'] = ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'];
 
@@ -203,6 +437,28 @@ export const scriptingCommands: readonly CommandSpec[] = [
   evalSpec('evalsha', evalFlags, 'Execute a Lua script server side', '2.6.0', (ctx) => evalGeneric(ctx, true, false)),
   evalSpec('eval_ro', evalRoFlags, 'Execute a read-only Lua script server side', '7.0.0', (ctx) => evalGeneric(ctx, false, true)),
   evalSpec('evalsha_ro', evalRoFlags, 'Execute a read-only Lua script server side', '7.0.0', (ctx) => evalGeneric(ctx, true, true)),
+  evalSpec('fcall', evalFlags, 'Invoke a function', '7.0.0', (ctx) => fcallGeneric(ctx, false)),
+  evalSpec('fcall_ro', evalRoFlags, 'Invoke a read-only function', '7.0.0', (ctx) => fcallGeneric(ctx, true)),
+  {
+    name: 'function',
+    arity: -2,
+    flags: [],
+    firstKey: 0,
+    lastKey: 0,
+    keyStep: 0,
+    categories: ['slow'],
+    group: 'scripting',
+    summary: 'A container for function commands',
+    since: '7.0.0',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      functionSub('load', -3, ['write', 'denyoom', 'noscript'], 'Create a function with the given arguments (name, code, description)', 'O(1) (considering compilation time is redundant)', functionLoad),
+      functionSub('delete', 3, ['write', 'noscript'], 'Delete a function by name', 'O(1)', functionDelete),
+      functionSub('flush', -2, ['write', 'noscript'], 'Deleting all functions', 'O(N) where N is the number of functions deleted', functionFlush),
+      functionSub('list', -2, ['noscript'], 'List information about all the functions', 'O(N) where N is the number of functions', functionList),
+      functionSub('kill', 2, ['noscript', 'allow_busy'], 'Kill the function currently in execution.', 'O(1)', functionKill),
+    ],
+  },
   {
     name: 'script',
     arity: -2,

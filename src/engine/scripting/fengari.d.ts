@@ -10,6 +10,7 @@ declare module 'fengari' {
     readonly LUA_TNUMBER: number;
     readonly LUA_TSTRING: number;
     readonly LUA_TTABLE: number;
+    readonly LUA_TFUNCTION: number;
     readonly LUA_REGISTRYINDEX: number;
     readonly LUA_MASKCOUNT: number;
     lua_gettop(L: LuaState): number;
@@ -30,6 +31,8 @@ declare module 'fengari' {
     lua_pushliteral(L: LuaState, s: string): void;
     lua_pushjsfunction(L: LuaState, f: LuaJsFunction): void;
     lua_pushvalue(L: LuaState, idx: number): void;
+    lua_remove(L: LuaState, idx: number): void;
+    lua_setupvalue(L: LuaState, funcindex: number, n: number): Uint8Array | null;
     lua_pushglobaltable(L: LuaState): void;
     lua_createtable(L: LuaState, narr: number, nrec: number): void;
     lua_rawseti(L: LuaState, idx: number, n: number): void;

@@ -38,6 +38,20 @@ const { lua, lauxlib, lualib, to_luastring } = fengari;
 export type ScriptCommandRunner = (argv: Buffer[], out: ReplyWriter) => string | null;
 
 const chunkName = to_luastring('@user_script');
+const functionChunkName = to_luastring('@user_function');
+const fnEnvName = to_luastring('__redis__fn__env');
+const fnSetEnvName = to_luastring('__redis__fn__setenv');
+/** Redis 7.0's function flags (FUNCTION LIST prints them in this order). */
+export const functionFlags = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+/** A function registered by FUNCTION LOAD. */
+export interface LuaFunctionDef {
+  readonly name: string;
+  /** Registry reference of the callback. */
+  readonly ref: number;
+  readonly flags: readonly string[];
+  readonly description: string | null;
+}
 const errField = to_luastring('err');
 const sourceField = to_luastring('source');
 const lineField = to_luastring('line');
@@ -52,7 +66,7 @@ __redis__err__handler = function(err)
   -- not C as in Redis) sit between it and the error, so walk up to it.
   local level = 2
   local i = dbg.getinfo(level, 'nSl')
-  while i and i.source ~= '@user_script' do
+  while i and i.source ~= '@user_script' and i.source ~= '@user_function' do
     level = level + 1
     i = dbg.getinfo(level, 'nSl')
   end
@@ -64,6 +78,27 @@ io = nil; os = nil; package = nil; require = nil; loadfile = nil; dofile = nil; 
 `;
 
 const protectLua = `
+-- FUNCTION LOAD runs a library with only redis.register_function/log/LOG_* visible;
+-- its functions later run against the full globals. One proxy environment for every
+-- library, switched by __redis__fn__setenv (loads and calls never overlap).
+local G = _G
+local loadRedis = {register_function = __redis__register_function, log = redis.log,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3}
+setmetatable(loadRedis, {
+  __index = function(t, n) error("Script attempted to access nonexistent global variable '" .. tostring(n) .. "'", 2) end,
+})
+local loadEnv = {redis = loadRedis}
+local current = G
+__redis__fn__env = setmetatable({}, {
+  __index = function(t, n)
+    local v = rawget(current, n)
+    if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(n) .. "'", 2) end
+    return v
+  end,
+  __newindex = function(t, n, v) error("Attempt to modify a readonly table", 2) end,
+})
+__redis__fn__setenv = function(loading) if loading then current = loadEnv else current = G end end
+__redis__register_function = nil
 setmetatable(_G, {
   __index = function(t, n) error("Script attempted to access nonexistent global variable '" .. tostring(n) .. "'", 2) end,
   __newindex = function(t, n, v) error("Attempt to modify a readonly table", 2) end,
@@ -97,6 +132,8 @@ export class LuaVM {
   private readonly refs = new Map<string, number>();
   private errHandlerRef = 0;
   private runner: ScriptCommandRunner | null = null;
+  /** The functions registered so far while FUNCTION LOAD runs a library, else null. */
+  private loading: Map<string, LuaFunctionDef> | null = null;
   private readOnly = false;
   /** Each redis.call's reply, parsed back into Lua values. */
   private readonly scratch = new ReplyWriter(4096);
@@ -138,27 +175,150 @@ export class LuaVM {
   run(sha: string, keys: readonly Buffer[], args: readonly Buffer[], readOnly: boolean, runner: ScriptCommandRunner, out: ReplyWriter): void {
     const ref = this.refs.get(sha);
     assert(ref !== undefined, 'run of a script not loaded');
-    assert(this.runner === null, 'scripts do not nest');
     const L = this.L;
     lua.lua_settop(L, 0);
     setArrayGlobal(L, keysName, keys);
     setArrayGlobal(L, argvName, args);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.errHandlerRef);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    this.invoke(0, sha, readOnly, runner, out);
+  }
+
+  /** FCALL: runs a registered function with (keys, args) as its two parameters. */
+  callFunction(fn: LuaFunctionDef, keys: readonly Buffer[], args: readonly Buffer[], readOnly: boolean, runner: ScriptCommandRunner, out: ReplyWriter): void {
+    const L = this.L;
+    lua.lua_settop(L, 0);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.errHandlerRef);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, fn.ref);
+    pushArray(L, keys);
+    pushArray(L, args);
+    this.invoke(2, fn.name, readOnly, runner, out);
+  }
+
+  /** Calls the function under its arguments (the error handler at index 1) and replies. */
+  private invoke(nargs: number, label: string, readOnly: boolean, runner: ScriptCommandRunner, out: ReplyWriter): void {
+    assert(this.runner === null, 'scripts do not nest');
+    const L = this.L;
     this.runner = runner;
     this.readOnly = readOnly;
     let status: number;
     try {
-      status = lua.lua_pcall(L, 0, 1, 1);
+      status = lua.lua_pcall(L, nargs, 1, 1);
     } finally {
       this.runner = null;
     }
     if (status !== lua.LUA_OK) {
-      out.error(sanitize(errorText(L, -1, sha)));
+      out.error(sanitize(errorText(L, -1, label)));
     } else {
       luaToReply(L, -1, out, 0);
     }
     lua.lua_settop(L, 0);
+  }
+
+  /**
+   * FUNCTION LOAD's run of a library body (the code after its shebang line, which the
+   * caller replaces by a newline so that line numbers match Redis's). Returns the
+   * functions it registered, or Redis's error text.
+   */
+  loadLibrary(code: Buffer): Map<string, LuaFunctionDef> | string {
+    const L = this.L;
+    lua.lua_settop(L, 0);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.errHandlerRef);
+    if (lauxlib.luaL_loadbuffer(L, code, code.length, functionChunkName) !== lua.LUA_OK) {
+      const msg = luaString(L, -1);
+      lua.lua_settop(L, 0);
+      return `ERR Error compiling function: ${msg}`;
+    }
+    lua.lua_getglobal(L, fnEnvName);
+    lua.lua_setupvalue(L, -2, 1);
+    const registered = new Map<string, LuaFunctionDef>();
+    this.loading = registered;
+    this.setFnEnv(true);
+    let status: number;
+    try {
+      status = lua.lua_pcall(L, 0, 0, 1);
+    } finally {
+      this.setFnEnv(false);
+      this.loading = null;
+    }
+    if (status !== lua.LUA_OK) {
+      let msg = 'execution failure';
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        lua.lua_getfield(L, -1, errField);
+        msg = luaString(L, -1);
+      } else if (lua.lua_type(L, -1) === lua.LUA_TSTRING) {
+        msg = luaString(L, -1);
+      }
+      lua.lua_settop(L, 0);
+      this.unrefFunctions(registered);
+      return `ERR Error registering functions: ${msg}`;
+    }
+    lua.lua_settop(L, 0);
+    return registered;
+  }
+
+  /** Releases the callbacks of a library that is deleted or replaced. */
+  unrefFunctions(fns: ReadonlyMap<string, LuaFunctionDef>): void {
+    for (const fn of fns.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, fn.ref);
+  }
+
+  private setFnEnv(loading: boolean): void {
+    const L = this.L;
+    lua.lua_getglobal(L, fnSetEnvName);
+    lua.lua_pushboolean(L, loading);
+    assert(lua.lua_pcall(L, 1, 0, 0) === lua.LUA_OK, 'set function env');
+  }
+
+  /** redis.register_function(name, callback) or redis.register_function{...} (FUNCTION LOAD only). */
+  private registerFunction(L: LuaState): number {
+    const fail = (msg: string): number => {
+      pushError(L, msg);
+      return lua.lua_error(L);
+    };
+    const registered = this.loading;
+    if (registered === null) return fail('ERR redis.register_function can only be called on FUNCTION LOAD command');
+    const argc = lua.lua_gettop(L);
+    let flags: string[] = [];
+    let description: string | null = null;
+    if (argc === 1 && lua.lua_type(L, 1) === lua.LUA_TTABLE) {
+      lua.lua_getfield(L, 1, to_luastring('function_name'));
+      lua.lua_getfield(L, 1, to_luastring('callback'));
+      lua.lua_getfield(L, 1, to_luastring('flags'));
+      lua.lua_getfield(L, 1, to_luastring('description'));
+      if (lua.lua_type(L, 5) === lua.LUA_TSTRING) description = luaString(L, 5);
+      else if (lua.lua_type(L, 5) !== lua.LUA_TNIL) return fail('ERR description argument given to redis.register_function must be a string');
+      if (lua.lua_type(L, 4) === lua.LUA_TTABLE) {
+        for (let i = 1; ; i++) {
+          const t = lua.lua_rawgeti(L, 4, i);
+          if (t === lua.LUA_TNIL) {
+            lua.lua_pop(L, 1);
+            break;
+          }
+          if (t !== lua.LUA_TSTRING) return fail('ERR unknown flag given');
+          flags.push(luaString(L, -1));
+          lua.lua_pop(L, 1);
+        }
+      } else if (lua.lua_type(L, 4) !== lua.LUA_TNIL) {
+        return fail('ERR flags argument to redis.register_function must be a table representing function flags');
+      }
+      lua.lua_settop(L, 3);
+      lua.lua_remove(L, 1);
+    } else if (argc !== 2) {
+      return fail('ERR wrong number of arguments to redis.register_function');
+    }
+    // Now [1] = name, [2] = callback.
+    const name = lua.lua_type(L, 1) === lua.LUA_TSTRING ? luaString(L, 1) : '';
+    if (!/^[A-Za-z0-9_]+$/.test(name)) {
+      // Redis 7.0.15 says "Library names" for a bad function name too.
+      return fail('ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+    }
+    if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) return fail('ERR second argument to redis.register_function must be a function');
+    for (const f of flags) if (!functionFlags.has(f)) return fail('ERR unknown flag given');
+    flags = [...new Set(flags)];
+    if (registered.has(name)) return fail('ERR Function already exists in the library');
+    lua.lua_pushvalue(L, 2);
+    registered.set(name, { name, ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags, description });
+    return 0;
   }
 
   private newState(): LuaState {
@@ -240,6 +400,8 @@ export class LuaVM {
     level('LOG_NOTICE', 2);
     level('LOG_WARNING', 3);
     lua.lua_setglobal(L, to_luastring('redis'));
+    lua.lua_pushjsfunction(L, (s) => this.registerFunction(s));
+    lua.lua_setglobal(L, to_luastring('__redis__register_function'));
   }
 
   /** redis.call (raise) and redis.pcall: Redis 7.0's luaRedisGenericCommand. */
@@ -258,7 +420,7 @@ export class LuaVM {
       else return fail('ERR Lua redis lib command arguments must be strings or integers');
     }
     const runner = this.runner;
-    assert(runner !== null, 'redis.call outside a script');
+    if (runner === null) return fail('ERR redis.call can only be called inside a script invocation');
     const out = this.scratch;
     out.reset();
     out.resp = 2;
@@ -324,6 +486,14 @@ function errorText(L: LuaState, idx: number, sha: string): string {
 
 function sanitize(s: string): string {
   return /[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
+}
+
+function pushArray(L: LuaState, items: readonly Buffer[]): void {
+  lua.lua_createtable(L, items.length, 0);
+  for (let i = 0; i < items.length; i++) {
+    lua.lua_pushlstring(L, items[i]!, items[i]!.length);
+    lua.lua_rawseti(L, -2, i + 1);
+  }
 }
 
 function setArrayGlobal(L: LuaState, name: Uint8Array, items: readonly Buffer[]): void {
