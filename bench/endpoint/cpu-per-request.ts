@@ -9,7 +9,7 @@
 // /proc/PID/stat before and after one redis-benchmark run and divides by the request
 // count. The whole process is counted (for KeelDB: main thread, engine worker, GC
 // helper threads); per-thread figures (/proc/PID/task/TID/stat, by thread name) show
-// where KeelDB's time goes. Reported: µs per request for each, and the ratio
+// where KeelDB's time goes (from the last run of each test). Reported: µs per request for each, and the ratio
 // KeelDB/redis (lower is better; the ops/s targets need about 1/0.7 ≈ 1.4 at -P 16,
 // given that KeelDB and redis-benchmark share the machine's 2 cores).
 //
