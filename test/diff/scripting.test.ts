@@ -120,6 +120,68 @@ describeWithOracle('diff: scripting', () => {
         ['SELECT', '1'],
         ['GET', 'in1'],
       ]);
+      const lib1 =
+        "#!lua name=lib1\nredis.register_function('f1', function(keys, args) return redis.call('set', keys[1], args[1]) end)\n" +
+        "redis.register_function{function_name='f2', callback=function(keys, args) return {keys[1], args[1], #keys, #args} end, flags={'no-writes'}, description='d2'}";
+      // Libraries and the functions of a library are listed in Redis's dict order: the
+      // listing is compared with one library of one function, where no order arises.
+      const libOne = "#!lua name=libone\nredis.register_function{function_name='g', callback=function() return 1 end, flags={'allow-stale', 'no-writes'}, description='one'}";
+      seq('functions: list', [
+        ['FUNCTION', 'FLUSH'],
+        ['FUNCTION', 'LIST'],
+        ['FUNCTION', 'LOAD', libOne],
+        ['FUNCTION', 'LIST'],
+        ['FUNCTION', 'LIST', 'WITHCODE'],
+        ['FUNCTION', 'LIST', 'LIBRARYNAME', 'lib*'],
+        ['FUNCTION', 'LIST', 'libraryname', 'zz*', 'withcode'],
+        ['FUNCTION', 'LIST', 'LIBRARYNAME'],
+        ['FUNCTION', 'LIST', 'bogus'],
+        ['FCALL_RO', 'g', '0'],
+      ]);
+      seq('functions: load errors', [
+        ['FUNCTION', 'FLUSH'],
+        ['FUNCTION', 'LOAD', 'return 1'],
+        ['FUNCTION', 'LOAD', '#!lua\nreturn 1'],
+        ['FUNCTION', 'LOAD', '#!js name=a\n'],
+        ['FUNCTION', 'LOAD', '#!lua name=a foo=bar\n'],
+        ['FUNCTION', 'LOAD', '#!lua name=l-x\nreturn 1'],
+        ['FUNCTION', 'LOAD', '#!lua name=lib2\nreturn 1'],
+        ['FUNCTION', 'LOAD', "#!lua name=lib4\nredis.call('ping')"],
+        ['FUNCTION', 'LOAD', "#!lua name=lib5\nredis.register_function('f-x', function() return 1 end)"],
+        ['FUNCTION', 'LOAD', "#!lua name=lib6\nredis.register_function('fa', 5)"],
+        ['FUNCTION', 'LOAD', "#!lua name=lib9\nredis.register_function{function_name='f9', callback=function() return 1 end, flags={'bad-flag'}}"],
+        ['FUNCTION', 'LOAD', "#!lua name=lib10\nerror('x')"],
+        ['FUNCTION', 'LOAD', '#!lua name=lib11\nreturn +'],
+        ['FUNCTION', 'LIST'],
+      ]);
+      seq('functions: load, call, list, delete', [
+        ['FUNCTION', 'FLUSH'],
+        ['FUNCTION', 'LOAD', lib1],
+        ['FUNCTION', 'LOAD', lib1],
+        ['FUNCTION', 'LOAD', 'REPLACE', lib1],
+        ['FUNCTION', 'LOAD', "#!lua name=lib3\nredis.register_function('f1', function() return 1 end)"],
+        ['FCALL', 'f1', '1', 'k', 'v'],
+        ['GET', 'k'],
+        ['FCALL', 'f2', '1', 'k', 'v', 'w'],
+        ['FCALL_RO', 'f1', '1', 'k', 'v'],
+        ['FCALL_RO', 'f2', '0'],
+        ['FCALL', 'nope', '0'],
+        ['FCALL', 'f1', '2', 'k'],
+        ['FCALL', 'f1', 'x'],
+        ['FCALL', 'f1', '-1'],
+        ['FUNCTION', 'DELETE', 'nolib'],
+        ['FUNCTION', 'DELETE', 'lib1'],
+        ['FCALL', 'f1', '1', 'k', 'v'],
+        ['FUNCTION', 'LOAD', "#!lua name=lib7\nredis.register_function('f7', function(keys) return redis.call('incr', 'k') end)"],
+        ['FCALL', 'f7', '0'],
+        ['FUNCTION', 'LOAD', "#!lua name=lib8\nredis.register_function{function_name='f8', callback=function(keys) return redis.call('set', 'k', 1) end, flags={'no-writes'}}"],
+        ['FCALL', 'f8', '0'],
+        ['FCALL_RO', 'f8', '0'],
+        ['FUNCTION', 'KILL'],
+        ['FUNCTION', 'FLUSH', 'bad'],
+        ['FUNCTION', 'FLUSH', 'SYNC'],
+        ['FUNCTION', 'LIST'],
+      ]);
     });
   }
 });

@@ -335,7 +335,7 @@ function functionList(ctx: CommandContext): void {
       out.bulk(Buffer.from('flags'));
       const flags = [...functionFlagOrder].filter((f) => fn.flags.includes(f));
       out.set(flags.length);
-      for (const f of flags) out.bulk(Buffer.from(f));
+      for (const f of flags) out.status(f);
     }
     if (withCode) {
       out.bulk(Buffer.from('library_code'));
