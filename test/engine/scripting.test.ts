@@ -172,3 +172,43 @@ describe('formatG17 (redis.call number arguments, C %.17g)', () => {
     expect(formatG17(n)).toBe(s);
   });
 });
+
+describe('functions', () => {
+  const lib = "#!lua name=counters\nredis.register_function('bump', function(keys, args) redis.call('incrby', keys[1], args[1]); return redis.call('get', keys[1]) end)\nredis.register_function{function_name='peek', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}";
+
+  test('FUNCTION LOAD is logged as sent and FCALL as the commands it ran; replay gives the same keyspace and functions', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    const records = recording(e);
+    expect(runCommand(e, c, ['FUNCTION', 'LOAD', lib])).toBe('$8\r\ncounters\r\n');
+    expect(runCommand(e, c, ['FCALL', 'bump', '1', 'n', '5'])).toBe('$1\r\n5\r\n');
+    expect(runCommand(e, c, ['FCALL_RO', 'peek', '1', 'n'])).toBe('$1\r\n5\r\n');
+    expect(records.map(show)).toEqual([[`0:FUNCTION LOAD ${lib}`], ['0:incrby n 5']]);
+    const replica = newEngine();
+    for (const r of records) replica.applyEffectRecord(r);
+    expect(keyspaceDigest(replica.keyspace)).toBe(keyspaceDigest(e.keyspace));
+    const rc = openClient(replica);
+    expect(runCommand(replica, rc, ['FCALL_RO', 'peek', '1', 'n'])).toBe('$1\r\n5\r\n');
+  });
+
+  test('a no-writes function cannot write; SCRIPT FLUSH leaves functions alone', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    runCommand(e, c, ['FUNCTION', 'LOAD', "#!lua name=ro\nredis.register_function{function_name='w', callback=function() return redis.call('set', 'x', 1) end, flags={'no-writes'}}"]);
+    expect(runCommand(e, c, ['FCALL', 'w', '0'])).toBe('-ERR Write commands are not allowed from read-only scripts. script: w, on @user_function:2.\r\n');
+    runCommand(e, c, ['SCRIPT', 'FLUSH']);
+    expect(runCommand(e, c, ['FCALL', 'w', '0'])).toMatch(/^-ERR Write commands/);
+    expect(runCommand(e, c, ['FUNCTION', 'FLUSH'])).toBe('+OK\r\n');
+    expect(runCommand(e, c, ['FCALL', 'w', '0'])).toBe('-ERR Function not found\r\n');
+  });
+
+  test('a failed load registers nothing and leaves the old library in place', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    runCommand(e, c, ['FUNCTION', 'LOAD', lib]);
+    const bad = "#!lua name=counters\nredis.register_function('bump', function() return 0 end)\nredis.register_function('other', 5)";
+    expect(runCommand(e, c, ['FUNCTION', 'LOAD', 'REPLACE', bad])).toBe('-ERR Error registering functions: ERR second argument to redis.register_function must be a function\r\n');
+    expect(runCommand(e, c, ['FCALL', 'bump', '1', 'n', '2'])).toBe('$1\r\n2\r\n');
+    expect(runCommand(e, c, ['FCALL', 'other', '0'])).toBe('-ERR Function not found\r\n');
+  });
+});
