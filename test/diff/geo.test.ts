@@ -299,7 +299,7 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   fc.tuple(from, by, fc.boolean()).map(([f, b, d]) => ['GEOSEARCHSTORE', 'dst', 'g', ...f, ...b, ...(d ? ['STOREDIST'] : [])]),
   fc.tuple(lon, lat, radius, unit, options).map(([x, y, r, u, o]) => ['GEORADIUS', 'g', x, y, r, u, ...o]),
   fc.tuple(member, radius, unit, options).map(([m, r, u, o]) => ['GEORADIUSBYMEMBER_RO', 'g', m, r, u, ...o]),
-  fc.constant(['ZRANGE', 'dst', '0', '-1', 'WITHSCORES']),
+  fc.constant<Cmd>(['ZRANGE', 'dst', '0', '-1', 'WITHSCORES']),
   member.map((m) => ['ZREM', 'g', m]),
 );
 
