@@ -138,6 +138,12 @@ describeWithOracle('diff: scripting', () => {
         ['FUNCTION', 'LIST', 'bogus'],
         ['FCALL_RO', 'g', '0'],
       ]);
+      seq('COMMAND INFO and GETKEYS', [
+        ['COMMAND', 'INFO', 'eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro'],
+        ['COMMAND', 'INFO', 'script|load', 'script|exists', 'script|flush', 'script|kill', 'function|load', 'function|list', 'function|delete', 'function|flush'],
+        ['COMMAND', 'GETKEYS', 'EVAL', 'return 1', '2', 'a', 'b', 'c'],
+        ['COMMAND', 'GETKEYS', 'FCALL', 'f', '1', 'a', 'b'],
+      ]);
       seq('functions: load errors', [
         ['FUNCTION', 'FLUSH'],
         ['FUNCTION', 'LOAD', 'return 1'],

@@ -16,6 +16,7 @@
 // rules need an interruptible VM run and are not implemented yet.
 
 import type { CommandContext, CommandSpec } from '../command.js';
+import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import { Client } from '../client.js';
 import { eqi, latin1, string2ll } from '../args.js';
@@ -383,7 +384,8 @@ function fcallGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
   state.fnVm.callFunction(fn, argv.slice(3, 3 + n), argv.slice(3 + n), noWrites, runnerFor(ctx, state, noWrites), ctx.reply);
 }
 
-const functionSub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
+const functionSub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec =>
+  withTips({
   name: `function|${name}`,
   arity,
   flags,
@@ -396,28 +398,68 @@ const functionSub = (name: string, arity: number, flags: CommandSpec['flags'], s
   since: '7.0.0',
   complexity,
   handler,
-});
+  });
 
 const evalFlags: CommandSpec['flags'] = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'];
 const evalRoFlags: CommandSpec['flags'] = ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'];
 
-const evalSpec = (name: string, flags: CommandSpec['flags'], summary: string, since: string, handler: CommandSpec['handler']): CommandSpec => ({
-  name,
-  arity: -3,
-  flags,
-  firstKey: 0,
-  lastKey: 0,
-  keyStep: 0,
-  categories: ['slow', 'scripting'],
-  group: 'scripting',
-  summary,
-  since,
-  complexity: 'Depends on the script that is executed.',
-  handler,
-  getKeys: evalKeys,
-});
+/** Redis 7.0's key spec of EVAL-like commands: numkeys at argv[2], keys after it. */
+function evalKeySpec(readOnly: boolean, notes: boolean): KeySpec[] {
+  const spec: KeySpec = {
+    flags: readOnly ? ['RO', 'access'] : ['RW', 'access', 'update'],
+    beginSearch: { type: 'index', index: 2 },
+    findKeys: { type: 'keynum', keynumidx: 0, firstkey: 1, keystep: 1 },
+  };
+  if (!notes) return [spec];
+  return [{ notes: `We cannot tell how the keys will be used so we assume the worst, ${readOnly ? 'RO and ACCESS' : 'RW and UPDATE'}`, ...spec }];
+}
 
-const sub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec => ({
+const evalSpec = (name: string, flags: CommandSpec['flags'], summary: string, since: string, handler: CommandSpec['handler']): CommandSpec => {
+  const readOnly = flags.includes('readonly');
+  const spec: CommandSpec & CommandSpecExtras = {
+    name,
+    arity: -3,
+    flags,
+    firstKey: 0,
+    lastKey: 0,
+    keyStep: 0,
+    categories: ['slow', 'scripting'],
+    group: 'scripting',
+    summary,
+    since,
+    complexity: 'Depends on the script that is executed.',
+    handler,
+    getKeys: evalKeys,
+    keySpecs: evalKeySpec(readOnly, !name.startsWith('evalsha')),
+  };
+  return spec;
+};
+
+const allNodes = ['request_policy:all_nodes', 'response_policy:all_succeeded'];
+const allShards = ['request_policy:all_shards', 'response_policy:all_succeeded'];
+const oneSucceeded = ['request_policy:all_shards', 'response_policy:one_succeeded'];
+/** Redis 7.0's command tips of the SCRIPT and FUNCTION subcommands. */
+const subcommandTips: Record<string, readonly string[]> = {
+  'script|load': allNodes,
+  'script|exists': ['request_policy:all_shards', 'response_policy:agg_logical_and'],
+  'script|flush': allNodes,
+  'script|kill': oneSucceeded,
+  'function|load': allShards,
+  'function|list': ['nondeterministic_output_order'],
+  'function|delete': allShards,
+  'function|flush': allShards,
+  'function|kill': oneSucceeded,
+};
+
+function withTips(spec: CommandSpec): CommandSpec {
+  const tips = subcommandTips[spec.name];
+  if (tips === undefined) return spec;
+  const extended: CommandSpec & CommandSpecExtras = { ...spec, tips };
+  return extended;
+}
+
+const sub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec =>
+  withTips({
   name: `script|${name}`,
   arity,
   flags,
@@ -430,7 +472,7 @@ const sub = (name: string, arity: number, flags: CommandSpec['flags'], summary: 
   since: name === 'flush' || name === 'load' || name === 'kill' || name === 'exists' ? '2.6.0' : '5.0.0',
   complexity,
   handler,
-});
+  });
 
 export const scriptingCommands: readonly CommandSpec[] = [
   evalSpec('eval', evalFlags, 'Execute a Lua script server side', '2.6.0', (ctx) => evalGeneric(ctx, false, false)),
