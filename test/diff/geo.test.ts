@@ -10,9 +10,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytes } from '../support/comparators.js';
-import { DiffPair, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import { DiffPair, diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn } from '../support/resp-conn.js';
+import { encodeCommand, RespConn, type Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 const sicily: Step[] = [
@@ -261,6 +261,36 @@ describeWithOracle('diff: geo', () => {
         ['GEOSEARCH', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'DESC'],
         ['GEOSEARCHSTORE', 'td', 't', 'FROMLONLAT', '0', '0', 'BYRADIUS', '5000', 'km', 'COUNT', '9', 'DESC'],
         ['ZRANGE', 'td', '0', '-1', 'WITHSCORES'],
+      ]);
+
+      const body = (name: string, fn: (c: DiffCase) => Promise<void>, conns = 1): void => diffCase(pair, name, fn, { proto, conns });
+      body('keyspace notifications of every geo write', async (c) => {
+        const events = async (args: Arg[], n: number): Promise<void> => {
+          await c.cmd(args, { conn: 0 });
+          if (n > 0) await c.raw('', n, { conn: 1 });
+        };
+        await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
+        await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+        await events(['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'], 2);
+        await events(['GEOADD', 'g', 'NX', '1', '1', 'Palermo'], 0);
+        await events(['GEOADD', 'g', 'XX', '1', '1', 'Palermo'], 2);
+        await events(['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'], 2);
+        await events(['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '-100', '37', 'BYRADIUS', '1', 'km'], 2);
+        await events(['GEORADIUS', 'g', '15', '37', '200', 'km', 'STORE', 'e'], 2);
+        await events(['GEORADIUSBYMEMBER', 'g', 'Catania', '1', 'km', 'STOREDIST', 'e'], 2);
+        await events(['GEORADIUS', 'nokey', '15', '37', '200', 'km', 'STORE', 'e'], 2);
+        await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', ''], { conn: 0 });
+        await c.cmd(['PING'], { conn: 0 });
+      }, 2);
+
+      seq('MULTI/EXEC and WATCH with geo writes', [
+        ['GEOADD', 'g', '1', '1', 'a'],
+        ['MULTI'],
+        ['GEOADD', 'g', '2', '2', 'b'],
+        ['GEOSEARCH', 'g', 'FROMMEMBER', 'a', 'BYRADIUS', '500', 'km', 'WITHDIST', 'ASC'],
+        ['GEOADD', 'g', '200', '2', 'c'],
+        ['GEOPOS', 'g', 'b'],
+        ['EXEC'],
       ]);
 
       seq('COMMAND INFO and GETKEYS of the geo commands', [
