@@ -218,7 +218,8 @@ const int = fc.integer({ min: -20, max: 20 }).map(String);
 const ttlMs = fc.integer({ min: 1, max: 400 });
 
 function commandArb(nowMs: () => number): fc.Arbitrary<string[]> {
-  return fc.oneof(
+  // Some generators yield readonly tuples; every command is used as a plain argv.
+  return (fc.oneof as (...a: unknown[]) => fc.Arbitrary<string[]>)(
     fc.tuple(key, value).map(([k, v]) => ['SET', k, v]),
     fc.tuple(key, value, ttlMs).map(([k, v, t]) => ['SET', k, v, 'PX', String(t)]),
     fc.tuple(key, value, fc.integer({ min: 1, max: 2 })).map(([k, v, t]) => ['SET', k, v, 'EX', String(t)]),
@@ -323,7 +324,7 @@ function stepArb(nowMs: () => number): fc.Arbitrary<Step> {
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('multi' as const), client, argv: fc.array(cmd, { maxLength: 5 }), discard: fc.boolean() }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 300 }) }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'tick' as const }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cmd' as const), client, argv: fc.constant(['FLUSHALL']) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cmd' as const), client, argv: fc.constant<string[]>(['FLUSHALL']) }) },
   );
 }
 

@@ -26,7 +26,7 @@ function bulks(raw: string): string[] {
   const walk = (v: RespValue): void => {
     if (v.kind === 'bulk') out.push(v.bytes.toString('latin1'));
     else if (v.kind === 'array' || v.kind === 'set') v.items.forEach(walk);
-    else if (v.kind === 'double') out.push(String(v.value));
+    else if (v.kind === 'double') out.push(v.text);
   };
   walk(decodeReply(Buffer.from(raw, 'latin1')));
   return out;
