@@ -87,6 +87,20 @@ describeWithOracle('diff: scripting', () => {
         ['EVAL_RO', "return redis.call('get', 's')", '0'],
         ['EVAL_RO', "return redis.pcall('set', 'a', 'b')", '0'],
       ]);
+      seq('shebang flags', [
+        ['EVAL', '#!lua\nreturn 1', '0'],
+        ['EVAL', "#!lua flags=no-writes\nreturn redis.call('set','a','b')", '0'],
+        ['EVAL', '#!js\nreturn 1', '0'],
+        ['EVAL', '#!lua flags=bad\nreturn 1', '0'],
+        ['EVAL', '#!lua foo=bar\nreturn 1', '0'],
+        ['EVAL', "#!lua flags=no-writes,allow-oom\nreturn redis.call('get','a')", '0'],
+        ['EVAL', '#!lua\nreturn +', '0'],
+        ['EVAL', "#!lua\nerror('e')", '0'],
+        ['EVAL_RO', "#!lua\nreturn redis.call('set','a','b')", '0'],
+        ['EVAL_RO', "#!lua flags=no-writes\nreturn redis.call('get','a')", '0'],
+        ['SCRIPT', 'LOAD', "#!lua flags=no-writes\nreturn redis.call('set','a','c')"],
+        ['EVALSHA', 'bbae06d3970e71352e37e79f536543e123b5fd8f', '0'],
+      ]);
       seq('script cache', [
         ['SCRIPT', 'FLUSH'],
         ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0'],

@@ -37,6 +37,10 @@ interface ScriptingState {
   readonly libraries: Map<string, Library>;
   /** Function name -> its library. */
   readonly functions: Map<string, Library>;
+  /** Scripts with a shebang declaring no-writes, by SHA1 (cleared with the cache). */
+  readonly noWritesScripts: Set<string>;
+  /** Scripts that have a shebang: EVAL_RO refuses those without no-writes. */
+  readonly shebangScripts: Set<string>;
   readonly client: Client;
 }
 
@@ -50,7 +54,7 @@ function stateOf(ctx: CommandContext): ScriptingState {
   if (s === undefined) {
     const client = new Client(scriptClientId, 'lua', 'lua', ctx.nowMs, false);
     client.multi = []; // denies blocking: BLPOP and friends answer as if timed out
-    s = { vm: new LuaVM(), fnVm: new LuaVM(), libraries: new Map(), functions: new Map(), client };
+    s = { vm: new LuaVM(), fnVm: new LuaVM(), libraries: new Map(), functions: new Map(), noWritesScripts: new Set(), shebangScripts: new Set(), client };
     states.set(ctx.engine, s);
   }
   return s;
@@ -74,6 +78,45 @@ function runnerFor(ctx: CommandContext, state: ScriptingState, readOnly: boolean
     engine.call(state.client, spec, argv, out);
     return null;
   };
+}
+
+
+const scriptFlagNames = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+/**
+ * Redis 7.0's evalExtractShebangFlags: a body starting with "#!" must say "#!lua" and
+ * may carry flags=a,b. Returns the error text, or whether the script declared
+ * no-writes, whether it has a shebang, and the code to compile (the shebang line made
+ * empty, so line numbers stay Redis's).
+ */
+function parseShebang(body: Buffer): string | { shebang: boolean; noWrites: boolean; code: Buffer } {
+  if (body.length < 2 || body[0] !== 35 || body[1] !== 33) return { shebang: false, noWrites: false, code: body };
+  let eol = body.indexOf(10);
+  if (eol < 0) eol = body.length;
+  const parts = body.latin1Slice(0, eol).split(' ').filter((p) => p !== '');
+  if (parts[0] !== '#!lua') return `ERR Unexpected engine in script shebang: ${parts[0] ?? ''}`;
+  let noWrites = false;
+  for (const p of parts.slice(1)) {
+    if (!p.startsWith('flags=')) return `ERR Unknown lua shebang option: ${p}`;
+    for (const f of p.slice(6).split(',')) {
+      if (f === '') continue;
+      if (!scriptFlagNames.has(f)) return `ERR Unexpected flag in script shebang: ${f}`;
+      if (f === 'no-writes') noWrites = true;
+    }
+  }
+  return { shebang: true, noWrites, code: Buffer.concat([Buffer.from('\n'), body.subarray(Math.min(body.length, eol + 1))]) };
+}
+
+/** Compiles and caches a script body (EVAL, SCRIPT LOAD); returns an error text or null. */
+function loadScript(state: ScriptingState, sha: string, body: Buffer): string | null {
+  if (state.vm.has(sha)) return null;
+  const parsed = parseShebang(body);
+  if (typeof parsed === 'string') return parsed;
+  const err = state.vm.load(sha, parsed.code);
+  if (err !== null) return err;
+  if (parsed.shebang) state.shebangScripts.add(sha);
+  if (parsed.noWrites) state.noWritesScripts.add(sha);
+  return null;
 }
 
 function evalGeneric(ctx: CommandContext, bySha: boolean, readOnly: boolean): void {
@@ -101,12 +144,18 @@ function evalGeneric(ctx: CommandContext, bySha: boolean, readOnly: boolean): vo
     }
   } else {
     sha = sha1hex(argv[1]!);
-    const err = state.vm.load(sha, argv[1]!);
+    const err = loadScript(state, sha, argv[1]!);
     if (err !== null) {
       ctx.reply.error(err.replace(/[\r\n]/g, ' '));
       return;
     }
   }
+  const noWrites = state.noWritesScripts.has(sha);
+  if (readOnly && state.shebangScripts.has(sha) && !noWrites) {
+    ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
+    return;
+  }
+  readOnly ||= noWrites;
   const n = Number(numkeys);
   const keys = argv.slice(3, 3 + n);
   const args = argv.slice(3 + n);
@@ -120,7 +169,7 @@ function scriptLoad(ctx: CommandContext): void {
   const state = stateOf(ctx);
   const body = ctx.argv[2]!;
   const sha = sha1hex(body);
-  const err = state.vm.load(sha, body);
+  const err = loadScript(state, sha, body);
   if (err !== null) ctx.reply.error(err.replace(/[\r\n]/g, ' '));
   else ctx.reply.bulk(Buffer.from(sha, 'latin1'));
 }
@@ -137,7 +186,10 @@ function scriptFlush(ctx: CommandContext): void {
     ctx.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
     return;
   }
-  stateOf(ctx).vm.flush();
+  const state = stateOf(ctx);
+  state.vm.flush();
+  state.noWritesScripts.clear();
+  state.shebangScripts.clear();
   ctx.reply.ok();
 }
 
