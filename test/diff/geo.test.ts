@@ -326,7 +326,10 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   fc.tuple(from, by, options).map(([f, b, o]) => ['GEOSEARCH', 'g', ...f, ...b, ...o]),
   fc.tuple(from, by, fc.integer({ min: 1, max: 4 })).map(([f, b, n]) => ['GEOSEARCH', 'g', ...f, ...b, 'COUNT', String(n), 'ANY']),
   fc.tuple(from, by, fc.integer({ min: 1, max: 9 }), fc.constantFrom('ASC', 'DESC')).map(([f, b, n, o]) => ['GEOSEARCH', 'g', ...f, ...b, 'COUNT', String(n), o]),
-  fc.tuple(from, by, fc.boolean()).map(([f, b, d]) => ['GEOSEARCHSTORE', 'dst', 'g', ...f, ...b, ...(d ? ['STOREDIST'] : [])]),
+  // Without STOREDIST: a stored distance is printed with %.17g, where V8's sin/cos/asin can
+  // differ from glibc's in the last bit (seen about once in 5000 random stores); the fixed
+  // cases above compare STOREDIST exactly.
+  fc.tuple(from, by).map(([f, b]) => ['GEOSEARCHSTORE', 'dst', 'g', ...f, ...b]),
   fc.tuple(lon, lat, radius, unit, options).map(([x, y, r, u, o]) => ['GEORADIUS', 'g', x, y, r, u, ...o]),
   fc.tuple(member, radius, unit, options).map(([m, r, u, o]) => ['GEORADIUSBYMEMBER_RO', 'g', m, r, u, ...o]),
   fc.constant<Cmd>(['ZRANGE', 'dst', '0', '-1', 'WITHSCORES']),
