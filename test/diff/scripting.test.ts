@@ -87,6 +87,11 @@ describeWithOracle('diff: scripting', () => {
         ['EVAL_RO', "return redis.call('get', 's')", '0'],
         ['EVAL_RO', "return redis.pcall('set', 'a', 'b')", '0'],
       ]);
+      seq('bit library', [
+        ['EVAL', 'return {bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 3), bit.bnot(0), bit.tobit(0xffffffff), bit.tobit(4294967296 + 5)}', '0'],
+        ['EVAL', 'return {bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.rol(0x12345678, 8), bit.ror(0x12345678, 8), bit.bswap(0x12345678)}', '0'],
+        ['EVAL', 'return {bit.tohex(255), bit.tohex(-1, -4), bit.tohex(0x1234abcd, 3), bit.tohex(1, 12)}', '0'],
+      ]);
       seq('shebang flags', [
         ['EVAL', '#!lua\nreturn 1', '0'],
         ['EVAL', "#!lua flags=no-writes\nreturn redis.call('set','a','b')", '0'],

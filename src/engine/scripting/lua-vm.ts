@@ -17,7 +17,7 @@
 // int32 are pushed as floats (5.1 has only doubles: same values); `//`, bit operators,
 // utf8 and integer division exist in 5.3 only; runtime error texts can differ (5.3:
 // "attempt to index a nil value (local 't')", 5.1: "attempt to index local 't' (a nil
-// value)"); cjson, cmsgpack, struct and bit are not provided.
+// value)"); `bit` is provided (LuaBitOp's functions), cjson, cmsgpack and struct are not.
 //
 // Invariants: the stack is balanced after every run (settop(0)); a script is atomic
 // because the engine is synchronous and the VM only calls back through `runner`.
@@ -400,6 +400,7 @@ export class LuaVM {
     level('LOG_NOTICE', 2);
     level('LOG_WARNING', 3);
     lua.lua_setglobal(L, to_luastring('redis'));
+    installBitLib(L);
     lua.lua_pushjsfunction(L, (s) => this.registerFunction(s));
     lua.lua_setglobal(L, to_luastring('__redis__register_function'));
   }
@@ -440,6 +441,69 @@ export class LuaVM {
   get runningReadOnly(): boolean {
     return this.readOnly;
   }
+}
+
+/** LuaBitOp's number to int32: rounded, then modulo 2^32 into the signed range. */
+function toBit(L: LuaState, idx: number): number {
+  if (lua.lua_type(L, idx) !== lua.LUA_TNUMBER) {
+    lua.lua_pushliteral(L, `bad argument #${idx} (number expected)`);
+    return lua.lua_error(L);
+  }
+  const n = lua.lua_tonumber(L, idx);
+  return Number(BigInt.asIntN(32, BigInt(Number.isFinite(n) ? Math.round(n) : 0)));
+}
+
+/** The `bit` library Redis bundles (LuaBitOp 1.0): 32-bit operations on numbers. */
+function installBitLib(L: LuaState): void {
+  lua.lua_createtable(L, 0, 12);
+  const fn = (name: string, f: (s: LuaState) => number): void => {
+    lua.lua_pushjsfunction(L, (s) => {
+      lua.lua_pushinteger(s, f(s) | 0);
+      return 1;
+    });
+    lua.lua_setfield(L, -2, to_luastring(name));
+  };
+  const fold = (op: (a: number, b: number) => number) => (s: LuaState): number => {
+    let r = toBit(s, 1);
+    for (let i = 2; i <= lua.lua_gettop(s); i++) r = op(r, toBit(s, i));
+    return r;
+  };
+  fn('tobit', (s) => toBit(s, 1));
+  fn('bnot', (s) => ~toBit(s, 1));
+  fn('band', fold((a, b) => a & b));
+  fn('bor', fold((a, b) => a | b));
+  fn('bxor', fold((a, b) => a ^ b));
+  fn('lshift', (s) => toBit(s, 1) << (toBit(s, 2) & 31));
+  fn('rshift', (s) => toBit(s, 1) >>> (toBit(s, 2) & 31));
+  fn('arshift', (s) => toBit(s, 1) >> (toBit(s, 2) & 31));
+  fn('rol', (s) => {
+    const x = toBit(s, 1);
+    const n = toBit(s, 2) & 31;
+    return (x << n) | (x >>> (32 - n));
+  });
+  fn('ror', (s) => {
+    const x = toBit(s, 1);
+    const n = toBit(s, 2) & 31;
+    return (x >>> n) | (x << (32 - n));
+  });
+  fn('bswap', (s) => {
+    const x = toBit(s, 1);
+    return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+  });
+  lua.lua_pushjsfunction(L, (s) => {
+    const x = toBit(s, 1);
+    let n = lua.lua_gettop(s) >= 2 ? toBit(s, 2) : 8;
+    const upper = n < 0;
+    if (upper) n = -n;
+    if (n > 8) n = 8;
+    let hex = (x >>> 0).toString(16).padStart(8, '0').slice(8 - n);
+    if (upper) hex = hex.toUpperCase();
+    const b = Buffer.from(hex, 'latin1');
+    lua.lua_pushlstring(s, b, b.length);
+    return 1;
+  });
+  lua.lua_setfield(L, -2, to_luastring('tohex'));
+  lua.lua_setglobal(L, to_luastring('bit'));
 }
 
 /** Redis's luaPushErrorBuff: "-CODE msg" keeps its code, anything else gets ERR. */
