@@ -15,6 +15,7 @@ import os from 'node:os';
 import type { EngineServices } from './command.js';
 import type { Keyspace } from './keyspace.js';
 import { latencyPercentileUs } from './stats.js';
+import { cachedScriptCount } from './commands/scripting.js';
 import type { DurabilityInfo } from '../durability/durability-info.js';
 
 /** What INFO reports as redis_version: clients gate features on it. */
@@ -219,7 +220,7 @@ export function infoString(engine: EngineServices, keyspace: Keyspace, nowMs: nu
         f('used_memory_vm_eval', 0);
         f('used_memory_lua_human', '0B');
         f('used_memory_scripts_eval', 0);
-        f('number_of_cached_scripts', 0);
+        f('number_of_cached_scripts', cachedScriptCount(engine));
         f('number_of_functions', 0);
         f('number_of_libraries', 0);
         f('used_memory_vm_functions', 0);
