@@ -12,12 +12,13 @@
 // random cases are checked for shape and membership in the engine tests.
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytes, sortedArray } from '../support/comparators.js';
-import { DiffPair, diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
+import { describe } from 'vitest';
+import { sortedArray } from '../support/comparators.js';
+import { diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
+import { describeRandomSequences } from '../support/random-sequences.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
-import { decodeReply, showBytes, type RespValue } from '../support/resp-decode.js';
+import { decodeReply, type RespValue } from '../support/resp-decode.js';
 
 const sorted = (args: readonly Arg[]): Step => ({ args, cmp: sortedArray });
 
@@ -405,8 +406,6 @@ describeWithOracle('diff: sets', () => {
 
 // --- Random sequences ------------------------------------------------------------------
 
-const runCount = Number(process.env.KEELDB_FC_RUNS ?? 150);
-const timeLimitMs = Number(process.env.KEELDB_FC_TIME_MS ?? 15_000);
 type Cmd = string[];
 
 const key = fc.constantFrom('s1', 's2', 's3', 'str');
@@ -437,42 +436,5 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   key.map((k) => ['OBJECT', 'ENCODING', k]),
 );
 
-describeWithOracle('diff: random set command sequences (fast-check)', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
-
-  async function firstDifference(seq: readonly Cmd[], proto: 2 | 3): Promise<string | null> {
-    if (conns === undefined || conns.redis.isClosed || conns.subject.isClosed) {
-      conns = { redis: await RespConn.connect(pair!.oracle.port), subject: await RespConn.connect(pair!.subject.port) };
-    }
-    const all: Cmd[] = [['FLUSHALL'], ...seq];
-    await Promise.all([conns.redis.send(['HELLO', String(proto)]), conns.subject.send(['HELLO', String(proto)])]);
-    const [r, s] = await Promise.all([conns.redis.pipeline(all), conns.subject.pipeline(all)]);
-    for (let i = 0; i < all.length; i++) {
-      if (bytes(r[i]!, s[i]!) === null) continue;
-      return `step ${i}: ${all[i]!.join(' ')} (RESP${proto})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
-    }
-    return null;
-  }
-
-  it('every reply matches redis-server (RESP2 and RESP3)', async () => {
-    const result = await fc.check(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), fc.constantFrom<2 | 3>(2, 3), async (seq, proto) => (await firstDifference(seq, proto)) === null),
-      { numRuns: runCount, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false },
-    );
-    if (result.failed) {
-      const [minimal, proto] = (result.counterexample ?? [[], 2]) as [Cmd[], 2 | 3];
-      expect.fail(`fast-check seed ${result.seed}\n${minimal.map((c) => '  ' + c.join(' ')).join('\n')}\n-- difference --\n${await firstDifference(minimal, proto)}`);
-    }
-    expect(result.numRuns).toBeGreaterThan(0);
-  });
-});
+describeRandomSequences('diff: random set command sequences (fast-check)', command, 150);
 
