@@ -62,7 +62,13 @@ export function runReference(input: Buffer): { commands: string[][]; bad: boolea
       bad = true;
     },
   });
-  parser.execute(input);
+  try {
+    parser.execute(input);
+  } catch {
+    // redis-parser can throw on garbage (e.g. RangeError for a huge array length after a
+    // mutated header): the reference rejected the input, after the commands it returned.
+    bad = true;
+  }
   return { commands, bad };
 }
 
