@@ -119,21 +119,31 @@ function loadScript(state: ScriptingState, sha: string, body: Buffer): string | 
   return null;
 }
 
-function evalGeneric(ctx: CommandContext, bySha: boolean, readOnly: boolean): void {
-  const argv = ctx.argv;
-  const numkeys = string2ll(latin1(argv[2]!));
+/**
+ * EVAL's and FCALL's numkeys (argv[2]), checked in Redis's order; null after replying.
+ * Only the not-an-integer text differs between the two commands.
+ */
+function numkeysOrReply(ctx: CommandContext, notIntegerError: string): bigint | null {
+  const numkeys = string2ll(latin1(ctx.argv[2]!));
   if (numkeys === null) {
-    ctx.reply.error('ERR value is not an integer or out of range');
-    return;
+    ctx.reply.error(notIntegerError);
+    return null;
   }
-  if (numkeys > BigInt(argv.length - 3)) {
+  if (numkeys > BigInt(ctx.argv.length - 3)) {
     ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
+    return null;
   }
   if (numkeys < 0n) {
     ctx.reply.error("ERR Number of keys can't be negative");
-    return;
+    return null;
   }
+  return numkeys;
+}
+
+function evalGeneric(ctx: CommandContext, bySha: boolean, readOnly: boolean): void {
+  const argv = ctx.argv;
+  const numkeys = numkeysOrReply(ctx, 'ERR value is not an integer or out of range');
+  if (numkeys === null) return;
   const state = stateOf(ctx);
   let sha: string;
   if (bySha) {
@@ -405,19 +415,8 @@ function functionKill(ctx: CommandContext): void {
 
 function fcallGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
   const argv = ctx.argv;
-  const numkeys = string2ll(latin1(argv[2]!));
-  if (numkeys === null) {
-    ctx.reply.error('ERR Bad number of keys provided');
-    return;
-  }
-  if (numkeys > BigInt(argv.length - 3)) {
-    ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
-  }
-  if (numkeys < 0n) {
-    ctx.reply.error("ERR Number of keys can't be negative");
-    return;
-  }
+  const numkeys = numkeysOrReply(ctx, 'ERR Bad number of keys provided');
+  if (numkeys === null) return;
   const state = stateOf(ctx);
   const lib = state.functions.get(latin1(argv[1]!));
   if (lib === undefined) {
