@@ -133,6 +133,30 @@ export class RdbWriter {
     }
   }
 
+  /**
+   * rdbSaveLen of a uint64 given as a bigint (stream ids, counters that may be C's
+   * (uint64_t)-1): the same 6/14/32-bit forms below 2^32, RDB_64BITLEN above.
+   */
+  len64(n: bigint): void {
+    assert(n >= 0n && n <= 0xffffffffffffffffn, 'RDB 64-bit length out of range');
+    if (n <= 0xffffffffn) {
+      this.len(Number(n));
+      return;
+    }
+    this.ensure(9);
+    this.buf[this.length++] = RDB_64BITLEN;
+    this.buf.writeBigUInt64BE(n, this.length);
+    this.length += 8;
+  }
+
+  /** rdbSaveMillisecondTime: an int64, little-endian. */
+  millisecondTime(ms: number): void {
+    assert(Number.isSafeInteger(ms), 'RDB millisecond time out of range');
+    this.ensure(8);
+    this.buf.writeBigInt64LE(BigInt(ms), this.length);
+    this.length += 8;
+  }
+
   /** rdbSaveRawString for a latin1 string: int encodings, LZF, or verbatim. */
   string(s: string): void {
     if (s.length <= 11 && this.tryIntegerEncoding(s)) return;
@@ -240,6 +264,27 @@ export class RdbReader {
     const r = this.lenOrEncoding();
     if (r.encoded) throw new RdbFormatError('unexpected encoded length');
     return r.value;
+  }
+
+  /** rdbLoadLen as the full uint64 (stream ids and counters): a bigint, never clamped. */
+  len64(): bigint {
+    this.need(1);
+    const first = this.buf[this.pos]!;
+    if (first !== RDB_64BITLEN) return BigInt(this.len());
+    this.pos++;
+    this.need(8);
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** rdbLoadMillisecondTime: an int64, little-endian (a time outside JS's safe range is bad data). */
+  millisecondTime(): number {
+    this.need(8);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new RdbFormatError('millisecond time out of range');
+    return Number(v);
   }
 
   /** rdbGenericLoadStringObject, as a latin1 string. */

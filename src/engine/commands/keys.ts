@@ -43,6 +43,8 @@ import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import { typeOf, type Db, type RValue } from '../keyspace.js';
 import { globMatch } from '../glob.js';
 import { createDumpPayload, loadDumpPayload, verifyDumpPayload } from '../dump.js';
+// Streams register their RDB codec here, where DUMP and RESTORE need it (the other types register from their own modules).
+import '../types/stream-rdb.js';
 import { lookupKeyRead } from './strings.js';
 import { replyHelp } from './connection.js';
 import { notify, NotifyType } from '../notify.js';

@@ -6,10 +6,11 @@
 // listpack, keyed by its first ("master") entry id. We keep the same nodes, because
 // they are visible: `MAXLEN ~`/`MINID ~` trim only whole nodes, and XINFO STREAM
 // reports radix-tree-keys. A node here is a sorted array of its live entries (ids and
-// field/value arrays) plus the counts Redis keeps in the listpack (live, deleted) and the
-// listpack's byte size, computed exactly as listpack.c would lay it out, so that the
-// decision to open a new node is Redis's. Tombstones (XDEL, exact trim) are dropped from
-// the arrays but counted, as Redis counts them.
+// field/value arrays) plus its tombstones (entries XDEL or an exact trim marked deleted,
+// which Redis keeps in the listpack until the whole node goes) and the listpack's byte
+// size, computed exactly as listpack.c would lay it out, so that the decision to open a
+// new node is Redis's and DUMP can write the listpack Redis would hold
+// (src/engine/types/stream-rdb.ts).
 //
 // Ids are one bigint: ms << 64 | seq (both unsigned 64-bit), so comparing ids is one
 // bigint comparison. Range reads binary-search the node array then the node: O(log n).
@@ -87,8 +88,12 @@ export class StreamNode {
   /** Live entries, in id order. */
   readonly ids: bigint[] = [];
   readonly fvs: string[][] = [];
-  /** Entries marked deleted (still in Redis's listpack). */
-  deleted = 0;
+  /**
+   * Entries marked deleted (XDEL, exact trim), in id order: Redis keeps them in the
+   * listpack with the deleted flag, and DUMP writes them (src/engine/types/stream-rdb.ts).
+   */
+  readonly tombIds: bigint[] = [];
+  readonly tombFvs: string[][] = [];
   /** The id of the last entry ever appended (tombstones included). */
   lastAnyId: bigint;
   /** The listpack's byte size as Redis would have it. */
@@ -107,6 +112,11 @@ export class StreamNode {
 
   get live(): number {
     return this.ids.length;
+  }
+
+  /** Entries marked deleted (still in Redis's listpack). */
+  get deleted(): number {
+    return this.tombIds.length;
   }
 
   sameFields(fv: readonly string[]): boolean {
@@ -138,13 +148,38 @@ export class StreamNode {
     this.lastAnyId = id;
   }
 
-  /** Marks the live entry at index i deleted. */
+  /** Marks the live entry at index i deleted (it moves to the tombstones, in id order). */
   removeAt(i: number): void {
     const count = this.ids.length;
     this.bytes += lpIntEntryBytes(count - 1) - lpIntEntryBytes(count) + lpIntEntryBytes(this.deleted + 1) - lpIntEntryBytes(this.deleted);
+    const id = this.ids[i]!;
+    const fv = this.fvs[i]!;
     this.ids.splice(i, 1);
     this.fvs.splice(i, 1);
-    this.deleted++;
+    const t = this.tombIds;
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    t.splice(lo, 0, id);
+    this.tombFvs.splice(lo, 0, fv);
+  }
+
+  /**
+   * Adds an entry read from a DUMP payload's listpack (ids ascending, the caller
+   * checked), live or deleted; the caller sets `bytes` and `lastAnyId` from the listpack.
+   */
+  loadEntry(id: bigint, fv: string[], deleted: boolean): void {
+    if (deleted) {
+      this.tombIds.push(id);
+      this.tombFvs.push(fv);
+    } else {
+      this.ids.push(id);
+      this.fvs.push(fv);
+    }
   }
 
   /** Index of the first live id >= id (ids.length if none). */
@@ -164,7 +199,8 @@ export class StreamNode {
     const n = new StreamNode(this.masterId, this.masterFields);
     n.ids.push(...this.ids);
     for (const fv of this.fvs) n.fvs.push(fv.slice());
-    n.deleted = this.deleted;
+    n.tombIds.push(...this.tombIds);
+    for (const fv of this.tombFvs) n.tombFvs.push(fv.slice());
     n.lastAnyId = this.lastAnyId;
     n.bytes = this.bytes;
     return n;
