@@ -1,7 +1,14 @@
 // Scripting commands (engine worker): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT
 // LOAD/EXISTS/FLUSH/KILL/HELP (Redis 7.0's eval.c), FCALL, FCALL_RO and FUNCTION
-// LOAD/DELETE/FLUSH/LIST/KILL (functions.c; DUMP/RESTORE/STATS not yet), on the Lua VM of
+// LOAD/DELETE/FLUSH/LIST/KILL/DUMP/RESTORE/STATS/HELP (functions.c; the DUMP payload's
+// codec is src/engine/scripting/function-payload.ts), on the Lua VMs of
 // src/engine/scripting/lua-vm.ts (one per engine, created on first use).
+//
+// FUNCTION LOAD/DELETE/FLUSH/RESTORE change no key: they count as a change (dirty++)
+// and the write path logs the command as sent, as Redis replicates them; replaying it
+// on the same library state gives the same libraries. Library order (FUNCTION LIST,
+// DUMP) is insertion order; Redis's is its dict's hash order, so only single-library
+// DUMP payloads can be compared byte for byte.
 //
 // A script's redis.call runs through the engine's call() as a nested command of a
 // script client (Redis's lua_client): RESP2, the caller's database at the start,
@@ -21,6 +28,8 @@ import type { Engine } from '../engine.js';
 import { Client } from '../client.js';
 import { eqi, latin1, string2ll } from '../args.js';
 import { globMatch } from '../glob.js';
+import { splitInlineArgs } from '../../io-mux/inline-parser.js';
+import { decodeFunctionPayload, encodeFunctionPayload } from '../scripting/function-payload.js';
 import { LuaVM, sha1hex, type LuaFunctionDef, type ScriptCommandRunner } from '../scripting/lua-vm.js';
 
 interface Library {
@@ -246,25 +255,86 @@ function evalKeys(argv: readonly Buffer[]): number[] {
 
 const libNameRe = /^[A-Za-z0-9_]+$/;
 
-/** Parses the shebang line "#!lua name=<lib>"; returns the library name or an error text. */
-function parseLibraryMeta(code: Buffer): { name: string; bodyStart: number } | string {
+/** The libraries and functions of one library context (Redis's functionsLibCtx). */
+interface LibraryCtx {
+  readonly libraries: Map<string, Library>;
+  /** Function name -> its library. */
+  readonly functions: Map<string, Library>;
+}
+
+/**
+ * functionExtractLibMetaData: the shebang line "#!<engine> name=<lib>" split as
+ * sdssplitargs does; returns the engine, the library name and where the body starts
+ * (its first newline), or an error text.
+ */
+function parseLibraryMeta(code: Buffer): { engine: string; name: string; bodyStart: number } | string {
   if (code.length < 2 || code[0] !== 35 || code[1] !== 33) return 'ERR Missing library metadata';
-  let eol = code.indexOf(10);
-  if (eol < 0) eol = code.length;
-  const parts = code.latin1Slice(2, eol).split(' ').filter((p) => p !== '');
-  const engineName = parts[0] ?? '';
-  if (engineName.toLowerCase() !== 'lua') return `ERR Engine '${engineName}' not found`;
+  // strchr on a C string: a NUL before the newline ends the search.
+  const nul = code.indexOf(0);
+  const eol = code.indexOf(10);
+  if (eol < 0 || (nul >= 0 && nul < eol)) return 'ERR Invalid library metadata';
+  const parts = splitInlineArgs(code, 0, eol);
+  if (parts === null || parts.length === 0) return 'ERR Invalid library metadata';
+  const engine = parts[0]!.latin1Slice(2);
   let name: string | null = null;
   for (const p of parts.slice(1)) {
-    if (p.startsWith('name=')) {
+    const part = cString(p);
+    if (part.length >= 5 && part.slice(0, 5).toLowerCase() === 'name=') {
       if (name !== null) return 'ERR Invalid metadata value, name argument was given multiple times';
-      name = p.slice(5);
+      name = part.slice(5);
     } else {
-      return `ERR Invalid metadata value given: ${p}`;
+      return `ERR Invalid metadata value given: ${part}`;
     }
   }
   if (name === null) return 'ERR Library name was not given';
-  return { name, bodyStart: eol };
+  return { engine, name, bodyStart: eol };
+}
+
+/** A Buffer as C's "%s" prints it: up to the first NUL. */
+function cString(b: Buffer): string {
+  const nul = b.indexOf(0);
+  return b.latin1Slice(0, nul < 0 ? b.length : nul);
+}
+
+/**
+ * functionsCreateWithLibraryCtx: compiles `code` and links the library into `ctx`
+ * (replacing a library of the same name when `replace`). Returns the library, or
+ * Redis's error text with `ctx` unchanged.
+ */
+function createLibrary(state: ScriptingState, ctx: LibraryCtx, code: Buffer, replace: boolean): Library | string {
+  const meta = parseLibraryMeta(code);
+  if (typeof meta === 'string') return meta;
+  if (!libNameRe.test(meta.name)) {
+    return 'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+  }
+  if (meta.engine.toLowerCase() !== 'lua') return `ERR Engine '${meta.engine}' not found`;
+  const old = ctx.libraries.get(meta.name);
+  if (old !== undefined && !replace) return `ERR Library '${meta.name}' already exists`;
+  // The body keeps its line numbers: the shebang line becomes an empty line.
+  const fns = state.fnVm.loadLibrary(code.subarray(meta.bodyStart));
+  if (typeof fns === 'string') return fns.replace(/[\r\n]/g, ' ');
+  if (fns.size === 0) return 'ERR No functions registered';
+  for (const name of fns.keys()) {
+    const owner = ctx.functions.get(name);
+    if (owner !== undefined && owner !== old) {
+      state.fnVm.unrefFunctions(fns);
+      return `ERR Function ${name} already exists`;
+    }
+  }
+  if (old !== undefined) deleteLibrary(state, ctx, old);
+  const lib: Library = { name: meta.name, code, functions: fns };
+  linkLibrary(ctx, lib);
+  return lib;
+}
+
+function linkLibrary(ctx: LibraryCtx, lib: Library): void {
+  ctx.libraries.set(lib.name, lib);
+  for (const name of lib.functions.keys()) ctx.functions.set(name, lib);
+}
+
+function unlinkLibrary(ctx: LibraryCtx, lib: Library): void {
+  for (const name of lib.functions.keys()) ctx.functions.delete(name);
+  ctx.libraries.delete(lib.name);
 }
 
 function functionLoad(ctx: CommandContext): void {
@@ -274,61 +344,23 @@ function functionLoad(ctx: CommandContext): void {
   for (; i < argv.length - 1; i++) {
     if (eqi(argv[i]!, 'replace')) replace = true;
     else {
-      ctx.reply.error(`ERR Unknown option given: ${latin1(argv[i]!)}`);
+      ctx.reply.error(`ERR Unknown option given: ${cString(argv[i]!)}`);
       return;
     }
-  }
-  if (i !== argv.length - 1) {
-    ctx.reply.error('ERR Function code was not given');
-    return;
-  }
-  const code = Buffer.from(argv[i]!);
-  const meta = parseLibraryMeta(code);
-  if (typeof meta === 'string') {
-    ctx.reply.error(meta);
-    return;
-  }
-  if (!libNameRe.test(meta.name)) {
-    ctx.reply.error('ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
-    return;
   }
   const state = stateOf(ctx);
-  const old = state.libraries.get(meta.name);
-  if (old !== undefined && !replace) {
-    ctx.reply.error(`ERR Library '${meta.name}' already exists`);
+  const lib = createLibrary(state, state, Buffer.from(argv[i]!), replace);
+  if (typeof lib === 'string') {
+    ctx.reply.error(lib);
     return;
   }
-  // The body keeps its line numbers: the shebang line becomes an empty line.
-  const body = Buffer.concat([Buffer.from('\n'), code.subarray(meta.bodyStart < code.length ? meta.bodyStart + 1 : code.length)]);
-  const fns = state.fnVm.loadLibrary(body);
-  if (typeof fns === 'string') {
-    ctx.reply.error(fns.replace(/[\r\n]/g, ' '));
-    return;
-  }
-  if (fns.size === 0) {
-    ctx.reply.error('ERR No functions registered');
-    return;
-  }
-  for (const name of fns.keys()) {
-    const owner = state.functions.get(name);
-    if (owner !== undefined && owner !== old) {
-      state.fnVm.unrefFunctions(fns);
-      ctx.reply.error(`ERR Function ${name} already exists`);
-      return;
-    }
-  }
-  if (old !== undefined) deleteLibrary(state, old);
-  const lib: Library = { name: meta.name, code, functions: fns };
-  state.libraries.set(lib.name, lib);
-  for (const name of fns.keys()) state.functions.set(name, lib);
   ctx.keyspace.dirty++; // logged as sent: a replica loads the same library
   ctx.reply.bulk(Buffer.from(lib.name, 'latin1'));
 }
 
-function deleteLibrary(state: ScriptingState, lib: Library): void {
+function deleteLibrary(state: ScriptingState, ctx: LibraryCtx, lib: Library): void {
   state.fnVm.unrefFunctions(lib.functions);
-  for (const name of lib.functions.keys()) state.functions.delete(name);
-  state.libraries.delete(lib.name);
+  unlinkLibrary(ctx, lib);
 }
 
 function functionDelete(ctx: CommandContext): void {
@@ -338,21 +370,182 @@ function functionDelete(ctx: CommandContext): void {
     ctx.reply.error('ERR Library not found');
     return;
   }
-  deleteLibrary(state, lib);
+  deleteLibrary(state, state, lib);
   ctx.keyspace.dirty++;
   ctx.reply.ok();
 }
 
 function functionFlush(ctx: CommandContext): void {
   const argv = ctx.argv;
-  if (argv.length > 3 || (argv.length === 3 && !eqi(argv[2]!, 'sync') && !eqi(argv[2]!, 'async'))) {
+  if (argv.length > 3) {
+    subcommandSyntaxError(ctx);
+    return;
+  }
+  if (argv.length === 3 && !eqi(argv[2]!, 'sync') && !eqi(argv[2]!, 'async')) {
     ctx.reply.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
     return;
   }
   const state = stateOf(ctx);
-  for (const lib of [...state.libraries.values()]) deleteLibrary(state, lib);
+  for (const lib of [...state.libraries.values()]) deleteLibrary(state, state, lib);
   ctx.keyspace.dirty++;
   ctx.reply.ok();
+}
+
+/** addReplySubcommandSyntaxError. */
+function subcommandSyntaxError(ctx: CommandContext): void {
+  const sub = cString(ctx.argv[1]!).slice(0, 128);
+  ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cString(ctx.argv[0]!).toUpperCase()} HELP.`);
+}
+
+/** FUNCTION DUMP: every library's code in one payload (function-payload.ts). */
+function functionDump(ctx: CommandContext): void {
+  const libs = stateOf(ctx).libraries.values();
+  ctx.reply.bulk(encodeFunctionPayload((function* () {
+    for (const lib of libs) yield lib.code;
+  })()));
+}
+
+/**
+ * FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] (functionRestoreCommand): the
+ * payload's libraries are compiled into a fresh context first (a library or function
+ * named twice in the payload fails there), then FLUSH swaps that context in, APPEND
+ * refuses any library name already present, REPLACE replaces those libraries; a
+ * function name still taken by another library aborts with everything as it was.
+ */
+function functionRestore(ctx: CommandContext): void {
+  const argv = ctx.argv;
+  if (argv.length > 4) {
+    subcommandSyntaxError(ctx);
+    return;
+  }
+  let policy: 'append' | 'replace' | 'flush' = 'append';
+  if (argv.length === 4) {
+    if (eqi(argv[3]!, 'append')) policy = 'append';
+    else if (eqi(argv[3]!, 'replace')) policy = 'replace';
+    else if (eqi(argv[3]!, 'flush')) policy = 'flush';
+    else {
+      ctx.reply.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+      return;
+    }
+  }
+  const codes = decodeFunctionPayload(argv[2]!);
+  if (typeof codes === 'string') {
+    ctx.reply.error(`ERR ${codes}`);
+    return;
+  }
+  const state = stateOf(ctx);
+  const fresh: LibraryCtx = { libraries: new Map(), functions: new Map() };
+  const discard = (): void => {
+    for (const lib of fresh.libraries.values()) state.fnVm.unrefFunctions(lib.functions);
+  };
+  for (const code of codes) {
+    // RDB loading copies the code out of the payload (argv is reused after the command).
+    const lib = createLibrary(state, fresh, Buffer.from(code), false);
+    if (typeof lib === 'string') {
+      discard();
+      ctx.reply.error(lib);
+      return;
+    }
+  }
+  if (policy === 'flush') {
+    for (const lib of [...state.libraries.values()]) deleteLibrary(state, state, lib);
+  } else {
+    const err = joinLibraries(state, fresh, policy === 'replace');
+    if (err !== null) {
+      discard();
+      ctx.reply.error(err);
+      return;
+    }
+  }
+  for (const lib of fresh.libraries.values()) linkLibrary(state, lib);
+  ctx.keyspace.dirty++; // logged as sent: a replica restores the same libraries
+  ctx.reply.ok();
+}
+
+/**
+ * libraryJoin's checks and unlinking: on success the libraries `fresh` replaces are
+ * gone from the state (their callbacks released); on error the state is unchanged.
+ */
+function joinLibraries(state: ScriptingState, fresh: LibraryCtx, replace: boolean): string | null {
+  const replaced: Library[] = [];
+  for (const name of fresh.libraries.keys()) {
+    const old = state.libraries.get(name);
+    if (old === undefined) continue;
+    if (!replace) return `ERR Library ${name} already exists`;
+    replaced.push(old);
+  }
+  const replacedSet = new Set(replaced);
+  for (const name of fresh.functions.keys()) {
+    const owner = state.functions.get(name);
+    if (owner !== undefined && !replacedSet.has(owner)) return `ERR Function ${name} already exists`;
+  }
+  for (const old of replaced) deleteLibrary(state, state, old);
+  return null;
+}
+
+/** FUNCTION STATS: the running script (none: this command runs between scripts) and the engine's counts. */
+function functionStats(ctx: CommandContext): void {
+  const state = stateOf(ctx);
+  const out = ctx.reply;
+  out.map(2);
+  out.bulk(Buffer.from('running_script'));
+  out.nil();
+  out.bulk(Buffer.from('engines'));
+  out.map(1);
+  out.bulk(Buffer.from('LUA'));
+  out.map(2);
+  out.bulk(Buffer.from('libraries_count'));
+  out.int(state.libraries.size);
+  out.bulk(Buffer.from('functions_count'));
+  out.int(state.functions.size);
+}
+
+const functionHelpLines = [
+  'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'LOAD [REPLACE] <FUNCTION CODE>',
+  '    Create a new library with the given library name and code.',
+  'DELETE <LIBRARY NAME>',
+  '    Delete the given library.',
+  'LIST [LIBRARYNAME PATTERN] [WITHCODE]',
+  '    Return general information on all the libraries:',
+  '    * Library name',
+  '    * The engine used to run the Library',
+  '    * Library description',
+  '    * Functions list',
+  '    * Library code (if WITHCODE is given)',
+  '    It also possible to get only function that matches a pattern using LIBRARYNAME argument.',
+  'STATS',
+  '    Return information about the current function running:',
+  '    * Function name',
+  '    * Command used to run the function',
+  '    * Duration in MS that the function is running',
+  '    If no function is running, return nil',
+  '    In addition, returns a list of available engines.',
+  'KILL',
+  '    Kill the current running function.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Delete all the libraries.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the libraries.',
+  '    * SYNC: Synchronously flush the libraries.',
+  'DUMP',
+  '    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command',
+  'RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]',
+  '    Restore the libraries represented by the given payload, it is possible to give a restore policy to',
+  '    control how to handle existing libraries (default APPEND):',
+  '    * FLUSH: delete all existing libraries.',
+  '    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.',
+  '    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old',
+  '      libraries with the new libraries (notice that even on this option there is a chance of failure',
+  '      in case of functions name collision with another library).',
+  'HELP',
+  '    Prints this help.',
+];
+
+function functionHelp(ctx: CommandContext): void {
+  ctx.reply.array(functionHelpLines.length);
+  for (const line of functionHelpLines) ctx.reply.status(line);
 }
 
 function functionList(ctx: CommandContext): void {
@@ -443,7 +636,7 @@ const functionSub = (name: string, arity: number, flags: CommandSpec['flags'], s
   firstKey: 0,
   lastKey: 0,
   keyStep: 0,
-  categories: name === 'list' || name === 'help' ? ['slow', 'scripting'] : ['write', 'slow', 'scripting'],
+  categories: flags.includes('write') ? ['write', 'slow', 'scripting'] : ['slow', 'scripting'],
   group: 'scripting',
   summary,
   since: '7.0.0',
@@ -550,6 +743,10 @@ export const scriptingCommands: readonly CommandSpec[] = [
       functionSub('flush', -2, ['write', 'noscript'], 'Deleting all functions', 'O(N) where N is the number of functions deleted', functionFlush),
       functionSub('list', -2, ['noscript'], 'List information about all the functions', 'O(N) where N is the number of functions', functionList),
       functionSub('kill', 2, ['noscript', 'allow_busy'], 'Kill the function currently in execution.', 'O(1)', functionKill),
+      functionSub('dump', 2, ['noscript'], 'Dump all functions into a serialized binary payload', 'O(N) where N is the number of functions', functionDump),
+      functionSub('restore', -3, ['write', 'denyoom', 'noscript'], 'Restore all the functions on the given payload', 'O(N) where N is the number of functions on the payload', functionRestore),
+      functionSub('stats', 2, ['noscript', 'allow_busy'], 'Return information about the function currently running (name, description, duration)', 'O(1)', functionStats),
+      functionSub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', 'O(1)', functionHelp),
     ],
   },
   {
