@@ -24,7 +24,8 @@ import { effectFormatVersion } from '../engine/effects.js';
 
 export const effectsBatchMarker = 0xeb;
 export const effectsBatchVersion = 1;
-const headerBytes = 8;
+export const effectsBatchHeaderBytes = 8;
+const headerBytes = effectsBatchHeaderBytes;
 
 // An effect format version must never be mistaken for the batch marker.
 assert(effectFormatVersion < effectsBatchMarker, 'effect format versions stay below the batch marker');
@@ -34,16 +35,25 @@ export function effectsBatchBytes(totalPayloadBytes: number, count: number): num
   return headerBytes + 4 * count + totalPayloadBytes;
 }
 
-export function encodeEffectsBatch(records: readonly Uint8Array[]): Buffer {
-  assert(records.length >= 2, 'a batch holds at least two records');
-  let total = 0;
-  for (const r of records) total += r.length;
-  const buf = Buffer.allocUnsafe(effectsBatchBytes(total, records.length));
+/**
+ * Writes the batch header for `count` records at the start of `buf`, whose records
+ * (each a u32 length, then its bytes) the caller wrote from effectsBatchHeaderBytes on:
+ * the journal writer builds its group in place this way, one copy per record.
+ */
+export function writeEffectsBatchHeader(buf: Buffer, count: number): void {
+  assert(count >= 2, 'a batch holds at least two records');
   buf[0] = effectsBatchMarker;
   buf[1] = effectsBatchVersion;
   buf[2] = 0;
   buf[3] = 0;
-  buf.writeUInt32LE(records.length, 4);
+  buf.writeUInt32LE(count, 4);
+}
+
+export function encodeEffectsBatch(records: readonly Uint8Array[]): Buffer {
+  let total = 0;
+  for (const r of records) total += r.length;
+  const buf = Buffer.allocUnsafe(effectsBatchBytes(total, records.length));
+  writeEffectsBatchHeader(buf, records.length);
   let at = headerBytes;
   for (const r of records) {
     buf.writeUInt32LE(r.length, at);

@@ -9,13 +9,18 @@
 //    applied }; on tailMismatch, replay the gap and try again. The record's id is the
 //    leader token for every later append; an older server still running is fenced by it.
 //    Then tell the engine (`loaded` on the replay ring) and the main thread ('ready').
-// 3. Serve: pop every effect record the engine published (effects ring), group them
-//    into one append of ONE RecordType.effects record holding them all (an effects
-//    batch, effects-batch.ts; up to journalBatchBytesMax and journalAppendRecordCountMax
-//    effect records), append with { leaderToken }, keep up to
-//    journalWriterAppendsInFlightMax appends in flight (group commit + pipelining), and
-//    when an append and every one before it are acknowledged, publish committedSeq
-//    (Atomics.store) and ring the engine's doorbell.
+// 3. Serve: pop every effect record the engine published (effects ring) straight into
+//    the group being gathered (one copy per record: the group is built in the effects
+//    batch layout, effects-batch.ts, up to journalBatchBytesMax and
+//    journalAppendRecordCountMax records), and append it as ONE RecordType.effects record
+//    with { leaderToken }. Adaptive group commit: with nothing in flight the group goes
+//    at once; while appends are in flight another goes only once the group holds
+//    journalWriterEagerRecordCount records or journalWriterEagerBytes (up to
+//    journalWriterAppendsInFlightMax in flight), else it grows until an ack. Each append
+//    costs the log nodes a quorum fsync round whatever its size, on the cores the server
+//    shares, so fewer and larger appends are cheaper while a heavy load still pipelines.
+//    When an append and every one before it are acknowledged, publish committedSeq
+//    (Atomics.store) and ring the engine's doorbell, once per ack.
 //
 // Failure: an append that is not acknowledged within journalCommitTimeoutMs (the
 // client's timeout: outcome unknown), or is fenced (another server took the token), or
@@ -43,10 +48,12 @@ import {
   journalAppendRecordCountMax,
   journalBatchBytesMax,
   journalWriterAppendsInFlightMax,
+  journalWriterEagerBytes,
+  journalWriterEagerRecordCount,
   loadProgressIntervalMs,
 } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
-import { encodeEffectsBatch, splitEffectsPayload } from './effects-batch.js';
+import { effectsBatchHeaderBytes, splitEffectsPayload, writeEffectsBatchHeader } from './effects-batch.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
 import { DurabilityShared, SharedBig } from './shared-state.js';
 
@@ -72,11 +79,8 @@ const engineVersion = 1;
 const loadRetryPauseMs = 200;
 /** Append latencies kept for INFO's percentiles. */
 const latencyWindowCount = 1024;
-
-interface Queued {
-  readonly seq: number;
-  readonly payload: Buffer;
-}
+/** Smallest buffer a new group starts with (it doubles as records arrive). */
+const groupBytesMin = 16 * 1024;
 
 interface InFlight {
   readonly lastSeq: number;
@@ -94,9 +98,21 @@ class JournalWriter {
   private serving = false;
   private token = 0;
   private lastAppliedId = 0;
-  private readonly queue: Queued[] = [];
-  private queueBytes = 0;
+  /**
+   * The group being gathered for the next append, in the effects batch layout: header
+   * space, then per record a u32 length and its bytes. Handed over whole to the append
+   * (the client keeps it for retries), so each append gets a fresh buffer.
+   */
+  private group = Buffer.allocUnsafe(groupBytesMin);
+  /** Bytes of `group` written (header space included). */
+  private groupBytes = effectsBatchHeaderBytes;
+  private groupCount = 0;
+  private groupLastSeq = 0;
+  /** A record popped when the group was full (a copy): it opens the next group. */
+  private carry: { readonly seq: number; readonly payload: Buffer } | null = null;
   private inflight: InFlight[] = [];
+  /** The last writerWakeSeq published (shared-state.ts). */
+  private wakeSeq = 0;
   private waitingForData = false;
   private committedSeq = 0;
   private appendCount = 0;
@@ -210,10 +226,28 @@ class JournalWriter {
   private readonly kick = (): void => {
     for (;;) {
       this.popEffects();
-      if (!this.serving || this.queue.length === 0 || this.inflight.length >= journalWriterAppendsInFlightMax) break;
-      this.sendAppend();
+      if (this.serving && this.groupCount > 0 && this.inflight.length < journalWriterAppendsInFlightMax) {
+        // Adaptive group commit (file comment): with appends in flight, a small group
+        // waits for an ack and grows; a full one goes now.
+        if (this.inflight.length === 0 || this.groupFull()) {
+          this.sendAppend();
+          continue;
+        }
+      }
+      // When the engine should wake us (shared-state.ts): for any record while nothing is
+      // in flight, else once the group would be full. Lowering it races with a record
+      // the engine published meanwhile under the old value: re-read the ring after the
+      // store (both sides use sequentially consistent atomics).
+      const wakeSeq = !this.serving || this.inflight.length === 0 ? 0 : this.groupLastSeq + Math.max(1, journalWriterEagerRecordCount - this.groupCount);
+      if (wakeSeq !== this.wakeSeq) {
+        const lowered = wakeSeq < this.wakeSeq;
+        this.wakeSeq = wakeSeq;
+        this.shared.store(SharedBig.writerWakeSeq, wakeSeq);
+        if (lowered && this.carry === null && this.effects.usedBytes() > 0) continue;
+      }
+      break;
     }
-    if (!this.waitingForData && this.queueBytes < journalBatchBytesMax) {
+    if (!this.waitingForData && this.carry === null && this.groupCount < journalAppendRecordCountMax) {
       this.waitingForData = true;
       void this.effects.waitForDataAsync().then(() => {
         this.waitingForData = false;
@@ -222,9 +256,14 @@ class JournalWriter {
     }
   };
 
-  /** Moves records from the effects ring into the queue (copied), at most a batch ahead. */
+  /** The group is worth an append of its own even while others are in flight. */
+  private groupFull(): boolean {
+    return this.carry !== null || this.groupCount >= journalWriterEagerRecordCount || this.groupBytes >= journalWriterEagerBytes;
+  }
+
+  /** Moves records from the effects ring into the group (one copy each) until it is full. */
   private popEffects(): void {
-    while (this.queueBytes < journalBatchBytesMax) {
+    while (this.carry === null && this.groupCount < journalAppendRecordCountMax) {
       const rec = this.effects.tryPop();
       if (rec === null) return;
       const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
@@ -240,28 +279,66 @@ class JournalWriter {
         this.fail(`an effect record of seq ${seq} is larger than the journal's record limit`);
         continue;
       }
-      const payload = Buffer.from(view.subarray(effectsHeaderBytes));
+      const length = view.length - effectsHeaderBytes;
+      if (this.groupCount > 0 && this.groupBytes + 4 + length > journalBatchBytesMax + effectsBatchHeaderBytes) {
+        // The group is full: keep this one for the next group (the ring slot must go).
+        this.carry = { seq, payload: Buffer.from(view.subarray(effectsHeaderBytes)) };
+        this.effects.release();
+        return;
+      }
+      this.addToGroup(seq, view, effectsHeaderBytes, view.length);
       this.effects.release();
-      this.queue.push({ seq, payload });
-      this.queueBytes += payload.length;
+    }
+  }
+
+  /** Appends src[start, end) as the group's next record. */
+  private addToGroup(seq: number, src: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    const need = this.groupBytes + 4 + length;
+    if (need > this.group.length) {
+      let size = this.group.length * 2;
+      while (size < need) size *= 2;
+      const grown = Buffer.allocUnsafe(size);
+      this.group.copy(grown, 0, 0, this.groupBytes);
+      this.group = grown;
+    }
+    this.group.writeUInt32LE(length, this.groupBytes);
+    this.group.set(src.subarray(start, end), this.groupBytes + 4);
+    this.groupBytes = need;
+    this.groupCount++;
+    assert(seq > this.groupLastSeq, 'journal writer: seqs grow along the ring');
+    this.groupLastSeq = seq;
+  }
+
+  /** Starts an empty group (a fresh buffer: the last one went to the client). */
+  private newGroup(sizeHint: number): void {
+    let size = groupBytesMin;
+    while (size < sizeHint) size *= 2;
+    this.group = Buffer.allocUnsafe(size);
+    this.groupBytes = effectsBatchHeaderBytes;
+    this.groupCount = 0;
+    const carry = this.carry;
+    if (carry !== null) {
+      this.carry = null;
+      this.addToGroup(carry.seq, carry.payload, 0, carry.payload.length);
     }
   }
 
   private sendAppend(): void {
-    const payloads: Buffer[] = [];
-    let bytes = 0;
-    let lastSeq = 0;
-    while (this.queue.length > 0 && payloads.length < journalAppendRecordCountMax) {
-      const next = this.queue[0]!;
-      if (payloads.length > 0 && bytes + next.payload.length > journalBatchBytesMax) break;
-      this.queue.shift();
-      payloads.push(next.payload);
-      bytes += next.payload.length;
-      lastSeq = next.seq;
+    const count = this.groupCount;
+    const lastSeq = this.groupLastSeq;
+    const used = this.groupBytes;
+    assert(count > 0, 'journal writer: an append holds records');
+    // One journal record per append (effects-batch.ts): one entry, whole or absent; a
+    // lone record is written plain.
+    let payload: Buffer;
+    if (count === 1) {
+      payload = this.group.subarray(effectsBatchHeaderBytes + 4, used);
+    } else {
+      writeEffectsBatchHeader(this.group, count);
+      payload = this.group.subarray(0, used);
     }
-    this.queueBytes -= bytes;
-    // One journal record per append (effects-batch.ts): one entry, whole or absent.
-    const payload = payloads.length === 1 ? payloads[0]! : encodeEffectsBatch(payloads);
+    this.newGroup(used);
     const records: AppendRecord[] = [{ type: RecordType.effects, engineVersion, payload }];
     const entry: InFlight = { lastSeq, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
@@ -302,8 +379,9 @@ class JournalWriter {
     this.epoch++;
     this.serving = false;
     this.inflight = [];
-    this.queue.length = 0;
-    this.queueBytes = 0;
+    this.carry = null;
+    this.newGroup(groupBytesMin);
+    this.groupLastSeq = 0;
     this.token = 0;
     this.lastAppliedId = 0;
     void this.pushReplay(ReplayKind.reset, Buffer.from(reason.slice(0, 200), 'latin1')).then(() => this.load());

@@ -12,6 +12,12 @@
 //     4  appendLatencyP99Us
 //     5  heldReplies        replies the tracker holds now (written by the engine)
 //     6  loadedRecords      records replayed at the last load
+//     7  writerWakeSeq      the journal writer wants a wake-up only once an effect record
+//                           with seq >= this is in the effects ring (or the ring holds
+//                           journalWriterEagerBytes): 0 = wake it for any record. While
+//                           an append is in flight a small group waits for its ack
+//                           anyway (adaptive group commit, journal-writer.ts), so waking
+//                           the writer per engine batch would only cost wake-ups.
 //   Int32 view, from byte 64 (its own cache line)
 //     16 doorbell           bumped (Atomics.add) by whoever has news for the engine:
 //                           the io-mux (a request), the journal writer (a commit, a
@@ -26,6 +32,9 @@
 // engine flags that it sleeps, reads the doorbell, checks every source, and waits only
 // while the doorbell still holds the value it read. Atomics are sequentially consistent,
 // so one of the two sides always sees the other's write: no wake-up is lost.
+// writerWakeSeq follows the same rule: the writer stores it, then re-reads the effects
+// ring's tail; the engine publishes a record (tail), then reads writerWakeSeq and the
+// writer's sleeping flag.
 
 export const durabilitySharedBytes = 128;
 
@@ -37,6 +46,7 @@ export const SharedBig = {
   appendLatencyP99Us: 4,
   heldReplies: 5,
   loadedRecords: 6,
+  writerWakeSeq: 7,
 } as const;
 
 export const SharedInt = {

@@ -35,7 +35,14 @@ import { DurabilityShared, SharedBig } from '../durability/shared-state.js';
 import { Tracker } from '../durability/tracker.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes, writeEffectsHeader } from '../durability/ring-records.js';
 import { EntryKind, ReplyWriter } from '../engine/reply.js';
-import { batchBytesMax, engineIdleWaitMs, journalPayloadBytesMax, jumboInFlightCountMax, ringRecordBytesMax } from '../limits.js';
+import {
+  batchBytesMax,
+  engineIdleWaitMs,
+  journalPayloadBytesMax,
+  journalWriterEagerBytes,
+  jumboInFlightCountMax,
+  ringRecordBytesMax,
+} from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
 import {
   RecordKind,
@@ -48,6 +55,8 @@ import {
   type JumboMessage,
 } from './batch-format.js';
 import { JumboCounter, type EngineWorkerData } from './worker-data.js';
+import { ControlArea, busyRejectedMarker } from './control-area.js';
+import { applyBusyRejected, installEngineControl } from './engine-control.js';
 
 // The worker's own reply kind must not collide with the engine's.
 for (const k of Object.values(EntryKind)) assert(k < replyKindSynced, 'EntryKind overlaps the worker reply kinds');
@@ -64,6 +73,10 @@ function main(data: EngineWorkerData): void {
 
   let out = new ReplyWriter();
   const reader = new RequestReader();
+  /** Request records popped so far (the io-mux numbers the records it pushes the same way). */
+  let requestRecordIndex = 0;
+  /** SHUTDOWN ran: nothing more is executed; the io-mux is closing. */
+  let shutdownRequested = false;
 
   // --- The durable write path ----------------------------------------------------------
   const shared = new DurabilityShared(data.durability);
@@ -92,13 +105,36 @@ function main(data: EngineWorkerData): void {
       ring.notify();
       ring.waitForSpace(rec.length, engineIdleWaitMs);
     }
-    ring.notify();
+    // The writer is woken once per flush (notifyEffects), not per record: an
+    // Atomics.notify of a thread parked in waitAsync costs microseconds, was a quarter
+    // of the engine's CPU under a SET -P 16 load, and one wake-up per batch also hands
+    // the writer a whole batch at once (larger groups).
+    effectsUnnotified = true;
+  };
+  let effectsUnnotified = false;
+  const notifyEffects = (): void => {
+    if (!effectsUnnotified) return;
+    effectsUnnotified = false;
+    // Only when the writer asked for it (shared-state.ts, writerWakeSeq): while an
+    // append is in flight it takes a small group at the ack anyway.
+    const ring = effectsRing!;
+    if (tracker!.latestSeq >= shared.load(SharedBig.writerWakeSeq) || ring.usedBytes() >= journalWriterEagerBytes) ring.notify();
   };
 
   if (tracker !== undefined) {
     engine.tracker = tracker;
     engine.loading = true;
     engine.onEffects = publishEffects;
+  }
+  if (data.control !== undefined) {
+    installEngineControl(engine, new ControlArea(data.control), {
+      currentRecord: () => requestRecordIndex,
+      tracker,
+      onShutdown: () => {
+        shutdownRequested = true;
+        parentPort?.postMessage({ kind: 'shutdown' });
+      },
+    });
   }
   engine.durability = () => ({
     journal: data.journal !== undefined,
@@ -198,6 +234,7 @@ function main(data: EngineWorkerData): void {
 
   /** Sends the reply batch in `out` (if it holds entries) and starts a new one. */
   const flushReplies = (): void => {
+    notifyEffects(); // before the worker may park or wait: effects never sit unannounced
     tracker?.catchUp(out);
     if (out.length === recordHeaderBytes) return;
     if (out.length <= recordBytesMax) {
@@ -228,9 +265,10 @@ function main(data: EngineWorkerData): void {
   };
 
   const executeBatch = (record: Buffer): boolean => {
+    if (shutdownRequested) return true;
     reader.reset(record);
     engine.beginTimedBatch();
-    while (!reader.done) {
+    while (!reader.done && !shutdownRequested) {
       const kind = reader.u8();
       const clientId = reader.u32();
       switch (kind) {
@@ -239,6 +277,11 @@ function main(data: EngineWorkerData): void {
           // A fresh array per command: the engine may keep it (its Buffers it copies).
           const argv = new Array<Buffer>(argc);
           for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
+          // The io-mux's busy gate answered a command while a script was busy.
+          if (argc === 2 && argv[0]![0] === 0 && argv[0]!.equals(busyRejectedMarker)) {
+            applyBusyRejected(engine, clientId, argv[1]!);
+            break;
+          }
           engine.execute(clientId, argv, out);
           break;
         }
@@ -289,6 +332,7 @@ function main(data: EngineWorkerData): void {
     releaseCommitted();
     const record = requests.tryPop();
     if (record !== null) {
+      requestRecordIndex++;
       const kind = record[0];
       if (kind === RecordKind.shutdown) {
         requests.release();

@@ -1,0 +1,229 @@
+// CPU time per durable SET, summed over every process a write crosses, for durable
+// KeelDB (the server and its three log nodes) and redis-server --appendfsync always
+// (benchmark process, main thread; the servers, log nodes and redis-benchmark are child
+// processes).
+//
+//   npm run build && npx tsx bench/durability/cpu-per-write.ts [--n16 200000] [--n1 50000] [--runs 1]
+//       [--keeldb /tmp/other-checkout/bin/keeldb.js]   (an A/B against another build)
+//
+// On this shared 2-core machine ops/s moves with everyone else's load; the CPU spent per
+// write barely does, and since redis-benchmark, the server and the three log nodes all
+// share the 2 cores, CPU per write across ALL of them bounds the durable throughput. For
+// SET at -P 1 and -P 16 (-c 50 -d 100 -r 1000000; --big adds -d 4096 -P 16) this reads
+// utime+stime from /proc/PID/stat of each process before and after one redis-benchmark
+// run and divides by the request count. KeelDB's server is split by thread
+// (/proc/PID/task/TID/stat; the main thread is the io-mux, worker threads are all named
+// 'node': the engine and the journal writer are the two busiest), its log nodes are
+// reported as the leader (the busiest) and the two followers. Also shown: the wall-clock
+// ops/s of that run and, for KeelDB, the records per append (INFO persistence deltas).
+//
+// Invariant: every process started here is stopped before exit (ProcessGroup.stopAll on
+// success, error and signals; SIGKILL on 'exit').
+
+import { Command, InvalidArgumentError } from 'commander';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
+import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const journalSecret = 'durability-cpu-secret';
+
+function positiveInt(value: string): number {
+  const n = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const program = new Command()
+  .name('bench/durability/cpu-per-write.ts')
+  .option('--n16 <n>', 'requests per -P 16 run', positiveInt, 200_000)
+  .option('--n1 <n>', 'requests per -P 1 run', positiveInt, 50_000)
+  .option('--nbig <n>', 'requests per -d 4096 -P 16 run', positiveInt, 20_000)
+  .option('--runs <n>', 'runs per test (median reported)', positiveInt, 1)
+  .option('--tests <list>', 'comma-separated subset of set1,set16,big', 'set1,set16')
+  .option('--only <server>', "measure only 'keeldb' or 'redis'")
+  .option('--keeldb <path>', "the keeldb entry to run (another checkout's bin/keeldb.js, for before/after)", '')
+  .parse();
+const opts = program.opts<{ n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string }>();
+
+/** utime+stime of a process or thread, in µs, from its stat file. */
+function cpuUs(statPath: string): number {
+  const s = readFileSync(statPath, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / clockTicksPerSecond;
+}
+
+/** Per-thread CPU µs by thread id ('main' for the main thread). */
+function threadCpuUs(pid: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = tid === String(pid) ? 'main' : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}#${tid}`;
+      m.set(name, cpuUs(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return m;
+}
+
+interface Target {
+  readonly label: 'redis' | 'keeldb';
+  readonly port: number;
+  readonly server: Managed;
+  readonly nodes: readonly Managed[];
+}
+
+const tests = [
+  { key: 'set1', name: 'SET -P 1', p: 1, d: 100 },
+  { key: 'set16', name: 'SET -P 16', p: 16, d: 100 },
+  { key: 'big', name: 'SET -d 4096 -P 16', p: 16, d: 4096 },
+].filter((x) => opts.tests.split(',').includes(x.key));
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+async function info(port: number): Promise<Map<string, string>> {
+  const conn = await RespConnection.open(port);
+  try {
+    const text = String(await conn.command(['INFO', 'persistence']));
+    const out = new Map<string, string>();
+    for (const line of text.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) out.set(line.slice(0, colon), line.slice(colon + 1));
+    }
+    return out;
+  } finally {
+    conn.close();
+  }
+}
+
+interface Row {
+  total: number[];
+  wall: number[];
+  parts: Map<string, number>;
+  perAppend: number;
+}
+
+async function main(): Promise<void> {
+  const group = new ProcessGroup();
+  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-cpu-write-'));
+  const stop = async (): Promise<void> => {
+    await group.stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => void stop().then(() => process.exit(130)));
+  }
+  try {
+    const targets: Target[] = [];
+    if (opts.only !== 'keeldb') {
+      const port = await freePort();
+      mkdirSync(join(workDir, 'redis'));
+      const server = group.start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+        '--appendonly', 'yes', '--appendfsync', 'always', '--dir', join(workDir, 'redis')]);
+      targets.push({ label: 'redis', port, server, nodes: [] });
+    }
+    if (opts.only !== 'redis') {
+      const bin = opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js');
+      const port = await freePort();
+      const jports = [await freePort(), await freePort(), await freePort()];
+      const addr = (i: number): string => `127.0.0.1:${jports[i]}`;
+      const nodes: Managed[] = [];
+      for (let i = 0; i < 3; i++) {
+        const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
+        nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [bin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
+          '--bind', '127.0.0.1', '--dir', join(workDir, `node-${i + 1}`), '--peers', peers, '--secret', journalSecret], repoRoot));
+      }
+      const server = group.start('keeldb', process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1',
+        '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', journalSecret], repoRoot);
+      targets.push({ label: 'keeldb', port, server, nodes });
+    }
+    for (const t of targets) {
+      const dead = (): string | null => {
+        for (const m of [t.server, ...t.nodes]) if (m.exitStatus() !== null) return `${m.name} ${m.exitStatus()}: ${m.output()}`;
+        return null;
+      };
+      await waitForPong(t.port, 60_000, dead);
+      // Warm-up (not recorded): the JIT, the log's first segment, the connections.
+      await group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100',
+        '-r', '1000000', '-n', '20000', '-t', 'set', '-P', '16', '-q'], 600_000);
+    }
+    const load0 = loadavg()[0]!;
+    const rows = new Map<string, Map<string, Row>>();
+    for (const test of tests) {
+      const n = test.key === 'set1' ? opts.n1 : test.key === 'set16' ? opts.n16 : opts.nbig;
+      for (let run = 0; run < opts.runs; run++) {
+        for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
+          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', String(test.d), '-r', '1000000', '-n', String(n),
+            '--csv', '-t', 'set', '-P', String(test.p)];
+          const infoBefore = t.label === 'keeldb' ? await info(t.port) : null;
+          const thBefore = threadCpuUs(t.server.pid);
+          const nodesBefore = t.nodes.map((m) => cpuUs(`/proc/${m.pid}/stat`));
+          const wallStart = Date.now();
+          await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
+          const wallMs = Date.now() - wallStart;
+          const thAfter = threadCpuUs(t.server.pid);
+          const nodesUsed = t.nodes.map((m, i) => (cpuUs(`/proc/${m.pid}/stat`) - nodesBefore[i]!) / n).sort((a, b) => b - a);
+          const parts = new Map<string, number>();
+          let serverUs = 0;
+          for (const [name, us] of thAfter) {
+            const d = (us - (thBefore.get(name) ?? 0)) / n;
+            serverUs += d;
+            if (d >= 0.05) parts.set(name, d);
+          }
+          if (nodesUsed.length === 3) {
+            parts.set('leader', nodesUsed[0]!);
+            parts.set('followers', nodesUsed[1]! + nodesUsed[2]!);
+          }
+          const total = serverUs + nodesUsed.reduce((a, b) => a + b, 0);
+          let perAppend = NaN;
+          if (infoBefore !== null) {
+            const after = await info(t.port);
+            const d = (k: string): number => Number(after.get(k)) - Number(infoBefore.get(k));
+            perAppend = d('keeldb_journal_committed_seq') / d('keeldb_journal_appends');
+          }
+          let byTest = rows.get(test.name);
+          if (byTest === undefined) rows.set(test.name, (byTest = new Map()));
+          let row = byTest.get(t.label);
+          if (row === undefined) byTest.set(t.label, (row = { total: [], wall: [], parts, perAppend }));
+          row.total.push(total);
+          row.wall.push(n / (wallMs / 1000));
+          row.parts = parts;
+          row.perAppend = perAppend;
+          process.stderr.write(`${test.name} ${t.label}: ${total.toFixed(1)} µs/write CPU (all processes), ${Math.round(n / (wallMs / 1000))} writes/s wall` +
+            (Number.isNaN(perAppend) ? '' : `, ${perAppend.toFixed(1)} records/append`) + '\n');
+        }
+      }
+    }
+    const load1 = loadavg()[0]!;
+    console.log(`\nCPU µs per durable SET (utime+stime of the server and, for KeelDB, its 3 log nodes / requests), medians of ${opts.runs}; load ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
+    console.log('| test | redis-always µs/write | KeelDB µs/write | KeelDB/redis | redis / KeelDB writes/s (wall) | KeelDB split µs/write (last run) |');
+    console.log('|---|---:|---:|---:|---:|---|');
+    for (const test of tests) {
+      const byTest = rows.get(test.name)!;
+      const r = byTest.get('redis');
+      const k = byTest.get('keeldb');
+      const a = r === undefined ? NaN : median(r.total);
+      const b = k === undefined ? NaN : median(k.total);
+      const split = k === undefined ? '' : [...k.parts].sort((x, y) => y[1] - x[1]).map(([name, v]) => `${name} ${v.toFixed(1)}`).join(', ') +
+        `; ${k.perAppend.toFixed(1)} records/append`;
+      const wall = `${r === undefined ? '-' : Math.round(median(r.wall))} / ${k === undefined ? '-' : Math.round(median(k.wall))}`;
+      console.log(`| ${test.name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${wall} | ${split} |`);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
