@@ -199,9 +199,13 @@ export function jemallocSize(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
-/** Bytes of an sds string of `len` bytes (header by length type, plus the NUL). */
+/**
+ * Bytes of an sds string of `len` bytes made by sdsnewlen (header by sdsReqType, plus the
+ * NUL): under 32 bytes a 1-byte SDS_TYPE_5 header, except the empty string, which
+ * sdsnewlen makes SDS_TYPE_8 (3 bytes) so it can grow.
+ */
 function sdsBytes(len: number): number {
-  const hdr = len < 256 ? 3 : len < 65536 ? 5 : len < 2 ** 32 ? 9 : 17;
+  const hdr = len === 0 ? 3 : len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 2 ** 32 ? 9 : 17;
   return jemallocSize(hdr + len + 1);
 }
 
@@ -244,7 +248,8 @@ function memoryUsageCommand(ctx: CommandContext): void {
     ctx.reply.nil();
     return;
   }
-  const valueBytes = typeof v === 'string' ? stringValueBytes(v) : objectValueBytes(v);
+  // A string built in place (SETBIT, SETRANGE, APPEND...) is a raw robj plus its own sds.
+  const valueBytes = typeof v === 'string' ? (ctx.db.isRawString(key) ? 16 + sdsBytes(v.length) : stringValueBytes(v)) : objectValueBytes(v);
   const dictEntryBytes = 24;
   ctx.reply.int(valueBytes + sdsBytes(key.length) + dictEntryBytes);
 }
