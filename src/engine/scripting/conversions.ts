@@ -110,7 +110,11 @@ export function luaToReply(L: LuaState, idx: number, out: ReplyWriter, depth: nu
     else out.nil();
   } else if (t === lua.LUA_TNUMBER) {
     const n = lua.lua_isinteger(L, abs) ? lua.lua_tointeger(L, abs) : Math.trunc(lua.lua_tonumber(L, abs));
-    out.int(Number.isFinite(n) ? n : 0);
+    // C's (long long) cast on x86-64: NaN, infinities and out-of-range values all
+    // become INT64_MIN (cvttsd2si's "integer indefinite"), as Redis replies.
+    if (Number.isSafeInteger(n)) out.int(n);
+    else if (Number.isFinite(n) && n >= -9223372036854775808 && n < 9223372036854775808) out.int(BigInt(n));
+    else out.int(-9223372036854775808n);
   } else if (t === lua.LUA_TTABLE) {
     if (depth >= luaReplyDepthMax || !lua.lua_checkstack(L, 4)) {
       out.error('ERR reached lua stack limit');

@@ -11,6 +11,8 @@ declare module 'fengari' {
     readonly LUA_TSTRING: number;
     readonly LUA_TTABLE: number;
     readonly LUA_TFUNCTION: number;
+    readonly LUA_TNONE: number;
+    readonly LUA_TLIGHTUSERDATA: number;
     readonly LUA_REGISTRYINDEX: number;
     readonly LUA_MASKCOUNT: number;
     lua_gettop(L: LuaState): number;
@@ -46,6 +48,18 @@ declare module 'fengari' {
     lua_error(L: LuaState): never;
     lua_sethook(L: LuaState, f: ((L: LuaState, ar: unknown) => void) | null, mask: number, count: number): void;
     lua_close(L: LuaState): void;
+    lua_typename(L: LuaState, t: number): Uint8Array | null;
+    lua_concat(L: LuaState, n: number): void;
+    lua_replace(L: LuaState, idx: number): void;
+    lua_insert(L: LuaState, idx: number): void;
+    lua_pushcclosure(L: LuaState, f: LuaJsFunction, n: number): void;
+    lua_upvalueindex(i: number): number;
+    lua_setmetatable(L: LuaState, idx: number): void;
+    lua_next(L: LuaState, idx: number): number;
+    lua_pushlightuserdata(L: LuaState, p: unknown): void;
+    lua_touserdata(L: LuaState, idx: number): unknown;
+    lua_rawlen(L: LuaState, idx: number): number;
+    lua_absindex(L: LuaState, idx: number): number;
   }
   interface Lauxlib {
     luaL_newstate(): LuaState;
@@ -53,6 +67,8 @@ declare module 'fengari' {
     luaL_ref(L: LuaState, t: number): number;
     luaL_unref(L: LuaState, t: number, ref: number): void;
     luaL_dostring(L: LuaState, s: Uint8Array): number;
+    luaL_where(L: LuaState, level: number): void;
+    luaL_argerror(L: LuaState, arg: number, extramsg: Uint8Array): number;
   }
   interface Lualib {
     luaL_openlibs(L: LuaState): void;

@@ -25,6 +25,7 @@
 import fengari, { type LuaState } from 'fengari';
 import { createHash } from 'node:crypto';
 import { assert } from '../../assert.js';
+import { installRedisLuaLibs } from './lua-libs.js';
 import { ReplyWriter } from '../reply.js';
 import { luaToReply, pushResp2 } from './conversions.js';
 
@@ -488,6 +489,7 @@ function installBitLib(L: LuaState): void {
   });
   fn('bswap', (s) => {
     const x = toBit(s, 1);
+    installRedisLuaLibs(L);
     return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
   });
   lua.lua_pushjsfunction(L, (s) => {

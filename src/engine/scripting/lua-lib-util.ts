@@ -1,0 +1,165 @@
+// Helpers shared by the Lua libraries Redis bundles (cjson, cmsgpack, struct, bit),
+// written in JS against fengari (engine worker thread): Lua 5.1's argument checks and
+// error texts as those C libraries produce them under Redis's Lua 5.1, C's "%.Ng"
+// number formatting, and Redis 7.0's read-only library tables.
+//
+// Why these exist: fengari is Lua 5.3, whose luaL_check* texts and number rules
+// differ from 5.1's ("number has no integer representation" vs 5.1's silent
+// truncation); the libraries call these instead so scripts see Redis's errors.
+//
+// Invariants: every error helper raises (never returns normally); errors carry
+// luaL_where(L, 1), i.e. "user_script:<line>: " of the calling script line, as
+// luaL_error does in C.
+
+import fengari, { type LuaState } from 'fengari';
+
+const { lua, lauxlib, to_luastring } = fengari;
+
+/** luaL_error: "<where>msg" raised as a string error. */
+export function luaError(L: LuaState, msg: string): never {
+  // Room for the message: fengari does not check pushes against the frame's top.
+  lua.lua_checkstack(L, 4);
+  lauxlib.luaL_where(L, 1);
+  const b = Buffer.from(msg, 'latin1');
+  lua.lua_pushlstring(L, b, b.length);
+  lua.lua_concat(L, 2);
+  return lua.lua_error(L);
+}
+
+/** luaL_argerror: "bad argument #n to 'name' (msg)". */
+export function argError(L: LuaState, arg: number, msg: string): never {
+  lua.lua_checkstack(L, 8);
+  return lauxlib.luaL_argerror(L, arg, to_luastring(msg)) as never;
+}
+
+/** Lua 5.1's type names (lightuserdata is "userdata", as lua_typename says). */
+export function typeName(L: LuaState, idx: number): string {
+  const t = lua.lua_type(L, idx);
+  if (t === lua.LUA_TNONE) return 'no value';
+  if (t === lua.LUA_TLIGHTUSERDATA) return 'userdata';
+  return lua.lua_typename(L, t) === null ? '?' : Buffer.from(lua.lua_typename(L, t)!).latin1Slice();
+}
+
+/** luaL_typerror (5.1): "<expected> expected, got <type>". */
+export function typeError(L: LuaState, arg: number, expected: string): never {
+  return argError(L, arg, `${expected} expected, got ${typeName(L, arg)}`);
+}
+
+/** Lua 5.1's lua_tonumber: numbers, and strings that read as numbers; else null. */
+export function toNumber51(L: LuaState, idx: number): number | null {
+  const t = lua.lua_type(L, idx);
+  if (t === lua.LUA_TNUMBER) return lua.lua_tonumber(L, idx);
+  if (t === lua.LUA_TSTRING) {
+    const s = Buffer.from(lua.lua_tolstring(L, idx)!).latin1Slice().trim();
+    if (s === '') return null;
+    const n = /^[+-]?0x[0-9a-f]+$/i.test(s) ? (s.startsWith('-') ? -1 : 1) * parseInt(s.replace(/^[+-]?0x/i, ''), 16) : Number(s);
+    return Number.isNaN(n) && !/nan/i.test(s) ? null : n;
+  }
+  return null;
+}
+
+/** luaL_checknumber (5.1). */
+export function checkNumber51(L: LuaState, arg: number): number {
+  const n = toNumber51(L, arg);
+  if (n === null) return typeError(L, arg, 'number');
+  return n;
+}
+
+/** luaL_checkinteger (5.1): a number truncated toward zero (C's cast), 0 for NaN. */
+export function checkInteger51(L: LuaState, arg: number): number {
+  const n = checkNumber51(L, arg);
+  return Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+/** luaL_checklstring (5.1): strings, and numbers converted in place as Lua does. */
+export function checkBytes51(L: LuaState, arg: number): Buffer {
+  const t = lua.lua_type(L, arg);
+  if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) return typeError(L, arg, 'string');
+  if (t === lua.LUA_TNUMBER) {
+    // 5.1 converts with "%.14g"; 5.3 would write "3.0" for a float.
+    const b = Buffer.from(formatG(lua.lua_tonumber(L, arg), 14), 'latin1');
+    lua.lua_pushlstring(L, b, b.length);
+    lua.lua_replace(L, arg);
+  }
+  const u8 = lua.lua_tolstring(L, arg)!;
+  return Buffer.from(u8.buffer, u8.byteOffset, u8.length);
+}
+
+/** luaL_checkoption: the option's index, or "invalid option 'x'". */
+export function checkOption(L: LuaState, arg: number, options: readonly string[]): number {
+  const name = checkBytes51(L, arg).latin1Slice();
+  const i = options.indexOf(name);
+  if (i < 0) return argError(L, arg, `invalid option '${name}'`);
+  return i;
+}
+
+/**
+ * Pushes a number as Lua 5.1 would hold it: an integral value that fits fengari's
+ * 32-bit integers as an integer (so tostring prints "3", not 5.3's "3.0"), else a float.
+ */
+export function pushNumber51(L: LuaState, n: number): void {
+  if (Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 && !Object.is(n, -0)) lua.lua_pushinteger(L, n);
+  else lua.lua_pushnumber(L, n);
+}
+
+/** C's printf("%.<precision>g", n), glibc's spelling of inf and nan. */
+export function formatG(n: number, precision: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const p = Math.max(1, precision);
+  const [mant, expText] = n.toExponential(p - 1).split('e') as [string, string];
+  const exp = Number(expText);
+  const strip = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+  if (exp < -4 || exp >= p) {
+    const digits = String(Math.abs(exp));
+    return `${strip(mant)}e${exp < 0 ? '-' : '+'}${digits.length < 2 ? `0${digits}` : digits}`;
+  }
+  return strip(n.toFixed(Math.max(0, p - 1 - exp)));
+}
+
+/**
+ * Turns the table on top of the stack into Redis 7.0's read-only library table: an
+ * empty proxy whose reads go to the real table and whose writes fail with "Attempt to
+ * modify a readonly table" (Redis marks the table itself; a proxy is the 5.3 way).
+ * pairs() still lists the real fields (__pairs).
+ */
+export function makeReadonly(L: LuaState): void {
+  // Stack: real. Build: proxy, metatable {__index = real, __newindex = f, __pairs = f}.
+  lua.lua_createtable(L, 0, 0);
+  lua.lua_createtable(L, 0, 4);
+  lua.lua_pushvalue(L, -3);
+  lua.lua_setfield(L, -2, to_luastring('__index'));
+  lua.lua_pushjsfunction(L, (s) => luaError(s, 'Attempt to modify a readonly table'));
+  lua.lua_setfield(L, -2, to_luastring('__newindex'));
+  lua.lua_pushvalue(L, -3);
+  lua.lua_pushcclosure(L, (s) => {
+    lua.lua_getglobal(s, to_luastring('next'));
+    lua.lua_pushvalue(s, lua.lua_upvalueindex(1));
+    lua.lua_pushnil(s);
+    return 3;
+  }, 1);
+  lua.lua_setfield(L, -2, to_luastring('__pairs'));
+  lua.lua_pushliteral(L, 'readonly');
+  lua.lua_setfield(L, -2, to_luastring('__metatable'));
+  lua.lua_setmetatable(L, -2);
+  lua.lua_remove(L, -2);
+}
+
+/** Sets field `name` of the table on top of the stack to a JS function. */
+export function setFunction(L: LuaState, name: string, f: (L: LuaState) => number): void {
+  lua.lua_pushjsfunction(L, f);
+  lua.lua_setfield(L, -2, to_luastring(name));
+}
+
+/** Sets field `name` of the table on top of the stack to a string. */
+export function setString(L: LuaState, name: string, value: string): void {
+  const b = Buffer.from(value, 'latin1');
+  lua.lua_pushlstring(L, b, b.length);
+  lua.lua_setfield(L, -2, to_luastring(name));
+}
+
+/** Pushes bytes as a Lua string. */
+export function pushBytes(L: LuaState, b: Uint8Array): void {
+  lua.lua_pushlstring(L, b, b.length);
+}

