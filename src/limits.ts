@@ -219,6 +219,23 @@ export const journalCommitTimeoutMs = 10_000;
 /** How often the journal replay prints its progress (records and MB per second). */
 export const loadProgressIntervalMs = 1_000;
 
+// --- Busy scripts and the control area (src/workers/control-area.ts, src/io-mux/busy-gate.ts) ---
+
+/**
+ * The Lua VM's count hook runs every this many VM instructions (Redis's
+ * luaMaskCountHook uses 100000): often enough that a runaway script notices
+ * busy-reply-threshold and a kill within a few ms, rarely enough to cost nothing.
+ */
+export const scriptHookInstructionCount = 100_000;
+/** busy-reply-threshold (lua-time-limit): Redis's default, ms a script runs before others get -BUSY. */
+export const busyReplyThresholdMs = 5_000;
+/**
+ * Client ids hash into a bitmap of this many bits in the control area, where the engine
+ * marks, when a script turns busy, the clients that still owe replies (blocked, held by
+ * the journal, paused...): a collision only makes a client wait, never reorders replies.
+ */
+export const busyOwedBitmapBits = 8192;
+
 // --- Supervisor (`keeldb up`, src/main/supervisor.ts) -----------------------------------
 
 /** A child that dies is restarted after a backoff from this... */
@@ -272,6 +289,8 @@ assert(journalPayloadBytesMax + 16 <= effectsRingBytes / 2, 'the effects ring ho
 assert(journalPayloadBytesMax + 4 <= replayRingBytes / 2, 'the replay ring holds a largest record while another is applied');
 assert(journalCommitTimeoutMs >= 4 * journalElectionTimeoutMaxMs, 'a log-leader failover does not fail held writes');
 assert(journalWriterAppendsInFlightMax >= 2, 'the journal writer pipelines appends');
+assert(busyOwedBitmapBits % 32 === 0 && isPowerOfTwo(busyOwedBitmapBits), 'the owed bitmap is whole Int32 words, indexed by a mask');
+assert(scriptHookInstructionCount >= 1000, 'the count hook must stay rare');
 assert(busyOwedBitmapBits % 32 === 0 && isPowerOfTwo(busyOwedBitmapBits), 'the owed bitmap is whole Int32 words, indexed by a mask');
 assert(scriptHookInstructionCount >= 1000, 'the count hook must stay rare');
 assert(journalWriterEagerRecordCount <= journalAppendRecordCountMax, 'a full group may always be sent');

@@ -22,7 +22,8 @@
 
 import type { Socket } from 'node:net';
 import type { BatchEncoder } from '../workers/batch-format.js';
-import { ParseStatus, RequestParser, type CommandSink } from './resp-parser.js';
+import { ParseStatus, RequestParser, type CommandSink, type ParserLimits } from './resp-parser.js';
+import type { BusyGate, GateConnection } from './busy-gate.js';
 
 export interface ConnectionHost {
   readonly encoder: BatchEncoder;
@@ -34,10 +35,29 @@ export interface ConnectionHost {
   readonly outputPauseBytes: number;
   readonly requestInflightBytes: number;
   readonly outputBytesMax: number;
+  /** Request records pushed so far (a connection's lastRecord is relative to it). */
+  readonly requestRecords: number;
+  /** Answers for the engine while a script is busy (absent: never intercepts). */
+  readonly busyGate?: BusyGate;
+  /** Parser limits CONFIG SET may change (absent: the defaults). */
+  readonly parserLimits?: ParserLimits;
 }
 
-export class Connection implements CommandSink {
+/** Arguments as separate Buffers (views into the chunk), for the busy gate's slow path. */
+function argvOf(src: Buffer, starts: Int32Array, ends: Int32Array, argc: number): Buffer[] {
+  const argv = new Array<Buffer>(argc);
+  for (let i = 0; i < argc; i++) argv[i] = src.subarray(starts[i]!, ends[i]!);
+  return argv;
+}
+
+export class Connection implements CommandSink, GateConnection {
   state: 'open' | 'closing' | 'closed' = 'open';
+  /**
+   * Upper bound of the request record (host.requestRecords numbering) that holds this
+   * connection's latest request expecting a reply: the busy gate answers it only when
+   * that record is older than the busy one.
+   */
+  lastRecord = 0;
   readonly parser: RequestParser;
   authenticated: boolean;
   /** Why each sync entry in flight was sent, oldest first (they come back in order). */
@@ -64,7 +84,7 @@ export class Connection implements CommandSink {
     private readonly host: ConnectionHost,
     private readonly requirePass: boolean,
   ) {
-    this.parser = new RequestParser(this);
+    this.parser = host.parserLimits === undefined ? new RequestParser(this) : new RequestParser(this, host.parserLimits);
     this.authenticated = !requirePass;
     this.applyAuthLimits();
   }
@@ -72,16 +92,29 @@ export class Connection implements CommandSink {
   // --- CommandSink -------------------------------------------------------------------
 
   command(src: Buffer, starts: Int32Array, ends: Int32Array, argc: number): void {
+    const gate = this.host.busyGate;
+    if (gate !== undefined && gate.busy && gate.intercept(this, argvOf(src, starts, ends, argc))) return;
     this.host.encoder.commandFromOffsets(this.id, src, starts, ends, argc);
+    this.lastRecord = this.host.requestRecords + 1;
   }
 
   inline(argv: Buffer[]): void {
+    const gate = this.host.busyGate;
+    if (gate !== undefined && gate.busy && gate.intercept(this, argv)) return;
     this.host.encoder.commandFromArgv(this.id, argv);
+    this.lastRecord = this.host.requestRecords + 1;
+  }
+
+  /** A request that gets no reply (the busy gate's marker to the engine). */
+  sendUnanswered(argv: readonly Buffer[]): void {
+    this.host.encoder.commandFromArgv(this.id, argv);
+    this.host.scheduleFlush();
   }
 
   // --- input -----------------------------------------------------------------------------
 
   onData(chunk: Buffer): void {
+    this.host.busyGate?.prepare();
     if (this.state !== 'open') return;
     this.handle(this.parser.feed(chunk));
     this.host.scheduleFlush();
@@ -92,6 +125,7 @@ export class Connection implements CommandSink {
       this.pausedForInflight = true;
       this.syncs.push('inflight');
       this.host.encoder.sync(this.id);
+      this.lastRecord = this.host.requestRecords + 1;
     }
     if (!this.pausedForBacklog && this.host.shouldPauseForBacklog(this)) this.pausedForBacklog = true;
     this.updateReading();
@@ -113,6 +147,7 @@ export class Connection implements CommandSink {
       case ParseStatus.held:
         this.syncs.push('held');
         this.host.encoder.sync(this.id);
+        this.lastRecord = this.host.requestRecords + 1;
         return;
       case ParseStatus.error:
         // The replies before it, then the error, then close: the worker answers the

@@ -42,6 +42,9 @@ import {
 } from '../workers/batch-format.js';
 import { JumboCounter } from '../workers/worker-data.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { BusyGate } from './busy-gate.js';
+import { defaultParserLimits, type ParserLimits } from './resp-parser.js';
+import type { ControlArea } from '../workers/control-area.js';
 
 export interface IoMuxOptions {
   requestRing: SpscRing;
@@ -51,6 +54,13 @@ export interface IoMuxOptions {
   jumboCounters: Int32Array;
   requirePass: boolean;
   maxClients?: number;
+  /**
+   * The control area shared with the engine (src/workers/control-area.ts): busy scripts
+   * (the busy gate answers for the engine) and the config values CONFIG SET changes.
+   */
+  control?: ControlArea;
+  /** SHUTDOWN NOSAVE while a script is busy (the engine cannot run it). */
+  onShutdownRequest?: () => void;
   /** Output backpressure thresholds; default clientOutputPauseBytes / clientOutputBytesMax. */
   outputPauseBytes?: number;
   outputBytesMax?: number;
@@ -73,7 +83,14 @@ export class IoMux implements ConnectionHost {
   private nextClientId = 1;
   private flushScheduled = false;
   private running = true;
-  private readonly maxClients: number;
+  private maxClients: number;
+  /** Request records pushed (or backlogged) so far, in ring order: the engine counts the same. */
+  requestRecords = 0;
+  readonly busyGate?: BusyGate;
+  /** Shared by every connection's parser: CONFIG SET changes it in place. */
+  readonly parserLimits: ParserLimits = { ...defaultParserLimits };
+  /** The control area's config generation last applied. */
+  private configGeneration = 0;
   readonly outputPauseBytes: number;
   readonly outputBytesMax: number;
   readonly requestInflightBytes: number;
@@ -92,6 +109,13 @@ export class IoMux implements ConnectionHost {
 
   constructor(private readonly opts: IoMuxOptions) {
     this.maxClients = opts.maxClients ?? clientCountMax;
+    if (opts.control !== undefined) {
+      this.configGeneration = opts.control.configGeneration;
+      this.busyGate = new BusyGate(opts.control, {
+        drainReplies: () => this.drainReplies(),
+        shutdownNow: () => opts.onShutdownRequest?.(),
+      });
+    }
     this.outputPauseBytes = opts.outputPauseBytes ?? clientOutputPauseBytes;
     this.outputBytesMax = opts.outputBytesMax ?? clientOutputBytesMax;
     this.requestInflightBytes = opts.requestInflightBytes ?? clientRequestInflightBytes;
@@ -126,6 +150,7 @@ export class IoMux implements ConnectionHost {
     socket.on('error', () => {
       // ECONNRESET and friends: 'close' follows and does the bookkeeping.
     });
+    this.applyConfig();
     if (this.connections.size >= this.maxClients) {
       socket.end(maxClientsReply);
       return;
@@ -185,6 +210,7 @@ export class IoMux implements ConnectionHost {
    */
   private enqueue(record: Buffer, bytes: number): void {
     const ring = this.opts.requestRing;
+    this.requestRecords++;
     if (this.backlog.length === 0 && ring.tryPush(record)) {
       ring.notify();
       return;
@@ -237,12 +263,29 @@ export class IoMux implements ConnectionHost {
     else void this.opts.replyRing.waitForDataAsync().then(this.replyWake);
   };
 
+  /**
+   * Takes the values the engine published after a CONFIG SET (maxclients,
+   * proto-max-bulk-len, client-query-buffer-limit). Called before replies are drained,
+   * so the io-mux enforces them before the client reads CONFIG SET's +OK.
+   */
+  private applyConfig(): void {
+    const control = this.opts.control;
+    if (control === undefined || control.configGeneration === this.configGeneration) return;
+    this.configGeneration = control.configGeneration;
+    const c = control.readConfig();
+    this.maxClients = c.maxClients;
+    this.parserLimits.bulkBytesMax = c.protoMaxBulkLen;
+    this.parserLimits.queryBufferBytesMax = c.queryBufferBytesMax;
+  }
+
   /** Drains every reply record available now. */
   drainReplies(): void {
     const ring = this.opts.replyRing;
     for (;;) {
       const rec = ring.tryPop();
       if (rec === null) break;
+      // Popped after the engine pushed it, so values it published before are visible.
+      this.applyConfig();
       if (rec[0] === RecordKind.jumbo) {
         ring.release();
         const msg = receiveMessageOnPort(this.opts.port);

@@ -23,6 +23,8 @@ import { effectsRingBytes, journalCommitTimeoutMs, replayRingBytes, replyRingByt
 import { SpscRing } from '../ring/spsc-ring.js';
 import { spawnEngineWorker, spawnJournalWriter } from '../workers/spawn.js';
 import { jumboCountersBytes } from '../workers/worker-data.js';
+import { ControlArea } from '../workers/control-area.js';
+import { clientCountMax, protoBulkBytesMax, queryBufferBytesMax } from '../limits.js';
 
 /** Where the journal is: its log nodes (node 1 first) and the cluster secret. */
 export interface JournalOption {
@@ -50,6 +52,11 @@ export interface ServerOptions {
   /** Ring sizes (default requestRingBytes / replyRingBytes); tests shrink them. */
   requestRingBytes?: number;
   replyRingBytes?: number;
+  /**
+   * After SHUTDOWN has closed everything (default: process.exit(0)); in-process tests
+   * pass their own.
+   */
+  onShutdown?: () => void;
 }
 
 export interface RunningServer {
@@ -68,7 +75,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const replyRing = SpscRing.create(opts.replyRingBytes ?? replyRingBytes);
   const jumboSab = new SharedArrayBuffer(jumboCountersBytes);
   const channel = new MessageChannel();
+  // The control area (busy scripts, config the io-mux enforces): the engine republishes
+  // the config values after each CONFIG SET.
+  const control = ControlArea.create({ maxClients: opts.maxClients ?? clientCountMax, protoMaxBulkLen: protoBulkBytesMax, queryBufferBytesMax });
+  /** SHUTDOWN (from the engine, or from the io-mux while a script is busy); set below. */
+  let requestShutdown = (_engineBusy: boolean): void => undefined;
   const ioMux = new IoMux({
+    control,
+    onShutdownRequest: () => requestShutdown(true),
     requestRing,
     replyRing,
     port: channel.port1,
@@ -103,6 +117,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       port: channel.port2,
       engine: { port, bind: opts.bind, requirepass: opts.requirepass },
       durability: shared.sab,
+      control: control.sab,
       journal: effectsRing === undefined || replayRing === undefined ? undefined : { effectsRing: effectsRing.sab, replayRing: replayRing.sab },
     },
     [channel.port2],
@@ -151,16 +166,34 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
-  const close = async (): Promise<void> => {
+  /** `engineBusy`: the engine runs a script and will not read the shutdown record: stop it now. */
+  const closeWith = async (engineBusy: boolean): Promise<void> => {
     if (closing) return exited;
     closing = true;
     if (writer !== undefined) await writer.terminate();
     await ioMux.close();
+    if (engineBusy) void worker.terminate();
     const timer = setTimeout(() => void worker.terminate(), workerStopWaitMs);
     await exited;
     clearTimeout(timer);
     channel.port1.close();
   };
+  const close = (): Promise<void> => closeWith(false);
+
+  // SHUTDOWN: no reply; stop accepting, close every client, stop the workers, exit 0.
+  let shuttingDown = false;
+  requestShutdown = (engineBusy: boolean): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.error('KeelDB: SHUTDOWN: closing clients, stopping the workers, exiting.');
+    void closeWith(engineBusy).then(() => {
+      if (opts.onShutdown !== undefined) opts.onShutdown();
+      else process.exit(0);
+    });
+  };
+  worker.on('message', (m: unknown) => {
+    if (typeof m === 'object' && m !== null && (m as { kind?: unknown }).kind === 'shutdown') requestShutdown(false);
+  });
 
   if (opts.handleSignals !== false) {
     const onSignal = (): void => {

@@ -24,6 +24,12 @@ export interface ChildSpec {
   readonly args: readonly string[];
   /** A stdout/stderr line that says the child is ready to serve. */
   readonly readyPattern: RegExp;
+  /**
+   * An exit with code 0 means the child chose to stop (the server after SHUTDOWN): it is
+   * not restarted, and the supervisor's onFinalExit runs. A crash (signal, other code)
+   * still restarts it.
+   */
+  readonly finalOnCleanExit?: boolean;
 }
 
 interface ChildState {
@@ -46,6 +52,8 @@ export class Supervisor {
   private readonly children = new Map<string, ChildState>();
   private stopping = false;
   private autoRestart = true;
+  /** A child with finalOnCleanExit exited with code 0 (`keeldb up` then stops everything). */
+  onFinalExit: ((name: string) => void) | null = null;
 
   constructor(
     specs: readonly ChildSpec[],
@@ -153,6 +161,11 @@ export class Supervisor {
       child.process = null;
       child.ready = false;
       if (this.stopping) return;
+      if (code === 0 && child.spec.finalOnCleanExit === true) {
+        this.log(`[supervisor] ${child.spec.name} stopped cleanly (code 0): not restarting it`);
+        this.onFinalExit?.(child.spec.name);
+        return;
+      }
       this.log(`[supervisor] ${child.spec.name} exited (${signal ?? `code ${code}`})`);
       if (Date.now() - child.startedAtMs > restartBackoffResetMs) child.backoffMs = restartBackoffMsMin;
       if (!this.autoRestart) return;

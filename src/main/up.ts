@@ -57,6 +57,8 @@ export interface RunningUp {
   readonly ports: UpPorts;
   /** Stops every child; resolves when none runs. */
   stop(): Promise<void>;
+  /** Resolves when the server exited by itself with code 0 (SHUTDOWN). */
+  readonly serverFinished: Promise<void>;
 }
 
 /** The log nodes' default ports for a server port (throws if they leave the port range). */
@@ -86,6 +88,8 @@ export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: 
     args: ['server', '--port', String(ports.server), '--bind', bind,
       '--journal', [0, 1, 2].map(nodeAddress).join(','), '--journal-secret', secret],
     readyPattern: /Ready to accept connections/,
+    // SHUTDOWN makes the server exit 0: that ends `up` (a crash restarts it).
+    finalOnCleanExit: true,
   });
   return specs;
 }
@@ -178,6 +182,11 @@ export async function startUp(opts: UpOptions, log: (line: string) => void = (l)
     }
   });
   for (const name of supervisor.names()) void supervisor.whenReady(name).then(() => everReady.add(name));
+  const serverFinished = new Promise<void>((resolveFinished) => {
+    supervisor.onFinalExit = (name) => {
+      if (name === 'server') resolveFinished();
+    };
+  });
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopped ??= supervisor.stop().finally(unlock);
@@ -189,7 +198,7 @@ export async function startUp(opts: UpOptions, log: (line: string) => void = (l)
     await stop();
     throw err;
   }
-  return { supervisor, ports, stop };
+  return { supervisor, ports, stop, serverFinished };
 }
 
 /** The `up` command: start, print the ready line, run until SIGINT/SIGTERM. */
@@ -210,6 +219,11 @@ export async function runUp(opts: UpOptions): Promise<void> {
     await running.stop();
     process.exit(0);
   }
+  const finished = running;
+  void finished.serverFinished.then(() => {
+    process.stderr.write('[up] the server shut down (SHUTDOWN): stopping the log nodes\n');
+    void finished.stop().then(() => process.exit(0));
+  });
   const { server, journal } = running.ports;
   process.stdout.write(
     `KeelDB up: ready on ${opts.bind}:${server}; journal: log nodes on 127.0.0.1:${journal.join(',')}, ` +

@@ -55,6 +55,8 @@ import {
   type JumboMessage,
 } from './batch-format.js';
 import { JumboCounter, type EngineWorkerData } from './worker-data.js';
+import { ControlArea, busyRejectedMarker } from './control-area.js';
+import { applyBusyRejected, installEngineControl } from './engine-control.js';
 
 // The worker's own reply kind must not collide with the engine's.
 for (const k of Object.values(EntryKind)) assert(k < replyKindSynced, 'EntryKind overlaps the worker reply kinds');
@@ -71,6 +73,10 @@ function main(data: EngineWorkerData): void {
 
   let out = new ReplyWriter();
   const reader = new RequestReader();
+  /** Request records popped so far (the io-mux numbers the records it pushes the same way). */
+  let requestRecordIndex = 0;
+  /** SHUTDOWN ran: nothing more is executed; the io-mux is closing. */
+  let shutdownRequested = false;
 
   // --- The durable write path ----------------------------------------------------------
   const shared = new DurabilityShared(data.durability);
@@ -119,6 +125,16 @@ function main(data: EngineWorkerData): void {
     engine.tracker = tracker;
     engine.loading = true;
     engine.onEffects = publishEffects;
+  }
+  if (data.control !== undefined) {
+    installEngineControl(engine, new ControlArea(data.control), {
+      currentRecord: () => requestRecordIndex,
+      tracker,
+      onShutdown: () => {
+        shutdownRequested = true;
+        parentPort?.postMessage({ kind: 'shutdown' });
+      },
+    });
   }
   engine.durability = () => ({
     journal: data.journal !== undefined,
@@ -249,9 +265,10 @@ function main(data: EngineWorkerData): void {
   };
 
   const executeBatch = (record: Buffer): boolean => {
+    if (shutdownRequested) return true;
     reader.reset(record);
     engine.beginTimedBatch();
-    while (!reader.done) {
+    while (!reader.done && !shutdownRequested) {
       const kind = reader.u8();
       const clientId = reader.u32();
       switch (kind) {
@@ -260,6 +277,11 @@ function main(data: EngineWorkerData): void {
           // A fresh array per command: the engine may keep it (its Buffers it copies).
           const argv = new Array<Buffer>(argc);
           for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
+          // The io-mux's busy gate answered a command while a script was busy.
+          if (argc === 2 && argv[0]![0] === 0 && argv[0]!.equals(busyRejectedMarker)) {
+            applyBusyRejected(engine, clientId, argv[1]!);
+            break;
+          }
           engine.execute(clientId, argv, out);
           break;
         }
@@ -310,6 +332,7 @@ function main(data: EngineWorkerData): void {
     releaseCommitted();
     const record = requests.tryPop();
     if (record !== null) {
+      requestRecordIndex++;
       const kind = record[0];
       if (kind === RecordKind.shutdown) {
         requests.release();

@@ -24,6 +24,8 @@ export interface EngineWorkerData {
   engine: EngineOptions;
   /** The durable write path's shared state (src/durability/shared-state.ts): doorbell, committedSeq. */
   durability: SharedArrayBuffer;
+  /** The control area shared with the io-mux (src/workers/control-area.ts): busy scripts, config it enforces. */
+  control?: SharedArrayBuffer;
   /** Present with a journal: effects out (engine -> journal writer) and replay in (writer -> engine). */
   journal?: { effectsRing: SharedArrayBuffer; replayRing: SharedArrayBuffer };
 }

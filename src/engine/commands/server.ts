@@ -25,6 +25,13 @@ import { latencyDoctorReport, latencyGraph } from '../latency.js';
 import { slowlogOf } from '../slowlog.js';
 import { latencyBucketCount, latencyBucketUpperUs } from '../stats.js';
 import { keyspaceDigest } from '../digest.js';
+import { controlConfigNames, controlHooksOf, lookupControlConfig } from '../control-hooks.js';
+
+/** A CONFIG parameter of the engine's table or of the control plane (busy-reply-threshold). */
+function lookupAnyConfig(name: string): ConfigParam | undefined {
+  return lookupConfig(name) ?? lookupControlConfig(name);
+}
+const allConfigNames: readonly string[] = [...configNames, ...controlConfigNames];
 
 function replyHelp(ctx: CommandContext, lines: readonly string[]): void {
   ctx.reply.array(lines.length);
@@ -54,17 +61,17 @@ function configGetCommand(ctx: CommandContext): void {
     if (!/[[*?]/.test(pattern)) {
       const lower = pattern.toLowerCase();
       if (matches.has(lower)) continue;
-      const p = lookupConfig(pattern);
+      const p = lookupAnyConfig(pattern);
       if (p !== undefined) {
         matches.set(lower, p);
         shown.set(lower, pattern); // 7.0 replies with the name as the client spelled it
       }
       continue;
     }
-    for (const name of configNames) {
+    for (const name of allConfigNames) {
       if (matches.has(name)) continue;
       if (configPatternMatch(pattern, name)) {
-        matches.set(name, lookupConfig(name)!);
+        matches.set(name, lookupAnyConfig(name)!);
         shown.set(name, name);
       }
     }
@@ -95,7 +102,7 @@ function configSetCommand(ctx: CommandContext): void {
   let errText: string | null = null;
   for (let j = 2; j < argv.length; j += 2) {
     const name = latin1(argv[j]!);
-    const p = lookupConfig(name);
+    const p = lookupAnyConfig(name);
     if (p === undefined) {
       if (unknownName === null && errName === null) unknownName = name;
       continue;
@@ -135,7 +142,53 @@ function configSetCommand(ctx: CommandContext): void {
       return;
     }
   }
+  // The io-mux enforces maxclients, proto-max-bulk-len and client-query-buffer-limit: it
+  // takes the new values before it forwards this +OK.
+  controlHooksOf(ctx.engine)?.configChanged();
   ctx.reply.ok();
+}
+
+// --- SHUTDOWN --------------------------------------------------------------------------------
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], Redis 7.0's shutdownCommand checks.
+ * KeelDB has no RDB: SAVE and NOSAVE change nothing (acknowledged writes are already in
+ * the journal, or, with --journal none, nowhere). No shutdown is ever in progress (no
+ * replicas to wait for), so ABORT always fails. On success nothing is answered: the
+ * server stops accepting, closes every client and exits 0. While a script is busy the
+ * io-mux's busy gate answers SHUTDOWN instead (src/io-mux/busy-gate.ts).
+ */
+function shutdownCommand(ctx: CommandContext): void {
+  let nosave = false;
+  let save = false;
+  let other = false;
+  let abort = false;
+  for (let j = 1; j < ctx.argv.length; j++) {
+    const a = lowerAscii(ctx.argv[j]!);
+    if (a === 'nosave') nosave = true;
+    else if (a === 'save') save = true;
+    else if (a === 'now' || a === 'force') other = true;
+    else if (a === 'abort') abort = true;
+    else {
+      ctx.reply.error('ERR syntax error');
+      return;
+    }
+  }
+  if ((abort && (nosave || save || other)) || (nosave && save)) {
+    ctx.reply.error('ERR syntax error');
+    return;
+  }
+  if (abort) {
+    ctx.reply.error('ERR No shutdown in progress.');
+    return;
+  }
+  const hooks = controlHooksOf(ctx.engine);
+  if (hooks === undefined) {
+    // An engine without a worker around it (unit tests) has no process to stop.
+    ctx.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    return;
+  }
+  hooks.shutdown();
 }
 
 function configResetstatCommand(ctx: CommandContext): void {
@@ -646,6 +699,7 @@ export const serverCommands: readonly CommandSpec[] = [
       { name: 'config|set', arity: -4, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '2.0.0', complexity: 'O(N) when N is the number of configuration parameters provided', summary: 'Set configuration parameters to the given values', handler: configSetCommand },
     ],
   },
+  { name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '1.0.0', complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)', summary: 'Synchronously save the dataset to disk and then shut down the server', handler: shutdownCommand },
   { name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['fast'], group: 'server', since: '2.6.0', complexity: 'O(1)', summary: 'Return the current server time', handler: timeCommand },
   { name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'fast', 'dangerous'], group: 'server', since: '1.0.0', complexity: 'O(1)', summary: 'Get the UNIX time stamp of the last successful save to disk', handler: lastsaveCommand },
   { name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, keyStep: 0, categories: ['admin', 'slow', 'dangerous'], group: 'server', since: '1.0.0', complexity: 'Depends on subcommand.', summary: 'A container for debugging commands', handler: debugCommand },

@@ -28,6 +28,8 @@ import { assert } from '../../assert.js';
 import { installRedisLuaLibs } from './lua-libs.js';
 import { ReplyWriter } from '../reply.js';
 import { luaToReply, pushResp2 } from './conversions.js';
+import { currentScriptWatch, type ScriptWatch } from '../control-hooks.js';
+import { scriptHookInstructionCount } from '../../limits.js';
 
 const { lua, lauxlib, lualib, to_luastring } = fengari;
 
@@ -54,6 +56,12 @@ export interface LuaFunctionDef {
   readonly description: string | null;
 }
 const errField = to_luastring('err');
+/** Lua's LUA_MASKCOUNT (1 << LUA_HOOKCOUNT): the count hook below. */
+const maskCount = 1 << 3;
+/** Redis's error for a script killed by SCRIPT KILL or FUNCTION KILL (script_lua.c). */
+const killedError = 'ERR Script killed by user with SCRIPT KILL...';
+/** Runs so far (all VMs of this thread): names the busy script in the control area. */
+let runGeneration = 0;
 const sourceField = to_luastring('source');
 const lineField = to_luastring('line');
 const keysName = to_luastring('KEYS');
@@ -138,6 +146,15 @@ export class LuaVM {
   private readOnly = false;
   /** Each redis.call's reply, parsed back into Lua values. */
   private readonly scratch = new ReplyWriter(4096);
+  // Busy-script state of the run in progress (only with a ScriptWatch installed, i.e.
+  // in the engine worker): when it started, whether it passed busy-reply-threshold
+  // (published), wrote, or was killed.
+  private watch: ScriptWatch | null = null;
+  private runStartMs = 0;
+  private runIsFunction = false;
+  private runBusy = false;
+  private runDirty = false;
+  private runKilled = false;
 
   constructor() {
     this.L = this.newState();
@@ -182,7 +199,7 @@ export class LuaVM {
     setArrayGlobal(L, argvName, args);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.errHandlerRef);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
-    this.invoke(0, sha, readOnly, runner, out);
+    this.invoke(0, sha, readOnly, runner, out, false);
   }
 
   /** FCALL: runs a registered function with (keys, args) as its two parameters. */
@@ -193,20 +210,22 @@ export class LuaVM {
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, fn.ref);
     pushArray(L, keys);
     pushArray(L, args);
-    this.invoke(2, fn.name, readOnly, runner, out);
+    this.invoke(2, fn.name, readOnly, runner, out, true);
   }
 
   /** Calls the function under its arguments (the error handler at index 1) and replies. */
-  private invoke(nargs: number, label: string, readOnly: boolean, runner: ScriptCommandRunner, out: ReplyWriter): void {
+  private invoke(nargs: number, label: string, readOnly: boolean, runner: ScriptCommandRunner, out: ReplyWriter, isFunction: boolean): void {
     assert(this.runner === null, 'scripts do not nest');
     const L = this.L;
     this.runner = runner;
     this.readOnly = readOnly;
+    this.beginWatch(isFunction);
     let status: number;
     try {
       status = lua.lua_pcall(L, nargs, 1, 1);
     } finally {
       this.runner = null;
+      this.endWatch();
     }
     if (status !== lua.LUA_OK) {
       out.error(sanitize(errorText(L, -1, label)));
@@ -214,6 +233,74 @@ export class LuaVM {
       luaToReply(L, -1, out, 0);
     }
     lua.lua_settop(L, 0);
+  }
+
+  // --- Busy scripts (Redis 7.0's script.c scriptInterrupt, script_lua.c luaMaskCountHook) ---
+
+  /** Arms the count hook for one run, if the engine worker installed a ScriptWatch. */
+  private beginWatch(isFunction: boolean): void {
+    const watch = currentScriptWatch();
+    if (watch === null) return;
+    this.watch = watch;
+    runGeneration = (runGeneration + 1) & 0xffffff;
+    this.runStartMs = performance.now();
+    this.runIsFunction = isFunction;
+    this.runBusy = false;
+    this.runDirty = false;
+    this.runKilled = false;
+    lua.lua_sethook(this.L, this.countHook, maskCount, scriptHookInstructionCount);
+  }
+
+  private endWatch(): void {
+    const watch = this.watch;
+    if (watch === null) return;
+    this.watch = null;
+    lua.lua_sethook(this.L, null, 0, 0);
+    if (this.runBusy) watch.endBusy();
+  }
+
+  /**
+   * Every scriptHookInstructionCount instructions: past busy-reply-threshold the run is
+   * published as busy (the io-mux then answers others with -BUSY); once busy, a kill
+   * from the io-mux raises Redis's error. After a kill the hook fires at every
+   * instruction, so a pcall in the script cannot swallow the error and go on.
+   */
+  private readonly countHook = (L: LuaState): void => {
+    const watch = this.watch;
+    if (watch === null) return;
+    if (!this.runKilled) {
+      if (!this.runBusy) {
+        if (performance.now() - this.runStartMs < watch.thresholdMs()) return;
+        this.runBusy = true;
+        watch.publishBusy(runGeneration, this.runIsFunction, this.runDirty);
+        return;
+      }
+      if (!watch.killed()) return;
+      this.raiseKilled(L);
+    }
+    pushError(L, killedError);
+    lua.lua_error(L);
+  };
+
+  private raiseKilled(L: LuaState): void {
+    this.runKilled = true;
+    lua.lua_sethook(L, this.countHook, maskCount, 1);
+  }
+
+  /**
+   * Before a redis.call of a write command: the run becomes dirty (UNKILLABLE). Once it
+   * is busy this is a CAS against the io-mux's kill, so a killed script never writes and
+   * a script that wrote is never killed. Returns false if the script was killed.
+   */
+  private noteWrite(argv: readonly Buffer[]): boolean {
+    const watch = this.watch;
+    if (watch === null || this.runDirty || !watch.isWrite(argv)) return true;
+    if (this.runBusy && !watch.markDirty()) {
+      this.raiseKilled(this.L);
+      return false;
+    }
+    this.runDirty = true;
+    return true;
   }
 
   /**
@@ -423,6 +510,10 @@ export class LuaVM {
     }
     const runner = this.runner;
     if (runner === null) return fail('ERR redis.call can only be called inside a script invocation');
+    if (!this.noteWrite(argv)) {
+      pushError(L, killedError);
+      return lua.lua_error(L);
+    }
     const out = this.scratch;
     out.reset();
     out.resp = 2;

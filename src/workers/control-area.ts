@@ -1,0 +1,199 @@
+// The control area: a small SharedArrayBuffer the io-mux (main thread) and the engine
+// worker share for what must cross between them outside the rings, because the engine
+// cannot answer while it runs a script, or because the io-mux enforces what the
+// engine's CONFIG SET changes. Imported by both threads; holds no code that runs at load.
+//
+// Layout (Int32 indexes; BigInt64 index = Int32 index / 2):
+//   0  scriptState   (generation << 8) | ScriptFlag bits. 0 when no script is busy.
+//                    Written by the engine (busy onset, end, first write: CAS) and by the
+//                    io-mux (the KILLED bit, CAS): the CAS pairs make "kill" and "first
+//                    write" mutually exclusive, as they are in single-threaded Redis.
+//   1  busyRecord    the request-ring record (1-based count of records the engine popped)
+//                    holding the busy script; records before it are fully answered
+//   2  busyCallerId  the client running the script (for logs and tests)
+//   3  configGen     bumped by the engine after it stored new values below
+//   4  maxClients    maxclients (clamped to int32)
+//   6  protoMaxBulkLen        BigInt64 index 3
+//   8  queryBufferBytesMax    BigInt64 index 4 (client-query-buffer-limit)
+//   16 .. 16 + busyOwedBitmapBits/32   the owed bitmap: bit (clientId & mask) set when,
+//                    at busy onset, that client still owed replies (blocked, paused,
+//                    held by the journal, RESP2 subscribed, CLIENT REPLY OFF/SKIP): the
+//                    io-mux must not answer such a client itself.
+//
+// Publication order: the engine writes busyRecord, busyCallerId and the bitmap, then
+// stores scriptState (Atomics are sequentially consistent), so an io-mux that sees BUSY
+// sees the rest. Config values are stored before configGen is bumped, and both before
+// CONFIG SET's +OK enters the reply ring.
+
+import { assert } from '../assert.js';
+import { busyOwedBitmapBits } from '../limits.js';
+
+export const ScriptFlag = {
+  /** The script has run past busy-reply-threshold: others get -BUSY. */
+  busy: 1,
+  /** The script called a write command: SCRIPT KILL answers -UNKILLABLE. */
+  dirty: 2,
+  /** SCRIPT/FUNCTION KILL asked it to stop; the count hook raises the kill error. */
+  killed: 4,
+  /** The script is an FCALL (else an EVAL): chooses the BUSY text and the kill command. */
+  function: 8,
+} as const;
+
+export const ControlIndex = {
+  scriptState: 0,
+  busyRecord: 1,
+  busyCallerId: 2,
+  configGen: 3,
+  maxClients: 4,
+  owedBitmap: 16,
+} as const;
+
+export const ControlBig = {
+  protoMaxBulkLen: 3,
+  queryBufferBytesMax: 4,
+} as const;
+
+const owedWords = busyOwedBitmapBits / 32;
+export const controlAreaBytes = (ControlIndex.owedBitmap + owedWords) * 4;
+const owedMask = busyOwedBitmapBits - 1;
+const generationMask = 0xffffff;
+
+/** The io-mux's view of the config values it enforces. */
+export interface ControlConfig {
+  maxClients: number;
+  protoMaxBulkLen: number;
+  queryBufferBytesMax: number;
+}
+
+/** Typed views over the control SAB; each thread builds its own. */
+export class ControlArea {
+  readonly int: Int32Array;
+  readonly big: BigInt64Array;
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    assert(sab.byteLength === controlAreaBytes, 'control area of the wrong size');
+    this.int = new Int32Array(sab);
+    this.big = new BigInt64Array(sab, 0, 8);
+  }
+
+  static create(config: ControlConfig): ControlArea {
+    const area = new ControlArea(new SharedArrayBuffer(controlAreaBytes));
+    area.publishConfig(config);
+    return area;
+  }
+
+  // --- script state -------------------------------------------------------------------
+
+  get scriptState(): number {
+    return Atomics.load(this.int, ControlIndex.scriptState);
+  }
+
+  /** Engine: the script of `generation` passed the threshold (publishes BUSY last). */
+  publishBusy(generation: number, isFunction: boolean, dirty: boolean, record: number, callerId: number): void {
+    Atomics.store(this.int, ControlIndex.busyRecord, record | 0);
+    Atomics.store(this.int, ControlIndex.busyCallerId, callerId | 0);
+    const flags = ScriptFlag.busy | (isFunction ? ScriptFlag.function : 0) | (dirty ? ScriptFlag.dirty : 0);
+    Atomics.store(this.int, ControlIndex.scriptState, ((generation & generationMask) << 8) | flags);
+  }
+
+  /** Engine: the busy script ended (returned, failed or was killed). */
+  clearBusy(): void {
+    Atomics.store(this.int, ControlIndex.scriptState, 0);
+  }
+
+  /**
+   * Engine: the busy script is about to run its first write. Returns false if it was
+   * killed first (the write must not happen); else the DIRTY bit is set and no kill can
+   * land any more.
+   */
+  markDirty(): boolean {
+    for (;;) {
+      const s = Atomics.load(this.int, ControlIndex.scriptState);
+      if ((s & ScriptFlag.killed) !== 0) return false;
+      if ((s & ScriptFlag.busy) === 0 || (s & ScriptFlag.dirty) !== 0) return true;
+      if (Atomics.compareExchange(this.int, ControlIndex.scriptState, s, s | ScriptFlag.dirty) === s) return true;
+    }
+  }
+
+  /** Engine (count hook): has the io-mux killed the busy script? */
+  get killed(): boolean {
+    return (Atomics.load(this.int, ControlIndex.scriptState) & ScriptFlag.killed) !== 0;
+  }
+
+  /**
+   * io-mux: SCRIPT KILL (isEval) or FUNCTION KILL, with scriptKill's checks in Redis's
+   * order. Returns the reply to send (a RESP line with CRLF).
+   */
+  kill(isEval: boolean): string {
+    for (;;) {
+      const s = Atomics.load(this.int, ControlIndex.scriptState);
+      if ((s & ScriptFlag.busy) === 0) return '-NOTBUSY No scripts in execution right now.\r\n';
+      if ((s & ScriptFlag.dirty) !== 0) return unkillableReply;
+      const running = (s & ScriptFlag.function) !== 0 ? 'function' : 'eval';
+      if (isEval && running === 'function') return busyReplyFunction;
+      if (!isEval && running === 'eval') return busyReplyEval;
+      if ((s & ScriptFlag.killed) !== 0) return '+OK\r\n';
+      if (Atomics.compareExchange(this.int, ControlIndex.scriptState, s, s | ScriptFlag.killed) === s) return '+OK\r\n';
+    }
+  }
+
+  // --- the owed bitmap ----------------------------------------------------------------
+
+  /** Engine: clears the bitmap before marking the clients that owe replies. */
+  clearOwed(): void {
+    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.owedBitmap + owedWords);
+  }
+
+  markOwed(clientId: number): void {
+    const bit = clientId & owedMask;
+    Atomics.or(this.int, ControlIndex.owedBitmap + (bit >>> 5), 1 << (bit & 31));
+  }
+
+  /** io-mux: may this client owe replies (its new commands must then wait)? */
+  owes(clientId: number): boolean {
+    const bit = clientId & owedMask;
+    return (Atomics.load(this.int, ControlIndex.owedBitmap + (bit >>> 5)) & (1 << (bit & 31))) !== 0;
+  }
+
+  get busyRecord(): number {
+    return Atomics.load(this.int, ControlIndex.busyRecord);
+  }
+
+  // --- config the io-mux enforces -----------------------------------------------------
+
+  /** Engine (and the server at start): stores the values, then bumps the generation. */
+  publishConfig(config: ControlConfig): void {
+    Atomics.store(this.int, ControlIndex.maxClients, Math.min(config.maxClients, 0x7fffffff));
+    Atomics.store(this.big, ControlBig.protoMaxBulkLen, BigInt(Math.min(config.protoMaxBulkLen, Number.MAX_SAFE_INTEGER)));
+    Atomics.store(this.big, ControlBig.queryBufferBytesMax, BigInt(Math.min(config.queryBufferBytesMax, Number.MAX_SAFE_INTEGER)));
+    Atomics.add(this.int, ControlIndex.configGen, 1);
+  }
+
+  get configGeneration(): number {
+    return Atomics.load(this.int, ControlIndex.configGen);
+  }
+
+  readConfig(): ControlConfig {
+    return {
+      maxClients: Atomics.load(this.int, ControlIndex.maxClients),
+      protoMaxBulkLen: Number(Atomics.load(this.big, ControlBig.protoMaxBulkLen)),
+      queryBufferBytesMax: Number(Atomics.load(this.big, ControlBig.queryBufferBytesMax)),
+    };
+  }
+}
+
+/**
+ * argv[0] of the marker command the io-mux's busy gate sends the engine for a command it
+ * rejected while a script was busy (a NUL first byte: no client can name a command so
+ * through the table). argv[1]: flag an open MULTI (EXECABORT later), or discard it (EXEC).
+ */
+export const busyRejectedMarker = Buffer.from('\0keeldb-busy-rejected', 'latin1');
+export const busyRejectedFlag = Buffer.from('flag');
+export const busyRejectedExec = Buffer.from('exec');
+
+/** Redis's shared.slowevalerr and shared.slowscripterr (server.c), with CRLF. */
+export const busyReplyEval = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
+export const busyReplyFunction = '-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n';
+/** script.c's scriptKill text for a script that already wrote. */
+export const unkillableReply =
+  '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n';

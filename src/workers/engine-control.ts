@@ -1,0 +1,75 @@
+// The engine worker's side of the control plane (engine worker thread): installs the
+// ScriptWatch the Lua VM consults while a script runs and the engine's control hooks
+// (CONFIG SET publishes what the io-mux enforces; SHUTDOWN leaves), over the shared
+// control area (control-area.ts). Kept out of engine-worker.ts so the worker loop only
+// counts records and routes the busy gate's markers here.
+//
+// Invariants: BUSY is published only from the Lua count hook, with the owed bitmap and
+// the busy record written first; the owed bitmap over-approximates (a collision only
+// makes a client wait).
+
+import { busyReplyThresholdOf, installScriptWatch, setControlHooks } from '../engine/control-hooks.js';
+import type { Engine } from '../engine/engine.js';
+import type { Tracker } from '../durability/tracker.js';
+import { busyRejectedExec, type ControlArea } from './control-area.js';
+
+export interface EngineControlOptions {
+  /** The request record the worker executes now (1-based count of records popped). */
+  currentRecord(): number;
+  /** With a journal: its tracker (replies it holds make their clients owe). */
+  tracker?: Tracker;
+  /** SHUTDOWN ran: stop executing and tell the main thread. */
+  onShutdown(): void;
+}
+
+export function installEngineControl(engine: Engine, control: ControlArea, opts: EngineControlOptions): void {
+  const markOwedClients = (): void => {
+    control.clearOwed();
+    for (const c of engine.clients.values()) {
+      if (c.blocked || engine.blocking.isBlocked(c) || c.deferred.length > 0 || (c.pubsubMode && c.resp === 2) || c.replyMode !== 'on') {
+        control.markOwed(c.id);
+      }
+    }
+    const tracker = opts.tracker;
+    if (tracker === undefined || tracker.heldCount === 0) return;
+    // The tracker keeps held replies per client id in a private map; without it, every
+    // client is taken to owe (they all wait for the script, as before this gate).
+    const held = (tracker as unknown as { held?: unknown }).held;
+    if (held instanceof Map) for (const id of held.keys()) control.markOwed(id as number);
+    else for (const id of engine.clients.keys()) control.markOwed(id);
+  };
+
+  installScriptWatch({
+    thresholdMs: () => busyReplyThresholdOf(engine.config),
+    isWrite: (argv) => engine.resolve(argv)?.flags.includes('write') ?? false,
+    publishBusy: (generation, isFunction, dirty) => {
+      markOwedClients();
+      control.publishBusy(generation, isFunction, dirty, opts.currentRecord(), 0);
+    },
+    markDirty: () => control.markDirty(),
+    killed: () => control.killed,
+    endBusy: () => control.clearBusy(),
+  });
+
+  setControlHooks(engine, {
+    configChanged: () =>
+      control.publishConfig({
+        maxClients: engine.config.maxclients,
+        protoMaxBulkLen: engine.config.protoMaxBulkLen,
+        queryBufferBytesMax: engine.config.clientQueryBufferLimit,
+      }),
+    shutdown: opts.onShutdown,
+  });
+}
+
+/**
+ * The busy gate answered a command of this client while a script was busy (see
+ * src/io-mux/busy-gate.ts): as Redis's rejectCommand, an open MULTI is flagged, or, for
+ * EXEC, discarded.
+ */
+export function applyBusyRejected(engine: Engine, clientId: number, kind: Buffer): void {
+  const client = engine.clients.get(clientId);
+  if (client === undefined || client.multi === null) return;
+  if (kind.equals(busyRejectedExec)) engine.discardTransaction(client);
+  else client.multiAborted = true;
+}
