@@ -5,6 +5,7 @@
 //
 //   npm run build && npx tsx bench/durability/cpu-per-write.ts [--n16 200000] [--n1 50000] [--runs 1]
 //       [--keeldb /tmp/other-checkout/bin/keeldb.js]   (an A/B against another build)
+//       [--log-node-keeldb /tmp/other-checkout/bin/keeldb.js]   (log nodes of one build for both)
 //
 // On this shared 2-core machine ops/s moves with everyone else's load; the CPU spent per
 // write barely does, and since redis-benchmark, the server and the three log nodes all
@@ -48,8 +49,9 @@ const program = new Command()
   .option('--tests <list>', 'comma-separated subset of set1,set16,big', 'set1,set16')
   .option('--only <server>', "measure only 'keeldb' or 'redis'")
   .option('--keeldb <path>', "the keeldb entry to run (another checkout's bin/keeldb.js, for before/after)", '')
+  .option('--log-node-keeldb <path>', 'the keeldb entry the log nodes run (default: --keeldb), to A/B the server alone', '')
   .parse();
-const opts = program.opts<{ n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string }>();
+const opts = program.opts<{ n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string; logNodeKeeldb: string }>();
 
 /** utime+stime of a process or thread, in µs, from its stat file. */
 function cpuUs(statPath: string): number {
@@ -139,7 +141,8 @@ async function main(): Promise<void> {
       const nodes: Managed[] = [];
       for (let i = 0; i < 3; i++) {
         const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
-        nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [bin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
+        const nodeBin = opts.logNodeKeeldb !== '' ? opts.logNodeKeeldb : bin;
+        nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [nodeBin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
           '--bind', '127.0.0.1', '--dir', join(workDir, `node-${i + 1}`), '--peers', peers, '--secret', journalSecret], repoRoot));
       }
       const server = group.start('keeldb', process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1',

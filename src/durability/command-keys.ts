@@ -66,3 +66,32 @@ export function effectKeys(spec: CommandSpec | undefined, argv: readonly Buffer[
   const keys = commandKeys(spec, argv);
   return keys === 'independent' ? 'all' : keys;
 }
+
+/** Plain key positions of a command (see plainKeyPositions). */
+export interface KeyPositions {
+  readonly first: number;
+  /** Negative: counted from the end of argv, as in the command table. */
+  readonly last: number;
+  readonly step: number;
+  /** As a write, its effects may reach keys outside argv's database (effectKeys: 'all'). */
+  readonly crossDatabase: boolean;
+}
+
+const positionsBySpec = new WeakMap<CommandSpec, KeyPositions>();
+
+/**
+ * The (first, last, step) key positions of a command whose keys are exactly those
+ * (commandKeys gives the same indexes), or undefined when commandKeys must decide
+ * (getKeys, keyless, SORT's patterns). Cached per spec: the tracker asks on every
+ * command and every write, and walks the positions without building an array.
+ */
+export function plainKeyPositions(spec: CommandSpec | undefined): KeyPositions | undefined {
+  if (spec === undefined || spec.getKeys !== undefined || spec.firstKey <= 0) return undefined;
+  if (spec.name === 'sort' || spec.name === 'sort_ro') return undefined;
+  let p = positionsBySpec.get(spec);
+  if (p === undefined) {
+    p = { first: spec.firstKey, last: spec.lastKey, step: Math.max(1, spec.keyStep), crossDatabase: crossDatabaseWrites.has(topName(spec)) };
+    positionsBySpec.set(spec, p);
+  }
+  return p;
+}

@@ -18,18 +18,26 @@
 // seq they need; entries written without a unit (a blocked client's timeout) are
 // caught up from the frontier, in order, before the worker sends the reply batch.
 //
+// Key dependencies live in a hashed table of seqs (trackerKeySlotCount slots): a write
+// stores its seq in the slot of each key it touched (database and key bytes hashed),
+// a command waits for the largest seq in its keys' slots when that is not committed
+// yet. Two keys sharing a slot only make a read wait for an unrelated write (never
+// show uncommitted data), and nothing needs cleaning: a slot whose seq is committed is
+// free. No string, Map entry or object per write: this ran for every write and read.
+//
 // Invariants: latestSeq >= committedSeq for records of this epoch; `need` of a client's
 // held entries never decreases along its queue (each is max(own, previous)), so a
-// commit releases a prefix; keyDeps only holds seqs > some committed value and is
-// cleaned in seq order (pending FIFO); an entry is either in `out` or held, never both.
+// commit releases a prefix; a key's slot holds a seq >= that of the latest write that
+// touched the key (seqs only grow); an entry is either in `out` or held, never both.
 
 import { assert } from '../assert.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { Client } from '../engine/client.js';
 import type { EffectRecord } from '../engine/effects.js';
 import { EntryKind, type ReplyWriter } from '../engine/reply.js';
+import { trackerKeySlotCount } from '../limits.js';
 import { replyEntryHeaderBytes } from '../workers/batch-format.js';
-import { commandKeys, effectKeys, type CommandKeys } from './command-keys.js';
+import { commandKeys, effectKeys, plainKeyPositions, type CommandKeys } from './command-keys.js';
 
 interface HeldEntry {
   /** The whole entry, header included ([kind][clientId][bodyBytes][body]). */
@@ -40,17 +48,19 @@ interface HeldEntry {
   readonly need: number;
 }
 
-interface PendingWrite {
-  readonly seq: number;
-  /** The dependency-map keys this write set, or null if it was an 'all' write. */
-  readonly keys: string[] | null;
-}
-
 /** Resolves an effect's argv to its command spec (the engine's table). */
 export type ResolveCommand = (argv: readonly Buffer[]) => CommandSpec | undefined;
 
-function depKey(dbIndex: number, key: Buffer): string {
-  return `${dbIndex}\n${key.latin1Slice(0, key.length)}`;
+const keySlotMask = trackerKeySlotCount - 1;
+
+/** The table slot of a key of a database: FNV-1a over the bytes, then a final mix. */
+export function keySlot(dbIndex: number, key: Buffer): number {
+  let h = (0x811c9dc5 ^ dbIndex) | 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h & keySlotMask;
 }
 
 export class Tracker {
@@ -61,12 +71,10 @@ export class Tracker {
   /** Held entries in total (INFO). */
   heldCount = 0;
 
-  /** Key -> seq of the latest uncommitted write that touched it. */
-  private readonly keyDeps = new Map<string, number>();
+  /** Key slot -> seq of the latest write that touched a key of that slot (file comment). */
+  private readonly keySeqs = new Float64Array(trackerKeySlotCount);
   /** Seq of the latest uncommitted write whose keys cannot be named (FLUSHALL, MOVE...). */
   private allSeq = 0;
-  private pending: PendingWrite[] = [];
-  private pendingHead = 0;
   private readonly held = new Map<number, HeldEntry[]>();
   /** Entries of frontierOut before `frontier` have been through afterEntries. */
   private frontierOut: ReplyWriter | undefined;
@@ -84,21 +92,23 @@ export class Tracker {
   /** A new effect record: assigns its seq and notes the keys it touched. */
   noteWrite(record: EffectRecord): number {
     const seq = ++this.latestSeq;
-    let keys: string[] | null = [];
     for (const effect of record.effects) {
-      const found = effectKeys(this.resolve(effect.argv), effect.argv);
-      if (found === 'all' || found === 'independent') {
-        keys = null;
-        break;
+      const argv = effect.argv;
+      const spec = this.resolve(argv);
+      const simple = plainKeyPositions(spec);
+      if (simple !== undefined && !simple.crossDatabase) {
+        const last = simple.last < 0 ? argv.length + simple.last : simple.last;
+        for (let i = simple.first; i <= last && i < argv.length; i += simple.step) this.keySeqs[keySlot(effect.dbIndex, argv[i]!)] = seq;
+        continue;
       }
-      for (const i of found) keys.push(depKey(effect.dbIndex, effect.argv[i]!));
+      const found = effectKeys(spec, argv);
+      if (found === 'all' || found === 'independent') {
+        // Its keys cannot be named: every later keyed command waits for it.
+        this.allSeq = seq;
+        continue;
+      }
+      for (const i of found) this.keySeqs[keySlot(effect.dbIndex, argv[i]!)] = seq;
     }
-    if (keys === null) {
-      this.allSeq = seq;
-    } else {
-      for (const k of keys) this.keyDeps.set(k, seq);
-    }
-    this.pending.push({ seq, keys });
     return seq;
   }
 
@@ -118,6 +128,8 @@ export class Tracker {
       }
       return need;
     }
+    const simple = plainKeyPositions(spec);
+    if (simple !== undefined) return this.positionsDependency(client.dbIndex, simple.first, simple.last, simple.step, argv);
     return this.keysDependency(client.dbIndex, commandKeys(spec, argv), argv);
   }
 
@@ -125,10 +137,20 @@ export class Tracker {
     if (keys === 'independent') return 0;
     if (keys === 'all') return this.latestSeq;
     let need = this.allSeq > this.committedSeq ? this.allSeq : 0;
-    if (this.keyDeps.size === 0) return need;
     for (const i of keys) {
-      const seq = this.keyDeps.get(depKey(dbIndex, argv[i]!));
-      if (seq !== undefined && seq > need) need = seq;
+      const seq = this.keySeqs[keySlot(dbIndex, argv[i]!)]!;
+      if (seq > need) need = seq;
+    }
+    return need > this.committedSeq ? need : 0;
+  }
+
+  /** keysDependency for a command with plain key positions, without building the list. */
+  private positionsDependency(dbIndex: number, first: number, last: number, step: number, argv: readonly Buffer[]): number {
+    let need = this.allSeq > this.committedSeq ? this.allSeq : 0;
+    const end = last < 0 ? argv.length + last : last;
+    for (let i = first; i <= end && i < argv.length; i += step) {
+      const seq = this.keySeqs[keySlot(dbIndex, argv[i]!)]!;
+      if (seq > need) need = seq;
     }
     return need > this.committedSeq ? need : 0;
   }
@@ -203,16 +225,6 @@ export class Tracker {
   release(committedSeq: number, out: ReplyWriter): void {
     if (committedSeq <= this.committedSeq) return;
     this.committedSeq = committedSeq;
-    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.seq <= committedSeq) {
-      const w = this.pending[this.pendingHead++]!;
-      if (w.keys !== null) {
-        for (const k of w.keys) if (this.keyDeps.get(k) === w.seq) this.keyDeps.delete(k);
-      }
-    }
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending = this.pending.slice(this.pendingHead);
-      this.pendingHead = 0;
-    }
     for (const [id, q] of this.held) {
       let n = 0;
       while (n < q.length && q[n]!.need <= committedSeq) {
@@ -257,12 +269,11 @@ export class Tracker {
     this.heldCount = 0;
     this.frontierOut = out;
     this.frontier = out.length;
-    this.keyDeps.clear();
-    this.pending = [];
-    this.pendingHead = 0;
+    // Every slot's seq is <= latestSeq, committed below: nothing old is a dependency.
     this.allSeq = 0;
     // Later records get fresh seqs above every old one; nothing old is pending.
     this.committedSeq = this.latestSeq;
     assert(!this.hasPending, 'tracker: pending writes after failAll');
   }
 }
+

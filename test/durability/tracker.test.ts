@@ -7,7 +7,7 @@
 // writes not journaled, and failing every held reply when the journal gives up.
 
 import { describe, expect, it } from 'vitest';
-import { Tracker } from '../../src/durability/tracker.js';
+import { keySlot, Tracker } from '../../src/durability/tracker.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import { EntryKind, ReplyWriter } from '../../src/engine/reply.js';
 import { FakeClock, newEngine, openClient, parseEntries, type ReplyEntry } from '../engine/support/run.js';
@@ -184,5 +184,43 @@ describe('tracker', () => {
     t.tracker.dropClient(c);
     expect(t.tracker.heldCount).toBe(0);
     expect(t.commit(1)).toEqual([]);
+  });
+
+  it('two keys sharing a dependency slot: a read of the other key waits too (never shows uncommitted data), and answers at the commit', () => {
+    // Find two keys of database 0 that hash into the same slot (birthday search).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const key = `key:${i}`;
+      const slot = keySlot(0, Buffer.from(key, 'latin1'));
+      const other = seen.get(slot);
+      if (other !== undefined) pair = [other, key];
+      seen.set(slot, key);
+    }
+    const [a, b] = pair;
+    const t = setup();
+    const c1 = openClient(t.engine);
+    const c2 = openClient(t.engine);
+    expect(t.text(t.run(c1, 'SET', b, 'old'))).toEqual([]);
+    t.commit(1);
+    expect(t.text(t.run(c1, 'SET', a, 'v'))).toEqual([]);
+    expect(t.text(t.run(c2, 'GET', b))).toEqual([]); // same slot: waits for seq 2
+    const c3 = openClient(t.engine); // c2 now has a held reply: its later ones queue behind it
+    expect(t.text(t.run(c3, 'GET', 'elsewhere'))).toEqual(['$-1\r\n']);
+    const released = t.commit(2);
+    expect(t.text(released, c1)).toEqual(['+OK\r\n']);
+    expect(t.text(released, c2)).toEqual(['$3\r\nold\r\n']);
+  });
+
+  it('MSET notes every key it writes (plain key positions with a step)', () => {
+    const t = setup();
+    const c1 = openClient(t.engine);
+    const c2 = openClient(t.engine);
+    expect(t.text(t.run(c1, 'MSET', 'x', '1', 'y', '2'))).toEqual([]);
+    expect(t.text(t.run(c2, 'GET', 'x'))).toEqual([]);
+    expect(t.text(t.run(c2, 'GET', 'y'))).toEqual([]);
+    const c3 = openClient(t.engine); // c2 now has held replies: its later ones queue behind them
+    expect(t.text(t.run(c3, 'GET', '1'))).toEqual(['$-1\r\n']); // a value is not a key
+    expect(t.text(t.commit(1), c2)).toEqual(['$1\r\n1\r\n', '$1\r\n2\r\n']);
   });
 });
