@@ -45,6 +45,7 @@ import { globMatch } from '../glob.js';
 import { createDumpPayload, loadDumpPayload, verifyDumpPayload } from '../dump.js';
 // Streams register their RDB codec here, where DUMP and RESTORE need it (the other types register from their own modules).
 import '../types/stream-rdb.js';
+import { encodingForConfig } from '../restore-encoding.js';
 import { lookupKeyRead } from './strings.js';
 import { replyHelp } from './connection.js';
 import { notify, NotifyType } from '../notify.js';
@@ -761,11 +762,13 @@ function restoreCommand(ctx: CommandContext): void {
     ctx.reply.error('ERR DUMP payload version or checksum are wrong');
     return;
   }
-  const value = loadDumpPayload(payload);
-  if (value === null) {
+  const loaded = loadDumpPayload(payload);
+  if (loaded === null) {
     ctx.reply.error(badFormatError);
     return;
   }
+  // The loaders decide encodings by Redis's defaults; RESTORE follows the CONFIG values.
+  const value = encodingForConfig(loaded, payload, ctx.engine.config);
   const deleted = replace ? db.delete(key) : false;
   let ttl = ttlArg;
   if (ttl !== 0n && !absTtl) ttl += BigInt(ctx.nowMs);
