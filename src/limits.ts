@@ -224,24 +224,6 @@ export const loadProgressIntervalMs = 1_000;
 /**
  * The Lua VM's count hook runs every this many VM instructions (Redis's
  * luaMaskCountHook uses 100000): often enough that a runaway script notices
-/**
- * Group commit is adaptive: with no append in flight the writer sends at once (lowest
- * latency); while appends are in flight it sends another only once the waiting group
- * holds this many records or journalWriterEagerBytes, else it waits for an ack. Every
- * append costs the three log nodes a quorum fsync round (about 1-2 ms of CPU together on
- * this machine, whatever its size), and they share the server's 2 cores: fewer, larger
- * appends leave more CPU to everything else, while a heavy load still pipelines.
- */
-export const journalWriterEagerRecordCount = 256;
-/** See journalWriterEagerRecordCount: the byte threshold (large values). */
-export const journalWriterEagerBytes = 512 * 1024;
-/**
- * Slots of the tracker's key-dependency table (src/durability/tracker.ts), 8 bytes each:
- * keys hash into it, and a read of a key sharing a slot with an uncommitted write waits
- * for that write (never shows uncommitted data). With ~1000 writes in flight (50 clients
- * x 16 pipelined) a read of an untouched key waits needlessly ~0.4% of the time.
- */
-export const trackerKeySlotCount = 1 << 18;
  * busy-reply-threshold and a kill within a few ms, rarely enough to cost nothing.
  */
 export const scriptHookInstructionCount = 100_000;
@@ -270,6 +252,13 @@ export const restartBackoffMsMin = 100;
 export const journalWriterEagerRecordCount = 256;
 /** See journalWriterEagerRecordCount: the byte threshold (large values). */
 export const journalWriterEagerBytes = 512 * 1024;
+/**
+ * Slots of the tracker's key-dependency table (src/durability/tracker.ts), 8 bytes each:
+ * keys hash into it, and a read of a key sharing a slot with an uncommitted write waits
+ * for that write (never shows uncommitted data). With ~1000 writes in flight (50 clients
+ * x 16 pipelined) a read of an untouched key waits needlessly ~0.4% of the time.
+ */
+export const trackerKeySlotCount = 1 << 18;
 export const restartBackoffMsMax = 5_000;
 /** A child that stayed up this long restarts with the minimum backoff again. */
 export const restartBackoffResetMs = 10_000;
