@@ -210,6 +210,24 @@ export const replayRingBytes = 64 * MiB;
  */
 export const journalWriterAppendsInFlightMax = 8;
 /**
+ * Group commit is adaptive: with no append in flight the writer sends at once (lowest
+ * latency); while appends are in flight it sends another only once the waiting group
+ * holds this many records or journalWriterEagerBytes, else it waits for an ack. Every
+ * append costs the three log nodes a quorum fsync round (about 1-2 ms of CPU together on
+ * this machine, whatever its size), and they share the server's 2 cores: fewer, larger
+ * appends leave more CPU to everything else, while a heavy load still pipelines.
+ */
+export const journalWriterEagerRecordCount = 256;
+/** See journalWriterEagerRecordCount: the byte threshold (large values). */
+export const journalWriterEagerBytes = 512 * 1024;
+/**
+ * Slots of the tracker's key-dependency table (src/durability/tracker.ts), 8 bytes each:
+ * keys hash into it, and a read of a key sharing a slot with an uncommitted write waits
+ * for that write (never shows uncommitted data). With ~1000 writes in flight (50 clients
+ * x 16 pipelined) a read of an untouched key waits needlessly ~0.4% of the time.
+ */
+export const trackerKeySlotCount = 1 << 18;
+/**
  * An append that is not acknowledged within this fails every held reply with an error
  * (outcome unknown) and the server reloads from the journal. Several log-leader
  * elections (journalElectionTimeoutMaxMs each) fit in it, so a failover alone never
@@ -241,24 +259,6 @@ export const busyOwedBitmapBits = 8192;
 /** A child that dies is restarted after a backoff from this... */
 export const restartBackoffMsMin = 100;
 /** ...doubling up to this, so a crash loop does not spin a core. */
-/**
- * Group commit is adaptive: with no append in flight the writer sends at once (lowest
- * latency); while appends are in flight it sends another only once the waiting group
- * holds this many records or journalWriterEagerBytes, else it waits for an ack. Every
- * append costs the three log nodes a quorum fsync round (about 1-2 ms of CPU together on
- * this machine, whatever its size), and they share the server's 2 cores: fewer, larger
- * appends leave more CPU to everything else, while a heavy load still pipelines.
- */
-export const journalWriterEagerRecordCount = 256;
-/** See journalWriterEagerRecordCount: the byte threshold (large values). */
-export const journalWriterEagerBytes = 512 * 1024;
-/**
- * Slots of the tracker's key-dependency table (src/durability/tracker.ts), 8 bytes each:
- * keys hash into it, and a read of a key sharing a slot with an uncommitted write waits
- * for that write (never shows uncommitted data). With ~1000 writes in flight (50 clients
- * x 16 pipelined) a read of an untouched key waits needlessly ~0.4% of the time.
- */
-export const trackerKeySlotCount = 1 << 18;
 export const restartBackoffMsMax = 5_000;
 /** A child that stayed up this long restarts with the minimum backoff again. */
 export const restartBackoffResetMs = 10_000;
@@ -296,8 +296,6 @@ assert(journalPayloadBytesMax + 16 <= effectsRingBytes / 2, 'the effects ring ho
 assert(journalPayloadBytesMax + 4 <= replayRingBytes / 2, 'the replay ring holds a largest record while another is applied');
 assert(journalCommitTimeoutMs >= 4 * journalElectionTimeoutMaxMs, 'a log-leader failover does not fail held writes');
 assert(journalWriterAppendsInFlightMax >= 2, 'the journal writer pipelines appends');
-assert(busyOwedBitmapBits % 32 === 0 && isPowerOfTwo(busyOwedBitmapBits), 'the owed bitmap is whole Int32 words, indexed by a mask');
-assert(scriptHookInstructionCount >= 1000, 'the count hook must stay rare');
 assert(busyOwedBitmapBits % 32 === 0 && isPowerOfTwo(busyOwedBitmapBits), 'the owed bitmap is whole Int32 words, indexed by a mask');
 assert(scriptHookInstructionCount >= 1000, 'the count hook must stay rare');
 assert(journalWriterEagerRecordCount <= journalAppendRecordCountMax, 'a full group may always be sent');
