@@ -28,6 +28,9 @@
 // write costs tens of microseconds of kernel time on both sides, which dominated the
 // log leader's CPU with one connection per client (64 clients, 64 syscalls a turn).
 // A lost connection fails every request on it with ConnectionLost: each retries.
+// Attempt timeouts are deadlines swept by one timer per link (every deadlineSweepMs while
+// requests are in flight), not a timer per request: at tens of thousands of appends a
+// second, arming and cancelling a timer each was a visible part of the client's CPU.
 
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
@@ -69,6 +72,9 @@ export interface AppendResult {
 
 interface Pending {
   readonly owner: JournalClient;
+  /** performance.now() after which the attempt fails with ConnectionLost. */
+  readonly deadline: number;
+  readonly timeoutMs: number;
   resolve(response: ClientResponse): void;
   reject(error: Error): void;
 }
@@ -82,6 +88,24 @@ interface Link {
   nextRequestId: number;
   /** Clients holding this link. */
   users: number;
+  /** The deadline sweep, running while requests are in flight. */
+  sweep: NodeJS.Timeout | undefined;
+}
+
+/** How often a link checks its requests' deadlines (timeouts are this much late at most). */
+const deadlineSweepMs = 25;
+
+function sweepLink(link: Link): void {
+  const now = performance.now();
+  for (const [id, p] of link.pending) {
+    if (p.deadline > now) continue;
+    link.pending.delete(id);
+    p.reject(new ConnectionLost(`no answer within ${Math.round(p.timeoutMs)} ms`));
+  }
+  if (link.pending.size === 0 && link.sweep !== undefined) {
+    clearInterval(link.sweep);
+    link.sweep = undefined;
+  }
 }
 
 /** Open links of this process by node address and secret. */
@@ -109,12 +133,14 @@ function acquireLink(host: string, port: number, secret: string): Link {
     },
     onClose: (reason) => {
       if (links.get(key) === link) links.delete(key);
+      if (link.sweep !== undefined) clearInterval(link.sweep);
+      link.sweep = undefined;
       const lost = [...pending.values()];
       pending.clear();
       for (const p of lost) p.reject(new ConnectionLost(reason ?? 'connection lost'));
     },
   });
-  const link: Link = { key, conn, pending, nextRequestId: 1, users: 1 };
+  const link: Link = { key, conn, pending, nextRequestId: 1, users: 1, sweep: undefined };
   links.set(key, link);
   return link;
 }
@@ -152,7 +178,6 @@ export class JournalClient {
   /** Index into nodes of the presumed log leader. */
   private leader = 0;
   private closed = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(options: JournalClientOptions) {
     if (options.nodes.length === 0) throw new Error('JournalClient: nodes must list at least one log node');
@@ -271,8 +296,6 @@ export class JournalClient {
       }
       releaseLink(link);
     }
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
   }
 
   // --- internals -------------------------------------------------------------------------
@@ -345,24 +368,11 @@ export class JournalClient {
     while (pending.has(requestId)) requestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
     link.nextRequestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
     return new Promise<ClientResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (pending.delete(requestId)) reject(new ConnectionLost(`no answer within ${Math.round(timeoutMs)} ms`));
-      }, timeoutMs);
-      this.timers.add(timer);
-      pending.set(requestId, {
-        owner: this,
-        resolve: (r) => {
-          clearTimeout(timer);
-          this.timers.delete(timer);
-          resolve(r);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          this.timers.delete(timer);
-          reject(err);
-        },
-      });
+      pending.set(requestId, { owner: this, deadline: performance.now() + timeoutMs, timeoutMs, resolve, reject });
+      if (link.sweep === undefined) {
+        link.sweep = setInterval(sweepLink, deadlineSweepMs, link);
+        link.sweep.unref(); // in-flight requests keep their socket, and so the process, alive
+      }
       if (!conn.send(build(requestId))) {
         pending.get(requestId)?.reject(new ConnectionLost('connection closed'));
         pending.delete(requestId);

@@ -16,6 +16,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomInt } from 'node:crypto';
+import { journalDiskInlineIdleMs, journalSegmentPreallocateBytes } from '../../limits.js';
 import { realClock, seededRandom, stderrLogger, type Logger } from '../env.js';
 import { isClientRequest } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
@@ -74,7 +75,12 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
 
   const disk = new RealDisk(opts.dir);
   await disk.ensureDir();
-  const storage = new SegmentLog(disk, { defer: setImmediate });
+  const storage = new SegmentLog(disk, {
+    defer: setImmediate,
+    preallocateBytes: journalSegmentPreallocateBytes,
+    inlineIdleMs: journalDiskInlineIdleMs,
+    now: () => performance.now(),
+  });
   const transport = new TcpTransport(opts.id, peers, opts.secret, logger);
   const env = { clock: realClock(), random: seededRandom(randomInt(2 ** 31)), transport, logger };
   const node = new LogNode({ id: opts.id, peers: peers.map((p) => p.id), storage, env });

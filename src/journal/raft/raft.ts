@@ -259,8 +259,11 @@ export class Raft {
       payload: r.payload,
     }));
     this.appendLocal(entries);
-    this.scheduleSelfSync();
+    // Flush first: its socket writes are then queued (setImmediate) before the storage's
+    // deferred write, which may be made inline and block this thread for its duration;
+    // the followers start their writes while ours runs.
     this.scheduleFlush();
+    this.scheduleSelfSync();
     return first;
   }
 

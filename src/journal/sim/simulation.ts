@@ -149,7 +149,16 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     });
     return {
       // A view per incarnation: a crashed process's leftovers never touch its successor's disk.
-      open: () => new SegmentLog(disk.view(), { segmentBytes: 8 * 1024, cacheBytes: 32 * 1024 }),
+      // Preallocation and inline writes on, as in a log-node process: zero fills race
+      // with crashes, and writes after an idle gap (simulated ms) complete at once.
+      open: () =>
+        new SegmentLog(disk.view(), {
+          segmentBytes: 8 * 1024,
+          cacheBytes: 32 * 1024,
+          preallocateBytes: 2 * 1024,
+          inlineIdleMs: 3,
+          now: () => clock.now(),
+        }),
       crash: () => disk.crash(),
     };
   };

@@ -29,6 +29,13 @@ export interface Disk {
    * durable on its own when it resolves.
    */
   pwriteDurable(name: string, offset: number, data: Uint8Array): Promise<void>;
+  /**
+   * Optional: pwriteDurable done synchronously, blocking the calling thread until the
+   * bytes are durable; true once done. False when it cannot be done synchronously now
+   * (e.g. the file is not open yet): the caller then uses pwriteDurable. Throws on an
+   * I/O error, like pwriteDurable rejects.
+   */
+  pwriteDurableSync?(name: string, offset: number, data: Uint8Array): boolean;
   /** Makes the file's data durable. */
   fdatasync(name: string): Promise<void>;
   /** Cuts the file to `bytes`. */

@@ -4,7 +4,7 @@
 // writes at a known offset. fdatasync is FileHandle.datasync(); syncDir fsyncs the
 // directory itself, which is what makes creations, renames and unlinks durable on Linux.
 
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '../../assert.js';
@@ -14,6 +14,8 @@ interface OpenFile {
   readonly handle: FileHandle;
   /** A second handle opened with O_DSYNC, for pwriteDurable (opened on first use). */
   dsync: Promise<FileHandle> | undefined;
+  /** A plain O_DSYNC descriptor for pwriteDurableSync (opened on first use). */
+  dsyncFd: number | undefined;
   /** Current size including our unsynced writes (we are the only writer). */
   size: number;
 }
@@ -72,6 +74,17 @@ export class RealDisk implements Disk {
     await writeAll(handle, data, offset);
   }
 
+  /** Blocks the thread for the write (see Disk); only for a file already open here. */
+  pwriteDurableSync(name: string, offset: number, data: Uint8Array): boolean {
+    const f = this.files.get(name);
+    if (f === undefined) return false;
+    f.dsyncFd ??= openSync(join(this.dir, name), constants.O_WRONLY | constants.O_DSYNC);
+    f.size = Math.max(f.size, offset + data.byteLength);
+    let done = 0;
+    while (done < data.byteLength) done += writeSync(f.dsyncFd, data, done, data.byteLength - done, offset + done);
+    return true;
+  }
+
   async fdatasync(name: string): Promise<void> {
     await (await this.file(name, false)).handle.datasync();
   }
@@ -120,6 +133,7 @@ export class RealDisk implements Disk {
     this.files.delete(name);
     await f.handle.close();
     if (f.dsync) await (await f.dsync).close();
+    if (f.dsyncFd !== undefined) closeSync(f.dsyncFd);
   }
 
   private file(name: string, create: boolean): Promise<OpenFile> {
@@ -137,7 +151,7 @@ export class RealDisk implements Disk {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DiskFileMissingError(name);
           throw err;
         }
-        const opened: OpenFile = { handle, size: (await handle.stat()).size, dsync: undefined };
+        const opened: OpenFile = { handle, size: (await handle.stat()).size, dsync: undefined, dsyncFd: undefined };
         this.files.set(name, opened);
         return opened;
       })().finally(() => this.opening.delete(name));

@@ -24,9 +24,17 @@
 //   directory entry are durable;
 // - a truncation is durable before anything appended after it is reported synced, so
 //   a crash can never resurrect a cut entry behind newer ones.
+// - preallocation (option preallocateBytes): the last segment's file is kept written
+//   with zeros ahead of its records, so durable writes overwrite allocated blocks
+//   (no filesystem metadata to commit). A zero fill runs as an exclusive op too (never
+//   concurrently with a data write: the two would race in the page cache), covers only
+//   bytes past every issued data write, and its fdatasync runs in the background (it
+//   only buys speed: correctness never depends on the zeros being durable).
 // Recovery (open): every frame is verified; the log is cut at the first frame that is
 // torn, corrupt, out of sequence or lowers the term, and everything after it is
-// deleted; the caller (Raft) re-replicates the cut entries from its peers.
+// deleted; the caller (Raft) re-replicates the cut entries from its peers. A segment
+// whose bytes after its last good frame are all zeros ends cleanly there (preallocated,
+// or writes that never reached the disk: neither was acknowledged as synced).
 
 import { assert } from '../../assert.js';
 import { journalCacheBytes, journalDiskWritesInFlightMax, journalSegmentBytes } from '../../limits.js';
@@ -53,6 +61,20 @@ export interface SegmentLogOptions {
    * absent (the deterministic simulator) writes are issued at once.
    */
   readonly defer?: (issue: () => void) => void;
+  /**
+   * Bytes of zeros kept written ahead of the last segment's records (see the file
+   * comment); 0 (default) disables preallocation. The log-node process passes
+   * journalSegmentPreallocateBytes.
+   */
+  readonly preallocateBytes?: number;
+  /**
+   * Inline writes: with both set and a Disk that has pwriteDurableSync, a durable write
+   * issued when none is in flight and the disk has been idle at least inlineIdleMs (by
+   * `now`, milliseconds) is made synchronously on this thread (see
+   * journalDiskInlineIdleMs for why). Absent: every write goes through pwriteDurable.
+   */
+  readonly inlineIdleMs?: number;
+  readonly now?: () => number;
 }
 
 /** Data read back from disk failed its checks after open (bit rot under a running node). */
@@ -74,6 +96,12 @@ interface Segment {
   readonly terms: number[];
   /** Bytes assigned so far (written or pending). */
   bytes: number;
+  /** End of the bytes handed to the disk as data writes (issued, maybe not completed). */
+  issuedEnd: number;
+  /** End of the zeros written ahead (preallocation); <= issuedEnd when there are none. */
+  zeroedEnd: number;
+  /** A zero fill of this segment is queued or running. */
+  filling: boolean;
   /** Whether the file's directory entry has been made durable. */
   dirSynced: boolean;
 }
@@ -107,6 +135,12 @@ interface ExclusiveOp {
   reject(error: Error): void;
 }
 
+/** Whether bytes[from..] are all zero. */
+function allZero(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.byteLength; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 function lastIndexOf(seg: Segment): number {
   return seg.firstIndex + seg.offsets.length - 1;
 }
@@ -126,6 +160,15 @@ export class SegmentLog implements LogStorage {
   private exclusiveRunning = false;
   private readonly defer: ((issue: () => void) => void) | undefined;
   private pumpDeferred = false;
+  private readonly preallocateBytes: number;
+  /** Background fdatasyncs of zero fills in flight: exclusive ops wait for them. */
+  private backgroundSyncs = 0;
+  private readonly inlineIdleMs: number | undefined;
+  private readonly now: (() => number) | undefined;
+  /** When the last durable write completed (by `now`), for the inline rule. */
+  private lastWriteDoneAt = -Infinity;
+  /** Durable writes made inline and through the pool (tests, metrics). */
+  readonly writeStats = { inline: 0, pooled: 0 };
   /** Cache of entries cacheFirst.. lastIndex: cache[cacheHead + i] is entry cacheFirst + i. */
   private cache: LogEntry[] = [];
   private cacheHead = 0;
@@ -143,7 +186,11 @@ export class SegmentLog implements LogStorage {
     this.segmentBytes = options.segmentBytes ?? journalSegmentBytes;
     this.cacheBytesMax = options.cacheBytes ?? journalCacheBytes;
     this.defer = options.defer;
+    this.preallocateBytes = options.preallocateBytes ?? 0;
+    this.inlineIdleMs = options.inlineIdleMs;
+    this.now = options.now;
     assert(this.segmentBytes >= frameOverheadBytes, 'segmentBytes below one frame');
+    assert(this.preallocateBytes >= 0, 'preallocateBytes must not be negative');
   }
 
   get firstIndex(): number {
@@ -204,8 +251,9 @@ export class SegmentLog implements LogStorage {
         continue;
       }
       const bytes = Buffer.from(await this.disk.read(name, 0, size));
-      const seg: Segment = { name, firstIndex, offsets: [], terms: [], bytes: 0, dirSynced: true };
+      const seg: Segment = { name, firstIndex, offsets: [], terms: [], bytes: 0, dirSynced: true, issuedEnd: 0, zeroedEnd: 0, filling: false };
       let at = 0;
+      let zeroTail = false;
       while (at < bytes.byteLength) {
         const decoded = decodeFrame(bytes, at);
         let reason: string | undefined;
@@ -216,6 +264,10 @@ export class SegmentLog implements LogStorage {
           reason = `term ${decoded.entry.term} at index ${decoded.entry.index} below the previous ${prevTerm}`;
         }
         if (reason !== undefined || !decoded.ok) {
+          if (allZero(bytes, at)) {
+            zeroTail = true; // preallocated, or unsynced writes that never landed: a clean end
+            break;
+          }
           truncatedReason = `${reason} (${name} offset ${at})`;
           cut = true;
           break;
@@ -226,7 +278,14 @@ export class SegmentLog implements LogStorage {
         at += decoded.frameBytes;
       }
       seg.bytes = at;
-      if (at < size) {
+      seg.issuedEnd = at;
+      seg.zeroedEnd = zeroTail ? size : at;
+      if (zeroTail && at === 0) {
+        await this.disk.unlink(name); // zeros only: nothing was ever written to it
+        dirChanged = true;
+        continue;
+      }
+      if (at < size && !zeroTail) {
         truncatedBytes += size - at;
         if (at === 0) {
           await this.disk.unlink(name);
@@ -361,7 +420,7 @@ export class SegmentLog implements LogStorage {
       assert(frameBytes <= frameBytesMax, 'append: payload over journalPayloadBytesMax');
       if (seg === undefined || (seg.offsets.length > 0 && seg.bytes + frameBytes > this.segmentBytes)) {
         flushChunk(i);
-        seg = { name: segmentFileName(entry.index), firstIndex: entry.index, offsets: [], terms: [], bytes: 0, dirSynced: false };
+        seg = { name: segmentFileName(entry.index), firstIndex: entry.index, offsets: [], terms: [], bytes: 0, dirSynced: false, issuedEnd: 0, zeroedEnd: 0, filling: false };
         this.segments.push(seg);
       }
       seg.offsets.push(seg.bytes);
@@ -373,6 +432,7 @@ export class SegmentLog implements LogStorage {
       prevTerm = entry.term;
     }
     flushChunk(entries.length);
+    this.maybePreallocate();
   }
 
   async truncateAfter(afterIndex: number): Promise<void> {
@@ -391,6 +451,8 @@ export class SegmentLog implements LogStorage {
       seg.offsets.length = keep;
       seg.terms.length = keep;
       seg.bytes = bytes;
+      seg.issuedEnd = Math.min(seg.issuedEnd, bytes);
+      seg.zeroedEnd = Math.min(seg.zeroedEnd, bytes); // the file is cut there: no zeros remain after it
       cutFile = { name: seg.name, bytes };
     }
     // Pending chunks: drop those wholly after the cut; shorten the one the cut falls in
@@ -496,7 +558,7 @@ export class SegmentLog implements LogStorage {
   private pump(): void {
     if (this.failure || this.exclusiveRunning) return;
     if (this.exclusive.length > 0) {
-      if (this.inFlight.length === 0) this.startExclusive();
+      if (this.inFlight.length === 0 && this.backgroundSyncs === 0) this.startExclusive();
       return;
     }
     while (this.pending.length > 0 && this.inFlight.length < journalDiskWritesInFlightMax) this.issue();
@@ -509,8 +571,7 @@ export class SegmentLog implements LogStorage {
     this.inFlight.push(batch);
     // One write per run of adjacent chunks in a segment (usually one per batch): each
     // disk call is a thread-pool round trip, so 64 appends must not cost 64 of them.
-    const writes: Promise<void>[] = [];
-    const fresh: Segment[] = [];
+    const runs: { segment: Segment; offset: number; bytes: Buffer }[] = [];
     for (let i = 0; i < chunks.length; ) {
       const first = chunks[i]!;
       let j = i + 1;
@@ -520,9 +581,33 @@ export class SegmentLog implements LogStorage {
         j++;
       }
       const bytes = j === i + 1 ? first.bytes : Buffer.concat(chunks.slice(i, j).map((c) => c.bytes), end - first.offset);
-      writes.push(this.disk.pwriteDurable(first.segment.name, first.offset, bytes));
-      if (!first.segment.dirSynced && !fresh.includes(first.segment)) fresh.push(first.segment);
+      runs.push({ segment: first.segment, offset: first.offset, bytes });
+      first.segment.issuedEnd = Math.max(first.segment.issuedEnd, end);
       i = j;
+    }
+    if (this.inFlight.length === 1 && runs.length === 1 && runs[0]!.segment.dirSynced && this.inlineAllowed()) {
+      const run = runs[0]!;
+      let wrote: boolean;
+      try {
+        wrote = this.disk.pwriteDurableSync!(run.segment.name, run.offset, run.bytes);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      if (wrote) {
+        this.writeStats.inline++;
+        batch.done = true;
+        this.lastWriteDoneAt = this.now!();
+        this.advance();
+        return;
+      }
+    }
+    this.writeStats.pooled++;
+    const writes: Promise<void>[] = [];
+    const fresh: Segment[] = [];
+    for (const run of runs) {
+      writes.push(this.disk.pwriteDurable(run.segment.name, run.offset, run.bytes));
+      if (!run.segment.dirSynced && !fresh.includes(run.segment)) fresh.push(run.segment);
     }
     Promise.all(writes)
       .then(async () => {
@@ -533,11 +618,54 @@ export class SegmentLog implements LogStorage {
       .then(
         () => {
           batch.done = true;
+          if (this.now) this.lastWriteDoneAt = this.now();
           this.advance();
           this.pump();
         },
         (err: unknown) => this.fail(err),
       );
+  }
+
+  /**
+   * Queues a zero fill of the last segment when its records come within half of
+   * preallocateBytes of the zeros' end (never past segmentBytes). The fill runs
+   * exclusively, so it starts after every issued data write and before any pending one:
+   * a data write always lands after the zeros it overwrites.
+   */
+  private maybePreallocate(): void {
+    const seg = this.segments[this.segments.length - 1];
+    if (this.preallocateBytes === 0 || seg === undefined || seg.filling) return;
+    if (seg.bytes + this.preallocateBytes / 2 <= seg.zeroedEnd) return;
+    if (Math.min(this.segmentBytes, seg.bytes + this.preallocateBytes) <= seg.bytes) return; // full: it rolls next
+    seg.filling = true;
+    void this.runExclusive(async () => {
+      seg.filling = false;
+      // Only the current last segment, and only while it still exists (a truncation or a
+      // trim queued before may have removed it: a write would recreate the file).
+      if (this.segments[this.segments.length - 1] !== seg) return;
+      const start = Math.max(seg.zeroedEnd, seg.issuedEnd);
+      const end = Math.min(this.segmentBytes, seg.bytes + this.preallocateBytes);
+      if (end <= start) return;
+      await this.disk.pwrite(seg.name, start, Buffer.alloc(end - start));
+      seg.zeroedEnd = end;
+      this.backgroundSyncs++;
+      this.disk.fdatasync(seg.name).then(
+        () => {
+          this.backgroundSyncs--;
+          this.pump();
+        },
+        (err: unknown) => {
+          this.backgroundSyncs--;
+          this.fail(err);
+        },
+      );
+    }).catch(() => undefined); // a failure is recorded by fail() and surfaces on the next call
+  }
+
+  /** The inline rule (see inlineIdleMs); the caller checked nothing else is in flight. */
+  private inlineAllowed(): boolean {
+    if (this.inlineIdleMs === undefined || this.now === undefined || this.disk.pwriteDurableSync === undefined) return false;
+    return this.now() - this.lastWriteDoneAt >= this.inlineIdleMs;
   }
 
   /** Moves syncedIndex over the completed writes at the front and wakes sync() callers. */

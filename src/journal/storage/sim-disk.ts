@@ -7,7 +7,8 @@
 //   since the last syncDir;
 // - crash() keeps a PRNG-chosen prefix of each pending list (later operations are
 //   lost, in order), and may tear the first lost write at a PRNG-chosen byte boundary
-//   (a prefix of it reaches the disk); a durable write (pwriteDurable) still in flight
+//   (a prefix of it reaches the disk); a completed durable write is never lost, nor
+//   undone by an older unsynced write of the same bytes; a durable write (pwriteDurable) still in flight
 //   may leave any prefix of itself. Files are objects (inodes): a rename moves one.
 // Operations complete at once, or through the injected `delay` scheduler (the
 // simulator's clock). An operation in flight when crash() is called never completes:
@@ -32,7 +33,8 @@ export interface SimDiskOptions {
   readonly tornWrites?: boolean;
 }
 
-type FileOp = { kind: 'write'; offset: number; data: Uint8Array } | { kind: 'truncate'; bytes: number };
+/** `durable`: a pwriteDurable kept in the pending list for ordering; it is on disk whatever happens. */
+type FileOp = { kind: 'write'; offset: number; data: Uint8Array; durable?: boolean } | { kind: 'truncate'; bytes: number };
 type DirOp =
   | { kind: 'create'; name: string; file: SimFile }
   | { kind: 'rename'; from: string; to: string; file: SimFile }
@@ -132,7 +134,7 @@ export class SimDisk implements Disk {
     return this.run('pwriteDurable', () => {
       this.inFlightDurable.delete(tracked);
       const f = this.getOrCreate(name);
-      const op: FileOp = { kind: 'write', offset, data: copy };
+      const op: FileOp = { kind: 'write', offset, data: copy, durable: true };
       f.visible.apply(op);
       f.durable.apply(op);
       // Earlier unsynced ops stay pending (and are lost on a crash); keep this one in the
@@ -140,6 +142,17 @@ export class SimDisk implements Disk {
       if (f.pending.length > 0) f.pending.push(op);
       this.stats.durableWrites++;
     });
+  }
+
+  /** A durable write that completes at once (no delay, never torn: it is done when it returns). */
+  pwriteDurableSync(name: string, offset: number, data: Uint8Array): boolean {
+    const f = this.getOrCreate(name);
+    const op: FileOp = { kind: 'write', offset, data: data.slice(), durable: true };
+    f.visible.apply(op);
+    f.durable.apply(op);
+    if (f.pending.length > 0) f.pending.push(op);
+    this.stats.durableWrites++;
+    return true;
   }
 
   fdatasync(name: string): Promise<void> {
@@ -195,6 +208,8 @@ export class SimDisk implements Disk {
       append: (name, data) => (alive() ? this.append(name, data) : dead()),
       pwrite: (name, offset, data) => (alive() ? this.pwrite(name, offset, data) : dead()),
       pwriteDurable: (name, offset, data) => (alive() ? this.pwriteDurable(name, offset, data) : dead()),
+      // A dead incarnation cannot write: false sends it to pwriteDurable, which never completes.
+      pwriteDurableSync: (name, offset, data) => (alive() ? this.pwriteDurableSync(name, offset, data) : false),
       fdatasync: (name) => (alive() ? this.fdatasync(name) : dead()),
       truncate: (name, bytes) => (alive() ? this.truncate(name, bytes) : dead()),
       rename: (from, to) => (alive() ? this.rename(from, to) : dead()),
@@ -247,6 +262,10 @@ export class SimDisk implements Disk {
           this.stats.tornWrites++;
         }
       }
+      // A durable write after the kept prefix still holds: replaying an older unsynced
+      // write of the same bytes (a kept one before it) must not undo it. The page cache
+      // held the newer bytes when the durable write reached the disk.
+      for (const op of f.pending.slice(kept)) if (op.kind === 'write' && op.durable === true) f.durable.apply(op);
       f.pending = [];
       f.visible = f.durable.copy();
     }

@@ -6,7 +6,10 @@
 // of up to journalWireFrameBytesMax. Anything malformed, oversized, unexpected or late
 // closes THIS connection (onClose with the reason) and never throws out of a socket
 // callback: a bad peer can never crash the node.
-// Writes made in one event-loop iteration are corked together into one syscall batch.
+// Frames written in one event-loop iteration leave together at its end (setImmediate):
+// small ones concatenated into ONE buffer and one socket write (per-chunk stream and
+// writev bookkeeping cost more than copying a few hundred bytes), big ones corked into
+// one writev. Frames are sent in the order they were written.
 // Messages sent before the handshake finishes are queued and flushed once it has.
 
 import type { Socket } from 'node:net';
@@ -19,6 +22,8 @@ import { WireFormatError } from './wire-buffer.js';
 
 /** Handshake frames are 74 bytes at most: anything bigger before authentication is hostile. */
 const handshakeFrameBytesMax = 128;
+/** A turn's frames up to this many bytes in all are copied into one buffer; above, corked. */
+const concatBytesMax = 64 * 1024;
 
 export interface PeerIdentity {
   /** WireRole code. */
@@ -52,7 +57,9 @@ export class WireConnection {
   private theirNonce: Uint8Array | undefined;
   private peer: PeerIdentity = { role: 0, nodeId: 0 };
   private queued: Buffer[] = [];
-  private corked = false;
+  /** Frames written this turn, not yet handed to the socket (flushed by setImmediate). */
+  private outgoing: Buffer[] = [];
+  private outgoingBytes = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private closeReason: string | undefined;
 
@@ -85,7 +92,7 @@ export class WireConnection {
 
   /** Bytes queued in the socket and not yet sent (backpressure signal). */
   get pendingWriteBytes(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.outgoingBytes;
   }
 
   /** Sends a message (queued until the handshake is done); false if the connection is closed. */
@@ -105,24 +112,38 @@ export class WireConnection {
     this.closeReason ??= reason;
     this.state = 'closed';
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.flushOutgoing(); // what was written this turn leaves before the FIN
     this.socket.end(); // flush what was written, then FIN
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private writeFrame(frame: Buffer): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
+    if (this.outgoing.length === 0) {
       // setImmediate, not nextTick: it runs after every socket read of this event-loop
       // iteration was handled, so replies to many requests (and Raft messages prompted
-      // by many appends) leave in one writev instead of one syscall each.
-      setImmediate(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+      // by many appends) leave in one write instead of one syscall each.
+      setImmediate(this.flushOutgoing);
     }
-    this.socket.write(frame);
+    this.outgoing.push(frame);
+    this.outgoingBytes += frame.byteLength;
   }
+
+  private readonly flushOutgoing = (): void => {
+    const frames = this.outgoing;
+    const bytes = this.outgoingBytes;
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    if (frames.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
+    if (frames.length === 1) {
+      this.socket.write(frames[0]!);
+    } else if (bytes <= concatBytesMax) {
+      this.socket.write(Buffer.concat(frames, bytes));
+    } else {
+      this.socket.cork();
+      for (const frame of frames) this.socket.write(frame);
+      this.socket.uncork();
+    }
+  };
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;

@@ -317,7 +317,7 @@ describe('SegmentLog crash safety on SimDisk', () => {
     }
   });
 
-  it('keeps every entry sync() confirmed when writes are in flight at the crash (delayed disk)', async () => {
+  it.each([0, 3])('keeps every entry sync() confirmed when writes are in flight at the crash (delayed disk, %i frames preallocated)', async (preallocateFrames) => {
     let torn = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const random = prng(seed);
@@ -331,7 +331,8 @@ describe('SegmentLog crash safety on SimDisk', () => {
         return true;
       };
       const frame = frameOverheadBytes + 10;
-      const log = new SegmentLog(disk.view(), { segmentBytes: frame * 6, cacheBytes: 64 });
+      const preallocateBytes = preallocateFrames * frame;
+      const log = new SegmentLog(disk.view(), { segmentBytes: frame * 6, cacheBytes: 64, preallocateBytes });
       const opening = log.open();
       while (await step());
       await opening;
@@ -346,7 +347,7 @@ describe('SegmentLog crash safety on SimDisk', () => {
       }
       disk.crash();
       queue.length = 0;
-      const reopened = new SegmentLog(disk.view(), { segmentBytes: frame * 6 });
+      const reopened = new SegmentLog(disk.view(), { segmentBytes: frame * 6, preallocateBytes });
       const reopening = reopened.open();
       for (;;) {
         await new Promise((r) => setImmediate(r));
@@ -465,5 +466,116 @@ describe('RealDisk specifics', () => {
     await disk.rename('a', 'b');
     expect(await disk.list()).toEqual(['b']);
     await disk.close();
+  });
+});
+
+describe.each(kinds)('SegmentLog preallocation on $name', (kind) => {
+  const frame = frameOverheadBytes + 10;
+  const options = { segmentBytes: frame * 20, preallocateBytes: frame * 8 };
+
+  it('keeps zeros written ahead of the records, and reopens them as a clean end', async () => {
+    const disk = await kind.make();
+    const log = new SegmentLog(disk, options);
+    await log.open();
+    log.append(entries(1, 5));
+    await log.sync();
+    await log.close();
+    // The zero fill ran before the first write: the file reaches preallocateBytes past the records.
+    expect(await kind.reopen(disk).size(segmentFileName(1))).toBe(frame * (5 + 8));
+    const again = new SegmentLog(kind.reopen(disk), options);
+    expect(await again.open()).toEqual({ entryCount: 5, truncatedBytes: 0 });
+    again.append(entries(6, 50, 2)); // refills, then rolls into new segments
+    await again.sync();
+    await again.close();
+    const third = new SegmentLog(kind.reopen(disk), options);
+    expect(await third.open()).toEqual({ entryCount: 50, truncatedBytes: 0 });
+    expect((await readAll(third)).map((e) => e.index)).toEqual(entries(1, 50).map((e) => e.index));
+    await third.close();
+    const names = (await kind.reopen(disk).list()).filter((n) => n.startsWith('segment-')).sort();
+    expect(names.length).toBe(3);
+    for (const name of names) expect(await kind.reopen(disk).size(name)).toBeLessThanOrEqual(options.segmentBytes);
+  });
+
+  it('cuts a torn frame inside the zeros, and goes on after a truncation into them', async () => {
+    const disk = await kind.make();
+    const log = new SegmentLog(disk, options);
+    await log.open();
+    log.append(entries(1, 4));
+    await log.sync();
+    await log.close();
+    // Half a frame lands in the preallocated zeros after entry 4 (a torn write).
+    const name = segmentFileName(1);
+    const reopened = kind.reopen(disk);
+    const sample = Buffer.from(await reopened.read(name, 0, frame)); // entry 1's frame: half of it is garbage after entry 4
+    await reopened.pwrite(name, frame * 4, sample.subarray(0, frame / 2));
+    await reopened.fdatasync(name);
+    await reopened.close();
+    const again = new SegmentLog(kind.reopen(disk), options);
+    const report = await again.open();
+    expect(report.entryCount).toBe(4);
+    expect(report.truncatedBytes).toBeGreaterThan(0);
+    // A truncation into the segment, then new entries: the cut bytes never come back.
+    again.append(entries(5, 8, 2));
+    await again.sync();
+    await again.truncateAfter(6);
+    again.append(entries(7, 9, 3));
+    await again.sync();
+    await again.close();
+    const last = new SegmentLog(kind.reopen(disk), options);
+    expect(await last.open()).toEqual({ entryCount: 9, truncatedBytes: 0 });
+    expect((await readAll(last)).map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1], [3, 1], [4, 1], [5, 2], [6, 2], [7, 3], [8, 3], [9, 3]]);
+    await last.close();
+  });
+});
+
+describe('SegmentLog inline writes (SimDisk)', () => {
+  it('writes inline only when the disk is idle and nothing is in flight, durable when it returns', async () => {
+    const queue: (() => void)[] = [];
+    const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
+    const drain = async (): Promise<void> => {
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        const next = queue.shift();
+        if (!next) return;
+        next();
+      }
+    };
+    let now = 0;
+    const log = new SegmentLog(disk.view(), { inlineIdleMs: 1, now: () => now });
+    const opening = log.open();
+    await drain();
+    await opening;
+    log.append(entries(1, 2));
+    const first = log.sync(); // a new segment's name needs a directory sync: the pool
+    await drain();
+    expect(await first).toBe(2);
+    expect(log.writeStats).toEqual({ inline: 0, pooled: 1 });
+
+    now += 5; // idle since: the next write is made inline, with no disk operation to wait for
+    log.append(entries(3, 3));
+    expect(await log.sync()).toBe(3);
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 1 });
+    expect(queue.length).toBe(0);
+
+    log.append(entries(4, 4)); // right after the last write: not idle, so the pool
+    const fourth = log.sync();
+    await new Promise((r) => setImmediate(r));
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 2 });
+    now += 5;
+    log.append(entries(5, 5)); // idle again, but a write is in flight: the pool too
+    const fifth = log.sync();
+    await drain();
+    expect([await fourth, await fifth]).toEqual([4, 5]);
+    expect(log.writeStats.inline).toBe(1);
+
+    now += 5;
+    log.append(entries(6, 6));
+    expect(await log.sync()).toBe(6);
+    expect(log.writeStats.inline).toBe(2);
+    disk.crash(); // what an inline write returned from is on disk
+    const again = new SegmentLog(disk.view());
+    const reopening = again.open();
+    await drain();
+    expect((await reopening).entryCount).toBe(6);
   });
 });
