@@ -1,0 +1,202 @@
+// Differential tests of Redis 7.0's busy-script rules (issue 6), against redis-server
+// 7.0.15 over raw RESP: with busy-reply-threshold at 100 ms, a script that never ends on
+// one connection makes the others get -BUSY (EVAL or FUNCTION text), EXEC -EXECABORT,
+// SCRIPT KILL / FUNCTION KILL their answers (OK, the wrong-kind BUSY, UNKILLABLE after a
+// write, NOTBUSY when idle), and the script's caller gets the killed error. In KeelDB the
+// engine worker is stuck in the script, so all of this is the io-mux's busy gate
+// (src/io-mux/busy-gate.ts) over the control area; every reply is compared byte for byte.
+//
+// The script is started on both servers, then the test waits well past the threshold
+// before the other connection speaks (a command that arrives before the threshold waits
+// for the script in KeelDB; Redis would answer it -BUSY at the threshold).
+
+import { describe } from 'vitest';
+import { diffCase, usePair, type DiffCase, type Outcome } from '../support/diff-pair.js';
+import { describeWithOracle } from '../support/oracle-guard.js';
+import { showBytes } from '../support/resp-decode.js';
+import { RespConn, type Arg } from '../support/resp-conn.js';
+
+/** Past busy-reply-threshold (100 ms) on both servers. */
+const pastThresholdMs = 300;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until both servers answer a fresh connection's PING with -BUSY: on a loaded
+ * machine the engine's count hook may notice the threshold late, and a command that
+ * reaches KeelDB before that waits for the script. A probe that gets no answer in time
+ * is dropped (its PING waits for the script) and another is tried.
+ */
+async function waitBusy(c: DiffCase): Promise<void> {
+  await sleep(pastThresholdMs);
+  for (const port of [c.pair.oracle.port, c.pair.subject.port]) {
+    for (let attempt = 0; ; attempt++) {
+      const probe = await RespConn.connect(port);
+      try {
+        const reply = await probe.send(['PING'], 1_000).catch(() => Buffer.alloc(0));
+        if (reply.toString('latin1').startsWith('-BUSY')) break;
+      } finally {
+        probe.close();
+      }
+      if (attempt >= 20) throw new Error(`server on port ${port} never became busy`);
+    }
+  }
+}
+
+/** Sends `args` on connection `conn` of both servers without waiting for the replies. */
+function start(c: DiffCase, conn: number, args: readonly Arg[]): Promise<Outcome[]> {
+  return Promise.all(
+    (['redis', 'subject'] as const).map(async (side): Promise<Outcome> => {
+      const rc = c.conn(side, conn);
+      if (rc === null) return '<no-connection>';
+      try {
+        return await rc.send(args, 15_000);
+      } catch {
+        return '<closed>';
+      }
+    }),
+  );
+}
+
+/** Compares the replies of a command started with start(). */
+async function finish(c: DiffCase, what: string, pending: Promise<Outcome[]>): Promise<void> {
+  const [r, s] = await pending;
+  const show = (o: Outcome | undefined): string => (o === undefined ? '<none>' : typeof o === 'string' ? o : showBytes(o));
+  const same = Buffer.isBuffer(r) && Buffer.isBuffer(s) ? r.equals(s) : r === s;
+  if (!same) c.note(what, show(r), show(s));
+}
+
+const loop = 'while true do end';
+const infiniteLib = "#!lua name=busylib\nredis.register_function('spin', function(keys, args) while true do end end)";
+
+describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () => {
+  const pair = usePair();
+
+  for (const proto of [2, 3] as const) {
+    describe(`RESP${proto}`, () => {
+      diffCase(
+        pair,
+        'EVAL that never ends: BUSY for others, FUNCTION KILL refused, SCRIPT KILL ends it',
+        async (c) => {
+          await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+          await c.cmd(['SET', 'x', '1'], { conn: 1 });
+          const script = start(c, 0, ['EVAL', loop, '0']);
+          await waitBusy(c);
+          await c.cmd(['GET', 'x'], { conn: 1 });
+          await c.cmd(['PING'], { conn: 1 });
+          await c.cmd(['SET', 'x', '2'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 1 });
+          await c.cmd(['NOSUCHCOMMAND', 'a'], { conn: 1 });
+          await c.cmd(['GET'], { conn: 1 });
+          await c.cmd(['SCRIPT', 'NOSUCH'], { conn: 1 });
+          await c.cmd(['SHUTDOWN'], { conn: 1 });
+          await c.cmd(['SHUTDOWN', 'SAVE'], { conn: 1 });
+          await c.cmd(['SHUTDOWN', 'BLAH'], { conn: 1 });
+          await c.cmd(['SHUTDOWN', 'ABORT'], { conn: 1 });
+          await c.cmd(['SHUTDOWN', 'NOSAVE', 'SAVE'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'KILL'], { conn: 1 });
+          await c.cmd(['SCRIPT', 'KILL', 'x'], { conn: 1 });
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
+          await finish(c, 'EVAL (killed)', script);
+          await c.cmd(['GET', 'x'], { conn: 1 });
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'KILL'], { conn: 2 });
+          await c.cmd(['CONFIG', 'GET', 'busy-reply-threshold']);
+          await c.cmd(['CONFIG', 'GET', 'lua-time-limit']);
+        },
+        { proto, conns: 3 },
+      );
+
+      diffCase(
+        pair,
+        'a MULTI open when the script turned busy is aborted by a rejected command; EXEC discards it',
+        async (c) => {
+          await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+          await c.cmd(['MULTI'], { conn: 1 });
+          await c.cmd(['SET', 'a', '1'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 2 });
+          const script = start(c, 0, ['EVAL', loop, '0']);
+          await waitBusy(c);
+          await c.cmd(['INCR', 'a'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 2 });
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 3 });
+          await finish(c, 'EVAL (killed)', script);
+          await c.cmd(['EXEC'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 2 });
+          await c.cmd(['GET', 'a'], { conn: 1 });
+        },
+        { proto, conns: 4 },
+      );
+
+      diffCase(
+        pair,
+        'FCALL that never ends: FUNCTION variant of BUSY, SCRIPT KILL refused, FUNCTION KILL ends it',
+        async (c) => {
+          await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+          await c.cmd(['FUNCTION', 'LOAD', 'REPLACE', infiniteLib]);
+          const call = start(c, 0, ['FCALL', 'spin', '0']);
+          await waitBusy(c);
+          await c.cmd(['GET', 'x'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 1 });
+          await c.cmd(['SHUTDOWN'], { conn: 1 });
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'KILL'], { conn: 1 });
+          await finish(c, 'FCALL (killed)', call);
+          await c.cmd(['FUNCTION', 'DELETE', 'busylib'], { conn: 1 });
+        },
+        { proto, conns: 2 },
+      );
+    });
+  }
+
+  diffCase(
+    pair,
+    'pcall cannot swallow the kill',
+    async (c) => {
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+      const script = start(c, 0, ['EVAL', 'while true do\n  pcall(function() while true do end end)\nend', '0']);
+      await waitBusy(c);
+      await c.cmd(['SCRIPT', 'KILL'], { conn: 1 });
+      await finish(c, 'EVAL (killed through pcall)', script);
+      await c.cmd(['PING'], { conn: 1 });
+    },
+    { conns: 2 },
+  );
+
+  diffCase(
+    pair,
+    'busy-reply-threshold / lua-time-limit: CONFIG GET and SET errors',
+    async (c) => {
+      await c.cmd(['CONFIG', 'SET', 'lua-time-limit', '250']);
+      await c.cmd(['CONFIG', 'GET', 'busy-reply-threshold']);
+      await c.cmd(['CONFIG', 'GET', 'LUA-time-limit']);
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '-1']);
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', 'abc']);
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '5000']);
+      await c.cmd(['CONFIG', 'GET', 'busy-reply-threshold']);
+      await c.cmd(['SCRIPT', 'KILL']);
+      await c.cmd(['FUNCTION', 'KILL']);
+    },
+  );
+});
+
+// Only SHUTDOWN NOSAVE ends a script that wrote: this pair does not survive its case.
+describeWithOracle('diff: a busy script that wrote (UNKILLABLE, SHUTDOWN NOSAVE)', () => {
+  const pair = usePair();
+  diffCase(
+    pair,
+    'SCRIPT KILL and FUNCTION KILL answer UNKILLABLE; SHUTDOWN NOSAVE stops the server',
+    async (c) => {
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+      const script = start(c, 0, ['EVAL', "redis.call('set', KEYS[1], 'v') while true do end", '1', 'k']);
+      await waitBusy(c);
+      await c.cmd(['SCRIPT', 'KILL'], { conn: 1 });
+      await c.cmd(['FUNCTION', 'KILL'], { conn: 1 });
+      await c.cmd(['GET', 'k'], { conn: 1 });
+      await c.cmd(['SHUTDOWN'], { conn: 1 });
+      await c.cmd(['SHUTDOWN', 'NOSAVE'], { conn: 2 });
+      await finish(c, 'EVAL (server stopped)', script);
+      await c.expectClosed({ conn: 1 });
+    },
+    { conns: 3 },
+  );
+});
