@@ -60,6 +60,9 @@ declare module 'fengari' {
     lua_touserdata(L: LuaState, idx: number): unknown;
     lua_rawlen(L: LuaState, idx: number): number;
     lua_absindex(L: LuaState, idx: number): number;
+    lua_settable(L: LuaState, idx: number): void;
+    lua_gettable(L: LuaState, idx: number): number;
+    lua_rawget(L: LuaState, idx: number): number;
   }
   interface Lauxlib {
     luaL_newstate(): LuaState;

@@ -23,22 +23,30 @@
 // The settings live as long as the Lua state, as in Redis: a script that changes
 // them changes them for later scripts too, until SCRIPT FLUSH makes a new state.
 //
-// Known difference: an object's keys come out in the order fengari's `next` walks
-// the table, which is not Lua 5.1's hash order (only single-key objects and arrays
-// encode byte-identically to Redis).
+// Known difference: an object's keys come out with positive integer keys first,
+// ascending (as Lua 5.1's array part), then the rest in fengari's `next` order, which
+// is not Lua 5.1's hash order: objects with several string keys can list them in
+// another order than Redis.
 //
 // Invariants: encode and decode leave the stack with exactly their one result; a
 // decode error never leaves a partial value behind (lua_error unwinds the stack).
 
 import fengari, { type LuaState } from 'fengari';
 import {
-  argError, checkBytes51, checkInteger51, checkOption, formatG, luaError, makeReadonly,
+  argError, checkBytes51, checkInteger51, checkOption, forEachPair51, formatG, luaError, makeReadonly,
   pushBytes, pushNumber51, setFunction, setString, typeName,
 } from './lua-lib-util.js';
 
 const { lua, to_luastring } = fengari;
 
 const int32Max = 2147483647;
+/**
+ * Nesting beyond this fails even when a script raised encode_max_depth or
+ * decode_max_depth above it: Redis's Lua 5.1 stops at its 8000-slot frame limit
+ * (thousands of levels), and the JS recursion here must stop before V8's stack does.
+ * The error texts are the same; only the depth at which they come differs.
+ */
+const nestingMax = 2500;
 
 interface CjsonConfig {
   sparseConvert: boolean;
@@ -259,7 +267,7 @@ function appendData(L: LuaState, cfg: CjsonConfig, depth: number, out: Out): voi
   else if (t === lua.LUA_TLIGHTUSERDATA && lua.lua_touserdata(L, -1) === null) out.push('null');
   else if (t === lua.LUA_TTABLE) {
     const current = depth + 1;
-    if (current > cfg.encodeMaxDepth || !lua.lua_checkstack(L, 3)) luaError(L, `Cannot serialise, excessive nesting (${current})`);
+    if (current > cfg.encodeMaxDepth || current > nestingMax || !lua.lua_checkstack(L, 3)) luaError(L, `Cannot serialise, excessive nesting (${current})`);
     const len = arrayLength(L, cfg);
     if (len > 0) {
       out.push('[');
@@ -273,8 +281,7 @@ function appendData(L: LuaState, cfg: CjsonConfig, depth: number, out: Out): voi
     } else {
       out.push('{');
       let comma = false;
-      lua.lua_pushnil(L);
-      while (lua.lua_next(L, -2) !== 0) {
+      forEachPair51(L, () => {
         if (comma) out.push(',');
         else comma = true;
         const kt = lua.lua_type(L, -2);
@@ -289,8 +296,7 @@ function appendData(L: LuaState, cfg: CjsonConfig, depth: number, out: Out): voi
           encodeError(L, -2, 'table key must be a number or string');
         }
         appendData(L, cfg, current, out);
-        lua.lua_pop(L, 1);
-      }
+      });
       out.push('}');
     }
   } else {
@@ -519,7 +525,7 @@ class Parser {
 
   descend(slots: number): void {
     this.depth++;
-    if (this.depth <= this.cfg.decodeMaxDepth && lua.lua_checkstack(this.L, slots)) return;
+    if (this.depth <= this.cfg.decodeMaxDepth && this.depth <= nestingMax && lua.lua_checkstack(this.L, slots)) return;
     luaError(this.L, `Found too many nested data structures (${this.depth}) at character ${this.pos}`);
   }
 

@@ -163,3 +163,43 @@ export function setString(L: LuaState, name: string, value: string): void {
 export function pushBytes(L: LuaState, b: Uint8Array): void {
   lua.lua_pushlstring(L, b, b.length);
 }
+
+/**
+ * Walks the table at the top of the stack the way Lua 5.1's `next` mostly does:
+ * positive integer keys first, ascending (where 5.1 keeps its array part), then
+ * every other key in fengari's `next` order (5.1's hash order cannot be reproduced).
+ * For each pair, key and value are pushed, `visit` runs, and the caller's visit
+ * must leave exactly those two values, which are then popped.
+ */
+export function forEachPair51(L: LuaState, visit: () => void): void {
+  const ints: number[] = [];
+  lua.lua_checkstack(L, 6);
+  lua.lua_createtable(L, 0, 0); // the other keys, in next order
+  let others = 0;
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, -3) !== 0) {
+    lua.lua_pop(L, 1);
+    if (lua.lua_isinteger(L, -1) && lua.lua_tointeger(L, -1) > 0) {
+      ints.push(lua.lua_tointeger(L, -1));
+    } else {
+      lua.lua_pushvalue(L, -1);
+      lua.lua_rawseti(L, -3, ++others);
+    }
+  }
+  ints.sort((a, b) => a - b);
+  for (const k of ints) {
+    lua.lua_pushinteger(L, k);
+    lua.lua_pushinteger(L, k);
+    lua.lua_rawget(L, -4);
+    visit();
+    lua.lua_pop(L, 2);
+  }
+  for (let i = 1; i <= others; i++) {
+    lua.lua_rawgeti(L, -1, i);
+    lua.lua_pushvalue(L, -1);
+    lua.lua_rawget(L, -4);
+    visit();
+    lua.lua_pop(L, 2);
+  }
+  lua.lua_pop(L, 1);
+}

@@ -5,7 +5,9 @@
 
 import type { LuaState } from 'fengari';
 import { installCjson } from './lua-cjson.js';
+import { installCmsgpack } from './lua-cmsgpack.js';
 
 export function installRedisLuaLibs(L: LuaState): void {
   installCjson(L);
+  installCmsgpack(L);
 }

@@ -489,6 +489,7 @@ export class LuaVM {
     level('LOG_WARNING', 3);
     lua.lua_setglobal(L, to_luastring('redis'));
     installBitLib(L);
+    installRedisLuaLibs(L);
     lua.lua_pushjsfunction(L, (s) => this.registerFunction(s));
     lua.lua_setglobal(L, to_luastring('__redis__register_function'));
   }
@@ -580,7 +581,6 @@ function installBitLib(L: LuaState): void {
   });
   fn('bswap', (s) => {
     const x = toBit(s, 1);
-    installRedisLuaLibs(L);
     return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
   });
   lua.lua_pushjsfunction(L, (s) => {
