@@ -14,11 +14,18 @@
 // caching) and the dirty counter (which tells the write path a command changed
 // something) cannot be forgotten by a handler.
 //
-// Invariants: a key in `expires` is in `dict`; expiry times are absolute unix ms.
+// In-place string writes (SETBIT, BITFIELD on big values) go to a StringBuffer
+// (string-buffer.ts) kept beside the dict: the dict's string is rebuilt from it lazily,
+// by the next lookup/peek of that key or any read through `dict`, so a run of writes
+// costs O(1) each instead of O(n). Any other write to the key drops its buffer.
+//
+// Invariants: a key in `expires` is in `dict`; expiry times are absolute unix ms; a key
+// with a StringBuffer holds a string in `dict`, and `staleStrings` counts the stale ones.
 
 import { assert } from '../assert.js';
 import { DenseDict } from './dense-dict.js';
 import { lfuNewStamp, lfuTouch } from './lfu.js';
+import { StringBuffer } from './string-buffer.js';
 import { activeExpireSampleCount, databaseCount } from '../limits.js';
 
 export type RType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
@@ -47,7 +54,11 @@ export interface KeyspaceHooks {
 
 export class Db {
   /** Values, with each key's last access time (unix ms) as its stamp (OBJECT IDLETIME). */
-  readonly dict = new DenseDict<RValue>({ stamps: true });
+  private readonly table = new DenseDict<RValue>({ stamps: true });
+  /** Write buffers of strings changed in place, by key (usually empty). */
+  private readonly stringBuffers = new Map<string, StringBuffer>();
+  /** How many of `stringBuffers` are newer than the dict's string. */
+  private staleStrings = 0;
   /** key -> absolute expiry time, unix ms. */
   readonly expires = new DenseDict<number>();
   /**
@@ -62,8 +73,14 @@ export class Db {
     private readonly keyspace: Keyspace,
   ) {}
 
+  /** The key table, every string current (pending in-place writes are settled first). */
+  get dict(): DenseDict<RValue> {
+    if (this.staleStrings !== 0) this.settleAll();
+    return this.table;
+  }
+
   get size(): number {
-    return this.dict.size;
+    return this.table.size;
   }
 
   /** True if the key has a TTL that has passed at `nowMs`. Does not delete. */
@@ -86,17 +103,92 @@ export class Db {
    */
   lookup(key: string, nowMs: number): RValue | undefined {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
-    const slot = this.dict.slotOf(key);
+    const slot = this.table.slotOf(key);
     if (slot === undefined) return undefined;
-    const stamps = this.dict.stamps!;
+    const stamps = this.table.stamps!;
     stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
-    return this.dict.values[slot];
+    if (this.staleStrings !== 0) this.settle(key, slot);
+    return this.table.values[slot];
   }
 
   /** As lookup, without recording an access (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
   peek(key: string, nowMs: number): RValue | undefined {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
-    return this.dict.get(key);
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) return undefined;
+    if (this.staleStrings !== 0) this.settle(key, slot);
+    return this.table.values[slot];
+  }
+
+  /**
+   * As lookup, for commands that read or write a string's bytes in place: a string with
+   * a write buffer comes back as its StringBuffer, without rebuilding the string.
+   */
+  lookupBytes(key: string, nowMs: number): RValue | StringBuffer | undefined {
+    if (this.stringBuffers.size === 0) return this.lookup(key, nowMs);
+    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) return undefined;
+    const stamps = this.table.stamps!;
+    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
+    return this.stringBuffers.get(key) ?? this.table.values[slot];
+  }
+
+  /** The write buffer of key's string, made from the current value (one O(n) copy) if new. */
+  stringBuffer(key: string): StringBuffer {
+    let sb = this.stringBuffers.get(key);
+    if (sb === undefined) {
+      const v = this.table.get(key);
+      assert(typeof v === 'string', 'string buffer of a missing or non-string key');
+      sb = StringBuffer.from(v);
+      this.stringBuffers.set(key, sb);
+    }
+    return sb;
+  }
+
+  /**
+   * Records a write into key's string buffer: the dict's string is now stale, the key
+   * reads as 'raw' (built in place), and the change is signalled and counted as dirty.
+   */
+  stringBufferWritten(key: string): void {
+    const sb = this.stringBuffers.get(key);
+    const slot = this.table.slotOf(key);
+    assert(sb !== undefined && slot !== undefined, 'write to a missing string buffer');
+    if (!sb.stale) {
+      sb.stale = true;
+      this.staleStrings++;
+    }
+    this.table.stamps![slot] = this.newStamp(key);
+    this.rawStrings.add(key);
+    this.touched(key);
+  }
+
+  /** Rebuilds key's string from its buffer if the buffer is newer. */
+  private settle(key: string, slot: number): void {
+    const sb = this.stringBuffers.get(key);
+    if (sb === undefined || !sb.stale) return;
+    this.table.values[slot] = sb.toLatin1();
+    sb.stale = false;
+    this.staleStrings--;
+  }
+
+  private settleAll(): void {
+    for (const [key, sb] of this.stringBuffers) if (sb.stale) this.settle(key, this.table.slotOf(key)!);
+    assert(this.staleStrings === 0, 'stale string count out of step');
+  }
+
+  /** Forgets key's write buffer (its value is being replaced or deleted). */
+  private dropStringBuffer(key: string): void {
+    const sb = this.stringBuffers.get(key);
+    if (sb === undefined) return;
+    if (sb.stale) this.staleStrings--;
+    this.stringBuffers.delete(key);
+  }
+
+  /** Forgets every write buffer, settling them first (SWAPDB moves the strings). */
+  dropStringBuffers(): void {
+    if (this.staleStrings !== 0) this.settleAll();
+    this.stringBuffers.clear();
   }
 
   /**
@@ -105,27 +197,27 @@ export class Db {
    */
   private newStamp(key: string): number {
     if (!this.keyspace.access.lfu) return this.keyspace.clockMs;
-    const slot = this.dict.slotOf(key);
-    return slot === undefined ? lfuNewStamp(this.keyspace.clockMs) : this.dict.stamps![slot]!;
+    const slot = this.table.slotOf(key);
+    return slot === undefined ? lfuNewStamp(this.keyspace.clockMs) : this.table.stamps![slot]!;
   }
 
   /** The key's raw access stamp (last access ms, or LFU data under an LFU policy). */
   accessStamp(key: string): number | undefined {
-    const slot = this.dict.slotOf(key);
-    return slot === undefined ? undefined : this.dict.stamps![slot];
+    const slot = this.table.slotOf(key);
+    return slot === undefined ? undefined : this.table.stamps![slot];
   }
 
   /** Unix ms of the key's last access, or undefined for a missing key. */
   lastAccessMs(key: string): number | undefined {
-    const slot = this.dict.slotOf(key);
-    return slot === undefined ? undefined : this.dict.stamps![slot];
+    const slot = this.table.slotOf(key);
+    return slot === undefined ? undefined : this.table.stamps![slot];
   }
 
   /** Sets the key's last access time (RESTORE ... IDLETIME). */
   setLastAccessMs(key: string, atMs: number): void {
-    const slot = this.dict.slotOf(key);
+    const slot = this.table.slotOf(key);
     assert(slot !== undefined, 'access time of a missing key');
-    this.dict.stamps![slot] = atMs;
+    this.table.stamps![slot] = atMs;
   }
 
   exists(key: string, nowMs: number): boolean {
@@ -137,17 +229,19 @@ export class Db {
    * Signals the modification and counts one dirty change.
    */
   set(key: string, value: RValue, keepTtl = false): void {
-    this.dict.set(key, value, this.newStamp(key));
+    this.table.set(key, value, this.newStamp(key));
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     if (!keepTtl) this.expires.delete(key);
     this.touched(key);
   }
 
   /** Replaces the value of an existing key in place, keeping its TTL (e.g. APPEND, INCR). */
   overwrite(key: string, value: RValue): void {
-    assert(this.dict.has(key), 'overwrite of a missing key');
-    this.dict.set(key, value, this.newStamp(key));
+    assert(this.table.has(key), 'overwrite of a missing key');
+    this.table.set(key, value, this.newStamp(key));
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     this.touched(key);
   }
 
@@ -160,7 +254,7 @@ export class Db {
 
   /** Sets an absolute expiry (unix ms) on an existing key. */
   setExpire(key: string, atMs: number): void {
-    assert(this.dict.has(key), 'expire on a missing key');
+    assert(this.table.has(key), 'expire on a missing key');
     this.expires.set(key, atMs);
     this.touched(key);
   }
@@ -179,11 +273,13 @@ export class Db {
 
   /** Removes every key, signalling each (FLUSHDB); returns how many there were. */
   flush(): number {
-    const removed = this.dict.size;
-    for (const key of this.dict.keys) this.keyspace.hooks.modified(this.index, key);
-    this.dict.clear();
+    const removed = this.table.size;
+    for (const key of this.table.keys) this.keyspace.hooks.modified(this.index, key);
+    this.table.clear();
     this.expires.clear();
     this.rawStrings.clear();
+    this.stringBuffers.clear();
+    this.staleStrings = 0;
     if (removed > 0) this.keyspace.dirty += removed;
     return removed;
   }
@@ -204,9 +300,10 @@ export class Db {
   }
 
   private deleteKey(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
+    if (!this.table.delete(key)) return false;
     this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     return true;
   }
 }
@@ -281,6 +378,8 @@ export class Keyspace {
 }
 
 function moveContents(from: Db, to: Db): void {
+  from.dropStringBuffers();
+  to.dropStringBuffers();
   to.dict.clear();
   to.expires.clear();
   const keys = from.dict.keys;

@@ -6,14 +6,13 @@
 // BITFIELD parses every operation before looking the key up; BITPOS parses the bit,
 // then looks the key up, then parses the range.
 //
-// Cost of a write: a JS string is immutable, so SETBIT/BITFIELD on a string of n bytes
-// build a new one: O(n), where Redis is O(1). SETBIT inside the string builds it from
-// two slices and the new byte (V8 makes that a rope; the next read flattens it); a
-// growing write copies into a zeroed Buffer once and slices it back. Measured in-process
-// (engine.execute per command, this 2-core machine, random offsets): about 25 us per
-// SETBIT up to 100 KB (the command's fixed cost dominates), 0.66 ms at 1 MB, 3.8 ms at
-// 8 MB. Big bitmaps written bit by bit need a mutable value kind in the keyspace (a
-// Buffer-backed string), which keyspace.ts does not have yet.
+// Cost of a write: a JS string is immutable, so a write to a small string (under
+// stringInPlaceBytesMin) builds a new one: SETBIT inside the string from two slices and
+// the new byte, a growing write through a zeroed Buffer. A write to a bigger existing
+// string goes to the key's write buffer (Db.stringBuffer, src/engine/string-buffer.ts):
+// O(1) plus amortized growth, as Redis changes its sds in place; the dict's string is
+// rebuilt once, by the next ordinary read. GETBIT reads the buffer directly, so SETBIT and
+// GETBIT on a big bitmap never rebuild it (bench/engine/setbit.bench.ts).
 //
 // Effects: every write here is deterministic, so the command is logged as sent.
 // Strings written here are 'raw' for OBJECT ENCODING, as Redis builds them in place
@@ -25,8 +24,10 @@
 import { errors, eqi, int64Max, latin1, string2ll } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
-import { stringValueBytesMax } from '../../limits.js';
+import { stringInPlaceBytesMin, stringValueBytesMax } from '../../limits.js';
+import type { RValue } from '../keyspace.js';
 import { notify, NotifyType } from '../notify.js';
+import { StringBuffer } from '../string-buffer.js';
 import { lookupKeyRead } from './strings.js';
 
 const bitOffsetError = 'ERR bit offset is not an integer or out of range';
@@ -58,36 +59,70 @@ function bitOffsetOrReply(ctx: CommandContext, arg: Buffer, hash: boolean, bits:
   return Number(v);
 }
 
+/** Where a bit write goes: a fresh Buffer to store back, or the key's write buffer. */
+interface BitWrite {
+  buf: Buffer;
+  /** The value was created or lengthened. */
+  grew: boolean;
+  existed: boolean;
+  /** `buf` is the key's write buffer's view: storing it back only records the write. */
+  inPlace: boolean;
+}
+
+/** True for values the bit commands read as strings (a latin1 string or its write buffer). */
+function isStringValue(v: RValue | StringBuffer): v is string | StringBuffer {
+  return typeof v === 'string' || v instanceof StringBuffer;
+}
+
 /**
  * Redis's lookupStringForBitCommand: the key's bytes grown with zeros to hold byte
- * `maxBit >> 3`, as a fresh Buffer the caller may change and store back; null after a
- * WRONGTYPE or size error. `grew` says whether the value was created or lengthened.
+ * `maxBit >> 3`, writable; null after a WRONGTYPE or size error. An existing string of at
+ * least stringInPlaceBytesMin bytes is written in place (its write buffer); others are
+ * copied into a fresh Buffer that storeBitmap stores back.
  */
-function lookupForBitWrite(ctx: CommandContext, key: string, maxBit: number): { buf: Buffer; grew: boolean } | null {
+function lookupForBitWrite(ctx: CommandContext, key: string, maxBit: number): BitWrite | null {
   const byte = Math.floor(maxBit / 8);
-  const v = ctx.db.lookup(key, ctx.nowMs);
-  if (v !== undefined && typeof v !== 'string') {
+  const v = ctx.db.lookupBytes(key, ctx.nowMs);
+  if (v !== undefined && !isStringValue(v)) {
     ctx.reply.error(errors.wrongType);
     return null;
   }
-  const old = v ?? '';
-  const len = Math.max(old.length, byte + 1);
+  const oldLength = v === undefined ? 0 : v.length;
+  const len = Math.max(oldLength, byte + 1);
   if (len > stringValueBytesMax) {
     // Redis would allocate up to proto-max-bulk-len; a JS string cannot be that long.
     ctx.reply.error(tooBigError);
     return null;
   }
+  if (v !== undefined && (v instanceof StringBuffer || len >= stringInPlaceBytesMin)) {
+    const sb = ctx.db.stringBuffer(key);
+    sb.ensureLength(len);
+    return { buf: sb.view(), grew: len > oldLength, existed: true, inPlace: true };
+  }
+  const old = v ?? '';
   const buf = Buffer.alloc(len);
   if (old.length > 0) buf.latin1Write(old, 0, old.length);
-  return { buf, grew: v === undefined || len > old.length };
+  return { buf, grew: v === undefined || len > old.length, existed: v !== undefined, inPlace: false };
 }
 
 /** Stores a bitmap written in place: the key keeps its TTL and reads as 'raw'. */
-function storeBitmap(ctx: CommandContext, key: string, buf: Buffer, existed: boolean): void {
-  const s = buf.latin1Slice(0, buf.length);
-  if (existed) ctx.db.overwrite(key, s);
+function storeBitmap(ctx: CommandContext, key: string, w: BitWrite): void {
+  if (w.inPlace) {
+    ctx.db.stringBufferWritten(key);
+    return;
+  }
+  const s = w.buf.latin1Slice(0, w.buf.length);
+  if (w.existed) ctx.db.overwrite(key, s);
   else ctx.db.set(key, s);
   ctx.db.markRawString(key);
+}
+
+/** lookupKeyRead for the bit readers: a string with a write buffer is read without rebuilding it. */
+function lookupBytesRead(ctx: CommandContext, key: string): RValue | StringBuffer | undefined {
+  const v = ctx.db.lookupBytes(key, ctx.nowMs);
+  if (v === undefined) ctx.engine.stats.keyspaceMisses++;
+  else ctx.engine.stats.keyspaceHits++;
+  return v;
 }
 
 // --- SETBIT / GETBIT ---------------------------------------------------------------------
@@ -103,20 +138,18 @@ function setbitCommand(ctx: CommandContext): void {
   const key = latin1(ctx.argv[1]!);
   const byte = Math.floor(offset / 8);
   const bit = 7 - (offset & 7);
-  const v = ctx.db.lookup(key, ctx.nowMs);
-  if (v !== undefined && typeof v !== 'string') {
+  const v = ctx.db.lookupBytes(key, ctx.nowMs);
+  if (v !== undefined && !isStringValue(v)) {
     ctx.reply.error(errors.wrongType);
     return;
   }
-  const old = v ?? '';
-  if (byte < old.length) {
-    // In range: no growth, and no write at all when the bit already has the value.
-    const byteval = old.charCodeAt(byte);
+  if (typeof v === 'string' && byte < v.length && v.length < stringInPlaceBytesMin) {
+    // A small string, in range: rebuilt, and not at all when the bit already has the value.
+    const byteval = v.charCodeAt(byte);
     const bitval = (byteval >> bit) & 1;
     if (bitval !== Number(on)) {
       const next = on === 1n ? byteval | (1 << bit) : byteval & ~(1 << bit);
-      const s = old.slice(0, byte) + String.fromCharCode(next) + old.slice(byte + 1);
-      ctx.db.overwrite(key, s);
+      ctx.db.overwrite(key, v.slice(0, byte) + String.fromCharCode(next) + v.slice(byte + 1));
       notify(ctx, NotifyType.string, 'setbit', key);
     }
     ctx.db.markRawString(key);
@@ -125,27 +158,34 @@ function setbitCommand(ctx: CommandContext): void {
   }
   const w = lookupForBitWrite(ctx, key, offset);
   if (w === null) return;
-  if (on === 1n) w.buf[byte] = w.buf[byte]! | (1 << bit);
-  storeBitmap(ctx, key, w.buf, v !== undefined);
-  notify(ctx, NotifyType.string, 'setbit', key);
-  ctx.reply.int(0);
+  const byteval = w.buf[byte]!;
+  const bitval = (byteval >> bit) & 1;
+  // Redis writes when the value was created or lengthened, or the bit changes.
+  if (w.grew || bitval !== Number(on)) {
+    w.buf[byte] = on === 1n ? byteval | (1 << bit) : byteval & ~(1 << bit);
+    storeBitmap(ctx, key, w);
+    notify(ctx, NotifyType.string, 'setbit', key);
+  } else {
+    ctx.db.markRawString(key);
+  }
+  ctx.reply.int(bitval);
 }
 
 function getbitCommand(ctx: CommandContext): void {
   const offset = bitOffsetOrReply(ctx, ctx.argv[2]!, false, 0);
   if (offset === null) return;
-  const v = lookupKeyRead(ctx, latin1(ctx.argv[1]!));
+  const v = lookupBytesRead(ctx, latin1(ctx.argv[1]!));
   if (v === undefined) {
     ctx.reply.int(0);
     return;
   }
-  if (typeof v !== 'string') {
+  if (!isStringValue(v)) {
     ctx.reply.error(errors.wrongType);
     return;
   }
   const byte = Math.floor(offset / 8);
   if (byte >= v.length) ctx.reply.int(0);
-  else ctx.reply.int((v.charCodeAt(byte) >> (7 - (offset & 7))) & 1);
+  else ctx.reply.int(((typeof v === 'string' ? v.charCodeAt(byte) : v.buf[byte]!) >> (7 - (offset & 7))) & 1);
 }
 
 // --- BITCOUNT / BITPOS -------------------------------------------------------------------
@@ -466,7 +506,7 @@ function bitfieldGeneric(ctx: CommandContext, readonlyCommand: boolean): void {
   }
   const key = latin1(argv[1]!);
   let buf: Buffer | null = null;
-  let existed = false;
+  let write: BitWrite | null = null;
   let grew = false;
   if (readonly) {
     const o = lookupKeyRead(ctx, key);
@@ -474,11 +514,10 @@ function bitfieldGeneric(ctx: CommandContext, readonlyCommand: boolean): void {
     if (o !== undefined) buf = Buffer.from(o, 'latin1');
   } else {
     if (readonlyCommand) return ctx.reply.error('ERR BITFIELD_RO only supports the GET subcommand');
-    existed = ctx.db.lookup(key, ctx.nowMs) !== undefined;
-    const w = lookupForBitWrite(ctx, key, highestWrite);
-    if (w === null) return;
-    buf = w.buf;
-    grew = w.grew;
+    write = lookupForBitWrite(ctx, key, highestWrite);
+    if (write === null) return;
+    buf = write.buf;
+    grew = write.grew;
   }
   let changes = 0;
   ctx.reply.array(ops.length);
@@ -532,7 +571,7 @@ function bitfieldGeneric(ctx: CommandContext, readonlyCommand: boolean): void {
   // Store whenever the value was created or grown, even if every op failed: the key
   // exists on the primary then (Redis creates it too), and the record must carry it.
   // Redis notifies only when a write op succeeded on it.
-  if (!readonly && (changes > 0 || grew)) storeBitmap(ctx, key, buf!, existed);
+  if (!readonly && (changes > 0 || grew)) storeBitmap(ctx, key, write!);
   else if (!readonly) ctx.db.markRawString(key);
   if (changes > 0) notify(ctx, NotifyType.string, 'setbit', key);
 }

@@ -1,0 +1,131 @@
+// SETBIT on big strings, before and after in-place writes (string-buffer.ts), side by
+// side in one run, in-process (engine.execute per command, main thread):
+//   npx tsx bench/engine/setbit.bench.ts [--before <commit>] [--after <commit>] [--quick]
+//
+// "before" is the engine source at a commit from before in-place writes (default
+// 5e42eba, where SETBIT rebuilt the immutable JS string: O(n) per write); "after" is the
+// working tree, or a commit. A commit's source is extracted with `git archive` into a
+// temp dir (node_modules linked) and imported next to the other, so both run the same
+// workload in the same process on the same machine.
+//
+// Workloads, per value size (64 KB, 1 MB, 8 MB; --quick: 64 KB and 1 MB, shorter):
+//   SETBIT          a bit at a pseudo-random offset inside the value
+//   SETBIT+GETBIT   a write then a read of another offset (the read path of a bitmap)
+//   SETBIT x100+GET a hundred writes then a GET of the whole value (the rebuild is paid
+//                   once per GET instead of once per write)
+// Prints the mean µs per operation (timed loop after a warm-up) and the before/after ratio.
+// Bits alternate 0/1 with a pseudo-random offset, so about half the writes change a bit.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const beforeAt = args.indexOf('--before');
+const beforeCommit = beforeAt >= 0 ? args[beforeAt + 1]! : '5e42eba';
+const afterAt = args.indexOf('--after');
+const afterCommit = afterAt >= 0 ? args[afterAt + 1]! : null;
+
+/** The source tree at `commit`, in a new temp dir that can import the repo's packages. */
+function extract(commit: string, dirs: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keeldb-setbit-${commit}-`));
+  dirs.push(dir);
+  const tar = execFileSync('git', ['-C', repo, 'archive', commit, 'src', 'package.json'], { maxBuffer: 256 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+interface EngineLike {
+  openClient(id: number, addr: string, laddr: string): void;
+  execute(clientId: number, argv: Buffer[], out: { reset(): void }): void;
+}
+interface Side {
+  name: string;
+  engine: EngineLike;
+  out: { reset(): void };
+}
+
+async function load(srcRoot: string, name: string): Promise<Side> {
+  const { Engine } = (await import(path.join(srcRoot, 'src/engine/engine.ts'))) as { Engine: new (o: object) => EngineLike };
+  const { ReplyWriter } = (await import(path.join(srcRoot, 'src/engine/reply.ts'))) as { ReplyWriter: new (n?: number) => { reset(): void } };
+  const engine = new Engine({ port: 0, bind: '127.0.0.1' });
+  engine.openClient(1, '127.0.0.1:40001', '127.0.0.1:6380');
+  return { name, engine, out: new ReplyWriter(16 * 1024 * 1024) };
+}
+
+/** Mean µs per call of fn, over at least `ms` milliseconds (after a short warm-up). */
+function meanMicros(fn: () => void, ms: number): number {
+  const warmEnd = performance.now() + ms / 5;
+  while (performance.now() < warmEnd) fn();
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    fn();
+    n++;
+    now = performance.now();
+  }
+  return ((now - start) * 1000) / n;
+}
+
+function run(side: Side, argv: (string | Buffer)[]): void {
+  side.out.reset();
+  side.engine.execute(1, argv.map((a) => (typeof a === 'string' ? Buffer.from(a, 'latin1') : a)), side.out);
+}
+
+async function main(): Promise<void> {
+  const dirs: string[] = [];
+  try {
+    const before = await load(extract(beforeCommit, dirs), `before (${beforeCommit})`);
+    const after = afterCommit === null ? await load(repo, 'after (working tree)') : await load(extract(afterCommit, dirs), `after (${afterCommit})`);
+    const sizes = quick ? [64 * 1024, 1024 * 1024] : [64 * 1024, 1024 * 1024, 8 * 1024 * 1024];
+    const rows: string[][] = [];
+    for (const size of sizes) {
+      const bits = size * 8;
+      const results = new Map<string, number>();
+      for (const side of [before, after]) {
+        run(side, ['SET', 'bm', Buffer.alloc(size, 0x55)]);
+        let i = 0;
+        const offset = (): string => String(((i++ * 2654435761) >>> 0) % bits);
+        const tasks: [string, () => void][] = [
+          ['SETBIT', () => run(side, ['SETBIT', 'bm', offset(), String(i & 1)])],
+          [
+            'SETBIT+GETBIT',
+            () => {
+              run(side, ['SETBIT', 'bm', offset(), String(i & 1)]);
+              run(side, ['GETBIT', 'bm', offset()]);
+            },
+          ],
+          [
+            'SETBIT x100+GET',
+            () => {
+              for (let k = 0; k < 100; k++) run(side, ['SETBIT', 'bm', offset(), String(i & 1)]);
+              run(side, ['GET', 'bm']);
+            },
+          ],
+        ];
+        for (const [name, fn] of tasks) results.set(`${side.name}|${name}`, meanMicros(fn, quick ? 300 : 1000));
+      }
+      for (const op of ['SETBIT', 'SETBIT+GETBIT', 'SETBIT x100+GET']) {
+        const b = results.get(`${before.name}|${op}`)!;
+        const a = results.get(`${after.name}|${op}`)!;
+        rows.push([`${size / 1024} KB`, op, b.toFixed(1), a.toFixed(1), (b / a).toFixed(1) + 'x']);
+      }
+    }
+    const header = ['value', 'operation', `before µs/op`, `after µs/op`, 'speedup'];
+    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+    const line = (r: string[]): string => r.map((x, c) => x.padEnd(widths[c]!)).join('  ');
+    console.log(`SETBIT on big strings, in-process, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}; ${before.name} vs ${after.name}`);
+    console.log(line(header));
+    for (const r of rows) console.log(line(r));
+  } finally {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
