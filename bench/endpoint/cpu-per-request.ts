@@ -2,6 +2,7 @@
 // thread; the servers and redis-benchmark are child processes).
 //
 //   npm run build && npx tsx bench/endpoint/cpu-per-request.ts [--keys 100000] [--n16 400000] [--n1 100000] [--runs 1]
+//   (A/B of two builds: --keeldb <a/bin/keeldb.js> --keeldb-b <b/bin/keeldb.js>, measured alternately)
 //
 // On this shared 2-core machine ops/s moves with everyone else's load; the CPU a server
 // spends per request barely does. So for GET and SET at -P 16 and -P 1 (-c 50 -d 100
@@ -42,9 +43,10 @@ const program = new Command()
   .option('--tests <list>', 'comma-separated subset of get16,set16,get1,set1', 'get16,set16,get1,set1')
   .option('--only <server>', "measure only 'keeldb' or 'redis'")
   .option('--keeldb <path>', 'the keeldb entry to run (another checkout\'s bin/keeldb.js, for before/after)', '')
+  .option('--keeldb-b <path>', "a second keeldb entry measured side by side as 'keeldb-b' (an A/B of two builds in one run)", '')
   .option('--node-args <args>', "extra node options for the KeelDB process (space-separated, e.g. '--min-semi-space-size=16')", '')
   .parse();
-const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; only?: string; nodeArgs: string; keeldb: string }>();
+const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; only?: string; nodeArgs: string; keeldb: string; keeldbB: string }>();
 
 /** utime+stime of a process or thread, in µs, from its stat file. */
 function cpuUs(statPath: string): number {
@@ -111,6 +113,11 @@ async function main(): Promise<void> {
       const port = await freePort();
       const managed = group.start('keeldb', process.execPath, [...opts.nodeArgs.split(' ').filter((a) => a !== ''), opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js'), 'server', '--port', String(port), '--journal', 'none'], repoRoot);
       targets.push({ label: 'keeldb', managed, port });
+      if (opts.keeldbB !== '') {
+        const portB = await freePort();
+        const managedB = group.start('keeldb-b', process.execPath, [...opts.nodeArgs.split(' ').filter((a) => a !== ''), opts.keeldbB, 'server', '--port', String(portB), '--journal', 'none'], repoRoot);
+        targets.push({ label: 'keeldb-b', managed: managedB, port: portB });
+      }
     }
     for (const t of targets) {
       await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
@@ -135,10 +142,10 @@ async function main(): Promise<void> {
           let r = results.get(test.name);
           if (r === undefined) results.set(test.name, (r = new Map()));
           (r.get(t.label) ?? r.set(t.label, []).get(t.label)!).push(perReq);
-          if (t.label === 'keeldb') {
+          if (t.label !== 'redis') {
             const th = new Map<string, number>();
             for (const [name, us] of thAfter) th.set(name, (us - (thBefore.get(name) ?? 0)) / n);
-            threads.set(test.name, th);
+            threads.set(`${test.name} ${t.label}`, th);
           }
           process.stderr.write(`${test.name} ${t.label}: ${perReq.toFixed(2)} µs/req CPU, ${Math.round(n / (wallMs / 1000))} req/s wall\n`);
         }
@@ -146,15 +153,21 @@ async function main(): Promise<void> {
     }
     const load1 = loadavg()[0]!;
     console.log(`\nCPU µs per request (server process utime+stime / requests), medians of ${opts.runs}; load ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
-    console.log('| test | redis µs/req | KeelDB µs/req | KeelDB/redis | KeelDB threads µs/req |');
-    console.log('|---|---:|---:|---:|---|');
+    const withB = opts.keeldbB !== '';
+    console.log(`| test | redis µs/req | KeelDB µs/req | KeelDB/redis |${withB ? ' KeelDB-b µs/req | KeelDB-b/redis |' : ''} KeelDB threads µs/req |`);
+    console.log(`|---|---:|---:|---:|${withB ? '---:|---:|' : ''}---|`);
+    const threadText = (key: string): string => {
+      const th = threads.get(key);
+      return th === undefined ? '' : [...th].filter(([, v]) => v >= 0.02).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+    };
     for (const test of tests) {
       const r = results.get(test.name)!;
       const a = r.has('redis') ? median(r.get('redis')!) : NaN;
       const b = r.has('keeldb') ? median(r.get('keeldb')!) : NaN;
-      const th = threads.get(test.name);
-      const thText = th === undefined ? '' : [...th].filter(([, v]) => v >= 0.02).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
-      console.log(`| ${test.name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(b / a).toFixed(2)} | ${thText} |`);
+      const c = r.has('keeldb-b') ? median(r.get('keeldb-b')!) : NaN;
+      const bCells = withB ? ` ${c.toFixed(2)} | ${(c / a).toFixed(2)} |` : '';
+      const thText = withB ? `a: ${threadText(`${test.name} keeldb`)}; b: ${threadText(`${test.name} keeldb-b`)}` : threadText(`${test.name} keeldb`);
+      console.log(`| ${test.name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(b / a).toFixed(2)} |${bCells} ${thText} |`);
     }
   } finally {
     await stop();

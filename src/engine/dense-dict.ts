@@ -1,7 +1,7 @@
 // DenseDict: a string-keyed dictionary with O(1) random access and a SCAN cursor that
 // keeps Redis's guarantee (engine worker).
 //
-// Layout: `keys[i]` and `values[i]` are parallel dense arrays; `index` maps a key to
+// Layout: `keys[i]` and `values[i]` are parallel dense arrays; the index maps a key to
 // its slot i. Deleting swaps the last slot into the hole, so the arrays stay dense and
 // a uniformly random slot is a uniformly random key (RANDOMKEY, SRANDMEMBER, active
 // expiry sampling).
@@ -16,17 +16,48 @@
 // Optionally a third parallel array, `stamps`, holds a number per key (the keyspace
 // keeps each key's last access time there, for OBJECT IDLETIME); it moves with its key.
 //
-// Invariants: keys.length === values.length === index.size; index.get(keys[i]) === i;
-// stamps, when kept, has the same length.
+// The index (key -> slot) is an open-addressing hash table in an Int32Array, not a JS
+// Map: each table entry is [hash, slot + 1] (0 = empty), linear probing, at most half
+// full, deletion by backward shift (no tombstones). A lookup hashes the key (a seeded
+// 32-bit hash over its char codes) and compares the stored 32-bit hash before it reads
+// the stored key string; a Map compared every key in the probed bucket chain, each a
+// cache miss on this machine's large keyspaces (measured with bench/endpoint/
+// engine-batch.bench.ts: Map.get was ~39% of the engine's CPU per GET). The table lives
+// outside the JS heap, so the GC never scans it. The seed is random per process (hash
+// flooding), and the table's order is never observable: iteration, SCAN and random
+// slots use the dense arrays.
+//
+// Invariants: keys.length === values.length === the number of table entries; the entry
+// for keys[i] holds slot i + 1 and hashKey(keys[i]); every entry is reachable from its
+// home position (hash & mask) without crossing an empty entry; the table is at most half
+// full; stamps, when kept, has the same length as keys.
 
 import { assert } from '../assert.js';
+
+/** Smallest table (entries); a power of two. */
+const tableEntriesMin = 8;
+/** Per-process hash seed: table collisions cannot be planned from outside. */
+const hashSeed = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
+
+/** The seeded 32-bit hash of a key's char codes (FNV-1a steps, then murmur3's fmix32). */
+function hashKey(key: string): number {
+  let h = hashSeed ^ key.length;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
 export class DenseDict<V> {
   readonly keys: string[] = [];
   readonly values: V[] = [];
   /** Per-key numbers parallel to keys (null unless asked for at construction). */
   readonly stamps: number[] | null;
-  private readonly index = new Map<string, number>();
+  /** [hash, slot + 1] per entry; slot + 1 === 0 marks an empty entry. */
+  private table = new Int32Array(2 * tableEntriesMin);
+  private mask = tableEntriesMin - 1;
 
   constructor(options: { stamps?: boolean } = {}) {
     this.stamps = options.stamps === true ? [] : null;
@@ -37,59 +68,153 @@ export class DenseDict<V> {
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.slotOf(key) !== undefined;
   }
 
   /** The key's slot (index into keys/values/stamps), or undefined. */
   slotOf(key: string): number | undefined {
-    return this.index.get(key);
+    const h = hashKey(key);
+    const t = this.table;
+    const mask = this.mask;
+    const keys = this.keys;
+    for (let p = h & mask; ; p = (p + 1) & mask) {
+      const s = t[2 * p + 1]!;
+      if (s === 0) return undefined;
+      if (t[2 * p] === h && keys[s - 1] === key) return s - 1;
+    }
   }
 
   get(key: string): V | undefined {
-    const i = this.index.get(key);
+    const i = this.slotOf(key);
     return i === undefined ? undefined : this.values[i];
   }
 
   /** Sets key to value (and its stamp, when stamps are kept); returns true if the key is new. */
   set(key: string, value: V, stamp = 0): boolean {
-    const i = this.index.get(key);
-    if (i !== undefined) {
-      this.values[i] = value;
-      if (this.stamps !== null) this.stamps[i] = stamp;
-      return false;
+    const h = hashKey(key);
+    const keys = this.keys;
+    let t = this.table;
+    let mask = this.mask;
+    let p = h & mask;
+    for (; ; p = (p + 1) & mask) {
+      const s = t[2 * p + 1]!;
+      if (s === 0) break;
+      if (t[2 * p] === h && keys[s - 1] === key) {
+        this.values[s - 1] = value;
+        if (this.stamps !== null) this.stamps[s - 1] = stamp;
+        return false;
+      }
     }
-    this.index.set(key, this.keys.length);
-    this.keys.push(key);
+    if (2 * (keys.length + 1) > mask + 1) {
+      this.resize(2 * (mask + 1));
+      t = this.table;
+      mask = this.mask;
+      for (p = h & mask; t[2 * p + 1] !== 0; p = (p + 1) & mask);
+    }
+    keys.push(key);
     this.values.push(value);
     if (this.stamps !== null) this.stamps.push(stamp);
+    t[2 * p] = h;
+    t[2 * p + 1] = keys.length;
     return true;
   }
 
   /** Deletes key; returns true if it existed. */
   delete(key: string): boolean {
-    const i = this.index.get(key);
-    if (i === undefined) return false;
-    const last = this.keys.length - 1;
+    const keys = this.keys;
+    const t = this.table;
+    const mask = this.mask;
+    const h = hashKey(key);
+    let p = h & mask;
+    for (; ; p = (p + 1) & mask) {
+      const s = t[2 * p + 1]!;
+      if (s === 0) return false;
+      if (t[2 * p] === h && keys[s - 1] === key) break;
+    }
+    const i = t[2 * p + 1]! - 1;
+    this.removeEntry(p);
+    const last = keys.length - 1;
     if (i !== last) {
-      const movedKey = this.keys[last]!;
-      this.keys[i] = movedKey;
+      // Swap-remove: the last key moves into the hole; its entry must say so.
+      const movedKey = keys[last]!;
+      let q = hashKey(movedKey) & mask;
+      while (t[2 * q + 1] !== last + 1) q = (q + 1) & mask;
+      t[2 * q + 1] = i + 1;
+      keys[i] = movedKey;
       this.values[i] = this.values[last]!;
       if (this.stamps !== null) this.stamps[i] = this.stamps[last]!;
-      this.index.set(movedKey, i);
     }
-    this.keys.pop();
+    keys.pop();
     this.values.pop();
     if (this.stamps !== null) this.stamps.pop();
-    this.index.delete(key);
-    assert(this.keys.length === this.index.size, 'DenseDict arrays and index disagree');
+    // Shrink when an eighth full (Redis resizes its dicts too), keeping lookups dense.
+    if (mask + 1 > tableEntriesMin && 8 * keys.length < mask + 1) this.resize((mask + 1) / 2);
     return true;
+  }
+
+  /** Empties table entry p, shifting later entries of its probe run back (no tombstones). */
+  private removeEntry(p: number): void {
+    const t = this.table;
+    const mask = this.mask;
+    let hole = p;
+    for (let j = (p + 1) & mask; t[2 * j + 1] !== 0; j = (j + 1) & mask) {
+      const home = t[2 * j]! & mask;
+      // The entry at j may fill the hole only if its home is not cyclically in (hole, j].
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      t[2 * hole] = t[2 * j]!;
+      t[2 * hole + 1] = t[2 * j + 1]!;
+      hole = j;
+    }
+    t[2 * hole] = 0;
+    t[2 * hole + 1] = 0;
+  }
+
+  /** Rebuilds the table with `entries` entries (a power of two, at least twice the keys). */
+  private resize(entries: number): void {
+    assert((entries & (entries - 1)) === 0 && entries >= tableEntriesMin, 'DenseDict table size must be a power of two');
+    assert(2 * this.keys.length <= entries, 'DenseDict table would be more than half full');
+    const old = this.table;
+    const t = new Int32Array(2 * entries);
+    const mask = entries - 1;
+    for (let e = 0; e < old.length; e += 2) {
+      const s = old[e + 1]!;
+      if (s === 0) continue;
+      const h = old[e]!;
+      let p = h & mask;
+      while (t[2 * p + 1] !== 0) p = (p + 1) & mask;
+      t[2 * p] = h;
+      t[2 * p + 1] = s;
+    }
+    this.table = t;
+    this.mask = mask;
   }
 
   clear(): void {
     this.keys.length = 0;
     this.values.length = 0;
     if (this.stamps !== null) this.stamps.length = 0;
-    this.index.clear();
+    this.table = new Int32Array(2 * tableEntriesMin);
+    this.mask = tableEntriesMin - 1;
+  }
+
+  /** Checks every invariant of the file comment (O(n): tests). */
+  verify(): void {
+    const t = this.table;
+    const mask = this.mask;
+    let entries = 0;
+    for (let p = 0; p <= mask; p++) {
+      const s = t[2 * p + 1]!;
+      if (s === 0) continue;
+      entries++;
+      const key = this.keys[s - 1];
+      assert(key !== undefined && t[2 * p] === hashKey(key), 'DenseDict entry does not match its key');
+      for (let q = t[2 * p]! & mask; q !== p; q = (q + 1) & mask) assert(t[2 * q + 1] !== 0, 'DenseDict entry unreachable from its home');
+    }
+    assert(entries === this.keys.length && this.values.length === entries, 'DenseDict arrays and index disagree');
+    assert(2 * entries <= mask + 1, 'DenseDict table more than half full');
+    assert(this.stamps === null || this.stamps.length === entries, 'DenseDict stamps length');
+    for (let i = 0; i < this.keys.length; i++) assert(this.slotOf(this.keys[i]!) === i, 'DenseDict slot mismatch');
   }
 
   /** A uniformly random slot, or -1 when empty. `random` returns [0, 1). */

@@ -26,6 +26,51 @@ describe('DenseDict', () => {
     );
   });
 
+  it('keeps its index consistent through growth, shrinking and probe-run deletions', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 400 })), { maxLength: 1500 }),
+        (ops) => {
+          const d = new DenseDict<number>({ stamps: true });
+          const m = new Map<string, number>();
+          for (const [isSet, n] of ops) {
+            const key = `k${n}`;
+            if (isSet) {
+              expect(d.set(key, n, n * 2)).toBe(!m.has(key));
+              m.set(key, n);
+            } else {
+              expect(d.delete(key)).toBe(m.delete(key));
+            }
+          }
+          d.verify();
+          expect(d.size).toBe(m.size);
+          for (const [k, v] of m) {
+            expect(d.get(k)).toBe(v);
+            expect(d.stamps![d.slotOf(k)!]).toBe(v * 2);
+          }
+          expect(d.get('absent')).toBeUndefined();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('grows to many keys and empties again', () => {
+    const d = new DenseDict<number>();
+    for (let i = 0; i < 20_000; i++) d.set(`key:${i}`, i);
+    d.verify();
+    for (let i = 0; i < 20_000; i += 2) expect(d.delete(`key:${i}`)).toBe(true);
+    d.verify();
+    for (let i = 1; i < 20_000; i += 2) expect(d.get(`key:${i}`)).toBe(i);
+    for (let i = 1; i < 20_000; i += 2) d.delete(`key:${i}`);
+    d.verify();
+    expect(d.size).toBe(0);
+    d.set('', 1);
+    d.clear();
+    d.verify();
+    expect(d.has('')).toBe(false);
+  });
+
   it('SCAN returns every key present for the whole scan, despite deletes and inserts between calls', () => {
     fc.assert(
       fc.property(
