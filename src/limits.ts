@@ -121,14 +121,6 @@ export const randomReplyElementCountMax = Math.floor(clientOutputBytesMax / 7);
  */
 export const hllSparseBytesMax = 3000;
 
-/**
- * A string at least this long is written in place (SETBIT, BITFIELD) through a write
- * buffer beside the dict (src/engine/string-buffer.ts) instead of being rebuilt: below
- * it, rebuilding the immutable string costs about as much as the command itself, and
- * the buffer would double the value's memory for nothing.
- */
-export const stringInPlaceBytesMin = 4096;
-
 // --- Streams (src/engine/types/stream.ts) ---------------------------------------------------
 
 /**
@@ -233,12 +225,17 @@ export const replayRingBytes = 64 * MiB;
  */
 export const journalWriterAppendsInFlightMax = 8;
 /**
- * Group commit is adaptive: with no append in flight the writer sends at once (lowest
- * latency); while appends are in flight it sends another only once the waiting group
- * holds this many records or journalWriterEagerBytes, else it waits for an ack. Every
- * append costs the three log nodes a quorum fsync round (about 1-2 ms of CPU together on
- * this machine, whatever its size), and they share the server's 2 cores: fewer, larger
- * appends leave more CPU to everything else, while a heavy load still pipelines.
+ * Group commit is adaptive: while fewer than this many appends are in flight the writer
+ * sends whatever it has at once (lowest latency; overlapping appends share the log
+ * nodes' fsync rounds, and one client's write never waits for another's round)...
+ */
+export const journalWriterAppendsAnySizeMax = 4;
+/**
+ * ...beyond, it sends another only once the waiting group holds this many records or
+ * journalWriterEagerBytes, else it waits for an ack. Every append costs the three log
+ * nodes an entry, messages and, unless it overlaps others, a quorum fsync round (1-3 ms
+ * of CPU together on this machine), and they share the server's 2 cores: under a heavy
+ * load fewer, larger appends leave more CPU to everything else.
  */
 export const journalWriterEagerRecordCount = 256;
 /** See journalWriterEagerRecordCount: the byte threshold (large values). */
@@ -300,7 +297,6 @@ assert(batchBytesMax <= ringRecordBytesMax, 'a batch is a ring record');
 assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disconnecting');
 assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
 assert(stringValueBytesMax <= stringBytesMax, 'V8 strings are the tighter bound on a value');
-assert(stringInPlaceBytesMin < stringValueBytesMax, 'big strings can be written in place');
 assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
 assert(journalPayloadBytesMax + 1024 <= journalWireFrameBytesMax, 'a wire frame carries a whole record');
 assert(journalPayloadBytesMax + 1024 <= journalSegmentBytes, 'a segment holds at least one record');
@@ -324,5 +320,6 @@ assert(journalWriterAppendsInFlightMax >= 2, 'the journal writer pipelines appen
 assert(busyOwedBitmapBits % 32 === 0 && isPowerOfTwo(busyOwedBitmapBits), 'the owed bitmap is whole Int32 words, indexed by a mask');
 assert(scriptHookInstructionCount >= 1000, 'the count hook must stay rare');
 assert(journalWriterEagerRecordCount <= journalAppendRecordCountMax, 'a full group may always be sent');
+assert(journalWriterAppendsAnySizeMax >= 1 && journalWriterAppendsAnySizeMax <= journalWriterAppendsInFlightMax, 'some appends go at any size');
 assert(journalWriterEagerBytes <= journalBatchBytesMax, 'a full group may always be sent');
 assert(isPowerOfTwo(trackerKeySlotCount), 'the tracker indexes its key slots by a mask');

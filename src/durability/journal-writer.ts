@@ -13,12 +13,13 @@
 //    the group being gathered (one copy per record: the group is built in the effects
 //    batch layout, effects-batch.ts, up to journalBatchBytesMax and
 //    journalAppendRecordCountMax records), and append it as ONE RecordType.effects record
-//    with { leaderToken }. Adaptive group commit: with nothing in flight the group goes
-//    at once; while appends are in flight another goes only once the group holds
-//    journalWriterEagerRecordCount records or journalWriterEagerBytes (up to
-//    journalWriterAppendsInFlightMax in flight), else it grows until an ack. Each append
-//    costs the log nodes a quorum fsync round whatever its size, on the cores the server
-//    shares, so fewer and larger appends are cheaper while a heavy load still pipelines.
+//    with { leaderToken }. Adaptive group commit: while fewer than
+//    journalWriterAppendsAnySizeMax appends are in flight a group goes at once (lowest
+//    latency: overlapping appends share the log nodes' fsync rounds); beyond, another
+//    goes only once the group holds journalWriterEagerRecordCount records or
+//    journalWriterEagerBytes (up to journalWriterAppendsInFlightMax in flight), else it
+//    grows until an ack: under a heavy load, fewer and larger appends cost the log nodes
+//    (entries, messages, fsync rounds) less on the cores the server shares.
 //    When an append and every one before it are acknowledged, publish committedSeq
 //    (Atomics.store) and ring the engine's doorbell, once per ack.
 //
@@ -47,6 +48,7 @@ import { RecordType } from '../journal/record-types.js';
 import {
   journalAppendRecordCountMax,
   journalBatchBytesMax,
+  journalWriterAppendsAnySizeMax,
   journalWriterAppendsInFlightMax,
   journalWriterEagerBytes,
   journalWriterEagerRecordCount,
@@ -227,18 +229,18 @@ class JournalWriter {
     for (;;) {
       this.popEffects();
       if (this.serving && this.groupCount > 0 && this.inflight.length < journalWriterAppendsInFlightMax) {
-        // Adaptive group commit (file comment): with appends in flight, a small group
-        // waits for an ack and grows; a full one goes now.
-        if (this.inflight.length === 0 || this.groupFull()) {
+        // Adaptive group commit (file comment): with several appends in flight, a small
+        // group waits for an ack and grows; a full one goes now.
+        if (this.inflight.length < journalWriterAppendsAnySizeMax || this.groupFull()) {
           this.sendAppend();
           continue;
         }
       }
-      // When the engine should wake us (shared-state.ts): for any record while nothing is
-      // in flight, else once the group would be full. Lowering it races with a record
+      // When the engine should wake us (shared-state.ts): for any record while a group
+      // of any size may go, else once the group would be full. Lowering it races with a record
       // the engine published meanwhile under the old value: re-read the ring after the
       // store (both sides use sequentially consistent atomics).
-      const wakeSeq = !this.serving || this.inflight.length === 0 ? 0 : this.groupLastSeq + Math.max(1, journalWriterEagerRecordCount - this.groupCount);
+      const wakeSeq = !this.serving || this.inflight.length < journalWriterAppendsAnySizeMax ? 0 : this.groupLastSeq + Math.max(1, journalWriterEagerRecordCount - this.groupCount);
       if (wakeSeq !== this.wakeSeq) {
         const lowered = wakeSeq < this.wakeSeq;
         this.wakeSeq = wakeSeq;

@@ -39,19 +39,90 @@ import { trackerKeySlotCount } from '../limits.js';
 import { replyEntryHeaderBytes } from '../workers/batch-format.js';
 import { commandKeys, effectKeys, plainKeyPositions, type CommandKeys } from './command-keys.js';
 
-interface HeldEntry {
-  /** The whole entry, header included ([kind][clientId][bodyBytes][body]). */
-  readonly bytes: Buffer;
-  /** The seq this entry's own content depends on (0: held only for order). */
-  readonly own: number;
-  /** max(own, the previous held entry's need): when it may leave. */
-  readonly need: number;
+/**
+ * One client's held entries, in order: their bytes back to back in one buffer (reused
+ * once drained) and, per entry, where it ends, the seq its own content depends on (0:
+ * held only for order) and its need = max(own, the previous entry's need), when it may
+ * leave. A commit releases a prefix with one copy; no allocation per held entry.
+ */
+class HeldQueue {
+  bytes = Buffer.allocUnsafe(256);
+  /** Bytes written; entries [head, ends.length) occupy [start, used). */
+  used = 0;
+  start = 0;
+  head = 0;
+  ends: number[] = [];
+  owns: number[] = [];
+  needs: number[] = [];
+
+  get count(): number {
+    return this.ends.length - this.head;
+  }
+
+  push(src: Buffer, from: number, to: number, own: number): void {
+    const size = to - from;
+    if (this.used + size > this.bytes.length) {
+      const live = this.used - this.start;
+      let cap = this.bytes.length;
+      while (cap < live + size) cap *= 2;
+      const grown = cap === this.bytes.length ? this.bytes : Buffer.allocUnsafe(cap);
+      this.bytes.copy(grown, 0, this.start, this.used);
+      // Offsets move down by `start` (copyWithin semantics when reusing the buffer).
+      for (let i = this.head; i < this.ends.length; i++) this.ends[i]! -= this.start;
+      this.bytes = grown;
+      this.used = live;
+      this.start = 0;
+    }
+    src.copy(this.bytes, this.used, from, to);
+    this.used += size;
+    const n = this.ends.length;
+    const prev = n > this.head ? this.needs[n - 1]! : 0;
+    this.ends.push(this.used);
+    this.owns.push(own);
+    this.needs.push(own > prev ? own : prev);
+  }
+
+  /** Emits every entry whose need <= committedSeq (one raw copy); returns how many. */
+  release(committedSeq: number, out: ReplyWriter): number {
+    let k = this.head;
+    const n = this.ends.length;
+    while (k < n && this.needs[k]! <= committedSeq) k++;
+    const released = k - this.head;
+    if (released === 0) return 0;
+    const end = this.ends[k - 1]!;
+    out.raw(this.bytes.subarray(this.start, end));
+    if (k === n) {
+      this.clear();
+    } else {
+      this.start = end;
+      this.head = k;
+      if (this.head > 64 && this.head * 2 > n) {
+        this.ends = this.ends.slice(this.head);
+        this.owns = this.owns.slice(this.head);
+        this.needs = this.needs.slice(this.head);
+        this.head = 0;
+      }
+    }
+    return released;
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.start = 0;
+    this.head = 0;
+    this.ends.length = 0;
+    this.owns.length = 0;
+    this.needs.length = 0;
+  }
 }
 
 /** Resolves an effect's argv to its command spec (the engine's table). */
 export type ResolveCommand = (argv: readonly Buffer[]) => CommandSpec | undefined;
 
 const keySlotMask = trackerKeySlotCount - 1;
+/** Drained held-entry queues kept for reuse, and the largest buffer one may keep. */
+const spareQueueCountMax = 256;
+const spareQueueBytesMax = 64 * 1024;
 
 /** The table slot of a key of a database: FNV-1a over the bytes, then a final mix. */
 export function keySlot(dbIndex: number, key: Buffer): number {
@@ -75,7 +146,10 @@ export class Tracker {
   private readonly keySeqs = new Float64Array(trackerKeySlotCount);
   /** Seq of the latest uncommitted write whose keys cannot be named (FLUSHALL, MOVE...). */
   private allSeq = 0;
-  private readonly held = new Map<number, HeldEntry[]>();
+  /** Clients with held entries, and their queues. */
+  private readonly held = new Map<number, HeldQueue>();
+  /** Drained queues kept for reuse (bounded), so a busy client does not allocate one per hold. */
+  private readonly spareQueues: HeldQueue[] = [];
   /** Entries of frontierOut before `frontier` have been through afterEntries. */
   private frontierOut: ReplyWriter | undefined;
   private frontier = 0;
@@ -198,7 +272,7 @@ export class Tracker {
       const own = o >= start && need > this.committedSeq ? need : 0;
       const queue = this.held.get(id);
       if (own > 0 || queue !== undefined) {
-        this.hold(id, queue, Buffer.from(buf.subarray(o, o + size)), own);
+        this.hold(id, queue, buf, o, o + size, own);
       } else {
         if (write !== o) buf.copyWithin(write, o, o + size);
         write += size;
@@ -210,15 +284,21 @@ export class Tracker {
     this.frontier = write;
   }
 
-  private hold(clientId: number, queue: HeldEntry[] | undefined, bytes: Buffer, own: number): void {
+  private hold(clientId: number, queue: HeldQueue | undefined, src: Buffer, from: number, to: number, own: number): void {
     let q = queue;
     if (q === undefined) {
-      q = [];
+      q = this.spareQueues.pop() ?? new HeldQueue();
       this.held.set(clientId, q);
     }
-    const prev = q.length > 0 ? q[q.length - 1]!.need : 0;
-    q.push({ bytes, own, need: Math.max(prev, own) });
+    q.push(src, from, to, own);
     this.heldCount++;
+  }
+
+  private retire(clientId: number, q: HeldQueue): void {
+    this.held.delete(clientId);
+    q.clear();
+    // Keep a few drained queues (small ones) for the next clients that wait.
+    if (this.spareQueues.length < spareQueueCountMax && q.bytes.length <= spareQueueBytesMax) this.spareQueues.push(q);
   }
 
   /** The journal committed through `committedSeq`: emits every entry now free into `out`. */
@@ -226,14 +306,8 @@ export class Tracker {
     if (committedSeq <= this.committedSeq) return;
     this.committedSeq = committedSeq;
     for (const [id, q] of this.held) {
-      let n = 0;
-      while (n < q.length && q[n]!.need <= committedSeq) {
-        out.raw(q[n]!.bytes);
-        n++;
-      }
-      if (n === q.length) this.held.delete(id);
-      else if (n > 0) q.splice(0, n);
-      this.heldCount -= n;
+      this.heldCount -= q.release(committedSeq, out);
+      if (q.count === 0) this.retire(id, q);
     }
     this.frontierOut = out;
     this.frontier = out.length;
@@ -243,8 +317,8 @@ export class Tracker {
   dropClient(clientId: number): void {
     const q = this.held.get(clientId);
     if (q === undefined) return;
-    this.heldCount -= q.length;
-    this.held.delete(clientId);
+    this.heldCount -= q.count;
+    this.retire(clientId, q);
   }
 
   /**
@@ -255,17 +329,20 @@ export class Tracker {
    */
   failAll(out: ReplyWriter, message: string): void {
     for (const [id, q] of this.held) {
-      for (const e of q) {
-        if (e.own > this.committedSeq && e.bytes[0] === EntryKind.reply) {
+      let at = q.start;
+      for (let i = q.head; i < q.ends.length; i++) {
+        const end = q.ends[i]!;
+        if (q.owns[i]! > this.committedSeq && q.bytes[at] === EntryKind.reply) {
           out.beginEntry(EntryKind.reply, id);
           out.error(message);
           out.endEntry();
         } else {
-          out.raw(e.bytes);
+          out.raw(q.bytes.subarray(at, end));
         }
+        at = end;
       }
+      this.retire(id, q);
     }
-    this.held.clear();
     this.heldCount = 0;
     this.frontierOut = out;
     this.frontier = out.length;

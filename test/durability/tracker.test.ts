@@ -223,4 +223,25 @@ describe('tracker', () => {
     expect(t.text(t.run(c3, 'GET', '1'))).toEqual(['$-1\r\n']); // a value is not a key
     expect(t.text(t.commit(1), c2)).toEqual(['$1\r\n1\r\n', '$1\r\n2\r\n']);
   });
+
+  it('a long pipeline of held replies leaves in order across partial commits (queue growth and reuse)', () => {
+    const t = setup();
+    const c = openClient(t.engine);
+    const other = openClient(t.engine);
+    const value = 'x'.repeat(300); // entries larger than the queue's first buffer
+    for (let i = 1; i <= 200; i++) expect(t.text(t.run(c, 'SET', `k${i}`, value))).toEqual([]);
+    expect(t.text(t.run(c, 'GET', 'k1'))).toEqual([]); // behind the held SETs
+    expect(t.tracker.heldCount).toBe(201);
+    let released = t.text(t.commit(70), c);
+    expect(released).toEqual(new Array(70).fill('+OK\r\n'));
+    for (let i = 201; i <= 260; i++) t.run(c, 'SET', `k${i}`, value);
+    released = t.text(t.commit(200), c);
+    expect(released).toEqual([...new Array(130).fill('+OK\r\n'), `$300\r\n${value}\r\n`]);
+    expect(t.text(t.run(other, 'GET', 'k5'))).toEqual([`$300\r\n${value}\r\n`]);
+    released = t.text(t.commit(260), c);
+    expect(released).toEqual(new Array(60).fill('+OK\r\n'));
+    expect(t.tracker.heldCount).toBe(0);
+    // Drained, the client answers at once again.
+    expect(t.text(t.run(c, 'GET', 'k260'))).toEqual([`$300\r\n${value}\r\n`]);
+  });
 });
