@@ -1,5 +1,6 @@
 // DUMP / RESTORE of streams (engine worker): Redis 7.0's RDB_TYPE_STREAM_LISTPACKS_2, as
-// rdb.c's rdbSaveObject / rdbLoadObject write and read it, over RStream (stream.ts).
+// rdb.c's rdbSaveObject / rdbLoadObject write and read it, over RStream (stream.ts); the
+// older RDB_TYPE_STREAM_LISTPACKS (Redis 5 to 6.2) is loaded too, as 7.0 migrates it.
 //
 // Layout after the type byte (19):
 //   node count                      rdbSaveLen
@@ -209,7 +210,12 @@ function loadNode(masterId: bigint, lp: Buffer): StreamNode {
   return node;
 }
 
-registerRdbLoader(RdbType.streamListpacks2, (r: RdbReader): RStream => {
+/**
+ * rdbLoadObject for RDB_TYPE_STREAM_LISTPACKS_2 (v2) and the older RDB_TYPE_STREAM_LISTPACKS
+ * (Redis 5-6.2 payloads): those lack first id, max deleted id, entries added and the
+ * groups' entries read, which 7.0 derives as below.
+ */
+function loadStream(r: RdbReader, v2: boolean): RStream {
   const s = new RStream();
   const nodeCount = r.len();
   let live = 0;
@@ -225,23 +231,36 @@ registerRdbLoader(RdbType.streamListpacks2, (r: RdbReader): RStream => {
   s.length = r.len();
   if (s.length !== live) bad('length disagrees with the nodes');
   const ids: bigint[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < (v2 ? 3 : 1); i++) {
     const ms = r.len64();
     ids.push(makeId(ms, r.len64()));
   }
-  [s.lastId, s.firstId, s.maxDeletedId] = ids as [bigint, bigint, bigint];
+  s.lastId = ids[0]!;
   const lastNode = s.nodes[s.nodes.length - 1];
   if (lastNode !== undefined && s.lastId < lastNode.lastAnyId) bad('last id below an entry id');
-  s.entriesAdded = signedCount(r.len64());
-  if (s.entriesAdded < 0) bad('negative entries added');
+  if (v2) {
+    s.firstId = ids[1]!;
+    s.maxDeletedId = ids[2]!;
+    s.entriesAdded = signedCount(r.len64());
+    if (s.entriesAdded < 0) bad('negative entries added');
+  } else {
+    // 7.0's migration: every entry counts as added, no tombstone is known.
+    s.entriesAdded = s.length;
+    s.updateFirstId();
+  }
   const groupCount = r.len();
   for (let gi = 0; gi < groupCount; gi++) {
     const name = r.string();
     if (s.groups.has(name)) bad('duplicate consumer group');
     const ms = r.len64();
     const lastId = makeId(ms, r.len64());
-    const readRaw = r.len64();
-    const entriesRead = readRaw === u64Max ? invalidEntriesRead : signedCount(readRaw);
+    let entriesRead: number;
+    if (v2) {
+      const readRaw = r.len64();
+      entriesRead = readRaw === u64Max ? invalidEntriesRead : signedCount(readRaw);
+    } else {
+      entriesRead = s.estimateDistance(lastId);
+    }
     const g = s.createGroup(name, lastId, entriesRead);
     // The group PEL first, without owners: the consumers' PELs name them next.
     const pending = new Map<bigint, { deliveryTime: number; deliveryCount: number; owner: Consumer | null }>();
@@ -273,4 +292,7 @@ registerRdbLoader(RdbType.streamListpacks2, (r: RdbReader): RStream => {
     for (const entry of pending.values()) if (entry.owner === null) bad('group PEL entry without a consumer');
   }
   return s;
-});
+}
+
+registerRdbLoader(RdbType.streamListpacks2, (r) => loadStream(r, true));
+registerRdbLoader(RdbType.streamListpacks, (r) => loadStream(r, false));
