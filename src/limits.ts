@@ -159,11 +159,19 @@ export const journalHandshakeMs = 5_000;
  */
 export const journalSegmentPreallocateBytes = 4 * MiB;
 /**
- * A durable write is made inline (a blocking write on the log node's main thread) when no
- * other is in flight and the disk has been idle this long: at a low append rate that
- * saves two thread wake-ups per write (the libuv pool thread, then the main thread), the
- * largest part of one append's latency on a busy host. Under load writes follow each
- * other with no idle gap and keep overlapping on the pool (journalDiskWritesInFlightMax).
+ * ...but only while durable writes are at most this big: a big write's cost is moving
+ * its data, not the metadata commit, and zeros written ahead of it would double the
+ * bytes written (64 KiB records at 100 MB/s).
+ */
+export const journalSegmentPreallocateWriteBytesMax = 64 * KiB;
+/**
+ * A follower makes its durable write inline (a blocking write on the log node's main
+ * thread) when no other is in flight and the disk has been idle this long: at a low
+ * append rate that saves two thread wake-ups per write (the libuv pool thread, then the
+ * main thread) on the commit path. Under load writes follow each other with no idle gap
+ * and keep overlapping on the pool (journalDiskWritesInFlightMax). Never the leader: its
+ * blocked thread could not count the followers' acks, so a commit would wait for the
+ * leader's own disk instead of the faster two of three.
  */
 export const journalDiskInlineIdleMs = 0.15;
 /** A client gives up on an append (with an error, never a false success) after this. */

@@ -6,8 +6,10 @@
 import type { LuaState } from 'fengari';
 import { installCjson } from './lua-cjson.js';
 import { installCmsgpack } from './lua-cmsgpack.js';
+import { installStruct } from './lua-struct.js';
 
 export function installRedisLuaLibs(L: LuaState): void {
   installCjson(L);
   installCmsgpack(L);
+  installStruct(L);
 }
