@@ -259,9 +259,9 @@ export class Raft {
       payload: r.payload,
     }));
     this.appendLocal(entries);
-    // Flush first: its socket writes are then queued (setImmediate) before the storage's
-    // deferred write, which may be made inline and block this thread for its duration;
-    // the followers start their writes while ours runs.
+    // Replication first: the followers' writes are on the commit path, ours has slack
+    // (two network hops), so their AppendEntries leave before our write is handed to the
+    // disk thread (both are deferred to the end of this event-loop turn, in this order).
     this.scheduleFlush();
     this.scheduleSelfSync();
     return first;
@@ -691,7 +691,7 @@ export class Raft {
     // leader's retransmission gets the answer).
     const target = this.storage.lastIndex;
     const epoch = this.truncations;
-    this.storage.sync().then(
+    this.storage.sync(true).then(
       () => {
         if (this.stopped || epoch !== this.truncations) return;
         if (target > this.durableIndex) this.durableIndex = target;

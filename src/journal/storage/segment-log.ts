@@ -37,7 +37,12 @@
 // or writes that never reached the disk: neither was acknowledged as synced).
 
 import { assert } from '../../assert.js';
-import { journalCacheBytes, journalDiskWritesInFlightMax, journalSegmentBytes } from '../../limits.js';
+import {
+  journalCacheBytes,
+  journalDiskWritesInFlightMax,
+  journalSegmentBytes,
+  journalSegmentPreallocateWriteBytesMax,
+} from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
 import { decodeFrame, encodeFrame, frameBytesOf, frameOverheadBytes, frameBytesMax } from './frame.js';
 import {
@@ -70,8 +75,9 @@ export interface SegmentLogOptions {
   /**
    * Inline writes: with both set and a Disk that has pwriteDurableSync, a durable write
    * issued when none is in flight and the disk has been idle at least inlineIdleMs (by
-   * `now`, milliseconds) is made synchronously on this thread (see
-   * journalDiskInlineIdleMs for why). Absent: every write goes through pwriteDurable.
+   * `now`, milliseconds), for sync() calls that all allowed blocking, is made
+   * synchronously on this thread (see journalDiskInlineIdleMs for why). Absent: every
+   * write goes through pwriteDurable.
    */
   readonly inlineIdleMs?: number;
   readonly now?: () => number;
@@ -163,10 +169,16 @@ export class SegmentLog implements LogStorage {
   private readonly preallocateBytes: number;
   /** Background fdatasyncs of zero fills in flight: exclusive ops wait for them. */
   private backgroundSyncs = 0;
+  /** Zeros for the fills (allocated once, at the first fill). */
+  private zeros: Buffer | undefined;
+  /** Bytes of the last durable write issued: fills run only while writes are small. */
+  private lastWriteBytes = 0;
   private readonly inlineIdleMs: number | undefined;
   private readonly now: (() => number) | undefined;
   /** When the last durable write completed (by `now`), for the inline rule. */
   private lastWriteDoneAt = -Infinity;
+  /** A sync() since the last write did not allow blocking (see LogStorage.sync): no inline write. */
+  private blockingVetoed = false;
   /** Durable writes made inline and through the pool (tests, metrics). */
   readonly writeStats = { inline: 0, pooled: 0 };
   /** Cache of entries cacheFirst.. lastIndex: cache[cacheHead + i] is entry cacheFirst + i. */
@@ -483,8 +495,9 @@ export class SegmentLog implements LogStorage {
     });
   }
 
-  sync(): Promise<number> {
+  sync(mayBlock = false): Promise<number> {
     this.checkUsable();
+    if (!mayBlock) this.blockingVetoed = true;
     const target = this.lastIndex;
     if (this.synced >= target && this.exclusive.length === 0 && !this.exclusiveRunning) return Promise.resolve(this.synced);
     return new Promise<number>((resolve, reject) => {
@@ -582,10 +595,13 @@ export class SegmentLog implements LogStorage {
       }
       const bytes = j === i + 1 ? first.bytes : Buffer.concat(chunks.slice(i, j).map((c) => c.bytes), end - first.offset);
       runs.push({ segment: first.segment, offset: first.offset, bytes });
+      this.lastWriteBytes = bytes.byteLength;
       first.segment.issuedEnd = Math.max(first.segment.issuedEnd, end);
       i = j;
     }
-    if (this.inFlight.length === 1 && runs.length === 1 && runs[0]!.segment.dirSynced && this.inlineAllowed()) {
+    const vetoed = this.blockingVetoed;
+    this.blockingVetoed = false; // each write is judged by the sync() calls it serves
+    if (this.inFlight.length === 1 && runs.length === 1 && runs[0]!.segment.dirSynced && this.inlineAllowed(vetoed)) {
       const run = runs[0]!;
       let wrote: boolean;
       try {
@@ -635,6 +651,9 @@ export class SegmentLog implements LogStorage {
   private maybePreallocate(): void {
     const seg = this.segments[this.segments.length - 1];
     if (this.preallocateBytes === 0 || seg === undefined || seg.filling) return;
+    // Big writes are dominated by moving their data, not by the metadata commit, and a
+    // fill ahead of them would double the bytes written: fill only while writes are small.
+    if (this.lastWriteBytes > journalSegmentPreallocateWriteBytesMax) return;
     if (seg.bytes + this.preallocateBytes / 2 <= seg.zeroedEnd) return;
     if (Math.min(this.segmentBytes, seg.bytes + this.preallocateBytes) <= seg.bytes) return; // full: it rolls next
     seg.filling = true;
@@ -646,7 +665,10 @@ export class SegmentLog implements LogStorage {
       const start = Math.max(seg.zeroedEnd, seg.issuedEnd);
       const end = Math.min(this.segmentBytes, seg.bytes + this.preallocateBytes);
       if (end <= start) return;
-      await this.disk.pwrite(seg.name, start, Buffer.alloc(end - start));
+      this.zeros ??= Buffer.alloc(this.preallocateBytes);
+      for (let at = start; at < end; at += this.zeros.byteLength) {
+        await this.disk.pwrite(seg.name, at, this.zeros.subarray(0, Math.min(this.zeros.byteLength, end - at)));
+      }
       seg.zeroedEnd = end;
       this.backgroundSyncs++;
       this.disk.fdatasync(seg.name).then(
@@ -663,8 +685,8 @@ export class SegmentLog implements LogStorage {
   }
 
   /** The inline rule (see inlineIdleMs); the caller checked nothing else is in flight. */
-  private inlineAllowed(): boolean {
-    if (this.inlineIdleMs === undefined || this.now === undefined || this.disk.pwriteDurableSync === undefined) return false;
+  private inlineAllowed(vetoed: boolean): boolean {
+    if (vetoed || this.inlineIdleMs === undefined || this.now === undefined || this.disk.pwriteDurableSync === undefined) return false;
     return this.now() - this.lastWriteDoneAt >= this.inlineIdleMs;
   }
 
@@ -734,6 +756,8 @@ export class SegmentLog implements LogStorage {
   }
 
   private segmentOf(index: number): Segment {
+    const last = this.segments[this.segments.length - 1];
+    if (last !== undefined && index >= last.firstIndex && index <= lastIndexOf(last)) return last; // the hot case: the tail
     let lo = 0;
     let hi = this.segments.length - 1;
     while (lo < hi) {

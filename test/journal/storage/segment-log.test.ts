@@ -529,7 +529,7 @@ describe.each(kinds)('SegmentLog preallocation on $name', (kind) => {
 });
 
 describe('SegmentLog inline writes (SimDisk)', () => {
-  it('writes inline only when the disk is idle and nothing is in flight, durable when it returns', async () => {
+  it('writes inline only for callers that may block, when the disk is idle and nothing is in flight', async () => {
     const queue: (() => void)[] = [];
     const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
     const drain = async (): Promise<void> => {
@@ -546,36 +546,43 @@ describe('SegmentLog inline writes (SimDisk)', () => {
     await drain();
     await opening;
     log.append(entries(1, 2));
-    const first = log.sync(); // a new segment's name needs a directory sync: the pool
+    const first = log.sync(true); // a new segment's name needs a directory sync: the pool
     await drain();
     expect(await first).toBe(2);
     expect(log.writeStats).toEqual({ inline: 0, pooled: 1 });
 
-    now += 5; // idle since: the next write is made inline, with no disk operation to wait for
+    now += 5; // idle, but the caller must not block (a log leader): the pool
     log.append(entries(3, 3));
-    expect(await log.sync()).toBe(3);
-    expect(log.writeStats).toEqual({ inline: 1, pooled: 1 });
+    const leaderSync = log.sync();
+    await drain();
+    expect(await leaderSync).toBe(3);
+    expect(log.writeStats).toEqual({ inline: 0, pooled: 2 });
+
+    now += 5; // idle, and the caller may block (a follower): inline, no disk operation to wait for
+    log.append(entries(4, 4));
+    expect(await log.sync(true)).toBe(4);
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 2 });
     expect(queue.length).toBe(0);
 
-    log.append(entries(4, 4)); // right after the last write: not idle, so the pool
-    const fourth = log.sync();
+    log.append(entries(5, 5)); // right after the last write: not idle, so the pool
+    const fifth = log.sync(true);
     await new Promise((r) => setImmediate(r));
-    expect(log.writeStats).toEqual({ inline: 1, pooled: 2 });
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 3 });
     now += 5;
-    log.append(entries(5, 5)); // idle again, but a write is in flight: the pool too
-    const fifth = log.sync();
+    log.append(entries(6, 6)); // idle again, but a write is in flight: the pool too
+    const sixth = log.sync(true);
     await drain();
-    expect([await fourth, await fifth]).toEqual([4, 5]);
-    expect(log.writeStats.inline).toBe(1);
+    expect([await fifth, await sixth]).toEqual([5, 6]);
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 4 });
 
     now += 5;
-    log.append(entries(6, 6));
-    expect(await log.sync()).toBe(6);
+    log.append(entries(7, 7));
+    expect(await log.sync(true)).toBe(7);
     expect(log.writeStats.inline).toBe(2);
     disk.crash(); // what an inline write returned from is on disk
     const again = new SegmentLog(disk.view());
     const reopening = again.open();
     await drain();
-    expect((await reopening).entryCount).toBe(6);
+    expect((await reopening).entryCount).toBe(7);
   });
 });
