@@ -16,11 +16,12 @@
 //
 // In-place string writes (SETBIT, BITFIELD on big values) go to a StringBuffer
 // (string-buffer.ts) kept beside the dict: the dict's string is rebuilt from it lazily,
-// by the next lookup/peek of that key or any read through `dict`, so a run of writes
-// costs O(1) each instead of O(n). Any other write to the key drops its buffer.
+// by the next lookup/peek of that key or any read through `dict`, which also frees the
+// buffer (it lives only through a run of writes), so a run of writes costs O(1) each
+// instead of O(n). Any other write to the key drops its buffer.
 //
 // Invariants: a key in `expires` is in `dict`; expiry times are absolute unix ms; a key
-// with a StringBuffer holds a string in `dict`, and `staleStrings` counts the stale ones.
+// with a StringBuffer holds a string in `dict` (out of date while the buffer is stale).
 
 import { assert } from '../assert.js';
 import { DenseDict } from './dense-dict.js';
@@ -57,8 +58,6 @@ export class Db {
   private readonly table = new DenseDict<RValue>({ stamps: true });
   /** Write buffers of strings changed in place, by key (usually empty). */
   private readonly stringBuffers = new Map<string, StringBuffer>();
-  /** How many of `stringBuffers` are newer than the dict's string. */
-  private staleStrings = 0;
   /** key -> absolute expiry time, unix ms. */
   readonly expires = new DenseDict<number>();
   /**
@@ -75,7 +74,7 @@ export class Db {
 
   /** The key table, every string current (pending in-place writes are settled first). */
   get dict(): DenseDict<RValue> {
-    if (this.staleStrings !== 0) this.settleAll();
+    if (this.stringBuffers.size !== 0) this.settleAll();
     return this.table;
   }
 
@@ -107,7 +106,7 @@ export class Db {
     if (slot === undefined) return undefined;
     const stamps = this.table.stamps!;
     stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
-    if (this.staleStrings !== 0) this.settle(key, slot);
+    if (this.stringBuffers.size !== 0) this.settle(key, slot);
     return this.table.values[slot];
   }
 
@@ -116,7 +115,7 @@ export class Db {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
     const slot = this.table.slotOf(key);
     if (slot === undefined) return undefined;
-    if (this.staleStrings !== 0) this.settle(key, slot);
+    if (this.stringBuffers.size !== 0) this.settle(key, slot);
     return this.table.values[slot];
   }
 
@@ -154,41 +153,32 @@ export class Db {
     const sb = this.stringBuffers.get(key);
     const slot = this.table.slotOf(key);
     assert(sb !== undefined && slot !== undefined, 'write to a missing string buffer');
-    if (!sb.stale) {
-      sb.stale = true;
-      this.staleStrings++;
-    }
+    sb.stale = true;
     this.table.stamps![slot] = this.newStamp(key);
     this.rawStrings.add(key);
     this.touched(key);
   }
 
-  /** Rebuilds key's string from its buffer if the buffer is newer. */
+  /** Rebuilds key's string from its buffer if the buffer is newer, and frees the buffer. */
   private settle(key: string, slot: number): void {
     const sb = this.stringBuffers.get(key);
-    if (sb === undefined || !sb.stale) return;
-    this.table.values[slot] = sb.toLatin1();
-    sb.stale = false;
-    this.staleStrings--;
+    if (sb === undefined) return;
+    if (sb.stale) this.table.values[slot] = sb.toLatin1();
+    this.stringBuffers.delete(key);
   }
 
   private settleAll(): void {
-    for (const [key, sb] of this.stringBuffers) if (sb.stale) this.settle(key, this.table.slotOf(key)!);
-    assert(this.staleStrings === 0, 'stale string count out of step');
+    for (const key of [...this.stringBuffers.keys()]) this.settle(key, this.table.slotOf(key)!);
   }
 
   /** Forgets key's write buffer (its value is being replaced or deleted). */
   private dropStringBuffer(key: string): void {
-    const sb = this.stringBuffers.get(key);
-    if (sb === undefined) return;
-    if (sb.stale) this.staleStrings--;
     this.stringBuffers.delete(key);
   }
 
   /** Forgets every write buffer, settling them first (SWAPDB moves the strings). */
   dropStringBuffers(): void {
-    if (this.staleStrings !== 0) this.settleAll();
-    this.stringBuffers.clear();
+    this.settleAll();
   }
 
   /**
@@ -279,7 +269,6 @@ export class Db {
     this.expires.clear();
     this.rawStrings.clear();
     this.stringBuffers.clear();
-    this.staleStrings = 0;
     if (removed > 0) this.keyspace.dirty += removed;
     return removed;
   }

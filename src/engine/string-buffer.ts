@@ -5,8 +5,9 @@
 //
 // The keyspace (keyspace.ts, Db) owns these: the dict keeps holding a latin1 string for
 // every key, and while a buffer is `stale` that string is out of date; the Db rebuilds it
-// (one O(n) copy) the first time anything reads the value the ordinary way, so readers
-// never see a buffer. Any write that replaces the value drops the buffer.
+// (one O(n) copy) the first time anything reads the value the ordinary way, and frees
+// the buffer then, so readers never see a buffer and a buffer's memory lasts only
+// through a run of in-place writes. Any write that replaces the value drops the buffer.
 //
 // Capacity grows like sds's greedy sdsMakeRoomFor (double up to 1 MB, then +1 MB), so a
 // run of growing writes copies O(n) bytes in total.
