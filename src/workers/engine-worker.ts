@@ -30,10 +30,18 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
 import { Engine } from '../engine/engine.js';
-import { decodeEffectRecord, encodeEffectRecord, type EffectRecord } from '../engine/effects.js';
+import { decodeEffectRecord, type EffectRecord } from '../engine/effects.js';
 import { DurabilityShared, SharedBig } from '../durability/shared-state.js';
 import { Tracker } from '../durability/tracker.js';
-import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes, writeEffectsHeader } from '../durability/ring-records.js';
+import {
+  effectRecordBytes,
+  effectsHeaderBytes,
+  effectsOversize,
+  ReplayKind,
+  replayHeaderBytes,
+  writeEffectRecord,
+  writeEffectsHeader,
+} from '../durability/ring-records.js';
 import { EntryKind, ReplyWriter } from '../engine/reply.js';
 import {
   batchBytesMax,
@@ -92,13 +100,14 @@ function main(data: EngineWorkerData): void {
   /** Gives an effect record its seq and hands it to the journal writer (blocks if the ring is full). */
   const publishEffects = (record: EffectRecord): void => {
     const seq = tracker!.noteWrite(record);
-    const payload = encodeEffectRecord(record);
+    const payloadBytes = effectRecordBytes(record);
     // Too large for one journal record: the writer fails this epoch (never acknowledged).
-    const oversize = payload.length > journalPayloadBytesMax;
-    const bytes = effectsHeaderBytes + (oversize ? 0 : payload.length);
+    const oversize = payloadBytes > journalPayloadBytesMax;
+    const bytes = effectsHeaderBytes + (oversize ? 0 : payloadBytes);
     if (effectsScratch.length < bytes) effectsScratch = Buffer.allocUnsafe(Math.max(bytes, effectsScratch.length * 2));
     writeEffectsHeader(effectsScratch, epoch, seq, oversize ? effectsOversize : 0);
-    if (!oversize) payload.copy(effectsScratch, effectsHeaderBytes);
+    // Encoded in place after the header (no Buffer per record: it mattered for 4 KB values).
+    if (!oversize) assert(writeEffectRecord(record, effectsScratch, effectsHeaderBytes) === bytes, 'effect record size');
     const rec = effectsScratch.subarray(0, bytes);
     const ring = effectsRing!;
     while (!ring.tryPush(rec)) {
