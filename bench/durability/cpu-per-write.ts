@@ -6,6 +6,8 @@
 //   npm run build && npx tsx bench/durability/cpu-per-write.ts [--n16 200000] [--n1 50000] [--runs 1]
 //       [--keeldb /tmp/other-checkout/bin/keeldb.js]   (an A/B against another build)
 //       [--log-node-keeldb /tmp/other-checkout/bin/keeldb.js]   (log nodes of one build for both)
+//       [--baseline /tmp/old-checkout/bin/keeldb.js]   (also measure that build: a before/after column)
+//       [--write]   (write the durability-cpu section of bench/RESULTS.md)
 //
 // On this shared 2-core machine ops/s moves with everyone else's load; the CPU spent per
 // write barely does, and since redis-benchmark, the server and the three log nodes all
@@ -29,6 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
+import { replaceSection } from '../endpoint/results-section.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -50,8 +53,13 @@ const program = new Command()
   .option('--only <server>', "measure only 'keeldb' or 'redis'")
   .option('--keeldb <path>', "the keeldb entry to run (another checkout's bin/keeldb.js, for before/after)", '')
   .option('--log-node-keeldb <path>', 'the keeldb entry the log nodes run (default: --keeldb), to A/B the server alone', '')
+  .option('--baseline <path>', "another build's bin/keeldb.js, measured too (alternating) as 'before'", '')
+  .option('--write', 'write the durability-cpu section of bench/RESULTS.md')
   .parse();
-const opts = program.opts<{ n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string; logNodeKeeldb: string }>();
+const opts = program.opts<{
+  n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string; logNodeKeeldb: string;
+  baseline: string; write?: boolean;
+}>();
 
 /** utime+stime of a process or thread, in µs, from its stat file. */
 function cpuUs(statPath: string): number {
@@ -75,7 +83,7 @@ function threadCpuUs(pid: number): Map<string, number> {
 }
 
 interface Target {
-  readonly label: 'redis' | 'keeldb';
+  readonly label: 'redis' | 'keeldb' | 'before';
   readonly port: number;
   readonly server: Managed;
   readonly nodes: readonly Managed[];
@@ -133,8 +141,10 @@ async function main(): Promise<void> {
         '--appendonly', 'yes', '--appendfsync', 'always', '--dir', join(workDir, 'redis')]);
       targets.push({ label: 'redis', port, server, nodes: [] });
     }
-    if (opts.only !== 'redis') {
-      const bin = opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js');
+    const builds: { label: 'keeldb' | 'before'; bin: string }[] = [];
+    if (opts.only !== 'redis') builds.push({ label: 'keeldb', bin: opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js') });
+    if (opts.baseline !== '') builds.push({ label: 'before', bin: opts.baseline });
+    for (const { label, bin } of builds) {
       const port = await freePort();
       const jports = [await freePort(), await freePort(), await freePort()];
       const addr = (i: number): string => `127.0.0.1:${jports[i]}`;
@@ -142,12 +152,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < 3; i++) {
         const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
         const nodeBin = opts.logNodeKeeldb !== '' ? opts.logNodeKeeldb : bin;
-        nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [nodeBin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
+        nodes.push(group.start(`${label}-log-node-${i + 1}`, process.execPath, [nodeBin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
           '--bind', '127.0.0.1', '--dir', join(workDir, `node-${i + 1}`), '--peers', peers, '--secret', journalSecret], repoRoot));
       }
-      const server = group.start('keeldb', process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1',
+      const server = group.start(label, process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1',
         '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', journalSecret], repoRoot);
-      targets.push({ label: 'keeldb', port, server, nodes });
+      targets.push({ label, port, server, nodes });
     }
     for (const t of targets) {
       const dead = (): string | null => {
@@ -167,7 +177,7 @@ async function main(): Promise<void> {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
           const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', String(test.d), '-r', '1000000', '-n', String(n),
             '--csv', '-t', 'set', '-P', String(test.p)];
-          const infoBefore = t.label === 'keeldb' ? await info(t.port) : null;
+          const infoBefore = t.label !== 'redis' ? await info(t.port) : null;
           const thBefore = threadCpuUs(t.server.pid);
           const nodesBefore = t.nodes.map((m) => cpuUs(`/proc/${m.pid}/stat`));
           const wallStart = Date.now();
@@ -207,19 +217,38 @@ async function main(): Promise<void> {
       }
     }
     const load1 = loadavg()[0]!;
-    console.log(`\nCPU µs per durable SET (utime+stime of the server and, for KeelDB, its 3 log nodes / requests), medians of ${opts.runs}; load ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
-    console.log('| test | redis-always µs/write | KeelDB µs/write | KeelDB/redis | redis / KeelDB writes/s (wall) | KeelDB split µs/write (last run) |');
-    console.log('|---|---:|---:|---:|---:|---|');
+    const lines: string[] = [];
+    const hasBefore = opts.baseline !== '';
+    lines.push('## Durability: CPU per durable SET (issue 4), the load-independent measure');
+    lines.push('');
+    lines.push(`- Date: ${new Date().toISOString()}; 1-minute load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end (a shared 2-core machine).`);
+    lines.push(`- Command: \`npm run build && npx tsx bench/durability/cpu-per-write.ts ${process.argv.slice(2).join(' ')}\`${hasBefore ? ' (`before`: the build given as --baseline)' : ''}.`);
+    lines.push('- CPU µs (utime+stime from /proc) per SET of one redis-benchmark run (`-c 50 -d 100|4096 -r 1000000`), summed over redis-server ' +
+      '`--appendonly yes --appendfsync always`, or over the KeelDB server (all threads) and its three log nodes; medians of ' +
+      `${opts.runs} run(s). Everything shares the 2 cores with redis-benchmark, so CPU per write bounds durable throughput whatever the load. ` +
+      'Threads: main = io-mux; of the worker threads (`node#tid`), the busiest is the engine, the next the journal writer; the small ones are GC helpers.');
+    lines.push('');
+    lines.push(`| test | redis-always µs/write |${hasBefore ? ' KeelDB before µs/write |' : ''} KeelDB µs/write | KeelDB/redis | writes/s (wall, load-dependent): redis /${hasBefore ? ' before /' : ''} KeelDB | KeelDB split µs/write (last run) |`);
+    lines.push(`|---|---:|${hasBefore ? '---:|' : ''}---:|---:|---:|---|`);
     for (const test of tests) {
       const byTest = rows.get(test.name)!;
       const r = byTest.get('redis');
       const k = byTest.get('keeldb');
+      const o = byTest.get('before');
       const a = r === undefined ? NaN : median(r.total);
       const b = k === undefined ? NaN : median(k.total);
       const split = k === undefined ? '' : [...k.parts].sort((x, y) => y[1] - x[1]).map(([name, v]) => `${name} ${v.toFixed(1)}`).join(', ') +
         `; ${k.perAppend.toFixed(1)} records/append`;
-      const wall = `${r === undefined ? '-' : Math.round(median(r.wall))} / ${k === undefined ? '-' : Math.round(median(k.wall))}`;
-      console.log(`| ${test.name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${wall} | ${split} |`);
+      const w = (x: Row | undefined): string => (x === undefined ? '-' : String(Math.round(median(x.wall))));
+      const wall = hasBefore ? `${w(r)} / ${w(o)} / ${w(k)}` : `${w(r)} / ${w(k)}`;
+      const before = hasBefore ? ` ${o === undefined ? '-' : `${median(o.total).toFixed(1)} (${o.perAppend.toFixed(1)} records/append)`} |` : '';
+      lines.push(`| ${test.name} | ${a.toFixed(1)} |${before} ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${wall} | ${split} |`);
+    }
+    const section = lines.join('\n');
+    console.log(`\n${section}`);
+    if (opts.write === true) {
+      await replaceSection(join(repoRoot, 'bench/RESULTS.md'), 'durability-cpu', section);
+      process.stderr.write('wrote the durability-cpu section of bench/RESULTS.md\n');
     }
   } finally {
     await stop();
