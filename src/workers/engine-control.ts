@@ -10,6 +10,7 @@
 
 import { busyReplyThresholdOf, installScriptWatch, setControlHooks } from '../engine/control-hooks.js';
 import type { Engine } from '../engine/engine.js';
+import { EntryKind, type ReplyWriter } from '../engine/reply.js';
 import type { Tracker } from '../durability/tracker.js';
 import { busyRejectedExec, type ControlArea } from './control-area.js';
 
@@ -72,4 +73,35 @@ export function applyBusyRejected(engine: Engine, clientId: number, kind: Buffer
   if (client === undefined || client.multi === null) return;
   if (kind.equals(busyRejectedExec)) engine.discardTransaction(client);
   else client.multiAborted = true;
+}
+
+/** How often idle clients are looked for (Redis's clientsCron visits each about once a second). */
+const idleCheckIntervalMs = 1_000;
+
+/**
+ * The `timeout` config (seconds; 0 = never): returns a function the worker calls with
+ * its timers, which closes clients idle for longer, as Redis's clientsCronHandleTimeout
+ * (never a blocked client, nor one subscribed to anything). The engine decides, since
+ * only it knows who is blocked or subscribed; the close entry makes the io-mux end the
+ * socket after the client's replies (behind any the journal still holds).
+ */
+export function idleClientCloser(engine: Engine, tracker: Tracker | undefined): (out: ReplyWriter) => void {
+  let nextCheckMs = 0;
+  return (out) => {
+    const timeoutS = engine.config.timeout;
+    if (timeoutS <= 0) return;
+    const now = Date.now();
+    if (now < nextCheckMs) return;
+    nextCheckMs = now + idleCheckIntervalMs;
+    for (const c of engine.clients.values()) {
+      if (c.closing || c.blocked || engine.blocking.isBlocked(c)) continue;
+      if (c.channels.size > 0 || c.patterns.size > 0 || c.shardChannels.size > 0) continue;
+      if (now - c.lastInteractionMs <= timeoutS * 1000) continue;
+      c.closing = true; // its requests still in flight are dropped, as Redis drops a freed client's
+      const start = out.length;
+      out.beginEntry(EntryKind.close, c.id);
+      out.endEntry();
+      tracker?.afterEntries(out, start, c.id, 0);
+    }
+  };
 }

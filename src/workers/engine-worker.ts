@@ -64,7 +64,7 @@ import {
 } from './batch-format.js';
 import { JumboCounter, type EngineWorkerData } from './worker-data.js';
 import { ControlArea, busyRejectedMarker } from './control-area.js';
-import { applyBusyRejected, installEngineControl } from './engine-control.js';
+import { applyBusyRejected, idleClientCloser, installEngineControl } from './engine-control.js';
 
 // The worker's own reply kind must not collide with the engine's.
 for (const k of Object.values(EntryKind)) assert(k < replyKindSynced, 'EntryKind overlaps the worker reply kinds');
@@ -145,6 +145,8 @@ function main(data: EngineWorkerData): void {
       },
     });
   }
+  /** CONFIG SET timeout: idle clients are closed with the timers. */
+  const closeIdleClients = idleClientCloser(engine, tracker);
   engine.durability = () => ({
     journal: data.journal !== undefined,
     loading: engine.loading,
@@ -375,6 +377,7 @@ function main(data: EngineWorkerData): void {
     if (now >= nextTickMs) {
       // No timers while loading: active expiry would log deletions nobody may append yet.
       const waitMs = engine.loading ? engineIdleWaitMs : engine.tick(out);
+      closeIdleClients(out);
       flushReplies();
       notifyReplies();
       nextTickMs = performance.now() + Math.max(1, Math.min(waitMs, engineIdleWaitMs));

@@ -1,8 +1,10 @@
 // Differential tests: CONFIG SET of the limits the io-mux enforces (maxclients,
-// proto-max-bulk-len) takes effect at once, with Redis 7.0's texts, byte for byte against
-// redis-server 7.0.15. In KeelDB the engine worker owns CONFIG but the io-mux (main
-// thread) enforces these: the engine publishes them in the control area
-// (src/workers/control-area.ts) before CONFIG SET's +OK leaves.
+// proto-max-bulk-len) and of the idle `timeout` takes effect at once, with Redis 7.0's
+// texts, byte for byte against redis-server 7.0.15. In KeelDB the engine worker owns
+// CONFIG but the io-mux (main thread) enforces the limits: the engine publishes them in
+// the control area (src/workers/control-area.ts) before CONFIG SET's +OK leaves. Idle
+// clients are closed by the engine's timers (it knows who is blocked or subscribed),
+// through a close entry the io-mux acts on.
 
 import { describe } from 'vitest';
 import { diffCase, usePair, type DiffCase } from '../support/diff-pair.js';
@@ -39,6 +41,22 @@ describeWithOracle('diff: CONFIG SET limits reach the io-mux', () => {
     await compareGreeting(c, 'new connection with maxclients 10000 (nothing arrives)');
     await c.cmd(['CONFIG', 'GET', 'maxclients']);
   });
+
+  diffCase(
+    pair,
+    'timeout: idle clients are closed, a subscribed one is not',
+    async (c) => {
+      await c.cmd(['SUBSCRIBE', 'ch'], { conn: 1 });
+      await c.cmd(['CONFIG', 'SET', 'timeout', '1']);
+      await c.expectClosed({ conn: 2, timeoutMs: 8_000 });
+      await c.expectClosed({ conn: 0, timeoutMs: 8_000 });
+      await c.cmd(['PING'], { conn: 1 });
+      const fresh = await c.connect();
+      await c.cmd(['CONFIG', 'SET', 'timeout', '0'], { conn: fresh });
+      await c.cmd(['UNSUBSCRIBE'], { conn: 1 });
+    },
+    { conns: 3 },
+  );
 
   for (const proto of [2, 3] as const) {
     describe(`RESP${proto}`, () => {
