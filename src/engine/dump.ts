@@ -354,14 +354,18 @@ export function registerRdbLoader(rdbType: number, loader: RdbLoader): void {
 
 registerRdbLoader(RdbType.string, (r) => r.string());
 
-/** createDumpPayload: the DUMP bytes of a value, or null if its type has no codec yet. */
-export function createDumpPayload(value: RValue): Buffer | null {
+/**
+ * createDumpPayload: the DUMP bytes of a value, or null if its type has no codec yet.
+ * `saverFor` replaces the type's registered saver (a list saved under a CONFIG
+ * list-max-listpack-size, which the registered savers cannot see).
+ */
+export function createDumpPayload(value: RValue, saverFor?: RdbSaver): Buffer | null {
   const w = new RdbWriter(typeof value === 'string' ? value.length + 24 : 256);
   if (typeof value === 'string') {
     w.byte(RdbType.string);
     w.string(value);
   } else {
-    const saver = savers.get(value.type);
+    const saver = saverFor ?? savers.get(value.type);
     if (saver === undefined) return null;
     const typeAt = w.length;
     w.byte(0); // patched below, once the saver says which encoding it chose

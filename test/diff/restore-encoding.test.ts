@@ -5,7 +5,8 @@
 // both servers under several CONFIG SET combinations. OBJECT ENCODING must agree, and
 // where the encoding is compact (listpack, intset) so must the DUMP of the restored value
 // byte for byte; a hashtable's DUMP follows Redis's hash order, so for those the
-// contents are compared sorted.
+// contents are compared sorted. Lists are quicklists whatever the settings; their DUMP
+// follows list-max-listpack-size's node cuts (RPUSH-built lists).
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DiffPair } from '../support/diff-pair.js';
@@ -105,6 +106,20 @@ describeWithOracle('diff: RESTORE encodings follow CONFIG thresholds', () => {
       }
     }
     await Promise.all([r.send(configSet(defaults)), s.send(configSet(defaults))]);
+    expect(diffs).toEqual([]);
+  });
+
+  it('DUMP of a list follows list-max-listpack-size (quicklist node cuts)', async () => {
+    const r = redis!;
+    const s = subject!;
+    const diffs: string[] = [];
+    const elements = Array.from({ length: 60 }, (_, i) => (i % 7 === 0 ? 'x'.repeat(300 + i * 40) : i % 3 === 0 ? String(i * 1000) : `e${i}`));
+    for (const fill of ['-1', '-2', '-3', '-5', '0', '1', '3', '10', '100']) {
+      const steps: Cmd[] = [['FLUSHALL'], ['CONFIG', 'SET', 'list-max-listpack-size', fill], ['RPUSH', 'l', ...elements], ['RPUSH', 'small', 'a', 'b', 'c'], ['DUMP', 'l'], ['DUMP', 'small']];
+      const [ro, so] = await Promise.all([r.pipeline(steps), s.pipeline(steps)]);
+      for (let i = 0; i < steps.length; i++) if (!ro[i]!.equals(so[i]!)) diffs.push(`fill ${fill}: ${String(steps[i]![0])} ${String(steps[i]![1])}: redis ${showBytes(ro[i]!).slice(0, 120)} subject ${showBytes(so[i]!).slice(0, 120)}`);
+    }
+    await Promise.all([r.send(['CONFIG', 'SET', 'list-max-listpack-size', '-2']), s.send(['CONFIG', 'SET', 'list-max-listpack-size', '-2'])]);
     expect(diffs).toEqual([]);
   });
 });

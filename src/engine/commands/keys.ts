@@ -46,6 +46,10 @@ import { createDumpPayload, loadDumpPayload, verifyDumpPayload } from '../dump.j
 // Streams register their RDB codec here, where DUMP and RESTORE need it (the other types register from their own modules).
 import '../types/stream-rdb.js';
 import { encodingForConfig } from '../restore-encoding.js';
+import { RList, saveList } from '../types/list.js';
+
+/** list-max-listpack-size's default, the fill the registered list saver uses. */
+const listFillDefault = -2;
 import { lookupKeyRead } from './strings.js';
 import { replyHelp } from './connection.js';
 import { notify, NotifyType } from '../notify.js';
@@ -686,7 +690,9 @@ function dumpCommand(ctx: CommandContext): void {
     ctx.reply.nil();
     return;
   }
-  const payload = createDumpPayload(v);
+  // Lists are cut into quicklist nodes by list-max-listpack-size (types/list.ts's saveList).
+  const fill = ctx.engine.config.listMaxListpackSize;
+  const payload = v instanceof RList && fill !== listFillDefault ? createDumpPayload(v, (w, o) => saveList(w, o as RList, fill)) : createDumpPayload(v);
   if (payload === null) {
     // A type whose module has not registered an RDB codec yet.
     ctx.reply.error(badFormatError);
