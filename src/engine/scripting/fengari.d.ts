@@ -63,6 +63,9 @@ declare module 'fengari' {
     lua_settable(L: LuaState, idx: number): void;
     lua_gettable(L: LuaState, idx: number): number;
     lua_rawget(L: LuaState, idx: number): number;
+    lua_topointer(L: LuaState, idx: number): unknown;
+    lua_getmetatable(L: LuaState, idx: number): boolean;
+    lua_call(L: LuaState, nargs: number, nresults: number): void;
   }
   interface Lauxlib {
     luaL_newstate(): LuaState;

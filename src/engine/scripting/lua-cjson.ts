@@ -33,7 +33,7 @@
 
 import fengari, { type LuaState } from 'fengari';
 import {
-  argError, checkBytes51, checkInteger51, checkOption, forEachPair51, formatG, luaError, makeReadonly,
+  argError, checkBytes51, checkInteger51, checkOption, forEachPair51, formatG, luaError,
   pushBytes, pushNumber51, setFunction, setString, typeName,
 } from './lua-lib-util.js';
 
@@ -88,10 +88,9 @@ escapes[47] = '\\/';
 escapes[92] = '\\\\';
 escapes[127] = '\\u007f';
 
-/** Installs the global `cjson` (read-only, as Redis 7.0 makes it). */
+/** Installs the global `cjson` (lua-readonly.ts makes it read-only with the other globals). */
 export function installCjson(L: LuaState): void {
   pushCjsonModule(L);
-  makeReadonly(L);
   lua.lua_setglobal(L, to_luastring('cjson'));
 }
 

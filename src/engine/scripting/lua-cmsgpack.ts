@@ -30,7 +30,7 @@
 // point.
 
 import fengari, { type LuaState } from 'fengari';
-import { argError, checkBytes51, checkInteger51, forEachPair51, luaError, makeReadonly, pushBytes, pushNumber51, setFunction, setString } from './lua-lib-util.js';
+import { argError, checkBytes51, checkInteger51, forEachPair51, luaError, pushBytes, pushNumber51, setFunction, setString } from './lua-lib-util.js';
 
 const { lua, to_luastring } = fengari;
 
@@ -66,7 +66,6 @@ export function installCmsgpack(L: LuaState): void {
   setString(L, '_VERSION', 'lua-cmsgpack 0.4.0');
   setString(L, '_COPYRIGHT', 'Copyright (C) 2012, Salvatore Sanfilippo');
   setString(L, '_DESCRIPTION', 'MessagePack C implementation for Lua');
-  makeReadonly(L);
   lua.lua_setglobal(L, to_luastring('cmsgpack'));
 }
 

@@ -1,7 +1,7 @@
 // Helpers shared by the Lua libraries Redis bundles (cjson, cmsgpack, struct, bit),
 // written in JS against fengari (engine worker thread): Lua 5.1's argument checks and
 // error texts as those C libraries produce them under Redis's Lua 5.1, C's "%.Ng"
-// number formatting, and Redis 7.0's read-only library tables.
+// number formatting, and walking a table in (roughly) Lua 5.1's order.
 //
 // Why these exist: fengari is Lua 5.3, whose luaL_check* texts and number rules
 // differ from 5.1's ("number has no integer representation" vs 5.1's silent
@@ -116,34 +116,6 @@ export function formatG(n: number, precision: number): string {
     return `${strip(mant)}e${exp < 0 ? '-' : '+'}${digits.length < 2 ? `0${digits}` : digits}`;
   }
   return strip(n.toFixed(Math.max(0, p - 1 - exp)));
-}
-
-/**
- * Turns the table on top of the stack into Redis 7.0's read-only library table: an
- * empty proxy whose reads go to the real table and whose writes fail with "Attempt to
- * modify a readonly table" (Redis marks the table itself; a proxy is the 5.3 way).
- * pairs() still lists the real fields (__pairs).
- */
-export function makeReadonly(L: LuaState): void {
-  // Stack: real. Build: proxy, metatable {__index = real, __newindex = f, __pairs = f}.
-  lua.lua_createtable(L, 0, 0);
-  lua.lua_createtable(L, 0, 4);
-  lua.lua_pushvalue(L, -3);
-  lua.lua_setfield(L, -2, to_luastring('__index'));
-  lua.lua_pushjsfunction(L, (s) => luaError(s, 'Attempt to modify a readonly table'));
-  lua.lua_setfield(L, -2, to_luastring('__newindex'));
-  lua.lua_pushvalue(L, -3);
-  lua.lua_pushcclosure(L, (s) => {
-    lua.lua_getglobal(s, to_luastring('next'));
-    lua.lua_pushvalue(s, lua.lua_upvalueindex(1));
-    lua.lua_pushnil(s);
-    return 3;
-  }, 1);
-  lua.lua_setfield(L, -2, to_luastring('__pairs'));
-  lua.lua_pushliteral(L, 'readonly');
-  lua.lua_setfield(L, -2, to_luastring('__metatable'));
-  lua.lua_setmetatable(L, -2);
-  lua.lua_remove(L, -2);
 }
 
 /** Sets field `name` of the table on top of the stack to a JS function. */

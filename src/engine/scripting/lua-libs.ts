@@ -1,7 +1,8 @@
 // The libraries Redis 7.0 preloads into every script's Lua state besides `redis` and
 // `bit` (engine worker thread): cjson, cmsgpack and struct, each in its own file,
-// installed as read-only globals. lua-vm.ts calls installRedisLuaLibs once per new
-// state (EVAL's and the functions'), so each state has its own cjson settings.
+// installed as globals (lua-readonly.ts then makes them read-only with every other
+// global). lua-vm.ts calls installRedisLuaLibs once per new state (EVAL's and the
+// functions'), so each state has its own cjson settings.
 
 import type { LuaState } from 'fengari';
 import { installCjson } from './lua-cjson.js';

@@ -21,7 +21,7 @@
 
 import fengari, { type LuaState } from 'fengari';
 import {
-  argError, checkBytes51, checkNumber51, luaError, makeReadonly, pushBytes, pushNumber51, setFunction, toNumber51,
+  argError, checkBytes51, checkNumber51, luaError, pushBytes, pushNumber51, setFunction, toNumber51,
 } from './lua-lib-util.js';
 
 const { lua, to_luastring } = fengari;
@@ -281,6 +281,5 @@ export function installStruct(L: LuaState): void {
   setFunction(L, 'pack', pack);
   setFunction(L, 'unpack', unpack);
   setFunction(L, 'size', size);
-  makeReadonly(L);
   lua.lua_setglobal(L, to_luastring('struct'));
 }

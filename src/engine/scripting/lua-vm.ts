@@ -17,7 +17,10 @@
 // int32 are pushed as floats (5.1 has only doubles: same values); `//`, bit operators,
 // utf8 and integer division exist in 5.3 only; runtime error texts can differ (5.3:
 // "attempt to index a nil value (local 't')", 5.1: "attempt to index local 't' (a nil
-// value)"); `bit` is provided (LuaBitOp's functions), cjson, cmsgpack and struct are not.
+// value)"); string.format's %g is fengari's, not C's. Redis's libraries are all there:
+// `bit` (LuaBitOp's functions, below), cjson, cmsgpack and struct (lua-libs.ts), and,
+// as in Redis 7.0, the globals and every table reachable from them are read-only
+// (lua-readonly.ts).
 //
 // Invariants: the stack is balanced after every run (settop(0)); a script is atomic
 // because the engine is synchronous and the VM only calls back through `runner`.
@@ -26,6 +29,8 @@ import fengari, { type LuaState } from 'fengari';
 import { createHash } from 'node:crypto';
 import { assert } from '../../assert.js';
 import { installRedisLuaLibs } from './lua-libs.js';
+import { protectGlobals, unprotected } from './lua-readonly.js';
+import { checkNumber51 } from './lua-lib-util.js';
 import { ReplyWriter } from '../reply.js';
 import { luaToReply, pushResp2 } from './conversions.js';
 import { currentScriptWatch, type ScriptWatch } from '../control-hooks.js';
@@ -84,6 +89,8 @@ __redis__err__handler = function(err)
   return err
 end
 io = nil; os = nil; package = nil; require = nil; loadfile = nil; dofile = nil; utf8 = nil; print = nil
+-- As Redis 7.0's Lua 5.1 globals: no debug library, loadstring exists, rawlen does not.
+debug = nil; loadstring = load; rawlen = nil
 `;
 
 const protectLua = `
@@ -417,6 +424,7 @@ export class LuaVM {
     this.errHandlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.installRedisLib(L);
     assert(lauxlib.luaL_dostring(L, to_luastring(protectLua)) === lua.LUA_OK, 'lua protect');
+    protectGlobals(L);
     lua.lua_settop(L, 0);
     return L;
   }
@@ -536,15 +544,15 @@ export class LuaVM {
   }
 }
 
-/** LuaBitOp's number to int32: rounded, then modulo 2^32 into the signed range. */
+/** LuaBitOp's number to int32 (barg). */
 function toBit(L: LuaState, idx: number): number {
-  if (lua.lua_type(L, idx) !== lua.LUA_TNUMBER) {
-    lua.lua_pushliteral(L, `bad argument #${idx} (number expected)`);
-    return lua.lua_error(L);
-  }
-  const n = lua.lua_tonumber(L, idx);
-  return Number(BigInt.asIntN(32, BigInt(Number.isFinite(n) ? Math.round(n) : 0)));
+  // LuaBitOp's barg: luaL_checknumber (numeric strings accepted, Lua 5.1's error
+  // text), then the low 32 bits of n + 2^52 + 2^51 (round half to even, wraps).
+  bitScratch[0] = checkNumber51(L, idx) + 6755399441055744.0;
+  return bitScratchWords[0]! | 0;
 }
+const bitScratch = new Float64Array(1);
+const bitScratchWords = new Uint32Array(bitScratch.buffer);
 
 /** The `bit` library Redis bundles (LuaBitOp 1.0): 32-bit operations on numbers. */
 function installBitLib(L: LuaState): void {
@@ -661,7 +669,7 @@ function setArrayGlobal(L: LuaState, name: Uint8Array, items: readonly Buffer[])
     lua.lua_pushlstring(L, items[i]!, items[i]!.length);
     lua.lua_rawseti(L, -2, i + 1);
   }
-  lua.lua_rawset(L, -3);
+  unprotected(() => lua.lua_rawset(L, -3)); // the globals are read-only to scripts
   lua.lua_pop(L, 1);
 }
 
