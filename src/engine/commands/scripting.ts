@@ -19,8 +19,10 @@
 // (the same unit mechanism as EXEC).
 //
 // Scripts are atomic: the engine is synchronous and nothing else runs until the script
-// returns. SCRIPT KILL therefore always finds no script running (NOTBUSY); the busy
-// rules need an interruptible VM run and are not implemented yet.
+// returns, so when the engine runs SCRIPT KILL or FUNCTION KILL no script is running
+// (NOTBUSY). While a script runs past busy-reply-threshold, the io-mux answers for the
+// engine (-BUSY, the KILLs, SHUTDOWN NOSAVE): src/io-mux/busy-gate.ts, with the kill
+// check in the Lua VM's count hook (src/engine/scripting/lua-vm.ts).
 
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras, KeySpec } from '../command-table.js';
@@ -212,6 +214,7 @@ function scriptFlush(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+/** Runs only when no script runs (a busy script's KILL is the io-mux's busy gate's). */
 function scriptKill(ctx: CommandContext): void {
   ctx.reply.error('NOTBUSY No scripts in execution right now.');
 }
@@ -602,6 +605,7 @@ function functionList(ctx: CommandContext): void {
 
 const functionFlagOrder = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'];
 
+/** As scriptKill: the busy gate answers FUNCTION KILL while a function is busy. */
 function functionKill(ctx: CommandContext): void {
   ctx.reply.error('NOTBUSY No scripts in execution right now.');
 }
