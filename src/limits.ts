@@ -159,11 +159,12 @@ export const journalHandshakeMs = 5_000;
  */
 export const journalSegmentPreallocateBytes = 4 * MiB;
 /**
- * ...but only while durable writes are at most this big: a big write's cost is moving
- * its data, not the metadata commit, and zeros written ahead of it would double the
- * bytes written (64 KiB records at 100 MB/s).
+ * A "small" durable write, the only kind that segment preallocation and inline writes
+ * serve: a bigger write's cost is moving its data, not the metadata commit (zeros
+ * written ahead of it would double the bytes written: 64 KiB records at 100 MB/s), and
+ * blocking a follower's thread for it would stop the overlap of its writes.
  */
-export const journalSegmentPreallocateWriteBytesMax = 64 * KiB;
+export const journalDiskSmallWriteBytesMax = 64 * KiB;
 /**
  * A follower makes its durable write inline (a blocking write on the log node's main
  * thread) when no other is in flight and the disk has been idle this long: at a low

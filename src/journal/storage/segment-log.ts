@@ -41,7 +41,7 @@ import {
   journalCacheBytes,
   journalDiskWritesInFlightMax,
   journalSegmentBytes,
-  journalSegmentPreallocateWriteBytesMax,
+  journalDiskSmallWriteBytesMax,
 } from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
 import { decodeFrame, encodeFrame, frameBytesOf, frameOverheadBytes, frameBytesMax } from './frame.js';
@@ -502,7 +502,14 @@ export class SegmentLog implements LogStorage {
     if (this.synced >= target && this.exclusive.length === 0 && !this.exclusiveRunning) return Promise.resolve(this.synced);
     return new Promise<number>((resolve, reject) => {
       this.syncWaiters.push({ target, resolve, reject });
-      this.requestPump();
+      // A write that will be made inline gains nothing from waiting for the end of the
+      // turn (nothing else is in flight to batch with): make it now, so the caller's
+      // answer leaves in this turn rather than the next.
+      if (mayBlock && !this.blockingVetoed && this.inFlight.length === 0 && this.exclusive.length === 0 && this.inlineAllowed(false)) {
+        this.pump();
+      } else {
+        this.requestPump();
+      }
     });
   }
 
@@ -601,7 +608,13 @@ export class SegmentLog implements LogStorage {
     }
     const vetoed = this.blockingVetoed;
     this.blockingVetoed = false; // each write is judged by the sync() calls it serves
-    if (this.inFlight.length === 1 && runs.length === 1 && runs[0]!.segment.dirSynced && this.inlineAllowed(vetoed)) {
+    if (
+      this.inFlight.length === 1 &&
+      runs.length === 1 &&
+      runs[0]!.segment.dirSynced &&
+      runs[0]!.bytes.byteLength <= journalDiskSmallWriteBytesMax &&
+      this.inlineAllowed(vetoed)
+    ) {
       const run = runs[0]!;
       let wrote: boolean;
       try {
@@ -653,7 +666,7 @@ export class SegmentLog implements LogStorage {
     if (this.preallocateBytes === 0 || seg === undefined || seg.filling) return;
     // Big writes are dominated by moving their data, not by the metadata commit, and a
     // fill ahead of them would double the bytes written: fill only while writes are small.
-    if (this.lastWriteBytes > journalSegmentPreallocateWriteBytesMax) return;
+    if (this.lastWriteBytes > journalDiskSmallWriteBytesMax) return;
     if (seg.bytes + this.preallocateBytes / 2 <= seg.zeroedEnd) return;
     if (Math.min(this.segmentBytes, seg.bytes + this.preallocateBytes) <= seg.bytes) return; // full: it rolls next
     seg.filling = true;
