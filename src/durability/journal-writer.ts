@@ -10,9 +10,10 @@
 //    leader token for every later append; an older server still running is fenced by it.
 //    Then tell the engine (`loaded` on the replay ring) and the main thread ('ready').
 // 3. Serve: pop every effect record the engine published (effects ring) straight into
-//    the group being gathered (one copy per record: the group is built in the effects
-//    batch layout, effects-batch.ts, up to journalBatchBytesMax and
-//    journalAppendRecordCountMax records), and append it as ONE RecordType.effects record
+//    the group being gathered (effects-group.ts: one copy per record, built in the
+//    effects batch layout, up to journalBatchBytesMax and journalAppendRecordCountMax
+//    records; a record that does not fit is carried into the next group), and append
+//    it as ONE RecordType.effects record
 //    with { leaderToken }. Adaptive group commit: while fewer than
 //    journalWriterAppendsAnySizeMax appends are in flight a group goes at once (lowest
 //    latency: overlapping appends share the log nodes' fsync rounds); beyond, another
@@ -55,7 +56,8 @@ import {
   loadProgressIntervalMs,
 } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
-import { effectsBatchHeaderBytes, splitEffectsPayload, writeEffectsBatchHeader } from './effects-batch.js';
+import { splitEffectsPayload } from './effects-batch.js';
+import { EffectsGroup } from './effects-group.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
 import { DurabilityShared, SharedBig } from './shared-state.js';
 
@@ -81,8 +83,6 @@ const engineVersion = 1;
 const loadRetryPauseMs = 200;
 /** Append latencies kept for INFO's percentiles. */
 const latencyWindowCount = 1024;
-/** Smallest buffer a new group starts with (it doubles as records arrive). */
-const groupBytesMin = 16 * 1024;
 
 interface InFlight {
   readonly lastSeq: number;
@@ -100,16 +100,8 @@ class JournalWriter {
   private serving = false;
   private token = 0;
   private lastAppliedId = 0;
-  /**
-   * The group being gathered for the next append, in the effects batch layout: header
-   * space, then per record a u32 length and its bytes. Handed over whole to the append
-   * (the client keeps it for retries), so each append gets a fresh buffer.
-   */
-  private group = Buffer.allocUnsafe(groupBytesMin);
-  /** Bytes of `group` written (header space included). */
-  private groupBytes = effectsBatchHeaderBytes;
-  private groupCount = 0;
-  private groupLastSeq = 0;
+  /** The group being gathered for the next append (effects-group.ts). */
+  private readonly group = new EffectsGroup(journalBatchBytesMax, journalAppendRecordCountMax);
   /** A record popped when the group was full (a copy): it opens the next group. */
   private carry: { readonly seq: number; readonly payload: Buffer } | null = null;
   private inflight: InFlight[] = [];
@@ -228,7 +220,7 @@ class JournalWriter {
   private readonly kick = (): void => {
     for (;;) {
       this.popEffects();
-      if (this.serving && this.groupCount > 0 && this.inflight.length < journalWriterAppendsInFlightMax) {
+      if (this.serving && this.group.count > 0 && this.inflight.length < journalWriterAppendsInFlightMax) {
         // Adaptive group commit (file comment): with several appends in flight, a small
         // group waits for an ack and grows; a full one goes now.
         if (this.inflight.length < journalWriterAppendsAnySizeMax || this.groupFull()) {
@@ -240,7 +232,7 @@ class JournalWriter {
       // of any size may go, else once the group would be full. Lowering it races with a record
       // the engine published meanwhile under the old value: re-read the ring after the
       // store (both sides use sequentially consistent atomics).
-      const wakeSeq = !this.serving || this.inflight.length < journalWriterAppendsAnySizeMax ? 0 : this.groupLastSeq + Math.max(1, journalWriterEagerRecordCount - this.groupCount);
+      const wakeSeq = !this.serving || this.inflight.length < journalWriterAppendsAnySizeMax ? 0 : this.group.lastSeq + Math.max(1, journalWriterEagerRecordCount - this.group.count);
       if (wakeSeq !== this.wakeSeq) {
         const lowered = wakeSeq < this.wakeSeq;
         this.wakeSeq = wakeSeq;
@@ -249,7 +241,7 @@ class JournalWriter {
       }
       break;
     }
-    if (!this.waitingForData && this.carry === null && this.groupCount < journalAppendRecordCountMax) {
+    if (!this.waitingForData && this.carry === null && !this.group.full) {
       this.waitingForData = true;
       void this.effects.waitForDataAsync().then(() => {
         this.waitingForData = false;
@@ -260,12 +252,12 @@ class JournalWriter {
 
   /** The group is worth an append of its own even while others are in flight. */
   private groupFull(): boolean {
-    return this.carry !== null || this.groupCount >= journalWriterEagerRecordCount || this.groupBytes >= journalWriterEagerBytes;
+    return this.carry !== null || this.group.count >= journalWriterEagerRecordCount || this.group.bytes >= journalWriterEagerBytes;
   }
 
   /** Moves records from the effects ring into the group (one copy each) until it is full. */
   private popEffects(): void {
-    while (this.carry === null && this.groupCount < journalAppendRecordCountMax) {
+    while (this.carry === null && !this.group.full) {
       const rec = this.effects.tryPop();
       if (rec === null) return;
       const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
@@ -281,66 +273,22 @@ class JournalWriter {
         this.fail(`an effect record of seq ${seq} is larger than the journal's record limit`);
         continue;
       }
-      const length = view.length - effectsHeaderBytes;
-      if (this.groupCount > 0 && this.groupBytes + 4 + length > journalBatchBytesMax + effectsBatchHeaderBytes) {
+      if (!this.group.tryAdd(seq, view, effectsHeaderBytes, view.length)) {
         // The group is full: keep this one for the next group (the ring slot must go).
         this.carry = { seq, payload: Buffer.from(view.subarray(effectsHeaderBytes)) };
-        this.effects.release();
-        return;
       }
-      this.addToGroup(seq, view, effectsHeaderBytes, view.length);
       this.effects.release();
     }
   }
 
-  /** Appends src[start, end) as the group's next record. */
-  private addToGroup(seq: number, src: Uint8Array, start: number, end: number): void {
-    const length = end - start;
-    const need = this.groupBytes + 4 + length;
-    if (need > this.group.length) {
-      let size = this.group.length * 2;
-      while (size < need) size *= 2;
-      const grown = Buffer.allocUnsafe(size);
-      this.group.copy(grown, 0, 0, this.groupBytes);
-      this.group = grown;
-    }
-    this.group.writeUInt32LE(length, this.groupBytes);
-    this.group.set(src.subarray(start, end), this.groupBytes + 4);
-    this.groupBytes = need;
-    this.groupCount++;
-    assert(seq > this.groupLastSeq, 'journal writer: seqs grow along the ring');
-    this.groupLastSeq = seq;
-  }
-
-  /** Starts an empty group (a fresh buffer: the last one went to the client). */
-  private newGroup(sizeHint: number): void {
-    let size = groupBytesMin;
-    while (size < sizeHint) size *= 2;
-    this.group = Buffer.allocUnsafe(size);
-    this.groupBytes = effectsBatchHeaderBytes;
-    this.groupCount = 0;
+  private sendAppend(): void {
+    // One journal record per append (effects-batch.ts): one entry, whole or absent.
+    const { payload, lastSeq } = this.group.take();
     const carry = this.carry;
     if (carry !== null) {
       this.carry = null;
-      this.addToGroup(carry.seq, carry.payload, 0, carry.payload.length);
+      assert(this.group.tryAdd(carry.seq, carry.payload, 0, carry.payload.length), 'journal writer: a carried record opens a group');
     }
-  }
-
-  private sendAppend(): void {
-    const count = this.groupCount;
-    const lastSeq = this.groupLastSeq;
-    const used = this.groupBytes;
-    assert(count > 0, 'journal writer: an append holds records');
-    // One journal record per append (effects-batch.ts): one entry, whole or absent; a
-    // lone record is written plain.
-    let payload: Buffer;
-    if (count === 1) {
-      payload = this.group.subarray(effectsBatchHeaderBytes + 4, used);
-    } else {
-      writeEffectsBatchHeader(this.group, count);
-      payload = this.group.subarray(0, used);
-    }
-    this.newGroup(used);
     const records: AppendRecord[] = [{ type: RecordType.effects, engineVersion, payload }];
     const entry: InFlight = { lastSeq, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
@@ -382,8 +330,7 @@ class JournalWriter {
     this.serving = false;
     this.inflight = [];
     this.carry = null;
-    this.newGroup(groupBytesMin);
-    this.groupLastSeq = 0;
+    this.group.clear();
     this.token = 0;
     this.lastAppliedId = 0;
     void this.pushReplay(ReplayKind.reset, Buffer.from(reason.slice(0, 200), 'latin1')).then(() => this.load());

@@ -3,6 +3,8 @@
 //
 // - An acknowledged write survives kill -9 of the server: a fresh server replays the
 //   journal and has it (and the same DEBUG DIGEST).
+// - A pipeline of writes larger than one append group goes out in several appends, in
+//   order, and replays to the same digest.
 // - Random command sequences (strings, hashes, lists, keys, expiry, MULTI/EXEC, several
 //   databases) written through the real journal replay, in a fresh server, to the same
 //   keyspace digest.
@@ -72,6 +74,28 @@ describe('durable server', () => {
     expect(str(await d.send(['LRANGE', 'l', '0', '-1']))).toBe('*2\r\n$1\r\na\r\n$1\r\nb\r\n');
     expect(str(await d.send(['HGET', 'h', 'f']))).toBe('$1\r\nx\r\n');
     expect(str(await d.send(['DEBUG', 'DIGEST']))).toBe(digest);
+    await s2.kill('SIGKILL');
+  }, 40_000);
+
+  it('a pipeline larger than one append group (journalBatchBytesMax) commits in several appends, in order, and replays', async () => {
+    const s1 = await startServer();
+    const c = await connect(s1);
+    const appendsOf = async (conn: RespConn): Promise<number> =>
+      Number(/keeldb_journal_appends:(\d+)/.exec(str(await conn.send(['INFO', 'persistence'])))![1]);
+    const appendsBefore = await appendsOf(c);
+    // 24 values of 400 KB: 9.6 MB in one pipeline, more than two full groups of 4 MiB.
+    const count = 24;
+    const valueOf = (i: number): string => String.fromCharCode(97 + (i % 26)).repeat(400_000);
+    const replies = await c.pipeline(Array.from({ length: count }, (_, i) => ['SET', `big:${i}`, valueOf(i)]));
+    expect(replies.map(str)).toEqual(new Array(count).fill('+OK\r\n'));
+    expect(await appendsOf(c)).toBeGreaterThanOrEqual(appendsBefore + 3);
+    const digest = str(await c.send(['DEBUG', 'DIGEST']));
+    await s1.kill('SIGKILL');
+
+    const s2 = await startServer();
+    const d = await connect(s2);
+    expect(str(await d.send(['DEBUG', 'DIGEST']))).toBe(digest);
+    for (const i of [0, 11, 23]) expect(str(await d.send(['GET', `big:${i}`]))).toBe(`$400000\r\n${valueOf(i)}\r\n`);
     await s2.kill('SIGKILL');
   }, 40_000);
 

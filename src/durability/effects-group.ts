@@ -1,0 +1,101 @@
+// The group of effect records the journal writer gathers for its next append (journal
+// writer worker). Records are copied in once, straight from the effects ring, into a
+// buffer laid out as an effects batch (effects-batch.ts): header space, then per record
+// a u32 length and its bytes. take() hands the whole buffer over as the append's payload
+// (written plain when it holds one record) and starts a fresh buffer, since the journal
+// client keeps the payload for retries.
+//
+// A group holds at most `countMax` records and `bytesMax` bytes of records (with their
+// length prefixes), except that a lone record of any size is always taken (one larger
+// than the journal accepts is refused before it gets here: effectsOversize).
+//
+// Invariants: seqs grow along a group and across groups (the ring's order); `bytes`
+// counts the header space, so an empty group has bytes === effectsBatchHeaderBytes.
+
+import { assert } from '../assert.js';
+import { effectsBatchHeaderBytes, writeEffectsBatchHeader } from './effects-batch.js';
+
+/** Smallest buffer a new group starts with (it doubles as records arrive). */
+const groupBytesMin = 16 * 1024;
+
+export interface TakenGroup {
+  /** The journal record's payload: one EffectRecord, or an effects batch. */
+  readonly payload: Buffer;
+  readonly count: number;
+  readonly lastSeq: number;
+}
+
+export class EffectsGroup {
+  private buf = Buffer.allocUnsafe(groupBytesMin);
+  /** Bytes written, header space included. */
+  bytes = effectsBatchHeaderBytes;
+  count = 0;
+  /** Seq of the last record added (kept across take(): the next must be larger). */
+  lastSeq = 0;
+
+  constructor(
+    private readonly bytesMax: number,
+    private readonly countMax: number,
+  ) {
+    assert(bytesMax > 0 && countMax >= 1, 'EffectsGroup: limits must be positive');
+  }
+
+  /** True when no further record may be added. */
+  get full(): boolean {
+    return this.count >= this.countMax;
+  }
+
+  /**
+   * Adds src[start, end) as the record with `seq`, unless it would pass the limits of a
+   * group that already holds records: then returns false and adds nothing.
+   */
+  tryAdd(seq: number, src: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (this.count > 0 && (this.count >= this.countMax || this.bytes - effectsBatchHeaderBytes + 4 + length > this.bytesMax)) return false;
+    assert(seq > this.lastSeq, 'EffectsGroup: seqs grow along the ring');
+    const need = this.bytes + 4 + length;
+    if (need > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const grown = Buffer.allocUnsafe(size);
+      this.buf.copy(grown, 0, 0, this.bytes);
+      this.buf = grown;
+    }
+    this.buf.writeUInt32LE(length, this.bytes);
+    this.buf.set(src.subarray(start, end), this.bytes + 4);
+    this.bytes = need;
+    this.count++;
+    this.lastSeq = seq;
+    return true;
+  }
+
+  /** The group as one journal record's payload; the group starts over, empty. */
+  take(): TakenGroup {
+    assert(this.count > 0, 'EffectsGroup.take: the group is empty');
+    const count = this.count;
+    const used = this.bytes;
+    let payload: Buffer;
+    if (count === 1) {
+      payload = this.buf.subarray(effectsBatchHeaderBytes + 4, used); // a lone record is written plain
+    } else {
+      writeEffectsBatchHeader(this.buf, count);
+      payload = this.buf.subarray(0, used);
+    }
+    this.reset(used);
+    return { payload, count, lastSeq: this.lastSeq };
+  }
+
+  /** Drops the group's records (a failed epoch). `lastSeq` stays: seqs keep growing. */
+  clear(): void {
+    this.reset(groupBytesMin);
+  }
+
+  /** A fresh buffer about as large as the last group (the old one went to the client). */
+  private reset(sizeHint: number): void {
+    let size = groupBytesMin;
+    while (size < sizeHint) size *= 2;
+    this.buf = Buffer.allocUnsafe(size);
+    this.bytes = effectsBatchHeaderBytes;
+    this.count = 0;
+  }
+}

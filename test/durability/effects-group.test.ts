@@ -1,0 +1,93 @@
+// The journal writer's group of effect records (src/durability/effects-group.ts): the
+// limits that end a group, the payload layout (a lone record plain, several as an
+// effects batch that splits back into the same records, in order), and buffer reuse.
+
+import { describe, expect, it } from 'vitest';
+import { EffectsGroup } from '../../src/durability/effects-group.js';
+import { effectsBatchMarker, splitEffectsPayload } from '../../src/durability/effects-batch.js';
+
+function record(seq: number, bytes: number): Buffer {
+  const b = Buffer.alloc(bytes, seq & 0xff);
+  b[0] = 1; // an effect format version, never the batch marker
+  return b;
+}
+
+describe('effects group', () => {
+  it('a lone record is taken plain; several as a batch that splits back in order', () => {
+    const g = new EffectsGroup(1024, 16);
+    const r1 = record(1, 40);
+    expect(g.tryAdd(1, r1, 0, r1.length)).toBe(true);
+    const one = g.take();
+    expect(one.count).toBe(1);
+    expect(one.lastSeq).toBe(1);
+    expect(one.payload.equals(r1)).toBe(true);
+    expect(g.count).toBe(0);
+
+    const rs = [record(2, 10), record(3, 0 + 1), record(4, 300)];
+    rs.forEach((r, i) => expect(g.tryAdd(2 + i, r, 0, r.length)).toBe(true));
+    const many = g.take();
+    expect(many.count).toBe(3);
+    expect(many.lastSeq).toBe(4);
+    expect(many.payload[0]).toBe(effectsBatchMarker);
+    expect(splitEffectsPayload(many.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual(rs.map((r) => r.toString('hex')));
+  });
+
+  it('refuses the record that would pass the byte limit (it opens the next group), and the count limit', () => {
+    const g = new EffectsGroup(100, 3); // 100 bytes of records with their 4-byte prefixes
+    const a = record(1, 46);
+    const b = record(2, 46);
+    const c = record(3, 1);
+    expect(g.tryAdd(1, a, 0, a.length)).toBe(true); // 50
+    expect(g.tryAdd(2, b, 0, b.length)).toBe(true); // 100: exactly the limit
+    expect(g.tryAdd(3, c, 0, c.length)).toBe(false); // 105
+    expect(g.count).toBe(2);
+    expect(splitEffectsPayload(g.take().payload).length).toBe(2);
+    expect(g.tryAdd(3, c, 0, c.length)).toBe(true);
+    expect(g.tryAdd(4, c, 0, c.length)).toBe(true);
+    expect(g.tryAdd(5, c, 0, c.length)).toBe(true);
+    expect(g.full).toBe(true);
+    expect(g.tryAdd(6, c, 0, c.length)).toBe(false);
+    expect(g.take().count).toBe(3);
+  });
+
+  it('takes a lone record larger than the byte limit, and grows its buffer past the first one', () => {
+    const g = new EffectsGroup(1000, 4096);
+    const big = record(1, 100_000);
+    expect(g.tryAdd(1, big, 0, big.length)).toBe(true);
+    expect(g.take().payload.equals(big)).toBe(true);
+    const g2 = new EffectsGroup(1 << 20, 4096);
+    const parts: Buffer[] = [];
+    for (let i = 1; i <= 100; i++) {
+      const r = record(i, 700 + i);
+      parts.push(r);
+      expect(g2.tryAdd(i, r, 0, r.length)).toBe(true);
+    }
+    const taken = g2.take();
+    expect(splitEffectsPayload(taken.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual(parts.map((r) => r.toString('hex')));
+  });
+
+  it('copies the record out of its source (a ring slot is reused after release) and a taken payload is never written again', () => {
+    const g = new EffectsGroup(1024, 16);
+    const slot = Buffer.from([1, 2, 3, 4, 5, 6]);
+    g.tryAdd(1, slot, 1, 4); // a view of part of the slot
+    slot.fill(0);
+    const r = record(2, 5);
+    g.tryAdd(2, r, 0, r.length);
+    const first = g.take();
+    const copy = Buffer.from(first.payload);
+    const r3 = record(3, 5);
+    g.tryAdd(3, r3, 0, r3.length);
+    g.tryAdd(4, r3, 0, r3.length);
+    g.take();
+    expect(first.payload.equals(copy)).toBe(true);
+    expect(Buffer.from(splitEffectsPayload(first.payload)[0]!)).toEqual(Buffer.from([2, 3, 4]));
+  });
+
+  it('asserts that seqs grow (the ring order), across groups too', () => {
+    const g = new EffectsGroup(1024, 16);
+    const r = record(1, 5);
+    g.tryAdd(5, r, 0, r.length);
+    g.take();
+    expect(() => g.tryAdd(5, r, 0, r.length)).toThrow(/seqs grow/);
+  });
+});
