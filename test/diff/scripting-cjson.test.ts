@@ -63,6 +63,7 @@ describeWithOracle('diff: cjson', () => {
         ev('local t={} for k,v in pairs(cjson) do t[#t+1]=k end table.sort(t) return t'),
         ev('return cjson.encode({1,2,3,{a=1}})'),
         ev("return cjson.encode(0.1)..' '..cjson.encode(1/3)..' '..cjson.encode(1e20)..' '..cjson.encode(123456789012345678)..' '..cjson.encode(-3.25e-7)..' '..cjson.encode(2^53)"),
+        ev('return cjson.encode({100000000000005, 100000000000015, 999999999999995, 0.125, 2^-24, 1e-5, 123456.789e3})'),
         ev('return cjson.encode(1/0)'),
         ev('return cjson.encode(0/0)'),
         ev('return cjson.encode({[1]=1,[100]=2})'),

@@ -102,20 +102,51 @@ export function pushNumber51(L: LuaState, n: number): void {
   else lua.lua_pushnumber(L, n);
 }
 
-/** C's printf("%.<precision>g", n), glibc's spelling of inf and nan. */
+/**
+ * C's printf("%.<precision>g", n), as glibc prints it: inf/nan spelled so, and the
+ * exact decimal value rounded half to even (JS's toExponential/toFixed round a tie
+ * away from zero: %.14g of 100000000000005 is "1e+14" in C).
+ */
 export function formatG(n: number, precision: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
   if (n === 0) return Object.is(n, -0) ? '-0' : '0';
   const p = Math.max(1, precision);
-  const [mant, expText] = n.toExponential(p - 1).split('e') as [string, string];
-  const exp = Number(expText);
-  const strip = (s: string): string => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+  const [head, exp] = roundDigits(Math.abs(n), p);
+  const digits = head.replace(/0+$/, '');
+  const sign = n < 0 ? '-' : '';
   if (exp < -4 || exp >= p) {
-    const digits = String(Math.abs(exp));
-    return `${strip(mant)}e${exp < 0 ? '-' : '+'}${digits.length < 2 ? `0${digits}` : digits}`;
+    const e = String(Math.abs(exp));
+    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${mant}e${exp < 0 ? '-' : '+'}${e.length < 2 ? `0${e}` : e}`;
   }
-  return strip(n.toFixed(Math.max(0, p - 1 - exp)));
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const frac = digits.slice(exp + 1);
+  return `${sign}${int}${frac === '' ? '' : `.${frac}`}`;
+}
+
+/** The first `p` significant digits of a > 0, rounded half to even, and the decimal exponent. */
+function roundDigits(a: number, p: number): [string, number] {
+  // Up to 100 digits: far past any tie a double can make at p <= 17 digits.
+  const [m, e] = a.toExponential(Math.min(100, p + 60)).split('e') as [string, string];
+  let exp = Number(e);
+  const all = m.replace('.', '');
+  let head = all.slice(0, p);
+  const rest = all.slice(p);
+  let up: boolean;
+  if (rest === '' || rest[0]! < '5') up = false;
+  else if (rest[0]! > '5' || /[1-9]/.test(rest.slice(1))) up = true;
+  else up = Number(head[head.length - 1]) % 2 === 1;
+  if (up) {
+    let bumped = (BigInt(head) + 1n).toString();
+    if (bumped.length > p) {
+      bumped = bumped.slice(0, p);
+      exp++;
+    }
+    head = bumped;
+  }
+  return [head, exp];
 }
 
 /** Sets field `name` of the table on top of the stack to a JS function. */
