@@ -530,13 +530,18 @@ export class RStream extends RObject {
     return s;
   }
 
-  /** Digest content (src/engine/digest.ts): entries, metadata, groups, PELs. */
+  /** Digest content (src/engine/digest.ts): entries, metadata, node cuts, tombstones, groups, PELs. */
   digestParts(): string[] {
     const out: string[] = [`${this.length}`, formatId(this.lastId), formatId(this.firstId), formatId(this.maxDeletedId), `${this.entriesAdded}`, `${this.nodes.length}`];
     this.range(0n, idMax, false, (id, fv) => {
       out.push(formatId(id), `${fv.length}`, ...fv);
       return true;
     });
+    // Node cuts and tombstones: DUMP and `~` trims depend on them, so a replica must match.
+    for (const node of this.nodes) {
+      out.push('n', formatId(node.masterId), `${node.deleted}`);
+      for (let i = 0; i < node.tombIds.length; i++) out.push(formatId(node.tombIds[i]!), `${node.tombFvs[i]!.length}`, ...node.tombFvs[i]!);
+    }
     for (const g of this.sortedGroups()) {
       out.push('g', g.name, formatId(g.lastId), `${g.entriesRead}`);
       for (const c of g.sortedConsumers()) {
