@@ -17,10 +17,11 @@
 //    with { leaderToken }. Adaptive group commit: while fewer than
 //    journalWriterAppendsAnySizeMax appends are in flight a group goes at once (lowest
 //    latency: overlapping appends share the log nodes' fsync rounds); beyond, another
-//    goes only once the group holds journalWriterEagerRecordCount records or
-//    journalWriterEagerBytes (up to journalWriterAppendsInFlightMax in flight), else it
-//    grows until an ack: under a heavy load, fewer and larger appends cost the log nodes
-//    (entries, messages, fsync rounds) less on the cores the server shares.
+//    goes only once the group holds as many records as the appends in flight on average
+//    (at most journalWriterEagerRecordCount) or journalWriterEagerBytes, up to
+//    journalWriterAppendsInFlightMax in flight, else it grows until an ack: under a heavy
+//    load, fewer and larger appends cost the log nodes (entries, messages, fsync rounds)
+//    less on the cores the server shares, while many small batches still pipeline.
 //    When an append and every one before it are acknowledged, publish committedSeq
 //    (Atomics.store) and ring the engine's doorbell, once per ack.
 //
@@ -86,6 +87,8 @@ const latencyWindowCount = 1024;
 
 interface InFlight {
   readonly lastSeq: number;
+  /** Effect records in this append. */
+  readonly count: number;
   readonly startedMs: number;
   done: boolean;
   lastId: number;
@@ -105,6 +108,8 @@ class JournalWriter {
   /** A record popped when the group was full (a copy): it opens the next group. */
   private carry: { readonly seq: number; readonly payload: Buffer } | null = null;
   private inflight: InFlight[] = [];
+  /** Effect records in the appends in flight (their counts summed). */
+  private inflightRecords = 0;
   /** The last writerWakeSeq published (shared-state.ts). */
   private wakeSeq = 0;
   private waitingForData = false;
@@ -232,7 +237,7 @@ class JournalWriter {
       // of any size may go, else once the group would be full. Lowering it races with a record
       // the engine published meanwhile under the old value: re-read the ring after the
       // store (both sides use sequentially consistent atomics).
-      const wakeSeq = !this.serving || this.inflight.length < journalWriterAppendsAnySizeMax ? 0 : this.group.lastSeq + Math.max(1, journalWriterEagerRecordCount - this.group.count);
+      const wakeSeq = !this.serving || this.inflight.length < journalWriterAppendsAnySizeMax ? 0 : this.group.lastSeq + Math.max(1, this.eagerCount() - this.group.count);
       if (wakeSeq !== this.wakeSeq) {
         const lowered = wakeSeq < this.wakeSeq;
         this.wakeSeq = wakeSeq;
@@ -250,9 +255,20 @@ class JournalWriter {
     }
   };
 
-  /** The group is worth an append of its own even while others are in flight. */
+  /**
+   * The group is worth an append of its own even while several are in flight: it is
+   * full, or at least as large as the appends in flight on average (so groups never
+   * shrink under a load of many small batches, yet a light load is not held back).
+   */
   private groupFull(): boolean {
-    return this.carry !== null || this.group.count >= journalWriterEagerRecordCount || this.group.bytes >= journalWriterEagerBytes;
+    return this.carry !== null || this.group.count >= this.eagerCount() || this.group.bytes >= journalWriterEagerBytes;
+  }
+
+  /** Records that make a group go while journalWriterAppendsAnySizeMax are in flight. */
+  private eagerCount(): number {
+    const n = this.inflight.length;
+    if (n === 0) return 1;
+    return Math.max(1, Math.min(journalWriterEagerRecordCount, Math.ceil(this.inflightRecords / n)));
   }
 
   /** Moves records from the effects ring into the group (one copy each) until it is full. */
@@ -283,15 +299,16 @@ class JournalWriter {
 
   private sendAppend(): void {
     // One journal record per append (effects-batch.ts): one entry, whole or absent.
-    const { payload, lastSeq } = this.group.take();
+    const { payload, lastSeq, count } = this.group.take();
     const carry = this.carry;
     if (carry !== null) {
       this.carry = null;
       assert(this.group.tryAdd(carry.seq, carry.payload, 0, carry.payload.length), 'journal writer: a carried record opens a group');
     }
     const records: AppendRecord[] = [{ type: RecordType.effects, engineVersion, payload }];
-    const entry: InFlight = { lastSeq, startedMs: performance.now(), done: false, lastId: 0 };
+    const entry: InFlight = { lastSeq, count, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
+    this.inflightRecords += count;
     const epoch = this.epoch;
     this.client.append(records, { leaderToken: this.token }).then(
       (r) => {
@@ -303,6 +320,7 @@ class JournalWriter {
         let advanced = false;
         while (this.inflight.length > 0 && this.inflight[0]!.done) {
           const head = this.inflight.shift()!;
+          this.inflightRecords -= head.count;
           assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
           this.committedSeq = head.lastSeq;
           this.lastAppliedId = head.lastId;
@@ -329,6 +347,7 @@ class JournalWriter {
     this.epoch++;
     this.serving = false;
     this.inflight = [];
+    this.inflightRecords = 0;
     this.carry = null;
     this.group.clear();
     this.token = 0;
