@@ -240,8 +240,9 @@ export const journalWriterAppendsInFlightMax = 8;
  */
 export const journalWriterAppendsAnySizeMax = 4;
 /**
- * ...beyond, it sends another only once the waiting group holds this many records or
- * journalWriterEagerBytes, else it waits for an ack. Every append costs the three log
+ * ...beyond, it sends another only once the waiting group holds as many records as the
+ * appends in flight on average, at most this many, or journalWriterEagerBytes, else it
+ * waits for an ack. Every append costs the three log
  * nodes an entry, messages and, unless it overlaps others, a quorum fsync round (1-3 ms
  * of CPU together on this machine), and they share the server's 2 cores: under a heavy
  * load fewer, larger appends leave more CPU to everything else.
