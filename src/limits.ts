@@ -121,6 +121,14 @@ export const randomReplyElementCountMax = Math.floor(clientOutputBytesMax / 7);
  */
 export const hllSparseBytesMax = 3000;
 
+/**
+ * A string at least this long is written in place (SETBIT, BITFIELD) through a write
+ * buffer beside the dict (src/engine/string-buffer.ts) instead of being rebuilt: below
+ * it, rebuilding the immutable string costs about as much as the command itself, and
+ * the buffer would double the value's memory for nothing.
+ */
+export const stringInPlaceBytesMin = 4096;
+
 // --- Streams (src/engine/types/stream.ts) ---------------------------------------------------
 
 /**
@@ -307,6 +315,7 @@ assert(batchBytesMax <= ringRecordBytesMax, 'a batch is a ring record');
 assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disconnecting');
 assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
 assert(stringValueBytesMax <= stringBytesMax, 'V8 strings are the tighter bound on a value');
+assert(stringInPlaceBytesMin < stringValueBytesMax, 'big strings can be written in place');
 assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
 assert(journalPayloadBytesMax + 1024 <= journalWireFrameBytesMax, 'a wire frame carries a whole record');
 assert(journalPayloadBytesMax + 1024 <= journalSegmentBytes, 'a segment holds at least one record');
