@@ -21,8 +21,7 @@
 //     Lua's own "table index is nil/NaN".
 //
 // Known differences: map entries come out in fengari's `next` order, not Lua 5.1's
-// (single-entry maps and arrays are byte-identical); every NaN is written as x86's
-// default NaN (0xfff8000000000000), which is what 0/0 produces in Redis.
+// (single-entry maps and arrays are byte-identical).
 //
 // Invariants: pack leaves one string on the stack; unpack's results sit above its
 // argument; the decoder mirrors the C code's stack use so Lua 5.1's 8000-slot frame
@@ -108,11 +107,8 @@ function encodeBytes(buf: Buf, s: Uint8Array): void {
 const scratch = new DataView(new ArrayBuffer(8));
 
 function encodeDouble(buf: Buf, d: number): void {
-  if (Number.isNaN(d)) {
-    // x86's default NaN, the one 0/0 makes in Redis's Lua.
-    buf.push(0xcb, 0xff, 0xf8, 0, 0, 0, 0, 0, 0);
-    return;
-  }
+  // NaN fails the float test (NaN !== NaN) and keeps its bits, sign included (V8
+  // keeps x86's negative default NaN from 0/0, as Redis's C code does).
   if (Math.fround(d) === d) {
     scratch.setFloat32(0, d);
     buf.push(0xca, scratch.getUint8(0), scratch.getUint8(1), scratch.getUint8(2), scratch.getUint8(3));

@@ -76,9 +76,9 @@ export function checkBytes51(L: LuaState, arg: number): Buffer {
   const t = lua.lua_type(L, arg);
   if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) return typeError(L, arg, 'string');
   if (t === lua.LUA_TNUMBER) {
-    // 5.1 converts with "%.14g"; 5.3 would write "3.0" for a float.
-    const b = Buffer.from(formatG(lua.lua_tonumber(L, arg), 14), 'latin1');
-    lua.lua_pushlstring(L, b, b.length);
+    // 5.1 converts with "%.14g" (lua-number-format.ts makes fengari do the same).
+    lua.lua_pushvalue(L, arg);
+    lua.lua_tolstring(L, -1);
     lua.lua_replace(L, arg);
   }
   const u8 = lua.lua_tolstring(L, arg)!;
