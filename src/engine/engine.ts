@@ -128,6 +128,10 @@ export class Engine implements EngineServices {
   private replaying = false;
   private readonly scratch = new ReplyWriter(4096);
   private readonly pendingCloses: Client[] = [];
+  /** lookupName's cache: the last command name as sent (bytes), its length (-1: none) and spec. */
+  private readonly lastName = Buffer.alloc(32);
+  private lastNameLength = -1;
+  private lastNameSpec: CommandSpec | undefined = undefined;
   /** The end of the last timed command in this batch (us), or -1 outside a batch. */
   private clockMarkUs = -1;
 
@@ -362,7 +366,7 @@ export class Engine implements EngineServices {
 
   /** Looks the command up, checks it, queues or runs it. Returns true if deferred. */
   private dispatch(client: Client, argv: readonly Buffer[], out: ReplyWriter): boolean {
-    let spec = this.table.lookupArg(argv[0]!);
+    let spec = this.lookupName(argv[0]!);
     if (spec !== undefined && spec.subcommands !== undefined && argv.length >= 2) {
       spec = this.table.lookup(`${spec.name}|${lowerAscii(argv[1]!)}`);
       if (spec === undefined) {
@@ -415,6 +419,28 @@ export class Engine implements EngineServices {
     }
     this.call(client, spec, argv, out);
     return false;
+  }
+
+  /**
+   * The table's lookupArg behind a one-entry cache of the last name as sent: a pipeline
+   * mostly repeats one command, and comparing a few bytes costs less than the string
+   * and map lookup (the table never changes while the engine runs).
+   */
+  private lookupName(arg: Buffer): CommandSpec | undefined {
+    const n = arg.length;
+    if (n === this.lastNameLength) {
+      const last = this.lastName;
+      let i = 0;
+      while (i < n && arg[i] === last[i]) i++;
+      if (i === n) return this.lastNameSpec;
+    }
+    const spec = this.table.lookupArg(arg);
+    if (spec !== undefined && n <= this.lastName.length) {
+      arg.copy(this.lastName, 0, 0, n);
+      this.lastNameLength = n;
+      this.lastNameSpec = spec;
+    }
+    return spec;
   }
 
   /**

@@ -147,6 +147,17 @@ export class ReplyWriter {
       this.buf[this.length++] = 48 + n;
       return;
     }
+    // Lengths and counts (every bulk header) are small non-negative integers: their
+    // digits go straight into the buffer, without a String per reply.
+    if (n > 0 && n <= 0x7fffffff && (n | 0) === n) {
+      let digits = 1;
+      for (let p = 10; p <= n; p *= 10) digits++;
+      const buf = this.buf;
+      let at = this.length + digits;
+      this.length = at;
+      for (let v = n; v > 0; v = (v / 10) | 0) buf[--at] = 48 + (v % 10);
+      return;
+    }
     this.length += this.buf.latin1Write(String(n), this.length);
   }
 

@@ -26,6 +26,15 @@ describe('ReplyWriter', () => {
     );
   });
 
+  it('writes integers of every size as their decimal text', () => {
+    const values = [0, 7, 9, 10, 11, 99, 100, 101, 999, 1000, 123456789, 2147483646, 2147483647, 2147483648, 4294967296, -1, -10, -2147483648, 2 ** 53 - 1, -(2 ** 53 - 1), 1e21];
+    for (let i = 0; i < 200; i++) values.push(Math.floor(Math.random() * 2 ** (1 + (i % 52))));
+    const w = new ReplyWriter(8);
+    for (const n of values) w.int(n);
+    for (const n of values) w.array(n);
+    expect(body(w)).toBe(values.map((n) => `:${String(n)}\r\n`).join('') + values.map((n) => `*${String(n)}\r\n`).join(''));
+  });
+
   it('encodes RESP3 types', () => {
     const w = new ReplyWriter();
     w.resp = 3;
