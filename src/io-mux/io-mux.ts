@@ -317,6 +317,10 @@ export class IoMux implements ConnectionHost {
     const end = rec.length;
     const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
     let total = 0;
+    // A client's entries mostly follow one another (its pipeline ran in a row): the
+    // last id's connection is kept, so most entries cost no map lookup.
+    let lastId = -1;
+    let lastConn: Connection | undefined;
     for (let o = recordHeaderBytes; o < end; ) {
       const kind = rec[o]!;
       const id = view.readUInt32LE(o + 1);
@@ -324,7 +328,11 @@ export class IoMux implements ConnectionHost {
       const body = o + replyEntryHeaderBytes;
       o = body + bytes;
       assert(o <= end, 'reply entry past the end of its record');
-      const conn = this.connections.get(id);
+      if (id !== lastId) {
+        lastId = id;
+        lastConn = this.connections.get(id);
+      }
+      const conn = lastConn;
       if (conn === undefined || conn.state === 'closed') continue;
       if (conn.drainEpoch !== epoch) {
         conn.drainEpoch = epoch;
@@ -361,6 +369,7 @@ export class IoMux implements ConnectionHost {
         conn.drainOffset = conn.drainCursor = cursor;
         cursor += conn.drainBytes;
       }
+      lastId = -1;
       for (let o = recordHeaderBytes; o < end; ) {
         const kind = rec[o]!;
         const id = view.readUInt32LE(o + 1);
@@ -368,12 +377,22 @@ export class IoMux implements ConnectionHost {
         const body = o + replyEntryHeaderBytes;
         o = body + bytes;
         if (kind !== EntryKind.reply) continue;
-        const conn = this.connections.get(id);
+        if (id !== lastId) {
+          lastId = id;
+          lastConn = this.connections.get(id);
+        }
+        const conn = lastConn;
         if (conn === undefined || conn.drainEpoch !== epoch) continue;
         // Replies after a close entry were not counted: the cursor stops at the sum.
-        if (conn.drainCursor + bytes > conn.drainOffset + conn.drainBytes) continue;
-        out.set(rec.subarray(body, body + bytes), conn.drainCursor);
-        conn.drainCursor += bytes;
+        const at = conn.drainCursor;
+        if (at + bytes > conn.drainOffset + conn.drainBytes) continue;
+        // Short replies byte by byte: a view per entry (subarray) costs more than the copy.
+        if (bytes <= 128) {
+          for (let j = 0; j < bytes; j++) out[at + j] = rec[body + j]!;
+        } else {
+          out.set(rec.subarray(body, body + bytes), at);
+        }
+        conn.drainCursor = at + bytes;
       }
       for (const conn of touched) {
         if (conn.drainBytes > 0) conn.write(out.subarray(conn.drainOffset, conn.drainOffset + conn.drainBytes));
