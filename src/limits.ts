@@ -160,12 +160,15 @@ export const journalBatchBytesMax = 4 * MiB;
 /** A connection must finish the secret handshake within this time or is closed. */
 export const journalHandshakeMs = 5_000;
 /**
- * The active segment file is kept written with zeros (and synced) this far ahead of its
- * last record: an O_DSYNC write over blocks already allocated and written needs no
- * filesystem journal commit (no size or extent change), about half the latency and CPU
- * of an appending one on ext4. Refilled when half is used.
+ * How far ahead of its last record a log node keeps its active segment written with
+ * zeros (and synced), refilled when half is used; 0 disables it. An O_DSYNC write over
+ * blocks already written needs no filesystem journal commit (no size or extent change):
+ * alone, about half the latency and CPU of an appending write on ext4 here. OFF: combined
+ * with inline follower writes (journalDiskInlineIdleMs) the one-client append p50 was
+ * worse in 5 of 6 interleaved runs than either alone, and inline writes alone measured
+ * best (docs/JOURNAL.md, Benchmark). SegmentLog and the simulator keep exercising it.
  */
-export const journalSegmentPreallocateBytes = 4 * MiB;
+export const journalSegmentPreallocateBytes = 0;
 /**
  * A "small" durable write, the only kind that segment preallocation and inline writes
  * serve: a bigger write's cost is moving its data, not the metadata commit (zeros
