@@ -118,8 +118,15 @@ async function info(port: number): Promise<Map<string, string>> {
 interface Row {
   total: number[];
   wall: number[];
-  parts: Map<string, number>;
-  perAppend: number;
+  /** Per run: the split by thread/process and the records per append. */
+  parts: Map<string, number>[];
+  perAppend: number[];
+}
+
+/** Index of the run whose total is the median (the split shown is that run's). */
+function medianRun(row: Row): number {
+  const m = median(row.total);
+  return row.total.indexOf(m);
 }
 
 async function main(): Promise<void> {
@@ -206,11 +213,11 @@ async function main(): Promise<void> {
           let byTest = rows.get(test.name);
           if (byTest === undefined) rows.set(test.name, (byTest = new Map()));
           let row = byTest.get(t.label);
-          if (row === undefined) byTest.set(t.label, (row = { total: [], wall: [], parts, perAppend }));
+          if (row === undefined) byTest.set(t.label, (row = { total: [], wall: [], parts: [], perAppend: [] }));
           row.total.push(total);
           row.wall.push(n / (wallMs / 1000));
-          row.parts = parts;
-          row.perAppend = perAppend;
+          row.parts.push(parts);
+          row.perAppend.push(perAppend);
           process.stderr.write(`${test.name} ${t.label}: ${total.toFixed(1)} µs/write CPU (all processes), ${Math.round(n / (wallMs / 1000))} writes/s wall` +
             (Number.isNaN(perAppend) ? '' : `, ${perAppend.toFixed(1)} records/append`) + '\n');
         }
@@ -226,9 +233,10 @@ async function main(): Promise<void> {
     lines.push('- CPU µs (utime+stime from /proc) per SET of one redis-benchmark run (`-c 50 -d 100|4096 -r 1000000`), summed over redis-server ' +
       '`--appendonly yes --appendfsync always`, or over the KeelDB server (all threads) and its three log nodes; medians of ' +
       `${opts.runs} run(s). Everything shares the 2 cores with redis-benchmark, so CPU per write bounds durable throughput whatever the load. ` +
-      'Threads: main = io-mux; of the worker threads (`node#tid`), the busiest is the engine, the next the journal writer; the small ones are GC helpers.');
+      'Threads: main = io-mux; of the worker threads (`node#tid`), the busiest is the engine, the next the journal writer; the small ones are GC helpers. ' +
+      `Log nodes: ${opts.logNodeKeeldb !== '' ? 'every server used those of the --log-node-keeldb build' : 'each build ran its own (the log-node code differs between builds too)'}.`);
     lines.push('');
-    lines.push(`| test | redis-always µs/write |${hasBefore ? ' KeelDB before µs/write |' : ''} KeelDB µs/write | KeelDB/redis | writes/s (wall, load-dependent): redis /${hasBefore ? ' before /' : ''} KeelDB | KeelDB split µs/write (last run) |`);
+    lines.push(`| test | redis-always µs/write |${hasBefore ? ' KeelDB before µs/write |' : ''} KeelDB µs/write | KeelDB/redis | writes/s (wall, load-dependent): redis /${hasBefore ? ' before /' : ''} KeelDB | KeelDB split µs/write (the median run) |`);
     lines.push(`|---|---:|${hasBefore ? '---:|' : ''}---:|---:|---:|---|`);
     for (const test of tests) {
       const byTest = rows.get(test.name)!;
@@ -237,11 +245,12 @@ async function main(): Promise<void> {
       const o = byTest.get('before');
       const a = r === undefined ? NaN : median(r.total);
       const b = k === undefined ? NaN : median(k.total);
-      const split = k === undefined ? '' : [...k.parts].sort((x, y) => y[1] - x[1]).map(([name, v]) => `${name} ${v.toFixed(1)}`).join(', ') +
-        `; ${k.perAppend.toFixed(1)} records/append`;
+      const km = k === undefined ? -1 : medianRun(k);
+      const split = k === undefined ? '' : [...k.parts[km]!].sort((x, y) => y[1] - x[1]).map(([name, v]) => `${name} ${v.toFixed(1)}`).join(', ') +
+        `; ${k.perAppend[km]!.toFixed(1)} records/append`;
       const w = (x: Row | undefined): string => (x === undefined ? '-' : String(Math.round(median(x.wall))));
       const wall = hasBefore ? `${w(r)} / ${w(o)} / ${w(k)}` : `${w(r)} / ${w(k)}`;
-      const before = hasBefore ? ` ${o === undefined ? '-' : `${median(o.total).toFixed(1)} (${o.perAppend.toFixed(1)} records/append)`} |` : '';
+      const before = hasBefore ? ` ${o === undefined ? '-' : `${median(o.total).toFixed(1)} (${o.perAppend[medianRun(o)]!.toFixed(1)} records/append)`} |` : '';
       lines.push(`| ${test.name} | ${a.toFixed(1)} |${before} ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${wall} | ${split} |`);
     }
     const section = lines.join('\n');
