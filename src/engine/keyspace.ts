@@ -26,6 +26,7 @@
 import { assert } from '../assert.js';
 import { DenseDict } from './dense-dict.js';
 import { lfuNewStamp, lfuTouch } from './lfu.js';
+import type { SdsSize } from './sds-size.js';
 import { StringBuffer } from './string-buffer.js';
 import { activeExpireSampleCount, databaseCount } from '../limits.js';
 
@@ -63,9 +64,11 @@ export class Db {
   /**
    * Keys whose string Redis would report as 'raw' whatever its bytes: APPEND to an
    * existing key and SETRANGE build the value in place (Redis's dbUnshareStringValue).
-   * Any other write replaces the value and drops the mark. Usually empty.
+   * Any other write replaces the value and drops the mark. Usually empty. The value is
+   * the sds size Redis would have grown the string to (SETBIT/BITFIELD growth, for
+   * MEMORY USAGE), or null when it is what sdsnewlen makes for the current length.
    */
-  private readonly rawStrings = new Set<string>();
+  private readonly rawStrings = new Map<string, SdsSize | null>();
 
   constructor(
     readonly index: number,
@@ -155,7 +158,7 @@ export class Db {
     assert(sb !== undefined && slot !== undefined, 'write to a missing string buffer');
     sb.stale = true;
     this.table.stamps![slot] = this.newStamp(key);
-    this.rawStrings.add(key);
+    if (!this.rawStrings.has(key)) this.rawStrings.set(key, null);
     this.touched(key);
   }
 
@@ -275,11 +278,22 @@ export class Db {
 
   /** Records that key's string was built in place (APPEND/SETRANGE): OBJECT ENCODING says 'raw'. */
   markRawString(key: string): void {
-    this.rawStrings.add(key);
+    if (!this.rawStrings.has(key)) this.rawStrings.set(key, null);
   }
 
   isRawString(key: string): boolean {
     return this.rawStrings.size !== 0 && this.rawStrings.has(key);
+  }
+
+  /** The grown sds size of a 'raw' string (null: as sdsnewlen makes it), undefined if not raw. */
+  rawStringSize(key: string): SdsSize | null | undefined {
+    return this.rawStrings.size === 0 ? undefined : this.rawStrings.get(key);
+  }
+
+  /** Marks key's string 'raw' with the sds size Redis grew it to (SETBIT/BITFIELD growth). */
+  setRawStringSize(key: string, size: SdsSize): void {
+    assert(this.table.has(key), 'raw string size of a missing key');
+    this.rawStrings.set(key, size);
   }
 
   /** Marks key modified after an in-place change to an RObject value (e.g. RPUSH). */

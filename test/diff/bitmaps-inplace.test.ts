@@ -4,9 +4,9 @@
 // writes with every way to read, replace, move or expire the value (GET, GETRANGE,
 // BITCOUNT, BITPOS, GETBIT, BITFIELD_RO, DUMP, OBJECT ENCODING, SETRANGE, APPEND, SET,
 // RENAME, COPY, SWAPDB, EXPIRE, MULTI/EXEC, WRONGTYPE on a list) must answer byte for
-// byte as redis-server 7.0.15 does. MEMORY USAGE is left out: after a growing in-place
-// write Redis's sds keeps greedy spare capacity, which KeelDB does not model (it did not
-// before either); test/engine/string-buffer.test.ts shows it unchanged by the buffer.
+// byte as redis-server 7.0.15 does. MEMORY USAGE is left out here: APPEND and SETRANGE
+// (strings.ts) do not track sds's greedy spare capacity; SETBIT/BITFIELD growth does,
+// diff-tested in test/diff/memory-usage.test.ts.
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';

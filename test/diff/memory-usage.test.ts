@@ -2,8 +2,9 @@
 // header follows sdsReqType (1 byte under 32 bytes, 3 for the empty key and up to 255,
 // then 5), so every key length from 0 to 300 is checked with each value kind whose
 // estimate KeelDB models (integers, embstr and raw strings, strings built by SETBIT and
-// SETRANGE, listpack hashes, quicklists, intsets, hashtable sets). Replies are compared
-// byte for byte in one pipeline per kind.
+// SETRANGE, strings SETBIT/BITFIELD lengthened (sds's greedy growth), listpack hashes,
+// quicklists, intsets, hashtable sets). Replies are compared byte for byte in one
+// pipeline per kind.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DiffPair } from '../support/diff-pair.js';
@@ -21,6 +22,13 @@ const kinds: Record<string, (key: string) => Cmd[]> = {
   appendNew: (k) => [['APPEND', k, 'abc']],
   setbitNew: (k) => [['SETBIT', k, '100', '1']],
   setrangeNew: (k) => [['SETRANGE', k, '40', 'abc']],
+  // Growth of an existing string: sdsgrowzero's greedy allocation, from each encoding.
+  setbitGrowRaw: (k) => [['SET', k, 'r'.repeat(100)], ['SETBIT', k, '2000', '1']],
+  setbitGrowTwice: (k) => [['SET', k, 'r'.repeat(100)], ['SETBIT', k, '2000', '1'], ['SETBIT', k, '3000', '1'], ['SETBIT', k, '5000', '1'], ['SETBIT', k, '5', '1']],
+  setbitGrowEmbstr: (k) => [['SET', k, 'hello'], ['SETBIT', k, '100', '1']],
+  setbitGrowInt: (k) => [['SET', k, '12345'], ['SETBIT', k, '60', '1']],
+  setbitGrowBig: (k) => [['SET', k, 'b'.repeat(5000)], ['SETBIT', k, '50000', '1'], ['SETBIT', k, '7', '0']],
+  bitfieldGrow: (k) => [['SET', k, 'r'.repeat(100)], ['BITFIELD', k, 'SET', 'u8', '#300', '1']],
   hash: (k) => [['HSET', k, 'f', 'v', 'g', 'w']],
   list: (k) => [['RPUSH', k, 'a', 'b', 'c']],
   intset: (k) => [['SADD', k, '1', '2', '3']],

@@ -2,8 +2,10 @@
 // SETBIT/BITFIELD in commands/bitmaps.ts): the buffer alone, and the keyspace's promise
 // that nobody sees a stale string. An engine whose big bitmap was written in place must
 // be indistinguishable from one that holds the same bytes written the ordinary way:
-// same GET, DUMP, OBJECT ENCODING, MEMORY USAGE, TTL and keyspace digest (which reads the
-// dict directly, with no lookup in between).
+// same GET, DUMP, OBJECT ENCODING, TTL and keyspace digest (which reads the dict
+// directly, with no lookup in between). MEMORY USAGE differs on purpose: a string that
+// SETBIT lengthened reports sds's greedy allocation, as Redis does
+// (test/diff/memory-usage.test.ts), one written whole its exact size.
 
 import { describe, expect, test } from 'vitest';
 import { keyspaceDigest } from '../../src/engine/digest.js';
@@ -51,7 +53,7 @@ describe('in-place writes in the keyspace', () => {
     runCommand(b, cb, ['PEXPIREAT', 'bm', '99999999999999']);
     runCommand(b, cb, ['SETRANGE', 'bm', '0', bytes.subarray(0, 1)]);
     expect(keyspaceDigest(b.keyspace)).toBe(digestA);
-    for (const cmd of [['GET', 'bm'], ['STRLEN', 'bm'], ['OBJECT', 'ENCODING', 'bm'], ['MEMORY', 'USAGE', 'bm'], ['DUMP', 'bm'], ['TTL', 'bm'], ['BITCOUNT', 'bm'], ['GETBIT', 'bm', '12345']]) {
+    for (const cmd of [['GET', 'bm'], ['STRLEN', 'bm'], ['OBJECT', 'ENCODING', 'bm'], ['DUMP', 'bm'], ['TTL', 'bm'], ['BITCOUNT', 'bm'], ['GETBIT', 'bm', '12345']]) {
       expect(runCommand(a, ca, cmd), cmd.join(' ')).toBe(runCommand(b, cb, cmd));
     }
   });

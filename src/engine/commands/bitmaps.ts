@@ -27,6 +27,7 @@ import type { CommandSpecExtras } from '../command-table.js';
 import { stringInPlaceBytesMin, stringValueBytesMax } from '../../limits.js';
 import type { RValue } from '../keyspace.js';
 import { notify, NotifyType } from '../notify.js';
+import { sdsGrow, sdsNew, type SdsSize } from '../sds-size.js';
 import { StringBuffer } from '../string-buffer.js';
 import { lookupKeyRead } from './strings.js';
 
@@ -67,6 +68,8 @@ interface BitWrite {
   existed: boolean;
   /** `buf` is the key's write buffer's view: storing it back only records the write. */
   inPlace: boolean;
+  /** The sds size Redis grows an existing string to (MEMORY USAGE), or null. */
+  grownSize: SdsSize | null;
 }
 
 /** True for values the bit commands read as strings (a latin1 string or its write buffer). */
@@ -94,27 +97,30 @@ function lookupForBitWrite(ctx: CommandContext, key: string, maxBit: number): Bi
     ctx.reply.error(tooBigError);
     return null;
   }
+  // Redis grows an existing string with sdsgrowzero (greedy); a new one is sdsnewlen-exact.
+  const grownSize = v !== undefined && len > oldLength ? sdsGrow(ctx.db.rawStringSize(key) ?? sdsNew(oldLength), len) : null;
   if (v !== undefined && (v instanceof StringBuffer || len >= stringInPlaceBytesMin)) {
     const sb = ctx.db.stringBuffer(key);
     sb.ensureLength(len);
-    return { buf: sb.view(), grew: len > oldLength, existed: true, inPlace: true };
+    return { buf: sb.view(), grew: len > oldLength, existed: true, inPlace: true, grownSize };
   }
   const old = v ?? '';
   const buf = Buffer.alloc(len);
   if (old.length > 0) buf.latin1Write(old, 0, old.length);
-  return { buf, grew: v === undefined || len > old.length, existed: v !== undefined, inPlace: false };
+  return { buf, grew: v === undefined || len > old.length, existed: v !== undefined, inPlace: false, grownSize };
 }
 
 /** Stores a bitmap written in place: the key keeps its TTL and reads as 'raw'. */
 function storeBitmap(ctx: CommandContext, key: string, w: BitWrite): void {
   if (w.inPlace) {
     ctx.db.stringBufferWritten(key);
-    return;
+  } else {
+    const s = w.buf.latin1Slice(0, w.buf.length);
+    if (w.existed) ctx.db.overwrite(key, s);
+    else ctx.db.set(key, s);
+    ctx.db.markRawString(key);
   }
-  const s = w.buf.latin1Slice(0, w.buf.length);
-  if (w.existed) ctx.db.overwrite(key, s);
-  else ctx.db.set(key, s);
-  ctx.db.markRawString(key);
+  if (w.grownSize !== null) ctx.db.setRawStringSize(key, w.grownSize);
 }
 
 /** lookupKeyRead for the bit readers: a string with a write buffer is read without rebuilding it. */
@@ -149,7 +155,9 @@ function setbitCommand(ctx: CommandContext): void {
     const bitval = (byteval >> bit) & 1;
     if (bitval !== Number(on)) {
       const next = on === 1n ? byteval | (1 << bit) : byteval & ~(1 << bit);
+      const size = ctx.db.rawStringSize(key); // a rewrite in place keeps Redis's allocation
       ctx.db.overwrite(key, v.slice(0, byte) + String.fromCharCode(next) + v.slice(byte + 1));
+      if (size) ctx.db.setRawStringSize(key, size);
       notify(ctx, NotifyType.string, 'setbit', key);
     }
     ctx.db.markRawString(key);

@@ -301,8 +301,9 @@ function memoryUsageCommand(ctx: CommandContext): void {
     ctx.reply.nil();
     return;
   }
-  // A string built in place (SETBIT, SETRANGE, APPEND...) is a raw robj plus its own sds.
-  const valueBytes = typeof v === 'string' ? (ctx.db.isRawString(key) ? 16 + sdsBytes(v.length) : stringValueBytes(v)) : objectValueBytes(v);
+  // A string built in place (SETBIT, SETRANGE, APPEND...) is a raw robj plus its own sds,
+  // as big as Redis grew it (SETBIT/BITFIELD growth is greedy, keyspace.ts tracks it).
+  const valueBytes = typeof v === 'string' ? (ctx.db.isRawString(key) ? 16 + (ctx.db.rawStringSize(key)?.total ?? sdsBytes(v.length)) : stringValueBytes(v)) : objectValueBytes(v);
   const dictEntryBytes = 24;
   ctx.reply.int(valueBytes + sdsBytes(key.length) + dictEntryBytes);
 }

@@ -69,6 +69,32 @@ describe('WireConnection', () => {
     await until(() => s.closes.length === 1);
   });
 
+  it('delivers in order what one turn writes, small frames (one buffer) and big ones (corked), and flushes it on close', async () => {
+    const s = await listen('s3cret');
+    const c = dial(s.port, 's3cret', () => undefined);
+    c.send({ kind: 'tail', requestId: 1 });
+    await until(() => c.isReady && s.messages.length === 1);
+    const expected: number[] = [];
+    const write = (requestId: number, payloadBytes: number): void => {
+      expected.push(requestId);
+      c.send({
+        kind: 'append',
+        requestId,
+        writerId: 1,
+        writerSeq: requestId,
+        records: [{ type: 2, engineVersion: 1, payload: Buffer.alloc(payloadBytes, requestId & 0xff) }],
+        condition: { leaderToken: 1 },
+      });
+    };
+    for (let i = 2; i < 200; i++) write(i, 100); // one turn, under 64 KiB in all
+    await until(() => s.messages.length === 199);
+    for (let i = 200; i < 260; i++) write(i, i % 3 === 0 ? 70_000 : 10); // one turn, over 64 KiB
+    c.close(); // written this turn: leaves before the FIN
+    await until(() => s.closes.length === 1);
+    const got = s.messages.slice(1).map((m) => (m.kind === 'append' ? [m.requestId, m.records[0]!.payload.byteLength, m.records[0]!.payload[0]] : []));
+    expect(got).toEqual(expected.map((id) => [id, id >= 200 && id % 3 === 0 ? 70_000 : id >= 200 ? 10 : 100, id & 0xff]));
+  });
+
   it('closes a connection that presents the wrong secret, before any message is handled', async () => {
     const s = await listen('right');
     const closes: (string | undefined)[] = [];
