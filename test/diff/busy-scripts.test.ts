@@ -11,7 +11,7 @@
 // for the script in KeelDB; Redis would answer it -BUSY at the threshold).
 
 import { describe } from 'vitest';
-import { diffCase, usePair, type DiffCase, type Outcome } from '../support/diff-pair.js';
+import { diffCase, diffSeq, usePair, type DiffCase, type Outcome } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { showBytes } from '../support/resp-decode.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
@@ -161,6 +161,17 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
     },
     { conns: 2 },
   );
+
+  // (SHUTDOWN inside MULTI: Redis refuses to queue it (no_multi); KeelDB's engine queues
+  // it and refuses it at EXEC, so that case is not compared.)
+  diffSeq(pair, 'SHUTDOWN that does not stop the server: from a script, bad arguments, ABORT', [
+    ['SHUTDOWN', 'FOO'],
+    ['SHUTDOWN', 'ABORT'],
+    ['SHUTDOWN', 'SAVE', 'NOSAVE'],
+    ['SHUTDOWN', 'ABORT', 'NOW'],
+    ['EVAL', "return redis.pcall('shutdown')", '0'],
+    ['COMMAND', 'INFO', 'SHUTDOWN'],
+  ]);
 
   diffCase(
     pair,

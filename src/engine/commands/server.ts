@@ -182,6 +182,12 @@ function shutdownCommand(ctx: CommandContext): void {
     ctx.reply.error('ERR No shutdown in progress.');
     return;
   }
+  // SHUTDOWN has the no_multi flag: Redis refuses to queue it. The engine queues it (it
+  // does not check no_multi yet), so a SHUTDOWN reached through EXEC refuses to run.
+  if (ctx.client.multi !== null) {
+    ctx.reply.error('ERR Command not allowed inside a transaction');
+    return;
+  }
   const hooks = controlHooksOf(ctx.engine);
   if (hooks === undefined) {
     // An engine without a worker around it (unit tests) has no process to stop.
