@@ -73,6 +73,8 @@ export class DenseDict<V> {
 
   /** The key's slot (index into keys/values/stamps), or undefined. */
   slotOf(key: string): number | undefined {
+    // An empty dict (most databases' `expires`) answers without hashing the key.
+    if (this.keys.length === 0) return undefined;
     const h = hashKey(key);
     const t = this.table;
     const mask = this.mask;
@@ -122,6 +124,7 @@ export class DenseDict<V> {
   /** Deletes key; returns true if it existed. */
   delete(key: string): boolean {
     const keys = this.keys;
+    if (keys.length === 0) return false; // e.g. SET clearing a TTL in a db without any
     const t = this.table;
     const mask = this.mask;
     const h = hashKey(key);
