@@ -2,8 +2,8 @@
 // 7.0.15 through EVAL: Lua 5.1's "%.14g" for tostring and `..` (fengari's Lua 5.3
 // would write "2.0" and "1000000000000000.0"), glibc's signed nan and inf spellings,
 // and the number arguments of the libraries (struct, bit) that go through the same
-// conversion. string.format('%s') of a float and the 5.3-only syntax are not covered:
-// those still differ (src/engine/scripting/lua-number-format.ts).
+// conversion, and string.format's %s/%q/%d family with numbers. %e/%f/%g in
+// string.format and the 5.3-only syntax still differ (lua-number-format.ts).
 
 import { describe } from 'vitest';
 import { diffSeq, usePair } from '../support/diff-pair.js';
@@ -27,6 +27,22 @@ describeWithOracle('diff: scripting number formatting', () => {
         ev("return struct.pack('c0', 2.5)"),
         ev('return bit.tohex(2.0)'),
         ev('return cmsgpack.pack(0/0, -(0/0))'),
+      ], { proto });
+      diffSeq(pair, 'string.format with numbers, and the wrapped builtins\' own errors', [
+        ev("return {string.format('%s|%5s|%-6s|', 2.0, 1.5, 3), string.format('%d %i %x %c %5.2d', 3.7, -2.5, 255.9, 65.2, 7.9), string.format('%d', 2^53), string.format('%q', 1.5), string.format('%s', 1e15)}"),
+        ev("return string.format('%q|%q', 3, 'a\\nb')"),
+        ev("return string.format('%05d|%-5d|%+d|% d|%.3d|%#x|%#o|%X', 4.5, 2.5, 3.5, 7.0, 5.5, 255.0, 8.0, 3054.9)"),
+        ev("return string.format('%d|%x', -1.5, -1.5)"),
+        ev("return string.format('%5.1f|%d|%s|%x', 3.14159, 42, 'hi', 255)"),
+        ev("return string.format('%%|%s', 1.25)"),
+        ev("return string.format('%d', 1/0)"),
+        ev("return ('%s'):format(0.5)"),
+        ev("return string.format('%c%c', 72.0, 105)"),
+        ev("return string.format('%d', 'x')"),
+        ev('return string.format()'),
+        ev("return string.format('%s')"),
+        ev('return setmetatable(1, {})'),
+        ev('return tostring(1.5, 2)'),
       ], { proto });
     });
   }

@@ -66,6 +66,7 @@ declare module 'fengari' {
     lua_topointer(L: LuaState, idx: number): unknown;
     lua_getmetatable(L: LuaState, idx: number): boolean;
     lua_call(L: LuaState, nargs: number, nresults: number): void;
+    lua_tocfunction(L: LuaState, idx: number): LuaJsFunction | null;
   }
   interface Lauxlib {
     luaL_newstate(): LuaState;

@@ -8,11 +8,12 @@ import type { LuaState } from 'fengari';
 import { installCjson } from './lua-cjson.js';
 import { installCmsgpack } from './lua-cmsgpack.js';
 import { installStruct } from './lua-struct.js';
-import { installTostring51 } from './lua-number-format.js';
+import { installStringFormat51, installTostring51 } from './lua-number-format.js';
 
 export function installRedisLuaLibs(L: LuaState): void {
   installCjson(L);
   installCmsgpack(L);
   installStruct(L);
   installTostring51(L);
+  installStringFormat51(L);
 }

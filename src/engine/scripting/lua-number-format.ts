@@ -8,13 +8,14 @@
 // How: fengari converts numbers to strings through lobject.luaO_tostring, which its
 // API and VM (`..`, lua_tolstring) reach through the module object; the wrapper below
 // replaces it for floats, once per process. The `tostring` builtin goes another way
-// (luaL_tolstring -> lua_pushfstring), so installTostring51 wraps that global too.
-// string.format('%s', x) still formats floats fengari's way. Invariant: integers are
-// left to fengari.
+// (luaL_tolstring -> lua_pushfstring), so installTostring51 wraps that global too,
+// and installStringFormat51 string.format's number arguments. The wrappers call the
+// original functions in their own frame, so argument errors keep their names.
+// Invariant: integers are left to fengari.
 
 import { createRequire } from 'node:module';
 import fengari, { type LuaState } from 'fengari';
-import { argError, formatG, pushBytes } from './lua-lib-util.js';
+import { formatG, pushBytes } from './lua-lib-util.js';
 
 const { lua, to_luastring } = fengari;
 const require = createRequire(import.meta.url);
@@ -58,17 +59,117 @@ export function formatNumber51(n: number): string {
 export function installTostring51(L: LuaState): void {
   const name = to_luastring('tostring');
   lua.lua_getglobal(L, name);
-  lua.lua_pushcclosure(L, (s) => {
-    if (lua.lua_gettop(s) === 0) return argError(s, 1, 'value expected');
+  const original = lua.lua_tocfunction(L, -1)!;
+  lua.lua_pop(L, 1);
+  // The original runs in this same frame, so its errors name 'tostring' and the line.
+  lua.lua_pushjsfunction(L, (s) => {
     if (lua.lua_type(s, 1) === lua.LUA_TNUMBER && !lua.lua_isinteger(s, 1)) {
       pushBytes(s, Buffer.from(formatNumber51(lua.lua_tonumber(s, 1)), 'latin1'));
       return 1;
     }
-    const nargs = lua.lua_gettop(s);
-    lua.lua_pushvalue(s, lua.lua_upvalueindex(1));
-    lua.lua_insert(s, 1);
-    lua.lua_call(s, nargs, 1);
-    return 1;
-  }, 1);
+    return original(s);
+  });
   lua.lua_setglobal(L, name);
+}
+
+/**
+ * Replaces string.format with one that treats numbers as Lua 5.1 does before handing
+ * the call to fengari's: a number under %s or %q is first converted to its 5.1 string
+ * ("%.14g", so %q quotes it); a float under an integer conversion (%d %i %u %o %x %X
+ * %c) is cast to a 64-bit integer (C's truncation) and formatted here, where 5.3 would
+ * refuse a fractional value ("number has no integer representation") and fengari's
+ * 32-bit integers could not hold a large one. %e %f %g and %a stay fengari's.
+ */
+export function installStringFormat51(L: LuaState): void {
+  lua.lua_getglobal(L, to_luastring('string'));
+  lua.lua_getfield(L, -1, to_luastring('format'));
+  const original = lua.lua_tocfunction(L, -1)!;
+  lua.lua_pop(L, 1);
+  // The original runs in this same frame (not through lua_call), so its argument
+  // errors still say "bad argument #n to 'format'" at the script's line.
+  lua.lua_pushjsfunction(L, (s) => {
+    const top = lua.lua_gettop(s);
+    if (top >= 1 && lua.lua_type(s, 1) === lua.LUA_TSTRING) {
+      const fmt = Buffer.from(lua.lua_tolstring(s, 1)!);
+      const out: number[] = [];
+      let arg = 1;
+      let changed = false;
+      for (let i = 0; i < fmt.length; i++) {
+        const c = fmt[i]!;
+        if (c !== 37 /* % */) {
+          out.push(c);
+          continue;
+        }
+        if (fmt[i + 1] === 37) {
+          out.push(37, 37);
+          i++;
+          continue;
+        }
+        let j = i + 1;
+        while (j < fmt.length && '-+ #0'.includes(String.fromCharCode(fmt[j]!))) j++;
+        while (j < fmt.length && fmt[j]! >= 48 && fmt[j]! <= 57) j++;
+        if (fmt[j] === 46) {
+          j++;
+          while (j < fmt.length && fmt[j]! >= 48 && fmt[j]! <= 57) j++;
+        }
+        const conv = j < fmt.length ? String.fromCharCode(fmt[j]!) : '';
+        const spec = fmt.latin1Slice(i + 1, j);
+        arg++;
+        if (arg <= top && lua.lua_type(s, arg) === lua.LUA_TNUMBER) {
+          if (conv === 's' || conv === 'q') {
+            const n = lua.lua_tonumber(s, arg);
+            const text = lua.lua_isinteger(s, arg) ? String(n) : formatNumber51(n);
+            pushBytes(s, Buffer.from(text, 'latin1'));
+            lua.lua_replace(s, arg);
+            changed = true;
+          } else if ('diouxXc'.includes(conv) && conv !== '' && !lua.lua_isinteger(s, arg)) {
+            const text = formatInteger(lua.lua_tonumber(s, arg), spec, conv);
+            pushBytes(s, Buffer.from(text, 'latin1'));
+            lua.lua_replace(s, arg);
+            for (const b of Buffer.from('%s', 'latin1')) out.push(b);
+            i = j;
+            changed = true;
+            continue;
+          }
+        }
+        for (let k = i; k <= j && k < fmt.length; k++) out.push(fmt[k]!);
+        i = j;
+      }
+      if (changed) {
+        pushBytes(s, Uint8Array.from(out));
+        lua.lua_replace(s, 1);
+      }
+    }
+    return original(s);
+  });
+  lua.lua_setfield(L, -2, to_luastring('format'));
+  lua.lua_pop(L, 1);
+}
+
+/** C's printf of (long long)n under an integer conversion with flags/width/precision. */
+function formatInteger(n: number, spec: string, conv: string): string {
+  const m = /^([-+ #0]*)(\d*)(?:\.(\d*))?$/.exec(spec);
+  const flags = m?.[1] ?? '';
+  const width = m?.[2] ? Number(m[2]) : 0;
+  const precision = m?.[3] !== undefined ? Number(m[3] === '' ? 0 : m[3]) : -1;
+  // (long long) cast on x86-64: NaN, infinities and out-of-range values are INT64_MIN.
+  const v = Number.isFinite(n) && n >= -9223372036854775808 && n < 9223372036854775808 ? BigInt(Math.trunc(n)) : -(1n << 63n);
+  if (conv === 'c') return String.fromCharCode(Number(BigInt.asUintN(8, v))).padStart(width, ' ');
+  const unsigned = conv !== 'd' && conv !== 'i';
+  const u = unsigned ? BigInt.asUintN(64, v) : v;
+  const neg = u < 0n;
+  let digits = (neg ? -u : u).toString(conv === 'o' ? 8 : conv === 'x' || conv === 'X' ? 16 : 10);
+  if (conv === 'X') digits = digits.toUpperCase();
+  if (precision >= 0) digits = precision === 0 && u === 0n ? '' : digits.padStart(precision, '0');
+  let prefix = neg ? '-' : !unsigned && flags.includes('+') ? '+' : !unsigned && flags.includes(' ') ? ' ' : '';
+  if (flags.includes('#') && u !== 0n) {
+    if (conv === 'x') prefix += '0x';
+    else if (conv === 'X') prefix += '0X';
+    else if (conv === 'o' && !digits.startsWith('0')) digits = `0${digits}`;
+  }
+  const body = prefix + digits;
+  if (body.length >= width) return body;
+  if (flags.includes('-')) return body.padEnd(width, ' ');
+  if (flags.includes('0') && precision < 0) return prefix + digits.padStart(width - prefix.length, '0');
+  return body.padStart(width, ' ');
 }

@@ -80,15 +80,14 @@ export function protectRecursively(L: LuaState): void {
 export function protectGlobals(L: LuaState): void {
   const name = to_luastring('setmetatable');
   lua.lua_getglobal(L, name);
-  lua.lua_pushcclosure(L, (s) => {
+  const original = lua.lua_tocfunction(L, -1)!;
+  lua.lua_pop(L, 1);
+  // The original runs in this same frame, so its own errors still name 'setmetatable'.
+  lua.lua_pushjsfunction(L, (s) => {
     const t = lua.lua_type(s, 1) === lua.LUA_TTABLE ? (lua.lua_topointer(s, 1) as FengariTable) : null;
     if (t !== null && t.__keeldbReadonly === true) ldebug.luaG_runerror(s, readonlyError);
-    const nargs = lua.lua_gettop(s);
-    lua.lua_pushvalue(s, lua.lua_upvalueindex(1));
-    lua.lua_insert(s, 1);
-    lua.lua_call(s, nargs, 1);
-    return 1;
-  }, 1);
+    return original(s);
+  });
   lua.lua_setglobal(L, name);
   lua.lua_pushglobaltable(L);
   protectRecursively(L);

@@ -13,8 +13,8 @@
 // arrays, so binary values pass through unchanged (latin1 in, latin1 out).
 //
 // Lua 5.3 (fengari) vs Redis's Lua 5.1, differences scripts can see: floats convert
-// to strings as 5.1's "%.14g" (lua-number-format.ts: tostring and `..`; only
-// string.format('%s', 2.0) still gives 5.3's "2.0"); fengari integers are 32-bit,
+// to strings as 5.1's "%.14g" (lua-number-format.ts: tostring, `..`, string.format's
+// %s/%q/%d; its %e/%f/%g stay fengari's); fengari integers are 32-bit,
 // so integer replies outside int32 are pushed as floats (5.1 has only doubles: same values); `//`, bit operators,
 // utf8 and integer division exist in 5.3 only; runtime error texts can differ (5.3:
 // "attempt to index a nil value (local 't')", 5.1: "attempt to index local 't' (a nil
