@@ -68,6 +68,13 @@ export class BusyGate {
   private drainedState = 0;
   /** Rejections this gate answered (tests and introspection). */
   rejected = 0;
+  /**
+   * Markers already sent per connection in a busy episode: during one episode an idle
+   * connection's MULTI can only be flagged, then discarded by EXEC (MULTI itself goes to
+   * the engine), so one marker of each kind is enough, and a client hammering a long
+   * busy script does not fill the request ring with markers.
+   */
+  private readonly marked = new WeakMap<GateConnection, { episode: number; flag: boolean; exec: boolean }>();
 
   constructor(
     private readonly control: ControlArea,
@@ -186,6 +193,15 @@ export class BusyGate {
     let text = message;
     if (exec) text = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
     conn.write(Buffer.from(`-${text.replace(/[\r\n]/g, ' ')}\r\n`, 'latin1'));
+    const episode = this.control.scriptState & ~0xff;
+    let m = this.marked.get(conn);
+    if (m === undefined || m.episode !== episode) {
+      m = { episode, flag: false, exec: false };
+      this.marked.set(conn, m);
+    }
+    if (exec ? m.exec : m.flag) return;
+    if (exec) m.exec = true;
+    else m.flag = true;
     conn.sendUnanswered([busyRejectedMarker, exec ? busyRejectedExec : busyRejectedFlag]);
   }
 }
