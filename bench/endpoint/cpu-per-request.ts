@@ -40,7 +40,7 @@ const program = new Command()
   .option('--n16 <n>', 'requests per -P 16 run', positiveInt, 400_000)
   .option('--n1 <n>', 'requests per -P 1 run', positiveInt, 100_000)
   .option('--runs <n>', 'runs per test (median reported)', positiveInt, 1)
-  .option('--tests <list>', 'comma-separated subset of get16,set16,get1,set1', 'get16,set16,get1,set1')
+  .option('--tests <list>', 'comma-separated subset of get16,set16,get1,set1 (default) and lpush16,lpop16,sadd16,hset16,zadd16,lrange16', 'get16,set16,get1,set1')
   .option('--only <server>', "measure only 'keeldb' or 'redis'")
   .option('--keeldb <path>', 'the keeldb entry to run (another checkout\'s bin/keeldb.js, for before/after)', '')
   .option('--keeldb-b <path>', "a second keeldb entry measured side by side as 'keeldb-b' (an A/B of two builds in one run)", '')
@@ -85,6 +85,13 @@ const tests = [
   { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
   { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
   { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
+  // Issue 6's targets (not in the default list): redis-benchmark's own keys and values.
+  { key: 'lpush16', name: 'LPUSH -P 16', t: 'lpush', p: 16 },
+  { key: 'lpop16', name: 'LPOP -P 16', t: 'lpop', p: 16 },
+  { key: 'sadd16', name: 'SADD -P 16', t: 'sadd', p: 16 },
+  { key: 'hset16', name: 'HSET -P 16', t: 'hset', p: 16 },
+  { key: 'zadd16', name: 'ZADD -P 16', t: 'zadd', p: 16 },
+  { key: 'lrange16', name: 'LRANGE_100 -P 16', t: 'lrange_100', p: 16 },
 ].filter((x) => opts.tests.split(',').includes(x.key));
 
 const median = (xs: number[]): number => {

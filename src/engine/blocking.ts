@@ -64,6 +64,11 @@ export interface BlockingHost {
   runHeld(client: Client, argv: readonly Buffer[], out: ReplyWriter): void;
   /** True if the client is still connected and not closing. */
   isLive(client: Client): boolean;
+  /**
+   * Runs `fn` as a unit of work of its own: a key that a readiness check finds expired is
+   * deleted there, and that DEL must reach the journal (else a replica keeps the key).
+   */
+  inUnit<T>(fn: () => T): T;
 }
 
 class Blocked {
@@ -246,7 +251,7 @@ export class Blocking {
     const db = this.host.keyspace.db(rk.dbIndex);
     for (const b of waiters.slice()) {
       if (this.byClient.get(b.client.id) !== b) continue; // served through another key meanwhile
-      if (!b.request.ready(db, rk.key, this.host.now())) continue;
+      if (!this.host.inUnit(() => b.request.ready(db, rk.key, this.host.now()))) continue;
       this.unregister(b);
       this.host.serveBlocked(b.client, b.spec, b.argv, out, (ctx) => b.request.serve(ctx, rk.key));
       this.toDrain.push(b.client);

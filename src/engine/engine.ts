@@ -169,6 +169,14 @@ export class Engine implements EngineServices {
       lookupCommand: (name) => this.table.lookup(name),
       serveBlocked: (client, spec, argv, out, handler) => this.serveBlocked(client, spec, argv, out, handler),
       runHeld: (client, argv, out) => this.runTopLevel(client, argv, out),
+      inUnit: (fn) => {
+        this.beginUnit();
+        try {
+          return fn();
+        } finally {
+          this.endUnit();
+        }
+      },
       isLive: (client) => !client.closing && this.clients.get(client.id) === client,
     });
     this.slowlog = new Slowlog(this.config, (name) => this.table.lookup(name));

@@ -375,3 +375,25 @@ describe('replaying a primary\'s effects reproduces its keyspace', () => {
     );
   });
 });
+
+describe('expiry found while serving blocked clients', () => {
+  test('a key that a blocked client\'s readiness check finds expired is deleted with a DEL record', () => {
+    const start = 1_700_000_000_000;
+    const clock = new FakeClock(start);
+    const a = newEngine({ clock: clock.now, random: seededRandom(7) });
+    const encoded: Buffer[] = [];
+    a.onEffects = (r) => encoded.push(encodeEffectRecord(r));
+    const blocked = openClient(a);
+    const writer = openClient(a);
+    runCommand(a, blocked, ['BLPOP', 'k0', 'k0', '0.2']);
+    clock.advance(1);
+    // A string whose deadline has already passed: the SET wakes the waiter on k0, whose
+    // readiness check expires the key lazily.
+    runCommand(a, writer, ['SET', 'k0', '', 'PXAT', String(start)]);
+    expect(runCommand(a, writer, ['EXISTS', 'k0'])).toBe(':0\r\n');
+    const b = newEngine({ clock: () => clock.ms + 10_000_000, random: seededRandom(8) });
+    for (const buf of encoded) b.applyEffectRecord(decodeEffectRecord(buf));
+    expect(encoded.map((buf) => show(decodeEffectRecord(buf)))).toContain('0:DEL k0');
+    expect(keyspaceDigest(b.keyspace)).toBe(keyspaceDigest(a.keyspace));
+  });
+});
