@@ -406,6 +406,11 @@ export class Engine implements EngineServices {
       this.reject(client, out, spec, 'NOAUTH Authentication required.');
       return false;
     }
+    // Redis's CMD_NO_MULTI (SHUTDOWN...): refused when queued, which aborts the MULTI.
+    if (client.multi !== null && spec.flags.includes('no_multi')) {
+      this.reject(client, out, spec, 'ERR Command not allowed inside a transaction');
+      return false;
+    }
     // RESP2 subscribed mode (Redis's processCommand): only these commands run.
     if (client.pubsubMode && client.resp === 2 && !pubsubContextCommands.has(spec.name)) {
       this.reject(client, out, spec, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);

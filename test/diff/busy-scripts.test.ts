@@ -162,9 +162,12 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
     { conns: 2 },
   );
 
-  // (SHUTDOWN inside MULTI: Redis refuses to queue it (no_multi); KeelDB's engine queues
-  // it and refuses it at EXEC, so that case is not compared.)
-  diffSeq(pair, 'SHUTDOWN that does not stop the server: from a script, bad arguments, ABORT', [
+  diffSeq(pair, 'SHUTDOWN that does not stop the server: from a script, bad arguments, ABORT, inside MULTI (no_multi)', [
+    ['MULTI'],
+    ['SET', 'k', 'v'],
+    ['SHUTDOWN', 'NOSAVE'],
+    ['EXEC'],
+    ['EXISTS', 'k'],
     ['SHUTDOWN', 'FOO'],
     ['SHUTDOWN', 'ABORT'],
     ['SHUTDOWN', 'SAVE', 'NOSAVE'],

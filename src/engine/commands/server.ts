@@ -182,8 +182,8 @@ function shutdownCommand(ctx: CommandContext): void {
     ctx.reply.error('ERR No shutdown in progress.');
     return;
   }
-  // SHUTDOWN has the no_multi flag: Redis refuses to queue it. The engine queues it (it
-  // does not check no_multi yet), so a SHUTDOWN reached through EXEC refuses to run.
+  // SHUTDOWN has the no_multi flag: the engine refuses to queue it, as Redis does; this
+  // check only guards against a transaction that reaches the handler another way.
   if (ctx.client.multi !== null) {
     ctx.reply.error('ERR Command not allowed inside a transaction');
     return;
