@@ -85,12 +85,12 @@ describeWithRedisCli('SHUTDOWN', () => {
     expect(await redisCli(port, 'SHUTDOWN', 'ABORT')).toEqual({ code: 0, out: 'ERR No shutdown in progress.' });
     expect((await redisCli(port, 'SET', 'k', 'v')).out).toBe('OK');
 
-    // Inside MULTI it never runs (Redis refuses to queue it; KeelDB refuses it at EXEC).
+    // Inside MULTI it never runs: refused when queued (no_multi), which aborts the EXEC.
     const tx = await RespConn.connect(port);
     expect((await tx.pipeline([['MULTI'], ['SHUTDOWN'], ['EXEC'], ['PING']])).map((b) => b.toString())).toEqual([
       '+OK\r\n',
-      '+QUEUED\r\n',
-      '*1\r\n-ERR Command not allowed inside a transaction\r\n',
+      '-ERR Command not allowed inside a transaction\r\n',
+      '-EXECABORT Transaction discarded because of previous errors.\r\n',
       '+PONG\r\n',
     ]);
     tx.close();
