@@ -32,12 +32,15 @@ interface Target {
   readonly depth: number;
   readonly bytes: number;
   readonly goal: string;
-  readonly met: (m: BenchLine) => boolean;
+  /** Undefined for a reference row that no target of issue 3 names. */
+  readonly met?: (m: BenchLine) => boolean;
 }
 
 const targets: Target[] = [
   { name: '1 client, 100 B', clients: 1, depth: 1, bytes: 100, goal: 'p50 <= 2 x raw 2-of-3 fdatasync p50', met: (m) => m.p50Ms <= 2 * m.rawQuorumFsyncP50Ms },
-  { name: '64 clients, 100 B', clients: 64, depth: 1, bytes: 100, goal: '>= 50,000 appends/s', met: (m) => m.appendsPerSec >= 50_000 },
+  // Issue 3's 50,000 appends/s is for pipelined clients (the next row); one append in
+  // flight per client is kept as a reference for the latency-bound case.
+  { name: '64 clients, 100 B', clients: 64, depth: 1, bytes: 100, goal: 'reference (not pipelined; the target is the next row)' },
   { name: '64 clients x 16 in flight, 100 B', clients: 64, depth: 16, bytes: 100, goal: '>= 50,000 appends/s', met: (m) => m.appendsPerSec >= 50_000 },
   { name: '64 clients, 64 KiB', clients: 64, depth: 1, bytes: 65536, goal: '>= 50 MB/s', met: (m) => m.mbPerSec >= 50 },
 ];
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
     };
     const ratio = med.rawQuorumFsyncP50Ms > 0 ? (med.p50Ms / med.rawQuorumFsyncP50Ms).toFixed(2) : 'n/a';
     rows.push(
-      `| ${t.name} | \`--clients ${t.clients} --depth ${t.depth} --bytes ${t.bytes} --seconds ${seconds}\` | ${med.appendsPerSec} | ${med.mbPerSec} | ${med.p50Ms} | ${med.p99Ms} | ${med.rawQuorumFsyncP50Ms} | ${ratio} | ${t.goal}: ${t.met(med) ? 'met' : '**not met**'} | ${med.clientCpuUsPerAppend} | ${med.nodeCpuUsPerAppend.join(' / ')} |`,
+      `| ${t.name} | \`--clients ${t.clients} --depth ${t.depth} --bytes ${t.bytes} --seconds ${seconds}\` | ${med.appendsPerSec} | ${med.mbPerSec} | ${med.p50Ms} | ${med.p99Ms} | ${med.rawQuorumFsyncP50Ms} | ${ratio} | ${t.met === undefined ? t.goal : `${t.goal}: ${t.met(med) ? 'met' : '**not met**'}`} | ${med.clientCpuUsPerAppend} | ${med.nodeCpuUsPerAppend.join(' / ')} |`,
     );
   }
   const section = [
