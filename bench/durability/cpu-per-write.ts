@@ -24,17 +24,16 @@
 // success, error and signals; SIGKILL on 'exit').
 
 import { Command, InvalidArgumentError } from 'commander';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
+import { cpuUs, threadCpuUs } from '../endpoint/proc-cpu.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const journalSecret = 'durability-cpu-secret';
 
 function positiveInt(value: string): number {
@@ -60,27 +59,6 @@ const opts = program.opts<{
   n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string; logNodeKeeldb: string;
   baseline: string; write?: boolean;
 }>();
-
-/** utime+stime of a process or thread, in µs, from its stat file. */
-function cpuUs(statPath: string): number {
-  const s = readFileSync(statPath, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1e6) / clockTicksPerSecond;
-}
-
-/** Per-thread CPU µs by thread id ('main' for the main thread). */
-function threadCpuUs(pid: number): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = tid === String(pid) ? 'main' : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}#${tid}`;
-      m.set(name, cpuUs(`/proc/${pid}/task/${tid}/stat`));
-    } catch {
-      // the thread ended between readdir and read
-    }
-  }
-  return m;
-}
 
 interface Target {
   readonly label: 'redis' | 'keeldb' | 'before';

@@ -17,16 +17,15 @@
 // Invariant: every process started here is stopped before exit (processes.ts).
 
 import { Command, InvalidArgumentError } from 'commander';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
+import { cpuUs, threadCpuUs } from './proc-cpu.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 function positiveInt(value: string): number {
   const n = Number(value.replaceAll('_', ''));
@@ -47,32 +46,6 @@ const program = new Command()
   .option('--node-args <args>', "extra node options for the KeelDB process (space-separated, e.g. '--min-semi-space-size=16')", '')
   .parse();
 const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; only?: string; nodeArgs: string; keeldb: string; keeldbB: string }>();
-
-/** utime+stime of a process or thread, in µs, from its stat file. */
-function cpuUs(statPath: string): number {
-  const s = readFileSync(statPath, 'utf8');
-  // Fields after the command name (which may hold spaces) start after the last ')'.
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  // f[0] is field 3 (state): utime is field 14, stime field 15.
-  return ((Number(f[11]) + Number(f[12])) * 1e6) / clockTicksPerSecond;
-}
-
-/**
- * Per-thread CPU µs: 'main' for the process's main thread, else the thread's name and
- * id (Node's worker threads are all named 'node'; the busiest of them is the engine).
- */
-function threadCpuUs(pid: number): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = tid === String(pid) ? 'main' : `${readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()}#${tid}`;
-      m.set(name, cpuUs(`/proc/${pid}/task/${tid}/stat`));
-    } catch {
-      // the thread ended between readdir and read
-    }
-  }
-  return m;
-}
 
 interface Target {
   label: string;
