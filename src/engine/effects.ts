@@ -45,35 +45,50 @@ export interface EffectRecord {
 export const effectFormatVersion = 1;
 const headerBytes = 16;
 
-export function encodeEffectRecord(record: EffectRecord): Buffer {
-  assert(record.effects.length > 0, 'an effect record holds at least one effect');
+/** Bytes encodeEffectRecord(record) takes. */
+export function effectRecordBytes(record: EffectRecord): number {
   let bytes = headerBytes;
   for (const e of record.effects) {
-    assert(e.argv.length > 0, 'an effect has a command name');
     bytes += 5;
     for (const a of e.argv) bytes += 4 + a.length;
   }
-  const buf = Buffer.allocUnsafe(bytes);
-  buf[0] = effectFormatVersion;
-  buf[1] = 0;
-  buf[2] = 0;
-  buf[3] = 0;
-  buf.writeUInt32LE(record.effects.length, 4);
-  buf.writeDoubleLE(record.nowMs, 8);
-  let at = headerBytes;
+  return bytes;
+}
+
+/**
+ * Writes the record's bytes into `buf` at `at`, which must have effectRecordBytes(record)
+ * bytes there (the engine writes records in place in the effects ring this way, no
+ * Buffer per record); returns the end offset.
+ */
+export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number): number {
+  assert(record.effects.length > 0, 'an effect record holds at least one effect');
+  buf[at] = effectFormatVersion;
+  buf[at + 1] = 0;
+  buf[at + 2] = 0;
+  buf[at + 3] = 0;
+  buf.writeUInt32LE(record.effects.length, at + 4);
+  buf.writeDoubleLE(record.nowMs, at + 8);
+  let o = at + headerBytes;
   for (const e of record.effects) {
+    assert(e.argv.length > 0, 'an effect has a command name');
     assert(Number.isInteger(e.dbIndex) && e.dbIndex >= 0 && e.dbIndex < databaseCount, 'effect dbIndex');
-    buf[at] = e.dbIndex;
-    buf.writeUInt32LE(e.argv.length, at + 1);
-    at += 5;
+    buf[o] = e.dbIndex;
+    buf.writeUInt32LE(e.argv.length, o + 1);
+    o += 5;
     for (const a of e.argv) {
-      buf.writeUInt32LE(a.length, at);
-      at += 4;
-      buf.set(a, at);
-      at += a.length;
+      buf.writeUInt32LE(a.length, o);
+      o += 4;
+      buf.set(a, o);
+      o += a.length;
     }
   }
-  assert(at === bytes, 'effect record size mismatch');
+  return o;
+}
+
+export function encodeEffectRecord(record: EffectRecord): Buffer {
+  const bytes = effectRecordBytes(record);
+  const buf = Buffer.allocUnsafe(bytes);
+  assert(writeEffectRecord(record, buf, 0) === bytes, 'effect record size mismatch');
   return buf;
 }
 
