@@ -14,6 +14,12 @@
 // the lazyfree-lazy-user-del / lazyfree-lazy-expire parameters say so); INCRBYFLOAT
 // logs `SET key <result> KEEPTTL`.
 //
+// APPEND and SETRANGE on an existing string write in place once the result is at least
+// stringInPlaceBytesMin bytes (the key's write buffer, src/engine/string-buffer.ts, as
+// SETBIT does): O(bytes written) plus amortized growth instead of an O(n) rebuild of the
+// immutable string, as Redis's sdscatlen/sdsgrowzero change the sds in place; they record
+// the sds size Redis's greedy growth reaches, for MEMORY USAGE.
+//
 // Invariants: no handler mutates a key before all its arguments are validated; a
 // stored integer is always string2ll-canonical text.
 
@@ -22,8 +28,10 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import type { RValue } from '../keyspace.js';
 import { computeLcs, lcsTableBytes } from '../lcs.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../long-double.js';
-import { stringValueBytesMax } from '../../limits.js';
+import { stringInPlaceBytesMin, stringValueBytesMax } from '../../limits.js';
 import { notify, NotifyType } from '../notify.js';
+import { sdsGrow, sdsNew, type SdsSize } from '../sds-size.js';
+import { StringBuffer } from '../string-buffer.js';
 
 // --- Shared helpers ----------------------------------------------------------------------
 
@@ -338,26 +346,78 @@ function msetnxCommand(ctx: CommandContext): void {
 
 // --- Byte-level commands -----------------------------------------------------------------------
 
+/** True for a value the byte commands read as a string (a latin1 string or its write buffer). */
+function isStringValue(v: RValue | StringBuffer): v is string | StringBuffer {
+  return typeof v === 'string' || v instanceof StringBuffer;
+}
+
+/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: longer strings SET stores are 'raw'. */
+const embstrBytesMax = 44;
+
+/**
+ * The sds Redis holds for key's existing string of `length` bytes before an APPEND or
+ * SETRANGE: the size recorded by an earlier in-place write; for a string SET (or the like)
+ * stored 'raw', the argument's sds after tryObjectEncoding's trimStringObjectIfNeeded
+ * (spare room over a tenth of the length is given back: alloc = length, the allocation
+ * keeps its size class); else what dbUnshareStringValue's (or SETRANGE's or SETBIT's)
+ * sdsnewlen makes. A string marked 'raw' without a size counts as sdsnewlen-made.
+ */
+function storedSds(ctx: CommandContext, key: string, length: number): SdsSize {
+  const recorded = ctx.db.rawStringSize(key);
+  if (recorded) return recorded;
+  const fresh = sdsNew(length);
+  if (recorded === undefined && length > embstrBytesMax && fresh.alloc - length > Math.floor(length / 10)) return { alloc: length, total: fresh.total };
+  return fresh;
+}
+
+/**
+ * Writes `bytes` at `offset` of existing string key (old length `oldLength`), zero-filling
+ * any gap, as Redis's dbUnshareStringValue + sdsgrowzero/sdscatlen + memcpy do: in place
+ * through the key's write buffer when the value already has one or the result is at least
+ * stringInPlaceBytesMin bytes, else by rebuilding the small string. Records the sds size
+ * Redis's greedy sdsMakeRoomFor grows it to (MEMORY USAGE); the key reads as 'raw'.
+ * Returns the new length.
+ */
+function writeStringBytes(ctx: CommandContext, key: string, v: string | StringBuffer, offset: number, bytes: Buffer): number {
+  const oldLength = v.length;
+  const length = Math.max(oldLength, offset + bytes.length);
+  const size = sdsGrow(storedSds(ctx, key, oldLength), length);
+  if (v instanceof StringBuffer || length >= stringInPlaceBytesMin) {
+    const sb = ctx.db.stringBuffer(key);
+    sb.ensureLength(length);
+    bytes.copy(sb.buf, offset);
+    ctx.db.stringBufferWritten(key);
+  } else {
+    const value = latin1(bytes);
+    let next: string;
+    if (offset === oldLength) next = v + value;
+    else if (offset > oldLength) next = v + '\0'.repeat(offset - oldLength) + value;
+    else if (offset + bytes.length >= oldLength) next = v.slice(0, offset) + value;
+    else next = v.slice(0, offset) + value + v.slice(offset + bytes.length);
+    ctx.db.overwrite(key, next);
+  }
+  ctx.db.setRawStringSize(key, size);
+  return length;
+}
+
 function appendCommand(ctx: CommandContext): void {
   const key = latin1(ctx.argv[1]!);
-  const add = latin1(ctx.argv[2]!);
-  const v = ctx.db.lookup(key, ctx.nowMs);
+  const add = ctx.argv[2]!;
+  const v = ctx.db.lookupBytes(key, ctx.nowMs);
   if (v === undefined) {
-    ctx.db.set(key, add);
+    ctx.db.set(key, latin1(add));
     notify(ctx, NotifyType.string, 'append', key);
     ctx.reply.int(add.length);
     return;
   }
-  if (typeof v !== 'string') {
+  if (!isStringValue(v)) {
     ctx.reply.error(errors.wrongType);
     return;
   }
   if (!checkStringLength(ctx, v.length, add.length)) return;
-  const next = v + add;
-  ctx.db.overwrite(key, next);
-  ctx.db.markRawString(key);
+  const length = writeStringBytes(ctx, key, v, v.length, add);
   notify(ctx, NotifyType.string, 'append', key);
-  ctx.reply.int(next.length);
+  ctx.reply.int(length);
 }
 
 function strlenCommand(ctx: CommandContext): void {
@@ -422,37 +482,33 @@ function setrangeCommand(ctx: CommandContext): void {
   }
   const offset = Number(o);
   const key = latin1(ctx.argv[1]!);
-  const value = latin1(ctx.argv[3]!);
-  const v = ctx.db.lookup(key, ctx.nowMs);
-  let old = '';
+  const value = ctx.argv[3]!;
+  const v = ctx.db.lookupBytes(key, ctx.nowMs);
   if (v === undefined) {
     if (value.length === 0) {
       ctx.reply.int(0);
       return;
     }
     if (!checkStringLength(ctx, offset, value.length)) return;
-  } else {
-    if (typeof v !== 'string') {
-      ctx.reply.error(errors.wrongType);
-      return;
-    }
-    if (value.length === 0) {
-      ctx.reply.int(v.length);
-      return;
-    }
-    if (!checkStringLength(ctx, offset, value.length)) return;
-    old = v;
+    // A new key is sdsnewlen-exact (createObject), zeros then the value.
+    ctx.db.set(key, '\0'.repeat(offset) + latin1(value));
+    ctx.db.markRawString(key);
+    notify(ctx, NotifyType.string, 'setrange', key);
+    ctx.reply.int(offset + value.length);
+    return;
   }
-  let next: string;
-  const end = offset + value.length;
-  if (offset > old.length) next = old + '\0'.repeat(offset - old.length) + value;
-  else if (end >= old.length) next = old.slice(0, offset) + value;
-  else next = old.slice(0, offset) + value + old.slice(end);
-  if (v === undefined) ctx.db.set(key, next);
-  else ctx.db.overwrite(key, next);
-  ctx.db.markRawString(key);
+  if (!isStringValue(v)) {
+    ctx.reply.error(errors.wrongType);
+    return;
+  }
+  if (value.length === 0) {
+    ctx.reply.int(v.length);
+    return;
+  }
+  if (!checkStringLength(ctx, offset, value.length)) return;
+  const length = writeStringBytes(ctx, key, v, offset, value);
   notify(ctx, NotifyType.string, 'setrange', key);
-  ctx.reply.int(next.length);
+  ctx.reply.int(length);
 }
 
 // --- Counters --------------------------------------------------------------------------------
