@@ -294,6 +294,13 @@ export const busyReplyThresholdMs = 5_000;
  * the journal, paused...): a collision only makes a client wait, never reorders replies.
  */
 export const busyOwedBitmapBits = 8192;
+/**
+ * Bytes of the control area that hold a busy FCALL's name and argv, pre-encoded as
+ * FUNCTION STATS's running_script fields, so that the io-mux answers FUNCTION STATS
+ * while the engine is stuck in the function. A larger argv is not published: FUNCTION
+ * STATS from others then waits for the function to end (as before this area existed).
+ */
+export const busyRunningScriptBytesMax = 64 * 1024;
 
 // --- Supervisor (`keeldb up`, src/main/supervisor.ts) -----------------------------------
 
@@ -341,6 +348,7 @@ assert(journalCommitTimeoutMs >= 4 * journalElectionTimeoutMaxMs, 'a log-leader 
 assert(journalWriterAppendsInFlightMax >= 2, 'the journal writer pipelines appends');
 assert(busyOwedBitmapBits % 32 === 0 && isPowerOfTwo(busyOwedBitmapBits), 'the owed bitmap is whole Int32 words, indexed by a mask');
 assert(scriptHookInstructionCount >= 1000, 'the count hook must stay rare');
+assert(busyRunningScriptBytesMax % 8 === 0 && busyRunningScriptBytesMax >= 1024, 'the running-script record holds a typical FCALL and keeps the area 8-aligned');
 assert(journalWriterEagerRecordCount <= journalAppendRecordCountMax, 'a full group may always be sent');
 assert(journalWriterAppendsAnySizeMax >= 1 && journalWriterAppendsAnySizeMax <= journalWriterAppendsInFlightMax, 'some appends go at any size');
 assert(journalWriterEagerBytes <= journalBatchBytesMax, 'a full group may always be sent');

@@ -9,6 +9,12 @@
 //     scriptKill checks, in order: NOTBUSY, UNKILLABLE, wrong kind);
 //   - SHUTDOWN NOSAVE stops the server (any other SHUTDOWN gets -BUSY); QUIT answers +OK
 //     and closes;
+//   - FUNCTION STATS (functionStatsCommand): -BUSY (EVAL text, no MULTI flagging: it is
+//     the command's own reply) while an EVAL is busy; while a function is, running_script
+//     (name, the FCALL as sent, duration_ms) and the engine counts, in the client's
+//     protocol, from what the engine published at busy onset (control-area.ts). It goes
+//     to the engine when the client is in MULTI (Redis queues it), when its protocol is
+//     ambiguous in the RESP3 bitmap, or when the FCALL was too large to publish;
 //   - the other allow_busy commands (MULTI, WATCH, AUTH, HELLO, RESET, ...) go to the
 //     engine and are answered when the script ends (Redis runs them at once; KeelDB's
 //     engine cannot while it runs the script). Their connection then waits too.
@@ -58,9 +64,16 @@ export interface BusyGateHost {
   drainReplies(): void;
   /** SHUTDOWN NOSAVE while busy: stop the server now. */
   shutdownNow(): void;
+  /** Wall clock, ms since the epoch (FUNCTION STATS's duration_ms); default: performance's. */
+  nowMs?(): number;
 }
 
+const wallClockMs = (): number => performance.timeOrigin + performance.now();
+
 const okReply = Buffer.from('+OK\r\n');
+/** FUNCTION STATS up to running_script's fields: the outer map (2) and running_script's (3). */
+const statsHead2 = Buffer.from('*4\r\n$14\r\nrunning_script\r\n*6\r\n');
+const statsHead3 = Buffer.from('%2\r\n$14\r\nrunning_script\r\n%3\r\n');
 
 export class BusyGate {
   private table: CommandTable | null = null;
@@ -148,6 +161,8 @@ export class BusyGate {
         return true;
       case 'shutdown':
         return this.shutdown(conn, argv, busyText);
+      case 'function|stats':
+        return this.functionStats(conn, s);
       default:
         return false; // MULTI, WATCH, AUTH, HELLO, RESET...: the engine answers after the script
     }
@@ -183,6 +198,32 @@ export class BusyGate {
       return true;
     }
     this.host.shutdownNow();
+    return true;
+  }
+
+  /** functionStatsCommand while a script is busy (see the file comment for when it defers). */
+  private functionStats(conn: GateConnection, state: number): boolean {
+    if (this.control.statsWait(conn.id)) return false;
+    if ((state & ScriptFlag.function) === 0) {
+      conn.write(Buffer.from(busyReplyEval, 'latin1'));
+      return true;
+    }
+    const running = this.control.readRunning(state);
+    if (running === null) return false;
+    const resp3 = this.control.isResp3(conn.id);
+    const nowMs = this.host.nowMs?.() ?? wallClockMs();
+    const durationMs = Math.max(0, Math.floor(nowMs - running.startMs));
+    conn.write(
+      Buffer.concat([
+        resp3 ? statsHead3 : statsHead2,
+        running.record,
+        Buffer.from(
+          `$11\r\nduration_ms\r\n:${durationMs}\r\n$7\r\nengines\r\n${resp3 ? '%1' : '*2'}\r\n$3\r\nLUA\r\n${resp3 ? '%2' : '*4'}\r\n` +
+            `$15\r\nlibraries_count\r\n:${running.librariesCount}\r\n$15\r\nfunctions_count\r\n:${running.functionsCount}\r\n`,
+          'latin1',
+        ),
+      ]),
+    );
     return true;
   }
 

@@ -15,18 +15,33 @@
 //   4  maxClients    maxclients (clamped to int32)
 //   6  protoMaxBulkLen        BigInt64 index 3
 //   8  queryBufferBytesMax    BigInt64 index 4 (client-query-buffer-limit)
-//   16 .. 16 + busyOwedBitmapBits/32   the owed bitmap: bit (clientId & mask) set when,
-//                    at busy onset, that client still owed replies (blocked, paused,
-//                    held by the journal, RESP2 subscribed, CLIENT REPLY OFF/SKIP): the
-//                    io-mux must not answer such a client itself.
+//   10 busyStartMs   Float64 index 5: when the busy script started, ms since the epoch
+//                    (performance.timeOrigin + performance.now(): comparable across threads)
+//   12 librariesCount, 13 functionsCount   FUNCTION STATS's engine counts at busy onset
+//                    (FUNCTION LOAD/DELETE cannot run while a script does)
+//   14 runningBytes  bytes of the running-script record below; -1: none (an EVAL) or too
+//                    large (FUNCTION STATS then waits for the engine)
+//   16 .. +W         the owed bitmap (W = busyOwedBitmapBits/32 words): bit (clientId &
+//                    mask) set when, at busy onset, that client still owed replies
+//                    (blocked, paused, held by the journal, RESP2 subscribed, CLIENT REPLY
+//                    OFF/SKIP): the io-mux must not answer such a client itself.
+//   16+W .. +W       the RESP3 bitmap: the client spoke RESP3 at busy onset
+//   16+2W .. +W      the stats-wait bitmap: FUNCTION STATS must go to the engine (the
+//                    client is in MULTI, where Redis queues it; or RESP2 and RESP3 clients
+//                    share the bit, so the protocol is unknown)
+//   then busyRunningScriptBytesMax bytes: the running-script record, FUNCTION STATS's
+//                    `name <bulk> command <array>` fields pre-encoded in RESP (the same
+//                    bytes in RESP2 and RESP3).
 //
-// Publication order: the engine writes busyRecord, busyCallerId and the bitmap, then
-// stores scriptState (Atomics are sequentially consistent), so an io-mux that sees BUSY
-// sees the rest. Config values are stored before configGen is bumped, and both before
+// Publication order: the engine writes busyRecord, busyCallerId, the bitmaps and the
+// running-script fields, then stores scriptState (Atomics are sequentially consistent;
+// plain writes before it are visible to whoever loads it), so an io-mux that sees BUSY
+// sees the rest. The io-mux re-reads scriptState after copying the record (a seqlock):
+// a script that ended meanwhile makes the copy void. Config values are stored before configGen is bumped, and both before
 // CONFIG SET's +OK enters the reply ring.
 
 import { assert } from '../assert.js';
-import { busyOwedBitmapBits } from '../limits.js';
+import { busyOwedBitmapBits, busyRunningScriptBytesMax } from '../limits.js';
 
 export const ScriptFlag = {
   /** The script has run past busy-reply-threshold: others get -BUSY. */
@@ -45,7 +60,17 @@ export const ControlIndex = {
   busyCallerId: 2,
   configGen: 3,
   maxClients: 4,
+  librariesCount: 12,
+  functionsCount: 13,
+  runningBytes: 14,
   owedBitmap: 16,
+  resp3Bitmap: 16 + busyOwedBitmapBits / 32,
+  statsWaitBitmap: 16 + (2 * busyOwedBitmapBits) / 32,
+} as const;
+
+/** Float64 indexes (Float64 index = Int32 index / 2). */
+export const ControlFloat = {
+  busyStartMs: 5,
 } as const;
 
 export const ControlBig = {
@@ -54,9 +79,20 @@ export const ControlBig = {
 } as const;
 
 const owedWords = busyOwedBitmapBits / 32;
-export const controlAreaBytes = (ControlIndex.owedBitmap + owedWords) * 4;
+const runningOffsetBytes = (ControlIndex.statsWaitBitmap + owedWords) * 4;
+export const controlAreaBytes = runningOffsetBytes + busyRunningScriptBytesMax;
 const owedMask = busyOwedBitmapBits - 1;
 const generationMask = 0xffffff;
+
+/** FUNCTION STATS's view of the busy function (control area, publishRunning). */
+export interface RunningScript {
+  /** When the run started, ms since the epoch. */
+  readonly startMs: number;
+  readonly librariesCount: number;
+  readonly functionsCount: number;
+  /** `$4 name <bulk name> $7 command <array argv>`, RESP (same in RESP2 and RESP3). */
+  readonly record: Buffer;
+}
 
 /** The io-mux's view of the config values it enforces. */
 export interface ControlConfig {
@@ -69,15 +105,21 @@ export interface ControlConfig {
 export class ControlArea {
   readonly int: Int32Array;
   readonly big: BigInt64Array;
+  readonly float: Float64Array;
+  /** The running-script record's bytes. */
+  private readonly running: Buffer;
 
   constructor(readonly sab: SharedArrayBuffer) {
     assert(sab.byteLength === controlAreaBytes, 'control area of the wrong size');
     this.int = new Int32Array(sab);
     this.big = new BigInt64Array(sab, 0, 8);
+    this.float = new Float64Array(sab, 0, 8);
+    this.running = Buffer.from(sab, runningOffsetBytes, busyRunningScriptBytesMax);
   }
 
   static create(config: ControlConfig): ControlArea {
     const area = new ControlArea(new SharedArrayBuffer(controlAreaBytes));
+    Atomics.store(area.int, ControlIndex.runningBytes, -1);
     area.publishConfig(config);
     return area;
   }
@@ -137,22 +179,92 @@ export class ControlArea {
     }
   }
 
-  // --- the owed bitmap ----------------------------------------------------------------
+  // --- the running function (FUNCTION STATS) ------------------------------------------
 
-  /** Engine: clears the bitmap before marking the clients that owe replies. */
+  /**
+   * Engine, before publishBusy: what FUNCTION STATS reports while the script is busy.
+   * `record` is the pre-encoded `name`/`command` fields (null for an EVAL); one larger
+   * than the area is not published (FUNCTION STATS then waits for the engine).
+   */
+  publishRunning(startMs: number, librariesCount: number, functionsCount: number, record: Buffer | null): void {
+    this.float[ControlFloat.busyStartMs] = startMs;
+    Atomics.store(this.int, ControlIndex.librariesCount, librariesCount | 0);
+    Atomics.store(this.int, ControlIndex.functionsCount, functionsCount | 0);
+    if (record === null || record.length > this.running.length) {
+      Atomics.store(this.int, ControlIndex.runningBytes, -1);
+      return;
+    }
+    record.copy(this.running, 0);
+    Atomics.store(this.int, ControlIndex.runningBytes, record.length);
+  }
+
+  /**
+   * io-mux: a copy of what publishRunning wrote for the busy episode `state` (a
+   * scriptState value seen busy), or null if there is no record or the episode ended
+   * while it was copied.
+   */
+  readRunning(state: number): RunningScript | null {
+    const n = Atomics.load(this.int, ControlIndex.runningBytes);
+    if (n < 0) return null;
+    const running: RunningScript = {
+      startMs: this.float[ControlFloat.busyStartMs]!,
+      librariesCount: Atomics.load(this.int, ControlIndex.librariesCount),
+      functionsCount: Atomics.load(this.int, ControlIndex.functionsCount),
+      record: Buffer.from(this.running.subarray(0, n)),
+    };
+    // The engine only rewrites the area for a new busy episode, after clearing this one.
+    if ((Atomics.load(this.int, ControlIndex.scriptState) & ~0xff) !== (state & ~0xff)) return null;
+    return running;
+  }
+
+  // --- the client bitmaps (owed, RESP3, stats-wait) -----------------------------------
+
+  /** Engine: clears the three bitmaps before marking the clients. */
   clearOwed(): void {
-    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.owedBitmap + owedWords);
+    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.statsWaitBitmap + owedWords);
   }
 
   markOwed(clientId: number): void {
-    const bit = clientId & owedMask;
-    Atomics.or(this.int, ControlIndex.owedBitmap + (bit >>> 5), 1 << (bit & 31));
+    this.mark(ControlIndex.owedBitmap, clientId);
   }
 
   /** io-mux: may this client owe replies (its new commands must then wait)? */
   owes(clientId: number): boolean {
+    return this.marked(ControlIndex.owedBitmap, clientId);
+  }
+
+  /** Engine: the client speaks RESP3 (mark every RESP3 client before markResp2). */
+  markResp3(clientId: number): void {
+    this.mark(ControlIndex.resp3Bitmap, clientId);
+  }
+
+  /** Engine: a RESP2 client whose bit a RESP3 client took: its protocol is unknown to the io-mux. */
+  markResp2(clientId: number): void {
+    if (this.marked(ControlIndex.resp3Bitmap, clientId)) this.markStatsWait(clientId);
+  }
+
+  /** io-mux: did the client speak RESP3 at busy onset? */
+  isResp3(clientId: number): boolean {
+    return this.marked(ControlIndex.resp3Bitmap, clientId);
+  }
+
+  /** Engine: FUNCTION STATS of this client must go to the engine (in MULTI, or protocol unknown). */
+  markStatsWait(clientId: number): void {
+    this.mark(ControlIndex.statsWaitBitmap, clientId);
+  }
+
+  statsWait(clientId: number): boolean {
+    return this.marked(ControlIndex.statsWaitBitmap, clientId);
+  }
+
+  private mark(base: number, clientId: number): void {
     const bit = clientId & owedMask;
-    return (Atomics.load(this.int, ControlIndex.owedBitmap + (bit >>> 5)) & (1 << (bit & 31))) !== 0;
+    Atomics.or(this.int, base + (bit >>> 5), 1 << (bit & 31));
+  }
+
+  private marked(base: number, clientId: number): boolean {
+    const bit = clientId & owedMask;
+    return (Atomics.load(this.int, base + (bit >>> 5)) & (1 << (bit & 31))) !== 0;
   }
 
   get busyRecord(): number {

@@ -4,14 +4,19 @@
 // control area (control-area.ts). Kept out of engine-worker.ts so the worker loop only
 // counts records and routes the busy gate's markers here.
 //
-// Invariants: BUSY is published only from the Lua count hook, with the owed bitmap and
-// the busy record written first; the owed bitmap over-approximates (a collision only
-// makes a client wait).
+// Invariants: BUSY is published only from the Lua count hook, with the client bitmaps,
+// the running-function record and the busy record written first; the owed and
+// stats-wait bitmaps over-approximate (a collision only makes a client wait), and a
+// RESP3 bit shared with a RESP2 client sets stats-wait, so the io-mux never answers in
+// the wrong protocol.
 
 import { busyReplyThresholdOf, installScriptWatch, setControlHooks } from '../engine/control-hooks.js';
 import type { Engine } from '../engine/engine.js';
 import { EntryKind, type ReplyWriter } from '../engine/reply.js';
 import type { Tracker } from '../durability/tracker.js';
+import { functionCounts } from '../engine/commands/scripting.js';
+import { runningScriptInfo } from '../engine/scripting/lua-vm.js';
+import { busyRunningScriptBytesMax } from '../limits.js';
 import { busyRejectedExec, type ControlArea } from './control-area.js';
 
 export interface EngineControlOptions {
@@ -30,7 +35,11 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
       if (c.blocked || engine.blocking.isBlocked(c) || c.deferred.length > 0 || (c.pubsubMode && c.resp === 2) || c.replyMode !== 'on') {
         control.markOwed(c.id);
       }
+      if (c.resp === 3) control.markResp3(c.id);
+      // In MULTI, Redis queues FUNCTION STATS (+QUEUED): only the engine can answer that.
+      if (c.multi !== null) control.markStatsWait(c.id);
     }
+    for (const c of engine.clients.values()) if (c.resp !== 3) control.markResp2(c.id);
     const tracker = opts.tracker;
     if (tracker === undefined || tracker.heldCount === 0) return;
     // The tracker keeps held replies per client id in a private map; without it, every
@@ -45,6 +54,7 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
     isWrite: (argv) => engine.resolve(argv)?.flags.includes('write') ?? false,
     publishBusy: (generation, isFunction, dirty) => {
       markOwedClients();
+      publishRunning(control, engine, isFunction);
       control.publishBusy(generation, isFunction, dirty, opts.currentRecord(), 0);
     },
     markDirty: () => control.markDirty(),
@@ -62,6 +72,32 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
     shutdown: opts.onShutdown,
   });
 }
+
+/**
+ * FUNCTION STATS's view of the function that turns busy: its name and the FCALL as sent,
+ * pre-encoded as the reply's `name` and `command` fields (functionStatsCommand), its
+ * start, and the engine's counts. Once per busy script, so allocation does not matter.
+ */
+function publishRunning(control: ControlArea, engine: Engine, isFunction: boolean): void {
+  const run = runningScriptInfo();
+  const counts = functionCounts(engine);
+  if (!isFunction || run.argv.length === 0) {
+    control.publishRunning(run.startEpochMs, counts.libraries, counts.functions, null);
+    return;
+  }
+  let argvBytes = 0;
+  for (const a of run.argv) argvBytes += a.length + 16;
+  if (argvBytes > busyRunningScriptBytesMax) {
+    control.publishRunning(run.startEpochMs, counts.libraries, counts.functions, null); // too large: FUNCTION STATS waits
+    return;
+  }
+  const name = Buffer.from(run.name, 'latin1');
+  const parts: Buffer[] = [Buffer.from(`$4\r\nname\r\n$${name.length}\r\n`), name, Buffer.from(`\r\n$7\r\ncommand\r\n*${run.argv.length}\r\n`)];
+  for (const a of run.argv) parts.push(Buffer.from(`$${a.length}\r\n`), a, crlf);
+  control.publishRunning(run.startEpochMs, counts.libraries, counts.functions, Buffer.concat(parts));
+}
+
+const crlf = Buffer.from('\r\n');
 
 /**
  * The busy gate answered a command of this client while a script was busy (see

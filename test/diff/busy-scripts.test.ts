@@ -15,6 +15,7 @@ import { diffCase, diffSeq, usePair, type DiffCase, type Outcome } from '../supp
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { showBytes } from '../support/resp-decode.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Comparator } from '../support/comparators.js';
 
 /** Past busy-reply-threshold (100 ms) on both servers. */
 const pastThresholdMs = 300;
@@ -65,6 +66,21 @@ async function finish(c: DiffCase, what: string, pending: Promise<Outcome[]>): P
   if (!same) c.note(what, show(r), show(s));
 }
 
+/**
+ * FUNCTION STATS while a function is busy: byte for byte, except duration_ms, which
+ * depends on when each server was asked; both must be past the threshold (100 ms).
+ */
+const durationPattern = /\$11\r\nduration_ms\r\n:(\d+)\r\n/;
+const statsWithDuration: Comparator = (o, s) => {
+  const mo = durationPattern.exec(o.toString('latin1'));
+  const ms = durationPattern.exec(s.toString('latin1'));
+  if (mo === null || ms === null) return o.equals(s) ? null : 'bytes differ (no duration_ms in both)';
+  if (Number(mo[1]) < 100) return `redis's duration_ms ${mo[1]} below the threshold`;
+  if (Number(ms[1]) < 100) return `subject's duration_ms ${ms[1]} below the threshold`;
+  const strip = (b: Buffer): string => b.toString('latin1').replace(durationPattern, () => 'duration_ms:<ms>');
+  return strip(o) === strip(s) ? null : 'bytes differ (duration_ms aside)';
+};
+
 const loop = 'while true do end';
 const infiniteLib = "#!lua name=busylib\nredis.register_function('spin', function(keys, args) while true do end end)";
 
@@ -94,6 +110,8 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
           await c.cmd(['SHUTDOWN', 'ABORT'], { conn: 1 });
           await c.cmd(['SHUTDOWN', 'NOSAVE', 'SAVE'], { conn: 1 });
           await c.cmd(['FUNCTION', 'KILL'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'STATS'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'STATS', 'x'], { conn: 1 });
           await c.cmd(['SCRIPT', 'KILL', 'x'], { conn: 1 });
           await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
           await finish(c, 'EVAL (killed)', script);
@@ -133,17 +151,27 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
         async (c) => {
           await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
           await c.cmd(['FUNCTION', 'LOAD', 'REPLACE', infiniteLib]);
-          const call = start(c, 0, ['FCALL', 'spin', '0']);
+          await c.cmd(['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=otherlib\nredis.register_function('f1', function() return 1 end)\nredis.register_function('f2', function() return 2 end)"]);
+          await c.cmd(['MULTI'], { conn: 2 });
+          const call = start(c, 0, ['fcall', 'spin', '2', 'k1', Buffer.from('k\0\xff2', 'latin1'), 'arg', '']);
           await waitBusy(c);
+          // In MULTI, FUNCTION STATS is queued (KeelDB's engine says QUEUED after the function).
+          const queued = start(c, 2, ['FUNCTION', 'STATS']);
+          await c.cmd(['FUNCTION', 'STATS'], { conn: 1, cmp: statsWithDuration });
+          await c.cmd(['function', 'stats'], { conn: 1, cmp: statsWithDuration });
           await c.cmd(['GET', 'x'], { conn: 1 });
           await c.cmd(['EXEC'], { conn: 1 });
           await c.cmd(['SHUTDOWN'], { conn: 1 });
           await c.cmd(['SCRIPT', 'KILL'], { conn: 1 });
           await c.cmd(['FUNCTION', 'KILL'], { conn: 1 });
           await finish(c, 'FCALL (killed)', call);
+          await finish(c, 'FUNCTION STATS in MULTI', queued);
+          await c.cmd(['EXEC'], { conn: 2 });
+          await c.cmd(['FUNCTION', 'STATS'], { conn: 1 });
           await c.cmd(['FUNCTION', 'DELETE', 'busylib'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'DELETE', 'otherlib'], { conn: 1 });
         },
-        { proto, conns: 2 },
+        { proto, conns: 3 },
       );
     });
   }

@@ -11,7 +11,7 @@ import {
   ScriptFlag,
   unkillableReply,
 } from '../../src/workers/control-area.js';
-import { busyOwedBitmapBits } from '../../src/limits.js';
+import { busyOwedBitmapBits, busyRunningScriptBytesMax } from '../../src/limits.js';
 
 const config = { maxClients: 10_000, protoMaxBulkLen: 512 * 1024 * 1024, queryBufferBytesMax: 1024 * 1024 * 1024 };
 const notBusy = '-NOTBUSY No scripts in execution right now.\r\n';
@@ -81,6 +81,52 @@ describe('ControlArea', () => {
     c.clearOwed();
     expect(c.owes(5)).toBe(false);
     expect(c.owes(77)).toBe(false);
+  });
+
+  it('publishes the running function for FUNCTION STATS, void once its episode ends', () => {
+    const c = ControlArea.create(config);
+    expect(c.readRunning(c.scriptState)).toBe(null); // nothing published yet
+    const record = Buffer.from('$4\r\nname\r\n$1\r\nf\r\n$7\r\ncommand\r\n*1\r\n$5\r\nFCALL\r\n');
+    c.publishRunning(1_700_000_000_123.5, 2, 3, record);
+    c.publishBusy(4, true, false, 1, 0);
+    const state = c.scriptState;
+    const seen = new ControlArea(c.sab).readRunning(state); // the io-mux's own view
+    expect(seen).toEqual({ startMs: 1_700_000_000_123.5, librariesCount: 2, functionsCount: 3, record });
+    // A copy: the engine may rewrite the area for the next busy script.
+    c.clearBusy();
+    c.publishRunning(5, 0, 0, Buffer.from('$4\r\nname\r\n'));
+    expect(seen!.record).toEqual(record);
+    // The episode read is over: a late reader gets nothing rather than the next script's record.
+    c.publishBusy(5, true, false, 2, 0);
+    expect(c.readRunning(state)).toBe(null);
+    expect(c.readRunning(c.scriptState)!.record.toString()).toBe('$4\r\nname\r\n');
+    // An EVAL (no record) or an FCALL too large for the area: FUNCTION STATS waits for the engine.
+    c.publishRunning(6, 0, 0, null);
+    expect(c.readRunning(c.scriptState)).toBe(null);
+    c.publishRunning(6, 0, 0, Buffer.alloc(busyRunningScriptBytesMax + 1));
+    expect(c.readRunning(c.scriptState)).toBe(null);
+    c.publishRunning(6, 0, 0, Buffer.alloc(busyRunningScriptBytesMax, 7));
+    expect(c.readRunning(c.scriptState)!.record.length).toBe(busyRunningScriptBytesMax);
+  });
+
+  it('keeps RESP3 and stats-wait bits per client; a RESP3 bit shared with a RESP2 client makes it wait', () => {
+    const c = ControlArea.create(config);
+    c.markResp3(3);
+    c.markResp3(10);
+    c.markResp2(4);
+    c.markResp2(busyOwedBitmapBits + 10); // collides with RESP3 client 10
+    expect(c.isResp3(3)).toBe(true);
+    expect(c.isResp3(4)).toBe(false);
+    expect(c.statsWait(3)).toBe(false);
+    expect(c.statsWait(4)).toBe(false);
+    expect(c.statsWait(10)).toBe(true); // both share the bit: neither is answered by the io-mux
+    c.markStatsWait(20); // in MULTI
+    expect(c.statsWait(20)).toBe(true);
+    expect(c.owes(20)).toBe(false); // its other commands are still answered (-BUSY)
+    c.clearOwed();
+    expect(c.isResp3(3)).toBe(false);
+    expect(c.statsWait(10)).toBe(false);
+    expect(c.statsWait(20)).toBe(false);
   });
 
   it('publishes config values with a new generation', () => {

@@ -486,7 +486,19 @@ function joinLibraries(state: ScriptingState, fresh: LibraryCtx, replace: boolea
   return null;
 }
 
-/** FUNCTION STATS: the running script (none: this command runs between scripts) and the engine's counts. */
+/**
+ * FUNCTION STATS's engine counts (the engine worker publishes them when a script turns
+ * busy: the io-mux's busy gate then answers FUNCTION STATS, src/io-mux/busy-gate.ts).
+ */
+export function functionCounts(engine: object): { libraries: number; functions: number } {
+  const s = states.get(engine);
+  return { libraries: s?.libraries.size ?? 0, functions: s?.functions.size ?? 0 };
+}
+
+/**
+ * FUNCTION STATS: the running script (none: the engine runs this between scripts; while
+ * one is busy, the io-mux's busy gate answers instead) and the engine's counts.
+ */
 function functionStats(ctx: CommandContext): void {
   const state = stateOf(ctx);
   const out = ctx.reply;
@@ -629,7 +641,7 @@ function fcallGeneric(ctx: CommandContext, readOnlyCommand: boolean): void {
   const n = Number(numkeys);
   ctx.propagate(null);
   state.client.dbIndex = ctx.client.dbIndex;
-  state.fnVm.callFunction(fn, argv.slice(3, 3 + n), argv.slice(3 + n), noWrites, runnerFor(ctx, state, noWrites), ctx.reply);
+  state.fnVm.callFunction(fn, argv.slice(3, 3 + n), argv.slice(3 + n), noWrites, runnerFor(ctx, state, noWrites), ctx.reply, argv);
 }
 
 const functionSub = (name: string, arity: number, flags: CommandSpec['flags'], summary: string, complexity: string, handler: CommandSpec['handler']): CommandSpec =>

@@ -68,6 +68,27 @@ const maskCount = 1 << 3;
 const killedError = 'ERR Script killed by user with SCRIPT KILL...';
 /** Runs so far (all VMs of this thread): names the busy script in the control area. */
 let runGeneration = 0;
+// The watched run in progress (this thread; scripts do not nest): what FUNCTION STATS
+// reports once it is busy. Module state, read through runningScriptInfo() by the engine
+// worker's publishBusy (control-hooks.ts's ScriptWatch does not carry it).
+const noArgv: readonly Buffer[] = [];
+let runName = '';
+let runCommandArgv: readonly Buffer[] = noArgv;
+let runStartEpochMs = 0;
+
+/** What the watched run reports in FUNCTION STATS (call only while it runs). */
+export interface RunningScriptInfo {
+  /** The function's name (an EVAL's is its SHA1). */
+  readonly name: string;
+  /** The caller's command (FCALL's argv; empty for an EVAL). */
+  readonly argv: readonly Buffer[];
+  /** When the run started, ms since the epoch (comparable across threads). */
+  readonly startEpochMs: number;
+}
+
+export function runningScriptInfo(): RunningScriptInfo {
+  return { name: runName, argv: runCommandArgv, startEpochMs: runStartEpochMs };
+}
 const sourceField = to_luastring('source');
 const lineField = to_luastring('line');
 const keysName = to_luastring('KEYS');
@@ -210,9 +231,21 @@ export class LuaVM {
     this.invoke(0, sha, readOnly, runner, out, false);
   }
 
-  /** FCALL: runs a registered function with (keys, args) as its two parameters. */
-  callFunction(fn: LuaFunctionDef, keys: readonly Buffer[], args: readonly Buffer[], readOnly: boolean, runner: ScriptCommandRunner, out: ReplyWriter): void {
+  /**
+   * FCALL: runs a registered function with (keys, args) as its two parameters.
+   * `commandArgv` (the FCALL as sent) is what FUNCTION STATS shows while it is busy.
+   */
+  callFunction(
+    fn: LuaFunctionDef,
+    keys: readonly Buffer[],
+    args: readonly Buffer[],
+    readOnly: boolean,
+    runner: ScriptCommandRunner,
+    out: ReplyWriter,
+    commandArgv: readonly Buffer[] = noArgv,
+  ): void {
     const L = this.L;
+    runCommandArgv = commandArgv;
     lua.lua_settop(L, 0);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.errHandlerRef);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, fn.ref);
@@ -227,7 +260,7 @@ export class LuaVM {
     const L = this.L;
     this.runner = runner;
     this.readOnly = readOnly;
-    this.beginWatch(isFunction);
+    this.beginWatch(isFunction, label);
     let status: number;
     try {
       status = lua.lua_pcall(L, nargs, 1, 1);
@@ -246,12 +279,18 @@ export class LuaVM {
   // --- Busy scripts (Redis 7.0's script.c scriptInterrupt, script_lua.c luaMaskCountHook) ---
 
   /** Arms the count hook for one run, if the engine worker installed a ScriptWatch. */
-  private beginWatch(isFunction: boolean): void {
+  private beginWatch(isFunction: boolean, label: string): void {
     const watch = currentScriptWatch();
-    if (watch === null) return;
+    if (watch === null) {
+      runCommandArgv = noArgv;
+      return;
+    }
     this.watch = watch;
     runGeneration = (runGeneration + 1) & 0xffffff;
     this.runStartMs = performance.now();
+    runName = label;
+    if (!isFunction) runCommandArgv = noArgv;
+    runStartEpochMs = performance.timeOrigin + this.runStartMs;
     this.runIsFunction = isFunction;
     this.runBusy = false;
     this.runDirty = false;
@@ -263,6 +302,7 @@ export class LuaVM {
     const watch = this.watch;
     if (watch === null) return;
     this.watch = null;
+    runCommandArgv = noArgv; // the caller's argv may be reused once the command returns
     lua.lua_sethook(this.L, null, 0, 0);
     if (this.runBusy) watch.endBusy();
   }
