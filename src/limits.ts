@@ -134,8 +134,9 @@ export const stringInPlaceBytesMin = 4096;
 /**
  * Redis's stream-node-max-entries and stream-node-max-bytes defaults: a stream node
  * (a listpack in Redis) holds at most this many entries, live and deleted, and opens a new
- * node when its bytes plus the new entry's would reach the byte bound. Fixed here (no
- * CONFIG SET) because `MAXLEN ~` trims whole nodes and XINFO shows them: replies depend on it.
+ * node when its bytes plus the new entry's would reach the byte bound. The Config
+ * (src/engine/config.ts) starts from these and CONFIG SET changes them, as in Redis:
+ * `MAXLEN ~` trims whole nodes and XINFO and DUMP show them, so replies depend on them.
  */
 export const streamNodeEntriesMax = 100;
 export const streamNodeBytesMax = 4096;

@@ -21,6 +21,8 @@ import {
   queryBufferBytesMax,
   slowlogEntryCountMax,
   slowlogSlowerThanUs,
+  streamNodeBytesMax,
+  streamNodeEntriesMax,
 } from '../limits.js';
 
 export interface ConfigInit {
@@ -80,6 +82,13 @@ export class Config {
   zsetMaxListpackValue = 64;
   listMaxListpackSize = -2;
   listCompressDepth = 0;
+  /**
+   * Where XADD cuts stream nodes (stream-node-max-bytes, -max-entries; 0 = no bound).
+   * Kept as bigints: 7.0 accepts up to 2^63-1 and CONFIG GET prints it exactly; XADD
+   * compares with their Number (exact far beyond any node's size).
+   */
+  streamNodeMaxBytes = BigInt(streamNodeBytesMax);
+  streamNodeMaxEntries = BigInt(streamNodeEntriesMax);
   /** The io-mux enforces it (read at start); reported and settable as in Redis. */
   clientQueryBufferLimit = queryBufferBytesMax;
   // lazyfree-*: KeelDB frees synchronously either way; the flags only choose what is
@@ -260,6 +269,32 @@ export const configParams: readonly ConfigParam[] = [
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'number', field: 'listMaxListpackSize', min: INT_MIN, max: INT_MAX },
   { name: 'list-compress-depth', kind: 'number', field: 'listCompressDepth', min: 0n, max: INT_MAX },
   { name: 'client-query-buffer-limit', kind: 'number', field: 'clientQueryBufferLimit', min: 1024n * 1024n, max: LONG_MAX, memory: true },
+  {
+    // 7.0: size_t, MEMORY_CONFIG, 0..LONG_MAX.
+    name: 'stream-node-max-bytes',
+    kind: 'special',
+    get: (c) => c.streamNodeMaxBytes.toString(),
+    set: (c, v) => {
+      const n = memtoull(v);
+      if (n === null) return 'argument must be a memory value';
+      if (n > LONG_MAX) return `argument must be between 0 and ${LONG_MAX} inclusive`;
+      c.streamNodeMaxBytes = n;
+      return null;
+    },
+  },
+  {
+    // 7.0: long long, INTEGER_CONFIG, 0..LLONG_MAX.
+    name: 'stream-node-max-entries',
+    kind: 'special',
+    get: (c) => c.streamNodeMaxEntries.toString(),
+    set: (c, v) => {
+      const n = string2ll(v);
+      if (n === null) return 'argument couldn\'t be parsed into an integer';
+      if (n < 0n || n > LONG_MAX) return `argument must be between 0 and ${LONG_MAX} inclusive`;
+      c.streamNodeMaxEntries = n;
+      return null;
+    },
+  },
   { name: 'lazyfree-lazy-eviction', kind: 'bool', field: 'lazyfreeLazyEviction' },
   { name: 'lazyfree-lazy-expire', kind: 'bool', field: 'lazyfreeLazyExpire' },
   { name: 'lazyfree-lazy-server-del', kind: 'bool', field: 'lazyfreeLazyServerDel' },

@@ -393,7 +393,8 @@ function xaddCommand(ctx: CommandContext): void {
   }
   const fv: string[] = [];
   for (let j = fieldPos; j < argv.length; j++) fv.push(latin1(argv[j]!));
-  s.append(id, fv);
+  const config = ctx.engine.config;
+  s.append(id, fv, Number(config.streamNodeMaxBytes), Number(config.streamNodeMaxEntries));
   if (created) ctx.db.set(key, s);
   else ctx.db.touched(key);
   const idStr = formatId(id);

@@ -2,8 +2,9 @@
 // command handlers (src/engine/commands/streams.ts).
 //
 // Encoding. Redis keeps a stream as a radix tree of listpack nodes; each node holds up
-// to stream-node-max-entries (100) entries and about stream-node-max-bytes (4096) of
-// listpack, keyed by its first ("master") entry id. We keep the same nodes, because
+// to stream-node-max-entries (default 100) entries and about stream-node-max-bytes
+// (default 4096) of listpack, keyed by its first ("master") entry id; XADD passes the
+// CONFIG values current when it appends (a node keeps the cut it was made with). We keep the same nodes, because
 // they are visible: `MAXLEN ~`/`MINID ~` trim only whole nodes, and XINFO STREAM
 // reports radix-tree-keys. A node here is a sorted array of its live entries (ids and
 // field/value arrays) plus its tombstones (entries XDEL or an exact trim marked deleted,
@@ -26,6 +27,9 @@ import { assert } from '../../assert.js';
 import { RObject } from '../keyspace.js';
 import { streamNodeBytesMax, streamNodeEntriesMax } from '../../limits.js';
 import { string2ll } from '../args.js';
+
+/** Redis's STREAM_LISTPACK_MAX_SIZE: the byte bound of a node whatever stream-node-max-bytes says. */
+const streamListpackBytesMax = 1 << 30;
 
 export const u64Max = (1n << 64n) - 1n;
 export const idMax = (1n << 128n) - 1n;
@@ -333,15 +337,22 @@ export class RStream extends RObject {
     return [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Appends an entry with an id above lastId (the caller checked). */
-  append(id: bigint, fv: string[]): void {
+  /**
+   * Appends an entry with an id above lastId (the caller checked), opening a new node as
+   * 7.0's streamAppendItem does: when the last node's listpack bytes plus the new
+   * fields' and values' bytes reach `nodeBytesMax` (0, or above 1 GB: 1 GB, Redis's
+   * STREAM_LISTPACK_MAX_SIZE), or its entries, live and deleted, reach `nodeEntriesMax`
+   * (0: no bound). The bounds are stream-node-max-bytes and -max-entries.
+   */
+  append(id: bigint, fv: string[], nodeBytesMax: number = streamNodeBytesMax, nodeEntriesMax: number = streamNodeEntriesMax): void {
     assert(id > this.lastId || (this.length === 0 && this.lastId === 0n && id > 0n), 'stream id must grow');
     let node = this.nodes.length > 0 ? this.nodes[this.nodes.length - 1]! : undefined;
     if (node !== undefined) {
       let totelelen = 0;
       for (const s of fv) totelelen += s.length;
-      if (node.bytes + totelelen >= streamNodeBytesMax) node = undefined;
-      else if (node.live + node.deleted >= streamNodeEntriesMax) node = undefined;
+      const bytesMax = nodeBytesMax === 0 || nodeBytesMax > streamListpackBytesMax ? streamListpackBytesMax : nodeBytesMax;
+      if (node.bytes + totelelen >= bytesMax) node = undefined;
+      else if (nodeEntriesMax !== 0 && node.live + node.deleted >= nodeEntriesMax) node = undefined;
     }
     if (node === undefined) {
       const fields: string[] = [];
