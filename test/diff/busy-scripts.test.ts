@@ -221,6 +221,32 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
   );
 });
 
+// TIME inside a script reads the clock at each call (Redis 7.0's timeCommand), so a
+// script waiting on TIME ends; keys still expire by the script's frozen start time. The
+// loops are capped, so a frozen TIME fails the comparison (0 instead of 1) instead of
+// hanging; the replies hold no clock values, only what they imply.
+const waitOnTime = (ms: number): string => `
+local a = redis.call('TIME')
+local t0 = tonumber(a[1]) * 1000000 + tonumber(a[2])
+local advanced = 0
+for i = 1, 20000 do
+  for j = 1, 10000 do end -- Redis needs ~0.7 s to reach the cap: it never does first
+  local b = redis.call('TIME')
+  if tonumber(b[1]) * 1000000 + tonumber(b[2]) - t0 >= ${ms * 1000} then advanced = 1 break end
+end
+return {advanced, #a, type(a[1]), type(a[2]), redis.call('GET', KEYS[1])}`;
+
+describeWithOracle('diff: TIME inside a script', () => {
+  const pair = usePair();
+  diffSeq(pair, 'a script looping on TIME ends; a key expiring meanwhile still exists for the script', [
+    ['EVAL', waitOnTime(10), '1', 'nokey'],
+    ['SET', 'k', 'v', 'PX', '100'],
+    ['EVAL', waitOnTime(250), '1', 'k'],
+    ['GET', 'k'],
+    ['EVAL', "local t = redis.call('time') return {#t, tonumber(t[2]) < 1000000 and 1 or 0}", '0'],
+  ]);
+});
+
 // Only SHUTDOWN NOSAVE ends a script that wrote: this pair does not survive its case.
 describeWithOracle('diff: a busy script that wrote (UNKILLABLE, SHUTDOWN NOSAVE)', () => {
   const pair = usePair();

@@ -33,6 +33,7 @@ import { globMatch } from '../glob.js';
 import { splitInlineArgs } from '../../io-mux/inline-parser.js';
 import { decodeFunctionPayload, encodeFunctionPayload } from '../scripting/function-payload.js';
 import { LuaVM, sha1hex, type LuaFunctionDef, type ScriptCommandRunner } from '../scripting/lua-vm.js';
+import type { ReplyWriter } from '../reply.js';
 
 interface Library {
   readonly name: string;
@@ -86,9 +87,28 @@ function runnerFor(ctx: CommandContext, state: ScriptingState, readOnly: boolean
     }
     if (spec.flags.includes('noscript')) return 'ERR This Redis command is not allowed from script';
     if (readOnly && spec.flags.includes('write')) return 'ERR Write commands are not allowed from read-only scripts.';
-    engine.call(state.client, spec, argv, out);
+    if (spec.name === 'time') callWithFreshTime(engine, state.client, spec, argv, out);
+    else engine.call(state.client, spec, argv, out);
     return null;
   };
+}
+
+/**
+ * TIME from a script reads the clock (Redis 7.0's timeCommand calls gettimeofday every
+ * time), so a script looping until TIME advances ends; every other command of the
+ * script keeps the time frozen at the script's start (expiry, access times), as Redis's
+ * script time snapshot: only this call sees a fresh nowMs, restored after it.
+ */
+function callWithFreshTime(engine: Engine, client: Client, spec: CommandSpec, argv: Buffer[], out: ReplyWriter): void {
+  const frozenMs = engine.nowMs;
+  const clockMs = engine.keyspace.clockMs;
+  engine.nowMs = engine.clock();
+  try {
+    engine.call(client, spec, argv, out);
+  } finally {
+    engine.nowMs = frozenMs;
+    engine.keyspace.clockMs = clockMs;
+  }
 }
 
 
