@@ -2,7 +2,9 @@
 // 7.0.15 over raw RESP: with busy-reply-threshold at 100 ms, a script that never ends on
 // one connection makes the others get -BUSY (EVAL or FUNCTION text), EXEC -EXECABORT,
 // SCRIPT KILL / FUNCTION KILL their answers (OK, the wrong-kind BUSY, UNKILLABLE after a
-// write, NOTBUSY when idle), and the script's caller gets the killed error. In KeelDB the
+// write, NOTBUSY when idle), FUNCTION STATS its running_script (a busy FCALL: name, the
+// FCALL as sent, duration_ms compared as a number past the threshold) or -BUSY (a busy
+// EVAL), and the script's caller gets the killed error. In KeelDB the
 // engine worker is stuck in the script, so all of this is the io-mux's busy gate
 // (src/io-mux/busy-gate.ts) over the control area; every reply is compared byte for byte.
 //
