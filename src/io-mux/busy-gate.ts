@@ -13,8 +13,12 @@
 //     the command's own reply) while an EVAL is busy; while a function is, running_script
 //     (name, the FCALL as sent, duration_ms) and the engine counts, in the client's
 //     protocol, from what the engine published at busy onset (control-area.ts). It goes
-//     to the engine when the client is in MULTI (Redis queues it), when its protocol is
-//     ambiguous in the RESP3 bitmap, or when the FCALL was too large to publish;
+//     to the engine when its protocol is ambiguous in the RESP3 bitmap, or when the
+//     FCALL was too large to publish;
+//   - a client in MULTI (at busy onset: control-area.ts's MULTI bitmap) gets Redis's
+//     no_multi error for SHUTDOWN (checked before the busy rule), and its other
+//     allow_busy commands (SCRIPT KILL, FUNCTION KILL, FUNCTION STATS...) but QUIT go to
+//     the engine, which queues them after the script, where Redis says QUEUED at once;
 //   - the other allow_busy commands (MULTI, WATCH, AUTH, HELLO, RESET, ...) go to the
 //     engine and are answered when the script ends (Redis runs them at once; KeelDB's
 //     engine cannot while it runs the script). Their connection then waits too.
@@ -143,11 +147,17 @@ export class BusyGate {
       this.reject(conn, spec, 'NOAUTH Authentication required.');
       return true;
     }
+    const inMulti = this.control.inMulti(conn.id);
+    if (inMulti && spec.flags.includes('no_multi')) {
+      this.reject(conn, spec, 'ERR Command not allowed inside a transaction');
+      return true;
+    }
     const busyText = (s & ScriptFlag.function) !== 0 ? busyReplyFunction : busyReplyEval;
     if (!spec.flags.includes('allow_busy')) {
       this.reject(conn, spec, busyText.slice(1, -2));
       return true;
     }
+    if (inMulti && spec.name !== 'quit') return false; // queued by the engine, as Redis queues it
     switch (spec.name) {
       case 'script|kill':
         conn.write(Buffer.from(this.control.kill(true), 'latin1'));

@@ -26,9 +26,11 @@
 //                    (blocked, paused, held by the journal, RESP2 subscribed, CLIENT REPLY
 //                    OFF/SKIP): the io-mux must not answer such a client itself.
 //   16+W .. +W       the RESP3 bitmap: the client spoke RESP3 at busy onset
-//   16+2W .. +W      the stats-wait bitmap: FUNCTION STATS must go to the engine (the
-//                    client is in MULTI, where Redis queues it; or RESP2 and RESP3 clients
-//                    share the bit, so the protocol is unknown)
+//   16+2W .. +W      the stats-wait bitmap: FUNCTION STATS must go to the engine (RESP2
+//                    and RESP3 clients share the bit, so the protocol is unknown)
+//   16+3W .. +W      the MULTI bitmap: set only if every client on the bit is in MULTI
+//                    (Redis then queues allow_busy commands and refuses no_multi ones);
+//                    exact when set, so a client outside MULTI is never sent to wait
 //   then busyRunningScriptBytesMax bytes: the running-script record, FUNCTION STATS's
 //                    `name <bulk> command <array>` fields pre-encoded in RESP (the same
 //                    bytes in RESP2 and RESP3).
@@ -66,6 +68,7 @@ export const ControlIndex = {
   owedBitmap: 16,
   resp3Bitmap: 16 + busyOwedBitmapBits / 32,
   statsWaitBitmap: 16 + (2 * busyOwedBitmapBits) / 32,
+  multiBitmap: 16 + (3 * busyOwedBitmapBits) / 32,
 } as const;
 
 /** Float64 indexes (Float64 index = Int32 index / 2). */
@@ -79,7 +82,7 @@ export const ControlBig = {
 } as const;
 
 const owedWords = busyOwedBitmapBits / 32;
-const runningOffsetBytes = (ControlIndex.statsWaitBitmap + owedWords) * 4;
+const runningOffsetBytes = (ControlIndex.multiBitmap + owedWords) * 4;
 export const controlAreaBytes = runningOffsetBytes + busyRunningScriptBytesMax;
 const owedMask = busyOwedBitmapBits - 1;
 const generationMask = 0xffffff;
@@ -217,11 +220,11 @@ export class ControlArea {
     return running;
   }
 
-  // --- the client bitmaps (owed, RESP3, stats-wait) -----------------------------------
+  // --- the client bitmaps (owed, RESP3, stats-wait, MULTI) ----------------------------
 
-  /** Engine: clears the three bitmaps before marking the clients. */
+  /** Engine: clears the four bitmaps before marking the clients. */
   clearOwed(): void {
-    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.statsWaitBitmap + owedWords);
+    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.multiBitmap + owedWords);
   }
 
   markOwed(clientId: number): void {
@@ -255,6 +258,22 @@ export class ControlArea {
 
   statsWait(clientId: number): boolean {
     return this.marked(ControlIndex.statsWaitBitmap, clientId);
+  }
+
+  /** Engine: the client is in MULTI (mark every such client before unmarkMulti). */
+  markMulti(clientId: number): void {
+    this.mark(ControlIndex.multiBitmap, clientId);
+  }
+
+  /** Engine: a client outside MULTI clears its bit, so a set bit is never a collision. */
+  unmarkMulti(clientId: number): void {
+    const bit = clientId & owedMask;
+    Atomics.and(this.int, ControlIndex.multiBitmap + (bit >>> 5), ~(1 << (bit & 31)));
+  }
+
+  /** io-mux: was the client in MULTI at busy onset (false when unsure)? */
+  inMulti(clientId: number): boolean {
+    return this.marked(ControlIndex.multiBitmap, clientId);
   }
 
   private mark(base: number, clientId: number): void {

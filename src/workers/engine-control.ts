@@ -6,9 +6,10 @@
 //
 // Invariants: BUSY is published only from the Lua count hook, with the client bitmaps,
 // the running-function record and the busy record written first; the owed and
-// stats-wait bitmaps over-approximate (a collision only makes a client wait), and a
-// RESP3 bit shared with a RESP2 client sets stats-wait, so the io-mux never answers in
-// the wrong protocol.
+// stats-wait bitmaps over-approximate (a collision only makes a client wait), a RESP3
+// bit shared with a RESP2 client sets stats-wait, so the io-mux never answers in the
+// wrong protocol, and a MULTI bit stays set only if no client outside MULTI shares it
+// (so no one outside MULTI is made to wait for a script that may never end).
 
 import { busyReplyThresholdOf, installScriptWatch, setControlHooks } from '../engine/control-hooks.js';
 import type { Engine } from '../engine/engine.js';
@@ -36,10 +37,13 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
         control.markOwed(c.id);
       }
       if (c.resp === 3) control.markResp3(c.id);
-      // In MULTI, Redis queues FUNCTION STATS (+QUEUED): only the engine can answer that.
-      if (c.multi !== null) control.markStatsWait(c.id);
+      // In MULTI, Redis queues allow_busy commands (+QUEUED): only the engine can answer that.
+      if (c.multi !== null) control.markMulti(c.id);
     }
-    for (const c of engine.clients.values()) if (c.resp !== 3) control.markResp2(c.id);
+    for (const c of engine.clients.values()) {
+      if (c.resp !== 3) control.markResp2(c.id);
+      if (c.multi === null) control.unmarkMulti(c.id);
+    }
     const tracker = opts.tracker;
     if (tracker === undefined || tracker.heldCount === 0) return;
     // The tracker keeps held replies per client id in a private map; without it, every

@@ -149,6 +149,28 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
 
       diffCase(
         pair,
+        'a client in MULTI before the script turned busy: SHUTDOWN refused (no_multi), SCRIPT KILL queued',
+        async (c) => {
+          await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+          await c.cmd(['MULTI'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 3 });
+          const script = start(c, 0, ['EVAL', loop, '0']);
+          await waitBusy(c);
+          await c.cmd(['SHUTDOWN', 'NOSAVE'], { conn: 1 });
+          await c.cmd(['QUIT'], { conn: 3 });
+          await c.expectClosed({ conn: 3 });
+          // Redis queues it at once; KeelDB's engine queues it once the script ends.
+          const queued = start(c, 1, ['SCRIPT', 'KILL']);
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
+          await finish(c, 'EVAL (killed)', script);
+          await finish(c, 'SCRIPT KILL in MULTI', queued);
+          await c.cmd(['EXEC'], { conn: 1 });
+        },
+        { proto, conns: 4 },
+      );
+
+      diffCase(
+        pair,
         'FCALL that never ends: FUNCTION variant of BUSY, SCRIPT KILL refused, FUNCTION KILL ends it',
         async (c) => {
           await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);

@@ -120,13 +120,28 @@ describe('ControlArea', () => {
     expect(c.statsWait(3)).toBe(false);
     expect(c.statsWait(4)).toBe(false);
     expect(c.statsWait(10)).toBe(true); // both share the bit: neither is answered by the io-mux
-    c.markStatsWait(20); // in MULTI
+    c.markStatsWait(20);
     expect(c.statsWait(20)).toBe(true);
     expect(c.owes(20)).toBe(false); // its other commands are still answered (-BUSY)
     c.clearOwed();
     expect(c.isResp3(3)).toBe(false);
     expect(c.statsWait(10)).toBe(false);
     expect(c.statsWait(20)).toBe(false);
+  });
+
+  it('keeps a MULTI bit only when no client outside MULTI shares it', () => {
+    const c = ControlArea.create(config);
+    // The engine marks every client in MULTI, then clears the bits of those outside it.
+    c.markMulti(7);
+    c.markMulti(9);
+    c.unmarkMulti(8);
+    c.unmarkMulti(busyOwedBitmapBits + 9); // shares client 9's bit, outside MULTI
+    expect(c.inMulti(7)).toBe(true);
+    expect(c.inMulti(8)).toBe(false);
+    expect(c.inMulti(9)).toBe(false); // unsure: answered as outside MULTI, never made to wait
+    expect(c.inMulti(busyOwedBitmapBits + 9)).toBe(false);
+    c.clearOwed();
+    expect(c.inMulti(7)).toBe(false);
   });
 
   it('publishes config values with a new generation', () => {
