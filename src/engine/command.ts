@@ -107,6 +107,12 @@ export interface EngineServices {
   sleep(ms: number): void;
   /** Monotonic-ish clock for measuring durations, microseconds. */
   nowUs(): number;
+  /**
+   * Wall-clock unix time in microseconds, read now (TIME: Redis calls gettimeofday each
+   * time, even inside a script whose command time is frozen); from the injected clock
+   * when there is one.
+   */
+  wallClockUs(): number;
   /** Pub/Sub subscriptions (src/engine/pubsub.ts), for INFO and PUBSUB. */
   readonly pubsub: {
     readonly channels: ReadonlyMap<string, unknown>;

@@ -218,6 +218,11 @@ export class Engine implements EngineServices {
     return performance.now() * 1000;
   }
 
+  wallClockUs(): number {
+    if (this.clock !== Date.now) return this.clock() * 1000;
+    return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  }
+
   /**
    * Command timing with one clock read per command instead of two (the clock was ~13%
    * of the worker's CPU): between beginTimedBatch and endTimedBatch (the worker brackets

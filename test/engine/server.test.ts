@@ -414,3 +414,34 @@ describe('server commands', () => {
     expect(slept).toEqual([1500]);
   });
 });
+
+describe('TIME reads the wall clock', () => {
+  /** [seconds, microseconds] from a TIME reply (RESP2). */
+  function parseTime(reply: string): [number, number] {
+    const parts = reply.split('\r\n');
+    return [Number(parts[2]), Number(parts[4])];
+  }
+
+  it('to the microsecond, not the command time in whole milliseconds', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    const usecs: number[] = [];
+    for (let i = 0; i < 50; i++) usecs.push(parseTime(runCommand(engine, c, ['TIME']))[1]);
+    for (const us of usecs) expect(us >= 0 && us < 1_000_000).toBe(true);
+    // With millisecond time every value would be a multiple of 1000.
+    expect(usecs.some((us) => us % 1000 !== 0)).toBe(true);
+  });
+
+  it('inside EXEC, where the command time is frozen, each TIME reads the clock again', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    runCommand(engine, c, ['MULTI']);
+    runCommand(engine, c, ['TIME']);
+    runCommand(engine, c, ['DEBUG', 'SLEEP', '0.05']);
+    runCommand(engine, c, ['TIME']);
+    const reply = runCommand(engine, c, ['EXEC']);
+    const times = [...reply.matchAll(/\*2\r\n\$\d+\r\n(\d+)\r\n\$\d+\r\n(\d+)\r\n/g)].map((m) => Number(m[1]) * 1e6 + Number(m[2]));
+    expect(times.length).toBe(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(50_000);
+  });
+});

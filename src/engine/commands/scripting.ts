@@ -33,7 +33,6 @@ import { globMatch } from '../glob.js';
 import { splitInlineArgs } from '../../io-mux/inline-parser.js';
 import { decodeFunctionPayload, encodeFunctionPayload } from '../scripting/function-payload.js';
 import { LuaVM, sha1hex, type LuaFunctionDef, type ScriptCommandRunner } from '../scripting/lua-vm.js';
-import type { ReplyWriter } from '../reply.js';
 
 interface Library {
   readonly name: string;
@@ -87,30 +86,12 @@ function runnerFor(ctx: CommandContext, state: ScriptingState, readOnly: boolean
     }
     if (spec.flags.includes('noscript')) return 'ERR This Redis command is not allowed from script';
     if (readOnly && spec.flags.includes('write')) return 'ERR Write commands are not allowed from read-only scripts.';
-    if (spec.name === 'time') callWithFreshTime(engine, state.client, spec, argv, out);
-    else engine.call(state.client, spec, argv, out);
+    // TIME reads the clock itself (Redis 7.0's timeCommand), so a script looping until it
+    // advances ends; every other command keeps the script's frozen time.
+    engine.call(state.client, spec, argv, out);
     return null;
   };
 }
-
-/**
- * TIME from a script reads the clock (Redis 7.0's timeCommand calls gettimeofday every
- * time), so a script looping until TIME advances ends; every other command of the
- * script keeps the time frozen at the script's start (expiry, access times), as Redis's
- * script time snapshot: only this call sees a fresh nowMs, restored after it.
- */
-function callWithFreshTime(engine: Engine, client: Client, spec: CommandSpec, argv: Buffer[], out: ReplyWriter): void {
-  const frozenMs = engine.nowMs;
-  const clockMs = engine.keyspace.clockMs;
-  engine.nowMs = engine.clock();
-  try {
-    engine.call(client, spec, argv, out);
-  } finally {
-    engine.nowMs = frozenMs;
-    engine.keyspace.clockMs = clockMs;
-  }
-}
-
 
 const scriptFlagNames = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 

@@ -212,11 +212,12 @@ function configHelpCommand(ctx: CommandContext): void {
 
 // --- TIME, LASTSAVE, DEBUG -------------------------------------------------------------------
 
+/** The clock read now, to the microsecond, not the command's frozen time (Redis's timeCommand). */
 function timeCommand(ctx: CommandContext): void {
-  const ms = ctx.nowMs;
+  const us = ctx.engine.wallClockUs();
   ctx.reply.array(2);
-  ctx.reply.bulkLatin1(String(Math.floor(ms / 1000)));
-  ctx.reply.bulkLatin1(String((ms % 1000) * 1000));
+  ctx.reply.bulkLatin1(String(Math.floor(us / 1_000_000)));
+  ctx.reply.bulkLatin1(String(us % 1_000_000));
 }
 
 /** KeelDB never saves a snapshot of its own: the last save is the server's start. */
