@@ -290,6 +290,16 @@ export class Db {
     return this.rawStrings.size === 0 ? undefined : this.rawStrings.get(key);
   }
 
+  /**
+   * Gives `to` this db's raw-string marks (SWAPDB moves whole contents): what `to` had
+   * is dropped, as its keys are.
+   */
+  moveRawStringMarksTo(to: Db): void {
+    to.rawStrings.clear();
+    for (const [key, size] of this.rawStrings) to.rawStrings.set(key, size);
+    this.rawStrings.clear();
+  }
+
   /** Marks key's string 'raw' with the sds size Redis grew it to (SETBIT/BITFIELD growth). */
   setRawStringSize(key: string, size: SdsSize): void {
     assert(this.table.has(key), 'raw string size of a missing key');
@@ -392,6 +402,7 @@ function moveContents(from: Db, to: Db): void {
   const ek = from.expires.keys;
   const ev = from.expires.values;
   for (let i = 0; i < ek.length; i++) to.expires.set(ek[i]!, ev[i]!);
+  from.moveRawStringMarksTo(to);
   from.dict.clear();
   from.expires.clear();
 }

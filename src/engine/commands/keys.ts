@@ -22,7 +22,9 @@
 //   embstr up to 44 bytes, raw above), as Redis's tryObjectEncoding classifies a value
 //   that SET stores. Redis also remembers how a value was built: APPEND to an
 //   existing key and SETRANGE leave 'raw' even for short or numeric results; KeelDB
-//   marks such keys (Db.markRawString) but loses the mark on RENAME/MOVE/COPY.
+//   marks such keys (Db.markRawString) and carries the mark with the value through
+//   RENAME, MOVE and SWAPDB (the same object in Redis) and COPY (dupStringObject makes
+//   a raw copy of a raw string, its sds exactly sized).
 // - OBJECT REFCOUNT: 2147483647 (Redis's shared integer objects) for the canonical
 //   integers 0..9999 when shared integers are allowed, else 1; values made by
 //   APPEND/SETRANGE are never shared in Redis but may be here.
@@ -41,6 +43,7 @@ import { lfuCount, lfuStamp } from '../lfu.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import { typeOf, type Db, type RValue } from '../keyspace.js';
+import type { SdsSize } from '../sds-size.js';
 import { globMatch } from '../glob.js';
 import { createDumpPayload, loadDumpPayload, verifyDumpPayload } from '../dump.js';
 // Streams register their RDB codec here, where DUMP and RESTORE need it (the other types register from their own modules).
@@ -340,6 +343,7 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
     return;
   }
   const expire = db.getExpire(src);
+  const raw = db.rawStringSize(src);
   if (lookupKeyWrite(ctx, db, dst) !== undefined) {
     if (nx) {
       ctx.reply.int(0);
@@ -349,11 +353,19 @@ function renameGeneric(ctx: CommandContext, nx: boolean): void {
   }
   db.set(dst, value);
   if (expire !== -1) db.setExpire(dst, expire);
+  keepRawMark(db, dst, raw);
   db.delete(src);
   notify(ctx, NotifyType.generic, 'rename_from', src);
   notify(ctx, NotifyType.generic, 'rename_to', dst);
   if (nx) ctx.reply.int(1);
   else ctx.reply.ok();
+}
+
+/** RENAME and MOVE keep the value object in Redis: its 'raw' encoding and sds size go with it. */
+function keepRawMark(db: Db, key: string, raw: SdsSize | null | undefined): void {
+  if (raw === undefined) return;
+  if (raw === null) db.markRawString(key);
+  else db.setRawStringSize(key, raw);
 }
 
 function copyCommand(ctx: CommandContext): void {
@@ -401,9 +413,12 @@ function copyCommand(ctx: CommandContext): void {
     existing = true;
   }
   const copy = duplicate(value);
+  const raw = src.rawStringSize(key);
   if (existing) dst.delete(newKey);
   dst.set(newKey, copy);
   if (expire !== -1) dst.setExpire(newKey, expire);
+  // dupStringObject: a raw string's copy is raw, its sds made exactly (sdsnewlen).
+  if (raw !== undefined) dst.markRawString(newKey);
   notify(ctx, NotifyType.generic, 'copy_to', newKey, dst.index);
   ctx.reply.int(1);
 }
@@ -433,8 +448,10 @@ function moveCommand(ctx: CommandContext): void {
     ctx.reply.int(0);
     return;
   }
+  const raw = src.rawStringSize(key);
   dst.set(key, value);
   if (expire !== -1) dst.setExpire(key, expire);
+  keepRawMark(dst, key, raw);
   src.delete(key);
   notify(ctx, NotifyType.generic, 'move_from', key, src.index);
   notify(ctx, NotifyType.generic, 'move_to', key, dst.index);
