@@ -10,6 +10,7 @@
 //   sdsMakeRoomFor(+n)    nothing while len + n fits `alloc`; else greedy: the new length
 //                         doubled under 1 MB (SDS_MAX_PREALLOC), + 1 MB above, header by
 //                         that size (never the 1-byte one), rounded up as above.
+//   Both cap `alloc` at what the header type can record (sdsTypeMaxSize).
 //
 // Invariants: len <= alloc < total.
 
@@ -27,11 +28,20 @@ function headerBytes(len: number): number {
   return len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 2 ** 32 ? 9 : 17;
 }
 
+/**
+ * sdsTypeMaxSize: the largest `alloc` a header can record. The allocation may be larger
+ * (jemalloc's class), but the spare room beyond this is not used, so the next growth
+ * comes sooner (e.g. an sdshdr8 in a 320-byte class records 255, not 316).
+ */
+function allocMax(hdr: number): number {
+  return hdr === 3 ? 255 : hdr === 5 ? 65535 : hdr === 9 ? 2 ** 32 - 1 : Number.MAX_SAFE_INTEGER;
+}
+
 /** The sds sdsnewlen makes for `len` bytes (createRawStringObject, dbUnshareStringValue). */
 export function sdsNew(len: number): SdsSize {
   const hdr = len === 0 ? 3 : headerBytes(len);
   const total = jemallocBytes(hdr + len + 1);
-  return { alloc: hdr === 1 ? len : total - hdr - 1, total };
+  return { alloc: hdr === 1 ? len : Math.min(total - hdr - 1, allocMax(hdr)), total };
 }
 
 /** The sds after sdsgrowzero / sdsMakeRoomFor to `len` bytes, from `from`. */
@@ -40,5 +50,5 @@ export function sdsGrow(from: SdsSize, len: number): SdsSize {
   const newlen = len < maxPreallocBytes ? len * 2 : len + maxPreallocBytes;
   const hdr = Math.max(3, headerBytes(newlen));
   const total = jemallocBytes(hdr + newlen + 1);
-  return { alloc: total - hdr - 1, total };
+  return { alloc: Math.min(total - hdr - 1, allocMax(hdr)), total };
 }
