@@ -23,7 +23,7 @@
 // Invariant: every process started here is stopped before exit (ProcessGroup.stopAll on
 // success, error and signals; SIGKILL on 'exit').
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,15 +32,10 @@ import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
 import { cpuUs, threadCpuUs } from '../endpoint/proc-cpu.js';
+import { positiveInt } from '../endpoint/options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const journalSecret = 'durability-cpu-secret';
-
-function positiveInt(value: string): number {
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 
 const program = new Command()
   .name('bench/durability/cpu-per-write.ts')

@@ -27,7 +27,7 @@
 // Invariant: every process started here is stopped before exit: on success, on error,
 // on SIGINT/SIGTERM/SIGHUP (stopEverything), and by a last-resort SIGKILL on 'exit'.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -38,6 +38,7 @@ import { upChildSpecs } from '../../src/main/up.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
+import { positiveInt } from '../endpoint/options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const clientCount = 50;
@@ -78,12 +79,6 @@ interface Target {
 const t0 = Date.now();
 function progress(msg: string): void {
   process.stderr.write(`[durability ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {

@@ -16,7 +16,7 @@
 //
 // Invariant: every process started here is stopped before exit (processes.ts).
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,14 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
+import { positiveInt } from './options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-function positiveInt(value: string): number {
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 
 const program = new Command()
   .name('bench/endpoint/cpu-per-request.ts')

@@ -12,17 +12,12 @@
 // sockets: what is left is the engine's own cost per command, which bench/endpoint/
 // cpu-per-request.ts shows as the worker thread's share.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { Engine } from '../../src/engine/engine.js';
 import { ReplyWriter } from '../../src/engine/reply.js';
 import { BatchEncoder, RecordKind, RequestKind, RequestReader } from '../../src/workers/batch-format.js';
 import { benchmarkKey } from './resp-client.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
+import { positiveInt } from './options.js';
 
 const opts = new Command()
   .name('bench/endpoint/engine-batch.bench.ts')

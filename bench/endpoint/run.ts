@@ -21,7 +21,7 @@
 // Invariant: every process started here is stopped before exit, on success, on error
 // and on SIGINT/SIGTERM/SIGHUP (processes.ts).
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, ProcessGroup, vmRssBytes, type Managed } from './processes.js';
 import { prefill, RespConnection, waitForPong } from './resp-client.js';
 import { replaceSection } from './results-section.js';
+import { positiveInt } from './options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const valueBytes = 100;
@@ -65,12 +66,6 @@ interface Target {
 const t0 = Date.now();
 function progress(msg: string): void {
   process.stderr.write(`[endpoint ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {

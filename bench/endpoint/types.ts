@@ -21,6 +21,7 @@ import { Command } from 'commander';
 import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { RespConnection, waitForPong } from './resp-client.js';
 import { replaceSection } from './results-section.js';
+import { positiveInt } from './options.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const clientCount = 50;
@@ -45,12 +46,6 @@ interface Sample {
 
 function progress(msg: string): void {
   process.stderr.write(`[types ${(process.uptime()).toFixed(1)}s] ${msg}\n`);
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive integer: ${value}`);
-  return n;
 }
 
 function median(xs: number[]): number {
