@@ -41,7 +41,7 @@ export interface BlockRequest {
   readonly keys: readonly string[];
   /** Absolute unix ms after which the client times out; 0 waits forever. */
   readonly timeoutAtMs: number;
-  /** True if `serve` would act on `key` now (no side effects): data of the right type. */
+  /** True if `serve` would act on `key` now: data of the right type (its lookup may expire the key; serveKey runs it as a unit of work). */
   ready(db: Db, key: string, nowMs: number): boolean;
   /** Serves the client from `key`: replies through ctx.reply, propagates its effect. */
   serve(ctx: CommandContext, key: string): void;
