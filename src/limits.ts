@@ -163,13 +163,14 @@ export const journalHandshakeMs = 5_000;
 /**
  * How far ahead of its last record a log node keeps its active segment written with
  * zeros (and synced), refilled when half is used; 0 disables it. An O_DSYNC write over
- * blocks already written needs no filesystem journal commit (no size or extent change):
- * alone, about half the latency and CPU of an appending write on ext4 here. OFF: combined
- * with inline follower writes (journalDiskInlineIdleMs) the one-client append p50 was
- * worse in 5 of 6 interleaved runs than either alone, and inline writes alone measured
- * best (docs/JOURNAL.md, Benchmark). SegmentLog and the simulator keep exercising it.
+ * blocks already written and synced changes no file size nor extent, so it writes its
+ * data alone; an appending one also writes the inode (and allocates blocks): measured
+ * here (3 KB writes, ext4), 58-66 against 106-144 µs of CPU inline and 109-142 against
+ * 200 through the pool. The zeros cost ~0.5 µs of CPU per KiB (written and synced once).
+ * Session 2 turned it off on a noisy one-client latency A/B; session 3 measured the CPU
+ * per durable SET with it (docs/JOURNAL.md, Benchmark).
  */
-export const journalSegmentPreallocateBytes = 0;
+export const journalSegmentPreallocateBytes = 1 * MiB;
 /**
  * A "small" durable write, the only kind that segment preallocation and inline writes
  * serve: a bigger write's cost is moving its data, not the metadata commit (zeros
