@@ -17,10 +17,18 @@
 // (Redis's output-buffer limit). The engine hears of every socket close (close entry).
 // The socket is read only while none of the reasons to pause holds (updateReading).
 //
+// Reads (readMode): where Node allows it, the socket reads into one buffer shared by
+// every connection and calls onData straight from the read callback ('user-buffer',
+// see enableUserBufferReads below), skipping the Readable stream machinery (push,
+// addChunk, emit 'data') and the fresh Buffer per read; otherwise through 'data' events
+// ('stream'). Sharing one buffer is safe because the parser consumes a chunk within the
+// call: the encoder copies every command, and an incomplete tail is copied into the
+// parser's own pending buffer.
+//
 // Invariants: state never moves back (open, then closing, then closed); nothing is parsed after a
 // protocol error; no write happens after end/destroy.
 
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { BatchEncoder } from '../workers/batch-format.js';
 import { ParseStatus, RequestParser, type CommandSink, type ParserLimits } from './resp-parser.js';
 import type { BusyGate, GateConnection } from './busy-gate.js';
@@ -41,6 +49,81 @@ export interface ConnectionHost {
   readonly busyGate?: BusyGate;
   /** Parser limits CONFIG SET may change (absent: the defaults). */
   readonly parserLimits?: ParserLimits;
+}
+
+/**
+ * net.Socket's `onread: { buffer, callback }` option (public for client sockets: Node
+ * reads into `buffer` and calls `callback(nread, buffer)` from onStreamRead, with no
+ * Readable push and no Buffer per read) stores its two values under module-private
+ * symbols (kBuffer, kBufferCb in lib/internal/stream_base_commons.js) that net.Server's
+ * accepted sockets cannot be given through any option. So they are found once, on a
+ * handle-less probe socket built with the public option (matched by identity, not by
+ * name alone), and an accepted socket that is still paused (pauseOnConnect) gets the
+ * same two fields plus `_handle.useUserBuffer` (what Node itself calls for the option):
+ * from then on Socket.prototype.pause/resume/read start and stop the handle's reads
+ * directly, EOF still ends the stream, and errors still destroy it, exactly as for a
+ * client socket with `onread`. If any of it is missing (another Node), `userBufferReads`
+ * is undefined and every socket uses 'data' events; test/io-mux/read-mode.test.ts fails
+ * on this Node if that happens, so an upgrade cannot silently cost the fast path.
+ */
+interface UserBufferSymbols {
+  buffer: symbol;
+  callback: symbol;
+  generator: symbol;
+}
+
+function findUserBufferSymbols(): UserBufferSymbols | undefined {
+  try {
+    const buffer = Buffer.alloc(1);
+    const callback = (): void => {};
+    // @types/node types `onread` for socket.connect() only; the constructor takes it too.
+    const probe = new net.Socket({ onread: { buffer, callback } } as net.SocketConstructorOpts);
+    const fields = probe as unknown as Record<symbol, unknown>;
+    const symbols = Object.getOwnPropertySymbols(probe);
+    const bufferSymbol = symbols.find((s) => fields[s] === buffer);
+    const callbackSymbol = symbols.find((s) => fields[s] === callback);
+    // The generator form (onread.buffer as a function) must be off (null) for a fixed buffer.
+    const generatorSymbol = symbols.find((s) => s.description === 'kBufferGen' && fields[s] === null);
+    probe.destroy();
+    if (bufferSymbol === undefined || callbackSymbol === undefined || generatorSymbol === undefined) return undefined;
+    return { buffer: bufferSymbol, callback: callbackSymbol, generator: generatorSymbol };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Undefined where this Node's internals do not match (then every socket uses 'data'). */
+export const userBufferReads: UserBufferSymbols | undefined = findUserBufferSymbols();
+
+/**
+ * Bytes of the read buffer shared by every connection: what one read() may take. 64 KiB,
+ * as Node's own per-read allocation, so a pipelined client is read in as few calls.
+ */
+const sharedReadBytes = 64 * 1024;
+let sharedReadBuffer: Buffer | undefined;
+
+interface UserBufferHandle {
+  useUserBuffer(buffer: Uint8Array): void;
+  reading?: boolean;
+}
+
+/**
+ * Switches a paused, freshly accepted socket to user-buffer reads; false (nothing
+ * changed) when this Node or this socket does not allow it.
+ */
+function enableUserBufferReads(socket: Socket, callback: (nread: number, buffer: Buffer) => void): boolean {
+  const symbols = userBufferReads;
+  const handle = (socket as unknown as { _handle?: UserBufferHandle | null })._handle;
+  if (symbols === undefined || handle === undefined || handle === null || typeof handle.useUserBuffer !== 'function') return false;
+  const fields = socket as unknown as Record<symbol, unknown>;
+  // An accepted socket starts with all three null; anything else is not the Node we know.
+  if (fields[symbols.buffer] !== null || fields[symbols.callback] !== null || fields[symbols.generator] !== null) return false;
+  if (handle.reading === true) return false; // pauseOnConnect stopped it: the switch needs that
+  sharedReadBuffer ??= Buffer.allocUnsafe(sharedReadBytes);
+  fields[symbols.buffer] = sharedReadBuffer;
+  fields[symbols.callback] = callback;
+  handle.useUserBuffer(sharedReadBuffer);
+  return true;
 }
 
 /** Arguments as separate Buffers (views into the chunk), for the busy gate's slow path. */
@@ -70,6 +153,9 @@ export class Connection implements CommandSink, GateConnection {
   /** Disconnected for the output-buffer limit (tests read it). */
   outputLimitHit = false;
 
+  /** How this socket is read (see the file comment). */
+  readonly readMode: 'user-buffer' | 'stream';
+
   // Scratch of the io-mux's reply drain, valid during one reply record.
   drainEpoch = 0;
   drainBytes = 0;
@@ -87,6 +173,14 @@ export class Connection implements CommandSink, GateConnection {
     this.parser = host.parserLimits === undefined ? new RequestParser(this) : new RequestParser(this, host.parserLimits);
     this.authenticated = !requirePass;
     this.applyAuthLimits();
+    // The socket arrives paused (pauseOnConnect), so the read mode can still change.
+    if (enableUserBufferReads(socket, (nread, buffer) => this.onData(buffer, nread))) {
+      this.readMode = 'user-buffer';
+    } else {
+      this.readMode = 'stream';
+      socket.on('data', (chunk: Buffer) => this.onData(chunk, chunk.length));
+    }
+    this.updateReading();
   }
 
   // --- CommandSink -------------------------------------------------------------------
@@ -113,13 +207,14 @@ export class Connection implements CommandSink, GateConnection {
 
   // --- input -----------------------------------------------------------------------------
 
-  onData(chunk: Buffer): void {
+  /** chunk[0, length) was read; valid during the call only (it may be the shared buffer). */
+  onData(chunk: Buffer, length: number): void {
     this.host.busyGate?.prepare();
     if (this.state !== 'open') return;
-    this.handle(this.parser.feed(chunk));
+    this.handle(this.parser.feed(chunk, length));
     this.host.scheduleFlush();
     if (this.state !== 'open') return;
-    this.unsyncedBytes += chunk.length;
+    this.unsyncedBytes += length;
     if (this.unsyncedBytes >= this.host.requestInflightBytes && !this.pausedForInflight) {
       this.unsyncedBytes = 0;
       this.pausedForInflight = true;

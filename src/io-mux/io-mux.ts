@@ -123,7 +123,9 @@ export class IoMux implements ConnectionHost {
     // A ring holds several of its largest records (as limits.ts asserts for the defaults).
     const recordBytesMax = Math.min(ringRecordBytesMax, opts.requestRing.capacityBytes / 4);
     this.encoder = new BatchEncoder((record, owned) => this.sendRecord(record, owned), recordBytesMax, Math.min(batchBytesMax, recordBytesMax));
-    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    // pauseOnConnect: a socket must not read before its Connection chose how it reads
+    // (connection.ts, readMode); the Connection starts reading.
+    this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     this.replyWake();
   }
 
@@ -152,6 +154,7 @@ export class IoMux implements ConnectionHost {
     });
     this.applyConfig();
     if (this.connections.size >= this.maxClients) {
+      socket.resume(); // paused by pauseOnConnect: read (and drop) so the client's FIN is seen
       socket.end(maxClientsReply);
       return;
     }
@@ -161,7 +164,6 @@ export class IoMux implements ConnectionHost {
     this.connections.set(id, conn);
     this.encoder.open(id, formatAddr(socket.remoteAddress, socket.remotePort), formatAddr(socket.localAddress, socket.localPort));
     this.scheduleFlush();
-    socket.on('data', (chunk: Buffer) => conn.onData(chunk));
     socket.on('close', () => {
       conn.state = 'closed';
       this.connections.delete(id);

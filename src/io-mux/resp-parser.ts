@@ -97,12 +97,14 @@ export class RequestParser {
     return this.pendEnd - this.pendStart;
   }
 
-  feed(chunk: Buffer): ParseStatus {
+  /** Parses chunk[0, length) (default: all of it); the chunk may be reused after the call. */
+  feed(chunk: Buffer, length = chunk.length): ParseStatus {
     assert(!this.dead, 'RequestParser.feed after an error');
+    assert(length <= chunk.length, 'feed past the end of its chunk');
     if (this.pendEnd === this.pendStart && !this.held) {
-      return this.run(chunk, 0, chunk.length);
+      return this.run(chunk, 0, length);
     }
-    this.append(chunk);
+    this.append(chunk, length);
     if (this.pendEnd - this.pendStart > this.limits.queryBufferBytesMax) return this.fail(ParseStatus.queryBufferFull, '');
     if (this.held || this.pendEnd - this.pendStart < this.needBytes) return ParseStatus.more;
     return this.run(this.pend, this.pendStart, this.pendEnd);
@@ -124,10 +126,10 @@ export class RequestParser {
     return status;
   }
 
-  private append(chunk: Buffer): void {
+  private append(chunk: Buffer, length: number): void {
     const have = this.pendEnd - this.pendStart;
-    const need = have + chunk.length;
-    if (this.pend.length - this.pendEnd < chunk.length) {
+    const need = have + length;
+    if (this.pend.length - this.pendEnd < length) {
       if (this.pend.length >= need && this.pendStart > 0) {
         this.pend.copyWithin(0, this.pendStart, this.pendEnd);
       } else {
@@ -140,8 +142,8 @@ export class RequestParser {
       this.pendStart = 0;
       this.pendEnd = have;
     }
-    chunk.copy(this.pend, this.pendEnd);
-    this.pendEnd += chunk.length;
+    chunk.copy(this.pend, this.pendEnd, 0, length);
+    this.pendEnd += length;
   }
 
   /** Parses commands from src[pos, end); keeps the unparsed rest pending. */
