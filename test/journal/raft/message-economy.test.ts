@@ -1,0 +1,128 @@
+// What a steady stream of appends costs in Raft messages and timers
+// (src/journal/raft/raft.ts): a leader sends no heartbeat to a follower it sent a batch
+// within the last heartbeat interval, and a follower does not re-arm a real timer for
+// every AppendEntries (resetElectionTimer only moves the deadline). Both are CPU savings
+// on the log nodes; the test pins them down and checks what they must not break: once
+// the appends stop, heartbeats resume, every follower learns the final commit index,
+// and no election happens.
+
+import { describe, expect, it } from 'vitest';
+import { seededRandom, silentLogger, type Clock, type JournalEnv } from '../../../src/journal/env.js';
+import type { ClientRequest, ClientResponse, PeerMessage } from '../../../src/journal/messages.js';
+import { LogNode } from '../../../src/journal/node/log-node.js';
+import { RecordType } from '../../../src/journal/record-types.js';
+import { MemDisk, MemStorage } from '../../../src/journal/sim/mem-storage.js';
+import { SimClock } from '../../../src/journal/sim/sim-clock.js';
+import { clientEndpointBase, SimNetwork } from '../../../src/journal/sim/sim-network.js';
+import { journalHeartbeatMs } from '../../../src/limits.js';
+
+const clientId = clientEndpointBase;
+
+async function countingCluster() {
+  const clock = new SimClock();
+  const random = seededRandom(11);
+  const network = new SimNetwork(clock, random, { lossRate: 0, duplicateRate: 0, delayMsMin: 0.5, delayMsMax: 1 });
+  const nodes = new Map<number, LogNode>();
+  /** Timers armed by each node; heartbeats (AppendEntries without entries) and batches sent by each. */
+  const timersArmed = new Map<number, number>();
+  const heartbeatsSent = new Map<number, number>();
+  const batchesReceived = new Map<number, number>();
+  const responses = new Map<number, ClientResponse>();
+  network.listen(clientId, (_from, message) => {
+    const response = message as ClientResponse;
+    responses.set(response.requestId, response);
+  });
+  for (const id of [1, 2, 3]) {
+    timersArmed.set(id, 0);
+    heartbeatsSent.set(id, 0);
+    batchesReceived.set(id, 0);
+    const counted: Clock = {
+      now: () => clock.now(),
+      setTimer: (ms, cb) => {
+        timersArmed.set(id, timersArmed.get(id)! + 1);
+        return clock.setTimer(ms, cb);
+      },
+      clearTimer: (handle) => clock.clearTimer(handle),
+    };
+    let raftHandler: ((from: number, m: PeerMessage) => void) | undefined;
+    const env: JournalEnv = {
+      clock: counted,
+      random,
+      logger: silentLogger,
+      transport: {
+        send: (to, m) => {
+          if (m.kind === 'appendEntries') {
+            if (m.entries.length === 0) heartbeatsSent.set(id, heartbeatsSent.get(id)! + 1);
+            else batchesReceived.set(to, batchesReceived.get(to)! + 1);
+          }
+          network.send(id, to, m);
+        },
+        onMessage: (h) => (raftHandler = h),
+      },
+    };
+    const node = new LogNode({ id, peers: [1, 2, 3].filter((p) => p !== id), storage: new MemStorage(new MemDisk({ clock, random })), env });
+    nodes.set(id, node);
+    network.listen(id, (from, message) => {
+      if (from >= clientEndpointBase) node.handleClientRequest(message as ClientRequest, (r) => network.send(id, from, r));
+      else raftHandler?.(from, message as PeerMessage);
+    });
+    await node.start();
+  }
+  await clock.runUntil(2_000);
+  const leaders = [...nodes.values()].filter((n) => n.role === 'leader');
+  expect(leaders.length).toBe(1);
+  let nextRequestId = 1;
+  /** One append after the leader's tail; runs the clock until it is answered. */
+  const append = async (leader: number): Promise<ClientResponse | undefined> => {
+    const requestId = nextRequestId++;
+    const request: ClientRequest = {
+      kind: 'append',
+      requestId,
+      writerId: 1,
+      writerSeq: requestId,
+      condition: { afterId: nodes.get(leader)!.lastIndex },
+      records: [{ type: RecordType.effects, engineVersion: 1, payload: new Uint8Array([requestId & 0xff]) }],
+    };
+    network.send(clientId, leader, request);
+    for (let i = 0; i < 1000 && !responses.has(requestId); i++) await clock.runUntil(clock.now() + 0.5);
+    return responses.get(requestId);
+  };
+  return { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, append, leader: leaders[0]!.id };
+}
+
+describe('Raft message economy under a steady stream of appends', () => {
+  it('sends no heartbeats while batches flow, re-arms few timers on followers, and still converges once idle', async () => {
+    const { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, append, leader } = await countingCluster();
+    const term = nodes.get(leader)!.term;
+    const followers = [1, 2, 3].filter((id) => id !== leader);
+    const heartbeatsBefore = heartbeatsSent.get(leader)!;
+    const timersBefore = new Map(followers.map((id) => [id, timersArmed.get(id)!]));
+    const batchesBefore = new Map(followers.map((id) => [id, batchesReceived.get(id)!]));
+    const start = clock.now();
+    let appended = 0;
+    while (clock.now() - start < 1_000) {
+      expect(await append(leader)).toMatchObject({ kind: 'appendOk' });
+      appended++;
+    }
+    // A second of appends (each answered within a few ms) is 20 heartbeat intervals: the
+    // leader used to send a heartbeat to each follower in each of them.
+    expect(appended).toBeGreaterThan(100);
+    expect(heartbeatsSent.get(leader)! - heartbeatsBefore).toBeLessThanOrEqual(2);
+    for (const id of followers) {
+      const batches = batchesReceived.get(id)! - batchesBefore.get(id)!;
+      expect(batches).toBeGreaterThan(100);
+      // One timer per AppendEntries before; now about one per election timeout.
+      expect(timersArmed.get(id)! - timersBefore.get(id)!).toBeLessThan(batches / 10);
+    }
+    // Idle: heartbeats resume, and every follower learns the last commit index from them.
+    const idleHeartbeats = heartbeatsSent.get(leader)!;
+    await clock.runUntil(clock.now() + 20 * journalHeartbeatMs);
+    expect(heartbeatsSent.get(leader)! - idleHeartbeats).toBeGreaterThanOrEqual(2 * 15);
+    const commit = nodes.get(leader)!.commitIndex;
+    expect(commit).toBe(nodes.get(leader)!.lastIndex);
+    for (const id of followers) expect(nodes.get(id)!.commitIndex).toBe(commit);
+    // Nobody campaigned: the deferred election timers were honoured, not lost.
+    for (const node of nodes.values()) expect(node.term).toBe(term);
+    expect(nodes.get(leader)!.role).toBe('leader');
+  });
+});
