@@ -3,7 +3,10 @@
 // MULTI), ZMPOP's logged effect, ZRANDMEMBER's random cases (shape, distinctness,
 // listpack order), and a full ZSCAN of a skiplist-encoded set under writes.
 
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { string2ld } from '../../src/engine/args.js';
+import { parseStrictDouble } from '../../src/engine/commands/zsets.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { EntryKind } from '../../src/engine/reply.js';
@@ -140,5 +143,21 @@ describe('ZSCAN of a skiplist', () => {
     } while (cursor !== '0');
     for (let i = 0; i < 500; i++) if (i % 7 !== 0 || i % 2 === 0) expect(seen.has(`m${i}`)).toBe(true);
     expect(seen.get('m1')).toBe('0.25');
+  });
+});
+
+describe('score parsing', () => {
+  test("parseStrictDouble's digits fast path gives strtod's value (sign, leading zeros, -0, 15 and 16 digits)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', '+', '-'), fc.stringMatching(/^[0-9]{1,17}$/), (sign, digits) => {
+        const s = sign + digits;
+        expect(Object.is(parseStrictDouble(Buffer.from(s, 'latin1')), string2ld(s))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(Object.is(parseStrictDouble(Buffer.from('-0')), -0)).toBe(true);
+    expect(parseStrictDouble(Buffer.from('000000012345'))).toBe(12345);
+    expect(parseStrictDouble(Buffer.from('999999999999999'))).toBe(999999999999999);
+    for (const bad of ['+', '-', '1\x002', '1 ', ' 1', '12a']) expect(parseStrictDouble(Buffer.from(bad, 'latin1'))).toBe(null);
   });
 });

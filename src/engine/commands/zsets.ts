@@ -97,6 +97,23 @@ const floatRe = /^[+-]?(?:inf(?:inity)?|nan|0x(?:[0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f
  * space, no NaN, and no ERANGE overflow (to +-HUGE_VAL) or underflow to zero.
  */
 export function parseStrictDouble(buf: Buffer): number | null {
+  // Fast path: an optional sign and 1 to 15 decimal digits (redis-benchmark's scores and
+  // most clients'), read from the bytes without a string: such an integer is exact as a
+  // double, so it is what strtod returns (leading zeros included; "-0" is -0).
+  const n = buf.length;
+  if (n > 0 && n <= 16) {
+    const c0 = buf[0]!;
+    let i = c0 === 45 || c0 === 43 ? 1 : 0;
+    if (i < n && n - i <= 15) {
+      let v = 0;
+      for (; i < n; i++) {
+        const d = buf[i]! - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (i === n) return c0 === 45 ? -v : v;
+    }
+  }
   const s = latin1(buf);
   if (s.length === 0) return null;
   const c0 = s.charCodeAt(0);
@@ -290,7 +307,7 @@ function zaddGeneric(ctx: CommandContext, incrCommand: boolean): void {
       processed++;
       score = s;
       if (s !== cur) {
-        z.update(member, s);
+        z.updateId(id, s);
         updated++;
       }
     } else if (!xx) {

@@ -1,41 +1,54 @@
 // ZSkiplist: the ordered half of a sorted set (engine worker), Redis's zskiplist
-// (t_zset.c) laid out as a struct of arrays instead of one heap object per node, plus
-// the member -> node index (Redis's zset dict). Fuzzed alone in test/engine/skiplist.test.ts.
+// (t_zset.c) laid out in one Int32Array of node blocks instead of one heap object per
+// node, plus the member -> node index (Redis's zset dict). Fuzzed alone in
+// test/engine/skiplist.test.ts.
 //
 // Order: by (score, member bytes); members are latin1 strings, so JS's `<` on them is
 // memcmp-then-length, as Redis's sdscmp. Scores are never NaN.
 //
-// Layout. A node is an id in [0, length): ids are DENSE. Per id:
-//   scores[id]   Float64Array   the score
-//   members[id]  string[]       the member
-//   levels[id]   Uint8Array     the node's level count, 1..32
-//   backs[id]    Int32Array     the previous node at level 0, or NIL
-//   offsets[id]  Int32Array     where the node's levels start in `pool`
-// `pool` is one Int32Array of [forward id, span] pairs, level i of a node at
-// offsets[id] + 2*i. The head (Redis's header) owns pool[0, 64): 32 levels, id HEAD.
-// Freed level blocks are kept per level count and reused. So a node costs about
-// 8 + 8 + 1 + 4 + 4 + 2*4*1.33 bytes plus its member string and its index entry,
-// with no per-node object for the collector to trace.
+// Layout. A node is an id in [0, length): ids are DENSE. Its fields live in a block of
+// `pool` (an Int32Array; `f64` is a Float64Array view of the same bytes), at an even
+// offset `off`:
+//   offset        size (int32 slots)  field
+//   off + 0       2                   the score (f64[off >> 1])
+//   off + 2       1                   the node's id (NIL for the head)
+//   off + 3       1                   the node's level count, 1..32
+//   off + 4 + 2i  1                   forward at level i: the next node's block offset, or NIL
+//   off + 5 + 2i  1                   span at level i
+// Per id: members[id] (the string), offsets[id] (its block), backs[id] (the previous
+// node's id at level 0, or NIL). The head (Redis's header) is the block at offset 0 with
+// 32 levels. Forward pointers are block offsets, not ids, so a search step reads one
+// block (score, id and level entries are adjacent, as in Redis's zskiplistNode): one
+// cache miss per step instead of three when the arrays were per field (ZADD's cost on
+// large sets). Freed blocks are kept per level count and reused. A node costs about
+// 16 + 2*4*1.33 bytes of block, 12 of per-id arrays, plus its member string and its
+// index entry, with no per-node object for the collector to trace.
 //
 // Dense ids give O(1) uniform random picks (ZRANDMEMBER) and a SCAN cursor with Redis's
-// guarantee, as DenseDict: deleting id x moves the last id into x (its predecessors'
-// forward pointers are found by one search and rewritten), so an element present for a
-// whole scan walked from high ids to low is never skipped. A score update relinks the
-// same id (never moves it), so updates do not disturb a scan either.
+// guarantee, as DenseDict: deleting id x moves the last id into x (only its block's id
+// slot, its successor's back and the index change: pointers are offsets), so an element
+// present for a whole scan walked from high ids to low is never skipped. A score update
+// relinks the same id (never moves it), so updates do not disturb a scan either.
 //
 // Ranks are 1-based inside (Redis's spans: the head's span to the first node is 1);
 // the public API speaks 0-based ranks.
 //
 // Invariants (checked by `check()` in tests): the level-0 chain visits every id once in
-// order; spans sum to ranks; backs mirror forwards; index.get(members[id]) === id.
+// order; spans sum to ranks; backs mirror forwards; pool[offsets[id] + 2] === id;
+// index.get(members[id]) === id.
 
 import { assert } from '../../assert.js';
 
 export const NIL = -1;
-const HEAD = -2;
 const levelMax = 32;
 /** Redis's ZSKIPLIST_P: a node has level > i with probability 0.25^i. */
 const levelP = 0.25;
+/** Block slots (see the layout above). */
+const nodeId = 2;
+const nodeLevel = 3;
+const nodeLevels = 4;
+/** The head's block: the header slots and levelMax [forward, span] pairs, at offset 0. */
+const headSlots = nodeLevels + 2 * levelMax;
 
 /** Deterministic level generator (xorshift32): levels only affect speed, never replies. */
 let levelSeed = 0x9e3779b9;
@@ -65,41 +78,40 @@ export interface NodeRange {
 }
 
 const scratchUpdateOff = new Int32Array(levelMax);
-const scratchUpdateId = new Int32Array(levelMax);
 const scratchRankAt = new Float64Array(levelMax);
 
 export class ZSkiplist {
-  private scores: Float64Array;
+  /** Node blocks (layout above); its length is even so `f64` covers it exactly. */
+  private pool: Int32Array;
+  private f64: Float64Array;
   private members: string[] = [];
-  private levels: Uint8Array;
   private backs: Int32Array;
   private offsets: Int32Array;
-  private pool: Int32Array;
-  private poolTop = 2 * levelMax;
-  /** Freed level blocks by level count; created at the first delete (most sets never free). */
+  private poolTop = headSlots;
+  /** Freed blocks by level count; created at the first delete (most sets never free). */
   private freeBlocks: number[][] | null = null;
   private readonly index = new Map<string, number>();
   private level = 1;
   private tailId = NIL;
   private count = 0;
   /**
-   * Scratch for searches: pool offsets of predecessors and their ids, ranks crossed.
+   * Scratch for searches: block offsets of the predecessors per level, ranks crossed.
    * Shared by every skiplist (one thread, and each search's result is used before the
    * next search starts), so a small sorted set does not carry them.
    */
   private readonly updateOff = scratchUpdateOff;
-  private readonly updateId = scratchUpdateId;
   private readonly rankAt = scratchRankAt;
 
   constructor(capacity = 4) {
-    this.scores = new Float64Array(capacity);
-    this.levels = new Uint8Array(capacity);
     this.backs = new Int32Array(capacity);
     this.offsets = new Int32Array(capacity);
-    this.pool = new Int32Array(2 * levelMax + capacity * 4);
+    this.pool = new Int32Array(headSlots + capacity * 8);
+    this.f64 = new Float64Array(this.pool.buffer);
+    this.pool[nodeId] = NIL;
+    this.pool[nodeLevel] = levelMax;
     for (let i = 0; i < levelMax; i++) {
-      this.pool[2 * i] = NIL;
-      this.pool[2 * i + 1] = 0;
+      this.pool[nodeLevels + 2 * i] = NIL;
+      this.pool[nodeLevels + 2 * i + 1] = 0;
     }
   }
 
@@ -114,7 +126,7 @@ export class ZSkiplist {
   }
 
   scoreOf(id: number): number {
-    return this.scores[id]!;
+    return this.f64[this.offsets[id]! >> 1]!;
   }
 
   memberOf(id: number): string {
@@ -123,7 +135,8 @@ export class ZSkiplist {
 
   /** The first node in order, or NIL. */
   first(): number {
-    return this.pool[0]!;
+    const f = this.pool[nodeLevels]!;
+    return f === NIL ? NIL : this.pool[f + nodeId]!;
   }
 
   /** The last node in order, or NIL. */
@@ -132,7 +145,8 @@ export class ZSkiplist {
   }
 
   next(id: number): number {
-    return this.pool[this.offsets[id]!]!;
+    const f = this.pool[this.offsets[id]! + nodeLevels]!;
+    return f === NIL ? NIL : this.pool[f + nodeId]!;
   }
 
   prev(id: number): number {
@@ -142,13 +156,7 @@ export class ZSkiplist {
   // --- Storage -----------------------------------------------------------------------------
 
   private growNodes(): void {
-    const cap = this.scores.length * 2;
-    const s = new Float64Array(cap);
-    s.set(this.scores);
-    this.scores = s;
-    const l = new Uint8Array(cap);
-    l.set(this.levels);
-    this.levels = l;
+    const cap = this.offsets.length * 2;
     const b = new Int32Array(cap);
     b.set(this.backs);
     this.backs = b;
@@ -157,16 +165,18 @@ export class ZSkiplist {
     this.offsets = o;
   }
 
+  /** A block for a node of `level` levels (its slots hold garbage); may move the pool. */
   private allocBlock(level: number): number {
     const free = this.freeBlocks?.[level];
     if (free !== undefined && free.length > 0) return free.pop()!;
-    const need = this.poolTop + 2 * level;
+    const need = this.poolTop + nodeLevels + 2 * level;
     if (need > this.pool.length) {
       let size = this.pool.length * 2;
       while (size < need) size *= 2;
       const p = new Int32Array(size);
       p.set(this.pool.subarray(0, this.poolTop));
       this.pool = p;
+      this.f64 = new Float64Array(p.buffer);
     }
     const off = this.poolTop;
     this.poolTop = need;
@@ -175,31 +185,37 @@ export class ZSkiplist {
 
   // --- Search --------------------------------------------------------------------------------
 
-  /** True if node f orders before (score, member). */
-  private before(f: number, score: number, member: string): boolean {
-    const fs = this.scores[f]!;
-    return fs < score || (fs === score && this.members[f]! < member);
+  /** True if the node at block offset fOff orders before (score, member). */
+  private before(fOff: number, score: number, member: string): boolean {
+    const fs = this.f64[fOff >> 1]!;
+    return fs < score || (fs === score && this.members[this.pool[fOff + nodeId]!]! < member);
   }
 
   /**
-   * Fills updateOff/updateId/rankAt with, per level, the last node ordering before
+   * Fills updateOff/rankAt with, per level, the block of the last node ordering before
    * (score, member) and the 1-based rank crossed to reach it (Redis's insert walk).
    */
   private findPredecessors(score: number, member: string): void {
     const pool = this.pool;
+    const f64 = this.f64;
+    const members = this.members;
+    const updateOff = this.updateOff;
+    const rankAt = this.rankAt;
     let xOff = 0;
-    let xId = HEAD;
+    let rank = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      this.rankAt[i] = i === this.level - 1 ? 0 : this.rankAt[i + 1]!;
+      const at = nodeLevels + 2 * i;
       for (;;) {
-        const f = pool[xOff + 2 * i]!;
-        if (f === NIL || !this.before(f, score, member)) break;
-        this.rankAt[i]! += pool[xOff + 2 * i + 1]!;
-        xId = f;
-        xOff = this.offsets[f]!;
+        const f = pool[xOff + at]!;
+        if (f === NIL) break;
+        const fs = f64[f >> 1]!;
+        // Not before (score, member): stop (scores are never NaN).
+        if (fs > score || (fs === score && !(members[pool[f + nodeId]!]! < member))) break;
+        rank += pool[xOff + at + 1]!;
+        xOff = f;
       }
-      this.updateOff[i] = xOff;
-      this.updateId[i] = xId;
+      updateOff[i] = xOff;
+      rankAt[i] = rank;
     }
   }
 
@@ -208,16 +224,20 @@ export class ZSkiplist {
   /** Inserts a member that is not present; returns its id. */
   insert(score: number, member: string): number {
     assert(!Number.isNaN(score), 'NaN score in a skiplist');
-    assert(!this.index.has(member), 'skiplist insert of a present member');
     const id = this.count;
-    if (id === this.scores.length) this.growNodes();
+    if (id === this.offsets.length) this.growNodes();
     const level = randomLevel();
-    this.scores[id] = score;
+    const off = this.allocBlock(level);
+    this.f64[off >> 1] = score;
+    this.pool[off + nodeId] = id;
+    this.pool[off + nodeLevel] = level;
     this.members[id] = member;
-    this.levels[id] = level;
-    this.offsets[id] = this.allocBlock(level);
-    this.count++;
+    this.offsets[id] = off;
+    const indexed = this.index.size;
     this.index.set(member, id);
+    // One index probe instead of has() then set(): a present member would not grow it.
+    assert(this.index.size === indexed + 1, 'skiplist insert of a present member');
+    this.count++;
     this.link(id);
     return id;
   }
@@ -225,70 +245,72 @@ export class ZSkiplist {
   /** Links node id (fields set, not in the chain) at its place by (score, member). */
   private link(id: number): void {
     const pool = this.pool;
-    const score = this.scores[id]!;
-    const member = this.members[id]!;
-    this.findPredecessors(score, member);
-    const level = this.levels[id]!;
+    const off = this.offsets[id]!;
+    this.findPredecessors(this.f64[off >> 1]!, this.members[id]!);
+    const updateOff = this.updateOff;
+    const rankAt = this.rankAt;
+    const level = pool[off + nodeLevel]!;
     const length = this.count - 1; // nodes in the chain before this one
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
-        this.rankAt[i] = 0;
-        this.updateOff[i] = 0;
-        this.updateId[i] = HEAD;
-        pool[2 * i + 1] = length;
+        rankAt[i] = 0;
+        updateOff[i] = 0;
+        pool[nodeLevels + 2 * i + 1] = length;
       }
       this.level = level;
     }
-    const off = this.offsets[id]!;
-    const rank0 = this.rankAt[0]!;
+    const rank0 = rankAt[0]!;
     for (let i = 0; i < level; i++) {
-      const u = this.updateOff[i]! + 2 * i;
-      pool[off + 2 * i] = pool[u]!;
-      pool[u] = id;
-      const crossed = rank0 - this.rankAt[i]!;
-      pool[off + 2 * i + 1] = pool[u + 1]! - crossed;
+      const u = updateOff[i]! + nodeLevels + 2 * i;
+      const o = off + nodeLevels + 2 * i;
+      pool[o] = pool[u]!;
+      pool[u] = off;
+      const crossed = rank0 - rankAt[i]!;
+      pool[o + 1] = pool[u + 1]! - crossed;
       pool[u + 1] = crossed + 1;
     }
-    for (let i = level; i < this.level; i++) pool[this.updateOff[i]! + 2 * i + 1]!++;
-    this.backs[id] = this.updateId[0] === HEAD ? NIL : this.updateId[0]!;
-    const f0 = pool[off]!;
-    if (f0 !== NIL) this.backs[f0] = id;
+    for (let i = level; i < this.level; i++) pool[updateOff[i]! + nodeLevels + 2 * i + 1]!++;
+    this.backs[id] = pool[updateOff[0]! + nodeId]!; // the head's id slot is NIL
+    const f0 = pool[off + nodeLevels]!;
+    if (f0 !== NIL) this.backs[pool[f0 + nodeId]!] = id;
     else this.tailId = id;
   }
 
-  /** Unlinks node id from the chain (Redis's zslDeleteNode); its slot stays. */
+  /** Unlinks node id from the chain (Redis's zslDeleteNode); its block stays. */
   private unlink(id: number): void {
     const pool = this.pool;
-    this.findPredecessors(this.scores[id]!, this.members[id]!);
     const off = this.offsets[id]!;
+    this.findPredecessors(this.f64[off >> 1]!, this.members[id]!);
+    const updateOff = this.updateOff;
     for (let i = 0; i < this.level; i++) {
-      const u = this.updateOff[i]! + 2 * i;
-      if (pool[u] === id) {
-        pool[u + 1]! += pool[off + 2 * i + 1]! - 1;
-        pool[u] = pool[off + 2 * i]!;
+      const u = updateOff[i]! + nodeLevels + 2 * i;
+      if (pool[u] === off) {
+        pool[u + 1]! += pool[off + nodeLevels + 2 * i + 1]! - 1;
+        pool[u] = pool[off + nodeLevels + 2 * i]!;
       } else {
         pool[u + 1]!--;
       }
     }
-    const f0 = pool[off]!;
-    if (f0 !== NIL) this.backs[f0] = this.backs[id]!;
+    const f0 = pool[off + nodeLevels]!;
+    if (f0 !== NIL) this.backs[pool[f0 + nodeId]!] = this.backs[id]!;
     else this.tailId = this.backs[id]!;
-    while (this.level > 1 && pool[2 * (this.level - 1)] === NIL) this.level--;
+    while (this.level > 1 && pool[nodeLevels + 2 * (this.level - 1)] === NIL) this.level--;
   }
 
   /** Changes a present member's score, keeping its id (Redis's zslUpdateScore). */
   updateScore(id: number, score: number): void {
     assert(!Number.isNaN(score), 'NaN score in a skiplist');
+    const off = this.offsets[id]!;
     const back = this.backs[id]!;
-    const fwd = this.pool[this.offsets[id]!]!;
+    const fwd = this.pool[off + nodeLevels]!;
     const member = this.members[id]!;
     // Still in place: only the score changes (no relinking), as Redis does.
-    if ((back === NIL || this.before(back, score, member)) && (fwd === NIL || !this.before(fwd, score, member))) {
-      this.scores[id] = score;
+    if ((back === NIL || this.before(this.offsets[back]!, score, member)) && (fwd === NIL || !this.before(fwd, score, member))) {
+      this.f64[off >> 1] = score;
       return;
     }
     this.unlink(id);
-    this.scores[id] = score;
+    this.f64[off >> 1] = score;
     this.link(id);
   }
 
@@ -300,7 +322,8 @@ export class ZSkiplist {
       this.freeBlocks = [];
       for (let l = 0; l <= levelMax; l++) this.freeBlocks.push([]);
     }
-    this.freeBlocks[this.levels[id]!]!.push(this.offsets[id]!);
+    const off = this.offsets[id]!;
+    this.freeBlocks[this.pool[off + nodeLevel]!]!.push(off);
     this.index.delete(this.members[id]!);
     const last = this.count - 1;
     if (id !== last) this.moveId(last, id);
@@ -316,33 +339,30 @@ export class ZSkiplist {
     return true;
   }
 
-  /** Renumbers node `from` (linked) as `to` (a free slot): every pointer to it is rewritten. */
+  /**
+   * Renumbers node `from` (linked) as `to` (a free id). Forward pointers are block
+   * offsets, so only the block's id slot, the successor's back and the index change.
+   */
   private moveId(from: number, to: number): void {
     const pool = this.pool;
-    const level = this.levels[from]!;
-    this.findPredecessors(this.scores[from]!, this.members[from]!);
-    for (let i = 0; i < level; i++) {
-      const u = this.updateOff[i]! + 2 * i;
-      assert(pool[u] === from, 'skiplist predecessor lost');
-      pool[u] = to;
-    }
     const off = this.offsets[from]!;
-    const f0 = pool[off]!;
-    if (f0 !== NIL) this.backs[f0] = to;
+    assert(pool[off + nodeId] === from, 'skiplist block id');
+    pool[off + nodeId] = to;
+    const f0 = pool[off + nodeLevels]!;
+    if (f0 !== NIL) this.backs[pool[f0 + nodeId]!] = to;
     else this.tailId = to;
-    this.scores[to] = this.scores[from]!;
-    this.members[to] = this.members[from]!;
-    this.levels[to] = level;
+    const member = this.members[from]!;
+    this.members[to] = member;
     this.backs[to] = this.backs[from]!;
     this.offsets[to] = off;
-    this.index.set(this.members[to]!, to);
+    this.index.set(member, to);
   }
 
   // --- Ranks and ranges --------------------------------------------------------------------------
 
   /** 0-based rank of node id (Redis's zslGetRank - 1). */
   rankOf(id: number): number {
-    this.findPredecessors(this.scores[id]!, this.members[id]!);
+    this.findPredecessors(this.scoreOf(id), this.members[id]!);
     return this.rankAt[0]!;
   }
 
@@ -353,17 +373,17 @@ export class ZSkiplist {
     const pool = this.pool;
     let traversed = 0;
     let xOff = 0;
-    let xId = HEAD;
     for (let i = this.level - 1; i >= 0; i--) {
+      const at = nodeLevels + 2 * i;
       for (;;) {
-        const f = pool[xOff + 2 * i]!;
-        const span = pool[xOff + 2 * i + 1]!;
-        if (f === NIL || traversed + span > target) break;
+        const f = pool[xOff + at]!;
+        if (f === NIL) break;
+        const span = pool[xOff + at + 1]!;
+        if (traversed + span > target) break;
         traversed += span;
-        xId = f;
-        xOff = this.offsets[f]!;
+        xOff = f;
       }
-      if (traversed === target) return xId;
+      if (traversed === target) return pool[xOff + nodeId]!;
     }
     return NIL;
   }
@@ -380,15 +400,17 @@ export class ZSkiplist {
     const pool = this.pool;
     let xOff = 0;
     for (let i = this.level - 1; i >= 0; i--) {
+      const at = nodeLevels + 2 * i;
       for (;;) {
-        const f = pool[xOff + 2 * i]!;
-        if (f === NIL || r.gteMin(this, f)) break;
-        xOff = this.offsets[f]!;
+        const f = pool[xOff + at]!;
+        if (f === NIL || r.gteMin(this, pool[f + nodeId]!)) break;
+        xOff = f;
       }
     }
-    const x = pool[xOff]!;
+    const x = pool[xOff + nodeLevels]!;
     assert(x !== NIL, 'skiplist inner range ran off the end');
-    return r.lteMax(this, x) ? x : NIL;
+    const id = pool[x + nodeId]!;
+    return r.lteMax(this, id) ? id : NIL;
   }
 
   /** The last node in range, or NIL. */
@@ -396,17 +418,17 @@ export class ZSkiplist {
     if (!this.inRange(r)) return NIL;
     const pool = this.pool;
     let xOff = 0;
-    let xId = HEAD;
     for (let i = this.level - 1; i >= 0; i--) {
+      const at = nodeLevels + 2 * i;
       for (;;) {
-        const f = pool[xOff + 2 * i]!;
-        if (f === NIL || !r.lteMax(this, f)) break;
-        xId = f;
-        xOff = this.offsets[f]!;
+        const f = pool[xOff + at]!;
+        if (f === NIL || !r.lteMax(this, pool[f + nodeId]!)) break;
+        xOff = f;
       }
     }
-    assert(xId !== HEAD, 'skiplist inner range before the start');
-    return r.gteMin(this, xId) ? xId : NIL;
+    assert(xOff !== 0, 'skiplist inner range before the start');
+    const id = pool[xOff + nodeId]!;
+    return r.gteMin(this, id) ? id : NIL;
   }
 
   // --- Whole-structure ---------------------------------------------------------------------------
@@ -425,7 +447,7 @@ export class ZSkiplist {
 
   /** Approximate bytes held by the arrays (not strings or the index), for memory reports. */
   arrayBytes(): number {
-    return this.scores.byteLength + this.levels.byteLength + this.backs.byteLength + this.offsets.byteLength + this.pool.byteLength + this.members.length * 8;
+    return this.backs.byteLength + this.offsets.byteLength + this.pool.byteLength + this.members.length * 8;
   }
 
   /** Verifies every invariant (tests and fuzzing; O(n log n)). */
@@ -440,12 +462,14 @@ export class ZSkiplist {
       assert(seen[id] === 0, 'skiplist cycle');
       seen[id] = 1;
       assert(this.backs[id] === prev, 'skiplist back pointer');
-      if (prev !== NIL) assert(this.before(prev, this.scores[id]!, this.members[id]!), 'skiplist order');
+      const off = this.offsets[id]!;
+      assert(pool[off + nodeId] === id && pool[off + nodeLevel]! >= 1 && pool[off + nodeLevel]! <= levelMax, 'skiplist block header');
+      if (prev !== NIL) assert(this.before(this.offsets[prev]!, this.scoreOf(id), this.members[id]!), 'skiplist order');
       assert(this.index.get(this.members[id]!) === id, 'skiplist index');
       assert(this.idAtRank(n) === id, 'skiplist rank by span');
       assert(this.rankOf(id) === n, 'skiplist rank of id');
       prev = id;
-      id = pool[this.offsets[id]!]!;
+      id = this.next(id);
       n++;
     }
     assert(n === this.count && this.index.size === this.count, 'skiplist length');

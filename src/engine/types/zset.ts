@@ -88,6 +88,12 @@ export class RZSet extends RObject {
     this.sl.updateScore(id, this.stored(score));
   }
 
+  /** Sets the score of the member whose id (in `sl`) the caller just looked up. */
+  updateId(id: number, score: number): void {
+    assert(id !== NIL, 'update of a missing member');
+    this.sl.updateScore(id, this.stored(score));
+  }
+
   /**
    * The score as the current encoding keeps it: a listpack stores the text "-0", which
    * it encodes as the integer 0, so -0 reads back as 0; a skiplist keeps -0.
