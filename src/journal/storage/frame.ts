@@ -31,8 +31,17 @@ export const frameBytesMax = frameOverheadBytes + journalPayloadBytesMax;
 
 const u32Span = 0x1_0000_0000;
 
+/**
+ * The checksum goes through this 8-byte scratch (a DataView store, then an 8-byte copy):
+ * Buffer#writeBigUInt64LE range-checks and splits the BigInt with BigInt arithmetic,
+ * allocating, once per record on the append path.
+ */
+const checksumScratch = new DataView(new ArrayBuffer(frameChecksumBytes));
+const checksumScratchBytes = new Uint8Array(checksumScratch.buffer);
+
 export function writeU64(buf: Buffer, value: number, at: number): void {
-  assert(Number.isSafeInteger(value) && value >= 0, `u64 field out of range: ${value}`);
+  // The message is built only on failure (this runs three times per record appended).
+  if (!(Number.isSafeInteger(value) && value >= 0)) assert(false, `u64 field out of range: ${value}`);
   buf.writeUInt32LE(value % u32Span, at);
   buf.writeUInt32LE(Math.floor(value / u32Span), at + 4);
 }
@@ -51,7 +60,7 @@ export function frameBytesOf(entry: LogEntry): number {
 /** Encodes one entry at `at` in `buf` (which must have room); returns the bytes written. */
 export function encodeFrame(entry: LogEntry, buf: Buffer, at: number): number {
   const payloadBytes = entry.payload.byteLength;
-  assert(payloadBytes <= journalPayloadBytesMax, `journal payload of ${payloadBytes} bytes is over the limit`);
+  if (payloadBytes > journalPayloadBytesMax) assert(false, `journal payload of ${payloadBytes} bytes is over the limit`);
   assert(entry.type >= 0 && entry.type <= 0xff && entry.engineVersion >= 0 && entry.engineVersion <= 0xffff, 'frame field out of range');
   assert(entry.writerId >= 0 && entry.writerId <= 0xffff_ffff, 'writerId out of range');
   const frameBytes = frameOverheadBytes + payloadBytes;
@@ -66,7 +75,9 @@ export function encodeFrame(entry: LogEntry, buf: Buffer, at: number): number {
   buf.writeUInt32LE(payloadBytes, at + 36);
   buf.set(entry.payload, at + frameHeaderBytes);
   const sumAt = at + frameHeaderBytes + payloadBytes;
-  buf.writeBigUInt64LE(checksum64(buf.subarray(at, sumAt)), sumAt);
+  // A plain Uint8Array view: Buffer#subarray goes through Node's FastBuffer constructor.
+  checksumScratch.setBigUint64(0, checksum64(new Uint8Array(buf.buffer, buf.byteOffset + at, sumAt - at)), true);
+  buf.set(checksumScratchBytes, sumAt);
   return frameBytes;
 }
 

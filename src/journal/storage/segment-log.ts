@@ -426,8 +426,9 @@ export class SegmentLog implements LogStorage {
     };
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      assert(entry.index === expected, `append: index ${entry.index}, expected ${expected}`);
-      assert(entry.term >= prevTerm, `append: term ${entry.term} below ${prevTerm}`);
+      // Messages built only on failure: this runs once per record appended.
+      if (entry.index !== expected) assert(false, `append: index ${entry.index}, expected ${expected}`);
+      if (entry.term < prevTerm) assert(false, `append: term ${entry.term} below ${prevTerm}`);
       const frameBytes = frameBytesOf(entry);
       assert(frameBytes <= frameBytesMax, 'append: payload over journalPayloadBytesMax');
       if (seg === undefined || (seg.offsets.length > 0 && seg.bytes + frameBytes > this.segmentBytes)) {
