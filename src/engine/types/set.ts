@@ -7,10 +7,12 @@
 //              sorted BigInt64Array with spare capacity, 8 bytes a member as Redis's
 //              intset at its widest. Iteration (SMEMBERS, SSCAN, ...) is numeric
 //              order, as Redis's. Lookup is a binary search.
-//   hashtable  a dense array of members plus a Map member -> slot: O(1) lookup, O(1)
-//              uniform random slot, and a SCAN cursor with Redis's guarantee (the
-//              DenseDict scheme: slots walked high to low, swap-remove only moves the
-//              last slot down, so no member present for the whole scan is skipped).
+//   hashtable  a DenseDict (src/engine/dense-dict.ts): a dense array of members plus an
+//              open-addressing index member -> slot: O(1) lookup (one probe per SADD,
+//              the stored hash compared before the member), O(1) uniform random slot,
+//              and a SCAN cursor with Redis's guarantee (slots walked high to low,
+//              swap-remove only moves the last slot down, so no member present for the
+//              whole scan is skipped).
 //              Its order is not Redis's hash order; the differential tests compare such
 //              replies sorted.
 // Conversion is one way, intset -> hashtable (Redis's setTypeConvert): when a member
@@ -20,11 +22,12 @@
 // Members are latin1 JS strings (one char per byte). Every member is addressable by an
 // index in [0, size) (`memberAt`): that is the iteration order and what random picks use.
 //
-// Invariants: exactly one of `ints` and `members` is non-null; an intset's first
-// `intCount` entries are strictly increasing; `index.get(members[i]) === i`.
+// Invariants: exactly one of `ints` and `table` is non-null; an intset's first
+// `intCount` entries are strictly increasing; `table.slotOf(table.keys[i]) === i`.
 
 import { assert } from '../../assert.js';
 import { string2ll } from '../args.js';
+import { DenseDict } from '../dense-dict.js';
 import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 import { jemallocBytes, sdsAllocBytes } from './hash.js';
@@ -52,8 +55,8 @@ export class RSet extends RObject {
    * needed, never narrowed (intsets upgrade, never downgrade); DUMP writes this width.
    */
   private intWidth = 2;
-  private members: string[] | null = null;
-  private index: Map<string, number> | null = null;
+  /** The hashtable encoding: members are its keys (values unused). */
+  private table: DenseDict<true> | null = null;
 
   /** Redis's setTypeCreate: an intset if `first` is a canonical integer, else a hashtable. */
   static forMember(first: string): RSet {
@@ -67,7 +70,7 @@ export class RSet extends RObject {
   }
 
   get size(): number {
-    return this.ints !== null ? this.intCount : this.members!.length;
+    return this.ints !== null ? this.intCount : this.table!.keys.length;
   }
 
   isIntset(): boolean {
@@ -82,8 +85,9 @@ export class RSet extends RObject {
       c.intWidth = this.intWidth;
     } else {
       c.ints = null;
-      c.members = this.members!.slice();
-      c.index = new Map(this.index!);
+      c.table = new DenseDict<true>();
+      const keys = this.table!.keys;
+      for (let i = 0; i < keys.length; i++) c.table.set(keys[i]!, true);
     }
     return c;
   }
@@ -108,7 +112,7 @@ export class RSet extends RObject {
       const v = string2ll(member);
       return v !== null && this.intFind(v) >= 0;
     }
-    return this.index!.has(member);
+    return this.table!.has(member);
   }
 
   /** Redis's setTypeAdd: returns true if the member is new; converts past the limits. */
@@ -134,11 +138,7 @@ export class RSet extends RObject {
       }
       this.convert();
     }
-    const index = this.index!;
-    if (index.has(member)) return false;
-    index.set(member, this.members!.length);
-    this.members!.push(member);
-    return true;
+    return this.table!.set(member, true);
   }
 
   /** Removes member; returns true if it was there. */
@@ -152,25 +152,14 @@ export class RSet extends RObject {
       this.intCount--;
       return true;
     }
-    const index = this.index!;
-    const members = this.members!;
-    const i = index.get(member);
-    if (i === undefined) return false;
-    const last = members.length - 1;
-    if (i !== last) {
-      const moved = members[last]!;
-      members[i] = moved;
-      index.set(moved, i);
-    }
-    members.pop();
-    index.delete(member);
-    return true;
+    // Swap-remove: the last member moves into the hole (the order SCAN relies on).
+    return this.table!.delete(member);
   }
 
   /** The member at iteration index i in [0, size), as its bytes (integers in decimal). */
   memberAt(i: number): string {
     assert(i >= 0 && i < this.size, 'set index out of range');
-    return this.ints !== null ? String(this.ints[i]!) : this.members![i]!;
+    return this.ints !== null ? String(this.ints[i]!) : this.table!.keys[i]!;
   }
 
   /** A uniformly random index in [0, size); `random` returns [0, 1). */
@@ -186,8 +175,8 @@ export class RSet extends RObject {
    * top when it is 0); returns the next cursor, 0 at the end.
    */
   scanTable(cursor: number, count: number, visit: (member: string) => void): number {
-    assert(this.members !== null, 'scanTable on an intset');
-    const members = this.members;
+    assert(this.table !== null, 'scanTable on an intset');
+    const members = this.table.keys;
     let slot = cursor === 0 ? members.length : Math.min(cursor, members.length);
     let visited = 0;
     while (slot > 0 && visited < count) {
@@ -217,7 +206,7 @@ export class RSet extends RObject {
     while (slots < n) slots *= 2;
     const sampled = Math.min(samples, n);
     let elements = 0;
-    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.members![i]!.length) + 24;
+    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.table!.keys[i]!.length) + 24;
     return 56 + 8 * slots + (sampled > 0 ? Math.floor((elements / sampled) * n) : 0);
   }
 
@@ -262,16 +251,10 @@ export class RSet extends RObject {
   }
 
   private convert(): void {
-    const members: string[] = [];
-    const index = new Map<string, number>();
+    const table = new DenseDict<true>();
     const ints = this.ints!;
-    for (let i = 0; i < this.intCount; i++) {
-      const s = String(ints[i]!);
-      index.set(s, members.length);
-      members.push(s);
-    }
-    this.members = members;
-    this.index = index;
+    for (let i = 0; i < this.intCount; i++) table.set(String(ints[i]!), true);
+    this.table = table;
     this.ints = null;
     this.intCount = 0;
   }

@@ -22,7 +22,7 @@
 // cache miss per step instead of three when the arrays were per field (ZADD's cost on
 // large sets). Freed blocks are kept per level count and reused. A node costs about
 // 16 + 2*4*1.33 bytes of block, 12 of per-id arrays, plus its member string and its
-// index entry, with no per-node object for the collector to trace.
+// index entry (src/engine/dense-dict.ts), with no per-node object for the collector to trace.
 //
 // Dense ids give O(1) uniform random picks (ZRANDMEMBER) and a SCAN cursor with Redis's
 // guarantee, as DenseDict: deleting id x moves the last id into x (only its block's id
@@ -38,6 +38,7 @@
 // index.get(members[id]) === id.
 
 import { assert } from '../../assert.js';
+import { DenseDict } from '../dense-dict.js';
 
 export const NIL = -1;
 const levelMax = 32;
@@ -90,7 +91,8 @@ export class ZSkiplist {
   private poolTop = headSlots;
   /** Freed blocks by level count; created at the first delete (most sets never free). */
   private freeBlocks: number[][] | null = null;
-  private readonly index = new Map<string, number>();
+  /** member -> id: a DenseDict (its stored hashes are compared before members, unlike a Map's chains). */
+  private readonly index = new DenseDict<number>();
   private level = 1;
   private tailId = NIL;
   private count = 0;
@@ -233,10 +235,8 @@ export class ZSkiplist {
     this.pool[off + nodeLevel] = level;
     this.members[id] = member;
     this.offsets[id] = off;
-    const indexed = this.index.size;
-    this.index.set(member, id);
-    // One index probe instead of has() then set(): a present member would not grow it.
-    assert(this.index.size === indexed + 1, 'skiplist insert of a present member');
+    // One index probe instead of has() then set(): set() says whether the member was new.
+    assert(this.index.set(member, id), 'skiplist insert of a present member');
     this.count++;
     this.link(id);
     return id;
