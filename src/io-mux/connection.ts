@@ -158,9 +158,8 @@ export class Connection implements CommandSink, GateConnection {
 
   // Scratch of the io-mux's reply drain, valid during one reply record.
   drainEpoch = 0;
-  drainBytes = 0;
-  drainOffset = 0;
-  drainCursor = 0;
+  /** Start and end offsets of this connection's runs of reply bytes, in order. */
+  readonly drainRuns: number[] = [];
   drainClose = false;
   drainSynced = 0;
 
