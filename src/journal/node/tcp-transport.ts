@@ -13,7 +13,7 @@
 import { connect } from 'node:net';
 import type { Logger, Transport } from '../env.js';
 import type { NodeId, PeerMessage } from '../messages.js';
-import { isPeerMessage } from '../wire/codec.js';
+import { encodeMessage, isPeerMessage } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
 import { WireConnection } from '../wire/connection.js';
 
@@ -43,6 +43,13 @@ export class TcpTransport implements Transport {
   private readonly outgoing = new Map<NodeId, Outgoing>();
   private readonly incoming = new Set<WireConnection>();
   private closed = false;
+  /**
+   * The last message encoded and its frame: Raft hands both followers the same
+   * AppendEntries object when their batches are identical (raft.ts, lastBatch), and it
+   * is encoded once. Frames are never modified once encoded, so sharing one is safe.
+   */
+  private lastMessage: PeerMessage | undefined;
+  private lastFrame: Buffer | undefined;
 
   constructor(
     private readonly selfId: NodeId,
@@ -62,7 +69,11 @@ export class TcpTransport implements Transport {
     const o = this.outgoing.get(to);
     const conn = o?.conn;
     if (!conn || !conn.isReady || conn.pendingWriteBytes > peerUnsentBytesMax) return;
-    conn.send(message);
+    if (message !== this.lastMessage || this.lastFrame === undefined) {
+      this.lastFrame = encodeMessage(message);
+      this.lastMessage = message;
+    }
+    conn.sendFrame(this.lastFrame);
   }
 
   onMessage(handler: (from: NodeId, message: PeerMessage) => void): void {

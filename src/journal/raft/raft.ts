@@ -182,6 +182,13 @@ export class Raft {
   private flushScheduled = false;
   private syncScheduled = false;
   private readBroadcastScheduled = false;
+  /**
+   * The last batch (AppendEntries with entries) sent. The next follower's batch reuses
+   * the same object when it would be identical, so the transport encodes it once for
+   * both (TcpTransport keeps the last frame it encoded): a leader never changes its log
+   * within its term, so term, span and header fix the bytes.
+   */
+  private lastBatch: AppendEntries | undefined;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   private cache: EntryCache;
@@ -878,17 +885,34 @@ export class Raft {
       p.probeSentAt = this.env.clock.now();
       return;
     }
-    const message: AppendEntries = {
-      kind: 'appendEntries',
-      term: this.currentTerm,
-      leaderId: this.id,
-      prevLogIndex: prev,
-      prevLogTerm: prevTerm,
-      entries,
-      leaderCommit: this.commitIndexValue,
-      probe: this.probeRound,
-      trimBeforeId: this.trimApplied,
-    };
+    const reuse = this.lastBatch;
+    let message: AppendEntries;
+    if (
+      reuse !== undefined &&
+      entries.length > 0 &&
+      reuse.prevLogIndex === prev &&
+      reuse.entries.length === entries.length &&
+      reuse.term === this.currentTerm &&
+      reuse.prevLogTerm === prevTerm &&
+      reuse.leaderCommit === this.commitIndexValue &&
+      reuse.probe === this.probeRound &&
+      reuse.trimBeforeId === this.trimApplied
+    ) {
+      message = reuse;
+    } else {
+      message = {
+        kind: 'appendEntries',
+        term: this.currentTerm,
+        leaderId: this.id,
+        prevLogIndex: prev,
+        prevLogTerm: prevTerm,
+        entries,
+        leaderCommit: this.commitIndexValue,
+        probe: this.probeRound,
+        trimBeforeId: this.trimApplied,
+      };
+      if (entries.length > 0) this.lastBatch = message;
+    }
     const last = prev + entries.length;
     if (p.state === 'probe') {
       p.probeOutstanding = true;

@@ -98,7 +98,15 @@ export class WireConnection {
   /** Sends a message (queued until the handshake is done); false if the connection is closed. */
   send(message: WireMessage): boolean {
     if (this.state === 'closed') return false;
-    const frame = encodeMessage(message);
+    return this.sendFrame(encodeMessage(message));
+  }
+
+  /**
+   * Sends a frame already encoded with encodeMessage (one encoding shared by several
+   * connections); like send otherwise. The frame must not be modified afterwards.
+   */
+  sendFrame(frame: Buffer): boolean {
+    if (this.state === 'closed') return false;
     if (this.state !== 'ready') {
       this.queued.push(frame);
       return true;

@@ -1,7 +1,9 @@
 // What a steady stream of appends costs in Raft messages and timers
 // (src/journal/raft/raft.ts): a leader sends no heartbeat to a follower it sent a batch
 // within the last heartbeat interval, and a follower does not re-arm a real timer for
-// every AppendEntries (resetElectionTimer only moves the deadline). Both are CPU savings
+// every AppendEntries (resetElectionTimer only moves the deadline), and the two followers
+// of an identical batch get the same message object (so TcpTransport encodes it once).
+// All three are CPU savings
 // on the log nodes; the test pins them down and checks what they must not break: once
 // the appends stop, heartbeats resume, every follower learns the final commit index,
 // and no election happens.
@@ -27,6 +29,8 @@ async function countingCluster() {
   const timersArmed = new Map<number, number>();
   const heartbeatsSent = new Map<number, number>();
   const batchesReceived = new Map<number, number>();
+  /** Distinct AppendEntries objects with entries, per sender. */
+  const batchObjects = new Map<number, Set<PeerMessage>>();
   const responses = new Map<number, ClientResponse>();
   network.listen(clientId, (_from, message) => {
     const response = message as ClientResponse;
@@ -36,6 +40,7 @@ async function countingCluster() {
     timersArmed.set(id, 0);
     heartbeatsSent.set(id, 0);
     batchesReceived.set(id, 0);
+    batchObjects.set(id, new Set());
     const counted: Clock = {
       now: () => clock.now(),
       setTimer: (ms, cb) => {
@@ -53,7 +58,10 @@ async function countingCluster() {
         send: (to, m) => {
           if (m.kind === 'appendEntries') {
             if (m.entries.length === 0) heartbeatsSent.set(id, heartbeatsSent.get(id)! + 1);
-            else batchesReceived.set(to, batchesReceived.get(to)! + 1);
+            else {
+              batchesReceived.set(to, batchesReceived.get(to)! + 1);
+              batchObjects.get(id)!.add(m);
+            }
           }
           network.send(id, to, m);
         },
@@ -87,17 +95,18 @@ async function countingCluster() {
     for (let i = 0; i < 1000 && !responses.has(requestId); i++) await clock.runUntil(clock.now() + 0.5);
     return responses.get(requestId);
   };
-  return { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, append, leader: leaders[0]!.id };
+  return { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, batchObjects, append, leader: leaders[0]!.id };
 }
 
 describe('Raft message economy under a steady stream of appends', () => {
   it('sends no heartbeats while batches flow, re-arms few timers on followers, and still converges once idle', async () => {
-    const { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, append, leader } = await countingCluster();
+    const { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, batchObjects, append, leader } = await countingCluster();
     const term = nodes.get(leader)!.term;
     const followers = [1, 2, 3].filter((id) => id !== leader);
     const heartbeatsBefore = heartbeatsSent.get(leader)!;
     const timersBefore = new Map(followers.map((id) => [id, timersArmed.get(id)!]));
     const batchesBefore = new Map(followers.map((id) => [id, batchesReceived.get(id)!]));
+    batchObjects.get(leader)!.clear();
     const start = clock.now();
     let appended = 0;
     while (clock.now() - start < 1_000) {
@@ -114,6 +123,9 @@ describe('Raft message economy under a steady stream of appends', () => {
       // One timer per AppendEntries before; now about one per election timeout.
       expect(timersArmed.get(id)! - timersBefore.get(id)!).toBeLessThan(batches / 10);
     }
+    // Both followers keep up, so nearly every batch went to both as one object.
+    const batches = followers.reduce((sum, id) => sum + batchesReceived.get(id)! - batchesBefore.get(id)!, 0);
+    expect(batchObjects.get(leader)!.size).toBeLessThan(batches * 0.6);
     // Idle: heartbeats resume, and every follower learns the last commit index from them.
     const idleHeartbeats = heartbeatsSent.get(leader)!;
     await clock.runUntil(clock.now() + 20 * journalHeartbeatMs);
