@@ -2,8 +2,8 @@
 // 7.0.15 through EVAL: Lua 5.1's "%.14g" for tostring and `..` (fengari's Lua 5.3
 // would write "2.0" and "1000000000000000.0"), glibc's signed nan and inf spellings,
 // and the number arguments of the libraries (struct, bit) that go through the same
-// conversion, and string.format's %s/%q/%d family with numbers. %e/%f/%g in
-// string.format and the 5.3-only syntax still differ (lua-number-format.ts).
+// conversion, and string.format's %s/%q/%d family with numbers. %e/%f/%g and the
+// 5.3-only syntax are in scripting-lua51.test.ts.
 
 import { describe } from 'vitest';
 import { diffSeq, usePair } from '../support/diff-pair.js';

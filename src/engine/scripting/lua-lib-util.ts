@@ -12,6 +12,7 @@
 // luaL_error does in C.
 
 import fengari, { type LuaState } from 'fengari';
+import { str2d51 } from './lua51-str2d.js';
 
 const { lua, lauxlib, to_luastring } = fengari;
 
@@ -45,16 +46,11 @@ export function typeError(L: LuaState, arg: number, expected: string): never {
   return argError(L, arg, `${expected} expected, got ${typeName(L, arg)}`);
 }
 
-/** Lua 5.1's lua_tonumber: numbers, and strings that read as numbers; else null. */
+/** Lua 5.1's lua_tonumber: numbers, and strings that read as numbers (strtod); else null. */
 export function toNumber51(L: LuaState, idx: number): number | null {
   const t = lua.lua_type(L, idx);
   if (t === lua.LUA_TNUMBER) return lua.lua_tonumber(L, idx);
-  if (t === lua.LUA_TSTRING) {
-    const s = Buffer.from(lua.lua_tolstring(L, idx)!).latin1Slice().trim();
-    if (s === '') return null;
-    const n = /^[+-]?0x[0-9a-f]+$/i.test(s) ? (s.startsWith('-') ? -1 : 1) * parseInt(s.replace(/^[+-]?0x/i, ''), 16) : Number(s);
-    return Number.isNaN(n) && !/nan/i.test(s) ? null : n;
-  }
+  if (t === lua.LUA_TSTRING) return str2d51(lua.lua_tolstring(L, idx)!);
   return null;
 }
 
@@ -182,8 +178,10 @@ export function forEachPair51(L: LuaState, visit: () => void): void {
   lua.lua_pushnil(L);
   while (lua.lua_next(L, -3) !== 0) {
     lua.lua_pop(L, 1);
-    if (lua.lua_isinteger(L, -1) && lua.lua_tointeger(L, -1) > 0) {
-      ints.push(lua.lua_tointeger(L, -1));
+    // Every number is a double (lua51-numbers.ts): 5.1's array keys are the integral ones.
+    const k = lua.lua_type(L, -1) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, -1) : 0;
+    if (Number.isInteger(k) && k > 0 && k <= 0x7fffffff) {
+      ints.push(k);
     } else {
       lua.lua_pushvalue(L, -1);
       lua.lua_rawseti(L, -3, ++others);

@@ -1,21 +1,27 @@
 // Lua 5.1's number-to-string conversion for fengari (engine worker thread): Redis's Lua
 // formats every number with LUAI_NUMFFORMAT "%.14g" (tostring, `..`, string
 // arguments built from numbers), where fengari's Lua 5.3 writes floats its own way
-// ("3.0", "1000000000000000.0"). Integers (fengari's 32-bit ones) print the same in
-// both, so only floats change: they go through C's %.14g (formatG), NaN keeping its
-// sign as glibc prints it ("-nan" for 0/0 on x86, "nan" for -(0/0)).
+// ("3.0", "1000000000000000.0"). While scripts run every number counts as a float
+// (lua51-numbers.ts), so all go through C's %.14g (formatG), which prints an
+// integral value as its integer digits, NaN keeping its sign as glibc prints it
+// ("-nan" for 0/0 on x86, "nan" for -(0/0)).
 //
 // How: fengari converts numbers to strings through lobject.luaO_tostring, which its
 // API and VM (`..`, lua_tolstring) reach through the module object; the wrapper below
 // replaces it for floats, once per process. The `tostring` builtin goes another way
 // (luaL_tolstring -> lua_pushfstring), so installTostring51 wraps that global too,
-// and installStringFormat51 string.format's number arguments. The wrappers call the
+// and installStringFormat51 string.format's number arguments (%e/%f/%g printed as
+// C does, printf-float.ts). The wrappers call the
 // original functions in their own frame, so argument errors keep their names.
-// Invariant: integers are left to fengari.
+// Invariant: a real integer (only the parser sees one) is left to fengari.
 
 import { createRequire } from 'node:module';
 import fengari, { type LuaState } from 'fengari';
-import { formatG, pushBytes } from './lua-lib-util.js';
+import { formatG, luaError, pushBytes, toNumber51 } from './lua-lib-util.js';
+import { formatFloatC } from './printf-float.js';
+
+/** The conversions Lua 5.1's string.format accepts. */
+const validConversions = 'cdiouxXeEfgGqs';
 
 const { lua, to_luastring } = fengari;
 const require = createRequire(import.meta.url);
@@ -78,7 +84,8 @@ export function installTostring51(L: LuaState): void {
  * ("%.14g", so %q quotes it); a float under an integer conversion (%d %i %u %o %x %X
  * %c) is cast to a 64-bit integer (C's truncation) and formatted here, where 5.3 would
  * refuse a fractional value ("number has no integer representation") and fengari's
- * 32-bit integers could not hold a large one. %e %f %g and %a stay fengari's.
+ * 32-bit integers could not hold a large one. %e %E %f %g %G (numbers, or strings
+ * that read as numbers) are C's (printf-float.ts); 5.3's %a is refused as 5.1 does.
  */
 export function installStringFormat51(L: LuaState): void {
   lua.lua_getglobal(L, to_luastring('string'));
@@ -132,6 +139,31 @@ export function installStringFormat51(L: LuaState): void {
             continue;
           }
         }
+        if (conv === 'q' && arg <= top && lua.lua_type(s, arg) === lua.LUA_TSTRING) {
+          // 5.1's addquoted: only " \\ newline \\r and NUL are escaped, NUL as \\000.
+          pushBytes(s, quote51(lua.lua_tolstring(s, arg)!));
+          lua.lua_replace(s, arg);
+          out.push(37, 115); // %s
+          i = j;
+          changed = true;
+          continue;
+        }
+        if (conv !== '' && 'eEfgG'.includes(conv) && arg <= top) {
+          const n = toNumber51(s, arg);
+          if (n !== null) {
+            const m = /^([-+ #0]*)(\d*)(?:\.(\d*))?$/.exec(spec);
+            const text = formatFloatC(n, conv, m?.[1] ?? '', m?.[2] ? Number(m[2]) : 0, m?.[3] !== undefined ? Number(m[3] === '' ? 0 : m[3]) : -1);
+            pushBytes(s, Buffer.from(text, 'latin1'));
+            lua.lua_replace(s, arg);
+            out.push(37, 115); // %s
+            i = j;
+            changed = true;
+            continue;
+          }
+        } else if (conv !== '' && !validConversions.includes(conv)) {
+          // Lua 5.3 also knows %a and %A.
+          luaError(s, `invalid option '%${conv}' to 'format'`);
+        }
         for (let k = i; k <= j && k < fmt.length; k++) out.push(fmt[k]!);
         i = j;
       }
@@ -144,6 +176,20 @@ export function installStringFormat51(L: LuaState): void {
   });
   lua.lua_setfield(L, -2, to_luastring('format'));
   lua.lua_pop(L, 1);
+}
+
+/** Lua 5.1's %q of a string. */
+function quote51(str: Uint8Array): Uint8Array {
+  const out: number[] = [34];
+  for (const c of str) {
+    if (c === 34 || c === 92) out.push(92, c);
+    else if (c === 10) out.push(92, 10);
+    else if (c === 13) out.push(92, 114);
+    else if (c === 0) out.push(92, 48, 48, 48);
+    else out.push(c);
+  }
+  out.push(34);
+  return Uint8Array.from(out);
 }
 
 /** C's printf of (long long)n under an integer conversion with flags/width/precision. */

@@ -12,13 +12,17 @@
 // (wasmoon's factory is async, the engine is synchronous), and its strings are byte
 // arrays, so binary values pass through unchanged (latin1 in, latin1 out).
 //
-// Lua 5.3 (fengari) vs Redis's Lua 5.1, differences scripts can see: floats convert
-// to strings as 5.1's "%.14g" (lua-number-format.ts: tostring, `..`, string.format's
-// %s/%q/%d; its %e/%f/%g stay fengari's); fengari integers are 32-bit,
-// so integer replies outside int32 are pushed as floats (5.1 has only doubles: same values); `//`, bit operators,
-// utf8 and integer division exist in 5.3 only; runtime error texts can differ (5.3:
-// "attempt to index a nil value (local 't')", 5.1: "attempt to index local 't' (a nil
-// value)"); string.format's %g is fengari's, not C's. Redis's libraries are all there:
+// Lua 5.3 (fengari) vs Redis's Lua 5.1: the lua51-*.ts modules give scripts 5.1's
+// behaviour where fengari's differs: one number type (lua51-numbers.ts: no 32-bit
+// integer wrap-around, strtod's string conversion, truncated integer arguments),
+// 5.1's tokens (lua51-syntax.ts: `//`, bit operators, `goto` and labels fail to
+// compile with 5.1's errors), 5.1's message texts (lua51-messages.ts), its library
+// surface (lua51-libs.ts: unpack, math.pow, table.getn, 5.1's tonumber; no
+// table.pack or math.type), and numbers printed as "%.14g" with C's %e/%f/%g in
+// string.format (lua-number-format.ts). Still 5.3's: string escapes \x, \u{} and \z
+// (5.1 reads "\x41" as "x41"), `#` of a table with holes (another border), empty
+// statements `;;` and a call on a new line (5.1's "ambiguous syntax"), math.random's
+// sequence (Redis has its own generator). Redis's libraries are all there:
 // `bit` (LuaBitOp's functions, below), cjson, cmsgpack and struct (lua-libs.ts), and,
 // as in Redis 7.0, the globals and every table reachable from them are read-only
 // (lua-readonly.ts).
@@ -29,6 +33,9 @@
 import fengari, { type LuaState } from 'fengari';
 import { createHash } from 'node:crypto';
 import { assert } from '../../assert.js';
+import './lua51-numbers.js';
+import './lua51-syntax.js';
+import './lua51-messages.js';
 import { installRedisLuaLibs } from './lua-libs.js';
 import { protectGlobals, unprotected } from './lua-readonly.js';
 import { checkNumber51 } from './lua-lib-util.js';

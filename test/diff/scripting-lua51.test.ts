@@ -1,0 +1,110 @@
+// Differential tests of the Lua 5.1 a script meets in Redis 7.0.15, against fengari's
+// Lua 5.3 underneath (src/engine/scripting/lua51-*.ts): one number type (no 32-bit
+// integer wrap-around, fractional indexes truncated), strtod's tonumber, C's
+// %e/%f/%g in string.format, 5.3-only syntax refused with 5.1's compile errors, 5.1's
+// runtime error texts, and the library surface (unpack, math.pow, table.getn, no
+// table.pack or math.type). Each case failed before those modules existed.
+
+import { describe } from 'vitest';
+import { diffSeq, usePair } from '../support/diff-pair.js';
+import { describeWithOracle } from '../support/oracle-guard.js';
+
+const ev = (script: string, ...args: string[]): string[] => ['EVAL', script, '0', ...args];
+
+describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
+  const pair = usePair();
+  for (const proto of [2, 3] as const) {
+    describe(`RESP${proto}`, () => {
+      diffSeq(pair, 'numbers are doubles: no integer wrap-around, truncated indexes', [
+        ev('return tostring(2147483647 + 1)'),
+        ev('return {tostring(100000 * 100000), 2147483647 + 1, tostring(0xffffffff), tostring(-(-2147483648))}'),
+        ev("return tostring(tonumber('2000000000') * tonumber('3'))"),
+        ev("redis.call('set', 'lua51:n', '2000000000') return tostring(redis.call('incr', 'lua51:n') + redis.call('incr', 'lua51:n'))"),
+        ev("return tostring(#'abcd' * 1000000000)"),
+        ev('local t = {} for i = 1, 3 do t[i] = i * 1000000000 end return {tostring(t[3]), #t}'),
+        ev('local s = 0 for i = 2147483640, 2147483647 do s = s + 1 end return s'),
+        ev('local s = 0 for i = 1, 2, 0.25 do s = s + i end return tostring(s)'),
+        ev('return {tostring(5 % 0), tostring(8 % 3.5), tostring(-3 % 2), tostring(math.abs(-2147483648))}'),
+        ev("return {string.sub('hello', 2.5), string.rep('ab', 2.9), string.byte('abc', 1.9), select(2.5, 'a', 'b', 'c')}"),
+        ev("return {string.char(72.7, 105), ('%d'):format(3.9), string.format('%x', 2^32 + 5)}"),
+        ev("local x = '10' + 5 return {tostring(x), tostring(10 / 2), tostring(2^31), #KEYS + 1}"),
+        ev("local t = {} t[1.0] = 'a' t[2] = 'b' return t"),
+      ], { proto });
+      diffSeq(pair, 'tonumber is strtod and strtoul', [
+        ev("return {tostring(tonumber('nan')), tostring(tonumber(' 0x10 ')), tostring(tonumber('inf')), tostring(tonumber('1e')), tostring(tonumber('0x')), tostring(tonumber(' 10 '))}"),
+        ev("return {tostring(tonumber('infinity')), tostring(tonumber('-inf')), tostring(tonumber('0x1.8')), tostring(tonumber('.5')), tostring(tonumber('5.')), tostring(tonumber('1e+2'))}"),
+        ev("return {tostring(tonumber('1e1000')), tostring(tonumber('  -0x1F  ')), tostring(tonumber('1 2')), tostring(tonumber('0x1P-2')), tostring(tonumber('nan(123)'))}"),
+        ev("return {tostring(tonumber('ffffffffff', 16)), tostring(tonumber('0x10', 16)), tostring(tonumber('10', 10.5)), tostring(tonumber('-1', 16)), tostring(tonumber(10, 16))}"),
+        ev("return {tostring(tonumber('z', 36)), tostring(tonumber(' 11 ', 2)), tostring(tonumber('7', 7)), tostring(tonumber('10', '16')), tostring(tonumber(true))}"),
+        ev('return tonumber()'),
+        ev("return tonumber('1', 1)"),
+        ev('return tonumber({}, 16)'),
+        ev("return tonumber('10', 'x')"),
+      ], { proto });
+      diffSeq(pair, "string.format's %e %f %g are C's; %a is refused; %q is 5.1's", [
+        ev("return string.format('%e|%f|%g', 1.5, 2.25, 3)"),
+        ev("return string.format('%e|%f|%g|%g|%g', 1e300, 1/3, 1e20, 0.0001, 1e-5)"),
+        ev("return string.format('%.3e|%10.2f|%-10g|%+g|%#g|%G|%E', 12345.678, -3.14159, 100, 5, 1, 1e-10, 2.5)"),
+        ev("return string.format('%f|%g|%e|%5.1f|', 1/0, -1/0, 0/0, -1/0)"),
+        ev("return string.format('%g|%.0f|%.0f|%.0f|%f', 2^63, 0.5, 1.5, 2.5, 1e300)"),
+        ev("return string.format('%f|%010.3f|%-8.2e|%e|%G', '1.5', -2.5, 3, 0, 1e-20)"),
+        ev("return string.format('%.3g|%10.4e|%-+8.1f|%5.2f%%|%.14g', 1234567, -0.000123456, 2.25, 99.555, 0.1)"),
+        ev("return string.format('%f', 'x')"),
+        ev("return string.format('%a', 1)"),
+        ev("return string.format('%q', 'a\\0b\\r\\n\"\\\\\\1')"),
+      ], { proto });
+      diffSeq(pair, '5.3-only syntax fails to compile with 5.1\'s errors', [
+        ev('return tostring(7 // 2)'),
+        ev('return tostring(7 & 3)'),
+        ev('return tostring(7 | 3)'),
+        ev('return tostring(7 ~ 3)'),
+        ev('return tostring(1 << 3)'),
+        ev('return tostring(8 >> 1)'),
+        ev('return tostring(~5)'),
+        ev('return 1//2'),
+        ev('goto x ::x:: return 1'),
+        ev('::lbl:: return 1'),
+        ev('local goto = 5 return goto'),
+        ev('return {tostring(1 ~= 2), 3 --[==[ c ]==] + 1, [==[a]]b]==]}'),
+        ev('local x = 1; x'),
+        ev('local a, b = 1; a, b() = 1, 2'),
+        ev('return 1 2'),
+        ev('return ('),
+      ], { proto });
+      diffSeq(pair, "5.1's runtime error texts", [
+        ev('local t = nil return t.x'),
+        ev('local t = {} return t.x.y'),
+        ev('return 1 + {}'),
+        ev("local s = 'a' .. {}"),
+        ev('local x return x()'),
+        ev('local t = {} t.f()'),
+        ev('local t = {} return #nil'),
+        ev('local up = nil return (function() return up.x end)()'),
+        ev('local t = {} return t:m()'),
+        ev("return ('x')()"),
+        ev('return {pcall(function() local a = nil; return a.b end)}'),
+        ev('return {pcall(function() return 1 + {} end)}'),
+        ev('return table.unpack({1,2,3})'),
+      ], { proto });
+      diffSeq(pair, "Lua 5.1's library surface", [
+        ev("local out = {} for k, v in pairs(math) do table.insert(out, k) end table.sort(out) return out"),
+        ev("local out = {} for k, v in pairs(table) do table.insert(out, k) end table.sort(out) return out"),
+        ev("local out = {} for k, v in pairs(string) do table.insert(out, k) end table.sort(out) return out"),
+        ev("local out = {} for k, v in pairs(coroutine) do table.insert(out, k) end table.sort(out) return out"),
+        ev("return {type(unpack), type(gcinfo), type(loadstring), type(string.gfind), type(rawlen), type(utf8)}"),
+        ev('return math.maxinteger'),
+        ev('return {math.pow(2, 10), math.mod(7, 3), tostring(math.log(8, 2)), math.log10(1000), math.ldexp(0.5, 4), math.frexp(8), math.cosh(0), math.sinh(0), math.tanh(0), math.atan2(1, 1) * 100}'),
+        ev('return {unpack({1, 2, 3})}'),
+        ev('return {table.getn({1,2,3}), table.maxn({1,2,[10]=3}), table.foreachi({5,6}, function(i,v) if v == 6 then return i end end), table.foreach({a=7}, function(k,v) return v end)}'),
+        ev('return table.setn({}, 1)'),
+        ev('return table.getn()'),
+        ev('return table.foreachi({}, 1)'),
+        ev("return {('x'):rep(3, ','), table.concat({1, 2.5, 3}, ',')}"),
+        ev('local t = {1,2,3} table.insert(t, 5, 9) return {t[5], table.remove(t, 9), table.remove(t, 1), t[1]}'),
+        ev('return table.insert({}, 1, 2, 3)'),
+        ev('return {table.remove({}), table.remove({1,2}, 1)}'),
+        ev("for w in string.gfind('a b', '%a') do return w end"),
+      ], { proto });
+    });
+  }
+});
