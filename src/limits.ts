@@ -248,10 +248,17 @@ export const replayRingBytes = 64 * MiB;
 export const journalWriterAppendsInFlightMax = 8;
 /**
  * Group commit is adaptive: while fewer than this many appends are in flight the writer
- * sends whatever it has at once (lowest latency; overlapping appends share the log
- * nodes' fsync rounds, and one client's write never waits for another's round)...
+ * sends whatever it has at once (a lone write never waits for a round)... It was 4: at
+ * SET -P 1 (50 clients) small groups then went out while others flew, ~20 records per
+ * append; with 1, a group leaves at once only when nothing flies, else once it is as
+ * large as those in flight (below), ~26 per append at -P 1 and ~310 at -P 16 instead of
+ * ~230: fewer appends for the log nodes, which share the 2 cores. Measured (SET -c 50
+ * -d 100, 1 vs 4 in alternating pairs, load 14-16, medians): -P 1 7,494 vs 4,098 ops/s,
+ * p50 4.3 vs 8.1 ms, p99 41 vs 53 ms, CPU per write (server and log nodes) 104 vs 139
+ * µs, better in each of 7 pairs; -P 16 the same (36.5K vs 37.0K ops/s, p50 14.1 vs 13.7
+ * ms, ~19 µs per write).
  */
-export const journalWriterAppendsAnySizeMax = 4;
+export const journalWriterAppendsAnySizeMax = 1;
 /**
  * ...beyond, it sends another only once the waiting group holds as many records as the
  * appends in flight on average, at most this many, or journalWriterEagerBytes, else it

@@ -15,8 +15,8 @@
 //    records; a record that does not fit is carried into the next group), and append
 //    it as ONE RecordType.effects record
 //    with { leaderToken }. Adaptive group commit: while fewer than
-//    journalWriterAppendsAnySizeMax appends are in flight a group goes at once (lowest
-//    latency: overlapping appends share the log nodes' fsync rounds); beyond, another
+//    journalWriterAppendsAnySizeMax appends are in flight (1: none) a group goes at once
+//    (a lone write never waits); beyond, another
 //    goes only once the group holds as many records as the appends in flight on average
 //    (at most journalWriterEagerRecordCount) or journalWriterEagerBytes, up to
 //    journalWriterAppendsInFlightMax in flight, else it grows until an ack: under a heavy
