@@ -65,3 +65,31 @@ describe('list commands in the engine', () => {
     expect(runCommand(e, c, ['LRANGE', 'q', '0', '-1'])).toBe(resp.array(resp.bulk('a'), resp.bulk('5')));
   });
 });
+
+describe('framed elements (RList keeps each element as its bulk reply)', () => {
+  // Elements with CR, LF, '$', bytes >= 0x80, empty, and one past the 64 KiB frame scratch.
+  const odd = ['', '\r\n', '$3\r\nabc\r\n', '\n', 'a\rb', '\u00ff\u0080\u0000', 'x'.repeat(70_000), '12', 'tail'];
+
+  test('replies, LPOS, LREM, LINSERT and LMOVE see the exact bytes; LRANGE writes runs past 128 elements', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    const values: string[] = [];
+    for (let i = 0; i < 300; i++) values.push(i % 10 === 9 ? `v${i}` : odd[i % 9]!);
+    for (const v of values) runCommand(e, c, ['RPUSH', 'l', Buffer.from(v, 'latin1')]);
+    expect(runCommand(e, c, ['LRANGE', 'l', '0', '-1'])).toBe(resp.array(...values.map(resp.bulk)));
+    expect(runCommand(e, c, ['LRANGE', 'l', '5', '140'])).toBe(resp.array(...values.slice(5, 141).map(resp.bulk)));
+    expect(runCommand(e, c, ['LINDEX', 'l', '6'])).toBe(resp.bulk(odd[6]!));
+    expect(runCommand(e, c, ['LPOS', 'l', Buffer.from('\u00ff\u0080\u0000', 'latin1'), 'COUNT', '0'])).toBe(resp.array(...[5, 14, 23].concat(values.map((v, i) => [v, i] as const).filter(([v, i]) => v === odd[5] && i > 23).map(([, i]) => i)).map(resp.int)));
+    expect(runCommand(e, c, ['LPOS', 'l', '$3'])).toBe(resp.nil);
+    const model = values.filter((v) => v !== '\r\n');
+    expect(runCommand(e, c, ['LREM', 'l', '0', '\r\n'])).toBe(resp.int(values.length - model.length));
+    model.splice(model.indexOf('a\rb'), 0, 'new');
+    expect(runCommand(e, c, ['LINSERT', 'l', 'BEFORE', 'a\rb', 'new'])).toBe(resp.int(model.length));
+    expect(runCommand(e, c, ['LMOVE', 'l', 'm', 'LEFT', 'RIGHT'])).toBe(resp.bulk(model.shift()!));
+    expect(runCommand(e, c, ['LPOP', 'm'])).toBe(resp.bulk(''));
+    expect(runCommand(e, c, ['RPOP', 'l', '2'])).toBe(resp.array(resp.bulk(model.pop()!), resp.bulk(model.pop()!)));
+    expect(runCommand(e, c, ['LRANGE', 'l', '0', '-1'])).toBe(resp.array(...model.map(resp.bulk)));
+    expect(runCommand(e, c, ['LSET', 'l', '0', '$0\r\n'])).toBe(resp.ok);
+    expect(runCommand(e, c, ['LPOP', 'l'])).toBe(resp.bulk('$0\r\n'));
+  });
+});

@@ -2,7 +2,14 @@
 // handlers (src/engine/commands/lists.ts), so it can be fuzzed alone.
 //
 // Representation: one ring buffer of latin1 strings (one char per byte, as the keyspace
-// stores bytes) with a head index and a length; the capacity is a power of two and
+// stores bytes), each element kept FRAMED as its RESP bulk string: "$<len>\r\n<bytes>\r\n"
+// (what every reply of an element writes, RESP2 and RESP3 alike). So LRANGE writes a
+// run of elements with one latin1Write of their concatenation, and LPOP/LINDEX one
+// write without a header: per-element native calls were most of LRANGE_100's engine
+// time. The framing is a function of the bytes, so framed strings compare equal exactly
+// when the elements do (LPOS, LREM, LINSERT compare framed). The string API (push, pop,
+// at, set, ...) frames and unframes; the *Framed/*Bytes methods are the hot paths'.
+// A ring with a head index and a length; the capacity is a power of two and
 // doubles when full, halves when a quarter full (never below minCapacity). That gives
 // O(1) pushes and pops at both ends (LPUSH/RPUSH/LPOP/RPOP, the benchmark's hot paths),
 // O(1) LINDEX/LSET and O(N) middle edits (LINSERT/LREM/LTRIM), which are O(N) in Redis
@@ -13,7 +20,8 @@
 //
 // Invariants: capacity is a power of two >= minCapacity; 0 <= head < capacity;
 // 0 <= length <= capacity; slots outside [head, head+length) hold undefined (so popped
-// strings can be collected); callers never keep an empty list in the keyspace.
+// strings can be collected); every slot inside holds a flat framed string (frameBytes /
+// frameLatin1); callers never keep an empty list in the keyspace.
 
 import { assert } from '../../assert.js';
 import { string2ll } from '../args.js';
@@ -26,6 +34,57 @@ const minCapacity = 8;
 /** Which end of a list: Redis's LIST_HEAD (left) and LIST_TAIL (right). */
 export const ListEnd = { head: 0, tail: 1 } as const;
 export type ListEnd = (typeof ListEnd)[keyof typeof ListEnd];
+
+/** Where elements are framed before one latin1Slice makes the flat string; grows to fit. */
+let frameScratch = Buffer.allocUnsafe(4096);
+/** Elements above this are framed in a buffer of their own (the scratch stays small). */
+const frameScratchBytesMax = 64 * 1024;
+
+function frameBuffer(dataBytes: number): Buffer {
+  const need = dataBytes + 16; // '$' + up to 10 digits + 2 CRLF
+  if (need <= frameScratch.length) return frameScratch;
+  if (need > frameScratchBytesMax) return Buffer.allocUnsafe(need);
+  frameScratch = Buffer.allocUnsafe(frameScratchBytesMax);
+  return frameScratch;
+}
+
+/** Writes "$<n>\r\n" at 0; returns the bytes written. */
+function writeBulkHeader(buf: Buffer, n: number): number {
+  buf[0] = 36; // '$'
+  let digits = 1;
+  for (let p = 10; p <= n; p *= 10) digits++;
+  let at = 1 + digits;
+  for (let v = n; at > 1; v = Math.floor(v / 10)) buf[--at] = 48 + (v % 10);
+  buf[1 + digits] = 13;
+  buf[2 + digits] = 10;
+  return 3 + digits;
+}
+
+/** An element's stored form from its bytes: one native call (latin1Slice) as before framing. */
+export function frameBytes(b: Uint8Array): string {
+  const buf = frameBuffer(b.length);
+  let at = writeBulkHeader(buf, b.length);
+  buf.set(b, at);
+  at += b.length;
+  buf[at++] = 13;
+  buf[at++] = 10;
+  return buf.latin1Slice(0, at);
+}
+
+/** An element's stored form from a latin1 string. */
+export function frameLatin1(v: string): string {
+  const buf = frameBuffer(v.length);
+  let at = writeBulkHeader(buf, v.length);
+  at += buf.latin1Write(v, at);
+  buf[at++] = 13;
+  buf[at++] = 10;
+  return buf.latin1Slice(0, at);
+}
+
+/** The element a framed string holds. */
+export function unframe(framed: string): string {
+  return framed.slice(framed.indexOf('\n') + 1, framed.length - 2);
+}
 
 export class RList extends RObject {
   readonly type = 'list' as const;
@@ -60,7 +119,7 @@ export class RList extends RObject {
   /** Builds a list holding `values` in order (tests, restore). */
   static from(values: readonly string[]): RList {
     const l = new RList(values.length);
-    for (let i = 0; i < values.length; i++) l.items[i] = values[i];
+    for (let i = 0; i < values.length; i++) l.items[i] = frameLatin1(values[i]!);
     l.count = values.length;
     return l;
   }
@@ -85,6 +144,16 @@ export class RList extends RObject {
   }
 
   push(value: string, where: ListEnd): void {
+    this.pushFramed(frameLatin1(value), where);
+  }
+
+  /** LPUSH/RPUSH's path: an argument's bytes, framed once. */
+  pushBytes(value: Uint8Array, where: ListEnd): void {
+    this.pushFramed(frameBytes(value), where);
+  }
+
+  /** Pushes an element already framed (one popped from a list: LMOVE). */
+  pushFramed(value: string, where: ListEnd): void {
     if (this.count === this.items.length) this.grow();
     if (where === ListEnd.head) {
       this.head = (this.head - 1) & this.mask;
@@ -97,6 +166,12 @@ export class RList extends RObject {
 
   /** Removes and returns the element at `where`, or undefined if empty. */
   pop(where: ListEnd): string | undefined {
+    const v = this.popFramed(where);
+    return v === undefined ? undefined : unframe(v);
+  }
+
+  /** Removes and returns the framed element at `where` (a bulk reply as is), or undefined if empty. */
+  popFramed(where: ListEnd): string | undefined {
     if (this.count === 0) return undefined;
     let at: number;
     if (where === ListEnd.head) {
@@ -116,13 +191,18 @@ export class RList extends RObject {
 
   /** The element at index i in [0, length). */
   at(i: number): string {
+    return unframe(this.framedAt(i));
+  }
+
+  /** The framed element at index i in [0, length) (its bulk reply; equal iff the elements are). */
+  framedAt(i: number): string {
     assert(i >= 0 && i < this.count, 'list index out of range');
     return this.items[(this.head + i) & this.mask]!;
   }
 
   set(i: number, value: string): void {
     assert(i >= 0 && i < this.count, 'list index out of range');
-    this.items[(this.head + i) & this.mask] = value;
+    this.items[(this.head + i) & this.mask] = frameLatin1(value);
   }
 
   /** Redis's index convention: negative counts from the tail. -1 if out of range. */
@@ -136,6 +216,7 @@ export class RList extends RObject {
     assert(i >= 0 && i <= this.count, 'insert index out of range');
     if (i === 0) return this.push(value, ListEnd.head);
     if (i === this.count) return this.push(value, ListEnd.tail);
+    const framed = frameLatin1(value);
     if (this.count === this.items.length) this.grow();
     if (i < this.count - i) {
       // Shift the first i elements one slot to the left.
@@ -144,7 +225,7 @@ export class RList extends RObject {
     } else {
       for (let j = this.count; j > i; j--) this.items[(this.head + j) & this.mask] = this.items[(this.head + j - 1) & this.mask];
     }
-    this.items[(this.head + i) & this.mask] = value;
+    this.items[(this.head + i) & this.mask] = framed;
     this.count++;
   }
 
@@ -166,7 +247,8 @@ export class RList extends RObject {
    * LREM's scan: removes up to `limit` elements equal to `value` (0 = all), from the head
    * when fromHead, else from the tail. Returns how many were removed.
    */
-  removeMatching(value: string, limit: number, fromHead: boolean): number {
+  removeMatching(element: string, limit: number, fromHead: boolean): number {
+    const value = frameLatin1(element);
     const n = this.count;
     const keep = new Array<boolean>(n);
     let removed = 0;
@@ -204,13 +286,13 @@ export class RList extends RObject {
 
   /** The keyspace digest's content (src/engine/digest.ts): the elements in order. */
   *digestParts(): Iterable<string> {
-    for (let i = 0; i < this.count; i++) yield this.items[(this.head + i) & this.mask]!;
+    for (let i = 0; i < this.count; i++) yield unframe(this.items[(this.head + i) & this.mask]!);
   }
 
   /** Every element from head to tail (tests, DUMP, the digest). */
   toArray(): string[] {
     const out: string[] = new Array<string>(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = this.items[(this.head + i) & this.mask]!;
+    for (let i = 0; i < this.count; i++) out[i] = unframe(this.items[(this.head + i) & this.mask]!);
     return out;
   }
 
