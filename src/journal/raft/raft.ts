@@ -48,6 +48,18 @@ import { EntryCache } from './entry-cache.js';
 
 export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
 
+const resolved = Promise.resolve();
+
+/**
+ * Runs `task` as a microtask, like queueMicrotask but without Node's per-call
+ * AsyncResource (an object, an async id and a bound function for every call, several
+ * times per append on a leader). A throw surfaces as an unhandled rejection, which ends
+ * the process (Node's default) as a throw from queueMicrotask would.
+ */
+function runSoon(task: () => void): void {
+  void resolved.then(task);
+}
+
 export interface RaftConfig {
   readonly id: NodeId;
   /** The other nodes' ids (not including id). */
@@ -618,7 +630,7 @@ export class Raft {
     }
     if (this.syncScheduled) return;
     this.syncScheduled = true;
-    queueMicrotask(() => {
+    runSoon(() => {
       this.syncScheduled = false;
       if (this.stopped) return;
       const target = this.storage.lastIndex;
@@ -781,7 +793,7 @@ export class Raft {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
+    runSoon(() => {
       this.flushScheduled = false;
       if (this.stopped || this.roleValue !== 'leader') return;
       for (const [peer, p] of this.progress) this.sendEntries(peer, p);
@@ -1004,7 +1016,7 @@ export class Raft {
     // Confirm leadership now rather than at the next heartbeat (batched per turn).
     if (this.readBroadcastScheduled) return;
     this.readBroadcastScheduled = true;
-    queueMicrotask(() => {
+    runSoon(() => {
       this.readBroadcastScheduled = false;
       if (this.stopped || this.roleValue !== 'leader') return;
       for (const [peer, p] of this.progress) if (!this.sendEntries(peer, p) && !p.reading) this.sendHeartbeat(peer, p);

@@ -24,6 +24,13 @@ import { WireFormatError } from './wire-buffer.js';
 const handshakeFrameBytesMax = 128;
 /** A turn's frames up to this many bytes in all are copied into one buffer; above, corked. */
 const concatBytesMax = 64 * 1024;
+/**
+ * The latest flush Immediate, kept referenced: Immediates live for one turn, and when a
+ * garbage collection finds none alive V8 may free their map and throw away the optimized
+ * code that embedded it (Node's processImmediate among it), recompiled later: see
+ * wireBufferMapAnchors in wire-buffer.ts.
+ */
+let lastFlushImmediate: NodeJS.Immediate | undefined;
 
 export interface PeerIdentity {
   /** WireRole code. */
@@ -130,7 +137,7 @@ export class WireConnection {
       // setImmediate, not nextTick: it runs after every socket read of this event-loop
       // iteration was handled, so replies to many requests (and Raft messages prompted
       // by many appends) leave in one write instead of one syscall each.
-      setImmediate(this.flushOutgoing);
+      lastFlushImmediate = setImmediate(this.flushOutgoing);
     }
     this.outgoing.push(frame);
     this.outgoingBytes += frame.byteLength;

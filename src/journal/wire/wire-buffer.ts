@@ -164,3 +164,13 @@ export class WireReader {
     if (this.at !== this.end) throw new WireFormatError(`${this.end - this.at} trailing bytes`);
   }
 }
+
+/**
+ * One live WireWriter and one live WireReader for the life of the process. Both live
+ * for one message; when a garbage collection finds none alive, V8 may free their
+ * objects' maps, and every optimized function that embedded such a map is thrown away
+ * (deopt reason "weak objects") and later recompiled. On a log node at a few hundred
+ * messages a second that churn recurs after every major GC (its TurboFan compiles were
+ * a large share of the node's CPU); a live instance keeps the maps.
+ */
+export const wireBufferMapAnchors: readonly unknown[] = [new WireWriter(8), new WireReader(Buffer.alloc(0))];
