@@ -1,0 +1,110 @@
+// The io-mux main thread's CPU per request, A/B of two KeelDB builds (benchmark process,
+// main thread; the servers and redis-benchmark are child processes).
+//
+//   npx tsx bench/endpoint/main-thread-cpu.ts --a <base/bin/keeldb.js> --b <new/bin/keeldb.js> [--runs 3] [--tests get16,set16,get1,set1]
+//
+// cpu-per-request.ts reports whole-process medians and the threads of the last run
+// only; this reports the median over runs of each thread that matters for the io-mux:
+// the main thread (socket reads, parsing, reply writes) and the engine worker (the
+// busiest 'node' thread). Same load as cpu-per-request.ts (-c 50 -d 100 -r KEYS, keys
+// prefilled), the two builds measured alternately so the machine's load hits both.
+//
+// Invariant: every process started here is stopped before exit (processes.ts).
+
+import { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, ProcessGroup, type Managed } from './processes.js';
+import { prefill, waitForPong } from './resp-client.js';
+import { threadCpuUs } from './proc-cpu.js';
+import { positiveInt } from './options.js';
+
+const program = new Command()
+  .name('bench/endpoint/main-thread-cpu.ts')
+  .requiredOption('--a <path>', 'the first keeldb entry (bin/keeldb.js of a build)')
+  .requiredOption('--b <path>', 'the second keeldb entry')
+  .option('--keys <n>', 'keys prefilled and -r range', positiveInt, 100_000)
+  .option('--n16 <n>', 'requests per -P 16 run', positiveInt, 400_000)
+  .option('--n1 <n>', 'requests per -P 1 run', positiveInt, 100_000)
+  .option('--runs <n>', 'runs per test (medians reported)', positiveInt, 3)
+  .option('--tests <list>', 'comma-separated subset of get16,set16,get1,set1', 'get16,set16,get1,set1')
+  .parse();
+const opts = program.opts<{ a: string; b: string; keys: number; n16: number; n1: number; runs: number; tests: string }>();
+
+const tests = [
+  { key: 'get16', name: 'GET -P 16', t: 'get', p: 16 },
+  { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
+  { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
+  { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
+].filter((x) => opts.tests.split(',').includes(x.key));
+
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+interface Target {
+  label: 'a' | 'b';
+  managed: Managed;
+  port: number;
+}
+
+/** Main thread and busiest worker thread µs/req of one run. */
+function threadsPerRequest(before: Map<string, number>, after: Map<string, number>, n: number): { main: number; worker: number } {
+  let worker = 0;
+  for (const [name, us] of after) {
+    if (name === 'main' || !name.startsWith('node#')) continue;
+    worker = Math.max(worker, (us - (before.get(name) ?? 0)) / n);
+  }
+  return { main: ((after.get('main') ?? 0) - (before.get('main') ?? 0)) / n, worker };
+}
+
+async function main(): Promise<void> {
+  const group = new ProcessGroup();
+  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-main-cpu-'));
+  const stop = async (): Promise<void> => {
+    await group.stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => void stop().then(() => process.exit(130)));
+  try {
+    const targets: Target[] = [];
+    for (const [label, entry] of [['a', opts.a], ['b', opts.b]] as const) {
+      const port = await freePort();
+      const managed = group.start(`keeldb-${label}`, process.execPath, [entry, 'server', '--port', String(port), '--journal', 'none'], workDir);
+      targets.push({ label, managed, port });
+    }
+    for (const t of targets) {
+      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
+      await prefill(t.port, opts.keys, 100, 10_000, () => {});
+    }
+    const load0 = loadavg()[0]!;
+    const rows: string[] = [];
+    for (const test of tests) {
+      const n = test.p === 16 ? opts.n16 : opts.n1;
+      const samples = { a: { main: [] as number[], worker: [] as number[] }, b: { main: [] as number[], worker: [] as number[] } };
+      for (let run = 0; run < opts.runs; run++) {
+        for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
+          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(n), '--csv', '-t', test.t, '-P', String(test.p)];
+          const before = threadCpuUs(t.managed.pid);
+          await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
+          const r = threadsPerRequest(before, threadCpuUs(t.managed.pid), n);
+          samples[t.label].main.push(r.main);
+          samples[t.label].worker.push(r.worker);
+          process.stderr.write(`${test.name} ${t.label}: main ${r.main.toFixed(2)}, engine worker ${r.worker.toFixed(2)} µs/req\n`);
+        }
+      }
+      const [am, bm] = [median(samples.a.main), median(samples.b.main)];
+      rows.push(`| ${test.name} | ${am.toFixed(2)} | ${bm.toFixed(2)} | ${(bm / am).toFixed(2)} | ${median(samples.a.worker).toFixed(2)} | ${median(samples.b.worker).toFixed(2)} |`);
+    }
+    console.log(`\nThread CPU µs per request, medians of ${opts.runs}; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
+    console.log('| test | main a | main b | b/a | engine worker a | engine worker b |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of rows) console.log(r);
+  } finally {
+    await stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
