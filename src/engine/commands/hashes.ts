@@ -211,16 +211,23 @@ function hsetGeneric(ctx: CommandContext, command: string, isHmset: boolean): vo
     return;
   }
   const key = latin1(argv[1]!);
-  const w = hashWriteOrCreate(ctx, key);
-  if (w === null) return;
-  const h = w.hash;
+  // hashWriteOrCreate inlined: HSET is a hot path (no result object per call).
+  const found = hashWrite(ctx, key);
+  if (found === null) return;
+  const h = found ?? new RHash();
   const limits = ctx.engine.config;
-  const strings: string[] = [];
-  for (let j = 2; j < argv.length; j++) strings.push(latin1(argv[j]!));
-  h.tryConversion(strings, limits);
+  // hashTypeTryConversion over the arguments' byte lengths (one char per byte), before any string is made.
+  if (h.isListpack()) {
+    for (let j = 2; j < argv.length; j++) {
+      if (argv[j]!.length > limits.hashMaxListpackValue) {
+        h.tryConversion([latin1(argv[j]!)], limits);
+        break;
+      }
+    }
+  }
   let created = 0;
-  for (let j = 0; j < strings.length; j += 2) if (h.set(strings[j]!, strings[j + 1]!, limits)) created++;
-  commit(ctx, key, h, w.created, 'hset');
+  for (let j = 2; j < argv.length; j += 2) if (h.set(latin1(argv[j]!), latin1(argv[j + 1]!), limits)) created++;
+  commit(ctx, key, h, found === undefined, 'hset');
   if (isHmset) ctx.reply.ok();
   else ctx.reply.int(created);
 }
