@@ -132,8 +132,11 @@ async function main(): Promise<void> {
       for (let i = 0; i < 3; i++) {
         const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
         const nodeBin = opts.logNodeKeeldb !== '' ? opts.logNodeKeeldb : bin;
+        // Each build's cluster in directories of its own: with --baseline two clusters run
+        // at once (they shared node-1..3 until session 3, writing each other's segments).
+        const dir = join(workDir, `${label}-node-${i + 1}`);
         nodes.push(group.start(`${label}-log-node-${i + 1}`, process.execPath, [nodeBin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
-          '--bind', '127.0.0.1', '--dir', join(workDir, `node-${i + 1}`), '--peers', peers, '--secret', journalSecret], repoRoot));
+          '--bind', '127.0.0.1', '--dir', dir, '--peers', peers, '--secret', journalSecret], repoRoot));
       }
       const server = group.start(label, process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1',
         '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', journalSecret], repoRoot);
