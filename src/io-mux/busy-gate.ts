@@ -15,16 +15,29 @@
 //     protocol, from what the engine published at busy onset (control-area.ts). It goes
 //     to the engine when its protocol is ambiguous in the RESP3 bitmap, or when the
 //     FCALL was too large to publish;
-//   - a client in MULTI (at busy onset: control-area.ts's MULTI bitmap) gets Redis's
-//     no_multi error for SHUTDOWN (checked before the busy rule), and its other
-//     allow_busy commands (SCRIPT KILL, FUNCTION KILL, FUNCTION STATS...) but QUIT go to
-//     the engine, which queues them after the script, where Redis says QUEUED at once;
-//   - the other allow_busy commands (MULTI, WATCH, AUTH, HELLO, RESET, ...) go to the
-//     engine and are answered when the script ends (Redis runs them at once; KeelDB's
-//     engine cannot while it runs the script). Their connection then waits too.
-// A rejection also tells the engine (a marker command, see busyRejectedMarker), so that
-// an open MULTI is flagged (EXECABORT later) or, for EXEC, discarded, as rejectCommand
-// does.
+//   - a client in MULTI (at busy onset: control-area.ts's MULTI bitmap, or opened here)
+//     gets Redis's no_multi error for SHUTDOWN (checked before the busy rule); MULTI
+//     there is "nested", WATCH "inside MULTI", DISCARD +OK, RESET goes to the engine,
+//     and its other allow_busy commands (SCRIPT KILL, FUNCTION STATS, AUTH, UNWATCH...)
+//     are answered +QUEUED, as processCommand queues them;
+//   - a client surely outside MULTI (the outside-MULTI bitmap, or a DISCARD/EXEC here)
+//     gets MULTI +OK, DISCARD "without MULTI", UNWATCH +OK at once;
+//   - what such an answer changes in the client (MULTI opened or discarded, keys
+//     unwatched, a command queued) goes to the engine in a marker command
+//     (busyRejectedMarker), applied without a reply once the script ends, before any
+//     later request of the client;
+//   - WATCH, AUTH, HELLO and RESET outside MULTI (and any allow_busy command of a client
+//     whose MULTI state the bitmaps leave unsure) go to the engine and are answered when
+//     the script ends. Redis runs them at once; here the reply depends on engine state
+//     (the password, the HELLO fields) or, for WATCH, the script's later writes must
+//     make the watch dirty, which only the engine can do. Their connection then waits.
+// A rejection also tells the engine (a marker command), so that an open MULTI is
+// flagged (EXECABORT later) or, for EXEC, discarded, as rejectCommand does.
+//
+// The gate's view of a client's MULTI (multiLocal) holds while the client sends nothing
+// to the engine (its lastRecord is unchanged): the markers then still describe the
+// client's state the engine will reach, even in a later busy episode whose bitmaps
+// were taken before the engine applied them.
 //
 // Reply order: the gate answers only a connection that is idle: all of its earlier
 // requests went in request records before the busy one (so their replies were pushed
@@ -41,11 +54,15 @@ import { lowerAscii } from '../engine/args.js';
 import type { CommandSpec } from '../engine/command.js';
 import { buildCommandTable, type CommandTable } from '../engine/command-table.js';
 import {
+  busyApplyDiscard,
+  busyApplyMulti,
+  busyApplyUnwatch,
   busyRejectedExec,
   busyRejectedFlag,
   busyRejectedMarker,
   busyReplyEval,
   busyReplyFunction,
+  encodeQueuedArgv,
   ScriptFlag,
   type ControlArea,
 } from '../workers/control-area.js';
@@ -75,6 +92,13 @@ export interface BusyGateHost {
 const wallClockMs = (): number => performance.timeOrigin + performance.now();
 
 const okReply = Buffer.from('+OK\r\n');
+const queuedReply = Buffer.from('+QUEUED\r\n');
+const multiNestedReply = Buffer.from('-ERR MULTI calls can not be nested\r\n');
+const watchInMultiReply = Buffer.from('-ERR WATCH inside MULTI is not allowed\r\n');
+const discardWithoutMultiReply = Buffer.from('-ERR DISCARD without MULTI\r\n');
+
+/** What the gate knows of a connection's MULTI: in, out, or unsure (bitmap collision). */
+type MultiState = 'in' | 'out' | 'unsure';
 /** FUNCTION STATS up to running_script's fields: the outer map (2) and running_script's (3). */
 const statsHead2 = Buffer.from('*4\r\n$14\r\nrunning_script\r\n*6\r\n');
 const statsHead3 = Buffer.from('%2\r\n$14\r\nrunning_script\r\n%3\r\n');
@@ -92,6 +116,8 @@ export class BusyGate {
    * busy script does not fill the request ring with markers.
    */
   private readonly marked = new WeakMap<GateConnection, { episode: number; flag: boolean; exec: boolean }>();
+  /** MULTI state the gate gave a connection, valid while its lastRecord is unchanged. */
+  private readonly multiLocal = new WeakMap<GateConnection, { lastRecord: number; multi: boolean }>();
 
   constructor(
     private readonly control: ControlArea,
@@ -147,8 +173,8 @@ export class BusyGate {
       this.reject(conn, spec, 'NOAUTH Authentication required.');
       return true;
     }
-    const inMulti = this.control.inMulti(conn.id);
-    if (inMulti && spec.flags.includes('no_multi')) {
+    const multi = this.multiState(conn);
+    if (multi === 'in' && spec.flags.includes('no_multi')) {
       this.reject(conn, spec, 'ERR Command not allowed inside a transaction');
       return true;
     }
@@ -157,7 +183,26 @@ export class BusyGate {
       this.reject(conn, spec, busyText.slice(1, -2));
       return true;
     }
-    if (inMulti && spec.name !== 'quit') return false; // queued by the engine, as Redis queues it
+    if (multi === 'in' && spec.name !== 'quit') return this.inMulti(conn, spec.name, argv);
+    if (multi === 'out') {
+      switch (spec.name) {
+        case 'multi':
+          conn.write(okReply);
+          this.setMulti(conn, true);
+          this.marked.delete(conn); // a new MULTI: its rejections need markers again
+          conn.sendUnanswered([busyRejectedMarker, busyApplyMulti]);
+          return true;
+        case 'discard':
+          conn.write(discardWithoutMultiReply);
+          return true;
+        case 'unwatch':
+          conn.write(okReply);
+          conn.sendUnanswered([busyRejectedMarker, busyApplyUnwatch]);
+          return true;
+        default:
+          break;
+      }
+    }
     switch (spec.name) {
       case 'script|kill':
         conn.write(Buffer.from(this.control.kill(true), 'latin1'));
@@ -174,8 +219,43 @@ export class BusyGate {
       case 'function|stats':
         return this.functionStats(conn, s);
       default:
-        return false; // MULTI, WATCH, AUTH, HELLO, RESET...: the engine answers after the script
+        return false; // WATCH, AUTH, HELLO, RESET, or MULTI state unsure: the engine answers after the script
     }
+  }
+
+  /** processCommand for a client in MULTI: the exempt commands run, the others are queued. */
+  private inMulti(conn: GateConnection, name: string, argv: readonly Buffer[]): boolean {
+    switch (name) {
+      case 'multi':
+        conn.write(multiNestedReply);
+        return true;
+      case 'watch':
+        conn.write(watchInMultiReply);
+        return true;
+      case 'discard':
+        conn.write(okReply);
+        this.setMulti(conn, false);
+        conn.sendUnanswered([busyRejectedMarker, busyApplyDiscard]);
+        return true;
+      case 'reset':
+        return false; // the engine resets the client after the script
+      default:
+        conn.write(queuedReply);
+        conn.sendUnanswered([busyRejectedMarker, encodeQueuedArgv(argv)]);
+        return true;
+    }
+  }
+
+  private multiState(conn: GateConnection): MultiState {
+    const local = this.multiLocal.get(conn);
+    if (local !== undefined && local.lastRecord === conn.lastRecord) return local.multi ? 'in' : 'out';
+    if (this.control.inMulti(conn.id)) return 'in';
+    if (this.control.outsideMulti(conn.id)) return 'out';
+    return 'unsure';
+  }
+
+  private setMulti(conn: GateConnection, multi: boolean): void {
+    this.multiLocal.set(conn, { lastRecord: conn.lastRecord, multi });
   }
 
   /** shutdownCommand's argument checks, then: NOSAVE stops the server, else -BUSY. */
@@ -244,6 +324,7 @@ export class BusyGate {
     let text = message;
     if (exec) text = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
     conn.write(Buffer.from(`-${text.replace(/[\r\n]/g, ' ')}\r\n`, 'latin1'));
+    if (exec) this.setMulti(conn, false); // rejectCommand discards the transaction
     const episode = this.control.scriptState & ~0xff;
     let m = this.marked.get(conn);
     if (m === undefined || m.episode !== episode) {

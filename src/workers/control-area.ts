@@ -31,6 +31,8 @@
 //   16+3W .. +W      the MULTI bitmap: set only if every client on the bit is in MULTI
 //                    (Redis then queues allow_busy commands and refuses no_multi ones);
 //                    exact when set, so a client outside MULTI is never sent to wait
+//   16+4W .. +W      the outside-MULTI bitmap: set only if every client on the bit is
+//                    outside MULTI (the gate may then open a MULTI for it)
 //   then busyRunningScriptBytesMax bytes: the running-script record, FUNCTION STATS's
 //                    `name <bulk> command <array>` fields pre-encoded in RESP (the same
 //                    bytes in RESP2 and RESP3).
@@ -69,6 +71,7 @@ export const ControlIndex = {
   resp3Bitmap: 16 + busyOwedBitmapBits / 32,
   statsWaitBitmap: 16 + (2 * busyOwedBitmapBits) / 32,
   multiBitmap: 16 + (3 * busyOwedBitmapBits) / 32,
+  outsideMultiBitmap: 16 + (4 * busyOwedBitmapBits) / 32,
 } as const;
 
 /** Float64 indexes (Float64 index = Int32 index / 2). */
@@ -82,7 +85,7 @@ export const ControlBig = {
 } as const;
 
 const owedWords = busyOwedBitmapBits / 32;
-const runningOffsetBytes = (ControlIndex.multiBitmap + owedWords) * 4;
+const runningOffsetBytes = (ControlIndex.outsideMultiBitmap + owedWords) * 4;
 export const controlAreaBytes = runningOffsetBytes + busyRunningScriptBytesMax;
 const owedMask = busyOwedBitmapBits - 1;
 const generationMask = 0xffffff;
@@ -220,11 +223,11 @@ export class ControlArea {
     return running;
   }
 
-  // --- the client bitmaps (owed, RESP3, stats-wait, MULTI) ----------------------------
+  // --- the client bitmaps (owed, RESP3, stats-wait, MULTI, outside MULTI) -------------
 
-  /** Engine: clears the four bitmaps before marking the clients. */
+  /** Engine: clears the five bitmaps before marking the clients. */
   clearOwed(): void {
-    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.multiBitmap + owedWords);
+    this.int.fill(0, ControlIndex.owedBitmap, ControlIndex.outsideMultiBitmap + owedWords);
   }
 
   markOwed(clientId: number): void {
@@ -276,6 +279,22 @@ export class ControlArea {
     return this.marked(ControlIndex.multiBitmap, clientId);
   }
 
+  /** Engine: the client is outside MULTI (mark every such client before unmarkOutsideMulti). */
+  markOutsideMulti(clientId: number): void {
+    this.mark(ControlIndex.outsideMultiBitmap, clientId);
+  }
+
+  /** Engine: a client in MULTI clears its bit, so a set bit is never a collision. */
+  unmarkOutsideMulti(clientId: number): void {
+    const bit = clientId & owedMask;
+    Atomics.and(this.int, ControlIndex.outsideMultiBitmap + (bit >>> 5), ~(1 << (bit & 31)));
+  }
+
+  /** io-mux: was the client outside MULTI at busy onset (false when unsure)? */
+  outsideMulti(clientId: number): boolean {
+    return this.marked(ControlIndex.outsideMultiBitmap, clientId);
+  }
+
   private mark(base: number, clientId: number): void {
     const bit = clientId & owedMask;
     Atomics.or(this.int, base + (bit >>> 5), 1 << (bit & 31));
@@ -315,12 +334,47 @@ export class ControlArea {
 
 /**
  * argv[0] of the marker command the io-mux's busy gate sends the engine for a command it
- * rejected while a script was busy (a NUL first byte: no client can name a command so
- * through the table). argv[1]: flag an open MULTI (EXECABORT later), or discard it (EXEC).
+ * answered while a script was busy (a NUL first byte: no client can name a command so
+ * through the table). argv[1]: flag an open MULTI (EXECABORT later), discard it (EXEC),
+ * or apply what a MULTI, DISCARD or UNWATCH the gate answered does to the client, or
+ * queue a command the gate answered +QUEUED (busyApplyQueue, then the argv encoded by
+ * encodeQueuedArgv).
  */
 export const busyRejectedMarker = Buffer.from('\0keeldb-busy-rejected', 'latin1');
 export const busyRejectedFlag = Buffer.from('flag');
 export const busyRejectedExec = Buffer.from('exec');
+export const busyApplyMulti = Buffer.from('multi');
+export const busyApplyDiscard = Buffer.from('discard');
+export const busyApplyUnwatch = Buffer.from('unwatch');
+/** First byte of a queue marker's argv[1] (the others are ASCII words). */
+export const busyApplyQueue = 1;
+
+/** A queued command's argv as one marker argument: busyApplyQueue, then (u32 length, bytes) per argument. */
+export function encodeQueuedArgv(argv: readonly Buffer[]): Buffer {
+  let n = 1;
+  for (const a of argv) n += 4 + a.length;
+  const b = Buffer.allocUnsafe(n);
+  b[0] = busyApplyQueue;
+  let at = 1;
+  for (const a of argv) {
+    b.writeUInt32LE(a.length, at);
+    a.copy(b, at + 4);
+    at += 4 + a.length;
+  }
+  return b;
+}
+
+export function decodeQueuedArgv(b: Buffer): Buffer[] {
+  assert(b[0] === busyApplyQueue, 'not a queue marker');
+  const argv: Buffer[] = [];
+  let at = 1;
+  while (at < b.length) {
+    const len = b.readUInt32LE(at);
+    argv.push(Buffer.from(b.subarray(at + 4, at + 4 + len)));
+    at += 4 + len;
+  }
+  return argv;
+}
 
 /** Redis's shared.slowevalerr and shared.slowscripterr (server.c), with CRLF. */
 export const busyReplyEval = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';

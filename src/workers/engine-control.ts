@@ -18,7 +18,15 @@ import type { Tracker } from '../durability/tracker.js';
 import { functionCounts } from '../engine/commands/scripting.js';
 import { runningScriptInfo } from '../engine/scripting/lua-vm.js';
 import { busyRunningScriptBytesMax } from '../limits.js';
-import { busyRejectedExec, type ControlArea } from './control-area.js';
+import {
+  busyApplyDiscard,
+  busyApplyMulti,
+  busyApplyQueue,
+  busyApplyUnwatch,
+  busyRejectedExec,
+  decodeQueuedArgv,
+  type ControlArea,
+} from './control-area.js';
 
 export interface EngineControlOptions {
   /** The request record the worker executes now (1-based count of records popped). */
@@ -37,12 +45,13 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
         control.markOwed(c.id);
       }
       if (c.resp === 3) control.markResp3(c.id);
-      // In MULTI, Redis queues allow_busy commands (+QUEUED): only the engine can answer that.
       if (c.multi !== null) control.markMulti(c.id);
+      else control.markOutsideMulti(c.id);
     }
     for (const c of engine.clients.values()) {
       if (c.resp !== 3) control.markResp2(c.id);
       if (c.multi === null) control.unmarkMulti(c.id);
+      else control.unmarkOutsideMulti(c.id);
     }
     const tracker = opts.tracker;
     if (tracker === undefined || tracker.heldCount === 0) return;
@@ -105,13 +114,33 @@ const crlf = Buffer.from('\r\n');
 
 /**
  * The busy gate answered a command of this client while a script was busy (see
- * src/io-mux/busy-gate.ts): as Redis's rejectCommand, an open MULTI is flagged, or, for
- * EXEC, discarded.
+ * src/io-mux/busy-gate.ts); the script has ended, and this does to the client what the
+ * command did in Redis, without a reply (the gate sent it): a rejection flags an open
+ * MULTI (rejectCommand), or, for EXEC, discards it; MULTI opens one (multiCommand),
+ * DISCARD discards it, UNWATCH forgets the watched keys (unwatchCommand), and a command
+ * the gate answered +QUEUED joins the open MULTI (queueMultiCommand). The gate sends
+ * these only for a client whose MULTI state it knows, in the order it answered.
  */
 export function applyBusyRejected(engine: Engine, clientId: number, kind: Buffer): void {
   const client = engine.clients.get(clientId);
-  if (client === undefined || client.multi === null) return;
-  if (kind.equals(busyRejectedExec)) engine.discardTransaction(client);
+  if (client === undefined || client.closing) return;
+  if (kind[0] === busyApplyQueue) {
+    const argv = decodeQueuedArgv(kind);
+    const spec = engine.resolve(argv);
+    if (client.multi !== null && spec !== undefined) client.multi.push({ spec, argv });
+    return;
+  }
+  if (kind.equals(busyApplyMulti)) {
+    if (client.multi === null) client.multi = [];
+    return;
+  }
+  if (kind.equals(busyApplyUnwatch)) {
+    engine.unwatchAll(client);
+    client.dirtyCas = false;
+    return;
+  }
+  if (client.multi === null) return;
+  if (kind.equals(busyRejectedExec) || kind.equals(busyApplyDiscard)) engine.discardTransaction(client);
   else client.multiAborted = true;
 }
 

@@ -10,7 +10,8 @@
 //
 // The script is started on both servers, then the test waits well past the threshold
 // before the other connection speaks (a command that arrives before the threshold waits
-// for the script in KeelDB; Redis would answer it -BUSY at the threshold).
+// for the script in KeelDB; Redis would answer it -BUSY at the threshold). WATCH, AUTH,
+// HELLO and RESET outside MULTI still wait for the script in KeelDB (busy-gate.ts).
 
 import { describe } from 'vitest';
 import { diffCase, diffSeq, usePair, type DiffCase, type Outcome } from '../support/diff-pair.js';
@@ -164,6 +165,49 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
           await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
           await finish(c, 'EVAL (killed)', script);
           await finish(c, 'SCRIPT KILL in MULTI', queued);
+          await c.cmd(['EXEC'], { conn: 1 });
+        },
+        { proto, conns: 4 },
+      );
+
+      diffCase(
+        pair,
+        'MULTI, DISCARD, UNWATCH and queued allow_busy commands are answered at once while a script is busy',
+        async (c) => {
+          await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+          await c.cmd(['SET', 'q', '0'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 3 });
+          const script = start(c, 0, ['EVAL', loop, '0']);
+          await waitBusy(c);
+          await c.cmd(['UNWATCH'], { conn: 1 });
+          await c.cmd(['DISCARD'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 1 });
+          await c.cmd(['WATCH', 'q'], { conn: 1 });
+          await c.cmd(['UNWATCH'], { conn: 1 });
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 1 });
+          await c.cmd(['FUNCTION', 'STATS'], { conn: 1 });
+          await c.cmd(['DISCARD'], { conn: 1 });
+          await c.cmd(['DISCARD'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 1 });
+          await c.cmd(['UNWATCH'], { conn: 1 });
+          await c.cmd(['INCR', 'q'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 1 });
+          await c.cmd(['SHUTDOWN', 'NOSAVE'], { conn: 1 });
+          await c.cmd(['UNWATCH'], { conn: 3 });
+          await c.cmd(['MULTI'], { conn: 3 });
+          await c.cmd(['DISCARD'], { conn: 3 });
+          await c.cmd(['DISCARD'], { conn: 3 });
+          await c.cmd(['MULTI'], { conn: 3 });
+          await c.cmd(['UNWATCH'], { conn: 3 });
+          await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
+          await finish(c, 'EVAL (killed)', script);
+          await c.cmd(['EXEC'], { conn: 1 });
+          await c.cmd(['EXEC'], { conn: 3 });
+          await c.cmd(['GET', 'q'], { conn: 1 });
+          await c.cmd(['MULTI'], { conn: 1 });
           await c.cmd(['EXEC'], { conn: 1 });
         },
         { proto, conns: 4 },
