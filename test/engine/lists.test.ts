@@ -93,3 +93,21 @@ describe('framed elements (RList keeps each element as its bulk reply)', () => {
     expect(runCommand(e, c, ['LPOP', 'l'])).toBe(resp.bulk('$0\r\n'));
   });
 });
+
+describe('integer arguments (string2ll rules, with a digits fast path)', () => {
+  test('canonical integers only: no leading zero, no +, no -0, no spaces; ranges checked', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    runCommand(e, c, ['RPUSH', 'l', 'a', 'b', 'c']);
+    const notInt = resp.err('ERR value is not an integer or out of range');
+    for (const bad of ['-0', '00', '01', '+1', ' 1', '1 ', '1.0', '', '-', '1a', '99999999999999999999']) {
+      expect(runCommand(e, c, ['LRANGE', 'l', bad, '1'])).toBe(notInt);
+    }
+    expect(runCommand(e, c, ['LRANGE', 'l', '0', '-1'])).toBe(resp.array(resp.bulk('a'), resp.bulk('b'), resp.bulk('c')));
+    expect(runCommand(e, c, ['LRANGE', 'l', '-2', '999999999999999'])).toBe(resp.array(resp.bulk('b'), resp.bulk('c')));
+    expect(runCommand(e, c, ['LRANGE', 'l', '-9223372036854775808', '9223372036854775807'])).toBe(resp.array(resp.bulk('a'), resp.bulk('b'), resp.bulk('c')));
+    expect(runCommand(e, c, ['LPOP', 'l', '-1'])).toBe(resp.err('ERR value is out of range, must be positive'));
+    expect(runCommand(e, c, ['LPOP', 'l', '0'])).toBe('*0\r\n');
+    expect(runCommand(e, c, ['LINDEX', 'l', '-1'])).toBe(resp.bulk('c'));
+  });
+});

@@ -59,6 +59,26 @@ function listOrReply(ctx: CommandContext, key: string, read: boolean): RList | u
  * [min, max] or null after the error (`msg` replaces both texts when given).
  */
 function longOrReply(ctx: CommandContext, buf: Buffer, msg?: string, min = longMin, max = longMax): number | null {
+  // Fast path (LRANGE's "0 99"): up to 15 digits, in string2ll's canonical form (no
+  // leading zero, no '+'; "-" then 1-9), read from the bytes without a string or BigInt.
+  const n = buf.length;
+  if (n > 0 && n <= 15) {
+    const neg = buf[0] === 45;
+    let i = neg ? 1 : 0;
+    const first = buf[i];
+    if (first !== undefined && (first === 48 ? n === 1 : first >= 49 && first <= 57)) {
+      let v = first - 48;
+      for (i++; i < n; i++) {
+        const d = buf[i]! - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (i === n) {
+        const r = neg ? -v : v;
+        if (r >= Number(min) && r <= Number(max)) return r;
+      }
+    }
+  }
   const v = string2ll(latin1(buf));
   if (v === null) {
     ctx.reply.error(msg ?? errors.notInteger);
