@@ -66,11 +66,18 @@ export const requestBacklogBytesMax = 16 * MiB;
 export const clientRequestInflightBytes = 4 * MiB;
 
 /**
- * The engine worker's young generation (V8 new space, Worker resourceLimits): per-command
- * garbage (argv views, key strings) dies young, so a larger one scavenges less often;
- * costs this much memory at most beside the keyspace.
+ * The engine worker's young generation (V8 new space, Worker resourceLimits). It bounds
+ * the scavenge pause, which sets SET's p99: every SET's 100-byte value string survives
+ * (the keyspace holds it), so a scavenge copies about a fifth of the young generation,
+ * twice (to-space, then old space), while every client waits. --trace-gc-nvp of the
+ * worker, SET -P 16 on 1M keys: 64 MiB copied ~10.5 MB per scavenge (~20 ms idle, the
+ * 24.7 ms p99 of bench/RESULTS.md), 16 MiB ~2.7 MB, 8 MiB ~1.6 MB. The price is CPU per
+ * SET: more scavenges, each with its fixed cost; at 8 MiB +4% to +26% per SET in
+ * alternating A/B runs under load 12-20 (engine thread 2.30 -> 2.58 µs at 100k keys,
+ * 2.71 -> 3.42 at 1M), per GET no worse; 4 MiB costs more. Per-command garbage (argv
+ * views, key strings) dies young at any of these sizes.
  */
-export const engineYoungGenerationBytesMax = 64 * MiB;
+export const engineYoungGenerationBytesMax = 8 * MiB;
 
 // --- Engine (src/engine) -------------------------------------------------------------
 
