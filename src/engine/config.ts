@@ -15,6 +15,7 @@
 
 import { string2ll } from './args.js';
 import {
+  busyReplyThresholdMs,
   clientCountMax,
   databaseCount,
   protoBulkBytesMax,
@@ -98,6 +99,11 @@ export class Config {
   lazyfreeLazyServerDel = false;
   lazyfreeLazyUserDel = false;
   lazyfreeLazyUserFlush = false;
+  /**
+   * busy-reply-threshold (alias lua-time-limit), ms: past it a running script is busy
+   * and others get -BUSY. A bigint so CONFIG GET prints 7.0's whole range exactly.
+   */
+  busyReplyThreshold = BigInt(busyReplyThresholdMs);
 
   constructor(init: ConfigInit) {
     this.port = init.port;
@@ -300,6 +306,20 @@ export const configParams: readonly ConfigParam[] = [
   { name: 'lazyfree-lazy-server-del', kind: 'bool', field: 'lazyfreeLazyServerDel' },
   { name: 'lazyfree-lazy-user-del', kind: 'bool', field: 'lazyfreeLazyUserDel' },
   { name: 'lazyfree-lazy-user-flush', kind: 'bool', field: 'lazyfreeLazyUserFlush' },
+  {
+    // 7.0: long long ms, INTEGER_CONFIG, 0..LLONG_MAX; read by the Lua count hook.
+    name: 'busy-reply-threshold',
+    alias: 'lua-time-limit',
+    kind: 'special',
+    get: (c) => c.busyReplyThreshold.toString(),
+    set: (c, v) => {
+      const n = string2ll(v);
+      if (n === null) return 'argument couldn\'t be parsed into an integer';
+      if (n < 0n || n > LONG_MAX) return `argument must be between 0 and ${LONG_MAX} inclusive`;
+      c.busyReplyThreshold = n;
+      return null;
+    },
+  },
 ];
 
 /** Every name CONFIG answers to (aliases included), lower case, in table order. */

@@ -5,16 +5,14 @@
 // hooks at start; an engine without them (unit tests, replay tools) simply has no
 // busy-script handling and no SHUTDOWN exit.
 //
-// Also holds busy-reply-threshold (alias lua-time-limit), a CONFIG parameter that only
-// this plane uses, kept beside the engine's Config (Redis 7.0: long long ms, 0 to
-// LLONG_MAX, default 5000).
+// busy-reply-threshold (alias lua-time-limit) is an ordinary CONFIG parameter in
+// config.ts (Config.busyReplyThreshold); the control-plane parameter table below is
+// empty now, kept while commands/server.ts still consults it.
 //
 // Invariants: at most one ScriptWatch per thread (one engine per worker); the hooks of
 // an engine never change once installed.
 
-import { string2ll } from './args.js';
 import type { Config, ConfigParam } from './config.js';
-import { busyReplyThresholdMs } from '../limits.js';
 
 /** What the Lua VM needs while a script runs (installed by the engine worker). */
 export interface ScriptWatch {
@@ -60,35 +58,15 @@ export function controlHooksOf(engine: object): EngineControlHooks | undefined {
   return hooks.get(engine);
 }
 
-// --- busy-reply-threshold / lua-time-limit -------------------------------------------
+// --- CONFIG parameters of the control plane (none left) ------------------------------
 
-const thresholds = new WeakMap<Config, number>();
-
+/** The busy-reply-threshold now, ms (Config.busyReplyThreshold). */
 export function busyReplyThresholdOf(config: Config): number {
-  return thresholds.get(config) ?? busyReplyThresholdMs;
+  return Number(config.busyReplyThreshold);
 }
 
-const LLONG_MAX = 9223372036854775807n;
-
-const busyReplyThresholdParam: ConfigParam = {
-  name: 'busy-reply-threshold',
-  alias: 'lua-time-limit',
-  kind: 'special',
-  get: (c) => String(busyReplyThresholdOf(c)),
-  set: (c, v) => {
-    const n = string2ll(v);
-    if (n === null) return 'argument couldn\'t be parsed into an integer';
-    if (n < 0n || n > LLONG_MAX) return `argument must be between 0 and ${LLONG_MAX} inclusive`;
-    thresholds.set(c, Number(n));
-    return null;
-  },
-};
-
-/** CONFIG parameters of the control plane, by every name they answer to. */
-const controlParams = new Map<string, ConfigParam>([
-  ['busy-reply-threshold', busyReplyThresholdParam],
-  ['lua-time-limit', busyReplyThresholdParam],
-]);
+/** CONFIG parameters only the control plane has, by every name they answer to. */
+const controlParams = new Map<string, ConfigParam>();
 
 export const controlConfigNames: readonly string[] = [...controlParams.keys()];
 

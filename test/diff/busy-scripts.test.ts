@@ -281,6 +281,9 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
       await c.cmd(['CONFIG', 'GET', 'LUA-time-limit']);
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '-1']);
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', 'abc']);
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '9223372036854775807']);
+      await c.cmd(['CONFIG', 'GET', 'lua-time-limit']);
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '9223372036854775808']);
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '5000']);
       await c.cmd(['CONFIG', 'GET', 'busy-reply-threshold']);
       await c.cmd(['SCRIPT', 'KILL']);
