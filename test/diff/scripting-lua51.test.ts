@@ -2,8 +2,9 @@
 // Lua 5.3 underneath (src/engine/scripting/lua51-*.ts): one number type (no 32-bit
 // integer wrap-around, fractional indexes truncated), strtod's tonumber, C's
 // %e/%f/%g in string.format, 5.3-only syntax refused with 5.1's compile errors, 5.1's
-// runtime error texts, and the library surface (unpack, math.pow, table.getn, no
-// table.pack or math.type). Each case failed before those modules existed.
+// runtime error texts, the library surface (unpack, math.pow, table.getn, no
+// table.pack or math.type), and redis.set_repl/acl_check_cmd/REDIS_VERSION. Each case
+// failed before those modules existed.
 
 import { describe } from 'vitest';
 import { diffSeq, usePair } from '../support/diff-pair.js';
@@ -104,6 +105,21 @@ describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
         ev('return table.insert({}, 1, 2, 3)'),
         ev('return {table.remove({}), table.remove({1,2}, 1)}'),
         ev("for w in string.gfind('a b', '%a') do return w end"),
+      ], { proto });
+      diffSeq(pair, "redis.* beside call: version, set_repl, breakpoint, debug, acl_check_cmd", [
+        ev('return {redis.REDIS_VERSION, redis.REDIS_VERSION_NUM, redis.REPL_ALL, redis.REPL_AOF, redis.REPL_NONE, redis.REPL_REPLICA, redis.REPL_SLAVE}'),
+        ev('return {redis.set_repl(redis.REPL_ALL), redis.set_repl(\'x\'), redis.set_repl(2.7), redis.breakpoint(), redis.debug(\'x\')}'),
+        ev('return redis.set_repl()'),
+        ev('return redis.set_repl(1, 2)'),
+        ev('return redis.set_repl(99)'),
+        ev('return redis.set_repl(-1)'),
+        ev("return {redis.acl_check_cmd('get', 'x'), redis.acl_check_cmd('get'), redis.acl_check_cmd('config', 'get', 'x'), redis.acl_check_cmd('CONFIG')}"),
+        ev("return redis.acl_check_cmd('nosuch')"),
+        ev('return redis.acl_check_cmd()'),
+        ev('return redis.acl_check_cmd(1)'),
+        ev("return redis.acl_check_cmd('config|get')"),
+        ev("return redis.acl_check_cmd('config', 'nosuch')"),
+        ev('return redis.acl_check_cmd({})'),
       ], { proto });
     });
   }

@@ -1,7 +1,9 @@
 // The Lua VM behind EVAL/EVALSHA (engine worker thread): one fengari lua_State per
 // engine with Redis's sandbox (no io/os/package/loadfile/dofile; reading an unknown
 // global or creating one is an error), the `redis` library (call, pcall, error_reply,
-// status_reply, sha1hex, log, LOG_*) and the compiled scripts by SHA1.
+// status_reply, sha1hex, log, LOG_*, set_repl and REPL_*, breakpoint, debug,
+// acl_check_cmd, REDIS_VERSION(_NUM); not setresp: replies to scripts are RESP2's
+// conversions only) and the compiled scripts by SHA1.
 //
 // Why fengari (bench/engine/lua-vm.bench.ts, one run on the shared 2-core machine,
 // medians): round trip `return call('get', KEYS[1])` into a synchronous JS function:
@@ -43,6 +45,9 @@ import { ReplyWriter } from '../reply.js';
 import { luaToReply, pushResp2 } from './conversions.js';
 import { currentScriptWatch, type ScriptWatch } from '../control-hooks.js';
 import { scriptHookInstructionCount } from '../../limits.js';
+import { buildCommandTable, type CommandTable } from '../command-table.js';
+import { lowerAscii } from '../args.js';
+import { redisCompatVersion } from '../info.js';
 
 const { lua, lauxlib, lualib, to_luastring } = fengari;
 
@@ -96,6 +101,8 @@ export interface RunningScriptInfo {
 export function runningScriptInfo(): RunningScriptInfo {
   return { name: runName, argv: runCommandArgv, startEpochMs: runStartEpochMs };
 }
+/** The command table redis.acl_check_cmd looks names up in (built on first use). */
+let commandTable: CommandTable | null = null;
 const sourceField = to_luastring('source');
 const lineField = to_luastring('line');
 const keysName = to_luastring('KEYS');
@@ -535,6 +542,31 @@ export class LuaVM {
       lua.lua_pushboolean(s, true);
       return 1;
     });
+    // script_lua.c's set_repl: checked as Redis does, then ignored. KeelDB's journal is
+    // the dataset, so a script's writes are always logged (REPL_NONE cannot skip them).
+    fn('set_repl', (s) => {
+      if (this.runner === null) {
+        pushError(s, 'ERR redis.set_repl can only be called inside a script invocation');
+        return lua.lua_error(s);
+      }
+      if (lua.lua_gettop(s) !== 1) {
+        pushError(s, 'ERR redis.set_repl() requires two arguments.'); // sic (7.0)
+        return lua.lua_error(s);
+      }
+      const flags = Math.trunc(lua.lua_tonumber(s, -1)) | 0;
+      if ((flags & ~3) !== 0) {
+        pushError(s, 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+        return lua.lua_error(s);
+      }
+      return 0;
+    });
+    // The debugger's calls outside a debugging session (there is no SCRIPT DEBUG here).
+    fn('breakpoint', (s) => {
+      lua.lua_pushboolean(s, false);
+      return 1;
+    });
+    fn('debug', () => 0);
+    fn('acl_check_cmd', (s) => this.aclCheckCmd(s));
     const level = (name: string, n: number): void => {
       lua.lua_pushinteger(L, n);
       lua.lua_setfield(L, -2, to_luastring(name));
@@ -543,11 +575,54 @@ export class LuaVM {
     level('LOG_VERBOSE', 1);
     level('LOG_NOTICE', 2);
     level('LOG_WARNING', 3);
+    level('REPL_NONE', 0);
+    level('REPL_AOF', 1);
+    level('REPL_SLAVE', 2);
+    level('REPL_REPLICA', 2);
+    level('REPL_ALL', 3);
+    // 0x00MMmmpp (7.0.15: 458767). Read here, not at module load: info.ts imports this
+    // module's importers, so its constant is only initialised once every module is.
+    level('REDIS_VERSION_NUM', redisCompatVersion.split('.').reduce((n, part) => n * 256 + Number(part), 0));
+    const version = Buffer.from(redisCompatVersion, 'latin1');
+    lua.lua_pushlstring(L, version, version.length);
+    lua.lua_setfield(L, -2, to_luastring('REDIS_VERSION'));
     lua.lua_setglobal(L, to_luastring('redis'));
     installBitLib(L);
     installRedisLuaLibs(L);
     lua.lua_pushjsfunction(L, (s) => this.registerFunction(s));
     lua.lua_setglobal(L, to_luastring('__redis__register_function'));
+  }
+
+  /**
+   * redis.acl_check_cmd(command, args...): whether the caller may run it. KeelDB has
+   * only the default user, who may run every command; an unknown command (or
+   * subcommand) raises Redis's error. Arity is not checked, as in Redis.
+   */
+  private aclCheckCmd(L: LuaState): number {
+    const argc = lua.lua_gettop(L);
+    if (argc === 0) {
+      pushError(L, 'ERR Please specify at least one argument for this redis lib call');
+      return lua.lua_error(L);
+    }
+    const argv: Buffer[] = [];
+    for (let i = 1; i <= Math.min(argc, 2); i++) {
+      const t = lua.lua_type(L, i);
+      if (t === lua.LUA_TSTRING) argv.push(Buffer.from(luaBytes(L, i)));
+      else if (t === lua.LUA_TNUMBER) argv.push(Buffer.from(formatG17(lua.lua_tonumber(L, i)), 'latin1'));
+      else {
+        pushError(L, 'ERR Lua redis lib command arguments must be strings or integers');
+        return lua.lua_error(L);
+      }
+    }
+    const table = (commandTable ??= buildCommandTable());
+    let spec = table.lookupArg(argv[0]!);
+    if (spec !== undefined && spec.subcommands !== undefined && argc >= 2) spec = table.lookup(`${spec.name}|${lowerAscii(argv[1]!)}`);
+    if (spec === undefined) {
+      pushError(L, 'ERR Invalid command passed to redis.acl_check_cmd()');
+      return lua.lua_error(L);
+    }
+    lua.lua_pushboolean(L, true);
+    return 1;
   }
 
   /** redis.call (raise) and redis.pcall: Redis 7.0's luaRedisGenericCommand. */
