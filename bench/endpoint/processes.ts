@@ -124,20 +124,27 @@ export class ProcessGroup {
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now (the kernel picks it; never 6379 in practice). */
+/** A TCP port free on 127.0.0.1 right now, below the ephemeral range, never 6379. */
 export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
+  for (let attempt = 0; attempt < freePortAttemptsMax; attempt++) {
+    // Below the kernel's ephemeral range (32768-60999 here): a port listen(0) hands out is
+    // one an outgoing connection (redis-benchmark's 50, the journal's) may take before the
+    // child binds it, and the child then dies with EADDRINUSE mid-benchmark.
+    const port = freePortLow + Math.floor(Math.random() * (freePortHigh - freePortLow));
+    if (port === 6379) continue;
+    const bound = await new Promise<boolean>((resolve) => {
       const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
-      });
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-    if (port !== 0 && port !== 6379) return port;
+    if (bound) return port;
   }
+  throw new Error(`freePort: no free port in ${freePortLow}-${freePortHigh} after ${freePortAttemptsMax} attempts`);
 }
+
+const freePortLow = 20_000;
+const freePortHigh = 32_000;
+const freePortAttemptsMax = 1000;
 
 /** Resident set size of a process in bytes, from /proc/PID/status (VmRSS). */
 export async function vmRssBytes(pid: number): Promise<number> {
