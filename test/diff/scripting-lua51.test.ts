@@ -3,8 +3,8 @@
 // integer wrap-around, fractional indexes truncated), strtod's tonumber, C's
 // %e/%f/%g in string.format, 5.3-only syntax refused with 5.1's compile errors, 5.1's
 // runtime error texts, the library surface (unpack, math.pow, table.getn, no
-// table.pack or math.type), and redis.set_repl/acl_check_cmd/REDIS_VERSION. Each case
-// failed before those modules existed.
+// table.pack or math.type), redis.set_repl/acl_check_cmd/REDIS_VERSION, and the
+// RESP3-typed tables a script may return. Each case failed before those changes.
 
 import { describe } from 'vitest';
 import { diffSeq, usePair } from '../support/diff-pair.js';
@@ -120,6 +120,22 @@ describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
         ev("return redis.acl_check_cmd('config|get')"),
         ev("return redis.acl_check_cmd('config', 'nosuch')"),
         ev('return redis.acl_check_cmd({})'),
+      ], { proto });
+      diffSeq(pair, 'RESP3-typed tables a script returns: double, big_number, verbatim_string, map, set', [
+        ev('return {double=3.5}'),
+        ev('return {{double=1/0}, {double=0.1}, {double=\'x\'}}'),
+        ev("return {big_number='123'}"),
+        ev("return {big_number='1\r\n2'}"),
+        ev('return {map={a=1}}'),
+        ev("return {map={[1]='x', [2]={double=2}, [3]={set={z=true}}}}"),
+        ev('return {set={a=true}}'),
+        ev("return {set={[1]=true, [2]=true}}"),
+        ev("return {verbatim_string={format='txt', string='hi'}}"),
+        ev("return {verbatim_string={format='markdown', string='a\r\nb'}}"),
+        ev("return {verbatim_string={format=1, string='hi'}}"),
+        ev('return {{double=2.5}, {map={}}, {set={}}, {err=\'x\', double=1}}'),
+        ev("return {err='E x', double=1}"),
+        ev("return {ok='fine', map={a=1}}"),
       ], { proto });
     });
   }

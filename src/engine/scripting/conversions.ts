@@ -4,8 +4,10 @@
 //     -> false; array -> table; status -> {ok=...}; error -> {err=...} (redis.call
 //     raises it instead: lua-vm.ts).
 //   Lua -> reply (luaToReply): number -> integer (truncated); string -> bulk; true -> 1;
-//     false and nil -> nil; {err=...} -> error; {ok=...} -> status; any other table ->
-//     array of t[1], t[2], ... up to the first nil; other types -> nil.
+//     false and nil -> nil; {err=...} -> error; {ok=...} -> status; {double=n},
+//     {big_number=s}, {verbatim_string={format=,string=}}, {map=t}, {set=t} -> those
+//     RESP3 types (in RESP2: bulk strings, flat arrays); any other table -> array of
+//     t[1], t[2], ... up to the first nil; other types -> nil.
 //
 // Invariants: pushResp2 reads one complete RESP2 value (the engine wrote it); every
 // function leaves the Lua stack as it found it except for the one value pushed.
@@ -13,6 +15,7 @@
 import fengari, { type LuaState } from 'fengari';
 import { assert } from '../../assert.js';
 import type { ReplyWriter } from '../reply.js';
+import { forEachPair51 } from './lua-lib-util.js';
 
 const { lua, to_luastring } = fengari;
 
@@ -137,6 +140,7 @@ export function luaToReply(L: LuaState, idx: number, out: ReplyWriter, depth: nu
       return;
     }
     lua.lua_pop(L, 1);
+    if (typedTableReply(L, abs, out, depth)) return;
     const handle = out.beginDeferred();
     let n = 0;
     for (;;) {
@@ -153,4 +157,68 @@ export function luaToReply(L: LuaState, idx: number, out: ReplyWriter, depth: nu
   } else {
     out.nil();
   }
+}
+
+const doubleField = to_luastring('double');
+const bigNumberField = to_luastring('big_number');
+const verbatimField = to_luastring('verbatim_string');
+const formatField = to_luastring('format');
+const stringField = to_luastring('string');
+const mapField = to_luastring('map');
+const setField = to_luastring('set');
+
+/**
+ * The RESP3-typed tables of luaReplyToRedisReply, checked in Redis's order after err
+ * and ok: {double=n}, {big_number=s}, {verbatim_string={format=, string=}}, {map=t},
+ * {set=t}; each is written in the client's protocol (RESP2: bulk strings and flat
+ * arrays). Returns false, with the stack unchanged, for any other table.
+ */
+function typedTableReply(L: LuaState, abs: number, out: ReplyWriter, depth: number): boolean {
+  lua.lua_getfield(L, abs, doubleField);
+  if (lua.lua_type(L, -1) === lua.LUA_TNUMBER) {
+    out.double(lua.lua_tonumber(L, -1));
+    lua.lua_pop(L, 1);
+    return true;
+  }
+  lua.lua_pop(L, 1);
+  lua.lua_getfield(L, abs, bigNumberField);
+  if (lua.lua_type(L, -1) === lua.LUA_TSTRING) {
+    const text = Buffer.from(lua.lua_tolstring(L, -1)!).latin1Slice().replace(/[\r\n]/g, ' ');
+    lua.lua_pop(L, 1);
+    if (out.resp === 3) out.raw(Buffer.from(`(${text}\r\n`, 'latin1'));
+    else out.bulk(Buffer.from(text, 'latin1'));
+    return true;
+  }
+  lua.lua_pop(L, 1);
+  lua.lua_getfield(L, abs, verbatimField);
+  if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+    lua.lua_getfield(L, -1, formatField);
+    lua.lua_getfield(L, -2, stringField);
+    if (lua.lua_type(L, -2) === lua.LUA_TSTRING && lua.lua_type(L, -1) === lua.LUA_TSTRING) {
+      const format = Buffer.from(lua.lua_tolstring(L, -2)!).latin1Slice().padEnd(3, '\0').slice(0, 3);
+      out.verbatim(Buffer.from(lua.lua_tolstring(L, -1)!).latin1Slice(), format);
+      lua.lua_pop(L, 3);
+      return true;
+    }
+    lua.lua_pop(L, 2);
+  }
+  lua.lua_pop(L, 1);
+  for (const [field, kind] of [[mapField, 'map'], [setField, 'set']] as const) {
+    lua.lua_getfield(L, abs, field);
+    if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
+      lua.lua_pop(L, 1);
+      continue;
+    }
+    const handle = out.beginDeferred();
+    let n = 0;
+    forEachPair51(L, () => {
+      luaToReply(L, -2, out, depth + 1);
+      if (kind === 'map') luaToReply(L, -1, out, depth + 1);
+      n++;
+    });
+    out.endDeferred(handle, n, kind);
+    lua.lua_pop(L, 1);
+    return true;
+  }
+  return false;
 }
