@@ -134,6 +134,12 @@ export class Engine implements EngineServices {
   private lastNameSpec: CommandSpec | undefined = undefined;
   /** The end of the last timed command in this batch (us), or -1 outside a batch. */
   private clockMarkUs = -1;
+  /**
+   * Unix ms read at the start of the timed batch and the monotonic us it was read at,
+   * or -1 (outside a batch, or an injected clock): a command's nowMs is derived from them.
+   */
+  private batchWallMs = -1;
+  private batchMarkUs = 0;
 
   pauseType: PauseLevel = PauseType.none;
   pauseEndMs = 0;
@@ -233,10 +239,27 @@ export class Engine implements EngineServices {
    */
   beginTimedBatch(): void {
     this.clockMarkUs = this.nowUs();
+    if (this.clock === Date.now) {
+      this.batchWallMs = Date.now();
+      this.batchMarkUs = this.clockMarkUs;
+    }
   }
 
   endTimedBatch(): void {
     this.clockMarkUs = -1;
+    this.batchWallMs = -1;
+  }
+
+  /**
+   * The unix ms a command runs at (Redis's cached mstime). Inside a timed batch with the
+   * real clock it is the batch's wall-clock reading plus the monotonic time since, up to
+   * the last command's end (clockMarkUs), instead of a Date.now per command (~50 ns of
+   * CPU here, like the performance.now that times the command): never ahead of the wall
+   * clock, never behind the previous command, and resynchronised every batch.
+   */
+  private commandNowMs(): number {
+    if (this.batchWallMs < 0) return this.clock();
+    return this.batchWallMs + Math.floor((this.clockMarkUs - this.batchMarkUs) / 1000);
   }
 
   // --- The io-mux's API ----------------------------------------------------------------
@@ -253,7 +276,7 @@ export class Engine implements EngineServices {
     assert(client !== undefined, `execute for unknown client ${clientId}`);
     // Redis stops reading a client marked to close: anything after QUIT is dropped.
     if (client.closing) return;
-    this.nowMs = this.clock();
+    this.nowMs = this.commandNowMs();
     if (this.pauseType !== PauseType.none && this.nowMs >= this.pauseEndMs) this.unpause(out);
     // A blocked client's requests wait behind its blocking command (src/engine/blocking.ts).
     if (client.deferred.length > 0 || this.blocking.isBlocked(client)) {
