@@ -3,8 +3,8 @@
 // integer wrap-around, fractional indexes truncated), strtod's tonumber, C's
 // %e/%f/%g in string.format, 5.3-only syntax refused with 5.1's compile errors, 5.1's
 // runtime error texts, the library surface (unpack, math.pow, table.getn, no
-// table.pack or math.type), redis.set_repl/acl_check_cmd/REDIS_VERSION, and the
-// RESP3-typed tables a script may return. Each case failed before those changes.
+// table.pack or math.type), redis.set_repl/acl_check_cmd/REDIS_VERSION, the
+// RESP3-typed tables a script may return, and redis.setresp(3)'s conversions. Each case failed before those changes.
 
 import { describe } from 'vitest';
 import { diffSeq, usePair } from '../support/diff-pair.js';
@@ -136,6 +136,27 @@ describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
         ev('return {{double=2.5}, {map={}}, {set={}}, {err=\'x\', double=1}}'),
         ev("return {err='E x', double=1}"),
         ev("return {ok='fine', map={a=1}}"),
+      ], { proto });
+      diffSeq(pair, "redis.setresp(3): redis.call's RESP3 replies as Lua values", [
+        ['DEL', 'l51:h', 'l51:s', 'l51:z', 'l51:g'],
+        ['HSET', 'l51:h', 'a', '1'],
+        ['SADD', 'l51:s', 'm'],
+        ['ZADD', 'l51:z', '1.5', 'm'],
+        ['GEOADD', 'l51:g', '13.361389', '38.115556', 'p'],
+        ev("redis.setresp(3) local r = redis.call('hgetall', 'l51:h') return {type(r), type(r.map), r.map.a}"),
+        ev("redis.setresp(3) local r = redis.call('smembers', 'l51:s') return {type(r.set), tostring(r.set.m)}"),
+        ev("redis.setresp(3) local r = redis.call('zscore', 'l51:z', 'm') return {type(r), tostring(r.double)}"),
+        ev("redis.setresp(3) return {type(redis.call('get', 'l51:none')), type(redis.call('lpop', 'l51:none'))}"),
+        ev("redis.setresp(3) return redis.call('hgetall', 'l51:h')"),
+        ev("redis.setresp(3) return redis.call('zrange', 'l51:z', 0, -1, 'withscores')"),
+        ev("redis.setresp(3) return {redis.call('geodist', 'l51:g', 'p', 'p'), redis.call('geopos', 'l51:g', 'p')}"),
+        ev("redis.setresp(3) return {redis.call('zrandmember', 'l51:z', 1, 'withscores'), redis.call('hrandfield', 'l51:h', 1, 'withvalues')}"),
+        ev("redis.setresp(3) redis.setresp(2) return redis.call('hgetall', 'l51:h')"),
+        ev("redis.setresp(3) return redis.pcall('nosuch')"),
+        ev("return redis.call('hgetall', 'l51:h')"),
+        ev('return redis.setresp(4)'),
+        ev('return redis.setresp()'),
+        ev("return redis.setresp('3')"),
       ], { proto });
     });
   }

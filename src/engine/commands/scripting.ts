@@ -88,6 +88,7 @@ function runnerFor(ctx: CommandContext, state: ScriptingState, readOnly: boolean
     if (readOnly && spec.flags.includes('write')) return 'ERR Write commands are not allowed from read-only scripts.';
     // TIME reads the clock itself (Redis 7.0's timeCommand), so a script looping until it
     // advances ends; every other command keeps the script's frozen time.
+    state.client.resp = out.resp; // redis.setresp: the few handlers that read the client's protocol
     engine.call(state.client, spec, argv, out);
     return null;
   };

@@ -1,15 +1,18 @@
 // Redis's type conversions between replies and Lua values (engine worker thread), as
-// Redis 7.0's script_lua.c with the script speaking RESP2:
-//   reply -> Lua (pushResp2): integer -> number; bulk -> string; nil bulk / nil array
+// Redis 7.0's script_lua.c:
+//   reply -> Lua (pushReply): integer -> number; bulk -> string; nil bulk / nil array
 //     -> false; array -> table; status -> {ok=...}; error -> {err=...} (redis.call
-//     raises it instead: lua-vm.ts).
+//     raises it instead: lua-vm.ts); after redis.setresp(3) also null -> nil, boolean
+//     -> boolean, double -> {double=n}, big number -> {big_number=s}, verbatim ->
+//     {verbatim_string={format=, string=}}, map -> {map={k=v}}, set -> {set={m=true}},
+//     and an attribute is skipped.
 //   Lua -> reply (luaToReply): number -> integer (truncated); string -> bulk; true -> 1;
 //     false and nil -> nil; {err=...} -> error; {ok=...} -> status; {double=n},
 //     {big_number=s}, {verbatim_string={format=,string=}}, {map=t}, {set=t} -> those
 //     RESP3 types (in RESP2: bulk strings, flat arrays); any other table -> array of
 //     t[1], t[2], ... up to the first nil; other types -> nil.
 //
-// Invariants: pushResp2 reads one complete RESP2 value (the engine wrote it); every
+// Invariants: pushReply reads one complete RESP value (the engine wrote it); every
 // function leaves the Lua stack as it found it except for the one value pushed.
 
 import fengari, { type LuaState } from 'fengari';
@@ -26,10 +29,17 @@ const luaReplyDepthMax = 1000;
 const int32Min = -2147483648;
 const int32Max = 2147483647;
 
-/** Pushes the RESP2 value at buf[start, end) onto the Lua stack. */
-export function pushResp2(L: LuaState, buf: Buffer, start: number, end: number): void {
+/** Pushes the RESP2 or RESP3 value at buf[start, end) onto the Lua stack. */
+export function pushReply(L: LuaState, buf: Buffer, start: number, end: number): void {
   const at = pushValue(L, buf, start);
-  assert(at === end, 'pushResp2: trailing bytes');
+  assert(at === end, 'pushReply: trailing bytes');
+}
+
+/** Pushes {field = <what value() pushes>}. */
+function pushWrapped(L: LuaState, field: Uint8Array, value: () => void): void {
+  lua.lua_createtable(L, 0, 1);
+  value();
+  lua.lua_setfield(L, -2, field);
 }
 
 function lineEnd(buf: Buffer, at: number): number {
@@ -95,8 +105,67 @@ function pushValue(L: LuaState, buf: Buffer, at: number): number {
       }
       return p;
     }
+    case 95: // '_' RESP3 null
+      lua.lua_pushnil(L);
+      return next;
+    case 35: // '#' RESP3 boolean
+      lua.lua_pushboolean(L, line === 't');
+      return next;
+    case 44: {
+      // ',' RESP3 double: {double = n}
+      const n = line === 'inf' ? Infinity : line === '-inf' ? -Infinity : line === 'nan' || line === '-nan' ? NaN : Number(line);
+      pushWrapped(L, doubleField, () => lua.lua_pushnumber(L, n));
+      return next;
+    }
+    case 40: {
+      // '(' RESP3 big number: {big_number = "digits"}
+      const b = buf.subarray(at + 1, cr);
+      pushWrapped(L, bigNumberField, () => lua.lua_pushlstring(L, b, b.length));
+      return next;
+    }
+    case 61: {
+      // '=' RESP3 verbatim string: {verbatim_string = {format = "txt", string = ...}}
+      const len = Number(line);
+      const body = buf.subarray(next, next + len);
+      pushWrapped(L, verbatimField, () => {
+        lua.lua_createtable(L, 0, 2);
+        lua.lua_pushlstring(L, body.subarray(0, 3), 3);
+        lua.lua_setfield(L, -2, formatField);
+        lua.lua_pushlstring(L, body.subarray(4), Math.max(0, len - 4));
+        lua.lua_setfield(L, -2, stringField);
+      });
+      return next + len + 2;
+    }
+    case 37: // '%' RESP3 map: {map = {k = v}}
+    case 126: {
+      // '~' RESP3 set: {set = {member = true}}
+      const n = Number(line);
+      let p = next;
+      const isMap = type === 37;
+      pushWrapped(L, isMap ? mapField : setField, () => {
+        lua.lua_createtable(L, 0, n);
+        for (let i = 0; i < n; i++) {
+          p = pushValue(L, buf, p);
+          if (isMap) p = pushValue(L, buf, p);
+          else lua.lua_pushboolean(L, true);
+          if (lua.lua_type(L, -2) === lua.LUA_TNIL) lua.lua_pop(L, 2);
+          else lua.lua_rawset(L, -3);
+        }
+      });
+      return p;
+    }
+    case 124: {
+      // '|' RESP3 attribute: skipped, the value after it is the reply (as Redis does)
+      const n = Number(line);
+      let p = next;
+      for (let i = 0; i < 2 * n; i++) {
+        p = pushValue(L, buf, p);
+        lua.lua_pop(L, 1);
+      }
+      return pushValue(L, buf, p);
+    }
     default:
-      assert(false, `pushResp2: unexpected RESP type ${type}`);
+      assert(false, `pushReply: unexpected RESP type ${type}`);
   }
 }
 

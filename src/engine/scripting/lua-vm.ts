@@ -1,9 +1,8 @@
 // The Lua VM behind EVAL/EVALSHA (engine worker thread): one fengari lua_State per
 // engine with Redis's sandbox (no io/os/package/loadfile/dofile; reading an unknown
 // global or creating one is an error), the `redis` library (call, pcall, error_reply,
-// status_reply, sha1hex, log, LOG_*, set_repl and REPL_*, breakpoint, debug,
-// acl_check_cmd, REDIS_VERSION(_NUM); not setresp: replies to scripts are RESP2's
-// conversions only) and the compiled scripts by SHA1.
+// status_reply, sha1hex, log, LOG_*, setresp, set_repl and REPL_*, breakpoint, debug,
+// acl_check_cmd, REDIS_VERSION(_NUM)) and the compiled scripts by SHA1.
 //
 // Why fengari (bench/engine/lua-vm.bench.ts, one run on the shared 2-core machine,
 // medians): round trip `return call('get', KEYS[1])` into a synchronous JS function:
@@ -42,7 +41,7 @@ import { installRedisLuaLibs } from './lua-libs.js';
 import { protectGlobals, unprotected } from './lua-readonly.js';
 import { checkNumber51 } from './lua-lib-util.js';
 import { ReplyWriter } from '../reply.js';
-import { luaToReply, pushResp2 } from './conversions.js';
+import { luaToReply, pushReply } from './conversions.js';
 import { currentScriptWatch, type ScriptWatch } from '../control-hooks.js';
 import { scriptHookInstructionCount } from '../../limits.js';
 import { buildCommandTable, type CommandTable } from '../command-table.js';
@@ -187,6 +186,8 @@ export class LuaVM {
   /** The functions registered so far while FUNCTION LOAD runs a library, else null. */
   private loading: Map<string, LuaFunctionDef> | null = null;
   private readOnly = false;
+  /** The protocol of redis.call's replies in this run (redis.setresp). */
+  private callResp: 2 | 3 = 2;
   /** Each redis.call's reply, parsed back into Lua values. */
   private readonly scratch = new ReplyWriter(4096);
   // Busy-script state of the run in progress (only with a ScriptWatch installed, i.e.
@@ -274,6 +275,7 @@ export class LuaVM {
     const L = this.L;
     this.runner = runner;
     this.readOnly = readOnly;
+    this.callResp = 2; // every run starts in RESP2 (scriptPrepareForRun)
     this.beginWatch(isFunction, label);
     let status: number;
     try {
@@ -561,6 +563,24 @@ export class LuaVM {
       return 0;
     });
     // The debugger's calls outside a debugging session (there is no SCRIPT DEBUG here).
+    // redis.setresp(2|3): the protocol redis.call's replies are converted from (per run).
+    fn('setresp', (s) => {
+      if (this.runner === null) {
+        pushError(s, 'ERR redis.setresp can only be called inside a script invocation');
+        return lua.lua_error(s);
+      }
+      if (lua.lua_gettop(s) !== 1) {
+        pushError(s, 'ERR redis.setresp() requires one argument.');
+        return lua.lua_error(s);
+      }
+      const resp = Math.trunc(lua.lua_tonumber(s, -1));
+      if (resp !== 2 && resp !== 3) {
+        pushError(s, 'ERR RESP version must be 2 or 3.');
+        return lua.lua_error(s);
+      }
+      this.callResp = resp;
+      return 0;
+    });
     fn('breakpoint', (s) => {
       lua.lua_pushboolean(s, false);
       return 1;
@@ -648,7 +668,7 @@ export class LuaVM {
     }
     const out = this.scratch;
     out.reset();
-    out.resp = 2;
+    out.resp = this.callResp;
     const refused = runner(argv, out);
     if (refused !== null) return fail(refused);
     lua.lua_settop(L, 0);
@@ -657,7 +677,7 @@ export class LuaVM {
       pushError(L, errorFromReply(out.buf.latin1Slice(0, out.length)));
       return raise ? lua.lua_error(L) : 1;
     }
-    pushResp2(L, out.buf, 0, out.length);
+    pushReply(L, out.buf, 0, out.length);
     return 1;
   }
 
