@@ -170,7 +170,13 @@ export class ReplyWriter {
   }
 
   ok(): void {
-    this.status('OK');
+    // Byte by byte: every SET answers this, and latin1Write is a native call.
+    this.ensure(5);
+    const buf = this.buf;
+    buf[this.length++] = 43; // '+'
+    buf[this.length++] = 79; // 'O'
+    buf[this.length++] = 75; // 'K'
+    this.crlf();
   }
 
   /** An error reply; `s` carries its code, e.g. "ERR syntax error" or "WRONGTYPE ...". */
