@@ -156,6 +156,11 @@ export class Tracker {
 
   constructor(private readonly resolve: ResolveCommand) {}
 
+  /** The ids of the clients that have held entries (the busy gate must not answer them). */
+  heldClientIds(): IterableIterator<number> {
+    return this.held.keys();
+  }
+
   /** True while some write is not yet committed. */
   get hasPending(): boolean {
     return this.latestSeq > this.committedSeq;

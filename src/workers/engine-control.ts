@@ -55,11 +55,8 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
     }
     const tracker = opts.tracker;
     if (tracker === undefined || tracker.heldCount === 0) return;
-    // The tracker keeps held replies per client id in a private map; without it, every
-    // client is taken to owe (they all wait for the script, as before this gate).
-    const held = (tracker as unknown as { held?: unknown }).held;
-    if (held instanceof Map) for (const id of held.keys()) control.markOwed(id as number);
-    else for (const id of engine.clients.keys()) control.markOwed(id);
+    // A client with replies held for the journal owes them before any the gate could give.
+    for (const id of tracker.heldClientIds()) control.markOwed(id);
   };
 
   installScriptWatch({

@@ -46,10 +46,12 @@ describe('tracker', () => {
     expect(t.text(t.run(c2, 'GET', 'other'))).toEqual(['$-1\r\n']);
     expect(t.text(t.run(c2, 'GET', 'k'))).toEqual([]);
     expect(t.tracker.heldCount).toBe(2);
+    expect([...t.tracker.heldClientIds()].sort()).toEqual([c1, c2].sort());
     const released = t.commit(1);
     expect(t.text(released, c1)).toEqual(['+OK\r\n']);
     expect(t.text(released, c2)).toEqual(['$1\r\nv\r\n']);
     expect(t.tracker.heldCount).toBe(0);
+    expect([...t.tracker.heldClientIds()]).toEqual([]);
     // Once committed, the key reads at once.
     expect(t.text(t.run(c2, 'GET', 'k'))).toEqual(['$1\r\nv\r\n']);
   });
