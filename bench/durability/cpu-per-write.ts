@@ -33,6 +33,7 @@ import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
 import { cpuUs, threadCpuUs } from '../endpoint/proc-cpu.js';
 import { positiveInt } from '../endpoint/options.js';
+import { median } from '../endpoint/bench-stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const journalSecret = 'durability-cpu-secret';
@@ -68,10 +69,6 @@ const tests = [
   { key: 'big', name: 'SET -d 4096 -P 16', p: 16, d: 4096 },
 ].filter((x) => opts.tests.split(',').includes(x.key));
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 async function info(port: number): Promise<Map<string, string>> {
   const conn = await RespConnection.open(port);

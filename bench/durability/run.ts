@@ -38,6 +38,7 @@ import { upChildSpecs } from '../../src/main/up.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
+import { benchmarkCsvRow, median, progressLogger, toolVersion } from '../endpoint/bench-stats.js';
 import { positiveInt } from '../endpoint/options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,10 +77,7 @@ interface Target {
   dead(): string | null;
 }
 
-const t0 = Date.now();
-function progress(msg: string): void {
-  process.stderr.write(`[durability ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-}
+const progress = progressLogger('durability');
 
 function parseOptions(argv: string[]): Options {
   const program = new Command()
@@ -119,35 +117,6 @@ function parseOptions(argv: string[]): Options {
     write: o.write ?? !quick,
     results: o.results,
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function toolVersion(cmd: string): string {
-  const out = execFileSync(cmd, ['--version'], { encoding: 'utf8' });
-  return /v=(\S+)/.exec(out)?.[1] ?? /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
-}
-
-/** Parses redis-benchmark 7's --csv ("test","rps","avg","min","p50","p95","p99","max"): the first test line. */
-function parseCsv(out: string): Sample {
-  const lines = out.split('\n').filter((l) => l.startsWith('"'));
-  const header = lines.find((l) => l.startsWith('"test"'));
-  const line = lines.find((l) => !l.startsWith('"test"'));
-  if (header === undefined || line === undefined) throw new Error(`no result line in redis-benchmark output: ${out}`);
-  const cols = header.split(',').map((c) => c.replaceAll('"', ''));
-  const vals = line.split('","').map((c) => c.replaceAll('"', ''));
-  // The test name may contain commas only for custom commands, which we never parse.
-  const get = (name: string): number => {
-    const i = cols.indexOf(name);
-    const v = Number(vals[i]);
-    if (i < 0 || !Number.isFinite(v)) throw new Error(`redis-benchmark --csv has no ${name}: ${out}`);
-    return v;
-  };
-  return { rps: get('rps'), p50Ms: get('p50_latency_ms'), p99Ms: get('p99_latency_ms') };
 }
 
 async function infoFields(port: number, section: string): Promise<Map<string, string>> {
@@ -281,7 +250,7 @@ async function main(): Promise<void> {
     const bench = async (t: Target, flags: string[]): Promise<Sample> => {
       const dead = t.dead();
       if (dead !== null) throw new Error(`${t.label} is down (${dead})`);
-      return parseCsv(await group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(t.port), ...flags], runTimeoutMs));
+      return benchmarkCsvRow(await group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(t.port), ...flags], runTimeoutMs));
     };
 
     for (const t of targets) {

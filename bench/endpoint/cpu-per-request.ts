@@ -25,6 +25,7 @@ import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
+import { median } from './bench-stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -62,10 +63,6 @@ const tests = [
   { key: 'lrange16', name: 'LRANGE_100 -P 16', t: 'lrange_100', p: 16 },
 ].filter((x) => opts.tests.split(',').includes(x.key));
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 async function main(): Promise<void> {
   const group = new ProcessGroup();

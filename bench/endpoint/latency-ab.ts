@@ -25,6 +25,7 @@ import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
+import { benchmarkCsvRow, median } from './bench-stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -57,18 +58,6 @@ interface Row {
   engineUs: number;
 }
 
-/** redis-benchmark 7's --csv line for `test`, by column name ("test","rps","avg_latency_ms",...). */
-function csvRow(out: string, test: string): Record<string, number> {
-  const lines = out.split('\n');
-  const header = lines.find((l) => l.startsWith('"test"'));
-  const line = lines.find((l) => l.startsWith(`"${test.toUpperCase()}"`));
-  if (header === undefined || line === undefined) throw new Error(`no ${test} line in redis-benchmark output: ${out}`);
-  const cols = header.split(',').map((c) => c.replaceAll('"', ''));
-  const vals = line.split(',').map((c) => Number(c.replaceAll('"', '')));
-  return Object.fromEntries(cols.map((c, i) => [c, vals[i]!]));
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const split = (s: string): string[] => s.split(' ').filter((a) => a !== '');
 
 async function main(): Promise<void> {
@@ -110,8 +99,8 @@ async function main(): Promise<void> {
           const used = cpuUs(`/proc/${t.managed.pid}/stat`) - before;
           let engineUs = 0;
           for (const [name, us] of threadCpuUs(t.managed.pid)) if (name !== 'main') engineUs = Math.max(engineUs, us - (thBefore.get(name) ?? 0));
-          const s = csvRow(out, m[1]!);
-          const row = { rps: s.rps!, p50Ms: s.p50_latency_ms!, p99Ms: s.p99_latency_ms!, maxMs: s.max_latency_ms!, cpuUs: used / opts.n, engineUs: t.label === 'redis' ? 0 : engineUs / opts.n };
+          const s = benchmarkCsvRow(out, m[1]!);
+          const row = { rps: s.rps, p50Ms: s.p50Ms, p99Ms: s.p99Ms, maxMs: s.maxMs, cpuUs: used / opts.n, engineUs: t.label === 'redis' ? 0 : engineUs / opts.n };
           const key = `${test} ${t.label}`;
           (rows.get(key) ?? rows.set(key, []).get(key)!).push(row);
           process.stderr.write(`${key}: ${JSON.stringify(row)}\n`);

@@ -19,6 +19,7 @@ import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
 import { threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
+import { median } from './bench-stats.js';
 
 const program = new Command()
   .name('bench/endpoint/main-thread-cpu.ts')
@@ -39,7 +40,6 @@ const tests = [
   { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
 ].filter((x) => opts.tests.split(',').includes(x.key));
 
-const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
 interface Target {
   label: 'a' | 'b';

@@ -31,6 +31,7 @@ import { freePort, ProcessGroup, vmRssBytes, type Managed } from './processes.js
 import { prefill, RespConnection, waitForPong } from './resp-client.js';
 import { replaceSection } from './results-section.js';
 import { positiveInt } from './options.js';
+import { benchmarkCsvRow, median, progressLogger, toolVersion } from './bench-stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const valueBytes = 100;
@@ -63,10 +64,7 @@ interface Target {
   isRedis: boolean;
 }
 
-const t0 = Date.now();
-function progress(msg: string): void {
-  process.stderr.write(`[endpoint ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-}
+const progress = progressLogger('endpoint');
 
 function parseOptions(argv: string[]): Options {
   const program = new Command()
@@ -105,33 +103,6 @@ function parseOptions(argv: string[]): Options {
     write: o.write ?? !quick,
     results: o.results,
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function toolVersion(cmd: string): string {
-  const out = execFileSync(cmd, ['--version'], { encoding: 'utf8' });
-  return /v=(\S+)/.exec(out)?.[1] ?? /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
-}
-
-/** Parses redis-benchmark 7's --csv: "test","rps","avg","min","p50","p95","p99","max". */
-export function parseCsv(out: string, test: string): Sample {
-  const header = out.split('\n').find((l) => l.startsWith('"test"'));
-  const line = out.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}"`));
-  if (header === undefined || line === undefined) throw new Error(`no ${test} line in redis-benchmark output: ${out}`);
-  const cols = header.split(',').map((c) => c.replaceAll('"', ''));
-  const vals = line.split(',').map((c) => c.replaceAll('"', ''));
-  const get = (name: string): number => {
-    const i = cols.indexOf(name);
-    const v = Number(vals[i]);
-    if (i < 0 || !Number.isFinite(v)) throw new Error(`redis-benchmark --csv has no ${name}: ${out}`);
-    return v;
-  };
-  return { rps: get('rps'), p50Ms: get('p50_latency_ms'), p99Ms: get('p99_latency_ms') };
 }
 
 async function infoField(port: number, section: string, field: string): Promise<number> {
@@ -285,7 +256,7 @@ async function main(): Promise<void> {
             ['-h', '127.0.0.1', '-p', String(target.port), ...benchFlags(t)],
             runTimeoutMs,
           );
-          const s = parseCsv(out, t.test);
+          const s = benchmarkCsvRow(out, t.test);
           progress(`  ${fmtInt(s.rps)} ops/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`);
           const key = `${t.test}/${t.pipeline}/${target.label}`;
           samples.set(key, [...(samples.get(key) ?? []), s]);

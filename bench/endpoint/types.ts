@@ -12,7 +12,6 @@
 // cells are medians. redis-server runs with `--save '' --appendonly no`, KeelDB with
 // `--journal none`: this measures the engine and the endpoint, not durability.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +21,7 @@ import { freePort, ProcessGroup, type Managed } from './processes.js';
 import { RespConnection, waitForPong } from './resp-client.js';
 import { replaceSection } from './results-section.js';
 import { positiveInt } from './options.js';
+import { benchmarkCsvRow, median, progressLogger } from './bench-stats.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const clientCount = 50;
@@ -44,38 +44,7 @@ interface Sample {
   p99Ms: number;
 }
 
-function progress(msg: string): void {
-  process.stderr.write(`[types ${(process.uptime()).toFixed(1)}s] ${msg}\n`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/**
- * redis-benchmark 7's --csv row for a test. Its names carry a description for some tests
- * ("LRANGE_100 (first 100 elements)") and lrange's fill pass has its own row
- * ("LPUSH (needed to benchmark LRANGE)"), so the row is the one whose name is the test or
- * starts with the test and a space, and is not a fill pass.
- */
-function parseCsv(out: string, test: string): Sample {
-  const lines = out.split('\n');
-  const header = lines.find((l) => l.startsWith('"test"'));
-  const name = test.toUpperCase();
-  const line = lines.find((l) => (l.startsWith(`"${name}"`) || l.startsWith(`"${name} (`)) && !l.includes('needed to'));
-  if (header === undefined || line === undefined) throw new Error(`no ${test} row in redis-benchmark output: ${out}`);
-  const cols = header.split(',').map((c) => c.replaceAll('"', ''));
-  const vals = line.split('",').map((c) => c.replaceAll('"', ''));
-  const get = (col: string): number => {
-    const i = cols.indexOf(col);
-    const v = Number(vals[i]);
-    if (i < 0 || !Number.isFinite(v)) throw new Error(`redis-benchmark --csv has no ${col}: ${out}`);
-    return v;
-  };
-  return { rps: get('rps'), p50Ms: get('p50_latency_ms'), p99Ms: get('p99_latency_ms') };
-}
+const progress = progressLogger('types');
 
 async function flushAll(port: number): Promise<void> {
   const conn = await RespConnection.open(port);
@@ -133,7 +102,7 @@ async function main(): Promise<void> {
           ['-h', '127.0.0.1', '-p', String(t.port), '-c', String(clientCount), '-P', String(pipeline), '-r', String(keyRange), '-n', String(n), '--csv', '-t', test],
           600_000,
         );
-        out.set(test, parseCsv(csv, test));
+        out.set(test, benchmarkCsvRow(csv, test));
       }
       return out;
     };
