@@ -24,11 +24,11 @@
 // success, error and signals; SIGKILL on 'exit').
 
 import { Command } from 'commander';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
+import { benchWorkspace, freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
 import { cpuUs, threadCpuUs } from '../endpoint/proc-cpu.js';
@@ -100,15 +100,7 @@ function medianRun(row: Row): number {
 }
 
 async function main(): Promise<void> {
-  const group = new ProcessGroup();
-  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-cpu-write-'));
-  const stop = async (): Promise<void> => {
-    await group.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => void stop().then(() => process.exit(130)));
-  }
+  const { group, workDir, stop } = benchWorkspace('keeldb-cpu-write-');
   try {
     const targets: Target[] = [];
     if (opts.only !== 'keeldb') {

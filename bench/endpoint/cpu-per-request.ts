@@ -17,11 +17,10 @@
 // Invariant: every process started here is stopped before exit (processes.ts).
 
 import { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, ProcessGroup, type Managed } from './processes.js';
+import { benchWorkspace, freePort, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
@@ -65,15 +64,7 @@ const tests = [
 
 
 async function main(): Promise<void> {
-  const group = new ProcessGroup();
-  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-cpu-'));
-  const stop = async (): Promise<void> => {
-    await group.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => void stop().then(() => process.exit(130)));
-  }
+  const { group, workDir, stop } = benchWorkspace('keeldb-cpu-');
   try {
     const targets: Target[] = [];
     if (opts.only !== 'keeldb') {

@@ -12,10 +12,8 @@
 // Invariant: every process started here is stopped before exit (processes.ts).
 
 import { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, ProcessGroup, type Managed } from './processes.js';
+import { loadavg } from 'node:os';
+import { benchWorkspace, freePort, type Managed } from './processes.js';
 import { prefill, waitForPong } from './resp-client.js';
 import { threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
@@ -58,13 +56,7 @@ function threadsPerRequest(before: Map<string, number>, after: Map<string, numbe
 }
 
 async function main(): Promise<void> {
-  const group = new ProcessGroup();
-  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-main-cpu-'));
-  const stop = async (): Promise<void> => {
-    await group.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => void stop().then(() => process.exit(130)));
+  const { group, workDir, stop } = benchWorkspace('keeldb-main-cpu-');
   try {
     const targets: Target[] = [];
     for (const [label, entry] of [['a', opts.a], ['b', opts.b]] as const) {

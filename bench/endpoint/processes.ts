@@ -5,7 +5,10 @@
 // whatever is still alive if the benchmark process leaves any other way.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** How long a process gets after SIGTERM before SIGKILL. */
 const stopGraceMs = 3000;
@@ -153,4 +156,32 @@ export async function vmRssBytes(pid: number): Promise<number> {
   const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   if (m === null) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(m[1]) * 1024;
+}
+
+/** A benchmark's scratch space: its child processes and a temporary directory. */
+export interface BenchWorkspace {
+  readonly group: ProcessGroup;
+  readonly workDir: string;
+  /** Stops every process started and removes the directory; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A ProcessGroup and a fresh temporary directory (`prefix` + random) that are both gone
+ * when stop() is called or the benchmark gets SIGINT, SIGTERM or SIGHUP (it then exits
+ * 130), so that no server or log node outlives a benchmark someone interrupts.
+ */
+export function benchWorkspace(prefix: string, onSignal?: (sig: NodeJS.Signals) => void): BenchWorkspace {
+  const group = new ProcessGroup();
+  const workDir = mkdtempSync(join(tmpdir(), prefix));
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopped ??= group.stopAll().finally(() => rmSync(workDir, { recursive: true, force: true })));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      onSignal?.(sig);
+      void stop().finally(() => process.exit(130));
+    });
+  }
+  return { group, workDir, stop };
 }

@@ -23,11 +23,11 @@
 
 import { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, ProcessGroup, vmRssBytes, type Managed } from './processes.js';
+import { benchWorkspace, freePort, vmRssBytes, type Managed } from './processes.js';
 import { prefill, RespConnection, waitForPong } from './resp-client.js';
 import { replaceSection } from './results-section.js';
 import { positiveInt } from './options.js';
@@ -145,19 +145,7 @@ function fmtInt(n: number): string {
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  const group = new ProcessGroup();
-  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-endpoint-'));
-  let stopping = false;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    progress(`${sig}: stopping every process started`);
-    void group.stopAll().finally(() => {
-      rmSync(workDir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+  const { group, workDir, stop } = benchWorkspace('keeldb-endpoint-', (sig) => progress(`${sig}: stopping every process started`));
 
   try {
     for (const tool of ['redis-server', 'redis-benchmark']) {
@@ -324,8 +312,7 @@ async function main(): Promise<void> {
       progress('results not written (quick mode without --write, or --no-write)');
     }
   } finally {
-    await group.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -12,12 +12,11 @@
 // cells are medians. redis-server runs with `--save '' --appendonly no`, KeelDB with
 // `--journal none`: this measures the engine and the endpoint, not durability.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { freePort, ProcessGroup, type Managed } from './processes.js';
+import { benchWorkspace, freePort, type Managed } from './processes.js';
 import { RespConnection, waitForPong } from './resp-client.js';
 import { replaceSection } from './results-section.js';
 import { positiveInt } from './options.js';
@@ -66,15 +65,7 @@ async function main(): Promise<void> {
   program.parse(process.argv.slice(2), { from: 'user' });
   const opts = program.opts<{ runs: number; requests: number; write?: boolean }>();
 
-  const group = new ProcessGroup();
-  const workDir = mkdtempSync(join(tmpdir(), 'keeldb-types-'));
-  const onSignal = (): void => {
-    void group.stopAll().finally(() => {
-      rmSync(workDir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+  const { group, workDir, stop } = benchWorkspace('keeldb-types-');
   try {
     const loadStart = loadavg()[0]!;
     const redisPort = await freePort();
@@ -155,8 +146,7 @@ async function main(): Promise<void> {
       progress('wrote the types section of bench/RESULTS.md');
     }
   } finally {
-    await group.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
