@@ -66,18 +66,19 @@ export const requestBacklogBytesMax = 16 * MiB;
 export const clientRequestInflightBytes = 4 * MiB;
 
 /**
- * The engine worker's young generation (V8 new space, Worker resourceLimits). It bounds
- * the scavenge pause, which sets SET's p99: every SET's 100-byte value string survives
- * (the keyspace holds it), so a scavenge copies about a fifth of the young generation,
- * twice (to-space, then old space), while every client waits. --trace-gc-nvp of the
- * worker, SET -P 16 on 1M keys: 64 MiB copied ~10.5 MB per scavenge (~20 ms idle, the
- * 24.7 ms p99 of bench/RESULTS.md), 16 MiB ~2.7 MB, 8 MiB ~1.6 MB. The price is CPU per
- * SET: more scavenges, each with its fixed cost; at 8 MiB +4% to +26% per SET in
- * alternating A/B runs under load 12-20 (engine thread 2.30 -> 2.58 µs at 100k keys,
- * 2.71 -> 3.42 at 1M), per GET no worse; 4 MiB costs more. Per-command garbage (argv
- * views, key strings) dies young at any of these sizes.
+ * The engine worker's young generation (V8 new space, Worker resourceLimits). A trade
+ * between SET's throughput and its p99: every SET's 100-byte value string survives a
+ * scavenge (the keyspace holds it), so a scavenge copies about a fifth of the young
+ * generation, twice (to-space, then old space), while every client waits, but a smaller
+ * one scavenges more often, each time with a fixed cost. --trace-gc-nvp of the worker,
+ * SET -P 16 on 1M keys: copied per scavenge ~10.5 MB at 64 MiB, ~2.7 MB at 16, ~1.6 MB
+ * at 8. bench/endpoint/latency-ab.ts, same build, 1M keys, load ~2, medians of 3 (redis
+ * ~440k ops/s, p99 ~2.7 ms): 64 MiB 318k ops/s, p99 18.5 ms, 3.27 CPU µs/SET; 16 MiB
+ * -14% ops/s, p99 12.2 ms; 8 MiB -18% ops/s, p99 8.5 ms, 3.73 µs; 4 MiB p99 7.8 ms,
+ * 11% fewer ops/s than 8. No size meets issue 2's p99 (2x redis) and every smaller one moves SET away
+ * from its 0.7x ops/s, so 64 MiB stays; values off the V8 heap are the way to that p99.
  */
-export const engineYoungGenerationBytesMax = 8 * MiB;
+export const engineYoungGenerationBytesMax = 64 * MiB;
 
 // --- Engine (src/engine) -------------------------------------------------------------
 

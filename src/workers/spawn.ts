@@ -32,9 +32,9 @@ export function spawnJournalWriter(data: JournalWriterData): Worker {
 }
 
 export function spawnEngineWorker(data: EngineWorkerData, transfer: MessagePort[]): Worker {
-  // A small young generation keeps each scavenge short: SET values all survive one, so
-  // its pause grows with the young generation's size (limits.ts engineYoungGenerationBytesMax;
-  // measured with --trace-gc-nvp and bench/endpoint/latency-ab.ts).
+  // Per-command garbage dies young; a larger young generation scavenges less often but
+  // each scavenge, which copies every SET value made since the last, pauses longer
+  // (limits.ts engineYoungGenerationBytesMax: the trade, measured with bench/endpoint/latency-ab.ts).
   return spawnWorker('./engine-worker', 'keeldb-engine', data, transfer, {
     maxYoungGenerationSizeMb: engineYoungGenerationBytesMax / (1024 * 1024),
   });
