@@ -52,3 +52,23 @@ export function sdsGrow(from: SdsSize, len: number): SdsSize {
   const total = jemallocBytes(hdr + newlen + 1);
   return { alloc: Math.min(total - hdr - 1, allocMax(hdr)), total };
 }
+
+/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: longer strings SET stores are 'raw'. */
+const embstrBytesMax = 44;
+
+/**
+ * The sds Redis holds for an existing string of `length` bytes before an in-place write
+ * (APPEND, SETRANGE, SETBIT, BITFIELD), from the key's raw-string mark (Db.rawStringSize):
+ * the size an earlier in-place write recorded; for a string SET (or the like) stored
+ * 'raw' (no mark), the argument's sds after tryObjectEncoding's trimStringObjectIfNeeded
+ * (spare room over a tenth of the length is given back: alloc = length, the allocation
+ * keeps its size class); else (marked raw without a size) what dbUnshareStringValue's,
+ * SETRANGE's or SETBIT's sdsnewlen makes.
+ */
+export function storedSds(recorded: SdsSize | null | undefined, length: number): SdsSize {
+  if (recorded) return recorded;
+  const fresh = sdsNew(length);
+  if (recorded === undefined && length > embstrBytesMax && fresh.alloc - length > Math.floor(length / 10)) return { alloc: length, total: fresh.total };
+  return fresh;
+}
+

@@ -21,4 +21,16 @@ describeWithOracle('diff: sds growth across header types (MEMORY USAGE)', () => 
     for (const n of appends) steps.push(['APPEND', key, 'y'.repeat(n)], ['MEMORY', 'USAGE', key], ['STRLEN', key]);
   }
   diffSeq(pair, 'APPEND growth from short, 8-bit and 16-bit headers', steps);
+
+  // A SET value of 45..~200 bytes is trimmed (tryObjectEncoding gives back spare room
+  // over a tenth of its length), so the first SETBIT or BITFIELD past its end grows it
+  // greedily even where sdsnewlen's size class would have had room.
+  const bitSteps: (readonly string[])[] = [['FLUSHALL']];
+  for (const len of [45, 50, 60, 100]) {
+    const key = `b${len}`;
+    bitSteps.push(['SET', key, 'x'.repeat(len)], ['MEMORY', 'USAGE', key]);
+    bitSteps.push(['SETBIT', key, String((len + 2) * 8), '1'], ['MEMORY', 'USAGE', key], ['STRLEN', key]);
+    bitSteps.push(['BITFIELD', key, 'SET', 'u8', String((len + 20) * 8), '7'], ['MEMORY', 'USAGE', key]);
+  }
+  diffSeq(pair, 'SETBIT and BITFIELD growth from a trimmed SET value', bitSteps);
 });

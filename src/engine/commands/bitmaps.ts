@@ -27,7 +27,7 @@ import type { CommandSpecExtras } from '../command-table.js';
 import { stringInPlaceBytesMin, stringValueBytesMax } from '../../limits.js';
 import type { RValue } from '../keyspace.js';
 import { notify, NotifyType } from '../notify.js';
-import { sdsGrow, sdsNew, type SdsSize } from '../sds-size.js';
+import { sdsGrow, storedSds, type SdsSize } from '../sds-size.js';
 import { StringBuffer } from '../string-buffer.js';
 import { lookupKeyRead } from './strings.js';
 
@@ -98,7 +98,7 @@ function lookupForBitWrite(ctx: CommandContext, key: string, maxBit: number): Bi
     return null;
   }
   // Redis grows an existing string with sdsgrowzero (greedy); a new one is sdsnewlen-exact.
-  const grownSize = v !== undefined && len > oldLength ? sdsGrow(ctx.db.rawStringSize(key) ?? sdsNew(oldLength), len) : null;
+  const grownSize = v !== undefined && len > oldLength ? sdsGrow(storedSds(ctx.db.rawStringSize(key), oldLength), len) : null;
   if (v !== undefined && (v instanceof StringBuffer || len >= stringInPlaceBytesMin)) {
     const sb = ctx.db.stringBuffer(key);
     sb.ensureLength(len);

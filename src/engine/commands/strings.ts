@@ -30,7 +30,7 @@ import { computeLcs, lcsTableBytes } from '../lcs.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../long-double.js';
 import { stringInPlaceBytesMin, stringValueBytesMax } from '../../limits.js';
 import { notify, NotifyType } from '../notify.js';
-import { sdsGrow, sdsNew, type SdsSize } from '../sds-size.js';
+import { sdsGrow, storedSds } from '../sds-size.js';
 import { StringBuffer } from '../string-buffer.js';
 
 // --- Shared helpers ----------------------------------------------------------------------
@@ -351,25 +351,6 @@ function isStringValue(v: RValue | StringBuffer): v is string | StringBuffer {
   return typeof v === 'string' || v instanceof StringBuffer;
 }
 
-/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: longer strings SET stores are 'raw'. */
-const embstrBytesMax = 44;
-
-/**
- * The sds Redis holds for key's existing string of `length` bytes before an APPEND or
- * SETRANGE: the size recorded by an earlier in-place write; for a string SET (or the like)
- * stored 'raw', the argument's sds after tryObjectEncoding's trimStringObjectIfNeeded
- * (spare room over a tenth of the length is given back: alloc = length, the allocation
- * keeps its size class); else what dbUnshareStringValue's (or SETRANGE's or SETBIT's)
- * sdsnewlen makes. A string marked 'raw' without a size counts as sdsnewlen-made.
- */
-function storedSds(ctx: CommandContext, key: string, length: number): SdsSize {
-  const recorded = ctx.db.rawStringSize(key);
-  if (recorded) return recorded;
-  const fresh = sdsNew(length);
-  if (recorded === undefined && length > embstrBytesMax && fresh.alloc - length > Math.floor(length / 10)) return { alloc: length, total: fresh.total };
-  return fresh;
-}
-
 /**
  * Writes `bytes` at `offset` of existing string key (old length `oldLength`), zero-filling
  * any gap, as Redis's dbUnshareStringValue + sdsgrowzero/sdscatlen + memcpy do: in place
@@ -381,7 +362,7 @@ function storedSds(ctx: CommandContext, key: string, length: number): SdsSize {
 function writeStringBytes(ctx: CommandContext, key: string, v: string | StringBuffer, offset: number, bytes: Buffer): number {
   const oldLength = v.length;
   const length = Math.max(oldLength, offset + bytes.length);
-  const size = sdsGrow(storedSds(ctx, key, oldLength), length);
+  const size = sdsGrow(storedSds(ctx.db.rawStringSize(key), oldLength), length);
   if (v instanceof StringBuffer || length >= stringInPlaceBytesMin) {
     const sb = ctx.db.stringBuffer(key);
     sb.ensureLength(length);
