@@ -6,13 +6,12 @@
 // busy-script handling and no SHUTDOWN exit.
 //
 // busy-reply-threshold (alias lua-time-limit) is an ordinary CONFIG parameter in
-// config.ts (Config.busyReplyThreshold); the control-plane parameter table below is
-// empty now, kept while commands/server.ts still consults it.
+// config.ts (Config.busyReplyThreshold); busyReplyThresholdOf reads it for the hook.
 //
 // Invariants: at most one ScriptWatch per thread (one engine per worker); the hooks of
 // an engine never change once installed.
 
-import type { Config, ConfigParam } from './config.js';
+import type { Config } from './config.js';
 
 /** What the Lua VM needs while a script runs (installed by the engine worker). */
 export interface ScriptWatch {
@@ -58,18 +57,7 @@ export function controlHooksOf(engine: object): EngineControlHooks | undefined {
   return hooks.get(engine);
 }
 
-// --- CONFIG parameters of the control plane (none left) ------------------------------
-
 /** The busy-reply-threshold now, ms (Config.busyReplyThreshold). */
 export function busyReplyThresholdOf(config: Config): number {
   return Number(config.busyReplyThreshold);
-}
-
-/** CONFIG parameters only the control plane has, by every name they answer to. */
-const controlParams = new Map<string, ConfigParam>();
-
-export const controlConfigNames: readonly string[] = [...controlParams.keys()];
-
-export function lookupControlConfig(name: string): ConfigParam | undefined {
-  return controlParams.get(name.toLowerCase());
 }

@@ -25,13 +25,7 @@ import { latencyDoctorReport, latencyGraph } from '../latency.js';
 import { slowlogOf } from '../slowlog.js';
 import { latencyBucketCount, latencyBucketUpperUs } from '../stats.js';
 import { keyspaceDigest } from '../digest.js';
-import { controlConfigNames, controlHooksOf, lookupControlConfig } from '../control-hooks.js';
-
-/** A CONFIG parameter of the engine's table or of the control plane (busy-reply-threshold). */
-function lookupAnyConfig(name: string): ConfigParam | undefined {
-  return lookupConfig(name) ?? lookupControlConfig(name);
-}
-const allConfigNames: readonly string[] = [...configNames, ...controlConfigNames];
+import { controlHooksOf } from '../control-hooks.js';
 
 function replyHelp(ctx: CommandContext, lines: readonly string[]): void {
   ctx.reply.array(lines.length);
@@ -61,17 +55,17 @@ function configGetCommand(ctx: CommandContext): void {
     if (!/[[*?]/.test(pattern)) {
       const lower = pattern.toLowerCase();
       if (matches.has(lower)) continue;
-      const p = lookupAnyConfig(pattern);
+      const p = lookupConfig(pattern);
       if (p !== undefined) {
         matches.set(lower, p);
         shown.set(lower, pattern); // 7.0 replies with the name as the client spelled it
       }
       continue;
     }
-    for (const name of allConfigNames) {
+    for (const name of configNames) {
       if (matches.has(name)) continue;
       if (configPatternMatch(pattern, name)) {
-        matches.set(name, lookupAnyConfig(name)!);
+        matches.set(name, lookupConfig(name)!);
         shown.set(name, name);
       }
     }
@@ -102,7 +96,7 @@ function configSetCommand(ctx: CommandContext): void {
   let errText: string | null = null;
   for (let j = 2; j < argv.length; j += 2) {
     const name = latin1(argv[j]!);
-    const p = lookupAnyConfig(name);
+    const p = lookupConfig(name);
     if (p === undefined) {
       if (unknownName === null && errName === null) unknownName = name;
       continue;
