@@ -10,10 +10,10 @@
 // APPEND/SETRANGE growth in test/diff/strings-inplace.test.ts.
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DiffPair } from '../support/diff-pair.js';
+import { expect, it } from 'vitest';
+import { usePairConns } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 type Cmd = readonly Arg[];
@@ -61,21 +61,11 @@ const single = fc.oneof(...commands.map((arbitrary) => arbitrary.map((c) => [c])
 const step = fc.oneof({ weight: 12, arbitrary: single }, { weight: 1, arbitrary: transaction });
 
 describeWithOracle('diff: in-place string writes (SETBIT, BITFIELD on big values)', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-    conns = { redis: await RespConn.connect(pair.oracle.port), subject: await RespConn.connect(pair.subject.port) };
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
+  const conns = usePairConns();
 
   async function firstDifference(seq: readonly Cmd[]): Promise<string | null> {
     const all: Cmd[] = [['FLUSHALL'], ['SET', 'k1', big], ['SET', 'k2', big.subarray(0, 4096)], ['SET', 'k3', 'short'], ...seq, ['GET', 'k1'], ['GET', 'k2'], ['GET', 'k3'], ['SWAPDB', '0', '1'], ['GET', 'k1'], ['GET', 'k2'], ['GET', 'k3'], ['SWAPDB', '0', '1']];
-    const [r, s] = await Promise.all([conns!.redis.pipeline(all), conns!.subject.pipeline(all)]);
+    const [r, s] = await Promise.all([conns().redis.pipeline(all), conns().subject.pipeline(all)]);
     for (let i = 0; i < all.length; i++) {
       if (r[i]!.equals(s[i]!)) continue;
       return `step ${i}: ${all[i]!.map((a) => (Buffer.isBuffer(a) ? `<${a.length} bytes>` : String(a))).join(' ')}\n  redis:   ${showBytes(r[i]!).slice(0, 300)}\n  subject: ${showBytes(s[i]!).slice(0, 300)}`;
@@ -102,7 +92,7 @@ describeWithOracle('diff: in-place string writes (SETBIT, BITFIELD on big values
       cmds.push(['SETBIT', 'bm', String(offset), String(i & 1)], ['GETBIT', 'bm', String((offset * 3) % (110_000 * 8))]);
     }
     cmds.push(['STRLEN', 'bm'], ['BITCOUNT', 'bm'], ['OBJECT', 'ENCODING', 'bm'], ['GET', 'bm'], ['DUMP', 'bm']);
-    const [r, s] = await Promise.all([conns!.redis.pipeline(cmds), conns!.subject.pipeline(cmds)]);
+    const [r, s] = await Promise.all([conns().redis.pipeline(cmds), conns().subject.pipeline(cmds)]);
     const diffs = cmds.map((c, i) => (r[i]!.equals(s[i]!) ? null : `${c.join(' ')}: ${showBytes(r[i]!).slice(0, 100)} vs ${showBytes(s[i]!).slice(0, 100)}`)).filter((d) => d !== null);
     expect(diffs).toEqual([]);
     expect(r[r.length - 3]!.toString('latin1')).toBe('$3\r\nraw\r\n');

@@ -5,11 +5,11 @@
 // a fast-check random sequence of list commands (bounded in time).
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, commandInfo } from '../support/comparators.js';
-import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import { diffCase, diffSeq, usePair, type Step, usePairConns } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 const i64Max = '9223372036854775807';
@@ -468,22 +468,12 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
 );
 
 describeWithOracle('diff: random list command sequences (fast-check)', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-    conns = { redis: await RespConn.connect(pair.oracle.port), subject: await RespConn.connect(pair.subject.port) };
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
+  const conns = usePairConns();
 
   it('every reply matches redis-server', async () => {
     const firstDifference = async (seq: readonly Cmd[]): Promise<string | null> => {
       const all: Arg[][] = [['FLUSHALL'], ...seq];
-      const [r, s] = await Promise.all([conns!.redis.pipeline(all), conns!.subject.pipeline(all)]);
+      const [r, s] = await Promise.all([conns().redis.pipeline(all), conns().subject.pipeline(all)]);
       for (let i = 0; i < all.length; i++) {
         if (bytes(r[i]!, s[i]!) !== null) return `step ${i}: ${all[i]!.join(' ')}\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
       }

@@ -6,10 +6,10 @@
 // quicklists, intsets, hashtable sets). Replies are compared byte for byte in one
 // pipeline per kind.
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DiffPair } from '../support/diff-pair.js';
+import { expect, it } from 'vitest';
+import { usePairConns } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 type Cmd = readonly Arg[];
@@ -36,17 +36,7 @@ const kinds: Record<string, (key: string) => Cmd[]> = {
 };
 
 describeWithOracle('diff: MEMORY USAGE over key lengths 0..300', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-    conns = { redis: await RespConn.connect(pair.oracle.port), subject: await RespConn.connect(pair.subject.port) };
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
+  const conns = usePairConns();
 
   for (const [kind, build] of Object.entries(kinds)) {
     it(`${kind} values`, async () => {
@@ -58,7 +48,7 @@ describeWithOracle('diff: MEMORY USAGE over key lengths 0..300', () => {
         usageAt.push(cmds.length);
         cmds.push(['MEMORY', 'USAGE', key], ['DEL', key]);
       }
-      const [r, s] = await Promise.all([conns!.redis.pipeline(cmds), conns!.subject.pipeline(cmds)]);
+      const [r, s] = await Promise.all([conns().redis.pipeline(cmds), conns().subject.pipeline(cmds)]);
       const diffs: string[] = [];
       usageAt.forEach((i, n) => {
         if (!r[i]!.equals(s[i]!)) diffs.push(`key length ${n}: redis ${showBytes(r[i]!)} subject ${showBytes(s[i]!)}`);

@@ -4,10 +4,10 @@
 // STREAM's radix-tree-keys, and `MAXLEN ~`, which trims whole nodes, answer as Redis).
 // Each case sets the parameters on both servers and restores the defaults after.
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DiffPair } from '../support/diff-pair.js';
+import { expect, it } from 'vitest';
+import { usePairConns } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 type Cmd = readonly Arg[];
@@ -22,22 +22,12 @@ function maskRaxNodes(reply: Buffer): Buffer {
 }
 
 describeWithOracle('diff: stream-node-max-bytes / stream-node-max-entries', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-    conns = { redis: await RespConn.connect(pair.oracle.port), subject: await RespConn.connect(pair.subject.port) };
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
+  const conns = usePairConns();
 
   /** Runs cmds on both servers (defaults restored after); returns every differing reply. */
   async function differences(cmds: readonly Cmd[]): Promise<{ diffs: string[]; redis: Buffer[] }> {
     const all: Cmd[] = [['FLUSHALL'], ...cmds, ['CONFIG', 'SET', 'stream-node-max-bytes', '4096', 'stream-node-max-entries', '100']];
-    const [r, s] = await Promise.all([conns!.redis.pipeline(all), conns!.subject.pipeline(all)]);
+    const [r, s] = await Promise.all([conns().redis.pipeline(all), conns().subject.pipeline(all)]);
     const diffs: string[] = [];
     for (let i = 0; i < all.length; i++) {
       const isInfo = String(all[i]![0]).toUpperCase() === 'XINFO';

@@ -12,10 +12,10 @@
 // MEMORY USAGE would show).
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DiffPair } from '../support/diff-pair.js';
+import { expect, it } from 'vitest';
+import { usePairConns } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
 type Cmd = readonly Arg[];
@@ -69,20 +69,10 @@ function show(c: Cmd): string {
 }
 
 describeWithOracle('diff: in-place APPEND and SETRANGE on big values', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-    conns = { redis: await RespConn.connect(pair.oracle.port), subject: await RespConn.connect(pair.subject.port) };
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
+  const conns = usePairConns();
 
   async function differences(all: readonly Cmd[]): Promise<string[]> {
-    const [r, s] = await Promise.all([conns!.redis.pipeline(all), conns!.subject.pipeline(all)]);
+    const [r, s] = await Promise.all([conns().redis.pipeline(all), conns().subject.pipeline(all)]);
     const diffs: string[] = [];
     for (let i = 0; i < all.length; i++) {
       if (!r[i]!.equals(s[i]!)) diffs.push(`step ${i}: ${show(all[i]!)}\n  redis:   ${showBytes(r[i]!).slice(0, 300)}\n  subject: ${showBytes(s[i]!).slice(0, 300)}`);
@@ -117,7 +107,7 @@ describeWithOracle('diff: in-place APPEND and SETRANGE on big values', () => {
     cmds.push(['STRLEN', 's'], ['OBJECT', 'ENCODING', 's'], ['MEMORY', 'USAGE', 's'], ['GET', 's'], ['DUMP', 's']);
     expect(await differences(cmds)).toEqual([]);
     // The string really grew past the in-place threshold many times over.
-    const [length] = await conns!.subject.pipeline([['STRLEN', 's']]);
+    const [length] = await conns().subject.pipeline([['STRLEN', 's']]);
     expect(Number(length!.toString('latin1').slice(1))).toBeGreaterThan(60_000);
   });
 });

@@ -303,3 +303,25 @@ export function usePair(options: { requirepass?: string } = {}): () => DiffPair 
     return pair;
   };
 }
+
+/**
+ * A DiffPair and one raw connection to each server, for suites that pipeline their own
+ * command lists and compare the replies: started in beforeAll, closed in afterAll.
+ */
+export function usePairConns(): () => { redis: RespConn; subject: RespConn } {
+  let pair: DiffPair | undefined;
+  let conns: { redis: RespConn; subject: RespConn } | undefined;
+  beforeAll(async () => {
+    pair = await DiffPair.start();
+    conns = { redis: await RespConn.connect(pair.oracle.port), subject: await RespConn.connect(pair.subject.port) };
+  });
+  afterAll(async () => {
+    conns?.redis.close();
+    conns?.subject.close();
+    await pair?.stop();
+  });
+  return () => {
+    if (conns === undefined) throw new Error('usePairConns: the servers did not start (see beforeAll)');
+    return conns;
+  };
+}
