@@ -4,23 +4,22 @@
 // arguments and ABORT leave it running), and against `keeldb up`, where a server that
 // exits 0 after SHUTDOWN is not restarted: the log nodes are stopped and `up` exits 0.
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithRedisCli } from '../support/oracle-guard.js';
+import { killAll, spawnKeeldb, waitForOutput } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
 import { RespConn } from '../support/resp-conn.js';
 
-const keeldbBin = fileURLToPath(new URL('../../bin/keeldb.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'keeldb-shutdown-'));
 const started: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  killAll(started, 'SIGKILL');
   return new Promise<void>((resolve) =>
     setTimeout(() => {
       rmSync(dir, { recursive: true, force: true });
@@ -28,32 +27,6 @@ afterAll(() => {
     }, 300),
   );
 });
-
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function keeldb(args: string[]): Proc {
-  const child = spawn(process.execPath, [keeldbBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(what: RegExp, p: Proc, deadlineMs = 40_000): Promise<RegExpExecArray> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const m = what.exec(p.output());
-    if (m !== null) return m;
-    if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`no ${what}:\n${p.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function redisCli(port: number, ...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -78,8 +51,8 @@ function listening(port: number): Promise<boolean> {
 describeWithRedisCli('SHUTDOWN', () => {
   it('keeldb server --journal none: bad arguments and ABORT answer errors; SHUTDOWN closes clients and exits 0', async () => {
     const port = await freePort();
-    const server = keeldb(['server', '--port', String(port), '--bind', '127.0.0.1', '--journal', 'none']);
-    await waitFor(/Ready to accept connections/, server);
+    const server = spawnKeeldb(['server', '--port', String(port), '--bind', '127.0.0.1', '--journal', 'none'], started);
+    await waitForOutput(/Ready to accept connections/, server);
     expect(await redisCli(port, 'SHUTDOWN', 'BLAH')).toEqual({ code: 0, out: 'ERR syntax error' });
     expect(await redisCli(port, 'SHUTDOWN', 'NOSAVE', 'SAVE')).toEqual({ code: 0, out: 'ERR syntax error' });
     expect(await redisCli(port, 'SHUTDOWN', 'ABORT')).toEqual({ code: 0, out: 'ERR No shutdown in progress.' });
@@ -109,8 +82,8 @@ describeWithRedisCli('SHUTDOWN', () => {
 
   it('keeldb server: SHUTDOWN NOSAVE stops it while a script is busy (exit 0); plain SHUTDOWN gets -BUSY', async () => {
     const port = await freePort();
-    const server = keeldb(['server', '--port', String(port), '--bind', '127.0.0.1', '--journal', 'none']);
-    await waitFor(/Ready to accept connections/, server);
+    const server = spawnKeeldb(['server', '--port', String(port), '--bind', '127.0.0.1', '--journal', 'none'], started);
+    await waitForOutput(/Ready to accept connections/, server);
     expect((await redisCli(port, 'CONFIG', 'SET', 'busy-reply-threshold', '50')).out).toBe('OK');
     const runner = await RespConn.connect(port);
     const script = runner.send(['EVAL', 'while true do end', '0'], 20_000).catch(() => 'closed');
@@ -133,8 +106,8 @@ describeWithRedisCli('SHUTDOWN', () => {
 
   it('keeldb up: SHUTDOWN stops the server for good, then the log nodes; up exits 0', async () => {
     const data = join(dir, 'up-data');
-    const up = keeldb(['up', '--dir', data, '--port', '0']);
-    const ready = await waitFor(/KeelDB up: ready on 127\.0\.0\.1:(\d+); journal: log nodes on 127\.0\.0\.1:(\d+),(\d+),(\d+)/, up);
+    const up = spawnKeeldb(['up', '--dir', data, '--port', '0'], started);
+    const ready = await waitForOutput(/KeelDB up: ready on 127\.0\.0\.1:(\d+); journal: log nodes on 127\.0\.0\.1:(\d+),(\d+),(\d+)/, up);
     const port = Number(ready[1]);
     const journalPorts = [Number(ready[2]), Number(ready[3]), Number(ready[4])];
     expect((await redisCli(port, 'SET', 'k', 'durable')).out).toBe('OK');

@@ -3,23 +3,22 @@
 // killed server restarted with its data, a clean stop of every child on SIGTERM, the
 // data-directory lock, and giving up (exit 1) when the server can never start.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { callWhenServing, RespClient } from '../durability/crash-harness.js';
+import { killAll, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
 
-const keeldbBin = fileURLToPath(new URL('../../bin/keeldb.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'keeldb-up-'));
 const started: ChildProcess[] = [];
 const blockers: Server[] = [];
 
 afterAll(() => {
-  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+  killAll(started, 'SIGTERM');
   for (const s of blockers) s.close();
   // Give `up` time to stop its children before the directory goes.
   return new Promise<void>((resolve) =>
@@ -30,28 +29,9 @@ afterAll(() => {
   );
 });
 
-interface Up {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startUp(args: string[]): Up {
-  const child = spawn(process.execPath, [keeldbBin, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(what: RegExp, up: Up, deadlineMs = 40_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!what.test(up.output())) {
-    if (Date.now() > deadline || up.child.exitCode !== null) throw new Error(`no ${what} from up:\n${up.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** `keeldb up <args>`. */
+function startUp(args: string[]): KeeldbProcess {
+  return spawnKeeldb(['up', ...args], started);
 }
 
 /** Pids of the live processes whose parent is pid (from /proc). */
@@ -95,7 +75,7 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   const journalPorts = [await freePort(), await freePort(), await freePort()];
   const data = join(dir, 'data');
   const up = startUp(['--dir', data, '--port', String(port), '--journal-ports', journalPorts.join(',')]);
-  await waitFor(/KeelDB up: ready on 127\.0\.0\.1:\d+/, up);
+  await waitForOutput(/KeelDB up: ready on 127\.0\.0\.1:\d+/, up);
   expect(up.output()).toContain(`KeelDB up: ready on 127.0.0.1:${port}; journal: log nodes on 127.0.0.1:${journalPorts.join(',')}`);
   expect(up.output()).toMatch(/\[server\] KeelDB: --journal .*acknowledged once it is on disk on 2 of 3/);
   expect(readdirSync(data).sort()).toEqual(['node-1', 'node-2', 'node-3', 'up.pid']);
@@ -114,7 +94,7 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   const serverPid = Number(/process_id:(\d+)/.exec(info.kind === 'bulk' ? info.bytes.toString() : '')?.[1]);
   expect(children).toContain(serverPid);
   process.kill(serverPid, 'SIGKILL');
-  await waitFor(/\[supervisor\] restarting server/, up);
+  await waitForOutput(/\[supervisor\] restarting server/, up);
   expect(await callWhenServing(port, ['GET', 'up:key'])).toEqual({ kind: 'bulk', bytes: Buffer.from('durable') });
 
   const now = childrenOf(up.child.pid!);
