@@ -6,12 +6,11 @@
 
 import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithRedisCli } from '../support/oracle-guard.js';
-import { killAll, spawnKeeldb, waitForOutput } from '../support/keeldb-process.js';
+import { killAll, listening, spawnKeeldb, waitForOutput } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
 import { RespConn } from '../support/resp-conn.js';
 
@@ -34,17 +33,6 @@ function redisCli(port: number, ...args: string[]): Promise<{ code: number; out:
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
       resolve({ code, out: `${stdout}${stderr}`.trim() });
     });
-  });
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
   });
 }
 

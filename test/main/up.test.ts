@@ -5,12 +5,12 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { callWhenServing, RespClient } from '../durability/crash-harness.js';
-import { killAll, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
+import { killAll, listening, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keeldb-up-'));
@@ -48,17 +48,6 @@ function childrenOf(pid: number): number[] {
     }
   }
   return out;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 function alive(pid: number): boolean {

@@ -5,6 +5,7 @@
 // own children).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const keeldbBin = fileURLToPath(new URL('../../bin/keeldb.js', import.meta.url));
@@ -42,4 +43,16 @@ export async function waitForOutput(what: RegExp, p: KeeldbProcess, deadlineMs =
     if (Date.now() > deadline || p.child.exitCode !== null) throw new Error(`no ${what} in the output:\n${p.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port now. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }
