@@ -226,7 +226,7 @@ function hsetGeneric(ctx: CommandContext, command: string, isHmset: boolean): vo
     }
   }
   let created = 0;
-  for (let j = 2; j < argv.length; j += 2) if (h.set(latin1(argv[j]!), latin1(argv[j + 1]!), limits)) created++;
+  for (let j = 2; j < argv.length; j += 2) if (h.setBytes(argv[j]!, argv[j + 1]!, limits)) created++;
   commit(ctx, key, h, found === undefined, 'hset');
   if (isHmset) ctx.reply.ok();
   else ctx.reply.int(created);

@@ -88,7 +88,7 @@ function saddCommand(ctx: CommandContext): void {
   if (set === undefined) set = RSet.forMember(latin1(argv[2]!));
   const limits = ctx.engine.config;
   let added = 0;
-  for (let j = 2; j < argv.length; j++) if (set.add(latin1(argv[j]!), limits)) added++;
+  for (let j = 2; j < argv.length; j++) if (set.addBytes(argv[j]!, limits)) added++;
   if (created) ctx.db.set(key, set);
   else if (added > 0) ctx.db.touched(key);
   if (added > 0) notify(ctx, NotifyType.set, 'sadd', key);
@@ -106,7 +106,7 @@ function sremCommand(ctx: CommandContext): void {
   }
   let deleted = 0;
   for (let j = 2; j < argv.length; j++) {
-    if (set.remove(latin1(argv[j]!))) {
+    if (set.removeBytes(argv[j]!)) {
       deleted++;
       if (set.size === 0) break;
     }
@@ -124,7 +124,7 @@ function scardCommand(ctx: CommandContext): void {
 function sismemberCommand(ctx: CommandContext): void {
   const set = setRead(ctx, latin1(ctx.argv[1]!));
   if (set === null) return;
-  ctx.reply.int(set?.has(latin1(ctx.argv[2]!)) === true ? 1 : 0);
+  ctx.reply.int(set?.hasBytes(ctx.argv[2]!) === true ? 1 : 0);
 }
 
 function smismemberCommand(ctx: CommandContext): void {
@@ -132,7 +132,7 @@ function smismemberCommand(ctx: CommandContext): void {
   const set = setRead(ctx, latin1(argv[1]!));
   if (set === null) return;
   ctx.reply.array(argv.length - 2);
-  for (let j = 2; j < argv.length; j++) ctx.reply.int(set?.has(latin1(argv[j]!)) === true ? 1 : 0);
+  for (let j = 2; j < argv.length; j++) ctx.reply.int(set?.hasBytes(argv[j]!) === true ? 1 : 0);
 }
 
 function smoveCommand(ctx: CommandContext): void {

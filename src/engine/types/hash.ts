@@ -6,16 +6,19 @@
 //              An update keeps a field's place; a delete closes the gap. Lookups are
 //              linear, as Redis's lpFind, which is cheap at these sizes. HGETALL, HSCAN
 //              and HRANDFIELD's whole-hash case return this order, which is Redis's.
-//   hashtable  a DenseDict (O(1) lookup, O(1) uniform random slot, and a SCAN cursor
-//              with Redis's guarantee). Its order is not Redis's hash order; only the
-//              differential tests know that, and compare such replies sorted.
+//   hashtable  a ByteDict (src/engine/types/byte-dict.ts: fields and values as bytes in
+//              one arena, O(1) lookup hashed from the request's bytes, O(1) uniform
+//              random slot, and a SCAN cursor with Redis's guarantee). Its order is not
+//              Redis's hash order; only the differential tests know that, and compare
+//              such replies sorted.
 // Conversion is one way, listpack -> hashtable, as Redis's hashTypeConvert: when a
 // field or value is longer than hash-max-listpack-value bytes, or the hash has more
 // than hash-max-listpack-entries fields. The thresholds are read at each mutation
 // from the caller's limits (the engine's Config), so CONFIG SET acts on later writes
 // only, as in Redis.
 //
-// Strings are latin1 JS strings (one char per byte), as the keyspace stores bytes.
+// Strings are latin1 JS strings (one char per byte), as the keyspace stores bytes; the
+// hashtable keeps bytes, and setBytes() takes the request's Buffers (HSET's hot path).
 // Every field is addressable by an index in [0, size): `fieldAt(i)`, `valueAt(i)`;
 // that is the iteration order and what random picks use.
 //
@@ -24,8 +27,8 @@
 // whose hash became empty: Redis never keeps an empty hash).
 
 import { assert } from '../../assert.js';
-import { string2ll } from '../args.js';
-import { DenseDict } from '../dense-dict.js';
+import { latin1, string2ll } from '../args.js';
+import { ByteDict } from './byte-dict.js';
 import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 
@@ -39,7 +42,7 @@ export class RHash extends RObject {
   readonly type = 'hash' as const;
   /** Listpack form: fields at even indexes, each followed by its value. */
   private lp: string[] | null = [];
-  private ht: DenseDict<string> | null = null;
+  private ht: ByteDict | null = null;
 
   encoding(): string {
     return this.lp !== null ? 'listpack' : 'hashtable';
@@ -59,10 +62,7 @@ export class RHash extends RObject {
       c.lp = this.lp.slice();
     } else {
       c.lp = null;
-      c.ht = new DenseDict<string>();
-      const keys = this.ht!.keys;
-      const values = this.ht!.values;
-      for (let i = 0; i < keys.length; i++) c.ht.set(keys[i]!, values[i]!);
+      c.ht = this.ht!.clone();
     }
     return c;
   }
@@ -79,7 +79,8 @@ export class RHash extends RObject {
       const i = this.lpFind(field);
       return i < 0 ? undefined : this.lp[2 * i + 1];
     }
-    return this.ht!.get(field);
+    const i = this.ht!.slotOf(field);
+    return i < 0 ? undefined : this.ht!.valueAt(i);
   }
 
   has(field: string): boolean {
@@ -120,6 +121,15 @@ export class RHash extends RObject {
     return this.ht!.set(field, value);
   }
 
+  /**
+   * set() for the request's bytes (copied into a hashtable's arena: the caller may reuse
+   * its buffers), after the caller's tryConversion over every argument.
+   */
+  setBytes(field: Buffer, value: Buffer, limits: HashLimits): boolean {
+    if (this.lp !== null) return this.set(latin1(field), latin1(value), limits);
+    return this.ht!.setBytes(field, value);
+  }
+
   /** Deletes field; returns true if it existed. */
   delete(field: string): boolean {
     if (this.lp !== null) {
@@ -134,13 +144,13 @@ export class RHash extends RObject {
   /** The field at iteration index i in [0, size). */
   fieldAt(i: number): string {
     assert(i >= 0 && i < this.size, 'hash index out of range');
-    return this.lp !== null ? this.lp[2 * i]! : this.ht!.keys[i]!;
+    return this.lp !== null ? this.lp[2 * i]! : this.ht!.keyAt(i);
   }
 
   /** The value at iteration index i in [0, size). */
   valueAt(i: number): string {
     assert(i >= 0 && i < this.size, 'hash index out of range');
-    return this.lp !== null ? this.lp[2 * i + 1]! : this.ht!.values[i]!;
+    return this.lp !== null ? this.lp[2 * i + 1]! : this.ht!.valueAt(i);
   }
 
   /** A uniformly random index in [0, size); `random` returns [0, 1). */
@@ -156,7 +166,15 @@ export class RHash extends RObject {
    */
   scanTable(cursor: number, count: number, visit: (field: string, value: string) => void): number {
     assert(this.ht !== null, 'scanTable on a listpack');
-    return this.ht.scan(cursor, count, visit);
+    const ht = this.ht;
+    let slot = cursor === 0 ? ht.size : Math.min(cursor, ht.size);
+    let visited = 0;
+    while (slot > 0 && visited < count) {
+      slot--;
+      visit(ht.keyAt(slot), ht.valueAt(slot));
+      visited++;
+    }
+    return slot;
   }
 
   /** Digest content: field/value pairs sorted by field, independent of encoding and order. */
@@ -181,7 +199,8 @@ export class RHash extends RObject {
     while (slots < n) slots *= 2;
     const sampled = Math.min(samples, n);
     let elements = 0;
-    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.fieldAt(i).length) + sdsAllocBytes(this.valueAt(i).length) + dictEntryBytes;
+    const ht = this.ht!;
+    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(ht.keyLength(i)) + sdsAllocBytes(ht.valueLength(i)) + dictEntryBytes;
     return dictBytes + 8 * slots + (sampled > 0 ? Math.floor((elements / sampled) * n) : 0);
   }
 
@@ -205,7 +224,7 @@ export class RHash extends RObject {
 
   private convert(): void {
     const lp = this.lp!;
-    const ht = new DenseDict<string>();
+    const ht = new ByteDict();
     for (let i = 0; i < lp.length; i += 2) ht.set(lp[i]!, lp[i + 1]!);
     this.ht = ht;
     this.lp = null;

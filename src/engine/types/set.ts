@@ -7,27 +7,28 @@
 //              sorted BigInt64Array with spare capacity, 8 bytes a member as Redis's
 //              intset at its widest. Iteration (SMEMBERS, SSCAN, ...) is numeric
 //              order, as Redis's. Lookup is a binary search.
-//   hashtable  a DenseDict (src/engine/dense-dict.ts): a dense array of members plus an
-//              open-addressing index member -> slot: O(1) lookup (one probe per SADD,
-//              the stored hash compared before the member), O(1) uniform random slot,
-//              and a SCAN cursor with Redis's guarantee (slots walked high to low,
-//              swap-remove only moves the last slot down, so no member present for the
-//              whole scan is skipped).
+//   hashtable  a ByteDict (src/engine/types/byte-dict.ts): members' bytes in one arena,
+//              dense slots plus an open-addressing index member -> slot: O(1) lookup
+//              (one probe per SADD, hashed from the request's bytes, no JS string made),
+//              O(1) uniform random slot, and a SCAN cursor with Redis's guarantee (slots
+//              walked high to low, swap-remove only moves the last slot down, so no
+//              member present for the whole scan is skipped).
 //              Its order is not Redis's hash order; the differential tests compare such
 //              replies sorted.
 // Conversion is one way, intset -> hashtable (Redis's setTypeConvert): when a member
 // is not a canonical integer, or the set has more than set-max-intset-entries members,
 // read from the caller's limits (the engine's Config) at each add.
 //
-// Members are latin1 JS strings (one char per byte). Every member is addressable by an
+// Members are bytes; the string-keyed methods take and give latin1 JS strings (one char
+// per byte), the *Bytes methods the request's Buffers (the hot paths: SADD, SREM, ...). Every member is addressable by an
 // index in [0, size) (`memberAt`): that is the iteration order and what random picks use.
 //
 // Invariants: exactly one of `ints` and `table` is non-null; an intset's first
-// `intCount` entries are strictly increasing; `table.slotOf(table.keys[i]) === i`.
+// `intCount` entries are strictly increasing.
 
 import { assert } from '../../assert.js';
-import { string2ll } from '../args.js';
-import { DenseDict } from '../dense-dict.js';
+import { latin1, string2ll } from '../args.js';
+import { ByteDict } from './byte-dict.js';
 import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 import { jemallocBytes, sdsAllocBytes } from './hash.js';
@@ -55,8 +56,8 @@ export class RSet extends RObject {
    * needed, never narrowed (intsets upgrade, never downgrade); DUMP writes this width.
    */
   private intWidth = 2;
-  /** The hashtable encoding: members are its keys (values unused). */
-  private table: DenseDict<true> | null = null;
+  /** The hashtable encoding: members are its keys (values empty). */
+  private table: ByteDict | null = null;
 
   /** Redis's setTypeCreate: an intset if `first` is a canonical integer, else a hashtable. */
   static forMember(first: string): RSet {
@@ -70,7 +71,7 @@ export class RSet extends RObject {
   }
 
   get size(): number {
-    return this.ints !== null ? this.intCount : this.table!.keys.length;
+    return this.ints !== null ? this.intCount : this.table!.size;
   }
 
   isIntset(): boolean {
@@ -85,9 +86,7 @@ export class RSet extends RObject {
       c.intWidth = this.intWidth;
     } else {
       c.ints = null;
-      c.table = new DenseDict<true>();
-      const keys = this.table!.keys;
-      for (let i = 0; i < keys.length; i++) c.table.set(keys[i]!, true);
+      c.table = this.table!.clone();
     }
     return c;
   }
@@ -115,6 +114,24 @@ export class RSet extends RObject {
     return this.table!.has(member);
   }
 
+  /** has() for a member's bytes. */
+  hasBytes(member: Buffer): boolean {
+    if (this.ints !== null) return this.has(latin1(member));
+    return this.table!.slotOfBytes(member) >= 0;
+  }
+
+  /** add() for a member's bytes (copied: the caller may reuse its buffer). */
+  addBytes(member: Buffer, limits: SetLimits): boolean {
+    if (this.ints !== null) return this.add(latin1(member), limits);
+    return this.table!.setBytes(member, null);
+  }
+
+  /** remove() for a member's bytes. */
+  removeBytes(member: Buffer): boolean {
+    if (this.ints !== null) return this.remove(latin1(member));
+    return this.table!.deleteBytes(member);
+  }
+
   /** Redis's setTypeAdd: returns true if the member is new; converts past the limits. */
   add(member: string, limits: SetLimits): boolean {
     if (this.ints !== null) {
@@ -138,7 +155,7 @@ export class RSet extends RObject {
       }
       this.convert();
     }
-    return this.table!.set(member, true);
+    return this.table!.set(member, null);
   }
 
   /** Removes member; returns true if it was there. */
@@ -159,7 +176,7 @@ export class RSet extends RObject {
   /** The member at iteration index i in [0, size), as its bytes (integers in decimal). */
   memberAt(i: number): string {
     assert(i >= 0 && i < this.size, 'set index out of range');
-    return this.ints !== null ? String(this.ints[i]!) : this.table!.keys[i]!;
+    return this.ints !== null ? String(this.ints[i]!) : this.table!.keyAt(i);
   }
 
   /** A uniformly random index in [0, size); `random` returns [0, 1). */
@@ -176,12 +193,12 @@ export class RSet extends RObject {
    */
   scanTable(cursor: number, count: number, visit: (member: string) => void): number {
     assert(this.table !== null, 'scanTable on an intset');
-    const members = this.table.keys;
-    let slot = cursor === 0 ? members.length : Math.min(cursor, members.length);
+    const table = this.table;
+    let slot = cursor === 0 ? table.size : Math.min(cursor, table.size);
     let visited = 0;
     while (slot > 0 && visited < count) {
       slot--;
-      visit(members[slot]!);
+      visit(table.keyAt(slot));
       visited++;
     }
     return slot;
@@ -206,7 +223,7 @@ export class RSet extends RObject {
     while (slots < n) slots *= 2;
     const sampled = Math.min(samples, n);
     let elements = 0;
-    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.table!.keys[i]!.length) + 24;
+    for (let i = 0; i < sampled; i++) elements += sdsAllocBytes(this.table!.keyLength(i)) + 24;
     return 56 + 8 * slots + (sampled > 0 ? Math.floor((elements / sampled) * n) : 0);
   }
 
@@ -251,9 +268,9 @@ export class RSet extends RObject {
   }
 
   private convert(): void {
-    const table = new DenseDict<true>();
+    const table = new ByteDict();
     const ints = this.ints!;
-    for (let i = 0; i < this.intCount; i++) table.set(String(ints[i]!), true);
+    for (let i = 0; i < this.intCount; i++) table.set(String(ints[i]!), null);
     this.table = table;
     this.ints = null;
     this.intCount = 0;
