@@ -109,6 +109,15 @@ export const engineIdleWaitMs = 100;
  * needs more fails, as in Redis, so no pattern can overflow the engine worker's stack.
  */
 export const globNestingMax = 1000;
+/**
+ * String values up to this many bytes minus a 4-byte length live off the V8 heap in the
+ * string slab (src/engine/string-slab.ts): no heap object per value, so SET-heavy loads
+ * make no old-generation garbage. Bigger values stay JS strings: they are few, and their
+ * copy already costs more than the GC work it would save.
+ */
+export const stringSlabSlotBytesMax = 4096;
+/** Each slab size class grows by chunks of this many bytes (one ArrayBuffer each). */
+export const stringSlabChunkBytes = 1 * MiB;
 
 // --- Hashes and sets (src/engine/commands/hashes.ts, sets.ts) ------------------------------
 
@@ -343,6 +352,7 @@ assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disc
 assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
 assert(stringValueBytesMax <= stringBytesMax, 'V8 strings are the tighter bound on a value');
 assert(stringInPlaceBytesMin < stringValueBytesMax, 'big strings can be written in place');
+assert(stringSlabSlotBytesMax <= stringSlabChunkBytes, 'a string slab chunk holds a slot of every class');
 assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
 assert(journalPayloadBytesMax + 1024 <= journalWireFrameBytesMax, 'a wire frame carries a whole record');
 assert(journalPayloadBytesMax + 1024 <= journalSegmentBytes, 'a segment holds at least one record');

@@ -35,7 +35,8 @@ export function keyspaceDigest(keyspace: Keyspace): string {
       h.update(`${db.index}\0`);
       h.update(Buffer.from(key, 'latin1'));
       h.update(`\0${typeOf(values[i]!)}\0${db.getExpire(key)}\0`);
-      hashValue(h, values[i]!);
+      // A slab handle hashes as its bytes: the digest is of contents, not of how they are stored.
+      hashValue(h, db.valueOf(values[i]!));
       const d = h.digest();
       for (let j = 0; j < 20; j++) total[j]! ^= d[j]!;
     }

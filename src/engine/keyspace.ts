@@ -1,9 +1,19 @@
 // The keyspace: 16 databases of keys with optional expiry (engine worker). Redis's db.c.
 //
-// Values: a Redis string is a JS string in which every char is one byte (latin1), so
-// no Buffer object per value and no per-value heap allocation beyond the string
-// itself; other types are objects that extend RObject (one module per type, e.g.
-// src/engine/types/t_list.ts). Keys are latin1 strings too.
+// Values: a Redis string is either a slab handle (a small integer naming its bytes in
+// the StringSlab, src/engine/string-slab.ts: off the V8 heap, no object per value) or a
+// JS string in which every char is one byte (latin1); other types are objects that
+// extend RObject (one module per type, e.g. src/engine/types/t_list.ts). Keys are latin1
+// strings.
+//
+// Handles are the stored form only: the write fast paths (SET, MSET, SETEX...) store
+// one through setBytes, and the read fast paths (GET, MGET, STRLEN, TYPE) read one
+// through lookupStored/peekStored with the slab's accessors. Every other reader goes
+// through lookup/peek/lookupBytes/valueOf, which MATERIALISE the value: the handle
+// becomes its latin1 string in the dict and is freed, so the rest of the engine only
+// ever sees string | RObject, exactly as before the slab. Db owns the handles: every
+// path that replaces or removes a value (set, overwrite, delete, expiry, flush) frees
+// the old handle, exactly once; SWAPDB moves them (the slab is per Keyspace).
 //
 // Expiry is lazy (every lookup checks) and active (Keyspace.activeExpireCycle samples
 // keys with a TTL). Either way an expired key is deleted and reported through
@@ -28,6 +38,7 @@ import { DenseDict } from './dense-dict.js';
 import { lfuNewStamp, lfuTouch } from './lfu.js';
 import type { SdsSize } from './sds-size.js';
 import { StringBuffer } from './string-buffer.js';
+import { StringSlab } from './string-slab.js';
 import { activeExpireSampleCount, databaseCount } from '../limits.js';
 
 export type RType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
@@ -42,9 +53,11 @@ export abstract class RObject {
 }
 
 export type RValue = string | RObject;
+/** A value as the dict stores it: a number is a StringSlab handle (a string value). */
+export type StoredValue = RValue | number;
 
-export function typeOf(v: RValue): RType {
-  return typeof v === 'string' ? 'string' : v.type;
+export function typeOf(v: StoredValue): RType {
+  return typeof v === 'object' ? v.type : 'string';
 }
 
 export interface KeyspaceHooks {
@@ -56,7 +69,7 @@ export interface KeyspaceHooks {
 
 export class Db {
   /** Values, with each key's last access time (unix ms) as its stamp (OBJECT IDLETIME). */
-  private readonly table = new DenseDict<RValue>({ stamps: true });
+  private readonly table = new DenseDict<StoredValue>({ stamps: true });
   /** Write buffers of strings changed in place, by key (usually empty). */
   private readonly stringBuffers = new Map<string, StringBuffer>();
   /** key -> absolute expiry time, unix ms. */
@@ -75,8 +88,11 @@ export class Db {
     private readonly keyspace: Keyspace,
   ) {}
 
-  /** The key table, every string current (pending in-place writes are settled first). */
-  get dict(): DenseDict<RValue> {
+  /**
+   * The key table, every string current (pending in-place writes are settled first).
+   * Values may be slab handles: read them through valueOf / stringOf.
+   */
+  get dict(): DenseDict<StoredValue> {
     if (this.stringBuffers.size !== 0) this.settleAll();
     return this.table;
   }
@@ -110,7 +126,55 @@ export class Db {
     const stamps = this.table.stamps!;
     stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
     if (this.stringBuffers.size !== 0) this.settle(key, slot);
+    const v = this.table.values[slot]!;
+    return typeof v === 'number' ? this.materialise(slot, v) : v;
+  }
+
+  /**
+   * As lookup, but a string may come back as its slab handle (read it with
+   * keyspace.slab): the fast paths' read, which builds no string.
+   */
+  lookupStored(key: string, nowMs: number): StoredValue | undefined {
+    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) return undefined;
+    const stamps = this.table.stamps!;
+    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
+    if (this.stringBuffers.size !== 0) this.settle(key, slot);
     return this.table.values[slot];
+  }
+
+  /** As peek, but a string may come back as its slab handle (TYPE, STRLEN-like reads). */
+  peekStored(key: string, nowMs: number): StoredValue | undefined {
+    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) return undefined;
+    if (this.stringBuffers.size !== 0) this.settle(key, slot);
+    return this.table.values[slot];
+  }
+
+  /**
+   * Key's value without any expiry check or access record (MEMORY USAGE reads the dict
+   * directly, as Redis does), materialised.
+   */
+  valueNoExpire(key: string): RValue | undefined {
+    const slot = this.dict.slotOf(key);
+    if (slot === undefined) return undefined;
+    const v = this.table.values[slot]!;
+    return typeof v === 'number' ? this.materialise(slot, v) : v;
+  }
+
+  /** A stored value as string | RObject, without changing the dict (digest, iteration). */
+  valueOf(v: StoredValue): RValue {
+    return typeof v === 'number' ? this.keyspace.slab.latin1(v) : v;
+  }
+
+  /** Replaces the handle in slot by its latin1 string and frees it; returns the string. */
+  private materialise(slot: number, handle: number): string {
+    const s = this.keyspace.slab.latin1(handle);
+    this.table.values[slot] = s;
+    this.keyspace.slab.free(handle);
+    return s;
   }
 
   /** As lookup, without recording an access (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
@@ -119,7 +183,8 @@ export class Db {
     const slot = this.table.slotOf(key);
     if (slot === undefined) return undefined;
     if (this.stringBuffers.size !== 0) this.settle(key, slot);
-    return this.table.values[slot];
+    const v = this.table.values[slot]!;
+    return typeof v === 'number' ? this.materialise(slot, v) : v;
   }
 
   /**
@@ -133,15 +198,21 @@ export class Db {
     if (slot === undefined) return undefined;
     const stamps = this.table.stamps!;
     stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
-    return this.stringBuffers.get(key) ?? this.table.values[slot];
+    const sb = this.stringBuffers.get(key);
+    if (sb !== undefined) return sb;
+    const v = this.table.values[slot]!;
+    return typeof v === 'number' ? this.materialise(slot, v) : v;
   }
 
   /** The write buffer of key's string, made from the current value (one O(n) copy) if new. */
   stringBuffer(key: string): StringBuffer {
     let sb = this.stringBuffers.get(key);
     if (sb === undefined) {
-      const v = this.table.get(key);
-      assert(typeof v === 'string', 'string buffer of a missing or non-string key');
+      const slot = this.table.slotOf(key);
+      assert(slot !== undefined, 'string buffer of a missing key');
+      let v = this.table.values[slot]!;
+      if (typeof v === 'number') v = this.materialise(slot, v);
+      assert(typeof v === 'string', 'string buffer of a non-string key');
       sb = StringBuffer.from(v);
       this.stringBuffers.set(key, sb);
     }
@@ -166,7 +237,10 @@ export class Db {
   private settle(key: string, slot: number): void {
     const sb = this.stringBuffers.get(key);
     if (sb === undefined) return;
-    if (sb.stale) this.table.values[slot] = sb.toLatin1();
+    if (sb.stale) {
+      assert(typeof this.table.values[slot] === 'string', 'a string buffer over a slab handle');
+      this.table.values[slot] = sb.toLatin1();
+    }
     this.stringBuffers.delete(key);
   }
 
@@ -214,7 +288,7 @@ export class Db {
   }
 
   exists(key: string, nowMs: number): boolean {
-    return this.lookup(key, nowMs) !== undefined;
+    return this.lookupStored(key, nowMs) !== undefined;
   }
 
   /**
@@ -222,17 +296,44 @@ export class Db {
    * Signals the modification and counts one dirty change.
    */
   set(key: string, value: RValue, keepTtl = false): void {
-    this.table.set(key, value, this.newStamp(key));
+    this.store(key, value);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     if (!keepTtl) this.expires.delete(key);
     this.touched(key);
   }
 
+  /**
+   * As set, with a string value given as bytes (SET, MSET, SETEX...): a value short
+   * enough goes to the slab (no JS string made), a longer one becomes a latin1 string.
+   */
+  setBytes(key: string, bytes: Buffer, keepTtl = false): void {
+    const handle = this.keyspace.slab.alloc(bytes);
+    this.store(key, handle >= 0 ? handle : bytes.latin1Slice(0, bytes.length));
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
+    if (!keepTtl) this.expires.delete(key);
+    this.touched(key);
+  }
+
+  /** Stores value for key with a write's access stamp, freeing the handle it replaces. */
+  private store(key: string, value: StoredValue): void {
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) {
+      this.table.set(key, value, this.keyspace.access.lfu ? lfuNewStamp(this.keyspace.clockMs) : this.keyspace.clockMs);
+      return;
+    }
+    const old = this.table.values[slot]!;
+    if (typeof old === 'number') this.keyspace.slab.free(old);
+    this.table.values[slot] = value;
+    // Under LFU an existing key keeps its counter (Redis's dbOverwrite keeps the LFU data).
+    if (!this.keyspace.access.lfu) this.table.stamps![slot] = this.keyspace.clockMs;
+  }
+
   /** Replaces the value of an existing key in place, keeping its TTL (e.g. APPEND, INCR). */
   overwrite(key: string, value: RValue): void {
     assert(this.table.has(key), 'overwrite of a missing key');
-    this.table.set(key, value, this.newStamp(key));
+    this.store(key, value);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     this.touched(key);
@@ -268,6 +369,7 @@ export class Db {
   flush(): number {
     const removed = this.table.size;
     for (const key of this.table.keys) this.keyspace.hooks.modified(this.index, key);
+    this.freeHandles();
     this.table.clear();
     this.expires.clear();
     this.rawStrings.clear();
@@ -312,8 +414,22 @@ export class Db {
     this.keyspace.hooks.modified(this.index, key);
   }
 
+  /** Frees every slab handle in the dict (its values are about to be dropped). */
+  private freeHandles(): void {
+    const values = this.table.values;
+    const slab = this.keyspace.slab;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (typeof v === 'number') slab.free(v);
+    }
+  }
+
   private deleteKey(key: string): boolean {
-    if (!this.table.delete(key)) return false;
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) return false;
+    const old = this.table.values[slot]!;
+    if (typeof old === 'number') this.keyspace.slab.free(old);
+    this.table.delete(key);
     this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
@@ -329,6 +445,8 @@ export class Keyspace {
   clockMs = 0;
   /** Shared with Config (maxmemory-policy): whether access stamps hold LFU data. */
   access: { lfu: boolean } = { lfu: false };
+  /** The bytes of every database's slab-held string values (handles are per Keyspace). */
+  readonly slab = new StringSlab();
   /** Active expiry resumes where it left off, as Redis's current_db. */
   private expireCursorDb = 0;
 
@@ -390,11 +508,11 @@ export class Keyspace {
   }
 }
 
+/** Moves every key of `from` (empty afterwards) into `to`, which must be empty; handles move with them. */
 function moveContents(from: Db, to: Db): void {
   from.dropStringBuffers();
   to.dropStringBuffers();
-  to.dict.clear();
-  to.expires.clear();
+  assert(to.dict.size === 0 && to.expires.size === 0, 'SWAPDB moves into an empty db');
   const keys = from.dict.keys;
   const values = from.dict.values;
   const stamps = from.dict.stamps!;

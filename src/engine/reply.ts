@@ -208,6 +208,16 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** A bulk string from src[start, end) (a string value's bytes in the slab, without a copy to a string). */
+  bulkRange(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.prefixedNumber(36, n); // '$'
+    this.ensure(n + 2);
+    this.buf.set(src.subarray(start, end), this.length);
+    this.length += n;
+    this.crlf();
+  }
+
   /** A bulk string from a latin1 string (each char is one byte: how the keyspace stores bytes). */
   bulkLatin1(s: string): void {
     this.prefixedNumber(36, s.length);

@@ -53,7 +53,7 @@ import { RList, saveList } from '../types/list.js';
 
 /** list-max-listpack-size's default, the fill the registered list saver uses. */
 const listFillDefault = -2;
-import { lookupKeyRead } from './strings.js';
+import { lookupKeyRead, lookupKeyReadStored } from './strings.js';
 import { replyHelp } from './connection.js';
 import { notify, NotifyType } from '../notify.js';
 
@@ -150,19 +150,19 @@ function delGeneric(ctx: CommandContext): void {
 function existsCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
   let count = 0;
-  for (let j = 1; j < argv.length; j++) if (lookupKeyRead(ctx, latin1(argv[j]!), true) !== undefined) count++;
+  for (let j = 1; j < argv.length; j++) if (lookupKeyReadStored(ctx, latin1(argv[j]!), true) !== undefined) count++;
   ctx.reply.int(count);
 }
 
 function typeCommand(ctx: CommandContext): void {
-  const v = lookupKeyRead(ctx, latin1(ctx.argv[1]!), true);
+  const v = lookupKeyReadStored(ctx, latin1(ctx.argv[1]!), true);
   ctx.reply.status(v === undefined ? 'none' : typeOf(v));
 }
 
 function touchCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
   let count = 0;
-  for (let j = 1; j < argv.length; j++) if (lookupKeyRead(ctx, latin1(argv[j]!)) !== undefined) count++;
+  for (let j = 1; j < argv.length; j++) if (lookupKeyReadStored(ctx, latin1(argv[j]!)) !== undefined) count++;
   ctx.reply.int(count);
 }
 
@@ -232,7 +232,7 @@ function expireGeneric(ctx: CommandContext, name: string, relative: boolean, sec
   const keyBuf = argv[1]!;
   const key = latin1(keyBuf);
   const db = ctx.db;
-  if (lookupKeyWrite(ctx, db, key) === undefined) {
+  if (db.lookupStored(key, ctx.nowMs) === undefined) {
     ctx.reply.int(0);
     return;
   }
@@ -293,7 +293,7 @@ function pexpireatCommand(ctx: CommandContext): void {
 /** ttlGenericCommand: -2 missing, -1 no TTL, else the TTL or absolute time (s rounded, or ms). */
 function ttlGeneric(ctx: CommandContext, outputMs: boolean, outputAbs: boolean): void {
   const key = latin1(ctx.argv[1]!);
-  if (lookupKeyRead(ctx, key, true) === undefined) {
+  if (lookupKeyReadStored(ctx, key, true) === undefined) {
     ctx.reply.int(-2);
     return;
   }
@@ -316,7 +316,7 @@ function ttlGeneric(ctx: CommandContext, outputMs: boolean, outputAbs: boolean):
 
 function persistCommand(ctx: CommandContext): void {
   const key = latin1(ctx.argv[1]!);
-  if (lookupKeyWrite(ctx, ctx.db, key) === undefined) {
+  if (ctx.db.lookupStored(key, ctx.nowMs) === undefined) {
     ctx.reply.int(0);
     return;
   }
@@ -567,7 +567,7 @@ function scanCommand(ctx: CommandContext): void {
     if (pattern !== null && !globMatch(pattern, key)) continue;
     if (typeName !== null) {
       // Redis looks the key up (counting a hit or miss, expiring it) to read its type.
-      const v = lookupKeyRead(ctx, key);
+      const v = lookupKeyReadStored(ctx, key);
       if (!ceqi(typeName, v === undefined ? 'none' : typeOf(v))) continue;
     }
     if (db.expires.size > 0 && db.expireIfNeeded(key, ctx.nowMs)) continue;

@@ -297,7 +297,7 @@ function memoryUsageCommand(ctx: CommandContext): void {
   }
   // Redis looks the dict up directly: an expired key not yet deleted still answers.
   const key = latin1(argv[2]!);
-  const v = ctx.db.dict.get(key);
+  const v = ctx.db.valueNoExpire(key);
   if (v === undefined) {
     ctx.reply.nil();
     return;

@@ -1,6 +1,10 @@
 // String commands (engine worker): Redis 7.0's t_string.c. A string value is a latin1 JS
-// string (one char per byte, see keyspace.ts); integers are stored as their decimal
-// text, as Redis's shared integer objects print.
+// string (one char per byte) or a handle into the keyspace's StringSlab (see
+// keyspace.ts); integers are stored as their decimal text, as Redis's shared integer
+// objects print. SET, SETEX, PSETEX, SETNX, GETSET, MSET and MSETNX store the argument's
+// bytes through Db.setBytes (no JS string made); GET, GETEX, MGET and STRLEN read a
+// handle's bytes or length where it lies (lookupKeyReadStored); every other command sees
+// the value materialised as a latin1 string.
 //
 // Every handler follows t_string.c's order of checks, because the order decides which
 // error a client sees first (SET parses its options, then the expire time, then GET's
@@ -25,7 +29,7 @@
 
 import { errors, eqi, int64Max, int64Min, latin1, string2ll, string2safeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import type { RValue } from '../keyspace.js';
+import type { RValue, StoredValue } from '../keyspace.js';
 import { computeLcs, lcsTableBytes } from '../lcs.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../long-double.js';
 import { stringInPlaceBytesMin, stringValueBytesMax } from '../../limits.js';
@@ -43,18 +47,37 @@ export function lookupKeyRead(ctx: CommandContext, key: string, noTouch = false)
   return v;
 }
 
+/** As lookupKeyRead, but a string may come back as a slab handle (no string built). */
+export function lookupKeyReadStored(ctx: CommandContext, key: string, noTouch = false): StoredValue | undefined {
+  const v = noTouch ? ctx.db.peekStored(key, ctx.nowMs) : ctx.db.lookupStored(key, ctx.nowMs);
+  if (v === undefined) ctx.engine.stats.keyspaceMisses++;
+  else ctx.engine.stats.keyspaceHits++;
+  return v;
+}
+
+/** Replies with a string value as a bulk, from the slab or the latin1 string. */
+function replyString(ctx: CommandContext, v: string | number): void {
+  if (typeof v === 'string') {
+    ctx.reply.bulkLatin1(v);
+    return;
+  }
+  const slab = ctx.keyspace.slab;
+  const start = slab.bytesStart(v);
+  ctx.reply.bulkRange(slab.chunk(v), start, start + slab.length(v));
+}
+
 /** Redis's getGenericCommand: replies with the value or nil; false after a WRONGTYPE. */
 function getGeneric(ctx: CommandContext): boolean {
-  const v = lookupKeyRead(ctx, latin1(ctx.argv[1]!));
+  const v = lookupKeyReadStored(ctx, latin1(ctx.argv[1]!));
   if (v === undefined) {
     ctx.reply.nil();
     return true;
   }
-  if (typeof v !== 'string') {
+  if (typeof v === 'object') {
     ctx.reply.error(errors.wrongType);
     return false;
   }
-  ctx.reply.bulkLatin1(v);
+  replyString(ctx, v);
   return true;
 }
 
@@ -172,7 +195,7 @@ function setGeneric(
     if (!getGeneric(ctx)) return;
   }
   const key = latin1(argv[1]!);
-  const found = ctx.db.lookup(key, ctx.nowMs) !== undefined;
+  const found = ctx.db.lookupStored(key, ctx.nowMs) !== undefined;
   if (((flags & NX) && found) || ((flags & XX) && !found)) {
     if (!(flags & GET)) {
       if (abortReply !== null) abortReply(ctx);
@@ -180,8 +203,7 @@ function setGeneric(
     }
     return;
   }
-  const value = latin1(argv[2]!);
-  ctx.db.set(key, value, (flags & KEEPTTL) !== 0);
+  ctx.db.setBytes(key, argv[2]!, (flags & KEEPTTL) !== 0);
   notify(ctx, NotifyType.string, 'set', key);
   if (expire !== null) {
     ctx.db.setExpire(key, Number(ms));
@@ -207,8 +229,8 @@ function setCommand(ctx: CommandContext): void {
     // The common case, without option parsing. The lookup expires a stale key first,
     // as Redis's lookupKeyWrite does (its DEL is logged before this SET).
     const key = latin1(ctx.argv[1]!);
-    if (ctx.db.expires.size > 0) ctx.db.lookup(key, ctx.nowMs);
-    ctx.db.set(key, latin1(ctx.argv[2]!));
+    if (ctx.db.expires.size > 0) ctx.db.lookupStored(key, ctx.nowMs);
+    ctx.db.setBytes(key, ctx.argv[2]!);
     notify(ctx, NotifyType.string, 'set', key);
     ctx.reply.ok();
     return;
@@ -237,7 +259,7 @@ function setexGeneric(ctx: CommandContext, flags: number, command: string): void
   const ms = expireAbsMs(ctx, argv[2]!, flags, command);
   if (ms === null) return;
   const k = latin1(key);
-  ctx.db.set(k, latin1(argv[3]!));
+  ctx.db.setBytes(k, argv[3]!);
   notify(ctx, NotifyType.string, 'set', k);
   ctx.db.setExpire(k, Number(ms));
   notify(ctx, NotifyType.generic, 'expire', k);
@@ -254,12 +276,12 @@ function getexCommand(ctx: CommandContext): void {
   if (a === null) return;
   const keyBuf = ctx.argv[1]!;
   const key = latin1(keyBuf);
-  const v = lookupKeyRead(ctx, key);
+  const v = lookupKeyReadStored(ctx, key);
   if (v === undefined) {
     ctx.reply.nil();
     return;
   }
-  if (typeof v !== 'string') {
+  if (typeof v === 'object') {
     ctx.reply.error(errors.wrongType);
     return;
   }
@@ -269,7 +291,7 @@ function getexCommand(ctx: CommandContext): void {
     if (r === null) return;
     ms = r;
   }
-  ctx.reply.bulkLatin1(v);
+  replyString(ctx, v);
   if ((a.flags & (PXAT | EXAT)) && ms <= BigInt(ctx.nowMs)) {
     // An absolute time already past deletes the key (checkAlreadyExpired).
     ctx.db.delete(key);
@@ -299,7 +321,7 @@ function getdelCommand(ctx: CommandContext): void {
 function getsetCommand(ctx: CommandContext): void {
   if (!getGeneric(ctx)) return;
   const argv = ctx.argv;
-  ctx.db.set(latin1(argv[1]!), latin1(argv[2]!));
+  ctx.db.setBytes(latin1(argv[1]!), argv[2]!);
   notify(ctx, NotifyType.string, 'set', argv[1]!);
   ctx.propagate(['SET', argv[1]!, argv[2]!]);
 }
@@ -308,8 +330,8 @@ function mgetCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
   ctx.reply.array(argv.length - 1);
   for (let j = 1; j < argv.length; j++) {
-    const v = lookupKeyRead(ctx, latin1(argv[j]!));
-    if (typeof v === 'string') ctx.reply.bulkLatin1(v);
+    const v = lookupKeyReadStored(ctx, latin1(argv[j]!));
+    if (v !== undefined && typeof v !== 'object') replyString(ctx, v);
     else ctx.reply.nil();
   }
 }
@@ -322,14 +344,14 @@ function msetGeneric(ctx: CommandContext, nx: boolean, command: string): void {
   }
   if (nx) {
     for (let j = 1; j < argv.length; j += 2) {
-      if (ctx.db.lookup(latin1(argv[j]!), ctx.nowMs) !== undefined) {
+      if (ctx.db.lookupStored(latin1(argv[j]!), ctx.nowMs) !== undefined) {
         ctx.reply.int(0);
         return;
       }
     }
   }
   for (let j = 1; j < argv.length; j += 2) {
-    ctx.db.set(latin1(argv[j]!), latin1(argv[j + 1]!));
+    ctx.db.setBytes(latin1(argv[j]!), argv[j + 1]!);
     notify(ctx, NotifyType.string, 'set', argv[j]!);
   }
   if (nx) ctx.reply.int(1);
@@ -402,16 +424,16 @@ function appendCommand(ctx: CommandContext): void {
 }
 
 function strlenCommand(ctx: CommandContext): void {
-  const v = lookupKeyRead(ctx, latin1(ctx.argv[1]!));
+  const v = lookupKeyReadStored(ctx, latin1(ctx.argv[1]!));
   if (v === undefined) {
     ctx.reply.int(0);
     return;
   }
-  if (typeof v !== 'string') {
+  if (typeof v === 'object') {
     ctx.reply.error(errors.wrongType);
     return;
   }
-  ctx.reply.int(v.length);
+  ctx.reply.int(typeof v === 'number' ? ctx.keyspace.slab.length(v) : v.length);
 }
 
 /** GETRANGE and SUBSTR (same handler in Redis). Offsets are int64; Number keeps their order. */

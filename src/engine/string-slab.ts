@@ -1,0 +1,212 @@
+// StringSlab: the bytes of small Redis string values kept off the V8 heap (engine worker).
+//
+// Why: a string value stored as a JS string is a heap object. Under a SET-heavy load
+// (redis-benchmark -d 100 over 1M keys) every SET's new value survives a scavenge, is
+// promoted, and makes the value it replaced old-generation garbage: the engine spends a
+// good part of its CPU in the GC and the mark-compact pauses set SET's p99
+// (bench/RESULTS.md). Here a value is a HANDLE, a small non-negative integer (a Smi,
+// which V8 stores inside the dict's values array: no object per value, nothing for the
+// GC to copy or mark), naming a fixed-size slot in an ArrayBuffer chunk.
+//
+// Layout: size classes of slot bytes (16, 32, ... 256 by 16, then four steps per power
+// of two up to stringSlabSlotBytesMax); each class a list of chunks of
+// stringSlabChunkBytes, cut into slots. A slot is [length: i32 LE][bytes...]: a value of
+// n bytes goes to the smallest class with n + 4 <= slot bytes. A free slot's length is
+// -1, so "slot in use" is checked on every access. Free slots of a class are an Int32Array
+// stack (last freed, first reused: warm in the cache); a class with no free slot cuts a
+// new one from its last chunk, or allocates a chunk. A class whose last value is freed
+// drops its chunks (FLUSHALL returns the memory).
+//
+// Handle: (slot number within its class << classBits) | class index. Slot numbers are
+// chunk * slotsPerChunk + slot, below 2^(31 - classBits), so a handle is a Smi.
+//
+// The keyspace (keyspace.ts, Db) owns every handle: it frees the old one whenever a
+// value is replaced or removed, exactly once. `liveCount` counts handles in use (the
+// tests check it returns to 0).
+//
+// Invariants: a handle in use has class < classCount, slot number < its class's cut
+// count, and length in 0..slotBytes - 4; a free slot's length is -1; the free stack
+// holds each free slot once; liveCount = sum over classes of (cut - free).
+
+import { assert } from '../assert.js';
+import { stringSlabChunkBytes, stringSlabSlotBytesMax } from '../limits.js';
+
+/** Bytes of a slot's length prefix. */
+const lengthBytes = 4;
+const classBits = 6;
+const classMask = (1 << classBits) - 1;
+/** Slot numbers per class are below this, so a handle stays a non-negative Smi. */
+const slotNumberLimit = 2 ** (31 - classBits);
+
+/** Slot bytes of each class: 16..256 by 16, then 4 steps per power of two. */
+const classSlotBytes: number[] = [];
+for (let b = 16; b <= 256; b += 16) classSlotBytes.push(b);
+for (let p = 256; p < stringSlabSlotBytesMax; p *= 2) {
+  for (let q = 1; q <= 4; q++) classSlotBytes.push(p + (p / 4) * q);
+}
+assert(classSlotBytes.length <= classMask + 1, 'string slab classes fit the handle');
+assert(classSlotBytes[classSlotBytes.length - 1] === stringSlabSlotBytesMax, 'string slab classes end at the max');
+
+/** The largest value the slab holds; a longer one stays a JS string. */
+export const stringSlabValueBytesMax = stringSlabSlotBytesMax - lengthBytes;
+
+/** Class index by value length (0..stringSlabValueBytesMax). */
+const classByLength = new Uint8Array(stringSlabValueBytesMax + 1);
+{
+  let c = 0;
+  for (let n = 0; n <= stringSlabValueBytesMax; n++) {
+    while (classSlotBytes[c]! < n + lengthBytes) c++;
+    classByLength[n] = c;
+  }
+}
+
+class SizeClass {
+  readonly slotsPerChunk: number;
+  /** Chunk byte views and their Int32 views (for the length prefixes). */
+  chunks: Buffer[] = [];
+  words: Int32Array[] = [];
+  /** Slots cut from the chunks so far (slot numbers 0..cut-1 exist). */
+  cut = 0;
+  free = new Int32Array(64);
+  freeCount = 0;
+
+  constructor(readonly slotBytes: number) {
+    this.slotsPerChunk = Math.floor(stringSlabChunkBytes / slotBytes);
+    assert(this.slotsPerChunk >= 1, 'a string slab chunk holds a slot');
+  }
+
+  get liveCount(): number {
+    return this.cut - this.freeCount;
+  }
+}
+
+export class StringSlab {
+  private readonly classes: SizeClass[] = classSlotBytes.map((b) => new SizeClass(b));
+  /** Handles in use. */
+  liveCount = 0;
+
+  /** A handle holding a copy of bytes[start, end), or -1 if too long for the slab. */
+  alloc(bytes: Uint8Array, start = 0, end = bytes.length): number {
+    const n = end - start;
+    if (n > stringSlabValueBytesMax) return -1;
+    const classIndex = classByLength[n]!;
+    const sc = this.classes[classIndex]!;
+    let slot: number;
+    let reused = false;
+    if (sc.freeCount > 0) {
+      slot = sc.free[--sc.freeCount]!;
+      reused = true;
+    } else {
+      if (sc.cut === sc.chunks.length * sc.slotsPerChunk) {
+        if (sc.cut + sc.slotsPerChunk > slotNumberLimit) return -1;
+        const chunk = Buffer.allocUnsafeSlow(sc.slotsPerChunk * sc.slotBytes);
+        sc.chunks.push(chunk);
+        sc.words.push(new Int32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2));
+      }
+      slot = sc.cut++;
+    }
+    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const words = sc.words[chunkIndex]!;
+    assert(!reused || words[at >> 2] === -1, 'string slab slot reused while in use');
+    words[at >> 2] = n;
+    sc.chunks[chunkIndex]!.set(n === bytes.length ? bytes : bytes.subarray(start, end), at + lengthBytes);
+    this.liveCount++;
+    return (slot << classBits) | classIndex;
+  }
+
+  /** Returns handle's slot to its class. */
+  free(handle: number): void {
+    const sc = this.classOf(handle);
+    const slot = handle >>> classBits;
+    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const words = sc.words[chunkIndex]!;
+    assert(words[at >> 2]! >= 0, 'string slab free of a free slot');
+    words[at >> 2] = -1;
+    this.liveCount--;
+    if (sc.freeCount === sc.cut - 1) {
+      // The class's last value: give its chunks back (FLUSHALL, a finished fill).
+      sc.chunks = [];
+      sc.words = [];
+      sc.cut = 0;
+      sc.freeCount = 0;
+      if (sc.free.length > 64) sc.free = new Int32Array(64);
+      return;
+    }
+    if (sc.freeCount === sc.free.length) {
+      const next = new Int32Array(sc.free.length * 2);
+      next.set(sc.free);
+      sc.free = next;
+    }
+    sc.free[sc.freeCount++] = slot;
+  }
+
+  /** The value's length in bytes. */
+  length(handle: number): number {
+    const sc = this.classOf(handle);
+    const slot = handle >>> classBits;
+    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const n = sc.words[chunkIndex]![at >> 2]!;
+    assert(n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab handle not in use');
+    return n;
+  }
+
+  /** The chunk holding handle's bytes; they start at bytesStart(handle). */
+  chunk(handle: number): Buffer {
+    const sc = this.classOf(handle);
+    return sc.chunks[((handle >>> classBits) / sc.slotsPerChunk) | 0]!;
+  }
+
+  /** Offset in chunk(handle) of the value's first byte. */
+  bytesStart(handle: number): number {
+    const sc = this.classOf(handle);
+    const slot = handle >>> classBits;
+    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+    return (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes + lengthBytes;
+  }
+
+  /** The value as a latin1 string (one char per byte, as the keyspace stores strings). */
+  latin1(handle: number): string {
+    const n = this.length(handle);
+    const start = this.bytesStart(handle);
+    return this.chunk(handle).latin1Slice(start, start + n);
+  }
+
+  /** Bytes of chunk memory held (MEMORY STATS-style accounting, tests). */
+  chunkBytes(): number {
+    let total = 0;
+    for (const sc of this.classes) for (const c of sc.chunks) total += c.length;
+    return total;
+  }
+
+  /** Checks every invariant (tests). */
+  verify(): void {
+    let live = 0;
+    for (const sc of this.classes) {
+      assert(sc.cut <= sc.chunks.length * sc.slotsPerChunk, 'string slab cut past its chunks');
+      assert(sc.freeCount <= sc.cut, 'string slab free stack longer than its slots');
+      const seen = new Set<number>();
+      for (let i = 0; i < sc.freeCount; i++) {
+        const slot = sc.free[i]!;
+        assert(slot < sc.cut && !seen.has(slot), 'string slab free stack entry out of range or repeated');
+        seen.add(slot);
+      }
+      for (let slot = 0; slot < sc.cut; slot++) {
+        const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+        const n = sc.words[chunkIndex]![((slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes) >> 2]!;
+        assert(seen.has(slot) ? n === -1 : n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab slot length out of range');
+      }
+      live += sc.liveCount;
+    }
+    assert(live === this.liveCount, 'string slab live count out of step');
+  }
+
+  private classOf(handle: number): SizeClass {
+    assert(handle >= 0 && (handle | 0) === handle, 'string slab handle out of range');
+    const sc = this.classes[handle & classMask];
+    assert(sc !== undefined && handle >>> classBits < sc.cut, 'string slab handle out of range');
+    return sc;
+  }
+}

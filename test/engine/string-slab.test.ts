@@ -1,0 +1,177 @@
+// StringSlab (src/engine/string-slab.ts) alone, and the keyspace's ownership of its
+// handles (src/engine/keyspace.ts): every path that replaces or removes a slab-held
+// value frees its handle exactly once, so the live count returns to 0.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Keyspace, RObject } from '../../src/engine/keyspace.js';
+import { StringSlab, stringSlabValueBytesMax } from '../../src/engine/string-slab.js';
+import { newEngine, openClient, runCommand } from './support/run.js';
+
+class FakeList extends RObject {
+  readonly type = 'list' as const;
+  encoding(): string {
+    return 'quicklist';
+  }
+  clone(): RObject {
+    return new FakeList();
+  }
+}
+
+function makeKeyspace(): Keyspace {
+  return new Keyspace({ modified: () => {}, expired: () => {} }, () => 0.5);
+}
+
+const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+describe('StringSlab', () => {
+  it('keeps each value until freed, reuses freed slots and refuses values past the max', () => {
+    const slab = new StringSlab();
+    const values = ['', 'a', 'x'.repeat(12), 'y'.repeat(13), 'z'.repeat(100), '\u00ff\u0000'.repeat(600), 'w'.repeat(stringSlabValueBytesMax)];
+    const handles = values.map((v) => slab.alloc(bytesOf(v)));
+    for (let i = 0; i < values.length; i++) {
+      expect(handles[i]).toBeGreaterThanOrEqual(0);
+      expect(slab.length(handles[i]!)).toBe(values[i]!.length);
+      expect(slab.latin1(handles[i]!)).toBe(values[i]);
+    }
+    expect(slab.liveCount).toBe(values.length);
+    expect(slab.alloc(Buffer.alloc(stringSlabValueBytesMax + 1))).toBe(-1);
+    slab.verify();
+    const sibling = slab.alloc(bytesOf('s'.repeat(98))); // same class: it stays cut
+    slab.free(handles[4]!);
+    expect(() => slab.free(handles[4]!)).toThrow(/free of a free slot/);
+    expect(() => slab.length(handles[4]!)).toThrow(/not in use/);
+    const again = slab.alloc(bytesOf('q'.repeat(99)));
+    expect(again).toBe(handles[4]);
+    expect(slab.latin1(again)).toBe('q'.repeat(99));
+    expect(() => slab.length(1 << 30)).toThrow(/out of range/);
+    for (const h of [again, sibling, ...handles.filter((_, i) => i !== 4)]) slab.free(h);
+    expect(slab.liveCount).toBe(0);
+    expect(slab.chunkBytes()).toBe(0);
+    slab.verify();
+  });
+
+  it('matches a model under random alloc and free, across chunk boundaries', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 }), fc.nat()), { maxLength: 3000 }), (ops) => {
+        const slab = new StringSlab();
+        const model = new Map<number, string>();
+        let n = 0;
+        for (const [isAlloc, length, pick] of ops) {
+          if (isAlloc || model.size === 0) {
+            const v = String.fromCharCode(n++ % 256).repeat(length);
+            const h = slab.alloc(bytesOf(v));
+            expect(model.has(h)).toBe(false);
+            model.set(h, v);
+          } else {
+            const h = [...model.keys()][pick % model.size]!;
+            slab.free(h);
+            model.delete(h);
+          }
+        }
+        for (const [h, v] of model) expect(slab.latin1(h)).toBe(v);
+        expect(slab.liveCount).toBe(model.size);
+        slab.verify();
+      }),
+      { numRuns: 30 },
+    );
+    // Many values of one class span chunks.
+    const slab = new StringSlab();
+    const handles: number[] = [];
+    for (let i = 0; i < 70_000; i++) handles.push(slab.alloc(bytesOf(`v${i}`)));
+    expect(slab.latin1(handles[69_999]!)).toBe('v69999');
+    expect(slab.chunkBytes()).toBeGreaterThan(1024 * 1024);
+    for (const h of handles) slab.free(h);
+    expect(slab.liveCount).toBe(0);
+  });
+});
+
+describe('Db and the slab', () => {
+  it('frees a handle on every path that replaces or removes a value', () => {
+    const ks = makeKeyspace();
+    const db = ks.db(0);
+    const slab = ks.slab;
+    for (let i = 0; i < 1000; i++) db.setBytes(`k${i}`, bytesOf(`value-${i}`));
+    expect(slab.liveCount).toBe(1000);
+    db.setBytes('k0', bytesOf('again')); // overwrite by a slab value
+    db.set('k1', 'a js string'); // overwrite by a string
+    db.set('k2', new FakeList()); // overwrite by another type
+    db.overwrite('k3', 'incr-like');
+    db.delete('k4');
+    db.setExpire('k5', 10);
+    expect(db.lookup('k5', 20)).toBeUndefined(); // expired
+    expect(slab.liveCount).toBe(1000 - 5);
+    // A big value stays a JS string.
+    db.setBytes('big', Buffer.alloc(stringSlabValueBytesMax + 1, 'b'));
+    expect(slab.liveCount).toBe(995);
+    expect(db.lookupStored('big', 0)).toBe('b'.repeat(stringSlabValueBytesMax + 1));
+    // lookup materialises: the handle becomes a string and is freed.
+    expect(typeof db.lookupStored('k6', 0)).toBe('number');
+    expect(db.lookup('k6', 0)).toBe('value-6');
+    expect(db.lookupStored('k6', 0)).toBe('value-6');
+    expect(slab.liveCount).toBe(994);
+    // SWAPDB moves handles; the digest reads them.
+    const other = ks.db(1);
+    other.setBytes('o', bytesOf('other'));
+    ks.swap(0, 1);
+    expect(slab.liveCount).toBe(995);
+    expect(ks.db(0).lookup('o', 0)).toBe('other');
+    expect(ks.db(1).lookup('k7', 0)).toBe('value-7');
+    expect(ks.db(1).valueOf(ks.db(1).lookupStored('k8', 0)!)).toBe('value-8');
+    expect(ks.db(1).flush()).toBeGreaterThan(990);
+    expect(ks.db(0).flush()).toBe(1);
+    expect(slab.liveCount).toBe(0);
+    slab.verify();
+  });
+
+  it('returns to no live handles after commands fill, overwrite, delete, expire, move and flush', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    const slab = engine.keyspace.slab;
+    for (let i = 0; i < 200; i++) runCommand(engine, c, ['SET', `k${i}`, `v${i}`.repeat(i % 50)]);
+    runCommand(engine, c, ['MSET', 'm1', 'a', 'm2', 'b', 'k0', 'c']);
+    runCommand(engine, c, ['SETEX', 'e1', '100', 'x']);
+    runCommand(engine, c, ['PSETEX', 'e2', '100000', 'y']);
+    runCommand(engine, c, ['SETNX', 'n1', 'z']);
+    runCommand(engine, c, ['GETSET', 'k1', 'gs']);
+    runCommand(engine, c, ['SET', 'k2', 'sg', 'GET', 'EX', '100']);
+    runCommand(engine, c, ['MSETNX', 'x1', 'a', 'x2', 'b']);
+    expect(slab.liveCount).toBeGreaterThan(200);
+    runCommand(engine, c, ['APPEND', 'k3', 'more']);
+    runCommand(engine, c, ['INCR', 'k4']);
+    runCommand(engine, c, ['RENAME', 'k5', 'renamed']);
+    runCommand(engine, c, ['COPY', 'k6', 'copied']);
+    runCommand(engine, c, ['MOVE', 'k7', '3']);
+    runCommand(engine, c, ['DEL', 'k8', 'k9']);
+    runCommand(engine, c, ['UNLINK', 'k10']);
+    runCommand(engine, c, ['GETDEL', 'k11']);
+    runCommand(engine, c, ['DEL', 'k12']);
+    runCommand(engine, c, ['LPUSH', 'k12', 'x']);
+    runCommand(engine, c, ['SET', 'k12', 'back to a string']);
+    runCommand(engine, c, ['SWAPDB', '0', '3']);
+    runCommand(engine, c, ['SETEX', 'gone', '1', 'soon']);
+    runCommand(engine, c, ['FLUSHALL']);
+    expect(slab.liveCount).toBe(0);
+    slab.verify();
+  });
+
+  it('answers reads of slab-held values as of the same value held as a string', () => {
+    const engine = newEngine();
+    const c = openClient(engine);
+    const value = Buffer.from([0, 1, 2, 13, 10, 255, 128, 65]);
+    runCommand(engine, c, ['SET', 'k', value]);
+    runCommand(engine, c, ['SET', 'n', '12345']);
+    expect(typeof engine.keyspace.db(0).lookupStored('k', 0)).toBe('number');
+    expect(runCommand(engine, c, ['GET', 'k'])).toBe(`$8\r\n${value.toString('latin1')}\r\n`);
+    expect(runCommand(engine, c, ['MGET', 'k', 'nokey', 'n'])).toBe(`*3\r\n$8\r\n${value.toString('latin1')}\r\n$-1\r\n$5\r\n12345\r\n`);
+    expect(runCommand(engine, c, ['STRLEN', 'k'])).toBe(':8\r\n');
+    expect(runCommand(engine, c, ['TYPE', 'k'])).toBe('+string\r\n');
+    expect(runCommand(engine, c, ['EXISTS', 'k', 'n', 'nokey'])).toBe(':2\r\n');
+    expect(runCommand(engine, c, ['GETEX', 'k', 'PX', '100000'])).toBe(`$8\r\n${value.toString('latin1')}\r\n`);
+    expect(runCommand(engine, c, ['SET', 'k', 'new', 'GET'])).toBe(`$8\r\n${value.toString('latin1')}\r\n`);
+    expect(runCommand(engine, c, ['OBJECT', 'ENCODING', 'n'])).toBe('$3\r\nint\r\n');
+    expect(runCommand(engine, c, ['INCR', 'n'])).toBe(':12346\r\n');
+    expect(runCommand(engine, c, ['GETRANGE', 'k', '1', '-1'])).toBe('$2\r\new\r\n');
+    expect(engine.keyspace.slab.liveCount).toBe(0); // both materialised by the ordinary reads
+  });
+});
