@@ -25,6 +25,12 @@
 // call: the encoder copies every command, and an incomplete tail is copied into the
 // parser's own pending buffer.
 //
+// Writes (writeMode): where Node allows it, replies go straight to the socket's handle
+// ('direct', see socket-write.ts), skipping the Writable's per-write work; the bytes
+// libuv still queues (handle.writeQueueSize) are the unsent output the limits above
+// apply to, and a queued write's completion takes the place of 'drain'. Otherwise
+// through socket.write() ('stream'). A connection writes only through write()/writeRuns().
+//
 // Invariants: state never moves back (open, then closing, then closed); nothing is parsed after a
 // protocol error; no write happens after end/destroy.
 
@@ -32,6 +38,7 @@ import net, { type Socket } from 'node:net';
 import type { BatchEncoder } from '../workers/batch-format.js';
 import { ParseStatus, RequestParser, type CommandSink, type ParserLimits } from './resp-parser.js';
 import type { BusyGate, GateConnection } from './busy-gate.js';
+import { writeDirect, writeHandleOf, writevDirect, type DirectWriteOwner, type WriteHandle } from './socket-write.js';
 
 export interface ConnectionHost {
   readonly encoder: BatchEncoder;
@@ -133,7 +140,7 @@ function argvOf(src: Buffer, starts: Int32Array, ends: Int32Array, argc: number)
   return argv;
 }
 
-export class Connection implements CommandSink, GateConnection {
+export class Connection implements CommandSink, GateConnection, DirectWriteOwner {
   state: 'open' | 'closing' | 'closed' = 'open';
   /**
    * Upper bound of the request record (host.requestRecords numbering) that holds this
@@ -155,6 +162,12 @@ export class Connection implements CommandSink, GateConnection {
 
   /** How this socket is read (see the file comment). */
   readonly readMode: 'user-buffer' | 'stream';
+  /** How replies are written (see the file comment). */
+  readonly writeMode: 'direct' | 'stream';
+  /** The socket's handle while writeMode is 'direct'. */
+  private readonly writeHandle: WriteHandle | undefined;
+  /** Direct writes libuv still holds (queued, not yet completed). */
+  private directQueued = 0;
 
   // Scratch of the io-mux's reply drain, valid during one reply record.
   drainEpoch = 0;
@@ -179,6 +192,8 @@ export class Connection implements CommandSink, GateConnection {
       this.readMode = 'stream';
       socket.on('data', (chunk: Buffer) => this.onData(chunk, chunk.length));
     }
+    this.writeHandle = writeHandleOf(socket);
+    this.writeMode = this.writeHandle === undefined ? 'stream' : 'direct';
     this.updateReading();
   }
 
@@ -292,8 +307,48 @@ export class Connection implements CommandSink, GateConnection {
   /** Writes replies (one write per reply record) and applies the output limits. */
   write(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
-    this.socket.write(bytes);
+    const handle = this.writeHandle;
+    if (handle === undefined) {
+      this.socket.write(bytes);
+    } else {
+      // Destroyed (an error, before 'close' arrives): the bytes could not go anywhere.
+      if (this.socket.destroyed) return;
+      this.afterDirectDispatch(writeDirect(handle, bytes, this));
+    }
     this.checkOutput();
+  }
+
+  /** Writes the given [start, end) runs of `out`, in order, as one write (writev). */
+  writeRuns(out: Buffer, runs: readonly number[]): void {
+    if (this.state === 'closed') return;
+    const handle = this.writeHandle;
+    if (handle === undefined) {
+      this.socket.cork();
+      for (let i = 0; i < runs.length; i += 2) this.socket.write(out.subarray(runs[i]!, runs[i + 1]!));
+      this.socket.uncork();
+    } else {
+      if (this.socket.destroyed) return;
+      const chunks = new Array<Uint8Array>(runs.length / 2);
+      for (let i = 0; i < runs.length; i += 2) chunks[i / 2] = out.subarray(runs[i]!, runs[i + 1]!);
+      this.afterDirectDispatch(writevDirect(handle, chunks, this));
+    }
+    this.checkOutput();
+  }
+
+  private afterDirectDispatch(result: number): void {
+    if (result === 1) this.directQueued++;
+    // A write error: what Node does for a failed socket write (destroy the socket).
+    else if (result < 0) this.destroy();
+  }
+
+  /** socket-write.ts: a queued direct write completed (or failed, or was cancelled). */
+  afterDirectWrite(status: number): void {
+    this.directQueued--;
+    if (status < 0) {
+      this.destroy();
+      return;
+    }
+    if (this.pausedForOutput && this.outputBytes === 0) this.resumeAfterOutput();
   }
 
   /** After the replies before it are written: close (QUIT, CLIENT KILL, protocol error). */
@@ -304,7 +359,7 @@ export class Connection implements CommandSink, GateConnection {
   }
 
   private checkOutput(): void {
-    const unsent = this.socket.writableLength;
+    const unsent = this.outputBytes;
     if (unsent > this.host.outputBytesMax) {
       this.outputLimitHit = true;
       this.destroy();
@@ -313,16 +368,24 @@ export class Connection implements CommandSink, GateConnection {
     if (unsent > this.host.outputPauseBytes && !this.pausedForOutput && this.state === 'open') {
       this.pausedForOutput = true;
       this.updateReading();
-      this.socket.once('drain', () => {
-        this.pausedForOutput = false;
-        this.updateReading();
-      });
+      // Direct writes: the queued write that empties the queue resumes (afterDirectWrite).
+      if (this.writeHandle === undefined) this.socket.once('drain', () => this.resumeAfterOutput());
     }
   }
 
-  /** Unsent reply bytes in the socket's buffer. */
+  private resumeAfterOutput(): void {
+    this.pausedForOutput = false;
+    this.updateReading();
+  }
+
+  /**
+   * Unsent reply bytes: in the Writable ('stream'), or queued in libuv ('direct'; the
+   * Writable is empty then, as nothing else writes through it).
+   */
   get outputBytes(): number {
-    return this.socket.writableLength;
+    const handle = this.writeHandle;
+    if (handle === undefined || this.directQueued === 0) return this.socket.writableLength;
+    return this.socket.writableLength + handle.writeQueueSize;
   }
 
   get isPausedForOutput(): boolean {

@@ -13,8 +13,8 @@
 // turn, when replies kept coming during a drain). Each reply record is copied out of
 // the ring exactly once, in one pass, into one buffer in record order; a connection's
 // consecutive replies form one run, so each connection mostly gets one socket write per
-// record (a writev under cork when its replies were interleaved with another's), in
-// order. Jumbo records arrive on the MessagePort
+// record (one writev when its replies were interleaved with another's), in order,
+// straight to the socket's handle where Node allows it (connection.ts, writeMode). Jumbo records arrive on the MessagePort
 // (receiveMessageOnPort when their placeholder is popped) and are written without a
 // copy; taking one bumps the shared counter the worker's jumbo flow control waits on.
 //
@@ -321,8 +321,8 @@ export class IoMux implements ConnectionHost {
    * ring into `out` (the record's size bounds the replies' sum) in record order, as
    * runs: consecutive replies of one connection (a client's pipeline runs in a row)
    * form one run, so most connections get one run and one socket write; a connection
-   * whose replies are interleaved with another's gets its runs written in order under
-   * cork (one writev). If `owned` (a jumbo record of its own), replies are written as
+   * whose replies are interleaved with another's gets its runs written in order in one
+   * writev. If `owned` (a jumbo record of its own), replies are written as
    * views of the record instead of copies.
    */
   private handleReplyRecord(rec: Uint8Array, owned: boolean): void {
@@ -411,9 +411,7 @@ export class IoMux implements ConnectionHost {
         conn.write(out.subarray(runs[0]!, runs[1]!));
       } else if (runs.length > 2) {
         this.counters.corkedReplyWrites++;
-        conn.socket.cork();
-        for (let i = 0; i < runs.length; i += 2) conn.write(out.subarray(runs[i]!, runs[i + 1]!));
-        conn.socket.uncork();
+        conn.writeRuns(out, runs);
       }
       if (conn.drainClose) conn.endAfterWrites();
       else for (let i = 0; i < conn.drainSynced; i++) conn.onSynced();
