@@ -146,3 +146,20 @@ describe('hash effects', () => {
     expect(keyspaceDigest(b.keyspace)).toBe(keyspaceDigest(a.keyspace));
   });
 });
+
+describe('keyString (the last key string reused for the same bytes)', () => {
+  test('a reused argument buffer with new bytes gives the new key, same length or not', async () => {
+    const { keyString } = await import('../../src/engine/commands/hashes.js');
+    const arg = Buffer.from('myset');
+    expect(keyString(arg)).toBe('myset');
+    expect(keyString(Buffer.from('myset'))).toBe('myset');
+    arg.write('myseu'); // the batch buffer behind argv is reused for later requests
+    expect(keyString(arg)).toBe('myseu');
+    expect(keyString(Buffer.from('myse'))).toBe('myse');
+    expect(keyString(Buffer.from([0xff, 0x00, 0x41]))).toBe('\u00ff\u0000A');
+    const long = Buffer.alloc(100, 0x61);
+    expect(keyString(long)).toBe('a'.repeat(100));
+    long[99] = 0x62;
+    expect(keyString(long)).toBe(`${'a'.repeat(99)}b`);
+  });
+});

@@ -29,6 +29,32 @@ type Spec = CommandSpec & CommandSpecExtras;
 
 // --- Shared helpers (also used by sets.ts) -------------------------------------------------
 
+/** The last key keyString() made, and a copy of its bytes (argv Buffers are reused views). */
+const keyCacheBytes = Buffer.allocUnsafeSlow(64);
+let keyCacheLength = -1;
+let keyCacheString = '';
+
+/**
+ * An argument naming a key, as the keyspace's latin1 string. A pipeline of SADDs or
+ * HSETs names the same key over and over: the last key's string is reused when the
+ * bytes match, sparing a latin1Slice (a call into C++, ~6% of the engine's SADD).
+ */
+export function keyString(buf: Buffer): string {
+  const n = buf.length;
+  if (n === keyCacheLength) {
+    let i = 0;
+    while (i < n && buf[i] === keyCacheBytes[i]) i++;
+    if (i === n) return keyCacheString;
+  }
+  const s = buf.latin1Slice(0, n);
+  if (n <= keyCacheBytes.length) {
+    buf.copy(keyCacheBytes, 0, 0, n);
+    keyCacheLength = n;
+    keyCacheString = s;
+  }
+  return s;
+}
+
 /** C string view of an argument: bytes up to its first NUL (what strcasecmp sees). */
 function cBytes(buf: Buffer): Buffer {
   const nul = buf.indexOf(0);
@@ -210,7 +236,7 @@ function hsetGeneric(ctx: CommandContext, command: string, isHmset: boolean): vo
     ctx.reply.error(`ERR wrong number of arguments for '${command}' command`);
     return;
   }
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   // hashWriteOrCreate inlined: HSET is a hot path (no result object per call).
   const found = hashWrite(ctx, key);
   if (found === null) return;
@@ -241,7 +267,7 @@ function hmsetCommand(ctx: CommandContext): void {
 }
 
 function hsetnxCommand(ctx: CommandContext): void {
-  const key = latin1(ctx.argv[1]!);
+  const key = keyString(ctx.argv[1]!);
   const w = hashWriteOrCreate(ctx, key);
   if (w === null) return;
   const field = latin1(ctx.argv[2]!);
@@ -258,7 +284,7 @@ function hsetnxCommand(ctx: CommandContext): void {
 }
 
 function hgetCommand(ctx: CommandContext): void {
-  const h = hashRead(ctx, latin1(ctx.argv[1]!));
+  const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
   const v = h?.get(latin1(ctx.argv[2]!));
   if (v === undefined) ctx.reply.nil();
@@ -267,7 +293,7 @@ function hgetCommand(ctx: CommandContext): void {
 
 function hmgetCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const h = hashRead(ctx, latin1(argv[1]!));
+  const h = hashRead(ctx, keyString(argv[1]!));
   if (h === null) return;
   ctx.reply.array(argv.length - 2);
   for (let j = 2; j < argv.length; j++) {
@@ -279,7 +305,7 @@ function hmgetCommand(ctx: CommandContext): void {
 
 function hdelCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   const h = hashWrite(ctx, key);
   if (h === null) return;
   if (h === undefined) {
@@ -306,19 +332,19 @@ function hdelCommand(ctx: CommandContext): void {
 }
 
 function hlenCommand(ctx: CommandContext): void {
-  const h = hashRead(ctx, latin1(ctx.argv[1]!));
+  const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
   ctx.reply.int(h?.size ?? 0);
 }
 
 function hstrlenCommand(ctx: CommandContext): void {
-  const h = hashRead(ctx, latin1(ctx.argv[1]!));
+  const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
   ctx.reply.int(h?.get(latin1(ctx.argv[2]!))?.length ?? 0);
 }
 
 function hexistsCommand(ctx: CommandContext): void {
-  const h = hashRead(ctx, latin1(ctx.argv[1]!));
+  const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
   ctx.reply.int(h?.has(latin1(ctx.argv[2]!)) === true ? 1 : 0);
 }
@@ -329,7 +355,7 @@ const VALUES = 2;
 /** Redis's genericHgetallCommand: a map for HGETALL, an array for HKEYS/HVALS. */
 function hgetallGeneric(ctx: CommandContext, what: number): void {
   const both = what === (KEYS | VALUES);
-  const h = hashRead(ctx, latin1(ctx.argv[1]!));
+  const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
   const reply = ctx.reply;
   const n = h?.size ?? 0;
@@ -360,7 +386,7 @@ function hincrbyCommand(ctx: CommandContext): void {
     ctx.reply.error(errors.notInteger);
     return;
   }
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   const w = hashWriteOrCreate(ctx, key);
   if (w === null) return;
   const field = latin1(argv[2]!);
@@ -396,7 +422,7 @@ function hincrbyfloatCommand(ctx: CommandContext): void {
     ctx.reply.error('ERR value is NaN or Infinity');
     return;
   }
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   const w = hashWriteOrCreate(ctx, key);
   if (w === null) return;
   const field = latin1(argv[2]!);
@@ -431,7 +457,7 @@ function replyRandomPair(ctx: CommandContext, h: RHash, i: number, withValues: b
 function hrandfieldWithCount(ctx: CommandContext, l: number, withValues: boolean): void {
   const uniq = l >= 0;
   let count = Math.abs(l);
-  const h = hashRead(ctx, latin1(ctx.argv[1]!));
+  const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
   if (h === undefined || count === 0) {
     ctx.reply.array(0);
@@ -481,7 +507,7 @@ function hrandfieldCommand(ctx: CommandContext): void {
     hrandfieldWithCount(ctx, l, withValues);
     return;
   }
-  const h = hashRead(ctx, latin1(argv[1]!));
+  const h = hashRead(ctx, keyString(argv[1]!));
   if (h === null) return;
   if (h === undefined) {
     ctx.reply.nil();
@@ -496,7 +522,7 @@ function hscanCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
   const cursor = parseScanCursor(ctx, argv[2]!);
   if (cursor === null) return;
-  const h = hashRead(ctx, latin1(argv[1]!));
+  const h = hashRead(ctx, keyString(argv[1]!));
   if (h === null) return;
   if (h === undefined) {
     replyEmptyScan(ctx);

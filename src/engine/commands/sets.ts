@@ -28,7 +28,7 @@ import type { CommandSpecExtras } from '../command-table.js';
 import { globMatch } from '../glob.js';
 import type { Db } from '../keyspace.js';
 import { RSet } from '../types/set.js';
-import { parseRandomCount, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
+import { keyString, parseRandomCount, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
 import { notify, NotifyType } from '../notify.js';
 
@@ -81,7 +81,7 @@ function replySetMembers(ctx: CommandContext, set: RSet): void {
 
 function saddCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   let set = setWrite(ctx, key);
   if (set === null) return;
   const created = set === undefined;
@@ -97,7 +97,7 @@ function saddCommand(ctx: CommandContext): void {
 
 function sremCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   const set = setWrite(ctx, key);
   if (set === null) return;
   if (set === undefined) {
@@ -116,20 +116,20 @@ function sremCommand(ctx: CommandContext): void {
 }
 
 function scardCommand(ctx: CommandContext): void {
-  const set = setRead(ctx, latin1(ctx.argv[1]!));
+  const set = setRead(ctx, keyString(ctx.argv[1]!));
   if (set === null) return;
   ctx.reply.int(set?.size ?? 0);
 }
 
 function sismemberCommand(ctx: CommandContext): void {
-  const set = setRead(ctx, latin1(ctx.argv[1]!));
+  const set = setRead(ctx, keyString(ctx.argv[1]!));
   if (set === null) return;
   ctx.reply.int(set?.hasBytes(ctx.argv[2]!) === true ? 1 : 0);
 }
 
 function smismemberCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const set = setRead(ctx, latin1(argv[1]!));
+  const set = setRead(ctx, keyString(argv[1]!));
   if (set === null) return;
   ctx.reply.array(argv.length - 2);
   for (let j = 2; j < argv.length; j++) ctx.reply.int(set?.hasBytes(argv[j]!) === true ? 1 : 0);
@@ -137,7 +137,7 @@ function smismemberCommand(ctx: CommandContext): void {
 
 function smoveCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const srcKey = latin1(argv[1]!);
+  const srcKey = keyString(argv[1]!);
   const dstKey = latin1(argv[2]!);
   const srcValue = ctx.db.lookup(srcKey, ctx.nowMs);
   const dstValue = ctx.db.lookup(dstKey, ctx.nowMs);
@@ -272,7 +272,7 @@ function srandmemberCommand(ctx: CommandContext): void {
     ctx.reply.error(errors.syntax);
     return;
   }
-  const set = setRead(ctx, latin1(argv[1]!));
+  const set = setRead(ctx, keyString(argv[1]!));
   if (set === null) return;
   if (set === undefined) {
     ctx.reply.nil();
@@ -287,7 +287,7 @@ function srandmemberWithCount(ctx: CommandContext): void {
   if (l === null) return;
   const uniq = l >= 0;
   let count = Math.abs(l);
-  const set = setRead(ctx, latin1(ctx.argv[1]!));
+  const set = setRead(ctx, keyString(ctx.argv[1]!));
   if (set === null) return;
   const reply = ctx.reply;
   if (set === undefined || count === 0) {
@@ -442,12 +442,12 @@ function smembersCommand(ctx: CommandContext): void {
 }
 
 function sinterstoreCommand(ctx: CommandContext): void {
-  sinterGeneric(ctx, 2, latin1(ctx.argv[1]!));
+  sinterGeneric(ctx, 2, keyString(ctx.argv[1]!));
 }
 
 function sintercardCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
-  const n = string2ll(latin1(argv[1]!));
+  const n = string2ll(keyString(argv[1]!));
   if (n === null || n < 1n) {
     ctx.reply.error('ERR numkeys should be greater than 0');
     return;
@@ -496,7 +496,7 @@ function sunionCommand(ctx: CommandContext): void {
 }
 
 function sunionstoreCommand(ctx: CommandContext): void {
-  sunionDiffGeneric(ctx, 2, latin1(ctx.argv[1]!), false);
+  sunionDiffGeneric(ctx, 2, keyString(ctx.argv[1]!), false);
 }
 
 function sdiffCommand(ctx: CommandContext): void {
@@ -504,7 +504,7 @@ function sdiffCommand(ctx: CommandContext): void {
 }
 
 function sdiffstoreCommand(ctx: CommandContext): void {
-  sunionDiffGeneric(ctx, 2, latin1(ctx.argv[1]!), true);
+  sunionDiffGeneric(ctx, 2, keyString(ctx.argv[1]!), true);
 }
 
 // --- SSCAN ---------------------------------------------------------------------------------------
@@ -513,7 +513,7 @@ function sscanCommand(ctx: CommandContext): void {
   const argv = ctx.argv;
   const cursor = parseScanCursor(ctx, argv[2]!);
   if (cursor === null) return;
-  const set = setRead(ctx, latin1(argv[1]!));
+  const set = setRead(ctx, keyString(argv[1]!));
   if (set === null) return;
   if (set === undefined) {
     replyEmptyScan(ctx);
