@@ -25,6 +25,11 @@ export interface ScriptWatch {
   markDirty(): boolean;
   /** Has the io-mux killed the busy script? */
   killed(): boolean;
+  /**
+   * Called by the count hook while the script is busy (right after publishBusy, then at
+   * every hook): answers the requests queued behind the script (src/workers/busy-pump.ts).
+   */
+  whileBusy(): void;
   /** The busy script ended. */
   endBusy(): void;
 }

@@ -27,10 +27,11 @@
 //     (busyRejectedMarker), applied without a reply once the script ends, before any
 //     later request of the client;
 //   - WATCH, AUTH, HELLO and RESET outside MULTI (and any allow_busy command of a client
-//     whose MULTI state the bitmaps leave unsure) go to the engine and are answered when
-//     the script ends. Redis runs them at once; here the reply depends on engine state
-//     (the password, the HELLO fields) or, for WATCH, the script's later writes must
-//     make the watch dirty, which only the engine can do. Their connection then waits.
+//     whose MULTI state the bitmaps leave unsure) go to the engine's queue: their reply
+//     needs engine state (the password, the HELLO fields), and a WATCH must see the
+//     script's later writes. The engine's busy pump (src/workers/busy-pump.ts) answers
+//     them from the script's count hook, at once as Redis does; the connection is then
+//     no longer idle for this episode, and the pump answers its later requests too.
 // A rejection also tells the engine (a marker command), so that an open MULTI is
 // flagged (EXECABORT later) or, for EXEC, discarded, as rejectCommand does.
 //
@@ -46,9 +47,8 @@
 // journal, paused, RESP2 subscribed, CLIENT REPLY OFF/SKIP). Everything else waits for
 // the engine, in order.
 //
-// Difference from Redis: a command that reached the io-mux while the script ran but
-// before it passed the threshold is already in the engine's queue and is answered after
-// the script (Redis leaves it unread and answers -BUSY at the threshold).
+// Requests that reached the engine's queue before the script turned busy (and any
+// request of a connection that is not idle) are answered by the engine's busy pump.
 
 import { lowerAscii } from '../engine/args.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -63,7 +63,9 @@ import {
   busyReplyEval,
   busyReplyFunction,
   encodeQueuedArgv,
+  noShutdownReply,
   ScriptFlag,
+  shutdownWhileBusy,
   type ControlArea,
 } from '../workers/control-area.js';
 
@@ -219,7 +221,7 @@ export class BusyGate {
       case 'function|stats':
         return this.functionStats(conn, s);
       default:
-        return false; // WATCH, AUTH, HELLO, RESET, or MULTI state unsure: the engine answers after the script
+        return false; // WATCH, AUTH, HELLO, RESET, or MULTI state unsure: the engine's busy pump answers
     }
   }
 
@@ -238,7 +240,7 @@ export class BusyGate {
         conn.sendUnanswered([busyRejectedMarker, busyApplyDiscard]);
         return true;
       case 'reset':
-        return false; // the engine resets the client after the script
+        return false; // the engine's busy pump resets the client
       default:
         conn.write(queuedReply);
         conn.sendUnanswered([busyRejectedMarker, encodeQueuedArgv(argv)]);
@@ -260,35 +262,20 @@ export class BusyGate {
 
   /** shutdownCommand's argument checks, then: NOSAVE stops the server, else -BUSY. */
   private shutdown(conn: GateConnection, argv: readonly Buffer[], busyText: string): boolean {
-    let nosave = false;
-    let save = false;
-    let other = false;
-    let abort = false;
-    for (let i = 1; i < argv.length; i++) {
-      const a = lowerAscii(argv[i]!);
-      if (a === 'nosave') nosave = true;
-      else if (a === 'save') save = true;
-      else if (a === 'now' || a === 'force') other = true;
-      else if (a === 'abort') abort = true;
-      else {
+    switch (shutdownWhileBusy(argv)) {
+      case 'syntax':
         this.reject(conn, undefined, 'ERR syntax error');
         return true;
-      }
+      case 'abort':
+        conn.write(Buffer.from(noShutdownReply));
+        return true;
+      case 'busy':
+        conn.write(Buffer.from(busyText, 'latin1'));
+        return true;
+      case 'nosave':
+        this.host.shutdownNow();
+        return true;
     }
-    if ((abort && (nosave || save || other)) || (nosave && save)) {
-      this.reject(conn, undefined, 'ERR syntax error');
-      return true;
-    }
-    if (abort) {
-      conn.write(Buffer.from('-ERR No shutdown in progress.\r\n'));
-      return true;
-    }
-    if (!nosave) {
-      conn.write(Buffer.from(busyText, 'latin1'));
-      return true;
-    }
-    this.host.shutdownNow();
-    return true;
   }
 
   /** functionStatsCommand while a script is busy (see the file comment for when it defers). */

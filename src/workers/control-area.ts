@@ -376,6 +376,32 @@ export function decodeQueuedArgv(b: Buffer): Buffer[] {
   return argv;
 }
 
+/**
+ * shutdownCommand's argument checks while a script is busy (the io-mux's gate and the
+ * engine's busy pump both answer it): 'syntax' (-ERR syntax error), 'abort' (no shutdown
+ * in progress), 'nosave' (stop the server now) or 'busy' (anything else gets -BUSY).
+ */
+export function shutdownWhileBusy(argv: readonly Buffer[]): 'syntax' | 'abort' | 'nosave' | 'busy' {
+  let nosave = false;
+  let save = false;
+  let other = false;
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!.latin1Slice(0, argv[i]!.length).toLowerCase();
+    if (a === 'nosave') nosave = true;
+    else if (a === 'save') save = true;
+    else if (a === 'now' || a === 'force') other = true;
+    else if (a === 'abort') abort = true;
+    else return 'syntax';
+  }
+  if ((abort && (nosave || save || other)) || (nosave && save)) return 'syntax';
+  if (abort) return 'abort';
+  return nosave ? 'nosave' : 'busy';
+}
+
+/** SHUTDOWN ABORT's reply when no shutdown is in progress. */
+export const noShutdownReply = '-ERR No shutdown in progress.\r\n';
+
 /** Redis's shared.slowevalerr and shared.slowscripterr (server.c), with CRLF. */
 export const busyReplyEval = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
 export const busyReplyFunction = '-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n';

@@ -18,6 +18,7 @@ import type { Tracker } from '../durability/tracker.js';
 import { functionCounts } from '../engine/commands/scripting.js';
 import { runningScriptInfo } from '../engine/scripting/lua-vm.js';
 import { busyRunningScriptBytesMax } from '../limits.js';
+import type { BusyPump } from './busy-pump.js';
 import {
   busyApplyDiscard,
   busyApplyMulti,
@@ -35,6 +36,8 @@ export interface EngineControlOptions {
   tracker?: Tracker;
   /** SHUTDOWN ran: stop executing and tell the main thread. */
   onShutdown(): void;
+  /** Answers the requests queued behind a busy script (busy-pump.ts). */
+  pump?: BusyPump;
 }
 
 export function installEngineControl(engine: Engine, control: ControlArea, opts: EngineControlOptions): void {
@@ -66,10 +69,15 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
       markOwedClients();
       publishRunning(control, engine, isFunction);
       control.publishBusy(generation, isFunction, dirty, opts.currentRecord(), 0);
+      opts.pump?.onBusy(isFunction);
     },
+    whileBusy: () => opts.pump?.run(),
     markDirty: () => control.markDirty(),
     killed: () => control.killed,
-    endBusy: () => control.clearBusy(),
+    endBusy: () => {
+      control.clearBusy();
+      opts.pump?.onEnd();
+    },
   });
 
   setControlHooks(engine, {

@@ -21,9 +21,15 @@
 // worker parks on the durability doorbell, which the io-mux rings for requests and the
 // journal writer for commits and replay records, instead of on the request ring alone.
 //
+// Busy scripts: while a script runs past busy-reply-threshold, the busy pump
+// (busy-pump.ts) answers the requests queued behind it from the Lua count hook; it pops
+// request records itself (so the loop tracks whether the current record is still held),
+// and what it postpones runs right after the record that held the script.
+//
 // Invariants: one reply record per request record, except that a reply batch is pushed
-// early when it passes batchBytesMax (bounding each hop) and tick output goes in records
-// of its own; the reply writer has no open entry between commands; the worker never
+// early when it passes batchBytesMax (bounding each hop), tick output and the busy
+// pump's replies go in records of their own (and a busy script's reply batch is split
+// at its open entry); the reply writer has no open entry between commands; the worker never
 // drops a reply: a full reply ring is waited out (waitForSpace), never skipped.
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -65,6 +71,7 @@ import {
 import { JumboCounter, type EngineWorkerData } from './worker-data.js';
 import { ControlArea, busyRejectedMarker } from './control-area.js';
 import { applyBusyRejected, idleClientCloser, installEngineControl } from './engine-control.js';
+import { BusyPump } from './busy-pump.js';
 
 // The worker's own reply kind must not collide with the engine's.
 for (const k of Object.values(EntryKind)) assert(k < replyKindSynced, 'EntryKind overlaps the worker reply kinds');
@@ -85,6 +92,15 @@ function main(data: EngineWorkerData): void {
   let requestRecordIndex = 0;
   /** SHUTDOWN ran: nothing more is executed; the io-mux is closing. */
   let shutdownRequested = false;
+  /** A request-ring record is popped and not yet released (the busy pump may release it). */
+  let requestHeld = false;
+  /** The argv of the command being executed (the busy pump copies it before releasing its record). */
+  let currentArgv: Buffer[] | null = null;
+  /**
+   * Where the unsent part of `out` starts, less the record kind byte: the busy pump
+   * pushed out[0, replyStartAt] at busy onset (0: nothing was pushed early).
+   */
+  let replyStartAt = 0;
 
   // --- The durable write path ----------------------------------------------------------
   const shared = new DurabilityShared(data.durability);
@@ -135,15 +151,25 @@ function main(data: EngineWorkerData): void {
     engine.loading = true;
     engine.onEffects = publishEffects;
   }
+  const onShutdown = (): void => {
+    shutdownRequested = true;
+    parentPort?.postMessage({ kind: 'shutdown' });
+  };
+  let pump: BusyPump | undefined;
   if (data.control !== undefined) {
-    installEngineControl(engine, new ControlArea(data.control), {
-      currentRecord: () => requestRecordIndex,
-      tracker,
-      onShutdown: () => {
-        shutdownRequested = true;
-        parentPort?.postMessage({ kind: 'shutdown' });
+    const control = new ControlArea(data.control);
+    pump = new BusyPump(engine, control, tracker, {
+      reader,
+      currentArgv: () => currentArgv,
+      flushPrefix: () => flushReplyPrefix(),
+      nextRecord: () => popForPump(),
+      pushReplies: (record) => {
+        pushRecord(record);
+        replies.notify();
       },
+      shutdownNow: onShutdown,
     });
+    installEngineControl(engine, control, { currentRecord: () => requestRecordIndex, tracker, onShutdown, pump });
   }
   /** CONFIG SET timeout: idle clients are closed with the timers. */
   const closeIdleClients = idleClientCloser(engine, tracker);
@@ -243,13 +269,70 @@ function main(data: EngineWorkerData): void {
 
   const placeholder = new Uint8Array([RecordKind.jumbo]);
 
+  /**
+   * The busy pump, at busy onset: pushes the complete reply entries before the open one
+   * (the busy script's), so that the pump's replies come after them. Returns the open
+   * entry's client (the script's caller), or -1 if the prefix stays (no open entry, or
+   * too large for one record: the pump then postpones everything).
+   */
+  const flushReplyPrefix = (): number => {
+    // ReplyWriter keeps the open entry's offset private; read, never written, here.
+    const entryStart = (out as unknown as { entryStart: number }).entryStart;
+    if (typeof entryStart !== 'number' || entryStart < recordHeaderBytes) return -1;
+    if (entryStart - replyStartAt > recordBytesMax) return -1;
+    if (entryStart > replyStartAt + recordHeaderBytes) {
+      out.buf[replyStartAt] = RecordKind.batch;
+      pushRecord(out.buf.subarray(replyStartAt, entryStart));
+      replies.notify();
+      replyStartAt = entryStart - recordHeaderBytes;
+    }
+    return out.buf.readUInt32LE(entryStart + 1);
+  };
+
+  /** The busy pump's next request record (see BusyPumpHost.nextRecord). */
+  const popForPump = (): Buffer | 'shutdown' | null => {
+    if (requestHeld) {
+      requestHeld = false;
+      requests.release();
+    }
+    const record = requests.tryPop();
+    if (record === null) return null;
+    requestRecordIndex++;
+    const kind = record[0];
+    if (kind === RecordKind.batch) {
+      requestHeld = true;
+      return Buffer.from(record.buffer, record.byteOffset, record.length);
+    }
+    requests.release();
+    if (kind === RecordKind.shutdown) return 'shutdown';
+    assert(kind === RecordKind.jumbo, `unknown request record kind ${kind}`);
+    return receiveJumbo();
+  };
+
+  const receiveJumbo = (): Buffer => {
+    let msg = receiveMessageOnPort(port);
+    // The message is posted before the placeholder is pushed; it is there already.
+    while (msg === undefined) {
+      Atomics.wait(counters, JumboCounter.repliesPosted, Atomics.load(counters, JumboCounter.repliesPosted), 1);
+      msg = receiveMessageOnPort(port);
+    }
+    return fromJumboMessage(msg.message as JumboMessage);
+  };
+
   /** Sends the reply batch in `out` (if it holds entries) and starts a new one. */
   const flushReplies = (): void => {
     notifyEffects(); // before the worker may park or wait: effects never sit unannounced
     tracker?.catchUp(out);
-    if (out.length === recordHeaderBytes) return;
-    if (out.length <= recordBytesMax) {
-      pushRecord(out.buf.subarray(0, out.length));
+    const from = replyStartAt;
+    replyStartAt = 0;
+    if (out.length === from + recordHeaderBytes) {
+      if (from !== 0) startReplyRecord();
+      return;
+    }
+    out.buf[from] = RecordKind.batch;
+    const bytes = out.buf.subarray(from, out.length);
+    if (bytes.length <= recordBytesMax) {
+      pushRecord(bytes);
     } else {
       // Wait until the io-mux has taken enough earlier jumbos (bounded memory).
       for (;;) {
@@ -258,7 +341,6 @@ function main(data: EngineWorkerData): void {
         replies.notify();
         Atomics.wait(counters, JumboCounter.repliesTaken, taken, engineIdleWaitMs);
       }
-      const bytes = out.buf.subarray(0, out.length);
       const { message, transfer } = toJumboMessage(bytes);
       port.postMessage(message, transfer);
       Atomics.add(counters, JumboCounter.repliesPosted, 1);
@@ -293,6 +375,7 @@ function main(data: EngineWorkerData): void {
             applyBusyRejected(engine, clientId, argv[1]!);
             break;
           }
+          currentArgv = argv;
           engine.execute(clientId, argv, out);
           break;
         }
@@ -350,18 +433,22 @@ function main(data: EngineWorkerData): void {
         break;
       }
       if (kind === RecordKind.batch) {
+        requestHeld = true;
         executeBatch(Buffer.from(record.buffer, record.byteOffset, record.length));
-        requests.release();
+        if (requestHeld) {
+          requestHeld = false;
+          requests.release();
+        }
       } else {
         assert(kind === RecordKind.jumbo, `unknown request record kind ${kind}`);
         requests.release();
-        let msg = receiveMessageOnPort(port);
-        // The message is posted before the placeholder is pushed; it is there already.
-        while (msg === undefined) {
-          Atomics.wait(counters, JumboCounter.repliesPosted, Atomics.load(counters, JumboCounter.repliesPosted), 1);
-          msg = receiveMessageOnPort(port);
-        }
-        executeBatch(fromJumboMessage(msg.message as JumboMessage));
+        executeBatch(receiveJumbo());
+      }
+      currentArgv = null;
+      // What the busy pump postponed runs now, before any later record (it may postpone more).
+      if (pump !== undefined) {
+        for (let p = pump.takePostponed(); p !== null; p = pump.takePostponed()) executeBatch(p);
+        if (pump.shutdownSeen) break;
       }
       releaseCommitted();
       flushReplies();

@@ -9,65 +9,14 @@
 // (src/io-mux/busy-gate.ts) over the control area; every reply is compared byte for byte.
 //
 // The script is started on both servers, then the test waits well past the threshold
-// before the other connection speaks (a command that arrives before the threshold waits
-// for the script in KeelDB; Redis would answer it -BUSY at the threshold). WATCH, AUTH,
-// HELLO and RESET outside MULTI still wait for the script in KeelDB (busy-gate.ts).
+// before the other connection speaks (busy-scripts-queued.test.ts covers commands that
+// arrive before the threshold, and WATCH, AUTH, HELLO and RESET while busy).
 
 import { describe } from 'vitest';
-import { diffCase, diffSeq, usePair, type DiffCase, type Outcome } from '../support/diff-pair.js';
+import { diffCase, diffSeq, usePair } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { showBytes } from '../support/resp-decode.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
 import type { Comparator } from '../support/comparators.js';
-
-/** Past busy-reply-threshold (100 ms) on both servers. */
-const pastThresholdMs = 300;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Waits until both servers answer a fresh connection's PING with -BUSY: on a loaded
- * machine the engine's count hook may notice the threshold late, and a command that
- * reaches KeelDB before that waits for the script. A probe that gets no answer in time
- * is dropped (its PING waits for the script) and another is tried.
- */
-async function waitBusy(c: DiffCase): Promise<void> {
-  await sleep(pastThresholdMs);
-  for (const port of [c.pair.oracle.port, c.pair.subject.port]) {
-    for (let attempt = 0; ; attempt++) {
-      const probe = await RespConn.connect(port);
-      try {
-        const reply = await probe.send(['PING'], 1_000).catch(() => Buffer.alloc(0));
-        if (reply.toString('latin1').startsWith('-BUSY')) break;
-      } finally {
-        probe.close();
-      }
-      if (attempt >= 20) throw new Error(`server on port ${port} never became busy`);
-    }
-  }
-}
-
-/** Sends `args` on connection `conn` of both servers without waiting for the replies. */
-function start(c: DiffCase, conn: number, args: readonly Arg[]): Promise<Outcome[]> {
-  return Promise.all(
-    (['redis', 'subject'] as const).map(async (side): Promise<Outcome> => {
-      const rc = c.conn(side, conn);
-      if (rc === null) return '<no-connection>';
-      try {
-        return await rc.send(args, 15_000);
-      } catch {
-        return '<closed>';
-      }
-    }),
-  );
-}
-
-/** Compares the replies of a command started with start(). */
-async function finish(c: DiffCase, what: string, pending: Promise<Outcome[]>): Promise<void> {
-  const [r, s] = await pending;
-  const show = (o: Outcome | undefined): string => (o === undefined ? '<none>' : typeof o === 'string' ? o : showBytes(o));
-  const same = Buffer.isBuffer(r) && Buffer.isBuffer(s) ? r.equals(s) : r === s;
-  if (!same) c.note(what, show(r), show(s));
-}
+import { finish, start, waitBusy } from './busy-scripts-support.js';
 
 /**
  * FUNCTION STATS while a function is busy: byte for byte, except duration_ms, which
@@ -160,7 +109,6 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
           await c.cmd(['SHUTDOWN', 'NOSAVE'], { conn: 1 });
           await c.cmd(['QUIT'], { conn: 3 });
           await c.expectClosed({ conn: 3 });
-          // Redis queues it at once; KeelDB's engine queues it once the script ends.
           const queued = start(c, 1, ['SCRIPT', 'KILL']);
           await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
           await finish(c, 'EVAL (killed)', script);
@@ -223,7 +171,7 @@ describeWithOracle('diff: busy scripts (SCRIPT KILL, FUNCTION KILL, -BUSY)', () 
           await c.cmd(['MULTI'], { conn: 2 });
           const call = start(c, 0, ['fcall', 'spin', '2', 'k1', Buffer.from('k\0\xff2', 'latin1'), 'arg', '']);
           await waitBusy(c);
-          // In MULTI, FUNCTION STATS is queued (KeelDB's engine says QUEUED after the function).
+          // In MULTI, FUNCTION STATS is queued.
           const queued = start(c, 2, ['FUNCTION', 'STATS']);
           await c.cmd(['FUNCTION', 'STATS'], { conn: 1, cmp: statsWithDuration });
           await c.cmd(['function', 'stats'], { conn: 1, cmp: statsWithDuration });

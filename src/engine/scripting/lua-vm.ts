@@ -325,8 +325,9 @@ export class LuaVM {
 
   /**
    * Every scriptHookInstructionCount instructions: past busy-reply-threshold the run is
-   * published as busy (the io-mux then answers others with -BUSY); once busy, a kill
-   * from the io-mux raises Redis's error. After a kill the hook fires at every
+   * published as busy (the io-mux then answers others with -BUSY); once busy, the
+   * requests queued behind the script are answered (ScriptWatch.whileBusy), and a kill
+   * from the io-mux or from those requests raises Redis's error. After a kill the hook fires at every
    * instruction, so a pcall in the script cannot swallow the error and go on.
    */
   private readonly countHook = (L: LuaState): void => {
@@ -337,8 +338,8 @@ export class LuaVM {
         if (performance.now() - this.runStartMs < watch.thresholdMs()) return;
         this.runBusy = true;
         watch.publishBusy(runGeneration, this.runIsFunction, this.runDirty);
-        return;
       }
+      watch.whileBusy(); // answers what queued behind the script (it may kill it: SCRIPT KILL)
       if (!watch.killed()) return;
       this.raiseKilled(L);
     }
