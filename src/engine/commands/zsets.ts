@@ -34,7 +34,8 @@ import { notify, NotifyType } from '../notify.js';
 import type { Db } from '../keyspace.js';
 import { formatDouble, type ReplyWriter } from '../reply.js';
 import { RSet } from '../types/set.js';
-import { NIL, type ZSkiplist } from '../types/skiplist.js';
+import { NIL } from '../types/znodes.js';
+import type { ZTree } from '../types/ztree.js';
 import { LexRange, lexMax, lexMin, type LexBound, RZSet, ScoreRange } from '../types/zset.js';
 import { parseScanCursor, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
@@ -1064,7 +1065,7 @@ function zscanCommand(ctx: CommandContext): void {
   };
   // A listpack is returned whole, in order, with cursor 0, as Redis does.
   if (z.listpack) for (let id = sl.first(); id !== NIL; id = sl.next(id)) visit(id);
-  else next = (sl as ZSkiplist).scan(scanStart(cursor, z.size), opts.count, visit);
+  else next = (sl as ZTree).scan(scanStart(cursor, z.size), opts.count, visit);
   const out = ctx.reply;
   out.array(2);
   out.bulkLatin1(String(next));

@@ -1,10 +1,10 @@
 // ZListpack: a small sorted set as Redis 7.0 keeps it in a listpack (engine worker): two
 // parallel arrays, members and scores, sorted by (score, member bytes). RZSet
-// (src/engine/types/zset.ts) uses it while Redis would, and converts to a ZSkiplist past
+// (src/engine/types/zset.ts) uses it while Redis would, and converts to a ZTree past
 // zset-max-listpack-entries / -value, so a small sorted set costs two small arrays
-// rather than a skiplist's typed arrays and index.
+// rather than a tree's typed arrays and index.
 //
-// It offers the ZSkiplist API the commands use, with ids that are ranks: an id is the
+// It offers the ZTree API the commands use, with ids that are ranks: an id is the
 // element's 0-based position, valid until the next mutation (callers never keep an id
 // across a mutation). Lookups are linear or binary searches, as Redis's listpack walks
 // are linear, which is cheap at these sizes.
@@ -12,7 +12,7 @@
 // Invariants: members.length === scores.length; sorted by (score, member); members unique.
 
 import { assert } from '../../assert.js';
-import { NIL, type NodeRange } from './skiplist.js';
+import { NIL, type NodeRange } from './znodes.js';
 
 export class ZListpack {
   private readonly members: string[] = [];

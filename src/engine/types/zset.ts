@@ -4,9 +4,10 @@
 // Two structures, as Redis 7.0's two encodings, which OBJECT ENCODING names:
 //   listpack   a ZListpack (src/engine/types/zlistpack.ts): two sorted arrays, linear or
 //              binary searches, ids are ranks. Small sets cost two small arrays.
-//   skiplist   a ZSkiplist (src/engine/types/skiplist.ts): a struct-of-arrays skiplist
-//              ordered by (score, member) with a member index, O(log n) ranks, dense ids
-//              for O(1) random picks and a SCAN cursor with Redis's guarantee.
+//   skiplist   a ZTree (src/engine/types/ztree.ts): a B+tree with subtree counts in
+//              typed arrays, ordered by (score, member), with a member index, O(log n)
+//              ranks, dense ids for O(1) random picks and a SCAN cursor with Redis's
+//              guarantee. Redis's encoding name is kept: only its layout differs.
 // Both answer every ordered query in the same (score, member) order through one API
 // (`sl`), so the commands do not care which one they hold, except ZSCAN (a listpack is
 // returned whole with cursor 0, in order) and ZRANDMEMBER's distinct picks (a listpack
@@ -32,7 +33,8 @@ import { decodeListpack, encodeListpack } from './hash.js';
 import { RObject } from '../keyspace.js';
 import { formatDouble } from '../reply.js';
 import { ZListpack } from './zlistpack.js';
-import { NIL, type NodeRange, type ZNodes, ZSkiplist } from './skiplist.js';
+import { NIL, type NodeRange, type ZNodes } from './znodes.js';
+import { ZTree } from './ztree.js';
 
 /** The Config fields that decide a sorted set's encoding (Config satisfies this). */
 export interface ZSetLimits {
@@ -42,12 +44,12 @@ export interface ZSetLimits {
 
 export class RZSet extends RObject {
   readonly type = 'zset' as const;
-  /** The ordered elements: a ZListpack while Redis would keep a listpack, else a ZSkiplist. */
-  sl: ZListpack | ZSkiplist;
+  /** The ordered elements: a ZListpack while Redis would keep a listpack, else a ZTree. */
+  sl: ZListpack | ZTree;
 
   constructor(listpack = true) {
     super();
-    this.sl = listpack ? new ZListpack() : new ZSkiplist();
+    this.sl = listpack ? new ZListpack() : new ZTree();
   }
 
   /** True while Redis would keep this set as a listpack. */
@@ -115,7 +117,7 @@ export class RZSet extends RObject {
   /** Redis's zsetConvert to skiplist (one way, until a STORE builds a new value). */
   private toSkiplist(): void {
     const lp = this.sl;
-    const sl = new ZSkiplist(Math.max(4, lp.length * 2));
+    const sl = new ZTree(Math.max(4, lp.length * 2));
     for (let id = lp.first(); id !== NIL; id = lp.next(id)) sl.insert(lp.scoreOf(id), lp.memberOf(id));
     this.sl = sl;
   }
