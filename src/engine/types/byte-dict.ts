@@ -11,13 +11,13 @@
 // Layout (slot i in [0, size) is dense, as DenseDict's: deleting swaps the last slot into
 // the hole, so a uniformly random slot is a uniformly random key, and SCAN keeps Redis's
 // guarantee by walking slots from high to low, see src/engine/dense-dict.ts):
-//   arena            bytes; slot i's record is its key then its value (sets: no value),
-//                    at recordOffset[i], keyBytes[i] + valueBytes[i] long
-//   recordOffset     Uint32Array per slot (the arena is at most 4 GiB, asserted)
-//   keyBytes         Uint32Array per slot
-//   valueBytes       Uint32Array per slot (all zero for a set)
-//   slotHash         Int32Array per slot: the key's hash, so a delete's swap and a table
-//                    rebuild never read the arena
+//   arena            bytes; slot i's record is its key then its value (sets: no value)
+//   slots            Int32Array, 4 per slot, together so a lookup that finds its key
+//                    touches one cache line of them (at 400k members every line is a miss):
+//                      [4i]     the record's arena offset (the arena is under 2 GiB, asserted)
+//                      [4i + 1] the key's bytes
+//                      [4i + 2] the value's bytes (0 for a set)
+//                      [4i + 3] the key's hash, so a delete's swap never reads the arena
 //   table            Int32Array of [hash, slot + 1] entries (0 = empty): open addressing,
 //                    linear probing, at most half full, deletion by backward shift. A probe
 //                    compares the 32-bit hash before the key bytes.
@@ -30,7 +30,7 @@
 // own per-process random seed (hash flooding); the table's order is never observable.
 //
 // Invariants: the table holds exactly `size` entries, the entry for slot i holds
-// slotHash[i] and i + 1, and is reachable from its home (hash & mask) without crossing an
+// slot i's hash and i + 1, and is reachable from its home (hash & mask) without crossing an
 // empty entry; the table is at most half full; records of live slots do not overlap and
 // lie below arenaUsed; liveBytes is the sum of the live records' lengths.
 
@@ -41,8 +41,8 @@ const tableEntriesMin = 8;
 const slotCapacityMin = 4;
 /** The smallest arena (bytes): a dict starts small, as most hashtables hold few members. */
 const arenaBytesMin = 64;
-/** Typed array offsets are u32: the arena may not pass this. */
-const arenaBytesMax = 2 ** 32 - 1;
+/** Offsets are int32: the arena may not pass this. */
+const arenaBytesMax = 2 ** 31 - 1;
 /** Per-process hash seed: table collisions cannot be planned from outside. */
 const hashSeed = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
 
@@ -70,10 +70,7 @@ export class ByteDict {
   private arenaUsed = 0;
   private liveBytes = 0;
   private count = 0;
-  private recordOffset = new Uint32Array(slotCapacityMin);
-  private keyBytes = new Uint32Array(slotCapacityMin);
-  private valueBytes = new Uint32Array(slotCapacityMin);
-  private slotHash = new Int32Array(slotCapacityMin);
+  private slots = new Int32Array(4 * slotCapacityMin);
   /** [hash, slot + 1] per entry; slot + 1 === 0 marks an empty entry. */
   private table = new Int32Array(2 * tableEntriesMin);
   private mask = tableEntriesMin - 1;
@@ -87,10 +84,7 @@ export class ByteDict {
     const c = new ByteDict();
     c.count = this.count;
     c.liveBytes = this.liveBytes;
-    c.recordOffset = this.recordOffset.slice();
-    c.keyBytes = this.keyBytes.slice();
-    c.valueBytes = this.valueBytes.slice();
-    c.slotHash = this.slotHash.slice();
+    c.slots = this.slots.slice();
     c.table = this.table.slice();
     c.mask = this.mask;
     c.arena = this.arena;
@@ -109,13 +103,13 @@ export class ByteDict {
     for (let p = h & mask; ; p = (p + 1) & mask) {
       const s = t[2 * p + 1]!;
       if (s === 0) return -p - 1;
-      if (t[2 * p] === h && this.keyBytes[s - 1] === len && this.keyEquals(s - 1, key, start, len)) return p;
+      if (t[2 * p] === h && this.slots[4 * (s - 1) + 1] === len && this.keyEquals(s - 1, key, start, len)) return p;
     }
   }
 
   private keyEquals(slot: number, key: Uint8Array, start: number, len: number): boolean {
     const a = this.arena;
-    const off = this.recordOffset[slot]!;
+    const off = this.slots[4 * slot]!;
     for (let i = 0; i < len; i++) if (a[off + i] !== key[start + i]) return false;
     return true;
   }
@@ -141,34 +135,34 @@ export class ByteDict {
 
   /** Slot i's key as a latin1 string. */
   keyAt(i: number): string {
-    const off = this.recordOffset[i]!;
-    return this.arena.latin1Slice(off, off + this.keyBytes[i]!);
+    const off = this.slots[4 * i]!;
+    return this.arena.latin1Slice(off, off + this.slots[4 * i + 1]!);
   }
 
   /** Slot i's value as a latin1 string (sets: ''). */
   valueAt(i: number): string {
-    const off = this.recordOffset[i]! + this.keyBytes[i]!;
-    return this.arena.latin1Slice(off, off + this.valueBytes[i]!);
+    const off = this.slots[4 * i]! + this.slots[4 * i + 1]!;
+    return this.arena.latin1Slice(off, off + this.slots[4 * i + 2]!);
   }
 
   /** Slot i's value bytes: a view into the arena, valid until the next write to the dict. */
   valueView(i: number): Buffer {
-    const off = this.recordOffset[i]! + this.keyBytes[i]!;
-    return this.arena.subarray(off, off + this.valueBytes[i]!);
+    const off = this.slots[4 * i]! + this.slots[4 * i + 1]!;
+    return this.arena.subarray(off, off + this.slots[4 * i + 2]!);
   }
 
   /** Slot i's key bytes: a view into the arena, valid until the next write to the dict. */
   keyView(i: number): Buffer {
-    const off = this.recordOffset[i]!;
-    return this.arena.subarray(off, off + this.keyBytes[i]!);
+    const off = this.slots[4 * i]!;
+    return this.arena.subarray(off, off + this.slots[4 * i + 1]!);
   }
 
   keyLength(i: number): number {
-    return this.keyBytes[i]!;
+    return this.slots[4 * i + 1]!;
   }
 
   valueLength(i: number): number {
-    return this.valueBytes[i]!;
+    return this.slots[4 * i + 2]!;
   }
 
   // --- Writes ----------------------------------------------------------------------------
@@ -185,23 +179,23 @@ export class ByteDict {
     if (p >= 0) {
       const slot = this.table[2 * p + 1]! - 1;
       if (value === null) return false;
-      const old = this.valueBytes[slot]!;
+      const old = this.slots[4 * slot + 2]!;
       if (old === vlen) {
-        this.copyIn(value, this.recordOffset[slot]! + klen);
+        this.copyIn(value, this.slots[4 * slot]! + klen);
         return false;
       }
       // A new record (the key copied from the arena, value from the caller).
       const off = this.reserve(klen + vlen);
-      const from = this.recordOffset[slot]!;
+      const from = this.slots[4 * slot]!;
       this.arena.copyWithin(off, from, from + klen);
       this.copyIn(value, off + klen);
       this.liveBytes += vlen - old;
-      this.recordOffset[slot] = off;
-      this.valueBytes[slot] = vlen;
+      this.slots[4 * slot] = off;
+      this.slots[4 * slot + 2] = vlen;
       return false;
     }
     const slot = this.count;
-    if (slot === this.recordOffset.length) this.growSlots();
+    if (4 * slot === this.slots.length) this.growSlots();
     if (2 * (slot + 1) > this.mask + 1) {
       this.resize(2 * (this.mask + 1));
       const t = this.table;
@@ -214,10 +208,10 @@ export class ByteDict {
     this.copyIn(key, off);
     if (value !== null) this.copyIn(value, off + klen);
     this.liveBytes += klen + vlen;
-    this.recordOffset[slot] = off;
-    this.keyBytes[slot] = klen;
-    this.valueBytes[slot] = vlen;
-    this.slotHash[slot] = h;
+    this.slots[4 * slot] = off;
+    this.slots[4 * slot + 1] = klen;
+    this.slots[4 * slot + 2] = vlen;
+    this.slots[4 * slot + 3] = h;
     const e = -p - 1;
     this.table[2 * e] = h;
     this.table[2 * e + 1] = slot + 1;
@@ -247,7 +241,7 @@ export class ByteDict {
   /** Deletes slot i's key. */
   deleteSlot(i: number): void {
     assert(i >= 0 && i < this.count, 'ByteDict slot out of range');
-    const h = this.slotHash[i]!;
+    const h = this.slots[4 * i + 3]!;
     const t = this.table;
     const mask = this.mask;
     let p = h & mask;
@@ -259,19 +253,19 @@ export class ByteDict {
     const t = this.table;
     const i = t[2 * p + 1]! - 1;
     this.removeEntry(p);
-    this.liveBytes -= this.keyBytes[i]! + this.valueBytes[i]!;
+    this.liveBytes -= this.slots[4 * i + 1]! + this.slots[4 * i + 2]!;
     const last = this.count - 1;
     if (i !== last) {
       // Swap-remove: the last slot moves into the hole; its entry must say so.
       const mask = this.mask;
-      const lh = this.slotHash[last]!;
+      const lh = this.slots[4 * last + 3]!;
       let q = lh & mask;
       while (t[2 * q + 1] !== last + 1) q = (q + 1) & mask;
       t[2 * q + 1] = i + 1;
-      this.recordOffset[i] = this.recordOffset[last]!;
-      this.keyBytes[i] = this.keyBytes[last]!;
-      this.valueBytes[i] = this.valueBytes[last]!;
-      this.slotHash[i] = lh;
+      this.slots[4 * i] = this.slots[4 * last]!;
+      this.slots[4 * i + 1] = this.slots[4 * last + 1]!;
+      this.slots[4 * i + 2] = this.slots[4 * last + 2]!;
+      this.slots[4 * i + 3] = lh;
     }
     this.count = last;
     if (last === 0) {
@@ -317,6 +311,7 @@ export class ByteDict {
       const garbage = this.arenaUsed - this.liveBytes;
       if (garbage > 0 && 2 * garbage >= this.arenaUsed) this.rebuildArena(2 * (this.liveBytes + bytes));
       else this.rebuildArena(Math.max(2 * this.arena.length, this.arenaUsed + bytes));
+      assert(this.arenaUsed + bytes <= this.arena.length, 'ByteDict arena past 2 GiB');
     }
     const off = this.arenaUsed;
     this.arenaUsed += bytes;
@@ -326,7 +321,7 @@ export class ByteDict {
   /** A new arena of at least `bytes` holding the live records in slot order (no garbage). */
   private rebuildArena(bytes: number): void {
     const size = Math.min(Math.max(bytes, arenaBytesMin), arenaBytesMax);
-    assert(size >= this.liveBytes, 'ByteDict arena past 4 GiB');
+    assert(size >= this.liveBytes, 'ByteDict arena past 2 GiB');
     const old = this.arena;
     const a = Buffer.allocUnsafeSlow(size);
     if (this.arenaUsed === this.liveBytes) {
@@ -337,10 +332,10 @@ export class ByteDict {
     }
     let at = 0;
     for (let i = 0; i < this.count; i++) {
-      const off = this.recordOffset[i]!;
-      const n = this.keyBytes[i]! + this.valueBytes[i]!;
+      const off = this.slots[4 * i]!;
+      const n = this.slots[4 * i + 1]! + this.slots[4 * i + 2]!;
       old.copy(a, at, off, off + n);
-      this.recordOffset[i] = at;
+      this.slots[4 * i] = at;
       at += n;
     }
     assert(at === this.liveBytes, 'ByteDict live bytes disagree with the records');
@@ -349,16 +344,9 @@ export class ByteDict {
   }
 
   private growSlots(): void {
-    const n = 2 * this.recordOffset.length;
-    const grow = <T extends Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const a = make(n);
-      a.set(old);
-      return a;
-    };
-    this.recordOffset = grow(this.recordOffset, (k) => new Uint32Array(k));
-    this.keyBytes = grow(this.keyBytes, (k) => new Uint32Array(k));
-    this.valueBytes = grow(this.valueBytes, (k) => new Uint32Array(k));
-    this.slotHash = grow(this.slotHash, (k) => new Int32Array(k));
+    const slots = new Int32Array(2 * this.slots.length);
+    slots.set(this.slots);
+    this.slots = slots;
   }
 
   /** Rebuilds the table with `entries` entries (a power of two, at least twice the keys). */
@@ -394,7 +382,7 @@ export class ByteDict {
       const s = t[2 * p + 1]!;
       if (s === 0) continue;
       entries++;
-      assert(s - 1 < this.count && t[2 * p] === this.slotHash[s - 1], 'ByteDict entry does not match its slot');
+      assert(s - 1 < this.count && t[2 * p] === this.slots[4 * (s - 1) + 3], 'ByteDict entry does not match its slot');
       for (let q = t[2 * p]! & mask; q !== p; q = (q + 1) & mask) assert(t[2 * q + 1] !== 0, 'ByteDict entry unreachable from its home');
     }
     assert(entries === this.count, 'ByteDict table and slots disagree');
@@ -402,10 +390,10 @@ export class ByteDict {
     let live = 0;
     const spans: [number, number][] = [];
     for (let i = 0; i < this.count; i++) {
-      const off = this.recordOffset[i]!;
-      const n = this.keyBytes[i]! + this.valueBytes[i]!;
+      const off = this.slots[4 * i]!;
+      const n = this.slots[4 * i + 1]! + this.slots[4 * i + 2]!;
       assert(off + n <= this.arenaUsed && this.arenaUsed <= this.arena.length, 'ByteDict record past the arena');
-      assert(hashBytes(this.arena, off, off + this.keyBytes[i]!) === this.slotHash[i], 'ByteDict slot hash does not match its key');
+      assert(hashBytes(this.arena, off, off + this.slots[4 * i + 1]!) === this.slots[4 * i + 3], 'ByteDict slot hash does not match its key');
       assert(this.slotOfBytes(this.keyView(i)) === i, 'ByteDict slot mismatch');
       live += n;
       if (n > 0) spans.push([off, off + n]);
