@@ -23,20 +23,20 @@
 //   - a client surely outside MULTI (the outside-MULTI bitmap, or a DISCARD/EXEC here)
 //     gets MULTI +OK, DISCARD "without MULTI", UNWATCH +OK at once;
 //   - what such an answer changes in the client (MULTI opened or discarded, keys
-//     unwatched, a command queued) goes to the engine in a marker command
-//     (busyRejectedMarker), applied without a reply once the script ends, before any
-//     later request of the client;
+//     unwatched, a command queued) goes to the engine in a busyApplied request entry
+//     (batch-format.ts; control-area.ts's BusyChange), applied without a reply, in
+//     order with the client's requests;
 //   - WATCH, AUTH, HELLO and RESET outside MULTI (and any allow_busy command of a client
 //     whose MULTI state the bitmaps leave unsure) go to the engine's queue: their reply
 //     needs engine state (the password, the HELLO fields), and a WATCH must see the
 //     script's later writes. The engine's busy pump (src/workers/busy-pump.ts) answers
 //     them from the script's count hook, at once as Redis does; the connection is then
 //     no longer idle for this episode, and the pump answers its later requests too.
-// A rejection also tells the engine (a marker command), so that an open MULTI is
+// A rejection also tells the engine (a busyApplied entry), so that an open MULTI is
 // flagged (EXECABORT later) or, for EXEC, discarded, as rejectCommand does.
 //
 // The gate's view of a client's MULTI (multiLocal) holds while the client sends nothing
-// to the engine (its lastRecord is unchanged): the markers then still describe the
+// to the engine (its lastRecord is unchanged): the changes sent then still describe the
 // client's state the engine will reach, even in a later busy episode whose bitmaps
 // were taken before the engine applied them.
 //
@@ -54,15 +54,9 @@ import { lowerAscii } from '../engine/args.js';
 import type { CommandSpec } from '../engine/command.js';
 import { buildCommandTable, type CommandTable } from '../engine/command-table.js';
 import {
-  busyApplyDiscard,
-  busyApplyMulti,
-  busyApplyUnwatch,
-  busyRejectedExec,
-  busyRejectedFlag,
-  busyRejectedMarker,
+  BusyChange,
   busyReplyEval,
   busyReplyFunction,
-  encodeQueuedArgv,
   noShutdownReply,
   ScriptFlag,
   shutdownWhileBusy,
@@ -78,7 +72,10 @@ export interface GateConnection {
   /** Writes a reply (applies the output limits). */
   write(bytes: Uint8Array): void;
   endAfterWrites(): void;
-  /** Sends the engine a request (the marker) without expecting a reply. */
+  /**
+   * Tells the engine what the gate answered (a busyApplied entry, no reply): argv[0] is
+   * one byte, the BusyChange; the rest is the queued command (BusyChange.queue).
+   */
   sendUnanswered(argv: readonly Buffer[]): void;
 }
 
@@ -98,6 +95,13 @@ const queuedReply = Buffer.from('+QUEUED\r\n');
 const multiNestedReply = Buffer.from('-ERR MULTI calls can not be nested\r\n');
 const watchInMultiReply = Buffer.from('-ERR WATCH inside MULTI is not allowed\r\n');
 const discardWithoutMultiReply = Buffer.from('-ERR DISCARD without MULTI\r\n');
+/** sendUnanswered's arguments for each BusyChange (the queue change carries the command after it). */
+const changeFlag = [Buffer.of(BusyChange.flag)];
+const changeExec = [Buffer.of(BusyChange.exec)];
+const changeMulti = [Buffer.of(BusyChange.multi)];
+const changeDiscard = [Buffer.of(BusyChange.discard)];
+const changeUnwatch = [Buffer.of(BusyChange.unwatch)];
+const changeQueue = Buffer.of(BusyChange.queue);
 
 /** What the gate knows of a connection's MULTI: in, out, or unsure (bitmap collision). */
 type MultiState = 'in' | 'out' | 'unsure';
@@ -114,8 +118,8 @@ export class BusyGate {
   /**
    * Markers already sent per connection in a busy episode: during one episode an idle
    * connection's MULTI can only be flagged, then discarded by EXEC (MULTI itself goes to
-   * the engine), so one marker of each kind is enough, and a client hammering a long
-   * busy script does not fill the request ring with markers.
+   * the engine), so one change of each kind is enough, and a client hammering a long
+   * busy script does not fill the request ring with them.
    */
   private readonly marked = new WeakMap<GateConnection, { episode: number; flag: boolean; exec: boolean }>();
   /** MULTI state the gate gave a connection, valid while its lastRecord is unchanged. */
@@ -191,15 +195,15 @@ export class BusyGate {
         case 'multi':
           conn.write(okReply);
           this.setMulti(conn, true);
-          this.marked.delete(conn); // a new MULTI: its rejections need markers again
-          conn.sendUnanswered([busyRejectedMarker, busyApplyMulti]);
+          this.marked.delete(conn); // a new MULTI: its rejections need changes sent again
+          conn.sendUnanswered(changeMulti);
           return true;
         case 'discard':
           conn.write(discardWithoutMultiReply);
           return true;
         case 'unwatch':
           conn.write(okReply);
-          conn.sendUnanswered([busyRejectedMarker, busyApplyUnwatch]);
+          conn.sendUnanswered(changeUnwatch);
           return true;
         default:
           break;
@@ -237,13 +241,13 @@ export class BusyGate {
       case 'discard':
         conn.write(okReply);
         this.setMulti(conn, false);
-        conn.sendUnanswered([busyRejectedMarker, busyApplyDiscard]);
+        conn.sendUnanswered(changeDiscard);
         return true;
       case 'reset':
         return false; // the engine's busy pump resets the client
       default:
         conn.write(queuedReply);
-        conn.sendUnanswered([busyRejectedMarker, encodeQueuedArgv(argv)]);
+        conn.sendUnanswered([changeQueue, ...argv]);
         return true;
     }
   }
@@ -321,7 +325,7 @@ export class BusyGate {
     if (exec ? m.exec : m.flag) return;
     if (exec) m.exec = true;
     else m.flag = true;
-    conn.sendUnanswered([busyRejectedMarker, exec ? busyRejectedExec : busyRejectedFlag]);
+    conn.sendUnanswered(exec ? changeExec : changeFlag);
   }
 }
 

@@ -27,6 +27,10 @@
 //             answers '-ERR <text>' and a close entry, after the replies before it
 //   sync:     (no body) the worker answers a ReplyKindSynced entry for the client: the
 //             io-mux uses it to learn that every command sent before it was executed
+//   busyApplied: 5 change u8 (control-area.ts's BusyChange), 6 argc u32 LE, then argc
+//             times [len u32 LE][len bytes]: the queued command for BusyChange.queue,
+//             argc 0 otherwise. The busy gate answered a command while a script was
+//             busy; the engine applies what it changed in the client, without a reply
 //
 // Reply entries (worker -> main) are the engine's ReplyWriter frames
 // ([kind u8][clientId u32 LE][bodyBytes u32 LE][body], kinds in EntryKind of
@@ -51,6 +55,7 @@ export const RequestKind = {
   close: 3,
   protocolError: 4,
   sync: 5,
+  busyApplied: 6,
 } as const;
 
 /**
@@ -211,6 +216,32 @@ export class BatchEncoder {
       o += a.length;
     }
     this.finish(o);
+  }
+
+  /**
+   * What the busy gate answered for this client (see RequestKind.busyApplied): argv[0]
+   * is one byte, the BusyChange; the rest is the queued command (BusyChange.queue).
+   */
+  busyApplied(clientId: number, argv: readonly Buffer[]): void {
+    assert(argv.length >= 1 && argv[0]!.length === 1, 'busyApplied: a one-byte change first');
+    let total = 0;
+    for (let i = 1; i < argv.length; i++) total += argv[i]!.length;
+    const bytes = entryHeaderBytes + 1 + 4 + (argv.length - 1) * 4 + total;
+    this.reserve(bytes);
+    this.header(RequestKind.busyApplied, clientId);
+    const b = this.buf;
+    let o = this.length;
+    b[o] = argv[0]![0]!;
+    b.writeUInt32LE(argv.length - 1, o + 1);
+    o += 5;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i]!;
+      b.writeUInt32LE(a.length, o);
+      b.set(a, o + 4);
+      o += 4 + a.length;
+    }
+    this.length = o;
+    this.afterEntry();
   }
 
   open(clientId: number, addr: string, laddr: string): void {

@@ -52,7 +52,6 @@ import { runningScriptInfo } from '../engine/scripting/lua-vm.js';
 import { stringValueBytesMax } from '../limits.js';
 import { RecordKind, RequestKind, RequestReader, recordHeaderBytes, replyKindSynced } from './batch-format.js';
 import {
-  busyRejectedMarker,
   busyReplyEval,
   busyReplyFunction,
   noShutdownReply,
@@ -60,7 +59,7 @@ import {
   shutdownWhileBusy,
   type ControlArea,
 } from './control-area.js';
-import { applyBusyRejected } from './engine-control.js';
+import { applyBusyChange } from './engine-control.js';
 
 /** What the pump needs of the worker loop. */
 export interface BusyPumpHost {
@@ -184,13 +183,18 @@ export class BusyPump {
           const argc = reader.u32();
           const argv = new Array<Buffer>(argc);
           for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
-          if (!this.answering || this.waiting.has(clientId)) {
-            this.postpone(reader, start, clientId);
-          } else if (argc === 2 && argv[0]![0] === 0 && argv[0]!.equals(busyRejectedMarker)) {
-            applyBusyRejected(this.engine, clientId, argv[1]!); // what the gate answered, in order
-          } else {
-            this.answer(clientId, argv);
-          }
+          if (!this.answering || this.waiting.has(clientId)) this.postpone(reader, start, clientId);
+          else this.answer(clientId, argv);
+          break;
+        }
+        case RequestKind.busyApplied: {
+          // What the gate answered for a connection it saw idle, in order.
+          const change = reader.u8();
+          const argc = reader.u32();
+          const queued = new Array<Buffer>(argc);
+          for (let i = 0; i < argc; i++) queued[i] = reader.bytes(reader.u32());
+          if (!this.answering || this.waiting.has(clientId)) this.postpone(reader, start, clientId);
+          else applyBusyChange(this.engine, clientId, change, queued);
           break;
         }
         case RequestKind.open: {

@@ -333,48 +333,22 @@ export class ControlArea {
 }
 
 /**
- * argv[0] of the marker command the io-mux's busy gate sends the engine for a command it
- * answered while a script was busy (a NUL first byte: no client can name a command so
- * through the table). argv[1]: flag an open MULTI (EXECABORT later), discard it (EXEC),
- * or apply what a MULTI, DISCARD or UNWATCH the gate answered does to the client, or
- * queue a command the gate answered +QUEUED (busyApplyQueue, then the argv encoded by
- * encodeQueuedArgv).
+ * What the io-mux's busy gate tells the engine about a command it answered while a
+ * script was busy, in a busyApplied request entry (batch-format.ts), applied without a
+ * reply (engine-control.ts's applyBusyChange), in order with the client's requests:
+ * flag an open MULTI (a rejection: EXECABORT later), discard it (a rejected EXEC, or
+ * DISCARD), open one (MULTI), forget the watched keys (UNWATCH), or queue the command
+ * carried in the entry (answered +QUEUED). Numbered explicitly: it is a wire value.
  */
-export const busyRejectedMarker = Buffer.from('\0keeldb-busy-rejected', 'latin1');
-export const busyRejectedFlag = Buffer.from('flag');
-export const busyRejectedExec = Buffer.from('exec');
-export const busyApplyMulti = Buffer.from('multi');
-export const busyApplyDiscard = Buffer.from('discard');
-export const busyApplyUnwatch = Buffer.from('unwatch');
-/** First byte of a queue marker's argv[1] (the others are ASCII words). */
-export const busyApplyQueue = 1;
-
-/** A queued command's argv as one marker argument: busyApplyQueue, then (u32 length, bytes) per argument. */
-export function encodeQueuedArgv(argv: readonly Buffer[]): Buffer {
-  let n = 1;
-  for (const a of argv) n += 4 + a.length;
-  const b = Buffer.allocUnsafe(n);
-  b[0] = busyApplyQueue;
-  let at = 1;
-  for (const a of argv) {
-    b.writeUInt32LE(a.length, at);
-    a.copy(b, at + 4);
-    at += 4 + a.length;
-  }
-  return b;
-}
-
-export function decodeQueuedArgv(b: Buffer): Buffer[] {
-  assert(b[0] === busyApplyQueue, 'not a queue marker');
-  const argv: Buffer[] = [];
-  let at = 1;
-  while (at < b.length) {
-    const len = b.readUInt32LE(at);
-    argv.push(Buffer.from(b.subarray(at + 4, at + 4 + len)));
-    at += 4 + len;
-  }
-  return argv;
-}
+export const BusyChange = {
+  flag: 1,
+  exec: 2,
+  multi: 3,
+  discard: 4,
+  unwatch: 5,
+  queue: 6,
+} as const;
+export type BusyChangeKind = (typeof BusyChange)[keyof typeof BusyChange];
 
 /**
  * shutdownCommand's argument checks while a script is busy (the io-mux's gate and the

@@ -11,6 +11,7 @@
 // wrong protocol, and a MULTI bit stays set only if no client outside MULTI shares it
 // (so no one outside MULTI is made to wait for a script that may never end).
 
+import { assert } from '../assert.js';
 import { busyReplyThresholdOf, installScriptWatch, setControlHooks } from '../engine/control-hooks.js';
 import type { Engine } from '../engine/engine.js';
 import { EntryKind, type ReplyWriter } from '../engine/reply.js';
@@ -19,15 +20,7 @@ import { functionCounts } from '../engine/commands/scripting.js';
 import { runningScriptInfo } from '../engine/scripting/lua-vm.js';
 import { busyRunningScriptBytesMax } from '../limits.js';
 import type { BusyPump } from './busy-pump.js';
-import {
-  busyApplyDiscard,
-  busyApplyMulti,
-  busyApplyQueue,
-  busyApplyUnwatch,
-  busyRejectedExec,
-  decodeQueuedArgv,
-  type ControlArea,
-} from './control-area.js';
+import { BusyChange, type ControlArea } from './control-area.js';
 
 export interface EngineControlOptions {
   /** The request record the worker executes now (1-based count of records popped). */
@@ -119,34 +112,40 @@ const crlf = Buffer.from('\r\n');
 
 /**
  * The busy gate answered a command of this client while a script was busy (see
- * src/io-mux/busy-gate.ts); the script has ended, and this does to the client what the
- * command did in Redis, without a reply (the gate sent it): a rejection flags an open
- * MULTI (rejectCommand), or, for EXEC, discards it; MULTI opens one (multiCommand),
- * DISCARD discards it, UNWATCH forgets the watched keys (unwatchCommand), and a command
- * the gate answered +QUEUED joins the open MULTI (queueMultiCommand). The gate sends
- * these only for a client whose MULTI state it knows, in the order it answered.
+ * src/io-mux/busy-gate.ts), and this does to the client what the command did in Redis,
+ * without a reply (the gate sent it): a rejection flags an open MULTI (rejectCommand),
+ * or, for EXEC, discards it; MULTI opens one (multiCommand), DISCARD discards it,
+ * UNWATCH forgets the watched keys (unwatchCommand), and a command the gate answered
+ * +QUEUED joins the open MULTI (queueMultiCommand; `queued` are views into the request
+ * record, copied here). The gate sends these only for a client whose MULTI state it
+ * knows, in the order it answered (a busyApplied request entry, batch-format.ts).
  */
-export function applyBusyRejected(engine: Engine, clientId: number, kind: Buffer): void {
+export function applyBusyChange(engine: Engine, clientId: number, change: number, queued: readonly Buffer[]): void {
   const client = engine.clients.get(clientId);
   if (client === undefined || client.closing) return;
-  if (kind[0] === busyApplyQueue) {
-    const argv = decodeQueuedArgv(kind);
-    const spec = engine.resolve(argv);
-    if (client.multi !== null && spec !== undefined) client.multi.push({ spec, argv });
-    return;
+  switch (change) {
+    case BusyChange.queue: {
+      const spec = engine.resolve(queued);
+      if (client.multi !== null && spec !== undefined) client.multi.push({ spec, argv: queued.map((a) => Buffer.from(a)) });
+      return;
+    }
+    case BusyChange.multi:
+      if (client.multi === null) client.multi = [];
+      return;
+    case BusyChange.unwatch:
+      engine.unwatchAll(client);
+      client.dirtyCas = false;
+      return;
+    case BusyChange.exec:
+    case BusyChange.discard:
+      if (client.multi !== null) engine.discardTransaction(client);
+      return;
+    case BusyChange.flag:
+      if (client.multi !== null) client.multiAborted = true;
+      return;
+    default:
+      assert(false, `unknown busy change ${change}`);
   }
-  if (kind.equals(busyApplyMulti)) {
-    if (client.multi === null) client.multi = [];
-    return;
-  }
-  if (kind.equals(busyApplyUnwatch)) {
-    engine.unwatchAll(client);
-    client.dirtyCas = false;
-    return;
-  }
-  if (client.multi === null) return;
-  if (kind.equals(busyRejectedExec) || kind.equals(busyApplyDiscard)) engine.discardTransaction(client);
-  else client.multiAborted = true;
 }
 
 /** How often idle clients are looked for (Redis's clientsCron visits each about once a second). */

@@ -69,8 +69,8 @@ import {
   type JumboMessage,
 } from './batch-format.js';
 import { JumboCounter, type EngineWorkerData } from './worker-data.js';
-import { ControlArea, busyRejectedMarker } from './control-area.js';
-import { applyBusyRejected, idleClientCloser, installEngineControl } from './engine-control.js';
+import { ControlArea } from './control-area.js';
+import { applyBusyChange, idleClientCloser, installEngineControl } from './engine-control.js';
 import { BusyPump } from './busy-pump.js';
 
 // The worker's own reply kind must not collide with the engine's.
@@ -370,13 +370,17 @@ function main(data: EngineWorkerData): void {
           // A fresh array per command: the engine may keep it (its Buffers it copies).
           const argv = new Array<Buffer>(argc);
           for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
-          // The io-mux's busy gate answered a command while a script was busy.
-          if (argc === 2 && argv[0]![0] === 0 && argv[0]!.equals(busyRejectedMarker)) {
-            applyBusyRejected(engine, clientId, argv[1]!);
-            break;
-          }
           currentArgv = argv;
           engine.execute(clientId, argv, out);
+          break;
+        }
+        case RequestKind.busyApplied: {
+          // The io-mux's busy gate answered a command while a script was busy.
+          const change = reader.u8();
+          const argc = reader.u32();
+          const queued = new Array<Buffer>(argc);
+          for (let i = 0; i < argc; i++) queued[i] = reader.bytes(reader.u32());
+          applyBusyChange(engine, clientId, change, queued);
           break;
         }
         case RequestKind.open: {

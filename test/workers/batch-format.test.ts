@@ -4,12 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { BatchEncoder, RecordKind, RequestKind, RequestReader, fromJumboMessage, toJumboMessage } from '../../src/workers/batch-format.js';
+import { BusyChange } from '../../src/workers/control-area.js';
 
 interface Decoded {
   kind: number;
   clientId: number;
   argv?: string[];
   text?: string[];
+  change?: number;
 }
 
 function decode(record: Buffer): Decoded[] {
@@ -24,6 +26,12 @@ function decode(record: Buffer): Decoded[] {
       const argv: string[] = [];
       for (let i = 0; i < argc; i++) argv.push(r.bytes(r.u32()).toString('latin1'));
       out.push({ kind, clientId, argv });
+    } else if (kind === RequestKind.busyApplied) {
+      const change = r.u8();
+      const argc = r.u32();
+      const argv: string[] = [];
+      for (let i = 0; i < argc; i++) argv.push(r.bytes(r.u32()).toString('latin1'));
+      out.push({ kind, clientId, change, argv });
     } else if (kind === RequestKind.open) {
       out.push({ kind, clientId, text: [r.latin1(), r.latin1()] });
     } else if (kind === RequestKind.protocolError) {
@@ -50,6 +58,8 @@ describe('BatchEncoder / RequestReader', () => {
     encoder.commandFromArgv(8, [Buffer.from('PING')]);
     encoder.sync(8);
     encoder.protocolError(9, 'Protocol error: invalid bulk length');
+    encoder.busyApplied(8, [Buffer.of(BusyChange.flag)]);
+    encoder.busyApplied(8, [Buffer.of(BusyChange.queue), Buffer.from('SET'), Buffer.from('k'), Buffer.from('')]);
     encoder.close(7);
     expect(records).toEqual([]); // nothing leaves before flush
     encoder.flush();
@@ -61,6 +71,8 @@ describe('BatchEncoder / RequestReader', () => {
       { kind: RequestKind.command, clientId: 8, argv: ['PING'] },
       { kind: RequestKind.sync, clientId: 8 },
       { kind: RequestKind.protocolError, clientId: 9, text: ['Protocol error: invalid bulk length'] },
+      { kind: RequestKind.busyApplied, clientId: 8, change: BusyChange.flag, argv: [] },
+      { kind: RequestKind.busyApplied, clientId: 8, change: BusyChange.queue, argv: ['SET', 'k', ''] },
       { kind: RequestKind.close, clientId: 7 },
     ]);
     encoder.flush();
