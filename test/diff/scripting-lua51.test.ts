@@ -4,7 +4,9 @@
 // %e/%f/%g in string.format, 5.3-only syntax refused with 5.1's compile errors, 5.1's
 // runtime error texts, the library surface (unpack, math.pow, table.getn, no
 // table.pack or math.type), redis.set_repl/acl_check_cmd/REDIS_VERSION, the
-// RESP3-typed tables a script may return, and redis.setresp(3)'s conversions. Each case failed before those changes.
+// RESP3-typed tables a script may return, and redis.setresp(3)'s conversions, 5.1's
+// string escapes (lua51-escapes.ts), and its ';' and ambiguous-call rules
+// (lua51-syntax.ts). Each case failed before those changes.
 
 import { describe } from 'vitest';
 import { diffSeq, usePair } from '../support/diff-pair.js';
@@ -71,6 +73,38 @@ describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
         ev('local a, b = 1; a, b() = 1, 2'),
         ev('return 1 2'),
         ev('return ('),
+      ], { proto });
+      diffSeq(pair, "5.1's string escapes: \\x, \\z, \\u{} and unknown escapes stand for the character", [
+        ev('return "\\x41"'),
+        ev('return "a\\z   b"'),
+        ev('return "\\u{48}"'),
+        ev('return {"\\q", \'\\x"\', "\\065\\0659\\t|"}'),
+        ev('return "\\256"'),
+        ev('return "ab\\999"'),
+        ev('return "\\x'),
+        ev('-- "\\x41\nreturn "\\x41"'),
+        ev('return --[[ "\\x ]] "\\z" .. [==[\\x]]\\z]==]'),
+        ev('return "a\\\nb"'),
+      ], { proto });
+      diffSeq(pair, "no empty statement ';' and 5.1's ambiguous call syntax", [
+        ev('local x = 1;; return x'),
+        ev(';'),
+        ev('return;;'),
+        ev('local x = 1; local y = 2; return x + y;'),
+        ev('do ; end return 1'),
+        ev('local function f(); end return 1'),
+        ev('local f = function(a, b) ; end return 1'),
+        ev('if false then return 1 else ; end return 2'),
+        ev('repeat ; until true return 1'),
+        ev('while false do ; end return 3'),
+        ev('local x = 1\nlocal y = x\n(tostring)("a")'),
+        ev('local t = {1}\nlocal y = t[1]\n(tostring)(1)'),
+        ev('local y = (1)\n(tostring)(1)'),
+        ev('local x\n(tostring)("a") return 1'),
+        ev('local a, b\n(tostring)("a") return 1'),
+        ev('local f = function() end\n(tostring)(1) return 2'),
+        ev('local function f\n(a) return a end return f(4)'),
+        ev('local y = 1 local t = {} t.x = y (tostring) return 5'),
       ], { proto });
       diffSeq(pair, "5.1's runtime error texts", [
         ev('local t = nil return t.x'),

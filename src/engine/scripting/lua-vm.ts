@@ -43,6 +43,7 @@ import { checkNumber51 } from './lua-lib-util.js';
 import { ReplyWriter } from '../reply.js';
 import { luaToReply, pushReply } from './conversions.js';
 import { currentScriptWatch, type ScriptWatch } from '../control-hooks.js';
+import { lua51CompileError, lua51Escapes } from './lua51-escapes.js';
 import { scriptHookInstructionCount } from '../../limits.js';
 import { buildCommandTable, type CommandTable } from '../command-table.js';
 import { lowerAscii } from '../args.js';
@@ -224,8 +225,9 @@ export class LuaVM {
   load(sha: string, body: Buffer): string | null {
     if (this.refs.has(sha)) return null;
     const L = this.L;
-    if (lauxlib.luaL_loadbuffer(L, body, body.length, chunkName) !== lua.LUA_OK) {
-      const msg = luaString(L, -1);
+    const src = lua51Escapes(body);
+    if (lauxlib.luaL_loadbuffer(L, src, src.length, chunkName) !== lua.LUA_OK) {
+      const msg = lua51CompileError(luaString(L, -1));
       lua.lua_settop(L, 0);
       return `ERR Error compiling script (new function): ${msg}`;
     }
@@ -377,8 +379,9 @@ export class LuaVM {
     const L = this.L;
     lua.lua_settop(L, 0);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.errHandlerRef);
-    if (lauxlib.luaL_loadbuffer(L, code, code.length, functionChunkName) !== lua.LUA_OK) {
-      const msg = luaString(L, -1);
+    const src = lua51Escapes(code);
+    if (lauxlib.luaL_loadbuffer(L, src, src.length, functionChunkName) !== lua.LUA_OK) {
+      const msg = lua51CompileError(luaString(L, -1));
       lua.lua_settop(L, 0);
       return `ERR Error compiling function: ${msg}`;
     }

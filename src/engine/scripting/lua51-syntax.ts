@@ -9,6 +9,16 @@
 // tokens that no rule accepts and that print as '&', '|', '~' in the error. A
 // statement that is an expression but not a call fails with 5.1's "'=' expected".
 //
+// Two 5.1 rules the grammar of 5.3 dropped are checked on the token stream, in parse
+// order (so the first error in the source is the one reported): 5.1 has no empty
+// statement, so a ';' where a statement starts (at the start of a block: the chunk,
+// after do, then, else, repeat or a function's parameter list, or after another ';')
+// is "unexpected symbol near ';'"; and a '(' on a new line after what ends a prefix
+// expression (a name, ')' or ']') would be call arguments, which 5.1 refuses as
+// "ambiguous syntax (function call x new statement)" (lparser.c funcargs). Names being
+// declared by `local` and a function's name before its parameters are not prefix
+// expressions. (A call's string or table argument before such a '(' is not detected.)
+//
 // How: lparser calls llex.luaX_next and llex.luaX_lookahead through the module
 // object; the wrappers rewrite the token just read. A token split in two keeps its
 // second half in `pending` (per lexer state) until the parser asks for it.
@@ -28,6 +38,8 @@ interface Token {
 interface LexState {
   t: Token;
   lookahead: Token;
+  linenumber: number;
+  lastline: number;
 }
 const llex = require('fengari/src/llex.js') as {
   RESERVED: Record<string, number>;
@@ -70,6 +82,51 @@ if (llex.__keeldbLua51 !== true) {
   const tkGoto = R.TK_GOTO!;
   const pending = new WeakMap<LexState, number>();
 
+  // --- 5.1's empty-statement and ambiguous-call rules (see the file comment) ---------
+  const semicolon = 59;
+  const openParen = 40;
+  const closeParen = 41;
+  const closeBracket = 93;
+  const comma = 44;
+  const blockStarts = new Set([-1, R.TK_DO!, R.TK_THEN!, R.TK_ELSE!, R.TK_REPEAT!]);
+  const returnEnds = new Set([R.TK_END!, R.TK_ELSE!, R.TK_ELSEIF!, R.TK_UNTIL!, tkEos]);
+  const unexpectedSymbol = to_luastring('unexpected symbol');
+  const ambiguousSyntax = to_luastring('ambiguous syntax (function call x new statement)');
+  /** Where a `function` is: 0 none, 1 before its '(', 2 in its parameters, 3 just after its ')'. */
+  interface Tracking {
+    prev: number;
+    fn: 0 | 1 | 2 | 3;
+    localNames: boolean;
+    inReturn: boolean;
+    semicolonEndedReturn: boolean;
+  }
+  const tracking = new WeakMap<LexState, Tracking>();
+  const track = (ls: LexState): void => {
+    let k = tracking.get(ls);
+    if (k === undefined) {
+      k = { prev: -1, fn: 0, localNames: false, inReturn: false, semicolonEndedReturn: false };
+      tracking.set(ls, k);
+    }
+    const tok = ls.t.token;
+    const prev = k.prev;
+    if (tok === semicolon) {
+      if (blockStarts.has(prev) || k.fn === 3 || (prev === semicolon && !k.semicolonEndedReturn)) syntaxError(ls, unexpectedSymbol);
+      k.semicolonEndedReturn = k.inReturn;
+      k.inReturn = false;
+    } else if (tok === openParen && k.fn !== 1 && ls.linenumber !== ls.lastline) {
+      if ((prev === tkName && !k.localNames) || (prev === closeParen && k.fn !== 3) || prev === closeBracket) syntaxError(ls, ambiguousSyntax);
+    }
+    if (tok === R.TK_FUNCTION) k.fn = 1;
+    else if (k.fn === 1 && tok === openParen) k.fn = 2;
+    else if (k.fn === 2 && tok === closeParen) k.fn = 3;
+    else if (k.fn === 3) k.fn = 0;
+    if (tok === R.TK_LOCAL) k.localNames = true;
+    else if (!(k.localNames && ((tok === tkName && (prev === R.TK_LOCAL || prev === comma)) || (tok === comma && prev === tkName)))) k.localNames = false;
+    if (tok === R.TK_RETURN) k.inReturn = true;
+    else if (returnEnds.has(tok)) k.inReturn = false;
+    k.prev = tok;
+  };
+
   const rewrite = (ls: LexState, tok: Token): void => {
     const t = tok.token;
     const d = dead.get(t);
@@ -95,10 +152,12 @@ if (llex.__keeldbLua51 !== true) {
     if (second !== undefined && ls.lookahead.token === tkEos) {
       pending.delete(ls);
       ls.t.token = second;
+      track(ls);
       return;
     }
     next(ls);
     rewrite(ls, ls.t);
+    track(ls);
   };
   const lookahead = llex.luaX_lookahead;
   llex.luaX_lookahead = (ls) => {
