@@ -61,6 +61,12 @@ function cBytes(buf: Buffer): Buffer {
   return nul < 0 ? buf : buf.subarray(0, nul);
 }
 
+/** A bulk reply of a stored string or of a view of a value's bytes (the *ForReply getters). */
+export function replyBulk(reply: CommandContext['reply'], v: string | Buffer): void {
+  if (typeof v === 'string') reply.bulkLatin1(v);
+  else reply.bulk(v);
+}
+
 /** The empty scan reply: cursor "0" and no elements (Redis's shared.emptyscan). */
 export function replyEmptyScan(ctx: CommandContext): void {
   ctx.reply.array(2);
@@ -286,9 +292,9 @@ function hsetnxCommand(ctx: CommandContext): void {
 function hgetCommand(ctx: CommandContext): void {
   const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
-  const v = h?.get(latin1(ctx.argv[2]!));
+  const v = h?.getForReply(ctx.argv[2]!);
   if (v === undefined) ctx.reply.nil();
-  else ctx.reply.bulkLatin1(v);
+  else replyBulk(ctx.reply, v);
 }
 
 function hmgetCommand(ctx: CommandContext): void {
@@ -297,9 +303,9 @@ function hmgetCommand(ctx: CommandContext): void {
   if (h === null) return;
   ctx.reply.array(argv.length - 2);
   for (let j = 2; j < argv.length; j++) {
-    const v = h?.get(latin1(argv[j]!));
+    const v = h?.getForReply(argv[j]!);
     if (v === undefined) ctx.reply.nil();
-    else ctx.reply.bulkLatin1(v);
+    else replyBulk(ctx.reply, v);
   }
 }
 
@@ -314,7 +320,7 @@ function hdelCommand(ctx: CommandContext): void {
   }
   let deleted = 0;
   for (let j = 2; j < argv.length; j++) {
-    if (h.delete(latin1(argv[j]!))) {
+    if (h.deleteBytes(argv[j]!)) {
       deleted++;
       if (h.size === 0) break;
     }
@@ -340,13 +346,13 @@ function hlenCommand(ctx: CommandContext): void {
 function hstrlenCommand(ctx: CommandContext): void {
   const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
-  ctx.reply.int(h?.get(latin1(ctx.argv[2]!))?.length ?? 0);
+  ctx.reply.int(h?.valueLengthOf(ctx.argv[2]!) ?? 0);
 }
 
 function hexistsCommand(ctx: CommandContext): void {
   const h = hashRead(ctx, keyString(ctx.argv[1]!));
   if (h === null) return;
-  ctx.reply.int(h?.has(latin1(ctx.argv[2]!)) === true ? 1 : 0);
+  ctx.reply.int(h?.hasBytes(ctx.argv[2]!) === true ? 1 : 0);
 }
 
 const KEYS = 1;
@@ -362,8 +368,8 @@ function hgetallGeneric(ctx: CommandContext, what: number): void {
   if (both) reply.map(n);
   else reply.array(n);
   for (let i = 0; i < n; i++) {
-    if (what & KEYS) reply.bulkLatin1(h!.fieldAt(i));
-    if (what & VALUES) reply.bulkLatin1(h!.valueAt(i));
+    if (what & KEYS) replyBulk(reply, h!.fieldForReply(i));
+    if (what & VALUES) replyBulk(reply, h!.valueForReply(i));
   }
 }
 

@@ -28,7 +28,7 @@ import type { CommandSpecExtras } from '../command-table.js';
 import { globMatch } from '../glob.js';
 import type { Db } from '../keyspace.js';
 import { RSet } from '../types/set.js';
-import { keyString, parseRandomCount, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
+import { keyString, parseRandomCount, replyBulk, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
 import { notify, NotifyType } from '../notify.js';
 
@@ -74,7 +74,7 @@ function afterRemove(ctx: CommandContext, key: string, set: RSet, event: string)
 function replySetMembers(ctx: CommandContext, set: RSet): void {
   const n = set.size;
   ctx.reply.set(n);
-  for (let i = 0; i < n; i++) ctx.reply.bulkLatin1(set.memberAt(i));
+  for (let i = 0; i < n; i++) replyBulk(ctx.reply, set.memberForReply(i));
 }
 
 // --- Single-key commands -------------------------------------------------------------------
@@ -278,7 +278,7 @@ function srandmemberCommand(ctx: CommandContext): void {
     ctx.reply.nil();
     return;
   }
-  ctx.reply.bulkLatin1(set.memberAt(set.randomIndex(ctx.keyspace.random)));
+  replyBulk(ctx.reply, set.memberForReply(set.randomIndex(ctx.keyspace.random)));
 }
 
 /** Redis 7.0's srandmemberWithCountCommand and its cases. */
@@ -300,18 +300,18 @@ function srandmemberWithCount(ctx: CommandContext): void {
   if (!uniq || count === 1) {
     if (refuseHugeRandomReply(ctx, count)) return;
     reply.array(count);
-    while (count-- > 0) reply.bulkLatin1(set.memberAt(set.randomIndex(random)));
+    while (count-- > 0) replyBulk(reply, set.memberForReply(set.randomIndex(random)));
     return;
   }
   // Case 2: the count covers the whole set: all of it, in its order.
   if (count >= size) {
     reply.array(size);
-    for (let i = 0; i < size; i++) reply.bulkLatin1(set.memberAt(i));
+    for (let i = 0; i < size; i++) replyBulk(reply, set.memberForReply(i));
     return;
   }
   // Cases 3 and 4: distinct random members.
   reply.array(count);
-  for (const i of uniqueRandomIndexes(size, count, random)) reply.bulkLatin1(set.memberAt(i));
+  for (const i of uniqueRandomIndexes(size, count, random)) replyBulk(reply, set.memberForReply(i));
 }
 
 // --- Multi-key algebra --------------------------------------------------------------------------

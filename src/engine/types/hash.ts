@@ -88,6 +88,28 @@ export class RHash extends RObject {
   }
 
   /**
+   * get() for a field's bytes, for a reply: a listpack's value string, or a view of a
+   * hashtable's arena (valid until the hash is next written; no string is made).
+   */
+  getForReply(field: Buffer): string | Buffer | undefined {
+    if (this.lp !== null) return this.get(latin1(field));
+    const i = this.ht!.slotOfBytes(field);
+    return i < 0 ? undefined : this.ht!.valueView(i);
+  }
+
+  /** has() for a field's bytes. */
+  hasBytes(field: Buffer): boolean {
+    return this.lp !== null ? this.lpFind(latin1(field)) >= 0 : this.ht!.slotOfBytes(field) >= 0;
+  }
+
+  /** The byte length of field's value, 0 when absent (HSTRLEN). */
+  valueLengthOf(field: Buffer): number {
+    if (this.lp !== null) return this.get(latin1(field))?.length ?? 0;
+    const i = this.ht!.slotOfBytes(field);
+    return i < 0 ? 0 : this.ht!.valueLength(i);
+  }
+
+  /**
    * Redis's hashTypeTryConversion: converts before a write of these strings if any is
    * longer than hash-max-listpack-value (every argument of HSET is checked first).
    */
@@ -141,6 +163,11 @@ export class RHash extends RObject {
     return this.ht!.delete(field);
   }
 
+  /** delete() for a field's bytes. */
+  deleteBytes(field: Buffer): boolean {
+    return this.lp !== null ? this.delete(latin1(field)) : this.ht!.deleteBytes(field);
+  }
+
   /** The field at iteration index i in [0, size). */
   fieldAt(i: number): string {
     assert(i >= 0 && i < this.size, 'hash index out of range');
@@ -151,6 +178,18 @@ export class RHash extends RObject {
   valueAt(i: number): string {
     assert(i >= 0 && i < this.size, 'hash index out of range');
     return this.lp !== null ? this.lp[2 * i + 1]! : this.ht!.valueAt(i);
+  }
+
+  /** fieldAt() for a reply: a listpack's string, or a view of a hashtable's arena (valid until the next write). */
+  fieldForReply(i: number): string | Buffer {
+    assert(i >= 0 && i < this.size, 'hash index out of range');
+    return this.lp !== null ? this.lp[2 * i]! : this.ht!.keyView(i);
+  }
+
+  /** valueAt() for a reply: a listpack's string, or a view of a hashtable's arena (valid until the next write). */
+  valueForReply(i: number): string | Buffer {
+    assert(i >= 0 && i < this.size, 'hash index out of range');
+    return this.lp !== null ? this.lp[2 * i + 1]! : this.ht!.valueView(i);
   }
 
   /** A uniformly random index in [0, size); `random` returns [0, 1). */

@@ -179,6 +179,15 @@ export class RSet extends RObject {
     return this.ints !== null ? String(this.ints[i]!) : this.table!.keyAt(i);
   }
 
+  /**
+   * memberAt() for a reply: an intset member's decimal string, or a view of a
+   * hashtable's arena (valid until the set is next written; no string is made).
+   */
+  memberForReply(i: number): string | Buffer {
+    assert(i >= 0 && i < this.size, 'set index out of range');
+    return this.ints !== null ? String(this.ints[i]!) : this.table!.keyView(i);
+  }
+
   /** A uniformly random index in [0, size); `random` returns [0, 1). */
   randomIndex(random: () => number): number {
     const n = this.size;
