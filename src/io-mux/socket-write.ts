@@ -22,7 +22,8 @@
 // writes nothing else through the socket.
 //
 // WriteWrap and streamBaseState come from process.binding('stream_wrap') (on Node 20's
-// allowlist, the same objects Node's internals use). If anything is missing (another
+// allowlist, the same objects Node's internals use; connection.ts's read callback reads
+// streamBaseState too). If anything is missing (another
 // Node), `directWrites` is undefined and connections write through socket.write();
 // test/io-mux/write-mode.test.ts fails on this Node if that happens.
 
@@ -54,15 +55,19 @@ interface StreamWrapBinding {
   WriteWrap: new () => WriteReq;
   streamBaseState: Int32Array;
   kLastWriteWasAsync: number;
+  /** Where a read's byte count (or negative errno) is, for connection.ts's read callback. */
+  kReadBytesOrError: number;
 }
 
 function findStreamWrap(): StreamWrapBinding | undefined {
   try {
     const binding = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
-    const { WriteWrap, streamBaseState, kLastWriteWasAsync } = binding;
-    if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array) || typeof kLastWriteWasAsync !== 'number') return undefined;
-    if (kLastWriteWasAsync < 0 || kLastWriteWasAsync >= streamBaseState.length) return undefined;
-    return { WriteWrap, streamBaseState, kLastWriteWasAsync };
+    const { WriteWrap, streamBaseState, kLastWriteWasAsync, kReadBytesOrError } = binding;
+    if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array)) return undefined;
+    for (const index of [kLastWriteWasAsync, kReadBytesOrError]) {
+      if (typeof index !== 'number' || index < 0 || index >= streamBaseState.length) return undefined;
+    }
+    return { WriteWrap, streamBaseState, kLastWriteWasAsync: kLastWriteWasAsync!, kReadBytesOrError: kReadBytesOrError! };
   } catch {
     return undefined;
   }

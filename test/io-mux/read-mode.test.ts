@@ -44,7 +44,11 @@ describe('user-buffer reads', () => {
     expect((await a.roundTrip(resp('PING'), 7)).toString()).toBe('+PONG\r\n');
     expect((await b.roundTrip(resp('PING'), 7)).toString()).toBe('+PONG\r\n');
     expect(server.ioMux.connections.size).toBeGreaterThanOrEqual(2);
-    for (const conn of server.ioMux.connections.values()) expect(conn.readMode).toBe('user-buffer');
+    for (const conn of server.ioMux.connections.values()) {
+      expect(conn.readMode).toBe('user-buffer');
+      // ...and the handle calls the io-mux's read callback, not Node's onStreamRead.
+      expect(conn.ownReadCallback).toBe(true);
+    }
   });
 
   it('keep split commands intact while other connections reuse the shared buffer', async () => {
