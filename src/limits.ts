@@ -129,6 +129,18 @@ export const stringSlabChunkBytes = 1 * MiB;
  */
 export const randomReplyElementCountMax = Math.floor(clientOutputBytesMax / 7);
 
+// --- Lists (src/engine/types/list.ts) ------------------------------------------------------
+
+/**
+ * A list's elements live framed, back to back, in chunks of this many bytes: large
+ * enough that a 500k-element list is a few thousand objects for the GC rather than 500k
+ * strings, small enough that a middle edit (which rebuilds its chunk) stays cheap. At
+ * most 64 KiB: offsets within a chunk are 16-bit.
+ */
+export const listChunkBytes = 32 * KiB;
+/** Full-size list chunks kept for reuse after pops (a queue frees one per listChunkBytes popped). */
+export const listChunkPoolCountMax = 16;
+
 // --- Bitmaps and HyperLogLog (src/engine/commands/bitmaps.ts, hyperloglog.ts) ---------------
 
 /**

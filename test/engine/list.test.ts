@@ -1,10 +1,28 @@
 // RList (src/engine/types/list.ts) alone, against a plain array model: random operation
 // sequences (pushes and pops at both ends, set, insert, keepRange, removeMatching) must
-// leave the same elements in the same order, through growth, wrap-around and shrinking.
+// leave the same elements in the same order, through growth, wrap-around and shrinking,
+// within one chunk and across many (elements near and above listChunkBytes), and the
+// byte paths (pushBytes, popTo, writeAt, writeRange, equalsAt) must agree with it.
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ListEnd, RList } from '../../src/engine/types/list.js';
+import { listChunkBytes } from '../../src/limits.js';
+import { frameLatin1, ListEnd, RList, type FramedSink } from '../../src/engine/types/list.js';
+
+/** A growable byte sink like the engine's ReplyWriter. */
+function sink(): FramedSink {
+  return {
+    buf: Buffer.alloc(16),
+    length: 0,
+    ensure(bytes: number): void {
+      if (this.length + bytes <= this.buf.length) return;
+      const next = Buffer.alloc(Math.max(this.buf.length * 2, this.length + bytes));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    },
+  };
+}
+const bulk = (v: string): string => `$${v.length}\r\n${v}\r\n`;
 
 type Op =
   | { op: 'push'; where: ListEnd; v: string }
@@ -12,7 +30,9 @@ type Op =
   | { op: 'set'; i: number; v: string }
   | { op: 'insert'; i: number; v: string }
   | { op: 'keep'; start: number; end: number }
-  | { op: 'remove'; v: string; limit: number; fromHead: boolean };
+  | { op: 'remove'; v: string; limit: number; fromHead: boolean }
+  | { op: 'pushBytes'; where: ListEnd; v: string }
+  | { op: 'popTo'; where: ListEnd };
 
 const value = fc.constantFrom('a', 'b', 'c', '', 'x'.repeat(50));
 const where = fc.constantFrom<ListEnd>(ListEnd.head, ListEnd.tail);
@@ -27,6 +47,19 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 function apply(list: RList, model: string[], o: Op): void {
   switch (o.op) {
+    case 'pushBytes':
+      list.pushBytes(Buffer.from(o.v, 'latin1'), o.where);
+      if (o.where === ListEnd.head) model.unshift(o.v);
+      else model.push(o.v);
+      break;
+    case 'popTo': {
+      const out = sink();
+      const popped = list.popTo(out, o.where);
+      const want = o.where === ListEnd.head ? model.shift() : model.pop();
+      expect(popped).toBe(want !== undefined);
+      expect(out.buf.latin1Slice(0, out.length)).toBe(want === undefined ? '' : bulk(want));
+      break;
+    }
     case 'push':
       list.push(o.v, o.where);
       if (o.where === ListEnd.head) model.unshift(o.v);
@@ -74,7 +107,75 @@ function apply(list: RList, model: string[], o: Op): void {
   }
 }
 
+/** Checks every read path against the model. */
+function checkReads(list: RList, model: string[]): void {
+  expect(list.length).toBe(model.length);
+  expect(list.toArray()).toEqual(model);
+  for (let i = 0; i < model.length; i++) expect(list.at(i)).toBe(model[i]);
+  for (let i = model.length - 1; i >= 0; i--) {
+    expect(list.equalsAt(i, frameLatin1(model[i]!))).toBe(true);
+    expect(list.equalsAt(i, frameLatin1(model[i]! + 'q'))).toBe(false);
+  }
+  if (model.length > 0) {
+    const all = sink();
+    list.writeRange(all, 0, model.length - 1);
+    expect(all.buf.latin1Slice(0, all.length)).toBe(model.map(bulk).join(''));
+    const mid = Math.floor(model.length / 2);
+    const part = sink();
+    list.writeRange(part, mid, model.length - 1);
+    list.writeAt(part, mid);
+    expect(part.buf.latin1Slice(0, part.length)).toBe(model.slice(mid).map(bulk).join('') + bulk(model[mid]!));
+  }
+}
+
 describe('RList', () => {
+  test('random operations across many chunks match an array model', () => {
+    // Elements from a few bytes to past one chunk, so chunks fill, split, empty and
+    // hold one oversized element.
+    const big = fc.constantFrom('a', '', '7', 'z'.repeat(300), 'x'.repeat(Math.floor(listChunkBytes / 6)), 'y'.repeat(listChunkBytes + 10));
+    const bigOp: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ op: fc.constant('pushBytes' as const), where, v: big }) },
+      { weight: 2, arbitrary: fc.record({ op: fc.constant('push' as const), where, v: big }) },
+      { weight: 3, arbitrary: fc.record({ op: fc.constant('popTo' as const), where }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('pop' as const), where }) },
+      fc.record({ op: fc.constant('set' as const), i: fc.nat(200), v: big }),
+      fc.record({ op: fc.constant('insert' as const), i: fc.nat(200), v: big }),
+      fc.record({ op: fc.constant('keep' as const), start: fc.nat(30), end: fc.nat(120) }),
+      fc.record({ op: fc.constant('remove' as const), v: big, limit: fc.nat(3), fromHead: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(fc.array(bigOp, { minLength: 20, maxLength: 200 }), (ops) => {
+        const list = new RList();
+        const model: string[] = [];
+        for (const o of ops) {
+          apply(list, model, o);
+          expect(list.length).toBe(model.length);
+        }
+        checkReads(list, model);
+        checkReads(list.clone(), model);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('thousands of small elements pushed at one end and popped at the other (a queue)', () => {
+    const l = new RList();
+    const model: string[] = [];
+    let next = 0;
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 3000; i++) {
+        const v = String(next++);
+        l.pushBytes(Buffer.from(v), ListEnd.head);
+        model.unshift(v);
+      }
+      const out = sink();
+      for (let i = 0; i < 2500; i++) l.popTo(out, ListEnd.tail);
+      const popped = model.splice(model.length - 2500, 2500).reverse();
+      expect(out.buf.latin1Slice(0, out.length)).toBe(popped.map(bulk).join(''));
+    }
+    checkReads(l, model);
+  });
+
   test('random operations match an array model', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {

@@ -21,8 +21,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import type { Db } from '../keyspace.js';
-import type { ReplyWriter } from '../reply.js';
-import { frameLatin1, ListEnd, RList } from '../types/list.js';
+import { frameBytes, ListEnd, RList } from '../types/list.js';
 import { lookupKeyRead } from './strings.js';
 import { notify, NotifyType } from '../notify.js';
 
@@ -122,35 +121,6 @@ function timeoutArg(ctx: CommandContext, arg: Buffer): number | null {
   return blockingTimeoutOrReply(ctx, arg, string2ld);
 }
 
-/**
- * Writes framed elements (RList keeps each as its bulk reply: "$<len>\r\n<bytes>\r\n"),
- * one or a concatenation of several, into the reply as they are: one native write.
- */
-function replyFramed(out: ReplyWriter, framed: string): void {
-  out.ensure(framed.length);
-  out.length += out.buf.latin1Write(framed, out.length);
-}
-
-/** Elements per write in replyRange, and the bytes that flush sooner (bounds the rope). */
-const rangeWriteElements = 128;
-const rangeWriteBytes = 64 * 1024;
-
-/** The elements [start, end] of list as bulk replies (the array header is the caller's). */
-function replyRange(out: ReplyWriter, list: RList, start: number, end: number): void {
-  let run = '';
-  let elements = 0;
-  for (let i = start; i <= end; i++) {
-    // V8 concatenates by reference (a rope); the write below copies it once.
-    run += list.framedAt(i);
-    if (++elements === rangeWriteElements || run.length >= rangeWriteBytes) {
-      replyFramed(out, run);
-      run = '';
-      elements = 0;
-    }
-  }
-  if (elements > 0) replyFramed(out, run);
-}
-
 // --- Push ------------------------------------------------------------------------------
 
 function pushGeneric(ctx: CommandContext, where: ListEnd, xx: boolean): void {
@@ -202,11 +172,11 @@ function popGeneric(ctx: CommandContext, where: ListEnd): void {
     return;
   }
   if (!hasCount) {
-    replyFramed(ctx.reply, list.popFramed(where)!);
+    list.popTo(ctx.reply, where);
   } else {
     const n = Math.min(count, list.length);
     ctx.reply.array(n);
-    for (let i = 0; i < n; i++) replyFramed(ctx.reply, list.popFramed(where)!);
+    for (let i = 0; i < n; i++) list.popTo(ctx.reply, where);
   }
   afterRemoval(ctx, key, list, popEvent(where));
 }
@@ -230,7 +200,7 @@ function lindexCommand(ctx: CommandContext): void {
   if (index === null) return;
   const i = list.resolveIndex(index);
   if (i < 0) ctx.reply.nil();
-  else replyFramed(ctx.reply, list.framedAt(i));
+  else list.writeAt(ctx.reply, i);
 }
 
 /** Redis's range clamping for LRANGE/LTRIM: [start, end] within the list, or empty. */
@@ -259,9 +229,8 @@ function lrangeCommand(ctx: CommandContext): void {
     ctx.reply.array(0);
     return;
   }
-  const out = ctx.reply;
-  out.array(r[1] - r[0] + 1);
-  replyRange(out, list, r[0], r[1]);
+  ctx.reply.array(r[1] - r[0] + 1);
+  list.writeRange(ctx.reply, r[0], r[1]);
 }
 
 function lposCommand(ctx: CommandContext): void {
@@ -302,7 +271,7 @@ function lposCommand(ctx: CommandContext): void {
     else ctx.reply.nil();
     return;
   }
-  const ele = frameLatin1(latin1(argv[2]!)); // framed elements are equal iff their bytes are
+  const ele = frameBytes(argv[2]!); // framed elements are equal iff their bytes are
   const len = list.length;
   const fromHead = rank > 0;
   let skip = Math.abs(rank) - 1;
@@ -310,7 +279,7 @@ function lposCommand(ctx: CommandContext): void {
   const found: number[] = [];
   for (let n = 0; n < len && (maxlen === 0 || n < maxlen) && found.length < want; n++) {
     const i = fromHead ? n : len - 1 - n;
-    if (list.framedAt(i) !== ele) continue;
+    if (!list.equalsAt(i, ele)) continue;
     if (skip > 0) {
       skip--;
       continue;
@@ -399,9 +368,9 @@ function linsertCommand(ctx: CommandContext): void {
     ctx.reply.int(0);
     return;
   }
-  const pivot = frameLatin1(latin1(argv[3]!));
+  const pivot = frameBytes(argv[3]!);
   for (let i = 0; i < list.length; i++) {
-    if (list.framedAt(i) !== pivot) continue;
+    if (!list.equalsAt(i, pivot)) continue;
     list.insertAt(after ? i + 1 : i, latin1(argv[4]!));
     ctx.db.touched(key);
     notify(ctx, NotifyType.list, 'linsert', key);
@@ -434,7 +403,7 @@ function moveElement(ctx: CommandContext, src: string, srcList: RList, dst: stri
     ctx.db.touched(dst);
   }
   notify(ctx, NotifyType.list, pushEvent(whereto), dst);
-  replyFramed(ctx.reply, value);
+  ctx.reply.raw(value);
   afterRemoval(ctx, src, srcList, popEvent(wherefrom));
   return true;
 }
@@ -470,7 +439,7 @@ function popRangeWithKey(ctx: CommandContext, key: string, list: RList, where: L
   ctx.reply.array(2);
   ctx.reply.bulkLatin1(key);
   ctx.reply.array(n);
-  for (let i = 0; i < n; i++) replyFramed(ctx.reply, list.popFramed(where)!);
+  for (let i = 0; i < n; i++) list.popTo(ctx.reply, where);
   afterRemoval(ctx, key, list, popEvent(where));
   ctx.propagate([popName(where), key, String(count)]);
 }
@@ -553,7 +522,7 @@ function blockingPopGeneric(ctx: CommandContext, where: ListEnd): void {
     if (list === undefined) continue;
     ctx.reply.array(2);
     ctx.reply.bulkLatin1(key);
-    replyFramed(ctx.reply, list.popFramed(where)!);
+    list.popTo(ctx.reply, where);
     afterRemoval(ctx, key, list, popEvent(where));
     ctx.propagate([popName(where), key]);
     return;
@@ -571,7 +540,7 @@ function blockingPopGeneric(ctx: CommandContext, where: ListEnd): void {
       const list = readyList(c.db, key, c.nowMs)!;
       c.reply.array(2);
       c.reply.bulkLatin1(key);
-      replyFramed(c.reply, list.popFramed(where)!);
+      list.popTo(c.reply, where);
       afterRemoval(c, key, list, popEvent(where));
       c.propagate([popName(where), key]);
     },

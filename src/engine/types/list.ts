@@ -1,104 +1,246 @@
 // RList: the Redis list value (engine worker), Redis 7.0's quicklist without its command
 // handlers (src/engine/commands/lists.ts), so it can be fuzzed alone.
 //
-// Representation: one ring buffer of latin1 strings (one char per byte, as the keyspace
-// stores bytes), each element kept FRAMED as its RESP bulk string: "$<len>\r\n<bytes>\r\n"
-// (what every reply of an element writes, RESP2 and RESP3 alike). So LRANGE writes a
-// run of elements with one latin1Write of their concatenation, and LPOP/LINDEX one
-// write without a header: per-element native calls were most of LRANGE_100's engine
-// time. The framing is a function of the bytes, so framed strings compare equal exactly
-// when the elements do (LPOS, LREM, LINSERT compare framed). The string API (push, pop,
-// at, set, ...) frames and unframes; the *Framed/*Bytes methods are the hot paths'.
-// A ring with a head index and a length; the capacity is a power of two and
-// doubles when full, halves when a quarter full (never below minCapacity). That gives
-// O(1) pushes and pops at both ends (LPUSH/RPUSH/LPOP/RPOP, the benchmark's hot paths),
-// O(1) LINDEX/LSET and O(N) middle edits (LINSERT/LREM/LTRIM), which are O(N) in Redis
-// too. No per-element object beyond the string itself: one pointer slot per element.
+// Representation: a deque of chunks, each a Buffer holding a run of elements back to
+// back, every element FRAMED as its RESP bulk string "$<len>\r\n<bytes>\r\n" (what every
+// reply of an element writes, RESP2 and RESP3 alike), plus a Uint16Array of where each
+// element starts. So:
+//   - LPUSH/RPUSH write the frame into the end chunk's free bytes at that side (a chunk
+//     keeps free space at both ends, like a listpack grown from either side): no JS object
+//     per element, and no string for the GC to trace or copy. A list of 500k elements is
+//     ~1 chunk object per listChunkBytes instead of 500k strings on the heap.
+//   - LPOP/LINDEX copy one element's bytes into the reply, LRANGE one run per chunk.
+//   - The framing is a function of the bytes, so framed elements compare equal exactly
+//     when the elements do (LPOS, LREM, LINSERT compare framed).
+// The chunks sit in a ring (head index, count, power-of-two capacity): O(1) pushes and pops
+// at both ends. Element i is found by walking chunk counts from the nearer end, or from a
+// cursor left by the previous lookup, so a sequential scan (LPOS, SORT, DUMP) is O(1) per
+// element; middle edits (LSET, LINSERT, LREM) rebuild the chunks they touch, O(N) as in
+// Redis.
+//
+// Chunk sizes: a list's first chunk starts small and doubles as it fills, up to
+// listChunkBytes; later chunks are listChunkBytes (an element larger than that gets a
+// chunk of its own size). Full-size chunks freed by pops are kept in a small pool, since
+// a queue (LPUSH + RPOP) frees one at one end as it needs one at the other.
 //
 // OBJECT ENCODING: Redis 7.0 always reports "quicklist" for a list (the listpack list
 // encoding arrived in 7.2), whatever list-max-listpack-size says; we answer the same.
+// MEMORY USAGE and DUMP model Redis's own nodes (below), not these chunks.
 //
-// Invariants: capacity is a power of two >= minCapacity; 0 <= head < capacity;
-// 0 <= length <= capacity; slots outside [head, head+length) hold undefined (so popped
-// strings can be collected); every slot inside holds a flat framed string (frameBytes /
-// frameLatin1); callers never keep an empty list in the keyspace.
+// Invariants: every chunk in the ring holds at least one element; in a chunk, elements
+// lo..hi-1 start at offs[lo..hi-1] in increasing order, offs[lo] === start, each element
+// ends where the next starts and the last at `end`; every element is a complete frame;
+// `count` is the sum of the chunks' hi - lo; slots of the ring outside [rhead, rhead+nch)
+// hold undefined; the cursor (curPos, curBase), when curPos >= 0, names a chunk and the
+// index of its first element; callers never keep an empty list in the keyspace.
 
 import { assert } from '../../assert.js';
+import { listChunkBytes, listChunkPoolCountMax } from '../../limits.js';
 import { string2ll } from '../args.js';
 import { RdbFormatError, RdbType, registerRdbLoader, registerRdbSaver, type RdbReader, type RdbWriter } from '../dump.js';
 import { RObject } from '../keyspace.js';
 import { jemallocBytes } from './hash.js';
 
-const minCapacity = 8;
-
 /** Which end of a list: Redis's LIST_HEAD (left) and LIST_TAIL (right). */
 export const ListEnd = { head: 0, tail: 1 } as const;
 export type ListEnd = (typeof ListEnd)[keyof typeof ListEnd];
 
-/** Where elements are framed before one latin1Slice makes the flat string; grows to fit. */
-let frameScratch = Buffer.allocUnsafe(4096);
-/** Elements above this are framed in a buffer of their own (the scratch stays small). */
-const frameScratchBytesMax = 64 * 1024;
-
-function frameBuffer(dataBytes: number): Buffer {
-  const need = dataBytes + 16; // '$' + up to 10 digits + 2 CRLF
-  if (need <= frameScratch.length) return frameScratch;
-  if (need > frameScratchBytesMax) return Buffer.allocUnsafe(need);
-  frameScratch = Buffer.allocUnsafe(frameScratchBytesMax);
-  return frameScratch;
+/** Where framed elements are copied to: the engine's ReplyWriter (src/engine/reply.ts). */
+export interface FramedSink {
+  buf: Buffer;
+  length: number;
+  ensure(bytes: number): void;
 }
 
-/** Writes "$<n>\r\n" at 0; returns the bytes written. */
-function writeBulkHeader(buf: Buffer, n: number): number {
-  buf[0] = 36; // '$'
-  let digits = 1;
-  for (let p = 10; p <= n; p *= 10) digits++;
-  let at = 1 + digits;
-  for (let v = n; at > 1; v = Math.floor(v / 10)) buf[--at] = 48 + (v % 10);
-  buf[1 + digits] = 13;
-  buf[2 + digits] = 10;
-  return 3 + digits;
+/** A list's first chunk is at least this big (then doubles towards listChunkBytes). */
+const firstChunkBytesMin = 64;
+/** Offsets a new chunk has room for at least (the Uint16Array doubles as elements arrive). */
+const chunkOffsetCountMin = 16;
+/** The ring of chunks never has fewer slots than this. */
+const ringSlotCountMin = 4;
+/** Copies up to this many bytes byte by byte: below it, a loop beats subarray + set. */
+const copyLoopBytesMax = 64;
+// Offsets are Uint16: every frame in a chunk starts below listChunkBytes (a chunk bigger
+// than that holds one frame, at 0).
+assert(listChunkBytes <= 65536, 'listChunkBytes must keep chunk offsets within 16 bits');
+
+/** The bytes of "$<n>\r\n". */
+function bulkHeaderBytes(n: number): number {
+  return n < 10 ? 4 : n < 100 ? 5 : n < 1000 ? 6 : n < 10000 ? 7 : n < 100000 ? 8 : 8 + String(Math.floor(n / 100000)).length;
 }
 
-/** An element's stored form from its bytes: one native call (latin1Slice) as before framing. */
-export function frameBytes(b: Uint8Array): string {
-  const buf = frameBuffer(b.length);
-  let at = writeBulkHeader(buf, b.length);
-  buf.set(b, at);
-  at += b.length;
-  buf[at++] = 13;
-  buf[at++] = 10;
-  return buf.latin1Slice(0, at);
+/** The bytes of an element of n bytes, framed. */
+function framedBytesOf(n: number): number {
+  return bulkHeaderBytes(n) + n + 2;
 }
 
-/** An element's stored form from a latin1 string. */
-export function frameLatin1(v: string): string {
-  const buf = frameBuffer(v.length);
-  let at = writeBulkHeader(buf, v.length);
-  at += buf.latin1Write(v, at);
-  buf[at++] = 13;
-  buf[at++] = 10;
-  return buf.latin1Slice(0, at);
+/** Writes "$<n>\r\n" at `at`; returns the bytes written. */
+function writeBulkHeader(buf: Uint8Array, at: number, n: number): number {
+  const hb = bulkHeaderBytes(n);
+  buf[at] = 36; // '$'
+  let p = at + hb - 2;
+  buf[p] = 13;
+  buf[p + 1] = 10;
+  let v = n; // < 2^31 (proto-max-bulk-len caps an element at 512 MB): int32 division
+  do {
+    buf[--p] = 48 + (v % 10);
+    v = (v / 10) | 0;
+  } while (v > 0);
+  return hb;
 }
 
-/** The element a framed string holds. */
-export function unframe(framed: string): string {
-  return framed.slice(framed.indexOf('\n') + 1, framed.length - 2);
+/** An element framed from its bytes (a comparison target: LPOS, LINSERT's pivot). */
+export function frameBytes(b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(framedBytesOf(b.length));
+  const at = writeBulkHeader(out, 0, b.length);
+  out.set(b, at);
+  out[at + b.length] = 13;
+  out[at + b.length + 1] = 10;
+  return out;
+}
+
+/** An element framed from a latin1 string. */
+export function frameLatin1(v: string): Buffer {
+  const out = Buffer.allocUnsafe(framedBytesOf(v.length));
+  const at = writeBulkHeader(out, 0, v.length);
+  out.latin1Write(v, at);
+  out[at + v.length] = 13;
+  out[at + v.length + 1] = 10;
+  return out;
+}
+
+/** The element (latin1) of the frame at [s, e) of buf. */
+function unframeAt(buf: Buffer, s: number, e: number): string {
+  let d = s + 3;
+  while (buf[d] !== 10) d++;
+  return buf.latin1Slice(d + 1, e - 2);
+}
+
+/** Copies src[s, e) to the end of out. */
+function copyOut(out: FramedSink, src: Buffer, s: number, e: number): void {
+  const n = e - s;
+  out.ensure(n);
+  const dst = out.buf;
+  let at = out.length;
+  if (n <= copyLoopBytesMax) {
+    for (let j = s; j < e; j++) dst[at++] = src[j]!;
+  } else {
+    // A plain Uint8Array view: Buffer#subarray looks up its species, a measurable cost here.
+    dst.set(new Uint8Array(src.buffer, src.byteOffset + s, n), at);
+  }
+  out.length += n;
+}
+
+/** The frame RList.unlink removed last: popped[poppedStart, poppedEnd). */
+let popped: Buffer = Buffer.alloc(0);
+let poppedStart = 0;
+let poppedEnd = 0;
+
+/** A run of framed elements; see the file comment for its invariants. */
+class Chunk {
+  constructor(
+    public bytes: Buffer,
+    public start: number,
+    public end: number,
+    public offs: Uint16Array,
+    public lo: number,
+    public hi: number,
+  ) {}
+}
+
+/** Full-size chunks freed by pops, reused before allocating (engine worker only). */
+const chunkPool: Chunk[] = [];
+
+/**
+ * An empty chunk of `capacity` bytes, its free space all at the `where` side, with
+ * offsets for as many frames of flen bytes as fit.
+ */
+function newChunk(capacity: number, where: ListEnd, flen: number): Chunk {
+  const c = capacity === listChunkBytes && chunkPool.length > 0 ? chunkPool.pop()! : new Chunk(Buffer.allocUnsafeSlow(capacity), 0, 0, new Uint16Array(Math.max(chunkOffsetCountMin, Math.ceil(capacity / flen))), 0, 0);
+  if (where === ListEnd.head) {
+    c.start = c.end = capacity;
+    c.lo = c.hi = c.offs.length;
+  } else {
+    c.start = c.end = 0;
+    c.lo = c.hi = 0;
+  }
+  return c;
+}
+
+function releaseChunk(c: Chunk): void {
+  if (c.bytes.length === listChunkBytes && chunkPool.length < listChunkPoolCountMax) chunkPool.push(c);
+}
+
+/**
+ * Collects framed elements (ranges of buffers), then cuts them into chunks of at most
+ * listChunkBytes (an oversized element alone), each allocated to fit: the slow paths'
+ * way to make chunks (LSET, LINSERT, LREM, COPY, RESTORE).
+ */
+class ChunkBuilder {
+  private readonly srcs: Uint8Array[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  get count(): number {
+    return this.srcs.length;
+  }
+
+  add(src: Uint8Array, s: number, e: number): void {
+    this.srcs.push(src);
+    this.starts.push(s);
+    this.ends.push(e);
+  }
+
+  /** Every element of chunk c from index k0 up to (not including) k1. */
+  addFrom(c: Chunk, k0: number, k1: number): void {
+    for (let k = k0; k < k1; k++) this.add(c.bytes, c.offs[k]!, k + 1 < c.hi ? c.offs[k + 1]! : c.end);
+  }
+
+  build(): Chunk[] {
+    const out: Chunk[] = [];
+    const n = this.srcs.length;
+    let i = 0;
+    while (i < n) {
+      let bytes = this.ends[i]! - this.starts[i]!;
+      let j = i + 1;
+      while (j < n && bytes + this.ends[j]! - this.starts[j]! <= listChunkBytes) {
+        bytes += this.ends[j]! - this.starts[j]!;
+        j++;
+      }
+      const count = j - i;
+      const c = new Chunk(Buffer.allocUnsafeSlow(bytes), 0, bytes, new Uint16Array(Math.max(chunkOffsetCountMin, count)), 0, count);
+      let at = 0;
+      for (let k = i; k < j; k++) {
+        c.offs[k - i] = at;
+        const src = this.srcs[k]!;
+        const s = this.starts[k]!;
+        const e = this.ends[k]!;
+        c.bytes.set(src.subarray(s, e), at);
+        at += e - s;
+      }
+      out.push(c);
+      i = j;
+    }
+    return out;
+  }
 }
 
 export class RList extends RObject {
   readonly type = 'list' as const;
-  private items: (string | undefined)[];
-  private head = 0;
+  private ring: (Chunk | undefined)[];
+  private rhead = 0;
+  private nch = 0;
+  private rmask: number;
   private count = 0;
-  private mask: number;
+  /** The chunk (ring-relative position) the last lookup found, or -1. */
+  private curPos = -1;
+  /** The index of that chunk's first element. */
+  private curBase = 0;
 
-  constructor(capacity = minCapacity) {
+  constructor() {
     super();
-    let cap = minCapacity;
-    while (cap < capacity) cap *= 2;
-    this.items = new Array<string | undefined>(cap);
-    this.mask = cap - 1;
+    this.ring = new Array<Chunk | undefined>(ringSlotCountMin);
+    this.rmask = ringSlotCountMin - 1;
   }
 
   encoding(): string {
@@ -110,99 +252,334 @@ export class RList extends RObject {
   }
 
   clone(): RList {
-    const c = new RList(this.count);
-    for (let i = 0; i < this.count; i++) c.items[i] = this.items[(this.head + i) & this.mask];
-    c.count = this.count;
-    return c;
-  }
-
-  /** Builds a list holding `values` in order (tests, restore). */
-  static from(values: readonly string[]): RList {
-    const l = new RList(values.length);
-    for (let i = 0; i < values.length; i++) l.items[i] = frameLatin1(values[i]!);
-    l.count = values.length;
+    const b = new ChunkBuilder();
+    for (let p = 0; p < this.nch; p++) {
+      const c = this.chunkAt(p);
+      b.addFrom(c, c.lo, c.hi);
+    }
+    const l = new RList();
+    l.setChunks(b.build());
     return l;
   }
 
-  private grow(): void {
-    const cap = this.items.length;
-    const next = new Array<string | undefined>(cap * 2);
-    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) & this.mask];
-    this.items = next;
-    this.head = 0;
-    this.mask = cap * 2 - 1;
+  /** Builds a list holding `values` in order (tests, SORT STORE, RESTORE). */
+  static from(values: readonly string[]): RList {
+    const b = new ChunkBuilder();
+    for (const v of values) {
+      const f = frameLatin1(v);
+      b.add(f, 0, f.length);
+    }
+    const l = new RList();
+    l.setChunks(b.build());
+    return l;
   }
 
-  private maybeShrink(): void {
-    const cap = this.items.length;
-    if (cap <= minCapacity || this.count * 4 > cap) return;
-    const next = new Array<string | undefined>(cap / 2);
-    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) & this.mask];
-    this.items = next;
-    this.head = 0;
-    this.mask = cap / 2 - 1;
+  // --- The ring of chunks ---------------------------------------------------------------
+
+  private chunkAt(p: number): Chunk {
+    return this.ring[(this.rhead + p) & this.rmask]!;
+  }
+
+  /** Replaces every chunk with `chunks` (each non-empty), in order. */
+  private setChunks(chunks: readonly Chunk[]): void {
+    let cap = ringSlotCountMin;
+    while (cap < chunks.length) cap *= 2;
+    this.ring = new Array<Chunk | undefined>(cap);
+    this.rmask = cap - 1;
+    this.rhead = 0;
+    this.nch = chunks.length;
+    let count = 0;
+    for (let p = 0; p < chunks.length; p++) {
+      const c = chunks[p]!;
+      assert(c.hi > c.lo, 'an empty chunk in a list');
+      this.ring[p] = c;
+      count += c.hi - c.lo;
+    }
+    this.count = count;
+    this.curPos = -1;
+  }
+
+  /** The chunks in order (the slow paths' starting point for a rebuild). */
+  private chunkArray(): Chunk[] {
+    const out: Chunk[] = new Array<Chunk>(this.nch);
+    for (let p = 0; p < this.nch; p++) out[p] = this.chunkAt(p);
+    return out;
+  }
+
+  private resizeRing(cap: number): void {
+    const next = new Array<Chunk | undefined>(cap);
+    for (let p = 0; p < this.nch; p++) next[p] = this.chunkAt(p);
+    this.ring = next;
+    this.rhead = 0;
+    this.rmask = cap - 1;
+  }
+
+  private pushChunk(c: Chunk, where: ListEnd): void {
+    if (this.nch === this.ring.length) this.resizeRing(this.ring.length * 2);
+    if (where === ListEnd.head) {
+      this.rhead = (this.rhead - 1) & this.rmask;
+      this.ring[this.rhead] = c;
+    } else {
+      this.ring[(this.rhead + this.nch) & this.rmask] = c;
+    }
+    this.nch++;
+  }
+
+  /** Removes the (emptied) chunk at `where` and gives it to the pool. */
+  private dropChunk(where: ListEnd): void {
+    let slot: number;
+    if (where === ListEnd.head) {
+      slot = this.rhead;
+      this.rhead = (this.rhead + 1) & this.rmask;
+    } else {
+      slot = (this.rhead + this.nch - 1) & this.rmask;
+    }
+    releaseChunk(this.ring[slot]!);
+    this.ring[slot] = undefined;
+    this.nch--;
+    if (this.nch === 0) this.rhead = 0;
+    const cap = this.ring.length;
+    if (cap > ringSlotCountMin && this.nch * 4 <= cap) this.resizeRing(cap / 2);
+  }
+
+  // --- Pushes --------------------------------------------------------------------------------
+
+  /** The end chunk at `where` with room for a frame of flen bytes (a new one if need be). */
+  private roomFor(flen: number, where: ListEnd): Chunk {
+    if (this.nch > 0) {
+      const c = where === ListEnd.head ? this.ring[this.rhead]! : this.ring[(this.rhead + this.nch - 1) & this.rmask]!;
+      if (where === ListEnd.head ? c.start >= flen && c.lo > 0 : c.bytes.length - c.end >= flen && c.hi < c.offs.length) return c;
+      if (c.end - c.start + flen <= listChunkBytes) {
+        makeRoom(c, flen, where);
+        return c;
+      }
+    }
+    let cap: number;
+    if (flen > listChunkBytes) cap = flen;
+    else if (this.nch > 0) cap = listChunkBytes;
+    else {
+      cap = firstChunkBytesMin;
+      while (cap < flen) cap *= 2;
+    }
+    const c = newChunk(cap, where, flen);
+    this.pushChunk(c, where);
+    return c;
   }
 
   push(value: string, where: ListEnd): void {
-    this.pushFramed(frameLatin1(value), where);
+    const n = value.length;
+    const flen = framedBytesOf(n);
+    const c = this.roomFor(flen, where);
+    let at: number;
+    if (where === ListEnd.head) {
+      at = c.start - flen;
+      c.start = at;
+      c.offs[--c.lo] = at;
+    } else {
+      at = c.end;
+      c.end = at + flen;
+      c.offs[c.hi++] = at;
+    }
+    const bytes = c.bytes;
+    at += writeBulkHeader(bytes, at, n);
+    at += bytes.latin1Write(value, at);
+    bytes[at] = 13;
+    bytes[at + 1] = 10;
+    this.count++;
+    this.curPos = -1;
   }
 
-  /** LPUSH/RPUSH's path: an argument's bytes, framed once. */
+  /** LPUSH/RPUSH's path: an argument's bytes, framed into the end chunk. */
   pushBytes(value: Uint8Array, where: ListEnd): void {
-    this.pushFramed(frameBytes(value), where);
+    const n = value.length;
+    const flen = framedBytesOf(n);
+    const c = this.roomFor(flen, where);
+    let at: number;
+    if (where === ListEnd.head) {
+      at = c.start - flen;
+      c.start = at;
+      c.offs[--c.lo] = at;
+    } else {
+      at = c.end;
+      c.end = at + flen;
+      c.offs[c.hi++] = at;
+    }
+    const bytes = c.bytes;
+    at += writeBulkHeader(bytes, at, n);
+    if (n <= copyLoopBytesMax) {
+      for (let j = 0; j < n; j++) bytes[at + j] = value[j]!;
+    } else {
+      bytes.set(value, at);
+    }
+    at += n;
+    bytes[at] = 13;
+    bytes[at + 1] = 10;
+    this.count++;
+    this.curPos = -1;
   }
 
   /** Pushes an element already framed (one popped from a list: LMOVE). */
-  pushFramed(value: string, where: ListEnd): void {
-    if (this.count === this.items.length) this.grow();
+  pushFramed(framed: Uint8Array, where: ListEnd): void {
+    const flen = framed.length;
+    const c = this.roomFor(flen, where);
+    let at: number;
     if (where === ListEnd.head) {
-      this.head = (this.head - 1) & this.mask;
-      this.items[this.head] = value;
+      at = c.start - flen;
+      c.start = at;
+      c.offs[--c.lo] = at;
     } else {
-      this.items[(this.head + this.count) & this.mask] = value;
+      at = c.end;
+      c.end = at + flen;
+      c.offs[c.hi++] = at;
     }
+    c.bytes.set(framed, at);
     this.count++;
+    this.curPos = -1;
+  }
+
+  // --- Pops -----------------------------------------------------------------------------------
+
+  /**
+   * Unlinks the element at `where` (the list is not empty). Its frame stays readable at
+   * popped[poppedStart, poppedEnd) until the next push (a chunk it emptied may wait in the
+   * pool, untouched until then), for the caller to copy.
+   */
+  private unlink(where: ListEnd): void {
+    let c: Chunk;
+    if (where === ListEnd.head) {
+      c = this.ring[this.rhead]!;
+      poppedStart = c.start;
+      poppedEnd = c.lo + 1 < c.hi ? c.offs[c.lo + 1]! : c.end;
+      c.lo++;
+      c.start = poppedEnd;
+    } else {
+      c = this.ring[(this.rhead + this.nch - 1) & this.rmask]!;
+      c.hi--;
+      poppedStart = c.offs[c.hi]!;
+      poppedEnd = c.end;
+      c.end = poppedStart;
+    }
+    popped = c.bytes;
+    this.count--;
+    this.curPos = -1;
+    if (c.lo === c.hi) this.dropChunk(where);
+  }
+
+  /** LPOP/RPOP's path: removes the element at `where`, its frame copied to out; false if empty. */
+  popTo(out: FramedSink, where: ListEnd): boolean {
+    if (this.count === 0) return false;
+    this.unlink(where);
+    copyOut(out, popped, poppedStart, poppedEnd);
+    return true;
+  }
+
+  /** Removes and returns the framed element at `where` (a copy), or undefined if empty. */
+  popFramed(where: ListEnd): Buffer | undefined {
+    if (this.count === 0) return undefined;
+    this.unlink(where);
+    return Buffer.from(popped.subarray(poppedStart, poppedEnd));
   }
 
   /** Removes and returns the element at `where`, or undefined if empty. */
   pop(where: ListEnd): string | undefined {
     const v = this.popFramed(where);
-    return v === undefined ? undefined : unframe(v);
+    return v === undefined ? undefined : unframeAt(v, 0, v.length);
   }
 
-  /** Removes and returns the framed element at `where` (a bulk reply as is), or undefined if empty. */
-  popFramed(where: ListEnd): string | undefined {
-    if (this.count === 0) return undefined;
-    let at: number;
-    if (where === ListEnd.head) {
-      at = this.head;
-      this.head = (this.head + 1) & this.mask;
+  // --- Lookups by index -------------------------------------------------------------------
+
+  /** The chunk holding element i in [0, length); leaves curPos/curBase on it. */
+  private locate(i: number): Chunk {
+    assert(i >= 0 && i < this.count, 'list index out of range');
+    let p: number;
+    let base: number;
+    let c: Chunk;
+    const fromTail = this.count - 1 - i;
+    if (this.curPos >= 0 && Math.abs(i - this.curBase) < Math.min(i, fromTail)) {
+      p = this.curPos;
+      base = this.curBase;
+      c = this.chunkAt(p);
+    } else if (i <= fromTail) {
+      p = 0;
+      base = 0;
+      c = this.chunkAt(0);
     } else {
-      at = (this.head + this.count - 1) & this.mask;
+      p = this.nch - 1;
+      c = this.chunkAt(p);
+      base = this.count - (c.hi - c.lo);
     }
-    const v = this.items[at];
-    this.items[at] = undefined;
-    this.count--;
-    if (this.count === 0) this.head = 0;
-    this.maybeShrink();
-    assert(v !== undefined, 'list slot inside the ring is empty');
-    return v;
+    while (i < base) {
+      c = this.chunkAt(--p);
+      base -= c.hi - c.lo;
+    }
+    while (i >= base + (c.hi - c.lo)) {
+      base += c.hi - c.lo;
+      c = this.chunkAt(++p);
+    }
+    this.curPos = p;
+    this.curBase = base;
+    return c;
   }
 
   /** The element at index i in [0, length). */
   at(i: number): string {
-    return unframe(this.framedAt(i));
+    const c = this.locate(i);
+    const k = c.lo + i - this.curBase;
+    return unframeAt(c.bytes, c.offs[k]!, k + 1 < c.hi ? c.offs[k + 1]! : c.end);
   }
 
-  /** The framed element at index i in [0, length) (its bulk reply; equal iff the elements are). */
-  framedAt(i: number): string {
-    assert(i >= 0 && i < this.count, 'list index out of range');
-    return this.items[(this.head + i) & this.mask]!;
+  /** Copies the frame of element i in [0, length) to out (LINDEX's reply). */
+  writeAt(out: FramedSink, i: number): void {
+    const c = this.locate(i);
+    const k = c.lo + i - this.curBase;
+    copyOut(out, c.bytes, c.offs[k]!, k + 1 < c.hi ? c.offs[k + 1]! : c.end);
+  }
+
+  /** Copies the frames of elements [start, end] (within the list) to out: one copy per chunk. */
+  writeRange(out: FramedSink, start: number, end: number): void {
+    assert(start <= end && end < this.count, 'list range out of bounds');
+    let c = this.locate(start);
+    let p = this.curPos;
+    let k = c.lo + start - this.curBase;
+    let left = end - start + 1;
+    for (;;) {
+      const take = Math.min(c.hi - k, left);
+      copyOut(out, c.bytes, c.offs[k]!, k + take < c.hi ? c.offs[k + take]! : c.end);
+      left -= take;
+      if (left === 0) return;
+      c = this.chunkAt(++p);
+      k = c.lo;
+    }
+  }
+
+  /** Whether element i in [0, length) is the element `framed` holds (framed equal iff bytes equal). */
+  equalsAt(i: number, framed: Uint8Array): boolean {
+    const c = this.locate(i);
+    const k = c.lo + i - this.curBase;
+    const s = c.offs[k]!;
+    const e = k + 1 < c.hi ? c.offs[k + 1]! : c.end;
+    if (e - s !== framed.length) return false;
+    const bytes = c.bytes;
+    for (let j = 0; j < framed.length; j++) if (bytes[s + j] !== framed[j]) return false;
+    return true;
   }
 
   set(i: number, value: string): void {
-    assert(i >= 0 && i < this.count, 'list index out of range');
-    this.items[(this.head + i) & this.mask] = frameLatin1(value);
+    const framed = frameLatin1(value);
+    const c = this.locate(i);
+    const p = this.curPos;
+    const k = c.lo + i - this.curBase;
+    const s = c.offs[k]!;
+    const e = k + 1 < c.hi ? c.offs[k + 1]! : c.end;
+    if (e - s === framed.length) {
+      c.bytes.set(framed, s);
+      return;
+    }
+    const b = new ChunkBuilder();
+    b.addFrom(c, c.lo, k);
+    b.add(framed, 0, framed.length);
+    b.addFrom(c, k + 1, c.hi);
+    this.replaceChunk(p, b.build());
   }
 
   /** Redis's index convention: negative counts from the tail. -1 if out of range. */
@@ -211,22 +588,27 @@ export class RList extends RObject {
     return i >= 0 && i < this.count ? i : -1;
   }
 
-  /** Inserts `value` so that it ends at index i in [0, length]. O(min(i, length-i)). */
+  /** Inserts `value` so that it ends at index i in [0, length]. */
   insertAt(i: number, value: string): void {
     assert(i >= 0 && i <= this.count, 'insert index out of range');
     if (i === 0) return this.push(value, ListEnd.head);
     if (i === this.count) return this.push(value, ListEnd.tail);
     const framed = frameLatin1(value);
-    if (this.count === this.items.length) this.grow();
-    if (i < this.count - i) {
-      // Shift the first i elements one slot to the left.
-      this.head = (this.head - 1) & this.mask;
-      for (let j = 0; j < i; j++) this.items[(this.head + j) & this.mask] = this.items[(this.head + j + 1) & this.mask];
-    } else {
-      for (let j = this.count; j > i; j--) this.items[(this.head + j) & this.mask] = this.items[(this.head + j - 1) & this.mask];
-    }
-    this.items[(this.head + i) & this.mask] = framed;
-    this.count++;
+    const c = this.locate(i);
+    const p = this.curPos;
+    const k = c.lo + i - this.curBase;
+    const b = new ChunkBuilder();
+    b.addFrom(c, c.lo, k);
+    b.add(framed, 0, framed.length);
+    b.addFrom(c, k, c.hi);
+    this.replaceChunk(p, b.build());
+  }
+
+  /** Replaces the chunk at ring position p with `chunks` (built from it, so it is released). */
+  private replaceChunk(p: number, chunks: Chunk[]): void {
+    const all = this.chunkArray();
+    all.splice(p, 1, ...chunks);
+    this.setChunks(all);
   }
 
   /** Keeps only the elements in [start, end] (already clamped, start <= end), or none. */
@@ -235,12 +617,37 @@ export class RList extends RObject {
       this.clear();
       return;
     }
-    const keep = end - start + 1;
-    for (let i = 0; i < start; i++) this.items[(this.head + i) & this.mask] = undefined;
-    for (let i = end + 1; i < this.count; i++) this.items[(this.head + i) & this.mask] = undefined;
-    this.head = (this.head + start) & this.mask;
-    this.count = keep;
-    this.compact();
+    let front = start;
+    let back = this.count - 1 - Math.min(end, this.count - 1);
+    while (front > 0) {
+      const c = this.ring[this.rhead]!;
+      const n = c.hi - c.lo;
+      if (n <= front) {
+        this.count -= n;
+        front -= n;
+        this.dropChunk(ListEnd.head);
+      } else {
+        c.lo += front;
+        c.start = c.offs[c.lo]!;
+        this.count -= front;
+        front = 0;
+      }
+    }
+    while (back > 0) {
+      const c = this.ring[(this.rhead + this.nch - 1) & this.rmask]!;
+      const n = c.hi - c.lo;
+      if (n <= back) {
+        this.count -= n;
+        back -= n;
+        this.dropChunk(ListEnd.tail);
+      } else {
+        c.hi -= back;
+        c.end = c.offs[c.hi]!;
+        this.count -= back;
+        back = 0;
+      }
+    }
+    this.curPos = -1;
   }
 
   /**
@@ -248,35 +655,30 @@ export class RList extends RObject {
    * when fromHead, else from the tail. Returns how many were removed.
    */
   removeMatching(element: string, limit: number, fromHead: boolean): number {
-    const value = frameLatin1(element);
+    const target = frameLatin1(element);
     const n = this.count;
-    const keep = new Array<boolean>(n);
-    let removed = 0;
-    if (fromHead) {
-      for (let i = 0; i < n; i++) {
-        const hit = (limit === 0 || removed < limit) && this.items[(this.head + i) & this.mask] === value;
-        if (hit) removed++;
-        keep[i] = !hit;
-      }
-    } else {
-      for (let i = n - 1; i >= 0; i--) {
-        const hit = (limit === 0 || removed < limit) && this.items[(this.head + i) & this.mask] === value;
-        if (hit) removed++;
-        keep[i] = !hit;
+    const hits: number[] = [];
+    for (let j = 0; j < n && (limit === 0 || hits.length < limit); j++) {
+      const i = fromHead ? j : n - 1 - j;
+      if (this.equalsAt(i, target)) hits.push(i);
+    }
+    if (hits.length === 0) return 0;
+    if (!fromHead) hits.reverse();
+    const b = new ChunkBuilder();
+    let h = 0;
+    let i = 0;
+    for (let p = 0; p < this.nch; p++) {
+      const c = this.chunkAt(p);
+      for (let k = c.lo; k < c.hi; k++, i++) {
+        if (h < hits.length && hits[h] === i) {
+          h++;
+          continue;
+        }
+        b.add(c.bytes, c.offs[k]!, k + 1 < c.hi ? c.offs[k + 1]! : c.end);
       }
     }
-    if (removed === 0) return 0;
-    let w = 0;
-    for (let i = 0; i < n; i++) {
-      if (keep[i]) {
-        this.items[(this.head + w) & this.mask] = this.items[(this.head + i) & this.mask];
-        w++;
-      }
-    }
-    for (let i = w; i < n; i++) this.items[(this.head + i) & this.mask] = undefined;
-    this.count = w;
-    this.compact();
-    return removed;
+    this.setChunks(b.build());
+    return hits.length;
   }
 
   /** MEMORY USAGE (src/engine/commands/server.ts): Redis's estimate for this list as a quicklist. */
@@ -286,37 +688,77 @@ export class RList extends RObject {
 
   /** The keyspace digest's content (src/engine/digest.ts): the elements in order. */
   *digestParts(): Iterable<string> {
-    for (let i = 0; i < this.count; i++) yield unframe(this.items[(this.head + i) & this.mask]!);
+    for (let p = 0; p < this.nch; p++) {
+      const c = this.chunkAt(p);
+      for (let k = c.lo; k < c.hi; k++) yield unframeAt(c.bytes, c.offs[k]!, k + 1 < c.hi ? c.offs[k + 1]! : c.end);
+    }
   }
 
   /** Every element from head to tail (tests, DUMP, the digest). */
   toArray(): string[] {
-    const out: string[] = new Array<string>(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = unframe(this.items[(this.head + i) & this.mask]!);
+    const out: string[] = [];
+    for (const v of this.digestParts()) out.push(v);
     return out;
   }
 
   private clear(): void {
-    this.items = new Array<string | undefined>(minCapacity);
-    this.mask = minCapacity - 1;
-    this.head = 0;
+    while (this.nch > 0) this.dropChunk(ListEnd.tail);
     this.count = 0;
+    this.curPos = -1;
   }
+}
 
-  /** Shrinks the ring to fit after a bulk removal. */
-  private compact(): void {
-    if (this.count === 0) {
-      this.clear();
-      return;
+/**
+ * Gives chunk c room for a frame of flen bytes and one offset at its `where` end, c
+ * holding at most listChunkBytes - flen bytes: moves its elements within (when at least
+ * a quarter is free) or into a bigger allocation (doubling, up to listChunkBytes) whose
+ * free space is all at that end.
+ */
+function makeRoom(c: Chunk, flen: number, where: ListEnd): void {
+  const head = where === ListEnd.head;
+  const used = c.end - c.start;
+  const cap = c.bytes.length;
+  if ((head ? c.start : cap - c.end) < flen) {
+    const free = cap - used;
+    let newStart: number;
+    if (free >= 2 * flen && free * 4 >= cap) {
+      newStart = head ? flen + Math.floor((free - flen) / 2) : Math.floor((free - flen) / 2);
+      c.bytes.copyWithin(newStart, c.start, c.end);
+    } else {
+      let newCap = Math.min(listChunkBytes, cap * 2);
+      if (newCap < used + flen) newCap = used + flen;
+      if (newCap === cap) {
+        // Full size already (free >= flen): centre what is there.
+        newStart = head ? flen + Math.floor((free - flen) / 2) : Math.floor((free - flen) / 2);
+        c.bytes.copyWithin(newStart, c.start, c.end);
+      } else {
+        const next = Buffer.allocUnsafeSlow(newCap);
+        newStart = head ? newCap - used : 0;
+        next.set(c.bytes.subarray(c.start, c.end), newStart);
+        c.bytes = next;
+      }
     }
-    let cap = this.items.length;
-    while (cap > minCapacity && this.count * 4 <= cap) cap /= 2;
-    if (cap === this.items.length) return;
-    const next = new Array<string | undefined>(cap);
-    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) & this.mask];
-    this.items = next;
-    this.head = 0;
-    this.mask = cap - 1;
+    const delta = newStart - c.start;
+    for (let k = c.lo; k < c.hi; k++) c.offs[k] = c.offs[k]! + delta;
+    c.start = newStart;
+    c.end = newStart + used;
+  }
+  if (head ? c.lo === 0 : c.hi === c.offs.length) {
+    const n = c.hi - c.lo;
+    const len = c.offs.length;
+    const free = len - n;
+    let newLo: number;
+    if (free >= 2 && free * 4 >= len) {
+      newLo = head ? 1 + Math.floor((free - 1) / 2) : Math.floor((free - 1) / 2);
+      c.offs.copyWithin(newLo, c.lo, c.hi);
+    } else {
+      const next = new Uint16Array(len * 2);
+      newLo = head ? len * 2 - n : 0;
+      next.set(c.offs.subarray(c.lo, c.hi), newLo);
+      c.offs = next;
+    }
+    c.lo = newLo;
+    c.hi = newLo + n;
   }
 }
 
