@@ -246,7 +246,7 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
 
   /** A request that gets no reply (the busy gate's marker to the engine). */
   sendUnanswered(argv: readonly Buffer[]): void {
-    this.host.encoder.commandFromArgv(this.id, argv);
+    this.host.encoder.busyApplied(this.id, argv);
     this.host.scheduleFlush();
   }
 
