@@ -14,14 +14,14 @@
 //    effects batch layout, up to journalBatchBytesMax and journalAppendRecordCountMax
 //    records; a record that does not fit is carried into the next group), and append
 //    it as ONE RecordType.effects record
-//    with { leaderToken }. Adaptive group commit: while fewer than
-//    journalWriterAppendsAnySizeMax appends are in flight (1: none) a group goes at once
-//    (a lone write never waits); beyond, another
-//    goes only once the group holds as many records as the appends in flight on average
-//    (at most journalWriterEagerRecordCount) or journalWriterEagerBytes, up to
-//    journalWriterAppendsInFlightMax in flight, else it grows until an ack: under a heavy
-//    load, fewer and larger appends cost the log nodes (entries, messages, fsync rounds)
-//    less on the cores the server shares, while many small batches still pipeline.
+//    with { leaderToken }. Adaptive group commit (commit-policy.ts): a full group
+//    (journalWriterEagerRecordCount records or journalWriterEagerBytes) goes at once, up
+//    to journalWriterAppendsInFlightMax in flight; a smaller one goes when nothing flies
+//    (a lone write never waits), except that after an ack it is held briefly until the
+//    clients of that ack are back (a cohort hold, bounded by journalWriterHoldMsMax and
+//    the append's latency), so closed-loop clients share one append instead of
+//    alternating between two: every append costs the log nodes (entries, messages, an
+//    fsync round) CPU on the cores the server shares.
 //    When an append and every one before it are acknowledged, publish committedSeq
 //    (Atomics.store) and ring the engine's doorbell, once per ack.
 //
@@ -54,9 +54,13 @@ import {
   journalWriterAppendsInFlightMax,
   journalWriterEagerBytes,
   journalWriterEagerRecordCount,
+  journalWriterHoldLatencyFraction,
+  journalWriterHoldMsMax,
+  journalWriterHoldSkipAcks,
   loadProgressIntervalMs,
 } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
+import { CommitPolicy } from './commit-policy.js';
 import { splitEffectsPayload } from './effects-batch.js';
 import { EffectsGroup } from './effects-group.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
@@ -108,8 +112,17 @@ class JournalWriter {
   /** A record popped when the group was full (a copy): it opens the next group. */
   private carry: { readonly seq: number; readonly payload: Buffer } | null = null;
   private inflight: InFlight[] = [];
-  /** Effect records in the appends in flight (their counts summed). */
-  private inflightRecords = 0;
+  /** When the group goes (commit-policy.ts). */
+  private readonly policy = new CommitPolicy({
+    anySizeInFlight: journalWriterAppendsAnySizeMax,
+    eagerCount: journalWriterEagerRecordCount,
+    eagerBytes: journalWriterEagerBytes,
+    holdMsMax: journalWriterHoldMsMax,
+    holdLatencyFraction: journalWriterHoldLatencyFraction,
+    holdSkipAcks: journalWriterHoldSkipAcks,
+  });
+  /** Ends a cohort hold on time when no record arrives to end it (armed only while holding). */
+  private holdTimer: NodeJS.Timeout | undefined;
   /** The last writerWakeSeq published (shared-state.ts). */
   private wakeSeq = 0;
   private waitingForData = false;
@@ -225,19 +238,26 @@ class JournalWriter {
   private readonly kick = (): void => {
     for (;;) {
       this.popEffects();
-      if (this.serving && this.group.count > 0 && this.inflight.length < journalWriterAppendsInFlightMax) {
-        // Adaptive group commit (file comment): with several appends in flight, a small
-        // group waits for an ack and grows; a full one goes now.
-        if (this.inflight.length < journalWriterAppendsAnySizeMax || this.groupFull()) {
-          this.sendAppend();
-          continue;
-        }
+      const now = performance.now();
+      if (
+        this.serving &&
+        this.inflight.length < journalWriterAppendsInFlightMax &&
+        this.policy.shouldSend(this.group.count, this.group.bytes, this.carry !== null, this.inflight.length, now)
+      ) {
+        this.sendAppend();
+        continue;
       }
       // When the engine should wake us (shared-state.ts): for any record while a group
-      // of any size may go, else once the group would be full. Lowering it races with a record
-      // the engine published meanwhile under the old value: re-read the ring after the
-      // store (both sides use sequentially consistent atomics).
-      const wakeSeq = !this.serving || this.inflight.length < journalWriterAppendsAnySizeMax ? 0 : this.group.lastSeq + Math.max(1, this.eagerCount() - this.group.count);
+      // of any size may go, else once the group would be full or the hold's cohort is
+      // back. Lowering it races with a record the engine published meanwhile under the
+      // old value: re-read the ring after the store (both sides use sequentially
+      // consistent atomics).
+      let wakeSeq = 0;
+      if (this.serving) {
+        const wakeCount = this.policy.wakeCount(this.group.count, this.inflight.length, now);
+        if (wakeCount > 0) wakeSeq = this.group.lastSeq + Math.max(1, wakeCount - this.group.count);
+        if (this.policy.holding(this.group.count, now)) this.armHoldTimer(now);
+      }
       if (wakeSeq !== this.wakeSeq) {
         const lowered = wakeSeq < this.wakeSeq;
         this.wakeSeq = wakeSeq;
@@ -255,20 +275,13 @@ class JournalWriter {
     }
   };
 
-  /**
-   * The group is worth an append of its own even while several are in flight: it is
-   * full, or at least as large as the appends in flight on average (so groups never
-   * shrink under a load of many small batches, yet a light load is not held back).
-   */
-  private groupFull(): boolean {
-    return this.carry !== null || this.group.count >= this.eagerCount() || this.group.bytes >= journalWriterEagerBytes;
-  }
-
-  /** Records that make a group go while journalWriterAppendsAnySizeMax are in flight. */
-  private eagerCount(): number {
-    const n = this.inflight.length;
-    if (n === 0) return 1;
-    return Math.max(1, Math.min(journalWriterEagerRecordCount, Math.ceil(this.inflightRecords / n)));
+  /** Kicks when the cohort hold ends, in case no record ends it first. */
+  private armHoldTimer(nowMs: number): void {
+    if (this.holdTimer !== undefined) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.kick();
+    }, this.policy.holdLeftMs(nowMs));
   }
 
   /** Moves records from the effects ring into the group (one copy each) until it is full. */
@@ -300,6 +313,7 @@ class JournalWriter {
   private sendAppend(): void {
     // One journal record per append (effects-batch.ts): one entry, whole or absent.
     const { payload, lastSeq, count } = this.group.take();
+    this.policy.onSend(count);
     const carry = this.carry;
     if (carry !== null) {
       this.carry = null;
@@ -308,25 +322,27 @@ class JournalWriter {
     const records: AppendRecord[] = [{ type: RecordType.effects, engineVersion, payload }];
     const entry: InFlight = { lastSeq, count, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
-    this.inflightRecords += count;
     const epoch = this.epoch;
     this.client.append(records, { leaderToken: this.token }).then(
       (r) => {
         if (epoch !== this.epoch) return;
         entry.done = true;
         entry.lastId = r.lastId;
-        this.latencies[this.latencyCount++ % latencyWindowCount] = performance.now() - entry.startedMs;
+        const now = performance.now();
+        this.latencies[this.latencyCount++ % latencyWindowCount] = now - entry.startedMs;
         this.appendCount++;
         let advanced = false;
+        let acked = 0;
         while (this.inflight.length > 0 && this.inflight[0]!.done) {
           const head = this.inflight.shift()!;
-          this.inflightRecords -= head.count;
+          acked += head.count;
           assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
           this.committedSeq = head.lastSeq;
           this.lastAppliedId = head.lastId;
           advanced = true;
         }
         if (advanced) {
+          this.policy.onAck(acked, this.group.count + (this.carry !== null ? 1 : 0), now - entry.startedMs, now);
           this.shared.store(SharedBig.committedId, this.lastAppliedId);
           this.shared.store(SharedBig.appendCount, this.appendCount);
           this.shared.store(SharedBig.committedSeq, this.committedSeq);
@@ -347,7 +363,7 @@ class JournalWriter {
     this.epoch++;
     this.serving = false;
     this.inflight = [];
-    this.inflightRecords = 0;
+    this.policy.reset();
     this.carry = null;
     this.group.clear();
     this.token = 0;
