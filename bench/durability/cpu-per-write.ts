@@ -99,6 +99,23 @@ function medianRun(row: Row): number {
   return row.total.indexOf(m);
 }
 
+/**
+ * Names the server's two busiest worker threads (`node#tid`): the engine worker is
+ * spawned first and the journal writer only once the engine is online (server.ts), so
+ * of the two the lower tid is the engine. (Until session 4 the table said "the busiest
+ * is the engine": under SET -P 16 the engine is, and it was read as the writer.)
+ */
+function nameWorkerThreads(parts: Map<string, number>): void {
+  const workers = [...parts].filter(([name]) => /^node#\d+$/.test(name)).sort((a, b) => b[1] - a[1]).slice(0, 2);
+  if (workers.length < 2) return;
+  const tid = (name: string): number => Number(name.slice(name.indexOf('#') + 1));
+  workers.sort((a, b) => tid(a[0]) - tid(b[0]));
+  for (const [i, [name, us]] of workers.entries()) {
+    parts.delete(name);
+    parts.set(`${i === 0 ? 'engine' : 'journal writer'} (${name})`, us);
+  }
+}
+
 async function main(): Promise<void> {
   const { group, workDir, stop } = benchWorkspace('keeldb-cpu-write-');
   try {
@@ -164,6 +181,7 @@ async function main(): Promise<void> {
             serverUs += d;
             if (d >= 0.05) parts.set(name, d);
           }
+          nameWorkerThreads(parts);
           if (nodesUsed.length === 3) {
             parts.set('leader', nodesUsed[0]!);
             parts.set('followers', nodesUsed[1]! + nodesUsed[2]!);
@@ -198,7 +216,7 @@ async function main(): Promise<void> {
     lines.push('- CPU µs (utime+stime from /proc) per SET of one redis-benchmark run (`-c 50 -d 100|4096 -r 1000000`), summed over redis-server ' +
       '`--appendonly yes --appendfsync always`, or over the KeelDB server (all threads) and its three log nodes; medians of ' +
       `${opts.runs} run(s). Everything shares the 2 cores with redis-benchmark, so CPU per write bounds durable throughput whatever the load. ` +
-      'Threads: main = io-mux; of the worker threads (`node#tid`), the busiest is the engine, the next the journal writer; the small ones are GC helpers. ' +
+      'Threads: main = io-mux; of the two busiest worker threads (`node#tid`) the lower tid is the engine (spawned first) and the other the journal writer; the small ones are GC and libuv helpers. ' +
       `Log nodes: ${opts.logNodeKeeldb !== '' ? 'every server used those of the --log-node-keeldb build' : 'each build ran its own (the log-node code differs between builds too)'}.`);
     lines.push('');
     lines.push(`| test | redis-always µs/write |${hasBefore ? ' KeelDB before µs/write |' : ''} KeelDB µs/write | KeelDB/redis | writes/s (wall, load-dependent): redis /${hasBefore ? ' before /' : ''} KeelDB | KeelDB split µs/write (the median run) |`);
