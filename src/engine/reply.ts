@@ -52,6 +52,9 @@ export function formatG17(d: number): string {
   return s;
 }
 
+/** bulkRange copies a value up to this long byte by byte, a longer one through a view. */
+const bulkRangeLoopBytesMax = 256;
+
 export class ReplyWriter {
   buf: Buffer;
   length = 0;
@@ -213,7 +216,14 @@ export class ReplyWriter {
     const n = end - start;
     this.prefixedNumber(36, n); // '$'
     this.ensure(n + 2);
-    this.buf.set(src.subarray(start, end), this.length);
+    const buf = this.buf;
+    if (n <= bulkRangeLoopBytesMax) {
+      // A short value is copied by a loop: subarray + set would allocate a view per reply.
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = src[i]!;
+    } else {
+      buf.set(src.subarray(start, end), this.length);
+    }
     this.length += n;
     this.crlf();
   }

@@ -153,6 +153,27 @@ export class StringSlab {
     return n;
   }
 
+  /** Where locate() found a value: its chunk, its first byte's offset and its length. */
+  foundChunk: Buffer = Buffer.alloc(0);
+  foundStart = 0;
+  foundLength = 0;
+
+  /**
+   * Sets foundChunk/foundStart/foundLength to handle's bytes: one class lookup for a
+   * read that needs all three (GET), and no object allocated to return them.
+   */
+  locate(handle: number): void {
+    const sc = this.classOf(handle);
+    const slot = handle >>> classBits;
+    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const n = sc.words[chunkIndex]![at >> 2]!;
+    assert(n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab handle not in use');
+    this.foundChunk = sc.chunks[chunkIndex]!;
+    this.foundStart = at + lengthBytes;
+    this.foundLength = n;
+  }
+
   /** The chunk holding handle's bytes; they start at bytesStart(handle). */
   chunk(handle: number): Buffer {
     const sc = this.classOf(handle);
@@ -169,9 +190,8 @@ export class StringSlab {
 
   /** The value as a latin1 string (one char per byte, as the keyspace stores strings). */
   latin1(handle: number): string {
-    const n = this.length(handle);
-    const start = this.bytesStart(handle);
-    return this.chunk(handle).latin1Slice(start, start + n);
+    this.locate(handle);
+    return this.foundChunk.latin1Slice(this.foundStart, this.foundStart + this.foundLength);
   }
 
   /** Bytes of chunk memory held (MEMORY STATS-style accounting, tests). */

@@ -62,8 +62,8 @@ function replyString(ctx: CommandContext, v: string | number): void {
     return;
   }
   const slab = ctx.keyspace.slab;
-  const start = slab.bytesStart(v);
-  ctx.reply.bulkRange(slab.chunk(v), start, start + slab.length(v));
+  slab.locate(v);
+  ctx.reply.bulkRange(slab.foundChunk, slab.foundStart, slab.foundStart + slab.foundLength);
 }
 
 /** Redis's getGenericCommand: replies with the value or nil; false after a WRONGTYPE. */
