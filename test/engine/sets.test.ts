@@ -172,3 +172,35 @@ describe('set effects replay', () => {
     expect(members(a, c, 'z')).toEqual(['w']);
   });
 });
+
+describe('set algebra over hashtable sets (members probed by their bytes)', () => {
+  test('SINTER, SUNION, SDIFF and their STORE forms match a model, with an intset and a non-ASCII member', () => {
+    const e = newEngine();
+    const c = openClient(e);
+    const a: string[] = [];
+    const b: string[] = [];
+    for (let i = 0; i < 700; i++) a.push(`m:${i}`);
+    for (let i = 400; i < 1200; i += 2) b.push(`m:${i}`);
+    a.push('\u00e9t\u00e9', '7');
+    b.push('\u00e9t\u00e9', '7');
+    runCommand(e, c, ['SADD', 'a', ...a.map((m) => Buffer.from(m, 'latin1'))]);
+    runCommand(e, c, ['SADD', 'b', ...b.map((m) => Buffer.from(m, 'latin1'))]);
+    runCommand(e, c, ['SADD', 'i', '7', '8', '9']);
+    expect(runCommand(e, c, ['OBJECT', 'ENCODING', 'a'])).toBe('$9\r\nhashtable\r\n');
+    const inB = new Set(b);
+    const inter = a.filter((m) => inB.has(m)).sort();
+    const union = [...new Set([...a, ...b])].sort();
+    const diff = a.filter((m) => !inB.has(m)).sort();
+    expect(members(e, c, 'a').length).toBe(a.length);
+    expect(texts(decode(runCommand(e, c, ['SINTER', 'a', 'b']))).sort()).toEqual(inter);
+    expect(texts(decode(runCommand(e, c, ['SUNION', 'a', 'b']))).sort()).toEqual(union);
+    expect(texts(decode(runCommand(e, c, ['SDIFF', 'a', 'b']))).sort()).toEqual(diff);
+    expect(texts(decode(runCommand(e, c, ['SINTER', 'a', 'i']))).sort()).toEqual(['7']);
+    expect(texts(decode(runCommand(e, c, ['SDIFF', 'i', 'a']))).sort()).toEqual(['8', '9']);
+    runCommand(e, c, ['SDIFFSTORE', 'd', 'a', 'b']);
+    runCommand(e, c, ['SUNIONSTORE', 'u', 'a', 'b']);
+    expect(members(e, c, 'd')).toEqual(diff);
+    expect(members(e, c, 'u')).toEqual(union);
+    expect(runCommand(e, c, ['SISMEMBER', 'u', Buffer.from('\u00e9t\u00e9', 'latin1')])).toBe(':1\r\n');
+  });
+});

@@ -343,17 +343,18 @@ function intersection(sets: readonly RSet[], limit: number): string[] {
   const first = ordered[0]!;
   const out: string[] = [];
   for (let i = 0; i < first.size; i++) {
-    const m = first.memberAt(i);
+    // A hashtable member is probed by its bytes; a string is made only for a result.
+    const m = first.memberForReply(i);
     let all = true;
     for (let j = 1; j < ordered.length; j++) {
       const s = ordered[j]!;
-      if (s !== first && !s.has(m)) {
+      if (s !== first && !(typeof m === 'string' ? s.has(m) : s.hasBytes(m))) {
         all = false;
         break;
       }
     }
     if (all) {
-      out.push(m);
+      out.push(typeof m === 'string' ? m : m.latin1Slice(0, m.length));
       if (limit > 0 && out.length >= limit) break;
     }
   }
@@ -372,7 +373,11 @@ function unionOf(sets: readonly (RSet | null)[], limits: { readonly setMaxIntset
   const dst = new RSet();
   for (const s of sets) {
     if (s === null) continue;
-    for (let i = 0; i < s.size; i++) dst.add(s.memberAt(i), limits);
+    for (let i = 0; i < s.size; i++) {
+      const m = s.memberForReply(i); // a hashtable's view: copied by addBytes, no string made
+      if (typeof m === 'string') dst.add(m, limits);
+      else dst.addBytes(m, limits);
+    }
   }
   return dst;
 }
@@ -384,16 +389,20 @@ function diffOf(sets: readonly (RSet | null)[], limits: { readonly setMaxIntsetE
   if (first === null || first === undefined) return dst;
   for (let j = 1; j < sets.length; j++) if (sets[j] === first) return dst; // the same key: empty
   for (let i = 0; i < first.size; i++) {
-    const m = first.memberAt(i);
+    // A hashtable member is probed by its bytes (a view: dst is another set, so it stays valid).
+    const m = first.memberForReply(i);
     let found = false;
     for (let j = 1; j < sets.length; j++) {
       const s = sets[j];
-      if (s !== null && s !== undefined && s.has(m)) {
+      if (s !== null && s !== undefined && (typeof m === 'string' ? s.has(m) : s.hasBytes(m))) {
         found = true;
         break;
       }
     }
-    if (!found) dst.add(m, limits);
+    if (!found) {
+      if (typeof m === 'string') dst.add(m, limits);
+      else dst.addBytes(m, limits);
+    }
   }
   return dst;
 }

@@ -124,7 +124,9 @@ export class ByteDict {
   /** The slot of key (a latin1 string), or -1. */
   slotOf(key: string): number {
     if (this.count === 0) return -1;
-    return this.slotOfBytes(latin1Bytes(key).subarray(0, key.length));
+    const b = latin1Bytes(key);
+    const p = this.probe(b, 0, key.length, hashBytes(b, 0, key.length));
+    return p < 0 ? -1 : this.table[2 * p + 1]! - 1;
   }
 
   has(key: string): boolean {
@@ -235,7 +237,12 @@ export class ByteDict {
   }
 
   delete(key: string): boolean {
-    return this.deleteBytes(latin1Bytes(key).subarray(0, key.length));
+    if (this.count === 0) return false;
+    const b = latin1Bytes(key);
+    const p = this.probe(b, 0, key.length, hashBytes(b, 0, key.length));
+    if (p < 0) return false;
+    this.deleteEntry(p);
+    return true;
   }
 
   /** Deletes slot i's key. */
