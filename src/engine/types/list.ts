@@ -54,8 +54,10 @@ export interface FramedSink {
 
 /** A list's first chunk is at least this big (then doubles towards listChunkBytes). */
 const firstChunkBytesMin = 64;
+/** Chunks this big or bigger get an ArrayBuffer of their own (Buffer.poolSize / 2 slices the pool below it). */
+const chunkOwnBufferBytesMin = 4096;
 /** Offsets a new chunk has room for at least (the Uint16Array doubles as elements arrive). */
-const chunkOffsetCountMin = 16;
+const chunkOffsetCountMin = 4;
 /** The ring of chunks never has fewer slots than this. */
 const ringSlotCountMin = 4;
 /** Copies up to this many bytes byte by byte: below it, a loop beats subarray + set. */
@@ -148,6 +150,16 @@ class Chunk {
   ) {}
 }
 
+/**
+ * A chunk's bytes. Small ones are slices of Node's shared Buffer pool (a bump of its
+ * offset, no allocation of their own): a small list costs about what its elements did as
+ * strings, and the pool's 8 KiB block goes with the last live slice. Bigger ones get their
+ * own ArrayBuffer.
+ */
+function chunkBytesAlloc(bytes: number): Buffer {
+  return bytes < chunkOwnBufferBytesMin ? Buffer.allocUnsafe(bytes) : Buffer.allocUnsafeSlow(bytes);
+}
+
 /** Full-size chunks freed by pops, reused before allocating (engine worker only). */
 const chunkPool: Chunk[] = [];
 
@@ -156,7 +168,7 @@ const chunkPool: Chunk[] = [];
  * offsets for as many frames of flen bytes as fit.
  */
 function newChunk(capacity: number, where: ListEnd, flen: number): Chunk {
-  const c = capacity === listChunkBytes && chunkPool.length > 0 ? chunkPool.pop()! : new Chunk(Buffer.allocUnsafeSlow(capacity), 0, 0, new Uint16Array(Math.max(chunkOffsetCountMin, Math.ceil(capacity / flen))), 0, 0);
+  const c = capacity === listChunkBytes && chunkPool.length > 0 ? chunkPool.pop()! : new Chunk(chunkBytesAlloc(capacity), 0, 0, new Uint16Array(Math.max(chunkOffsetCountMin, Math.ceil(capacity / flen))), 0, 0);
   if (where === ListEnd.head) {
     c.start = c.end = capacity;
     c.lo = c.hi = c.offs.length;
@@ -208,7 +220,7 @@ class ChunkBuilder {
         j++;
       }
       const count = j - i;
-      const c = new Chunk(Buffer.allocUnsafeSlow(bytes), 0, bytes, new Uint16Array(Math.max(chunkOffsetCountMin, count)), 0, count);
+      const c = new Chunk(chunkBytesAlloc(bytes), 0, bytes, new Uint16Array(Math.max(chunkOffsetCountMin, count)), 0, count);
       let at = 0;
       for (let k = i; k < j; k++) {
         c.offs[k - i] = at;
@@ -358,8 +370,9 @@ export class RList extends RObject {
     if (flen > listChunkBytes) cap = flen;
     else if (this.nch > 0) cap = listChunkBytes;
     else {
+      // Room for a second element like this one: a list of two (common) allocates once.
       cap = firstChunkBytesMin;
-      while (cap < flen) cap *= 2;
+      while (cap < 2 * flen && cap < listChunkBytes) cap *= 2;
     }
     const c = newChunk(cap, where, flen);
     this.pushChunk(c, where);
@@ -732,7 +745,7 @@ function makeRoom(c: Chunk, flen: number, where: ListEnd): void {
         newStart = head ? flen + Math.floor((free - flen) / 2) : Math.floor((free - flen) / 2);
         c.bytes.copyWithin(newStart, c.start, c.end);
       } else {
-        const next = Buffer.allocUnsafeSlow(newCap);
+        const next = chunkBytesAlloc(newCap);
         newStart = head ? newCap - used : 0;
         next.set(c.bytes.subarray(c.start, c.end), newStart);
         c.bytes = next;
