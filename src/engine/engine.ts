@@ -163,6 +163,7 @@ export class Engine implements EngineServices {
           if (this.tracking.trackingClients !== 0) this.tracking.keyModified(key, this.depth > 0 ? this.contexts[this.depth - 1]!.client : null);
         },
         expired: (db, key) => this.keyExpired(db, key),
+        swapping: (a, b) => this.touchWatchedOnSwap(a, b),
       },
       this.random,
     );
@@ -635,6 +636,31 @@ export class Engine implements EngineServices {
         continue;
       }
       client.dirtyCas = true;
+    }
+  }
+
+  /**
+   * The half of Redis's touchAllWatchedKeysInDb(db, other) that per-key `modified`
+   * signals miss, called before SWAPDB moves anything: a key watched in one of the two
+   * databases that only the OTHER holds will appear under the watcher, so its EXEC
+   * fails; if the key arriving is already expired, the watch counts it as expired at
+   * WATCH instead (Redis: "non-existing key is replaced with an expired key").
+   */
+  private touchWatchedOnSwap(a: number, b: number): void {
+    if (this.watchIndex.size === 0) return;
+    const dbA = this.keyspace.db(a);
+    const dbB = this.keyspace.db(b);
+    for (const watchers of this.watchIndex.values()) {
+      for (const client of watchers) {
+        for (const w of client.watched.values()) {
+          if (w.dbIndex !== a && w.dbIndex !== b) continue;
+          const self = w.dbIndex === a ? dbA : dbB;
+          const other = w.dbIndex === a ? dbB : dbA;
+          if (self.dict.has(w.key) || !other.dict.has(w.key)) continue;
+          if (other.isExpired(w.key, this.nowMs)) w.expiredAtWatch = true;
+          else client.dirtyCas = true;
+        }
+      }
     }
   }
 

@@ -65,6 +65,12 @@ export interface KeyspaceHooks {
   modified(db: number, key: string): void;
   /** A key was deleted because it expired; the engine logs a DEL for it. */
   expired(db: number, key: string): void;
+  /**
+   * Databases a and b are about to swap contents (SWAPDB). `modified` is called for
+   * every key each holds as well; this is for what a key-by-key signal cannot say (a
+   * WATCHed key that only the other database holds: Redis's touchAllWatchedKeysInDb).
+   */
+  swapping?(a: number, b: number): void;
 }
 
 export class Db {
@@ -467,6 +473,7 @@ export class Keyspace {
   swap(a: number, b: number): void {
     const dbA = this.db(a);
     const dbB = this.db(b);
+    this.hooks.swapping?.(a, b);
     for (const k of dbA.dict.keys) this.hooks.modified(a, k);
     for (const k of dbB.dict.keys) this.hooks.modified(b, k);
     const tmpA = new Db(a, this);

@@ -222,6 +222,37 @@ describeWithOracle('diff: transactions', () => {
         ],
         2,
       );
+      // Redis's touchAllWatchedKeysInDb(db, other): SWAPDB dirties a watched key that
+      // exists in EITHER database, so a key that only the other database had (it appears
+      // in the watcher's database) fails the EXEC too; a key in neither does not.
+      seq(
+        'WATCH: SWAPDB brings in a key the watcher\'s database lacked',
+        [
+          ['FLUSHALL'],
+          on1('SELECT', '1'),
+          on1('SET', 'c', 'only-in-1'),
+          ['WATCH', 'c'],
+          on1('SWAPDB', '0', '1'),
+          ['MULTI'],
+          ['GET', 'c'],
+          ['EXEC'],
+          ['FLUSHALL'],
+          ['WATCH', 'nowhere'],
+          on1('SWAPDB', '0', '1'),
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          on1('SET', 'w', 'in-1'),
+          ['SELECT', '1'],
+          ['WATCH', 'w'],
+          on1('SWAPDB', '1', '0'),
+          ['MULTI'],
+          ['PING'],
+          ['EXEC'],
+          ['SELECT', '0'],
+        ],
+        2,
+      );
       body(
         'WATCH: a key that expires before EXEC',
         async (c) => {
