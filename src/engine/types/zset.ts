@@ -262,6 +262,10 @@ registerRdbLoader(RdbType.zset2, (r: RdbReader): RZSet => {
     scores.push(r.take(8).readDoubleLE(0));
     if (m.length > maxLen) maxLen = m.length;
   }
+  // Saved from the greatest element down: loaded from the least up, a ZTree appends to
+  // its last leaf and fills every leaf (loaded descending, each split would leave halves).
+  members.reverse();
+  scores.reverse();
   // 7.0 loads a skiplist and converts it to a listpack when it is small enough.
   return loadedZset(members, scores, n <= defaultLimits.zsetMaxListpackEntries && maxLen <= defaultLimits.zsetMaxListpackValue);
 });
