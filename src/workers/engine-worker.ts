@@ -164,7 +164,8 @@ function main(data: EngineWorkerData): void {
       flushPrefix: () => flushReplyPrefix(),
       nextRecord: () => popForPump(),
       pushReplies: (record) => {
-        pushRecord(record);
+        // A jumbo record's buffer may be handed over: never the pump's own.
+        sendReplyRecord(record.length > recordBytesMax ? Buffer.from(record) : record);
         replies.notify();
       },
       shutdownNow: onShutdown,
@@ -330,7 +331,13 @@ function main(data: EngineWorkerData): void {
       return;
     }
     out.buf[from] = RecordKind.batch;
-    const bytes = out.buf.subarray(from, out.length);
+    sendReplyRecord(out.buf.subarray(from, out.length));
+    unnotified++;
+    startReplyRecord();
+  };
+
+  /** Pushes a reply record, as a jumbo record if the ring cannot take it. */
+  const sendReplyRecord = (bytes: Buffer): void => {
     if (bytes.length <= recordBytesMax) {
       pushRecord(bytes);
     } else {
@@ -353,8 +360,6 @@ function main(data: EngineWorkerData): void {
       pushRecord(placeholder);
       replies.notify(); // the io-mux must take it before the next jumbo can go
     }
-    unnotified++;
-    startReplyRecord();
   };
 
   const executeBatch = (record: Buffer): boolean => {

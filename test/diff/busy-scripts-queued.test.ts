@@ -13,7 +13,7 @@ import { describe } from 'vitest';
 import { diffCase, usePair } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { hello } from '../support/comparators.js';
-import { finish, sleep, start, waitBusy } from './busy-scripts-support.js';
+import { finish, sleep, start, statsWithDuration, waitBusy } from './busy-scripts-support.js';
 
 const loop = 'while true do end';
 /** Long enough for the requests below to reach both servers before it passes. */
@@ -85,6 +85,29 @@ describeWithOracle('diff: requests queued behind a script before it turned busy'
 
   diffCase(
     pair,
+    'FCALL: FUNCTION STATS, FUNCTION KILL and -BUSY for requests queued before the threshold',
+    async (c) => {
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', String(thresholdMs)]);
+      await c.cmd(['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=spinlib\nredis.register_function('spin', function(keys, args) while true do end end)"]);
+      const call = start(c, 0, ['FCALL', 'spin', '1', 'k1', 'a\r\nb']);
+      await sleep(scriptStartedMs);
+      const stats = start(c, 1, ['FUNCTION', 'STATS']);
+      const get = start(c, 1, ['GET', 'k1']);
+      const scriptKill = start(c, 2, ['SCRIPT', 'KILL']);
+      const [r, s] = await stats;
+      const cmp = Buffer.isBuffer(r) && Buffer.isBuffer(s) ? statsWithDuration(r, s) : r === s ? null : 'outcome differs';
+      if (cmp !== null) c.note(`FUNCTION STATS queued (${cmp})`, String(r), String(s));
+      await finish(c, 'GET queued', get);
+      await finish(c, 'SCRIPT KILL queued', scriptKill);
+      await c.cmd(['FUNCTION', 'KILL'], { conn: 2 });
+      await finish(c, 'FCALL (killed)', call);
+      await c.cmd(['FUNCTION', 'DELETE', 'spinlib'], { conn: 1 });
+    },
+    { conns: 3 },
+  );
+
+  diffCase(
+    pair,
     'a pipeline sent before the threshold: every command answered in order',
     async (c) => {
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', String(thresholdMs)]);
@@ -106,7 +129,7 @@ describeWithOracle('diff: requests queued behind a script before it turned busy'
     async (c) => {
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
       await c.cmd(['SET', 'w', 'before']);
-      const script = start(c, 0, ['EVAL', writeAfter(1500), '1', 'w']);
+      const script = start(c, 0, ['EVAL', writeAfter(3000), '1', 'w']);
       await waitBusy(c);
       await c.cmd(['WATCH', 'w'], { conn: 1 });
       await c.cmd(['PING'], { conn: 2 }); // still busy after the WATCH was answered

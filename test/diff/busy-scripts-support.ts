@@ -2,6 +2,7 @@
 // servers without waiting for its reply, compare it later, wait until both servers are
 // busy. Shared by busy-scripts.test.ts and busy-scripts-queued.test.ts.
 
+import type { Comparator } from '../support/comparators.js';
 import type { DiffCase, Outcome } from '../support/diff-pair.js';
 import { showBytes } from '../support/resp-decode.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
@@ -55,3 +56,18 @@ export async function finish(c: DiffCase, what: string, pending: Promise<Outcome
   const same = Buffer.isBuffer(r) && Buffer.isBuffer(s) ? r.equals(s) : r === s;
   if (!same) c.note(what, show(r), show(s));
 }
+
+/**
+ * FUNCTION STATS while a function is busy: byte for byte, except duration_ms, which
+ * depends on when each server was asked; both must be past the threshold (100 ms).
+ */
+const durationPattern = /\$11\r\nduration_ms\r\n:(\d+)\r\n/;
+export const statsWithDuration: Comparator = (o, s) => {
+  const mo = durationPattern.exec(o.toString('latin1'));
+  const ms = durationPattern.exec(s.toString('latin1'));
+  if (mo === null || ms === null) return o.equals(s) ? null : 'bytes differ (no duration_ms in both)';
+  if (Number(mo[1]) < 100) return `redis's duration_ms ${mo[1]} below the threshold`;
+  if (Number(ms[1]) < 100) return `subject's duration_ms ${ms[1]} below the threshold`;
+  const strip = (b: Buffer): string => b.toString('latin1').replace(durationPattern, () => 'duration_ms:<ms>');
+  return strip(o) === strip(s) ? null : 'bytes differ (duration_ms aside)';
+};

@@ -15,23 +15,7 @@
 import { describe } from 'vitest';
 import { diffCase, diffSeq, usePair } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import type { Comparator } from '../support/comparators.js';
-import { finish, start, waitBusy } from './busy-scripts-support.js';
-
-/**
- * FUNCTION STATS while a function is busy: byte for byte, except duration_ms, which
- * depends on when each server was asked; both must be past the threshold (100 ms).
- */
-const durationPattern = /\$11\r\nduration_ms\r\n:(\d+)\r\n/;
-const statsWithDuration: Comparator = (o, s) => {
-  const mo = durationPattern.exec(o.toString('latin1'));
-  const ms = durationPattern.exec(s.toString('latin1'));
-  if (mo === null || ms === null) return o.equals(s) ? null : 'bytes differ (no duration_ms in both)';
-  if (Number(mo[1]) < 100) return `redis's duration_ms ${mo[1]} below the threshold`;
-  if (Number(ms[1]) < 100) return `subject's duration_ms ${ms[1]} below the threshold`;
-  const strip = (b: Buffer): string => b.toString('latin1').replace(durationPattern, () => 'duration_ms:<ms>');
-  return strip(o) === strip(s) ? null : 'bytes differ (duration_ms aside)';
-};
+import { finish, start, statsWithDuration, waitBusy } from './busy-scripts-support.js';
 
 const loop = 'while true do end';
 const infiniteLib = "#!lua name=busylib\nredis.register_function('spin', function(keys, args) while true do end end)";
