@@ -195,3 +195,28 @@ describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
     });
   }
 });
+
+// Redis's own math.random (rand.c's lrand48): one sequence per server process, from
+// lrand48's default seed, shared by EVAL and FCALL; fresh servers, so the unseeded
+// values are compared too.
+describeWithOracle("diff: Redis's math.random and math.randomseed", () => {
+  const pair = usePair();
+  diffSeq(pair, 'the sequence from a fresh server, across scripts and functions; randomseed; argument errors', [
+    ev('return {tostring(math.random()), math.random(10), math.random(5, 8)}'),
+    ev('return {tostring(math.random()), math.random(10), math.random(5, 8)}'),
+    ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=rnd\nredis.register_function('r', function() return {tostring(math.random()), math.random(1000)} end)"],
+    ['FCALL', 'r', '0'],
+    ev('return {tostring(math.random()), math.random(1000)}'),
+    ev('math.randomseed(42) return {tostring(math.random()), math.random(100)}'),
+    ev('math.randomseed(-7) return {tostring(math.random()), math.random(100), math.random(-3, -1), math.random(2.9)}'),
+    ev('math.randomseed(2147483648) return tostring(math.random())'),
+    ev('return {pcall(math.random, 1, 2, 3)}'),
+    ev('return math.random(0)'),
+    ev('return math.random(3, 2)'),
+    ev('return math.random(1, 2, 3)'),
+    ev('return math.randomseed()'),
+    ['SCRIPT', 'FLUSH'],
+    ev('return tostring(math.random())'),
+    ['FUNCTION', 'DELETE', 'rnd'],
+  ]);
+});

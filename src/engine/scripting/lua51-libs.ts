@@ -15,6 +15,7 @@
 import fengari, { type LuaState } from 'fengari';
 import { argError, checkNumber51, luaError, setFunction, typeError } from './lua-lib-util.js';
 import { str2d51 } from './lua51-str2d.js';
+import { installRedisRandom } from './lua51-random.js';
 
 const { lua, to_luastring } = fengari;
 
@@ -140,6 +141,7 @@ function installMath(L: LuaState): void {
       lua.lua_pushnumber(s, f(checkNumber51(s, 1)));
       return 1;
     });
+  installRedisRandom(L);
   setFunction(L, 'pow', (s) => {
     lua.lua_pushnumber(s, Math.pow(checkNumber51(s, 1), checkNumber51(s, 2)));
     return 1;
