@@ -121,6 +121,18 @@ describeWithOracle('diff: Lua 5.1 semantics under fengari', () => {
         ev('return {pcall(function() return 1 + {} end)}'),
         ev('return table.unpack({1,2,3})'),
       ], { proto });
+      diffSeq(pair, "\"bad argument\" names '?' where 5.1 cannot name the function (pcall), and 'no value' for a missing one", [
+        ev('return {pcall(string.rep)}'),
+        ev('return string.rep()'),
+        ev('local s = "x" return s:rep()'),
+        ev('return {pcall(math.floor)}'),
+        ev('return {pcall(table.concat, 1)}'),
+        ev('return {pcall(tostring)}'),
+        ev('local ok, e = pcall(string.format, "%d", "x") return e'),
+        ev('return {pcall(cmsgpack.unpack)}'),
+        ev('return {pcall(bit.band, "x")}'),
+        ev('return {pcall(struct.pack)}'),
+      ], { proto });
       diffSeq(pair, "Lua 5.1's library surface", [
         ev("local out = {} for k, v in pairs(math) do table.insert(out, k) end table.sort(out) return out"),
         ev("local out = {} for k, v in pairs(table) do table.insert(out, k) end table.sort(out) return out"),

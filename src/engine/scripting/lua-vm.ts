@@ -106,6 +106,8 @@ let commandTable: CommandTable | null = null;
 const sourceField = to_luastring('source');
 const lineField = to_luastring('line');
 const keysName = to_luastring('KEYS');
+/** The registry's loaded-modules table (LUA_LOADED_TABLE). */
+const loadedTableName = to_luastring('_LOADED');
 const argvName = to_luastring('ARGV');
 
 /** Set up in the fresh state, before the globals are protected (Redis 7.0's script_lua.c). */
@@ -486,6 +488,12 @@ export class LuaVM {
     this.installRedisLib(L);
     assert(lauxlib.luaL_dostring(L, to_luastring(protectLua)) === lua.LUA_OK, 'lua protect');
     protectGlobals(L);
+    // 5.1's luaL_argerror names a function it cannot name from the call site '?' ("bad
+    // argument #1 to '?'", e.g. under pcall); 5.3's looks it up in the loaded-modules
+    // table ('string.rep'). Scripts have no require, so the table is emptied once the
+    // libraries are open.
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, loadedTableName);
     lua.lua_settop(L, 0);
     return L;
   }

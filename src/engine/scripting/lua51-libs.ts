@@ -273,7 +273,7 @@ function installString(L: LuaState): void {
   const rep = lua.lua_tocfunction(L, -1)!;
   lua.lua_pop(L, 1);
   setFunction(L, 'rep', (s) => {
-    lua.lua_settop(s, 2);
+    if (lua.lua_gettop(s) > 2) lua.lua_settop(s, 2); // a missing argument stays "no value"
     return rep(s);
   });
   lua.lua_pop(L, 1);
