@@ -22,6 +22,7 @@ import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import type { Db } from '../keyspace.js';
 import { frameBytes, ListEnd, RList } from '../types/list.js';
+import { keyString } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
 import { notify, NotifyType } from '../notify.js';
 
@@ -125,7 +126,7 @@ function timeoutArg(ctx: CommandContext, arg: Buffer): number | null {
 
 function pushGeneric(ctx: CommandContext, where: ListEnd, xx: boolean): void {
   const argv = ctx.argv;
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   let list = listOrReply(ctx, key, false);
   if (list === null) return;
   if (list === undefined) {
@@ -159,7 +160,7 @@ function popGeneric(ctx: CommandContext, where: ListEnd): void {
     if (c === null) return;
     count = c;
   }
-  const key = latin1(argv[1]!);
+  const key = keyString(argv[1]!);
   const list = listOrReply(ctx, key, false);
   if (list === null) return;
   if (list === undefined) {
@@ -184,13 +185,13 @@ function popGeneric(ctx: CommandContext, where: ListEnd): void {
 // --- Reads ---------------------------------------------------------------------------------
 
 function llenCommand(ctx: CommandContext): void {
-  const list = listOrReply(ctx, latin1(ctx.argv[1]!), true);
+  const list = listOrReply(ctx, keyString(ctx.argv[1]!), true);
   if (list === null) return;
   ctx.reply.int(list === undefined ? 0 : list.length);
 }
 
 function lindexCommand(ctx: CommandContext): void {
-  const list = listOrReply(ctx, latin1(ctx.argv[1]!), true);
+  const list = listOrReply(ctx, keyString(ctx.argv[1]!), true);
   if (list === null) return;
   if (list === undefined) {
     ctx.reply.nil();
@@ -218,7 +219,7 @@ function lrangeCommand(ctx: CommandContext): void {
   if (start === null) return;
   const end = longOrReply(ctx, ctx.argv[3]!);
   if (end === null) return;
-  const list = listOrReply(ctx, latin1(ctx.argv[1]!), true);
+  const list = listOrReply(ctx, keyString(ctx.argv[1]!), true);
   if (list === null) return;
   if (list === undefined) {
     ctx.reply.array(0);
