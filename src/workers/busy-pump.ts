@@ -87,6 +87,8 @@ export interface BusyPumpHost {
 
 /** Commands that run even inside MULTI instead of being queued (the engine's multiExempt). */
 const multiExempt = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** What a RESP2 client in subscribed mode may run (the engine's pubsubContextCommands). */
+const pubsubContextCommands = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 const authenticatedBody = Buffer.of(1);
 const unauthenticatedBody = Buffer.of(0);
 /** Flush the pump's replies once they are this large (they are small: errors, +QUEUED...). */
@@ -312,6 +314,11 @@ export class BusyPump {
     }
     if (client.multi !== null && spec.flags.includes('no_multi')) {
       this.reject(client, spec, 'ERR Command not allowed inside a transaction');
+      return;
+    }
+    // A RESP3 subscriber that said HELLO 2 while busy (RESP2 subscribers wait).
+    if (client.pubsubMode && client.resp === 2 && !pubsubContextCommands.has(spec.name)) {
+      this.reject(client, spec, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return;
     }
     if (!spec.flags.includes('allow_busy')) {

@@ -108,6 +108,28 @@ describeWithOracle('diff: requests queued behind a script before it turned busy'
 
   diffCase(
     pair,
+    'a RESP3 subscriber while busy: -BUSY, and after HELLO 2 the subscribed-context error first',
+    async (c) => {
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', String(thresholdMs)]);
+      await c.cmd(['HELLO', '3'], { conn: 1, cmp: hello });
+      await c.cmd(['SUBSCRIBE', 'ch'], { conn: 1 });
+      const script = start(c, 0, ['EVAL', loop, '0']);
+      await sleep(scriptStartedMs);
+      const queued = [start(c, 1, ['GET', 'x']), start(c, 1, ['PING'])];
+      for (const [i, p] of queued.entries()) await finish(c, `queued request ${i}`, p);
+      await c.cmd(['HELLO', '2'], { conn: 1, cmp: hello });
+      await c.cmd(['GET', 'x'], { conn: 1 });
+      await c.cmd(['PING'], { conn: 1 });
+      await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
+      await finish(c, 'EVAL (killed)', script);
+      await c.cmd(['PING'], { conn: 1 });
+      await c.cmd(['RESET'], { conn: 1 });
+    },
+    { conns: 3 },
+  );
+
+  diffCase(
+    pair,
     'a pipeline sent before the threshold: every command answered in order',
     async (c) => {
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', String(thresholdMs)]);
