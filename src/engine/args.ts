@@ -44,6 +44,32 @@ export function latin1(buf: Buffer): string {
   return buf.latin1Slice(0, buf.length);
 }
 
+/** The last key keyString() made, and a copy of its bytes (argv Buffers are reused views). */
+const keyCacheBytes = Buffer.allocUnsafeSlow(64);
+let keyCacheLength = -1;
+let keyCacheString = '';
+
+/**
+ * An argument naming a key, as the keyspace's latin1 string. A pipeline of SADDs,
+ * HSETs or LPUSHes names the same key over and over: the last key's string is reused when the
+ * bytes match, sparing a latin1Slice (a call into C++, ~6% of the engine's SADD).
+ */
+export function keyString(buf: Buffer): string {
+  const n = buf.length;
+  if (n === keyCacheLength) {
+    let i = 0;
+    while (i < n && buf[i] === keyCacheBytes[i]) i++;
+    if (i === n) return keyCacheString;
+  }
+  const s = buf.latin1Slice(0, n);
+  if (n <= keyCacheBytes.length) {
+    buf.copy(keyCacheBytes, 0, 0, n);
+    keyCacheLength = n;
+    keyCacheString = s;
+  }
+  return s;
+}
+
 /** Redis's string2ll: the int64 a string spells exactly, or null. */
 export function string2ll(s: string): bigint | null {
   const n = s.length;

@@ -149,7 +149,7 @@ describe('hash effects', () => {
 
 describe('keyString (the last key string reused for the same bytes)', () => {
   test('a reused argument buffer with new bytes gives the new key, same length or not', async () => {
-    const { keyString } = await import('../../src/engine/commands/hashes.js');
+    const { keyString } = await import('../../src/engine/args.js');
     const arg = Buffer.from('myset');
     expect(keyString(arg)).toBe('myset');
     expect(keyString(Buffer.from('myset'))).toBe('myset');

@@ -15,7 +15,7 @@
 // Invariants: no handler mutates before all arguments are validated; no empty hash is
 // ever stored; every in-place change is followed by ctx.db.touched(key).
 
-import { errors, eqi, int64Max, int64Min, latin1, string2ll } from '../args.js';
+import { errors, eqi, int64Max, int64Min, keyString, latin1, string2ll } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
 import { globMatch } from '../glob.js';
@@ -28,32 +28,6 @@ import { randomReplyElementCountMax } from '../../limits.js';
 type Spec = CommandSpec & CommandSpecExtras;
 
 // --- Shared helpers (also used by sets.ts) -------------------------------------------------
-
-/** The last key keyString() made, and a copy of its bytes (argv Buffers are reused views). */
-const keyCacheBytes = Buffer.allocUnsafeSlow(64);
-let keyCacheLength = -1;
-let keyCacheString = '';
-
-/**
- * An argument naming a key, as the keyspace's latin1 string. A pipeline of SADDs or
- * HSETs names the same key over and over: the last key's string is reused when the
- * bytes match, sparing a latin1Slice (a call into C++, ~6% of the engine's SADD).
- */
-export function keyString(buf: Buffer): string {
-  const n = buf.length;
-  if (n === keyCacheLength) {
-    let i = 0;
-    while (i < n && buf[i] === keyCacheBytes[i]) i++;
-    if (i === n) return keyCacheString;
-  }
-  const s = buf.latin1Slice(0, n);
-  if (n <= keyCacheBytes.length) {
-    buf.copy(keyCacheBytes, 0, 0, n);
-    keyCacheLength = n;
-    keyCacheString = s;
-  }
-  return s;
-}
 
 /** C string view of an argument: bytes up to its first NUL (what strcasecmp sees). */
 function cBytes(buf: Buffer): Buffer {

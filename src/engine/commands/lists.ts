@@ -15,14 +15,13 @@
 // Invariants: no handler mutates before all its arguments are validated; a list left
 // empty is deleted in the same command (Redis never keeps an empty list).
 
-import { errors, eqi, latin1, string2ld, string2ll } from '../args.js';
+import { errors, eqi, keyString, latin1, string2ld, string2ll } from '../args.js';
 import { blockingTimeoutOrReply, type Blocking, type BlockRequest } from '../blocking.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras, KeySpec } from '../command-table.js';
 import type { Engine } from '../engine.js';
 import type { Db } from '../keyspace.js';
 import { frameBytes, ListEnd, RList } from '../types/list.js';
-import { keyString } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
 import { notify, NotifyType } from '../notify.js';
 

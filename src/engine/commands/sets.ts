@@ -22,13 +22,13 @@
 // Invariants: no handler mutates before all arguments are validated; no empty set is
 // ever stored; every in-place change is followed by ctx.db.touched(key).
 
-import { errors, eqi, latin1, string2ll } from '../args.js';
+import { errors, eqi, keyString, latin1, string2ll } from '../args.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { CommandSpecExtras } from '../command-table.js';
 import { globMatch } from '../glob.js';
 import type { Db } from '../keyspace.js';
 import { RSet } from '../types/set.js';
-import { keyString, parseRandomCount, replyBulk, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
+import { parseRandomCount, replyBulk, parseScanCursor, refuseHugeRandomReply, parseScanOptions, replyEmptyScan, scanStart, uniqueRandomIndexes } from './hashes.js';
 import { lookupKeyRead } from './strings.js';
 import { notify, NotifyType } from '../notify.js';
 
