@@ -29,7 +29,8 @@
 // Reply order: at busy onset the worker pushes the replies written before the script's
 // open reply entry (the prefix of its reply batch), so every reply the pump sends comes
 // after them; a client's replies in the script's own entry (the caller) are postponed
-// with it. The pump's replies go in reply records of their own, pushed as it answers.
+// with it. The pump's replies go in reply records of their own, pushed as it answers,
+// after the Pub/Sub messages the script published so far (without a journal).
 //
 // Ring records: to read past the script's own request record the pump must release it,
 // so at busy onset the running command's argv (views into that record) are replaced in
@@ -123,7 +124,7 @@ export class BusyPump {
     this.startOut();
   }
 
-  /** The script turned busy (after BUSY was published). */
+  /** The script turns busy (called just before BUSY is published). */
   onBusy(isFunction: boolean): void {
     assert(!this.active, 'busy episodes do not nest');
     this.active = true;
@@ -142,6 +143,17 @@ export class BusyPump {
       }
     }
     if (this.tracker !== undefined && this.tracker.heldCount > 0) for (const id of this.tracker.heldClientIds()) this.waiting.add(id);
+    this.flushPushes();
+    this.flushOut();
+  }
+
+  /**
+   * What the script published so far reaches subscribers before any answer, as Redis
+   * writes a message at PUBLISH time. Not with a journal: nobody may learn of the
+   * script's effects before they are durable (the engine's tracker holds them).
+   */
+  private flushPushes(): void {
+    if (this.tracker === undefined) this.engine.pubsub.flush(this.out);
   }
 
   /** The busy script ended: what is left waits in the postponed batch. */
@@ -152,6 +164,7 @@ export class BusyPump {
   /** From the count hook while busy: answers or postpones every request queued so far. */
   run(): void {
     if (!this.active) return;
+    this.flushPushes();
     this.drain(this.host.reader);
     for (;;) {
       const record = this.host.nextRecord();

@@ -61,8 +61,10 @@ export function installEngineControl(engine: Engine, control: ControlArea, opts:
     publishBusy: (generation, isFunction, dirty) => {
       markOwedClients();
       publishRunning(control, engine, isFunction);
-      control.publishBusy(generation, isFunction, dirty, opts.currentRecord(), 0);
+      // Before BUSY is visible: the replies and messages written so far leave first, so
+      // nothing the io-mux's gate answers from now on can overtake them.
       opts.pump?.onBusy(isFunction);
+      control.publishBusy(generation, isFunction, dirty, opts.currentRecord(), 0);
     },
     whileBusy: () => opts.pump?.run(),
     markDirty: () => control.markDirty(),

@@ -130,6 +130,25 @@ describeWithOracle('diff: requests queued behind a script before it turned busy'
 
   diffCase(
     pair,
+    "a message the busy script published reaches a RESP3 subscriber before its -BUSY",
+    async (c) => {
+      await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+      await c.cmd(['HELLO', '3'], { conn: 1, cmp: hello });
+      await c.cmd(['SUBSCRIBE', 'ch'], { conn: 1 });
+      const script = start(c, 0, ['EVAL', "redis.call('publish', 'ch', 'from the script') while true do end", '0']);
+      await waitBusy(c);
+      await c.cmd(['PING'], { conn: 1 }); // the message (a push) comes first
+      await c.cmd(['PING'], { conn: 1 }); // then the first PING's -BUSY
+      await c.cmd(['SCRIPT', 'KILL'], { conn: 2 });
+      await finish(c, 'EVAL (killed)', script);
+      await c.cmd(['PING'], { conn: 1 });
+      await c.cmd(['RESET'], { conn: 1 });
+    },
+    { conns: 3 },
+  );
+
+  diffCase(
+    pair,
     'a pipeline sent before the threshold: every command answered in order',
     async (c) => {
       await c.cmd(['CONFIG', 'SET', 'busy-reply-threshold', String(thresholdMs)]);
