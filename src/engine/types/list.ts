@@ -381,43 +381,21 @@ export class RList extends RObject {
 
   push(value: string, where: ListEnd): void {
     const n = value.length;
-    const flen = framedBytesOf(n);
-    const c = this.roomFor(flen, where);
-    let at: number;
-    if (where === ListEnd.head) {
-      at = c.start - flen;
-      c.start = at;
-      c.offs[--c.lo] = at;
-    } else {
-      at = c.end;
-      c.end = at + flen;
-      c.offs[c.hi++] = at;
-    }
+    const c = this.reserve(framedBytesOf(n), where);
     const bytes = c.bytes;
+    let at = this.reservedAt;
     at += writeBulkHeader(bytes, at, n);
     at += bytes.latin1Write(value, at);
     bytes[at] = 13;
     bytes[at + 1] = 10;
-    this.count++;
-    this.curPos = -1;
   }
 
   /** LPUSH/RPUSH's path: an argument's bytes, framed into the end chunk. */
   pushBytes(value: Uint8Array, where: ListEnd): void {
     const n = value.length;
-    const flen = framedBytesOf(n);
-    const c = this.roomFor(flen, where);
-    let at: number;
-    if (where === ListEnd.head) {
-      at = c.start - flen;
-      c.start = at;
-      c.offs[--c.lo] = at;
-    } else {
-      at = c.end;
-      c.end = at + flen;
-      c.offs[c.hi++] = at;
-    }
+    const c = this.reserve(framedBytesOf(n), where);
     const bytes = c.bytes;
+    let at = this.reservedAt;
     at += writeBulkHeader(bytes, at, n);
     if (n <= copyLoopBytesMax) {
       for (let j = 0; j < n; j++) bytes[at + j] = value[j]!;
@@ -427,13 +405,22 @@ export class RList extends RObject {
     at += n;
     bytes[at] = 13;
     bytes[at + 1] = 10;
-    this.count++;
-    this.curPos = -1;
   }
 
   /** Pushes an element already framed (one popped from a list: LMOVE). */
   pushFramed(framed: Uint8Array, where: ListEnd): void {
-    const flen = framed.length;
+    this.reserve(framed.length, where).bytes.set(framed, this.reservedAt);
+  }
+
+  /** Where reserve() put the last frame, in the chunk it returned. */
+  private reservedAt = 0;
+
+  /**
+   * Makes room for one more element's frame of flen bytes at `where` and counts it: returns
+   * the chunk, with the frame's offset in reservedAt (a field, not a pair: pushes are the
+   * LPUSH hot path). The caller writes the frame there.
+   */
+  private reserve(flen: number, where: ListEnd): Chunk {
     const c = this.roomFor(flen, where);
     let at: number;
     if (where === ListEnd.head) {
@@ -445,9 +432,10 @@ export class RList extends RObject {
       c.end = at + flen;
       c.offs[c.hi++] = at;
     }
-    c.bytes.set(framed, at);
+    this.reservedAt = at;
     this.count++;
     this.curPos = -1;
+    return c;
   }
 
   // --- Pops -----------------------------------------------------------------------------------
