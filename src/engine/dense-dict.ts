@@ -33,9 +33,7 @@
 // full; stamps, when kept, has the same length as keys.
 
 import { assert } from '../assert.js';
-
-/** Smallest table (entries); a power of two. */
-const tableEntriesMin = 8;
+import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry } from './probe-table.js';
 /** Per-process hash seed: table collisions cannot be planned from outside. */
 const hashSeed = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
 
@@ -157,40 +155,13 @@ export class DenseDict<V> {
 
   /** Empties table entry p, shifting later entries of its probe run back (no tombstones). */
   private removeEntry(p: number): void {
-    const t = this.table;
-    const mask = this.mask;
-    let hole = p;
-    for (let j = (p + 1) & mask; t[2 * j + 1] !== 0; j = (j + 1) & mask) {
-      const home = t[2 * j]! & mask;
-      // The entry at j may fill the hole only if its home is not cyclically in (hole, j].
-      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
-      if (stays) continue;
-      t[2 * hole] = t[2 * j]!;
-      t[2 * hole + 1] = t[2 * j + 1]!;
-      hole = j;
-    }
-    t[2 * hole] = 0;
-    t[2 * hole + 1] = 0;
+    removeProbeEntry(this.table, this.mask, p);
   }
 
   /** Rebuilds the table with `entries` entries (a power of two, at least twice the keys). */
   private resize(entries: number): void {
-    assert((entries & (entries - 1)) === 0 && entries >= tableEntriesMin, 'DenseDict table size must be a power of two');
-    assert(2 * this.keys.length <= entries, 'DenseDict table would be more than half full');
-    const old = this.table;
-    const t = new Int32Array(2 * entries);
-    const mask = entries - 1;
-    for (let e = 0; e < old.length; e += 2) {
-      const s = old[e + 1]!;
-      if (s === 0) continue;
-      const h = old[e]!;
-      let p = h & mask;
-      while (t[2 * p + 1] !== 0) p = (p + 1) & mask;
-      t[2 * p] = h;
-      t[2 * p + 1] = s;
-    }
-    this.table = t;
-    this.mask = mask;
+    this.table = rehashProbeTable(this.table, entries, this.keys.length);
+    this.mask = entries - 1;
   }
 
   clear(): void {

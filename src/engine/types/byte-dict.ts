@@ -35,9 +35,9 @@
 // lie below arenaUsed; liveBytes is the sum of the live records' lengths.
 
 import { assert } from '../../assert.js';
+import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry } from '../probe-table.js';
 
-/** Smallest table (entries) and per-slot capacity; powers of two. */
-const tableEntriesMin = 8;
+/** Smallest per-slot capacity; a power of two. */
 const slotCapacityMin = 4;
 /** The smallest arena (bytes): a dict starts small, as most hashtables hold few members. */
 const arenaBytesMin = 64;
@@ -286,20 +286,7 @@ export class ByteDict {
 
   /** Empties table entry p, shifting later entries of its probe run back (no tombstones). */
   private removeEntry(p: number): void {
-    const t = this.table;
-    const mask = this.mask;
-    let hole = p;
-    for (let j = (p + 1) & mask; t[2 * j + 1] !== 0; j = (j + 1) & mask) {
-      const home = t[2 * j]! & mask;
-      // The entry at j may fill the hole only if its home is not cyclically in (hole, j].
-      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
-      if (stays) continue;
-      t[2 * hole] = t[2 * j]!;
-      t[2 * hole + 1] = t[2 * j + 1]!;
-      hole = j;
-    }
-    t[2 * hole] = 0;
-    t[2 * hole + 1] = 0;
+    removeProbeEntry(this.table, this.mask, p);
   }
 
   private copyIn(src: Uint8Array, off: number): void {
@@ -358,26 +345,8 @@ export class ByteDict {
 
   /** Rebuilds the table with `entries` entries (a power of two, at least twice the keys). */
   private resize(entries: number): void {
-    assert((entries & (entries - 1)) === 0 && entries >= tableEntriesMin, 'ByteDict table size must be a power of two');
-    assert(2 * this.count <= entries, 'ByteDict table would be more than half full');
-    // Walks the old table in order rather than the slots: entries then land in the new
-    // table at nearly increasing positions (two streams when doubling), so the rebuild
-    // is sequential memory traffic instead of one cache miss per key (it was ~40% of
-    // HSET's dict time in a profile of a hash growing to 200k fields).
-    const old = this.table;
-    const t = new Int32Array(2 * entries);
-    const mask = entries - 1;
-    for (let e = 0; e < old.length; e += 2) {
-      const s = old[e + 1]!;
-      if (s === 0) continue;
-      const h = old[e]!;
-      let p = h & mask;
-      while (t[2 * p + 1] !== 0) p = (p + 1) & mask;
-      t[2 * p] = h;
-      t[2 * p + 1] = s;
-    }
-    this.table = t;
-    this.mask = mask;
+    this.table = rehashProbeTable(this.table, entries, this.count);
+    this.mask = entries - 1;
   }
 
   /** Checks every invariant of the file comment (O(n): tests). */
