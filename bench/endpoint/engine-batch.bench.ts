@@ -90,10 +90,7 @@ function executeRequestBatch(engine: Engine, reader: RequestReader, record: Buff
     const kind = reader.u8();
     const clientId = reader.u32();
     if (kind === RequestKind.command) {
-      const argc = reader.u32();
-      const argv = new Array<Buffer>(argc);
-      for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
-      engine.execute(clientId, argv, out);
+      engine.execute(clientId, reader.argv(), out);
     } else {
       assert0(kind === RequestKind.open, `unexpected request entry kind ${kind}`);
       engine.openClient(clientId, reader.latin1(), reader.latin1());

@@ -365,6 +365,17 @@ export class RequestReader {
     return v;
   }
 
+  /**
+   * An argv: its count, then each argument's length and bytes, as views (valid while the
+   * record is). A fresh array each time: the engine may keep it (its Buffers it copies).
+   */
+  argv(): Buffer[] {
+    const argc = this.u32();
+    const argv = new Array<Buffer>(argc);
+    for (let i = 0; i < argc; i++) argv[i] = this.bytes(this.u32());
+    return argv;
+  }
+
   latin1(): string {
     const n = this.u32();
     assert(this.offset + n <= this.end, 'request entry truncated');

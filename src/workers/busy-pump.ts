@@ -195,9 +195,7 @@ export class BusyPump {
       const clientId = reader.u32();
       switch (kind) {
         case RequestKind.command: {
-          const argc = reader.u32();
-          const argv = new Array<Buffer>(argc);
-          for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
+          const argv = reader.argv();
           if (!this.answering || this.waiting.has(clientId)) this.postpone(reader, start, clientId);
           else this.answer(clientId, argv);
           break;
@@ -205,9 +203,7 @@ export class BusyPump {
         case RequestKind.busyApplied: {
           // What the gate answered for a connection it saw idle, in order.
           const change = reader.u8();
-          const argc = reader.u32();
-          const queued = new Array<Buffer>(argc);
-          for (let i = 0; i < argc; i++) queued[i] = reader.bytes(reader.u32());
+          const queued = reader.argv();
           if (!this.answering || this.waiting.has(clientId)) this.postpone(reader, start, clientId);
           else applyBusyChange(this.engine, clientId, change, queued);
           break;

@@ -371,10 +371,7 @@ function main(data: EngineWorkerData): void {
       const clientId = reader.u32();
       switch (kind) {
         case RequestKind.command: {
-          const argc = reader.u32();
-          // A fresh array per command: the engine may keep it (its Buffers it copies).
-          const argv = new Array<Buffer>(argc);
-          for (let i = 0; i < argc; i++) argv[i] = reader.bytes(reader.u32());
+          const argv = reader.argv();
           currentArgv = argv;
           engine.execute(clientId, argv, out);
           break;
@@ -382,10 +379,7 @@ function main(data: EngineWorkerData): void {
         case RequestKind.busyApplied: {
           // The io-mux's busy gate answered a command while a script was busy.
           const change = reader.u8();
-          const argc = reader.u32();
-          const queued = new Array<Buffer>(argc);
-          for (let i = 0; i < argc; i++) queued[i] = reader.bytes(reader.u32());
-          applyBusyChange(engine, clientId, change, queued);
+          applyBusyChange(engine, clientId, change, reader.argv());
           break;
         }
         case RequestKind.open: {
