@@ -126,14 +126,27 @@ export class Db {
    * access for OBJECT IDLETIME, as Redis's lookupKey does.
    */
   lookup(key: string, nowMs: number): RValue | undefined {
-    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
-    const slot = this.table.slotOf(key);
-    if (slot === undefined) return undefined;
-    const stamps = this.table.stamps!;
-    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
-    if (this.stringBuffers.size !== 0) this.settle(key, slot);
+    const slot = this.liveSlot(key, nowMs, true);
+    if (slot < 0) return undefined;
     const v = this.table.values[slot]!;
     return typeof v === 'number' ? this.materialise(slot, v) : v;
+  }
+
+  /**
+   * The slot of key's live value at `nowMs`, or -1: an expired key is deleted on the way,
+   * a pending in-place string write is settled, and `touch` records the access (LRU time
+   * or LFU counter), as Redis's lookupKey does unless LOOKUP_NOTOUCH.
+   */
+  private liveSlot(key: string, nowMs: number, touch: boolean): number {
+    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
+    const slot = this.table.slotOf(key);
+    if (slot === undefined) return -1;
+    if (touch) {
+      const stamps = this.table.stamps!;
+      stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
+    }
+    if (this.stringBuffers.size !== 0) this.settle(key, slot);
+    return slot;
   }
 
   /**
@@ -141,22 +154,14 @@ export class Db {
    * keyspace.slab): the fast paths' read, which builds no string.
    */
   lookupStored(key: string, nowMs: number): StoredValue | undefined {
-    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
-    const slot = this.table.slotOf(key);
-    if (slot === undefined) return undefined;
-    const stamps = this.table.stamps!;
-    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
-    if (this.stringBuffers.size !== 0) this.settle(key, slot);
-    return this.table.values[slot];
+    const slot = this.liveSlot(key, nowMs, true);
+    return slot < 0 ? undefined : this.table.values[slot];
   }
 
   /** As peek, but a string may come back as its slab handle (TYPE, STRLEN-like reads). */
   peekStored(key: string, nowMs: number): StoredValue | undefined {
-    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
-    const slot = this.table.slotOf(key);
-    if (slot === undefined) return undefined;
-    if (this.stringBuffers.size !== 0) this.settle(key, slot);
-    return this.table.values[slot];
+    const slot = this.liveSlot(key, nowMs, false);
+    return slot < 0 ? undefined : this.table.values[slot];
   }
 
   /**
@@ -185,10 +190,8 @@ export class Db {
 
   /** As lookup, without recording an access (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
   peek(key: string, nowMs: number): RValue | undefined {
-    if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
-    const slot = this.table.slotOf(key);
-    if (slot === undefined) return undefined;
-    if (this.stringBuffers.size !== 0) this.settle(key, slot);
+    const slot = this.liveSlot(key, nowMs, false);
+    if (slot < 0) return undefined;
     const v = this.table.values[slot]!;
     return typeof v === 'number' ? this.materialise(slot, v) : v;
   }
