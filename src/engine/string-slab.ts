@@ -144,13 +144,8 @@ export class StringSlab {
 
   /** The value's length in bytes. */
   length(handle: number): number {
-    const sc = this.classOf(handle);
-    const slot = handle >>> classBits;
-    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
-    const n = sc.words[chunkIndex]![at >> 2]!;
-    assert(n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab handle not in use');
-    return n;
+    this.locate(handle);
+    return this.foundLength;
   }
 
   /** Where locate() found a value: its chunk, its first byte's offset and its length. */
