@@ -33,7 +33,7 @@
 // full; stamps, when kept, has the same length as keys.
 
 import { assert } from '../assert.js';
-import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry } from './probe-table.js';
+import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry, verifyProbeTable } from './probe-table.js';
 /** Per-process hash seed: table collisions cannot be planned from outside. */
 const hashSeed = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
 
@@ -174,19 +174,11 @@ export class DenseDict<V> {
 
   /** Checks every invariant of the file comment (O(n): tests). */
   verify(): void {
-    const t = this.table;
-    const mask = this.mask;
-    let entries = 0;
-    for (let p = 0; p <= mask; p++) {
-      const s = t[2 * p + 1]!;
-      if (s === 0) continue;
-      entries++;
-      const key = this.keys[s - 1];
-      assert(key !== undefined && t[2 * p] === hashKey(key), 'DenseDict entry does not match its key');
-      for (let q = t[2 * p]! & mask; q !== p; q = (q + 1) & mask) assert(t[2 * q + 1] !== 0, 'DenseDict entry unreachable from its home');
-    }
+    const entries = verifyProbeTable(this.table, this.mask, (hash, slot) => {
+      const key = this.keys[slot];
+      assert(key !== undefined && hash === hashKey(key), 'DenseDict entry does not match its key');
+    });
     assert(entries === this.keys.length && this.values.length === entries, 'DenseDict arrays and index disagree');
-    assert(2 * entries <= mask + 1, 'DenseDict table more than half full');
     assert(this.stamps === null || this.stamps.length === entries, 'DenseDict stamps length');
     for (let i = 0; i < this.keys.length; i++) assert(this.slotOf(this.keys[i]!) === i, 'DenseDict slot mismatch');
   }

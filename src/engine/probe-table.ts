@@ -52,3 +52,22 @@ export function rehashProbeTable(old: Int32Array, entries: number, count: number
   }
   return t;
 }
+
+/**
+ * Checks the table's own invariants (tests: O(table)): every entry reachable from its
+ * home without crossing an empty entry, at most half full; calls `entry(hash, slot)`
+ * for each entry (slot: the dense slot it names) so the dictionary checks it
+ * against its slots. Returns the number of entries.
+ */
+export function verifyProbeTable(t: Int32Array, mask: number, entry: (hash: number, slot: number) => void): number {
+  let entries = 0;
+  for (let p = 0; p <= mask; p++) {
+    const s = t[2 * p + 1]!;
+    if (s === 0) continue;
+    entries++;
+    entry(t[2 * p]!, s - 1);
+    for (let q = t[2 * p]! & mask; q !== p; q = (q + 1) & mask) assert(t[2 * q + 1] !== 0, 'probe table entry unreachable from its home');
+  }
+  assert(2 * entries <= mask + 1, 'probe table more than half full');
+  return entries;
+}

@@ -35,7 +35,7 @@
 // lie below arenaUsed; liveBytes is the sum of the live records' lengths.
 
 import { assert } from '../../assert.js';
-import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry } from '../probe-table.js';
+import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry, verifyProbeTable } from '../probe-table.js';
 
 /** Smallest per-slot capacity; a power of two. */
 const slotCapacityMin = 4;
@@ -351,18 +351,10 @@ export class ByteDict {
 
   /** Checks every invariant of the file comment (O(n): tests). */
   verify(): void {
-    const t = this.table;
-    const mask = this.mask;
-    let entries = 0;
-    for (let p = 0; p <= mask; p++) {
-      const s = t[2 * p + 1]!;
-      if (s === 0) continue;
-      entries++;
-      assert(s - 1 < this.count && t[2 * p] === this.slots[4 * (s - 1) + 3], 'ByteDict entry does not match its slot');
-      for (let q = t[2 * p]! & mask; q !== p; q = (q + 1) & mask) assert(t[2 * q + 1] !== 0, 'ByteDict entry unreachable from its home');
-    }
+    const entries = verifyProbeTable(this.table, this.mask, (hash, slot) => {
+      assert(slot < this.count && hash === this.slots[4 * slot + 3], 'ByteDict entry does not match its slot');
+    });
     assert(entries === this.count, 'ByteDict table and slots disagree');
-    assert(2 * entries <= mask + 1, 'ByteDict table more than half full');
     let live = 0;
     const spans: [number, number][] = [];
     for (let i = 0; i < this.count; i++) {
