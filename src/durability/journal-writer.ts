@@ -65,6 +65,7 @@ import { splitEffectsPayload } from './effects-batch.js';
 import { EffectsGroup } from './effects-group.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
 import { DurabilityShared, SharedBig } from './shared-state.js';
+import { LatencyTrace, latencyTraceOn } from './latency-trace.js';
 
 export interface JournalWriterData {
   readonly effectsRing: SharedArrayBuffer;
@@ -131,13 +132,18 @@ class JournalWriter {
   private readonly latencies = new Float64Array(latencyWindowCount);
   private latencyCount = 0;
   private loads = 0;
+  /** Bench-only stage stamps (latency-trace.ts). */
+  private readonly trace = latencyTraceOn ? new LatencyTrace('writer', ['send', 'ack']) : undefined;
 
   constructor(private readonly data: JournalWriterData) {
     this.effects = SpscRing.attach(data.effectsRing);
     this.replay = SpscRing.attach(data.replayRing);
     this.shared = new DurabilityShared(data.durability);
     this.client = new JournalClient({ nodes: data.nodes, secret: data.secret, timeoutMs: data.commitTimeoutMs });
-    setInterval(() => this.publishLatency(), 1000).unref();
+    setInterval(() => {
+      this.publishLatency();
+      this.trace?.maybeFlush();
+    }, 1000).unref();
   }
 
   start(): void {
@@ -314,6 +320,7 @@ class JournalWriter {
     // One journal record per append (effects-batch.ts): one entry, whole or absent.
     const { payload, lastSeq, count } = this.group.take();
     this.policy.onSend(count);
+    if (this.trace !== undefined) this.trace.setRange('send', lastSeq - count + 1, lastSeq, this.trace.now());
     const carry = this.carry;
     if (carry !== null) {
       this.carry = null;
@@ -336,6 +343,7 @@ class JournalWriter {
         while (this.inflight.length > 0 && this.inflight[0]!.done) {
           const head = this.inflight.shift()!;
           acked += head.count;
+          if (this.trace !== undefined) this.trace.setRange('ack', head.lastSeq - head.count + 1, head.lastSeq, this.trace.now());
           assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
           this.committedSeq = head.lastSeq;
           this.lastAppliedId = head.lastId;

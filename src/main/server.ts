@@ -19,6 +19,7 @@ import { IoMux } from '../io-mux/io-mux.js';
 import type { Worker } from 'node:worker_threads';
 import type { JournalWriterMessage } from '../durability/journal-writer.js';
 import { DurabilityShared } from '../durability/shared-state.js';
+import { LatencyTrace, latencyTraceOn } from '../durability/latency-trace.js';
 import { effectsRingBytes, journalCommitTimeoutMs, replayRingBytes, replyRingBytes, requestRingBytes } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
 import { spawnEngineWorker, spawnJournalWriter } from '../workers/spawn.js';
@@ -99,6 +100,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ringNotify();
     shared.ring();
   };
+  if (latencyTraceOn) traceRings(requestRing, replyRing);
   const journal = opts.journal === 'none' ? undefined : opts.journal;
   const effectsRing = journal === undefined ? undefined : SpscRing.create(effectsRingBytes);
   const replayRing = journal === undefined ? undefined : SpscRing.create(replayRingBytes);
@@ -204,4 +206,28 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   log(`KeelDB ready. Ready to accept connections tcp on ${opts.bind}:${port} (port ${port})`);
   return { port, ioMux, close };
+}
+
+/**
+ * Bench-only (KEELDB_LATENCY_TRACE, latency-trace.ts): stamps when the io-mux pushes each
+ * request record and when it is done writing each reply record (release() follows the
+ * socket writes of a batch record), numbered from 1 as the engine numbers them.
+ */
+function traceRings(requestRing: SpscRing, replyRing: SpscRing): void {
+  const trace = new LatencyTrace('main', ['reqPush', 'replyWritten']);
+  let pushed = 0;
+  let written = 0;
+  const tryPush = requestRing.tryPush.bind(requestRing);
+  requestRing.tryPush = (record: Uint8Array): boolean => {
+    const ok = tryPush(record);
+    if (ok) trace.set('reqPush', ++pushed, trace.now());
+    return ok;
+  };
+  const release = replyRing.release.bind(replyRing);
+  replyRing.release = (): void => {
+    release();
+    trace.set('replyWritten', ++written, trace.now());
+  };
+  setInterval(() => trace.maybeFlush(), 1000).unref();
+  process.once('exit', () => trace.flush());
 }

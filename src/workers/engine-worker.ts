@@ -39,6 +39,7 @@ import { Engine } from '../engine/engine.js';
 import { decodeEffectRecord, type EffectRecord } from '../engine/effects.js';
 import { DurabilityShared, SharedBig } from '../durability/shared-state.js';
 import { Tracker } from '../durability/tracker.js';
+import { LatencyTrace, latencyTraceOn } from '../durability/latency-trace.js';
 import {
   effectRecordBytes,
   effectsHeaderBytes,
@@ -110,12 +111,20 @@ function main(data: EngineWorkerData): void {
   /** Reloads so far: the writer drops effects of an epoch it abandoned. */
   let epoch = 0;
   let heldStored = 0;
+  /** Bench-only stage stamps (latency-trace.ts); undefined unless KEELDB_LATENCY_TRACE is set. */
+  const trace = latencyTraceOn ? new LatencyTrace('engine', ['exec', 'reqRecord', 'release', 'replyRecord', 'replyPush']) : undefined;
+  /** Reply records pushed so far (numbered from 1 as the io-mux pops them): the trace's record index. */
+  let replyRecordsPushed = 0;
 
   /** Where an effects ring record is assembled (reused: the ring copies it). */
   let effectsScratch = Buffer.allocUnsafe(64 * 1024);
   /** Gives an effect record its seq and hands it to the journal writer (blocks if the ring is full). */
   const publishEffects = (record: EffectRecord): void => {
     const seq = tracker!.noteWrite(record);
+    if (trace !== undefined) {
+      trace.set('exec', seq, trace.now());
+      trace.set('reqRecord', seq, requestRecordIndex);
+    }
     const payloadBytes = effectRecordBytes(record);
     // Too large for one journal record: the writer fails this epoch (never acknowledged).
     const oversize = payloadBytes > journalPayloadBytesMax;
@@ -227,7 +236,13 @@ function main(data: EngineWorkerData): void {
   const releaseCommitted = (): void => {
     if (tracker === undefined) return;
     const committed = shared.load(SharedBig.committedSeq);
-    if (committed > tracker.committedSeq) tracker.release(committed, out);
+    if (committed > tracker.committedSeq) {
+      if (trace !== undefined) {
+        trace.setRange('release', tracker.committedSeq + 1, committed, trace.now());
+        trace.setRange('replyRecord', tracker.committedSeq + 1, committed, replyRecordsPushed + 1);
+      }
+      tracker.release(committed, out);
+    }
     if (tracker.heldCount !== heldStored) {
       heldStored = tracker.heldCount;
       shared.store(SharedBig.heldReplies, heldStored);
@@ -265,6 +280,10 @@ function main(data: EngineWorkerData): void {
       unnotified = 0;
       replies.notify();
       replies.waitForSpace(record.length, engineIdleWaitMs);
+    }
+    if (trace !== undefined) {
+      trace.set('replyPush', ++replyRecordsPushed, trace.now());
+      trace.maybeFlush();
     }
   };
 

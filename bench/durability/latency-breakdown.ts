@@ -1,0 +1,139 @@
+// Where the time of one durable SET goes, stage by stage, under the durability
+// benchmark's load (redis-benchmark -c 50 -d 100 -r 1000000 -t set -P 1 by default).
+//
+//   npm run build && npx tsx bench/durability/latency-breakdown.ts [--keeldb <bin/keeldb.js>]
+//       [--n 50000] [--pipeline 1]
+//
+// Starts three log nodes and a server with KEELDB_LATENCY_TRACE set
+// (src/durability/latency-trace.ts: every thread stamps its stages, off and free in a
+// normal run), runs a warm-up and then the measured redis-benchmark run, stops the
+// server (which writes the stamps) and, for every write of the measured run, splits
+// its time in the server into:
+//   request   the io-mux pushed the request record -> the engine executed the SET
+//   toWriter  executed -> the journal writer sent the append holding it
+//   append    sent -> the append was acknowledged (the log leader, 2-of-3 fsync)
+//   toEngine  acknowledged (committedSeq published, doorbell) -> the engine released the reply
+//   toMain    released -> the engine pushed the reply record holding it
+//   write     pushed -> the io-mux wrote it to the socket (its record released)
+// Prints the median and p99 of each (ms), and of their sum. Not written to RESULTS.md.
+//
+// Invariant: every process started here is stopped before exit (ProcessGroup).
+
+import { Command } from 'commander';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchWorkspace, freePort, type Managed } from '../endpoint/processes.js';
+import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
+import { positiveInt } from '../endpoint/options.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const secret = 'latency-breakdown-secret';
+
+const opts = new Command()
+  .name('bench/durability/latency-breakdown.ts')
+  .option('--keeldb <path>', 'the keeldb entry to run', join(repoRoot, 'bin/keeldb.js'))
+  .option('--n <n>', 'requests in the measured run', positiveInt, 50_000)
+  .option('--pipeline <n>', 'redis-benchmark -P', positiveInt, 1)
+  .option('--clients <n>', 'redis-benchmark -c', positiveInt, 50)
+  .parse()
+  .opts<{ keeldb: string; n: number; pipeline: number; clients: number }>();
+
+async function latestSeq(port: number): Promise<number> {
+  const conn = await RespConnection.open(port);
+  try {
+    const text = String(await conn.command(['INFO', 'persistence']));
+    const m = /keeldb_journal_latest_seq:(\d+)/.exec(text);
+    if (m === null) throw new Error('INFO persistence has no keeldb_journal_latest_seq');
+    return Number(m[1]);
+  } finally {
+    conn.close();
+  }
+}
+
+function readField(prefix: string, thread: string, field: string): Float64Array {
+  const b = readFileSync(`${prefix}.${thread}.${field}.f64`);
+  return new Float64Array(b.buffer, b.byteOffset, b.length / 8);
+}
+
+function pct(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function main(): Promise<void> {
+  const { group, workDir, stop } = benchWorkspace('keeldb-latency-breakdown-');
+  try {
+    const port = await freePort();
+    const jports = [await freePort(), await freePort(), await freePort()];
+    const addr = (i: number): string => `127.0.0.1:${jports[i]}`;
+    const nodes: Managed[] = [];
+    for (let i = 0; i < 3; i++) {
+      const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
+      const dir = join(workDir, `node-${i + 1}`);
+      mkdirSync(dir, { recursive: true });
+      nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [opts.keeldb, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
+        '--bind', '127.0.0.1', '--dir', dir, '--peers', peers, '--secret', secret], repoRoot));
+    }
+    const prefix = join(workDir, 'trace');
+    process.env['KEELDB_LATENCY_TRACE'] = prefix; // the server inherits it
+    const server = group.start('server', process.execPath, [opts.keeldb, 'server', '--port', String(port), '--bind', '127.0.0.1',
+      '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', secret], repoRoot);
+    delete process.env['KEELDB_LATENCY_TRACE'];
+    const dead = (): string | null => {
+      for (const m of [server, ...nodes]) if (m.exitStatus() !== null) return `${m.name} ${m.exitStatus()}: ${m.output()}`;
+      return null;
+    };
+    await waitForPong(port, 60_000, dead);
+    const bench = (n: number, p: number): Promise<unknown> =>
+      group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-d', '100',
+        '-r', '1000000', '-n', String(n), '-t', 'set', '-P', String(p), '-q'], 600_000);
+    await bench(20_000, 16); // warm-up: the JIT, the log's first segment
+    const from = (await latestSeq(port)) + 1;
+    const load = loadavg()[0]!;
+    await bench(opts.n, opts.pipeline);
+    const to = await latestSeq(port);
+    // The worker threads write their stamps at most once a second: wait, then make the
+    // engine push a reply record (it writes on a push); the main thread writes on exit.
+    await new Promise((r) => setTimeout(r, 1500));
+    await latestSeq(port);
+    await group.stopAll();
+
+    const f = (thread: string, field: string): Float64Array => readField(prefix, thread, field);
+    const exec = f('engine', 'exec');
+    const reqRecord = f('engine', 'reqRecord');
+    const release = f('engine', 'release');
+    const replyRecord = f('engine', 'replyRecord');
+    const replyPush = f('engine', 'replyPush');
+    const send = f('writer', 'send');
+    const ack = f('writer', 'ack');
+    const reqPush = f('main', 'reqPush');
+    const replyWritten = f('main', 'replyWritten');
+    const stages = ['request', 'toWriter', 'append', 'toEngine', 'toMain', 'write', 'total'] as const;
+    const values = new Map<string, number[]>(stages.map((s) => [s, []]));
+    const last = Math.min(to, exec.length - 1);
+    // The first and last fifth are left out: the clients start and finish there.
+    const skip = Math.floor((last - from) / 5);
+    for (let seq = from + skip; seq <= last - skip; seq++) {
+      const rq = reqRecord[seq]!;
+      const rp = replyRecord[seq]!;
+      const t = [reqPush[rq]!, exec[seq]!, send[seq]!, ack[seq]!, release[seq]!, replyPush[rp]!, replyWritten[rp]!];
+      if (t.some((x) => !(x > 0))) continue;
+      for (let i = 0; i < 6; i++) values.get(stages[i]!)!.push(t[i + 1]! - t[i]!);
+      values.get('total')!.push(t[6]! - t[0]!);
+    }
+    const count = values.get('total')!.length;
+    console.log(`latency breakdown: SET -P ${opts.pipeline} -c ${opts.clients} -n ${opts.n}, seqs ${from + skip}..${last - skip}, ${count} writes, load ${load.toFixed(1)}`);
+    console.log('stage      p50 ms   p99 ms   mean ms');
+    for (const s of stages) {
+      const v = values.get(s)!.sort((a, b) => a - b);
+      if (v.length === 0) continue;
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      console.log(`${s.padEnd(9)} ${pct(v, 0.5).toFixed(3).padStart(7)}  ${pct(v, 0.99).toFixed(3).padStart(7)}  ${mean.toFixed(3).padStart(7)}`);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+await main();
