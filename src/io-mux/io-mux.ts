@@ -32,6 +32,7 @@ import { assert } from '../assert.js';
 import { EntryKind } from '../engine/reply.js';
 import { batchBytesMax, clientCountMax, clientOutputBytesMax, clientOutputPauseBytes, clientRequestInflightBytes, requestBacklogBytesMax, ringRecordBytesMax } from '../limits.js';
 import type { SpscRing } from '../ring/spsc-ring.js';
+import { handoffStats, handoffStatsOn, reportHandoffStats } from '../ring/handoff-stats.js';
 import {
   BatchEncoder,
   RecordKind,
@@ -136,6 +137,7 @@ export class IoMux implements ConnectionHost {
     // (connection.ts, readMode); the Connection starts reading.
     this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     this.replyWake();
+    if (handoffStatsOn) setInterval(() => reportHandoffStats('main'), 50).unref();
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -222,6 +224,7 @@ export class IoMux implements ConnectionHost {
   private enqueue(record: Buffer, bytes: number): void {
     const ring = this.opts.requestRing;
     this.requestRecords++;
+    if (handoffStatsOn) handoffStats.requestRecords++;
     if (this.backlog.length === 0 && ring.tryPush(record)) {
       ring.notify();
       return;
@@ -269,6 +272,10 @@ export class IoMux implements ConnectionHost {
    */
   private readonly replyWake = (): void => {
     if (!this.running) return;
+    if (handoffStatsOn) {
+      handoffStats.replyWakes++;
+      if (this.opts.replyRing.usedBytes() === 0) handoffStats.replyWakesEmpty++;
+    }
     this.drainReplies();
     if (this.opts.replyRing.usedBytes() > 0) setImmediate(this.replyWake);
     else void this.opts.replyRing.waitForDataAsync().then(this.replyWake);
@@ -405,6 +412,10 @@ export class IoMux implements ConnectionHost {
       }
     }
     if (runConn !== undefined && cursor > runStart) runConn.drainRuns.push(runStart, cursor);
+    if (handoffStatsOn) {
+      handoffStats.replyRecords++;
+      handoffStats.replyConnections += touched.length;
+    }
     for (const conn of touched) {
       const runs = conn.drainRuns;
       if (runs.length === 2) {

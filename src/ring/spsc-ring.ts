@@ -38,7 +38,9 @@
 // below race-free: a side sets its "sleeping" flag and then re-reads the counter; the
 // other side moves the counter and then reads the flag. At least one of them sees the
 // other's write, so a wake-up is never lost, and Atomics.wait itself re-checks the
-// counter atomically before parking.
+// counter atomically before parking. The side that wakes a sleeper clears its flag
+// (Atomics.exchange), so one sleep costs one Atomics.notify however many records arrive
+// before the sleeper runs again; a sleeper therefore sets its flag before every wait.
 //
 // Only worker threads may block (Atomics.wait); the main thread drains with
 // Atomics.waitAsync and never blocks. Records larger than maxRecordBytes are a
@@ -47,6 +49,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
+import { handoffStats, handoffStatsOn } from './handoff-stats.js';
 
 /** Bytes before the data region. Four 64-byte cache lines. */
 export const ringHeaderBytes = 256;
@@ -196,9 +199,14 @@ export class SpscRing {
     return true;
   }
 
-  /** Wakes the consumer if it flagged that it sleeps; one Atomics.load otherwise. */
+  /**
+   * Wakes the consumer if it flagged that it sleeps, clearing the flag: the notifies
+   * after it, until the consumer sleeps again, cost one Atomics.load each.
+   */
   notify(): void {
-    if (Atomics.load(this.header, consumerSleepingIndex) !== 0) {
+    if (handoffStatsOn) handoffStats.ringNotifyCalls++;
+    if (Atomics.load(this.header, consumerSleepingIndex) !== 0 && Atomics.exchange(this.header, consumerSleepingIndex, 0) !== 0) {
+      if (handoffStatsOn) handoffStats.ringNotifies++;
       Atomics.notify(this.header, tailIndex);
     }
   }
@@ -312,8 +320,9 @@ export class SpscRing {
     const head = this.header[headIndex]!;
     if (Atomics.load(this.header, tailIndex) !== head) return true;
     const deadline = performance.now() + timeoutMs;
-    Atomics.store(this.header, consumerSleepingIndex, 1);
     for (;;) {
+      // Set before every wait: the wake-up that ended the last one cleared it.
+      Atomics.store(this.header, consumerSleepingIndex, 1);
       const tail = Atomics.load(this.header, tailIndex);
       if (tail !== head) break;
       const left = deadline - performance.now();
@@ -340,6 +349,7 @@ export class SpscRing {
       const tail = Atomics.load(this.header, tailIndex);
       if (tail !== head) return;
       const r = atomicsWaitAsync(this.header, tailIndex, tail, timeoutMs);
+      if (handoffStatsOn && r.async) handoffStats.waitAsyncArmed++;
       if (r.async) await r.value;
     } finally {
       Atomics.store(this.header, consumerSleepingIndex, 0);
