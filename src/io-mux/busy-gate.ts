@@ -138,13 +138,18 @@ export class BusyGate {
   /**
    * Called before a connection's input is parsed: on the first sight of a busy episode,
    * drains the replies the engine pushed before the script, so that the gate's own
-   * replies come after them. Not called from inside a parse (re-entrancy).
+   * replies come after them. Not called from inside a parse (re-entrancy). Returns
+   * whether a script is busy: only then does the connection offer this input's commands
+   * to intercept() (one shared-memory load per read, not one per command).
    */
-  prepare(): void {
+  prepare(): boolean {
     const s = this.control.scriptState;
-    if ((s & ScriptFlag.busy) === 0 || (s & ~0xff) === (this.drainedState & ~0xff)) return;
-    this.host.drainReplies();
-    this.drainedState = s;
+    if ((s & ScriptFlag.busy) === 0) return false;
+    if ((s & ~0xff) !== (this.drainedState & ~0xff)) {
+      this.host.drainReplies();
+      this.drainedState = s;
+    }
+    return true;
   }
 
   /**

@@ -141,7 +141,7 @@ function enableUserBufferReads(socket: Socket, callback: (nread: number, buffer:
  * thread's samples under GET -P 1). EOF and errors still go to Node's function. Only
  * for a socket in user-buffer reads; false (nothing changed) if this Node differs.
  */
-function takeReadCallback(socket: Socket, callback: (nread: number, buffer: Buffer) => void): boolean {
+function takeReadCallback(socket: Socket, conn: Connection): boolean {
   const binding = directWrites;
   const handle = (socket as unknown as { _handle?: { onread?: unknown } | null })._handle;
   if (binding === undefined || handle === undefined || handle === null || typeof handle.onread !== 'function') return false;
@@ -149,10 +149,13 @@ function takeReadCallback(socket: Socket, callback: (nread: number, buffer: Buff
   const state = binding.streamBaseState;
   const index = binding.kReadBytesOrError;
   const buffer = sharedReadBuffer!;
+  // Straight to onData, which drops input once the connection is not open. A destroyed
+  // socket has no handle left to read (destroy closes it), so Node's own check of
+  // socket.destroyed (a getter over both stream states) is not repeated per read.
   handle.onread = function onRead(this: unknown, arrayBuffer: unknown): unknown {
     const nread = state[index]!;
-    if (nread > 0 && !socket.destroyed) {
-      callback(nread, buffer);
+    if (nread > 0) {
+      conn.onData(buffer, nread);
       return undefined;
     }
     return nodeOnRead.call(this, arrayBuffer);
@@ -184,6 +187,13 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
   private pausedForInflight = false;
   private pausedForOutput = false;
   pausedForBacklog = false;
+  /**
+   * A script was busy when this input was read (BusyGate.prepare): only then are its
+   * commands offered to the busy gate. One read's commands share the answer: one that
+   * turns busy meanwhile leaves them to the engine, which answers whatever reaches its
+   * queue while busy (busy-pump.ts), as it does for input read before the gate drained.
+   */
+  private gateBusy = false;
   /** Disconnected for the output-buffer limit (tests read it). */
   outputLimitHit = false;
 
@@ -218,7 +228,7 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
     const onRead = (nread: number, buffer: Buffer): void => this.onData(buffer, nread);
     if (enableUserBufferReads(socket, onRead)) {
       this.readMode = 'user-buffer';
-      this.ownReadCallback = takeReadCallback(socket, onRead);
+      this.ownReadCallback = takeReadCallback(socket, this);
     } else {
       this.readMode = 'stream';
       socket.on('data', (chunk: Buffer) => this.onData(chunk, chunk.length));
@@ -231,15 +241,13 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
   // --- CommandSink -------------------------------------------------------------------
 
   command(src: Buffer, starts: Int32Array, ends: Int32Array, argc: number): void {
-    const gate = this.host.busyGate;
-    if (gate !== undefined && gate.busy && gate.intercept(this, argvOf(src, starts, ends, argc))) return;
+    if (this.gateBusy && this.host.busyGate!.intercept(this, argvOf(src, starts, ends, argc))) return;
     this.host.encoder.commandFromOffsets(this.id, src, starts, ends, argc);
     this.lastRecord = this.host.requestRecords + 1;
   }
 
   inline(argv: Buffer[]): void {
-    const gate = this.host.busyGate;
-    if (gate !== undefined && gate.busy && gate.intercept(this, argv)) return;
+    if (this.gateBusy && this.host.busyGate!.intercept(this, argv)) return;
     this.host.encoder.commandFromArgv(this.id, argv);
     this.lastRecord = this.host.requestRecords + 1;
   }
@@ -254,11 +262,15 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
 
   /** chunk[0, length) was read; valid during the call only (it may be the shared buffer). */
   onData(chunk: Buffer, length: number): void {
-    this.host.busyGate?.prepare();
+    const gate = this.host.busyGate;
+    this.gateBusy = gate !== undefined && gate.prepare();
     if (this.state !== 'open') return;
     this.handle(this.parser.feed(chunk, length));
     this.host.scheduleFlush();
     if (this.state !== 'open') return;
+    // The socket was being read (this data came): only a reason to pause that appears
+    // now changes that, so the socket's own state is consulted only then.
+    let pause = false;
     this.unsyncedBytes += length;
     if (this.unsyncedBytes >= this.host.requestInflightBytes && !this.pausedForInflight) {
       this.unsyncedBytes = 0;
@@ -266,9 +278,13 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
       this.syncs.push('inflight');
       this.host.encoder.sync(this.id);
       this.lastRecord = this.host.requestRecords + 1;
+      pause = true;
     }
-    if (!this.pausedForBacklog && this.host.shouldPauseForBacklog(this)) this.pausedForBacklog = true;
-    this.updateReading();
+    if (!this.pausedForBacklog && this.host.shouldPauseForBacklog(this)) {
+      this.pausedForBacklog = true;
+      pause = true;
+    }
+    if (pause) this.updateReading();
   }
 
   /** Reads the socket only while no reason to pause holds. */
@@ -323,6 +339,8 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
       this.updateReading();
       return;
     }
+    // Called from the reply drain: the gate is not prepared here (re-entrancy), only asked.
+    this.gateBusy = this.host.busyGate?.busy === true;
     this.handle(this.parser.resume());
     this.host.scheduleFlush();
   }

@@ -11,6 +11,12 @@
 // bulk whose length is known gets a buffer of exactly its size, so a 512 MB argument
 // arriving in 64 KB chunks costs one copy, not a quadratic number.
 //
+// One pass for the common request (plainMultibulk): plain decimal headers, all of it in
+// the chunk, an authenticated client. Anything else (incomplete, unusual, an error) is
+// parsed again from its '*' with every check (multibulk), which alone decides errors.
+// In-process (bench/endpoint/connection-input.bench.ts) it cut the io-mux's JS per
+// command by about 12-16% (GET 165 -> 138 ns, SET 260 -> 229 ns at -P 1).
+//
 // Errors follow Redis 7.0's processMultibulkBuffer / processInlineBuffer exactly (texts,
 // and the order of the checks); Redis finds header ends with strchr, which stops at a
 // NUL byte, so a NUL before the '\r' (or the inline '\n') means "not found yet" here too.
@@ -224,6 +230,14 @@ export class RequestParser {
 
   /** One multibulk request at src[pos] === '*'. Returns the position after it. */
   private multibulk(src: Buffer, pos: number, end: number): number {
+    if (!this.unauthenticated) {
+      const next = this.plainMultibulk(src, pos, end);
+      if (next >= 0) {
+        this.sink.command(src, this.starts, this.ends, this.plainCount);
+        if (this.holdAfterCommand) this.held = true;
+        return next;
+      }
+    }
     const limits = this.limits;
     let cr = this.scanHeader(src, pos, end);
     if (cr < 0) {
@@ -292,6 +306,70 @@ export class RequestParser {
     }
     this.sink.command(src, starts, ends, count);
     if (this.holdAfterCommand) this.held = true;
+    return p;
+  }
+
+  /** Set by plainMultibulk: the argument count of the request it parsed. */
+  private plainCount = 0;
+
+  /**
+   * The request as clients send it, in one pass: `*N\r\n`, then N times `$len\r\n`,
+   * len bytes and two more, where N (at least 1, at most the offsets arrays' length and
+   * multibulkCountMax) and every len (at most bulkBytesMax) are plain decimals without
+   * sign or leading zero, all within src[pos, end). Fills starts/ends and plainCount and
+   * returns the position after the request; returns -1 for anything else (incomplete,
+   * unusual, or an error), and multibulk() then parses the same bytes with every check
+   * in Redis's order. On the requests taken here both paths agree: Redis's strchr finds
+   * the same '\r' (no NUL before it) and string2ll the same value, and the byte after a
+   * header's '\r' and the two after a bulk are skipped unchecked, as Redis does.
+   */
+  private plainMultibulk(src: Buffer, pos: number, end: number): number {
+    const starts = this.starts;
+    const ends = this.ends;
+    const bulkMax = this.limits.bulkBytesMax;
+    const countMax = Math.min(starts.length, this.limits.multibulkCountMax);
+    let p = pos + 1;
+    if (p >= end) return -1;
+    let count = src[p]! - 48;
+    if (count < 1 || count > 9) return -1;
+    for (p++; ; p++) {
+      if (p >= end) return -1;
+      const c = src[p]!;
+      if (c === CR) break;
+      const d = c - 48;
+      if (d < 0 || d > 9) return -1;
+      count = count * 10 + d;
+      if (count > countMax) return -1;
+    }
+    if (count > countMax) return -1;
+    p += 2;
+    for (let i = 0; i < count; i++) {
+      if (p + 1 >= end || src[p] !== DOLLAR) return -1;
+      p++;
+      let len = src[p]! - 48;
+      if (len < 0 || len > 9) return -1;
+      if (len === 0) {
+        p++;
+        if (p >= end || src[p] !== CR) return -1;
+      } else {
+        for (p++; ; p++) {
+          if (p >= end) return -1;
+          const c = src[p]!;
+          if (c === CR) break;
+          const d = c - 48;
+          if (d < 0 || d > 9) return -1;
+          len = len * 10 + d;
+          if (len > bulkMax) return -1;
+        }
+        if (len > bulkMax) return -1;
+      }
+      p += 2;
+      if (end - p < len + 2) return -1;
+      starts[i] = p;
+      ends[i] = p + len;
+      p += len + 2;
+    }
+    this.plainCount = count;
     return p;
   }
 

@@ -191,3 +191,50 @@ describe('header edge cases (as Redis 7.0)', () => {
     expect(runOurs([Buffer.from('*1\r\n\0\r\n', 'latin1')])).toEqual({ commands: [], error: '' });
   });
 });
+
+describe('plain requests (the one-pass path) and the checked path agree', () => {
+  // Unauthenticated parsing never takes the one-pass path (plainMultibulk), so within
+  // the unauthenticated limits it is the checked path's answer to compare against.
+  const inputs = [
+    '*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n',
+    '*1\r\n$0\r\n\r\n*1\r\n$4\r\nPING\r\n',
+    '*1\r\n$00\r\n\r\n',
+    '*1\r\n$05\r\nhello\r\n',
+    '*01\r\n$4\r\nPING\r\n',
+    '*1\r\n$-1\r\n',
+    '*1\r\n$+4\r\nPING\r\n',
+    '*1\r\n$4 \r\nPING\r\n',
+    '*1\r\n$ 4\r\nPING\r\n',
+    '*1 \r\n$4\r\nPING\r\n',
+    '*1\rX$4\rXPINGxx*1\r\n$4\r\nPING\r\n',
+    '*1\r\n$4\r\nPIN',
+    '*2\r\n$3\r\nGET\r\n',
+    '*1\r\n$1\0\r\nx\r\n',
+    '*1\r\n#4\r\nPING\r\n',
+    '*1\r\n$\r\n\r\n',
+    '*\r\n$4\r\nPING\r\n',
+    '*10\r\n' + '$1\r\na\r\n'.repeat(10),
+    '*2\r\n$3\r\nSET\r\n$99999999999999999999\r\n',
+  ];
+  for (const input of inputs) {
+    it(JSON.stringify(input), () => {
+      const bytes = b(input);
+      const checked = runOurs([bytes], defaultParserLimits, true);
+      expect(runOurs([bytes])).toEqual(checked);
+      // Split anywhere, the one-pass path sees incomplete requests and must leave them.
+      for (let i = 1; i < bytes.length; i++) expect(runOurs(splitAt(bytes, [i]))).toEqual(checked);
+    });
+  }
+
+  it('more arguments than the offsets arrays hold at first (they grow)', () => {
+    const argv = Array.from({ length: 40 }, (_, i) => `a${i}`);
+    expect(runOurs([encodeCommand(argv)]).commands).toEqual([hexArgv(argv)]);
+  });
+
+  it('lowered limits still give their errors', () => {
+    const limits = { ...defaultParserLimits, multibulkCountMax: 2, bulkBytesMax: 3 };
+    expect(runOurs([b('*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n')], limits).error).toBe('Protocol error: invalid multibulk length');
+    expect(runOurs([b('*2\r\n$3\r\nGET\r\n$4\r\nkey1\r\n')], limits).error).toBe('Protocol error: invalid bulk length');
+    expect(runOurs([b('*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n')], limits).commands).toEqual([hexArgv(['GET', 'key'])]);
+  });
+});
