@@ -8,11 +8,14 @@
 // The server runs with KEELDB_HANDOFF_STATS=1 (src/ring/handoff-stats.ts): each of its
 // threads writes cumulative counters to stderr; the difference of the last lines before
 // and after a run, divided by the run's requests, is printed per 1000 requests, with
-// the server's CPU µs per request (the counting itself costs a little).
+// the server's CPU µs per request (the counting itself costs a little) and the context
+// switches of its main and engine threads (/proc/PID/task/TID/status; those count for a
+// build without the counters too).
 //
 // Invariant: every process started here is stopped before exit (processes.ts).
 
 import { Command } from 'commander';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +97,22 @@ function snapshot(t: Target): Map<string, number> {
   return s;
 }
 
+/** Voluntary and involuntary context switches per thread ('main' or the thread id), from /proc. */
+function contextSwitches(pid: number): Map<string, [number, number]> {
+  const m = new Map<string, [number, number]>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      const v = Number(/\bvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const nv = Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      m.set(tid === String(pid) ? 'main' : tid, [v, nv]);
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return m;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -124,9 +143,11 @@ async function main(): Promise<void> {
           const before = snapshot(t);
           const cpu0 = cpuUs(`/proc/${t.managed.pid}/stat`);
           const th0 = threadCpuUs(t.managed.pid);
+          const cs0 = contextSwitches(t.managed.pid);
           await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
           const cpu1 = cpuUs(`/proc/${t.managed.pid}/stat`);
           const th1 = threadCpuUs(t.managed.pid);
+          const cs1 = contextSwitches(t.managed.pid);
           await sleep(300); // the first report after it
           const after = snapshot(t);
           const byTest = results.get(test.name) ?? results.set(test.name, new Map()).get(test.name)!;
@@ -136,6 +157,18 @@ async function main(): Promise<void> {
             const k = `${thread}.${name}`;
             put(k, (((after.get(k) ?? 0) - (before.get(k) ?? 0)) * 1000) / n);
           }
+          // Context switches of the main thread and of the busiest other thread (the engine).
+          const csDelta = (id: string): [number, number] => {
+            const a = cs0.get(id) ?? [0, 0];
+            const b = cs1.get(id) ?? a;
+            return [((b[0] - a[0]) * 1000) / n, ((b[1] - a[1]) * 1000) / n];
+          };
+          const busiest = [...th1].filter(([name]) => name !== 'main').sort((x, y) => y[1] - (th0.get(y[0]) ?? 0) - (x[1] - (th0.get(x[0]) ?? 0)))[0];
+          const engineTid = busiest === undefined ? 'main' : busiest[0].slice(busiest[0].lastIndexOf('#') + 1);
+          put('main voluntary switches', csDelta('main')[0]);
+          put('main involuntary switches', csDelta('main')[1]);
+          put('engine voluntary switches', csDelta(engineTid)[0]);
+          put('engine involuntary switches', csDelta(engineTid)[1]);
           put('cpu µs/req', (cpu1 - cpu0) / n);
           // The main thread, and the busiest other thread (the engine worker).
           const used = [...th1].map(([name, us]) => [name, (us - (th0.get(name) ?? 0)) / n] as const);
