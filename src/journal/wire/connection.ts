@@ -11,12 +11,15 @@
 // writev bookkeeping cost more than copying a few hundred bytes), big ones corked into
 // one writev. Frames are sent in the order they were written.
 // Messages sent before the handshake finishes are queued and flushed once it has.
+// Socket reads and writes skip net.Socket's Readable and Writable where this Node
+// allows it (socket-io.ts); otherwise they use 'data' events and socket.write().
 
 import type { Socket } from 'node:net';
 import { journalHandshakeMs, journalWireFrameBytesMax } from '../../limits.js';
 import { decodeMessage, encodeMessage, type WireMessage } from './codec.js';
 import { wireProtocolVersion } from './codes.js';
 import { FrameReader } from './frame-reader.js';
+import { directWriterFor, takeSocketReads, type DirectWriter } from './socket-io.js';
 import { clientMac, macEquals, newNonce, serverMac } from './handshake.js';
 import { WireFormatError } from './wire-buffer.js';
 
@@ -47,6 +50,8 @@ export interface WireConnectionOptions {
   readonly identity?: PeerIdentity;
   readonly frameBytesMax?: number;
   readonly handshakeMs?: number;
+  /** false: 'data' events and socket.write() even where socket-io.ts works (benchmarks' A/B). */
+  readonly directIo?: boolean;
   /** The handshake succeeded; `peer` is the authenticated identity of the other side (server side). */
   readonly onReady?: (peer: PeerIdentity) => void;
   /** A post-handshake message (never a handshake one). */
@@ -69,6 +74,13 @@ export class WireConnection {
   private outgoingBytes = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private closeReason: string | undefined;
+  /** Writes straight to the socket's handle, once connected (undefined: socket.write()). */
+  private writer: DirectWriter | undefined;
+  /** socket.write() was used: the writer may take over only once the Writable is empty. */
+  private wroteThroughStream = false;
+  /** Reads skip the Readable (socket-io.ts); false on a Node whose internals differ. */
+  readonly directReads: boolean;
+  private readonly directIo: boolean;
 
   constructor(options: WireConnectionOptions) {
     this.options = options;
@@ -76,7 +88,11 @@ export class WireConnection {
     this.socket.setNoDelay(true);
     this.state = options.side === 'server' ? 'auth' : 'hello';
     this.handshakeTimer = setTimeout(() => this.fail('handshake timed out'), options.handshakeMs ?? journalHandshakeMs);
+    // The 'data' listener stays even with direct reads: it keeps the Readable flowing,
+    // which is what starts the handle reading and lets EOF end the socket.
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.directIo = options.directIo ?? true;
+    this.directReads = this.directIo && takeSocketReads(this.socket, (chunk) => this.onData(chunk));
     this.socket.on('error', (err) => this.fail(`socket error: ${err.message}`));
     this.socket.on('close', () => this.onSocketClose());
     if (options.side === 'server') {
@@ -92,6 +108,11 @@ export class WireConnection {
     return this.state === 'closed';
   }
 
+  /** Writes skip the Writable (socket-io.ts): true from the first write once connected. */
+  get directWrites(): boolean {
+    return this.writer !== undefined;
+  }
+
   /** The authenticated other side (valid once ready, server side). */
   get identity(): PeerIdentity {
     return this.peer;
@@ -99,7 +120,7 @@ export class WireConnection {
 
   /** Bytes queued in the socket and not yet sent (backpressure signal). */
   get pendingWriteBytes(): number {
-    return this.socket.writableLength + this.outgoingBytes;
+    return this.socket.writableLength + (this.writer?.pendingBytes ?? 0) + this.outgoingBytes;
   }
 
   /** Sends a message (queued until the handshake is done); false if the connection is closed. */
@@ -149,6 +170,18 @@ export class WireConnection {
     this.outgoing = [];
     this.outgoingBytes = 0;
     if (frames.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
+    if (this.directIo && this.writer === undefined && !this.socket.connecting && (!this.wroteThroughStream || this.socket.writableLength === 0)) {
+      this.writer = directWriterFor(this.socket);
+    }
+    const writer = this.writer;
+    if (writer !== undefined) {
+      // One write per turn: small frames copied together, big ones in one writev.
+      if (frames.length === 1) writer.write(frames[0]!);
+      else if (bytes <= concatBytesMax) writer.write(Buffer.concat(frames, bytes));
+      else writer.writev(frames);
+      return;
+    }
+    this.wroteThroughStream = true;
     if (frames.length === 1) {
       this.socket.write(frames[0]!);
     } else if (bytes <= concatBytesMax) {
