@@ -5,7 +5,11 @@
 // Engine.execute per command; src/workers/engine-worker.ts: keep the two loops alike),
 // replies into one ReplyWriter.
 //
-//   npx tsx bench/endpoint/engine-batch.bench.ts [--keys 100000] [--commands 2000000] [--runs 3] [--tests get,set]
+//   npx tsx bench/endpoint/engine-batch.bench.ts [--keys 100000] [--commands 2000000] [--runs 3] [--tests get,set,lpush]
+//
+// GET and SET use random keys of the prefilled range (redis-benchmark -r); LPUSH sends
+// what redis-benchmark's lpush test sends, `LPUSH mylist <value>`, one list growing over
+// every run (as it does in a server under redis-benchmark).
 //
 // Reported: CPU µs per command (process.cpuUsage, user + system, so other load on the
 // machine moves it less than wall time), median of the runs. No rings, no threads, no
@@ -26,7 +30,7 @@ const opts = new Command()
   .option('--runs <n>', 'runs per test (median reported)', positiveInt, 3)
   .option('--clients <n>', 'clients per batch (redis-benchmark -c)', positiveInt, 50)
   .option('--pipeline <n>', 'commands per client per batch (redis-benchmark -P)', positiveInt, 16)
-  .option('--tests <list>', 'comma-separated subset of get,set', 'get,set')
+  .option('--tests <list>', 'comma-separated subset of get,set,lpush', 'get,set,lpush')
   .parse()
   .opts<{ keys: number; commands: number; runs: number; clients: number; pipeline: number; tests: string }>();
 
@@ -42,22 +46,22 @@ function randomBelow(n: number): number {
 function buildBatches(test: string, count: number): Buffer[] {
   const records: Buffer[] = [];
   const encoder = new BatchEncoder((record) => records.push(Buffer.from(record)), 4 * 1024 * 1024, 1024 * 1024);
-  const starts = new Int32Array(3);
-  const ends = new Int32Array(3);
-  const src = Buffer.alloc(3 + 16 + 100);
-  src.latin1Write(test === 'get' ? 'GET' : 'SET', 0);
-  starts[0] = 0;
-  ends[0] = 3;
-  starts[1] = 3;
-  ends[1] = 19;
-  starts[2] = 19;
-  ends[2] = 119;
-  value.copy(src, 19);
+  // argv as offsets into src: [name][key][value], the key's bytes rewritten per command.
+  const name = test === 'get' ? 'GET' : test === 'set' ? 'SET' : 'LPUSH';
+  const randomKey = test !== 'lpush';
+  const keyBytes = randomKey ? 16 : 'mylist'.length;
+  assert0(!randomKey || benchmarkKey(0).length === keyBytes, 'benchmark keys are 16 bytes');
+  const starts = Int32Array.of(0, name.length, name.length + keyBytes);
+  const ends = Int32Array.of(name.length, name.length + keyBytes, name.length + keyBytes + value.length);
+  const src = Buffer.alloc(ends[2]!);
+  src.latin1Write(name, 0);
+  if (!randomKey) src.latin1Write('mylist', starts[1]!);
+  value.copy(src, starts[2]!);
   const argc = test === 'get' ? 2 : 3;
   for (let done = 0; done < count; ) {
     for (let c = 1; c <= opts.clients && done < count; c++) {
       for (let p = 0; p < opts.pipeline && done < count; p++, done++) {
-        src.latin1Write(benchmarkKey(randomBelow(opts.keys)), 3);
+        if (randomKey) src.latin1Write(benchmarkKey(randomBelow(opts.keys)), starts[1]!);
         encoder.commandFromOffsets(c, src, starts, ends, argc);
       }
     }
@@ -76,10 +80,17 @@ function openClients(engine: Engine): void {
   for (const r of records) executeRequestBatch(engine, reader, r, out);
 }
 
+/**
+ * The keys as the server's prefill (SET commands) leaves them: flat key strings sliced
+ * from bytes (a template literal would be a cons string, slower to compare), values in
+ * the string slab.
+ */
 function prefill(engine: Engine): void {
   const db = engine.keyspace.db(0);
-  const v = value.latin1Slice(0, value.length);
-  for (let i = 0; i < opts.keys; i++) db.set(benchmarkKey(i), v);
+  for (let i = 0; i < opts.keys; i++) {
+    const key = Buffer.from(benchmarkKey(i), 'latin1');
+    db.setBytes(key.latin1Slice(0, key.length), value);
+  }
 }
 
 /** The command and open entries of engine-worker.ts's executeBatch (no tracker: --journal none). */
@@ -109,6 +120,7 @@ assert0(RecordKind.batch === 1 && RequestKind.command === 1, 'batch format const
 const out = new ReplyWriter(1024 * 1024);
 const reader = new RequestReader();
 for (const test of opts.tests.split(',')) {
+  assert0(test === 'get' || test === 'set' || test === 'lpush', `unknown test '${test}'`);
   const batches = buildBatches(test, opts.commands);
   const perCommandUs: number[] = [];
   for (let run = 0; run < opts.runs + 1; run++) {

@@ -112,7 +112,8 @@ export class Blocking {
   }
 
   isBlocked(client: Client): boolean {
-    return this.byClient.has(client.id);
+    // The size first: asked twice per command, and usually nobody is blocked.
+    return this.byClient.size !== 0 && this.byClient.has(client.id);
   }
 
   /**

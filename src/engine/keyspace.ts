@@ -8,7 +8,8 @@
 //
 // Handles are the stored form only: the write fast paths (SET, MSET, SETEX...) store
 // one through setBytes, and the read fast paths (GET, MGET, STRLEN, TYPE) read one
-// through lookupStored/peekStored with the slab's accessors. Every other reader goes
+// through lookupStored/peekStored (GET: lookupStoredBytes, by the key's bytes) with the
+// slab's accessors. Every other reader goes
 // through lookup/peek/lookupBytes/valueOf, which MATERIALISE the value: the handle
 // becomes its latin1 string in the dict and is freed, so the rest of the engine only
 // ever sees string | RObject, exactly as before the slab. Db owns the handles: every
@@ -141,10 +142,7 @@ export class Db {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
     const slot = this.table.slotOf(key);
     if (slot === undefined) return -1;
-    if (touch) {
-      const stamps = this.table.stamps!;
-      stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
-    }
+    if (touch) this.touch(slot, nowMs);
     if (this.stringBuffers.size !== 0) this.settle(key, slot);
     return slot;
   }
@@ -156,6 +154,28 @@ export class Db {
   lookupStored(key: string, nowMs: number): StoredValue | undefined {
     const slot = this.liveSlot(key, nowMs, true);
     return slot < 0 ? undefined : this.table.values[slot];
+  }
+
+  /**
+   * As lookupStored, for a key given as its bytes (a request's argument): no key string
+   * is made unless the key must be deleted (expired) or settled (an in-place write).
+   */
+  lookupStoredBytes(key: Buffer, nowMs: number): StoredValue | undefined {
+    if (this.stringBuffers.size !== 0) return this.lookupStored(key.latin1Slice(0, key.length), nowMs);
+    if (this.expires.size > 0) {
+      const e = this.expires.slotOfBytes(key);
+      if (e >= 0 && this.expires.values[e]! <= nowMs) return this.lookupStored(key.latin1Slice(0, key.length), nowMs);
+    }
+    const slot = this.table.slotOfBytes(key);
+    if (slot < 0) return undefined;
+    this.touch(slot, nowMs);
+    return this.table.values[slot];
+  }
+
+  /** Records an access to the key in slot (LRU time or LFU counter), as Redis's lookupKey. */
+  private touch(slot: number, nowMs: number): void {
+    const stamps = this.table.stamps!;
+    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
   }
 
   /** As peek, but a string may come back as its slab handle (TYPE, STRLEN-like reads). */
@@ -205,8 +225,7 @@ export class Db {
     if (this.expires.size > 0) this.expireIfNeeded(key, nowMs);
     const slot = this.table.slotOf(key);
     if (slot === undefined) return undefined;
-    const stamps = this.table.stamps!;
-    stamps[slot] = this.keyspace.access.lfu ? lfuTouch(stamps[slot]!, nowMs, this.keyspace.random) : nowMs;
+    this.touch(slot, nowMs);
     const sb = this.stringBuffers.get(key);
     if (sb !== undefined) return sb;
     const v = this.table.values[slot]!;
@@ -317,8 +336,15 @@ export class Db {
    * enough goes to the slab (no JS string made), a longer one becomes a latin1 string.
    */
   setBytes(key: string, bytes: Buffer, keepTtl = false): void {
-    const handle = this.keyspace.slab.alloc(bytes);
-    this.store(key, handle >= 0 ? handle : bytes.latin1Slice(0, bytes.length));
+    const slot = this.table.slotOf(key);
+    const old = slot === undefined ? undefined : this.table.values[slot];
+    if (typeof old === 'number' && this.keyspace.slab.overwrite(old, bytes)) {
+      // The same size class: written in place, the handle kept (as store stamps a write).
+      if (!this.keyspace.access.lfu) this.table.stamps![slot!] = this.keyspace.clockMs;
+    } else {
+      const handle = this.keyspace.slab.alloc(bytes);
+      this.storeAt(slot, key, handle >= 0 ? handle : bytes.latin1Slice(0, bytes.length));
+    }
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     if (!keepTtl) this.expires.delete(key);
@@ -327,7 +353,11 @@ export class Db {
 
   /** Stores value for key with a write's access stamp, freeing the handle it replaces. */
   private store(key: string, value: StoredValue): void {
-    const slot = this.table.slotOf(key);
+    this.storeAt(this.table.slotOf(key), key, value);
+  }
+
+  /** As store, with key's slot (undefined: a new key) already looked up. */
+  private storeAt(slot: number | undefined, key: string, value: StoredValue): void {
     if (slot === undefined) {
       this.table.set(key, value, this.keyspace.access.lfu ? lfuNewStamp(this.keyspace.clockMs) : this.keyspace.clockMs);
       return;

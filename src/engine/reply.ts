@@ -52,8 +52,27 @@ export function formatG17(d: number): string {
   return s;
 }
 
-/** bulkRange copies a value up to this long byte by byte, a longer one through a view. */
-const bulkRangeLoopBytesMax = 256;
+/**
+ * bulkRange copies a value up to this long byte by byte, a longer one through a view
+ * (measured on this machine: the loop costs ~1.3 ns a byte, a view and a native set ~32
+ * ns whatever the length, so the view wins from ~24 bytes; at 100 bytes, GET's value
+ * in redis-benchmark, the loop was a fifth of the engine's CPU per GET).
+ */
+const bulkRangeLoopBytesMax = 16;
+
+/** Node's Buffer class proper (Buffer[Symbol.species]): `new` of it makes a view with no species lookup. */
+const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (memory: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
+
+/**
+ * A u32 LE by hand at `at` (in bounds: the caller ensured room): writeUInt32LE checks
+ * its value and offset on every call, twice per reply entry.
+ */
+function writeU32(buf: Buffer, at: number, v: number): void {
+  buf[at] = v & 0xff;
+  buf[at + 1] = (v >>> 8) & 0xff;
+  buf[at + 2] = (v >>> 16) & 0xff;
+  buf[at + 3] = v >>> 24;
+}
 
 export class ReplyWriter {
   buf: Buffer;
@@ -87,15 +106,16 @@ export class ReplyWriter {
   beginEntry(kind: number, clientId: number): void {
     assert(this.entryStart === -1, 'nested reply entry');
     this.ensure(9);
-    this.buf[this.length] = kind;
-    this.buf.writeUInt32LE(clientId >>> 0, this.length + 1);
-    this.entryStart = this.length;
-    this.length += 9;
+    const at = this.length;
+    this.buf[at] = kind;
+    writeU32(this.buf, at + 1, clientId);
+    this.entryStart = at;
+    this.length = at + 9;
   }
 
   endEntry(): void {
     assert(this.entryStart !== -1, 'endEntry without beginEntry');
-    this.buf.writeUInt32LE(this.length - this.entryStart - 9, this.entryStart + 5);
+    writeU32(this.buf, this.entryStart + 5, this.length - this.entryStart - 9);
     this.entryStart = -1;
   }
 
@@ -218,11 +238,11 @@ export class ReplyWriter {
     this.ensure(n + 2);
     const buf = this.buf;
     if (n <= bulkRangeLoopBytesMax) {
-      // A short value is copied by a loop: subarray + set would allocate a view per reply.
+      // A short value is copied by a loop: cheaper than making a view for it.
       let at = this.length;
       for (let i = start; i < end; i++) buf[at++] = src[i]!;
     } else {
-      buf.set(src.subarray(start, end), this.length);
+      buf.set(new FastBuffer(src.buffer, src.byteOffset + start, n), this.length);
     }
     this.length += n;
     this.crlf();

@@ -89,13 +89,23 @@ export class Stats {
     return this.opsPerSec;
   }
 
+  /**
+   * recordCall's one-entry cache: the last command's name and its stat (a pipeline
+   * mostly repeats one command; a name compare costs less than the map lookup).
+   * Cleared with the map (reset).
+   */
+  private lastCallName = '';
+  private lastCallStat: CommandStat | undefined = undefined;
+
   /** Records one executed command (name lower case, 'config|get' for subcommands). */
   recordCall(name: string, usec: number, failed: boolean): void {
-    let s = this.commands.get(name);
+    let s = name === this.lastCallName ? this.lastCallStat : this.commands.get(name);
     if (s === undefined) {
       s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latencyBuckets: new Uint32Array(latencyBucketCount) };
       this.commands.set(name, s);
     }
+    this.lastCallName = name;
+    this.lastCallStat = s;
     s.calls++;
     s.usec += usec;
     s.latencyBuckets[latencyBucket(usec)]!++;
@@ -119,6 +129,8 @@ export class Stats {
     this.rejectedConnections = 0;
     this.totalErrorReplies = 0;
     this.commands.clear();
+    this.lastCallName = '';
+    this.lastCallStat = undefined;
     this.errorCodes.clear();
     this.opsSampleMs = -1;
     this.opsPerSec = 0;

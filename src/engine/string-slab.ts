@@ -115,6 +115,25 @@ export class StringSlab {
     return (slot << classBits) | classIndex;
   }
 
+  /**
+   * Writes `bytes` over handle's value when they fit its size class, keeping the handle
+   * (an overwrite, SET on an existing key, costs one slot write instead of a free and an
+   * alloc, each touching a slot); false, with nothing changed, when they do not.
+   */
+  overwrite(handle: number, bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    if (n > stringSlabValueBytesMax || classByLength[n] !== (handle & classMask)) return false;
+    const sc = this.classOf(handle);
+    const slot = handle >>> classBits;
+    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
+    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const words = sc.words[chunkIndex]!;
+    assert(words[at >> 2]! >= 0, 'string slab overwrite of a free slot');
+    words[at >> 2] = n;
+    sc.chunks[chunkIndex]!.set(bytes, at + lengthBytes);
+    return true;
+  }
+
   /** Returns handle's slot to its class. */
   free(handle: number): void {
     const sc = this.classOf(handle);

@@ -90,6 +90,20 @@ export function fromJumboMessage(m: JumboMessage): Buffer {
   return Buffer.from(m.buffer, 0, m.byteLength);
 }
 
+/** Node's Buffer class proper (Buffer[Symbol.species]): `new` of it makes a Buffer view. */
+const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (memory: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
+
+/** Arguments up to this long are copied byte by byte, longer ones through a view (see commandFromOffsets). */
+const copyLoopBytesMax = 24;
+
+/** A u32 LE by hand (in bounds: the caller reserved room): writeUInt32LE validates on every call. */
+function writeU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = v >>> 24;
+}
+
 /** Encoded size of a command entry with these argument lengths. */
 export function commandEntryBytes(argc: number, argBytesTotal: number): number {
   return entryHeaderBytes + 4 + argc * 4 + argBytesTotal;
@@ -175,23 +189,21 @@ export class BatchEncoder {
     let o = this.target(bytes);
     const b = this.targetBuf;
     b[o] = RequestKind.command;
-    b.writeUInt32LE(clientId >>> 0, o + 1);
-    b.writeUInt32LE(argc, o + 5);
+    writeU32(b, o + 1, clientId);
+    writeU32(b, o + 5, argc);
     o += 9;
     for (let i = 0; i < argc; i++) {
       const s = starts[i]!;
       const e = ends[i]!;
       const n = e - s;
-      b[o] = n & 0xff;
-      b[o + 1] = (n >>> 8) & 0xff;
-      b[o + 2] = (n >>> 16) & 0xff;
-      b[o + 3] = n >>> 24;
+      writeU32(b, o, n);
       o += 4;
-      // Short arguments byte by byte: cheaper than Buffer#copy's native call.
-      if (n <= 64) {
+      // Short arguments byte by byte (~1.3 ns a byte here); longer ones through a view
+      // and a native set (~32 ns whatever the length; Buffer#copy validates first, ~55 ns).
+      if (n <= copyLoopBytesMax) {
         for (let j = 0; j < n; j++) b[o + j] = src[s + j]!;
       } else {
-        src.copy(b, o, s, e);
+        b.set(new FastBuffer(src.buffer, src.byteOffset + s, n), o);
       }
       o += n;
     }
@@ -315,8 +327,8 @@ export class BatchEncoder {
   }
 }
 
-/** Node's Buffer class proper (Buffer[Symbol.species]): `new` of it makes a Buffer view. */
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (memory: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
+/** The longest command name RequestReader keeps a copy of (Redis's longest is 20 bytes). */
+const commandNameBytesMax = 32;
 
 /** Reads request entries of a batch record (worker side). */
 export class RequestReader {
@@ -367,13 +379,47 @@ export class RequestReader {
 
   /**
    * An argv: its count, then each argument's length and bytes, as views (valid while the
-   * record is). A fresh array each time: the engine may keep it (its Buffers it copies).
+   * record is), except argv[0], the command name, which is the previous argv's name
+   * Buffer again when the bytes are the same (see name()). A fresh array each time: the
+   * engine may keep it (its Buffers it copies).
    */
   argv(): Buffer[] {
     const argc = this.u32();
     const argv = new Array<Buffer>(argc);
-    for (let i = 0; i < argc; i++) argv[i] = this.bytes(this.u32());
+    if (argc > 0) argv[0] = this.name(this.u32());
+    for (let i = 1; i < argc; i++) argv[i] = this.bytes(this.u32());
     return argv;
+  }
+
+  /** The last command name name() returned from a copy of its own (empty: none yet). */
+  private lastName: Buffer = Buffer.alloc(0);
+
+  /**
+   * The next `n` bytes, a command name: a pipeline mostly repeats one command, so the
+   * last name's own Buffer is returned when the bytes match (comparing a few bytes costs
+   * less than a view, and leaves no garbage); another short name gets a copy of its own
+   * that becomes the last name. The engine reads argv Buffers during the call only and
+   * copies what it keeps, so a Buffer shared by several commands is as good as a view.
+   */
+  private name(n: number): Buffer {
+    assert(this.offset + n <= this.end, 'request entry truncated');
+    const b = this.buf;
+    const o = this.offset;
+    const last = this.lastName;
+    if (n === last.length) {
+      let i = 0;
+      while (i < n && b[o + i] === last[i]) i++;
+      if (i === n) {
+        this.offset = o + n;
+        return last;
+      }
+    }
+    if (n === 0 || n > commandNameBytesMax) return this.bytes(n);
+    const own = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) own[i] = b[o + i]!;
+    this.offset = o + n;
+    this.lastName = own;
+    return own;
   }
 
   latin1(): string {

@@ -109,4 +109,17 @@ describe('DenseDict', () => {
     expect(d.randomSlot(() => 0)).toBe(0);
     expect(d.randomSlot(() => 0.999)).toBe(1);
   });
+  it('finds a key by its bytes exactly as by its latin1 string', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 6 }), { maxLength: 60 }), fc.array(fc.uint8Array({ maxLength: 6 }), { maxLength: 20 }), (stored, probes) => {
+        const d = new DenseDict<number>();
+        for (const b of stored) d.set(Buffer.from(b).latin1Slice(), b.length);
+        for (const b of [...stored, ...probes]) {
+          const bytes = Buffer.from(b);
+          expect(d.slotOfBytes(bytes)).toBe(d.slotOf(bytes.latin1Slice()) ?? -1);
+        }
+      }),
+    );
+    expect(new DenseDict<number>().slotOfBytes(Buffer.from('a'))).toBe(-1);
+  });
 });

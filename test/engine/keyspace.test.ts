@@ -37,6 +37,32 @@ describe('Keyspace', () => {
     expect(db.expires.size).toBe(0);
   });
 
+  it('lookupStoredBytes reads by bytes as lookupStored does: expiry, access stamp, in-place writes', () => {
+    const { ks, expired } = makeKeyspace();
+    const db = ks.db(0);
+    const key = (s: string): Buffer => Buffer.from(s, 'latin1');
+    ks.clockMs = 10;
+    db.setBytes('a\xff', key('v1'));
+    db.set('b', 'v2');
+    db.setExpire('b', 1000);
+    const h = db.lookupStoredBytes(key('a\xff'), 500);
+    expect(typeof h).toBe('number');
+    expect(ks.slab.latin1(h as number)).toBe('v1');
+    expect(db.lastAccessMs('a\xff')).toBe(500);
+    expect(db.lookupStoredBytes(key('b'), 999)).toBe('v2');
+    expect(db.lookupStoredBytes(key('missing'), 999)).toBeUndefined();
+    expect(expired).toEqual([]);
+    // Expired: deleted on the way and reported once, as by the string path.
+    expect(db.lookupStoredBytes(key('b'), 1000)).toBeUndefined();
+    expect(expired).toEqual(['0:b']);
+    expect(db.size).toBe(1);
+    // A pending in-place write is settled first.
+    db.set('c', 'xyz');
+    db.stringBuffer('c').buf[0] = 0x41;
+    db.stringBufferWritten('c');
+    expect(db.lookupStoredBytes(key('c'), 1001)).toBe('Ayz');
+  });
+
   it('set drops the TTL unless keepTtl; every mutation is signalled and counted', () => {
     const { ks, modified } = makeKeyspace();
     const db = ks.db(3);

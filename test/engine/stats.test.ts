@@ -38,4 +38,17 @@ describe('Stats latency buckets', () => {
     expect(s.sampleOps(1500)).toBe(100);
     expect(s.sampleOps(1550)).toBe(100);
   });
+  it('counts a repeated command into its own stat, also after a reset', () => {
+    const stats = new Stats();
+    stats.recordCall('get', 1, false);
+    stats.recordCall('get', 2, false);
+    stats.recordCall('set', 3, true);
+    stats.recordCall('get', 4, false);
+    expect(stats.commands.get('get')).toMatchObject({ calls: 3, usec: 7, failedCalls: 0 });
+    expect(stats.commands.get('set')).toMatchObject({ calls: 1, usec: 3, failedCalls: 1 });
+    stats.reset();
+    stats.recordCall('get', 5, false);
+    expect(stats.commands.get('get')).toMatchObject({ calls: 1, usec: 5 });
+    expect(stats.commands.size).toBe(1);
+  });
 });

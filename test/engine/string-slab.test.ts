@@ -25,6 +25,37 @@ function makeKeyspace(): Keyspace {
 const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 describe('StringSlab', () => {
+  it('overwrites a value in place when the new bytes fit its size class, else changes nothing', () => {
+    const slab = new StringSlab();
+    const h = slab.alloc(bytesOf('x'.repeat(100)));
+    const other = slab.alloc(bytesOf('n'.repeat(100))); // the same class: it keeps its chunk
+    expect(slab.overwrite(h, bytesOf('y'.repeat(99)))).toBe(true);
+    expect(slab.latin1(h)).toBe('y'.repeat(99));
+    expect(slab.overwrite(h, bytesOf('z'.repeat(10)))).toBe(false); // a smaller class
+    expect(slab.overwrite(h, bytesOf('z'.repeat(stringSlabValueBytesMax + 1)))).toBe(false);
+    expect(slab.latin1(h)).toBe('y'.repeat(99));
+    expect(slab.latin1(other)).toBe('n'.repeat(100));
+    expect(slab.liveCount).toBe(2);
+    slab.verify();
+    slab.free(h);
+    expect(() => slab.overwrite(h, bytesOf('y'.repeat(99)))).toThrow(/free slot/);
+  });
+
+  it('SET over a string value keeps one live handle per key, in place or not', () => {
+    const ks = makeKeyspace();
+    const db = ks.db(0);
+    db.setBytes('k', bytesOf('a'.repeat(100)));
+    db.setBytes('k', bytesOf('b'.repeat(100))); // same class: in place
+    expect(ks.slab.liveCount).toBe(1);
+    expect(db.lookup('k', 0)).toBe('b'.repeat(100)); // materialised: the handle is freed
+    expect(ks.slab.liveCount).toBe(0);
+    db.setBytes('k', bytesOf('c'.repeat(100))); // over a string
+    db.setBytes('k', bytesOf('d'.repeat(5))); // another class: a new handle, the old one freed
+    expect(ks.slab.liveCount).toBe(1);
+    expect(ks.slab.latin1(db.lookupStored('k', 0) as number)).toBe('d'.repeat(5));
+    ks.slab.verify();
+  });
+
   it('keeps each value until freed, reuses freed slots and refuses values past the max', () => {
     const slab = new StringSlab();
     const values = ['', 'a', 'x'.repeat(12), 'y'.repeat(13), 'z'.repeat(100), '\u00ff\u0000'.repeat(600), 'w'.repeat(stringSlabValueBytesMax)];

@@ -110,4 +110,40 @@ describe('BatchEncoder / RequestReader', () => {
     expect(m2.transfer[0]).not.toBe(small.buffer);
     expect([...fromJumboMessage(m2.message)]).toEqual([RecordKind.batch, 1, 2, 3]);
   });
+  it('argv() reads each command back from offsets, a repeated name as the same Buffer', () => {
+    const { encoder, records } = collect(64 * 1024, 64 * 1024);
+    // Names repeated, alternating, of 0 bytes and longer than the reader keeps; values
+    // short (copied byte by byte) and long (copied through a view), 0..255.
+    const long = Buffer.alloc(300, 0);
+    for (let i = 0; i < long.length; i++) long[i] = i & 0xff;
+    const names = ['GET', 'GET', 'get', 'SET', 'SET', 'GET', '', 'X'.repeat(40), 'X'.repeat(40), 'GET'];
+    const sent: Buffer[][] = names.map((name, i) => [Buffer.from(name, 'latin1'), Buffer.from(`key:${i}`), long.subarray(0, i * 31)]);
+    for (const argv of sent) {
+      const src = Buffer.concat(argv);
+      const starts = new Int32Array(argv.length);
+      const ends = new Int32Array(argv.length);
+      let at = 0;
+      argv.forEach((a, j) => {
+        starts[j] = at;
+        at += a.length;
+        ends[j] = at;
+      });
+      encoder.commandFromOffsets(5, src, starts, ends, argv.length);
+    }
+    encoder.flush();
+    expect(records.length).toBe(1);
+    const r = new RequestReader();
+    r.reset(records[0]!.bytes);
+    const got: Buffer[][] = [];
+    while (!r.done) {
+      expect(r.u8()).toBe(RequestKind.command);
+      expect(r.u32()).toBe(5);
+      got.push(r.argv());
+    }
+    expect(got.map((argv) => argv.map((a) => a.toString('hex')))).toEqual(sent.map((argv) => argv.map((a) => a.toString('hex'))));
+    expect(got[1]![0]).toBe(got[0]![0]); // GET, GET
+    expect(got[2]![0]).not.toBe(got[1]![0]); // get: other bytes
+    expect(got[4]![0]).toBe(got[3]![0]); // SET, SET
+    expect(got[8]![0]).not.toBe(got[7]![0]); // too long to keep: a view each time
+  });
 });

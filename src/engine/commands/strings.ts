@@ -68,7 +68,10 @@ function replyString(ctx: CommandContext, v: string | number): void {
 
 /** Redis's getGenericCommand: replies with the value or nil; false after a WRONGTYPE. */
 function getGeneric(ctx: CommandContext): boolean {
-  const v = lookupKeyReadStored(ctx, latin1(ctx.argv[1]!));
+  // By the key's bytes: a hit or a miss makes no key string.
+  const v = ctx.db.lookupStoredBytes(ctx.argv[1]!, ctx.nowMs);
+  if (v === undefined) ctx.engine.stats.keyspaceMisses++;
+  else ctx.engine.stats.keyspaceHits++;
   if (v === undefined) {
     ctx.reply.nil();
     return true;
