@@ -20,7 +20,7 @@ import { journalDiskInlineIdleMs, journalSegmentPreallocateBytes } from '../../l
 import { realClock, seededRandom, stderrLogger, type Logger } from '../env.js';
 import { isClientRequest } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
-import { WireConnection } from '../wire/connection.js';
+import { flushWireConnections, WireConnection } from '../wire/connection.js';
 import { RealDisk } from '../storage/real-disk.js';
 import { SegmentLog } from '../storage/segment-log.js';
 import { LogNode } from './log-node.js';
@@ -80,6 +80,7 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
     preallocateBytes: journalSegmentPreallocateBytes,
     inlineIdleMs: journalDiskInlineIdleMs,
     now: () => performance.now(),
+    beforeBlocking: flushWireConnections,
   });
   const transport = new TcpTransport(opts.id, peers, opts.secret, logger);
   const env = { clock: realClock(), random: seededRandom(randomInt(2 ** 31)), transport, logger };

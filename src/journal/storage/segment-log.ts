@@ -81,6 +81,12 @@ export interface SegmentLogOptions {
    */
   readonly inlineIdleMs?: number;
   readonly now?: () => number;
+  /**
+   * Called right before an inline write blocks the thread: the log-node process passes
+   * flushWireConnections (src/journal/wire/connection.ts), so the messages queued in
+   * this turn (a leader's AppendEntries and answers) leave before the thread blocks.
+   */
+  readonly beforeBlocking?: () => void;
 }
 
 /** Data read back from disk failed its checks after open (bit rot under a running node). */
@@ -175,6 +181,7 @@ export class SegmentLog implements LogStorage {
   private lastWriteBytes = 0;
   private readonly inlineIdleMs: number | undefined;
   private readonly now: (() => number) | undefined;
+  private readonly beforeBlocking: (() => void) | undefined;
   /** When the last durable write completed (by `now`), for the inline rule. */
   private lastWriteDoneAt = -Infinity;
   /** A sync() since the last write did not allow blocking (see LogStorage.sync): no inline write. */
@@ -201,6 +208,7 @@ export class SegmentLog implements LogStorage {
     this.preallocateBytes = options.preallocateBytes ?? 0;
     this.inlineIdleMs = options.inlineIdleMs;
     this.now = options.now;
+    this.beforeBlocking = options.beforeBlocking;
     assert(this.segmentBytes >= frameOverheadBytes, 'segmentBytes below one frame');
     assert(this.preallocateBytes >= 0, 'preallocateBytes must not be negative');
   }
@@ -496,7 +504,7 @@ export class SegmentLog implements LogStorage {
     });
   }
 
-  sync(mayBlock = false): Promise<number> {
+  sync(mayBlock = false, deferBlocking = false): Promise<number> {
     this.checkUsable();
     if (!mayBlock) this.blockingVetoed = true;
     const target = this.lastIndex;
@@ -506,7 +514,7 @@ export class SegmentLog implements LogStorage {
       // A write that will be made inline gains nothing from waiting for the end of the
       // turn (nothing else is in flight to batch with): make it now, so the caller's
       // answer leaves in this turn rather than the next.
-      if (mayBlock && !this.blockingVetoed && this.inFlight.length === 0 && this.exclusive.length === 0 && this.inlineAllowed(false)) {
+      if (mayBlock && !deferBlocking && !this.blockingVetoed && this.inFlight.length === 0 && this.exclusive.length === 0 && this.inlineAllowed(false)) {
         this.pump();
       } else {
         this.requestPump();
@@ -619,6 +627,7 @@ export class SegmentLog implements LogStorage {
       const run = runs[0]!;
       let wrote: boolean;
       try {
+        this.beforeBlocking?.();
         wrote = this.disk.pwriteDurableSync!(run.segment.name, run.offset, run.bytes);
       } catch (err) {
         this.fail(err);

@@ -59,12 +59,14 @@ export interface LogStorage {
    * Makes every entry appended so far durable. Concurrent calls share fsyncs (group
    * commit): a call made while one is in flight is served by the next. Resolves with
    * the synced last index.
-   * `mayBlock`: the caller has nothing better to do meanwhile, so the storage may make the
-   * write synchronously, blocking the thread (a follower answering its leader); a leader
-   * passes false: its own write must overlap the followers', or a slow local disk would
-   * hold back a commit that the two followers alone can make. A hint: storages may ignore it.
+   * `mayBlock`: the caller may have the write made synchronously, blocking the thread,
+   * when the disk is idle (a follower answering its leader; a leader, whose followers'
+   * writes run meanwhile). A hint: storages may ignore it.
+   * `deferBlocking`: a blocking write, if one is made, waits for the end of this
+   * event-loop turn, after the messages queued in it have left (a leader: its
+   * AppendEntries must not wait for its own disk).
    */
-  sync(mayBlock?: boolean): Promise<number>;
+  sync(mayBlock?: boolean, deferBlocking?: boolean): Promise<number>;
   loadHardState(): HardState;
   /** Writes and fsyncs the hard state before resolving (Raft: persist before answering). */
   saveHardState(state: HardState): Promise<void>;

@@ -34,6 +34,17 @@ const concatBytesMax = 64 * 1024;
  * wireBufferMapAnchors in wire-buffer.ts.
  */
 let lastFlushImmediate: NodeJS.Immediate | undefined;
+/** Connections with frames written this turn and not yet flushed (flushWireConnections). */
+const unflushed = new Set<WireConnection>();
+
+/**
+ * Hands every connection's frames of this turn to its socket now rather than at the end
+ * of the turn: called before this thread blocks (a log node's inline disk write), so
+ * the messages already decided do not wait for the block.
+ */
+export function flushWireConnections(): void {
+  for (const conn of unflushed) conn.flushNow();
+}
 
 export interface PeerIdentity {
   /** WireRole code. */
@@ -159,12 +170,19 @@ export class WireConnection {
       // iteration was handled, so replies to many requests (and Raft messages prompted
       // by many appends) leave in one write instead of one syscall each.
       lastFlushImmediate = setImmediate(this.flushOutgoing);
+      unflushed.add(this);
     }
     this.outgoing.push(frame);
     this.outgoingBytes += frame.byteLength;
   }
 
+  /** Flushes this turn's frames now (flushWireConnections); the Immediate then finds none. */
+  flushNow(): void {
+    this.flushOutgoing();
+  }
+
   private readonly flushOutgoing = (): void => {
+    unflushed.delete(this);
     const frames = this.outgoing;
     const bytes = this.outgoingBytes;
     this.outgoing = [];

@@ -585,4 +585,43 @@ describe('SegmentLog inline writes (SimDisk)', () => {
     await drain();
     expect((await reopening).entryCount).toBe(7);
   });
+
+  it('makes a deferred blocking write (a leader) at the end of the turn, after beforeBlocking', async () => {
+    const queue: (() => void)[] = [];
+    const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
+    const drain = async (): Promise<void> => {
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        const next = queue.shift();
+        if (!next) return;
+        next();
+      }
+    };
+    let now = 0;
+    const events: string[] = [];
+    const log = new SegmentLog(disk.view(), {
+      inlineIdleMs: 1,
+      now: () => now,
+      defer: setImmediate,
+      beforeBlocking: () => events.push(`flush, synced ${log.syncedIndex}`),
+    });
+    const opening = log.open();
+    await drain();
+    await opening;
+    log.append(entries(1, 1));
+    const first = log.sync(true, true); // a new segment: the pool (its name needs a directory sync)
+    await drain();
+    expect(await first).toBe(1);
+    expect(log.writeStats).toEqual({ inline: 0, pooled: 1 });
+
+    now += 5; // idle: inline, but not within this turn
+    log.append(entries(2, 3));
+    const second = log.sync(true, true);
+    events.push('turn ends');
+    expect(log.writeStats).toEqual({ inline: 0, pooled: 1 });
+    expect(await second).toBe(3);
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 1 });
+    expect(events).toEqual(['turn ends', 'flush, synced 1']); // the hook ran once, right before the blocking write
+    expect(queue.length).toBe(0);
+  });
 });
