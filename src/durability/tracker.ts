@@ -73,7 +73,14 @@ class HeldQueue {
       this.used = live;
       this.start = 0;
     }
-    src.copy(this.bytes, this.used, from, to);
+    // A reply entry is mostly a few bytes (+OK and its header): a loop copies those
+    // without the Uint8Array view Buffer.copy builds per call.
+    if (size <= smallCopyBytesMax) {
+      const dst = this.bytes;
+      for (let i = 0, at = this.used; i < size; i++) dst[at + i] = src[from + i]!;
+    } else {
+      src.copy(this.bytes, this.used, from, to);
+    }
     this.used += size;
     const n = this.ends.length;
     const prev = n > this.head ? this.needs[n - 1]! : 0;
@@ -120,9 +127,19 @@ class HeldQueue {
 export type ResolveCommand = (argv: readonly Buffer[]) => CommandSpec | undefined;
 
 const keySlotMask = trackerKeySlotCount - 1;
+/** Held entries up to this size are copied by a loop, not Buffer.copy (HeldQueue.push). */
+const smallCopyBytesMax = 64;
+/** Command names resolved, cached by their bytes as sent (Tracker.spec): slots, and the longest name kept. */
+const specCacheSlotCount = 16;
+const specCacheNameBytesMax = 32;
 /** Drained held-entry queues kept for reuse, and the largest buffer one may keep. */
 const spareQueueCountMax = 256;
 const spareQueueBytesMax = 64 * 1024;
+
+/** A u32 of a reply entry header (byte loads: Buffer's readUInt32LE checks its argument per call). */
+function u32At(buf: Buffer, at: number): number {
+  return (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0;
+}
 
 /** The table slot of a key of a database: FNV-1a over the bytes, then a final mix. */
 export function keySlot(dbIndex: number, key: Buffer): number {
@@ -153,8 +170,35 @@ export class Tracker {
   /** Entries of frontierOut before `frontier` have been through afterEntries. */
   private frontierOut: ReplyWriter | undefined;
   private frontier = 0;
+  /**
+   * The command table's answer for a command name as sent (direct-mapped by its first
+   * byte and length): resolving went through a latin1 string and a Map lookup, twice
+   * per write (dependency, then noteWrite). Only specs that argv[0] alone decides are
+   * kept (no subcommands), and the table never changes while the server runs.
+   */
+  private readonly specNames: (Buffer | undefined)[] = new Array<Buffer | undefined>(specCacheSlotCount).fill(undefined);
+  private readonly specs: (CommandSpec | undefined)[] = new Array<CommandSpec | undefined>(specCacheSlotCount).fill(undefined);
 
   constructor(private readonly resolve: ResolveCommand) {}
+
+  /** resolve(argv), through the name cache. */
+  private spec(argv: readonly Buffer[]): CommandSpec | undefined {
+    const name = argv[0]!;
+    const n = name.length;
+    const slot = ((n > 0 ? name[0]! | 0x20 : 0) + n * 7) & (specCacheSlotCount - 1);
+    const cached = this.specNames[slot];
+    if (cached !== undefined && cached.length === n) {
+      let i = 0;
+      while (i < n && cached[i] === name[i]) i++;
+      if (i === n) return this.specs[slot];
+    }
+    const spec = this.resolve(argv);
+    if (spec !== undefined && spec.subcommands === undefined && !spec.name.includes('|') && n <= specCacheNameBytesMax) {
+      this.specNames[slot] = Buffer.from(name);
+      this.specs[slot] = spec;
+    }
+    return spec;
+  }
 
   /** The ids of the clients that have held entries (the busy gate must not answer them). */
   heldClientIds(): IterableIterator<number> {
@@ -173,7 +217,7 @@ export class Tracker {
     const seq = ++this.latestSeq;
     for (const effect of record.effects) {
       const argv = effect.argv;
-      const spec = this.resolve(argv);
+      const spec = this.spec(argv);
       const simple = plainKeyPositions(spec);
       if (simple !== undefined && !simple.crossDatabase) {
         const last = simple.last < 0 ? argv.length + simple.last : simple.last;
@@ -196,7 +240,7 @@ export class Tracker {
   /** The seq a command's reply must wait for because of what it reads (0: none). */
   dependency(client: Client, argv: readonly Buffer[]): number {
     if (!this.hasPending) return 0;
-    const spec = this.resolve(argv);
+    const spec = this.spec(argv);
     if (spec === undefined) return 0;
     if (spec.name === 'exec' && client.multi !== null) {
       let need = 0;
@@ -272,8 +316,8 @@ export class Tracker {
     const end = out.length;
     let write = from;
     for (let o = from; o < end; ) {
-      const id = buf.readUInt32LE(o + 1);
-      const size = replyEntryHeaderBytes + buf.readUInt32LE(o + 5);
+      const id = u32At(buf, o + 1);
+      const size = replyEntryHeaderBytes + u32At(buf, o + 5);
       const own = o >= start && need > this.committedSeq ? need : 0;
       const queue = this.held.get(id);
       if (own > 0 || queue !== undefined) {

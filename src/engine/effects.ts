@@ -47,10 +47,12 @@ const headerBytes = 16;
 
 /** Bytes encodeEffectRecord(record) takes. */
 export function effectRecordBytes(record: EffectRecord): number {
+  const effects = record.effects;
   let bytes = headerBytes;
-  for (const e of record.effects) {
-    bytes += 5;
-    for (const a of e.argv) bytes += 4 + a.length;
+  for (let k = 0; k < effects.length; k++) {
+    const argv = effects[k]!.argv;
+    bytes += 5 + 4 * argv.length;
+    for (let j = 0; j < argv.length; j++) bytes += argv[j]!.length;
   }
   return bytes;
 }
@@ -62,27 +64,41 @@ export function effectRecordBytes(record: EffectRecord): number {
  */
 export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number): number {
   assert(record.effects.length > 0, 'an effect record holds at least one effect');
+  const effects = record.effects;
   buf[at] = effectFormatVersion;
   buf[at + 1] = 0;
   buf[at + 2] = 0;
   buf[at + 3] = 0;
-  buf.writeUInt32LE(record.effects.length, at + 4);
+  putU32(buf, at + 4, effects.length);
   buf.writeDoubleLE(record.nowMs, at + 8);
   let o = at + headerBytes;
-  for (const e of record.effects) {
-    assert(e.argv.length > 0, 'an effect has a command name');
+  // Once per write on the engine thread: indexed loops and byte stores (Buffer's
+  // writeUInt32LE range-checks each call).
+  for (let k = 0; k < effects.length; k++) {
+    const e = effects[k]!;
+    const argv = e.argv;
+    assert(argv.length > 0, 'an effect has a command name');
     assert(Number.isInteger(e.dbIndex) && e.dbIndex >= 0 && e.dbIndex < databaseCount, 'effect dbIndex');
     buf[o] = e.dbIndex;
-    buf.writeUInt32LE(e.argv.length, o + 1);
+    putU32(buf, o + 1, argv.length);
     o += 5;
-    for (const a of e.argv) {
-      buf.writeUInt32LE(a.length, o);
+    for (let j = 0; j < argv.length; j++) {
+      const a = argv[j]!;
+      putU32(buf, o, a.length);
       o += 4;
       buf.set(a, o);
       o += a.length;
     }
   }
   return o;
+}
+
+/** A u32 at `at`, little endian (the caller sized the buffer). */
+function putU32(buf: Buffer, at: number, value: number): void {
+  buf[at] = value;
+  buf[at + 1] = value >>> 8;
+  buf[at + 2] = value >>> 16;
+  buf[at + 3] = value >>> 24;
 }
 
 export function encodeEffectRecord(record: EffectRecord): Buffer {

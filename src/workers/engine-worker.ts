@@ -40,24 +40,10 @@ import { decodeEffectRecord, type EffectRecord } from '../engine/effects.js';
 import { DurabilityShared, SharedBig } from '../durability/shared-state.js';
 import { Tracker } from '../durability/tracker.js';
 import { LatencyTrace, latencyTraceOn } from '../durability/latency-trace.js';
-import {
-  effectRecordBytes,
-  effectsHeaderBytes,
-  effectsOversize,
-  ReplayKind,
-  replayHeaderBytes,
-  writeEffectRecord,
-  writeEffectsHeader,
-} from '../durability/ring-records.js';
+import { ReplayKind, replayHeaderBytes } from '../durability/ring-records.js';
+import { EffectsPublisher } from '../durability/effects-publisher.js';
 import { EntryKind, ReplyWriter } from '../engine/reply.js';
-import {
-  batchBytesMax,
-  engineIdleWaitMs,
-  journalPayloadBytesMax,
-  journalWriterEagerBytes,
-  jumboInFlightCountMax,
-  ringRecordBytesMax,
-} from '../limits.js';
+import { batchBytesMax, engineIdleWaitMs, jumboInFlightCountMax, ringRecordBytesMax } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
 import {
   RecordKind,
@@ -108,51 +94,21 @@ function main(data: EngineWorkerData): void {
   const effectsRing = data.journal === undefined ? undefined : SpscRing.attach(data.journal.effectsRing);
   const replayRing = data.journal === undefined ? undefined : SpscRing.attach(data.journal.replayRing);
   const tracker = data.journal === undefined ? undefined : new Tracker((argv) => engine.resolve(argv));
-  /** Reloads so far: the writer drops effects of an epoch it abandoned. */
-  let epoch = 0;
+  /** The effects ring's producer (effects-publisher.ts); its epoch counts reloads. */
+  const effects = effectsRing === undefined || tracker === undefined ? undefined : new EffectsPublisher(effectsRing, tracker, shared);
   let heldStored = 0;
   /** Bench-only stage stamps (latency-trace.ts); undefined unless KEELDB_LATENCY_TRACE is set. */
   const trace = latencyTraceOn ? new LatencyTrace('engine', ['exec', 'reqRecord', 'release', 'replyRecord', 'replyPush']) : undefined;
   /** Reply records pushed so far (numbered from 1 as the io-mux pops them): the trace's record index. */
   let replyRecordsPushed = 0;
 
-  /** Where an effects ring record is assembled (reused: the ring copies it). */
-  let effectsScratch = Buffer.allocUnsafe(64 * 1024);
-  /** Gives an effect record its seq and hands it to the journal writer (blocks if the ring is full). */
+  /** Gives an effect record its seq and hands it to the journal writer. */
   const publishEffects = (record: EffectRecord): void => {
-    const seq = tracker!.noteWrite(record);
+    const seq = effects!.publish(record);
     if (trace !== undefined) {
       trace.set('exec', seq, trace.now());
       trace.set('reqRecord', seq, requestRecordIndex);
     }
-    const payloadBytes = effectRecordBytes(record);
-    // Too large for one journal record: the writer fails this epoch (never acknowledged).
-    const oversize = payloadBytes > journalPayloadBytesMax;
-    const bytes = effectsHeaderBytes + (oversize ? 0 : payloadBytes);
-    if (effectsScratch.length < bytes) effectsScratch = Buffer.allocUnsafe(Math.max(bytes, effectsScratch.length * 2));
-    writeEffectsHeader(effectsScratch, epoch, seq, oversize ? effectsOversize : 0);
-    // Encoded in place after the header (no Buffer per record: it mattered for 4 KB values).
-    if (!oversize) assert(writeEffectRecord(record, effectsScratch, effectsHeaderBytes) === bytes, 'effect record size');
-    const rec = effectsScratch.subarray(0, bytes);
-    const ring = effectsRing!;
-    while (!ring.tryPush(rec)) {
-      ring.notify();
-      ring.waitForSpace(rec.length, engineIdleWaitMs);
-    }
-    // The writer is woken once per flush (notifyEffects), not per record: an
-    // Atomics.notify of a thread parked in waitAsync costs microseconds, was a quarter
-    // of the engine's CPU under a SET -P 16 load, and one wake-up per batch also hands
-    // the writer a whole batch at once (larger groups).
-    effectsUnnotified = true;
-  };
-  let effectsUnnotified = false;
-  const notifyEffects = (): void => {
-    if (!effectsUnnotified) return;
-    effectsUnnotified = false;
-    // Only when the writer asked for it (shared-state.ts, writerWakeSeq): while an
-    // append is in flight it takes a small group at the ack anyway.
-    const ring = effectsRing!;
-    if (tracker!.latestSeq >= shared.load(SharedBig.writerWakeSeq) || ring.usedBytes() >= journalWriterEagerBytes) ring.notify();
   };
 
   if (tracker !== undefined) {
@@ -224,7 +180,7 @@ function main(data: EngineWorkerData): void {
         for (const client of engine.clients.values()) if (client.multi !== null) client.multiAborted = true;
         for (const db of engine.keyspace.dbs) db.flush();
         engine.loading = true;
-        epoch++;
+        effects!.epoch++;
         engine.blocking.afterUnit(out);
       }
       replayRing.release();
@@ -341,7 +297,7 @@ function main(data: EngineWorkerData): void {
 
   /** Sends the reply batch in `out` (if it holds entries) and starts a new one. */
   const flushReplies = (): void => {
-    notifyEffects(); // before the worker may park or wait: effects never sit unannounced
+    effects?.notify(); // before the worker may park or wait: effects never sit unannounced
     tracker?.catchUp(out);
     const from = replyStartAt;
     replyStartAt = 0;

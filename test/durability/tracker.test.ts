@@ -56,6 +56,26 @@ describe('tracker', () => {
     expect(t.text(t.run(c2, 'GET', 'k'))).toEqual(['$1\r\nv\r\n']);
   });
 
+  it('resolves each command name as sent, whatever it last resolved (the name cache): PING and GET share a cache slot', () => {
+    const t = setup();
+    const c1 = openClient(t.engine);
+    const idle = openClient(t.engine);
+    const readers = [openClient(t.engine), openClient(t.engine), openClient(t.engine), openClient(t.engine)];
+    expect(t.text(t.run(c1, 'SET', 'k', 'v'))).toEqual([]);
+    for (const [i, reader] of readers.entries()) {
+      // A keyless command answers at once, a read of the pending key waits: a spec taken
+      // from the wrong cached name would get one of them wrong.
+      expect(t.text(t.run(idle, i % 2 === 0 ? 'PING' : 'ping'))).toEqual(['+PONG\r\n']);
+      expect(t.text(t.run(reader, i % 2 === 0 ? 'GET' : 'get', 'k'))).toEqual([]);
+      expect(t.text(t.run(idle, 'ECHO', 'k'))).toEqual(['$1\r\nk\r\n']);
+    }
+    // A subcommand is resolved with its container each time: OBJECT ENCODING reads the key.
+    expect(t.text(t.run(idle, 'OBJECT', 'ENCODING', 'k'))).toEqual([]);
+    const released = t.commit(1);
+    for (const reader of readers) expect(t.text(released, reader)).toEqual(['$1\r\nv\r\n']);
+    expect(t.text(released, idle)).toEqual(['$6\r\nembstr\r\n']);
+  });
+
   it('holds what a write sends other clients (keyspace notifications) until it commits; PUBLISH is not held', () => {
     const t = setup();
     const writer = openClient(t.engine);
