@@ -111,6 +111,11 @@ export class Blocking {
     return this.byClient.size;
   }
 
+  /** Keys some client is blocked on (keyModified does nothing while there are none). */
+  get waitingKeyCount(): number {
+    return this.byKey.size;
+  }
+
   isBlocked(client: Client): boolean {
     // The size first: asked twice per command, and usually nobody is blocked.
     return this.byClient.size !== 0 && this.byClient.has(client.id);

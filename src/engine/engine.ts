@@ -163,6 +163,8 @@ export class Engine implements EngineServices {
           if (this.tracking.trackingClients !== 0) this.tracking.keyModified(key, this.depth > 0 ? this.contexts[this.depth - 1]!.client : null);
         },
         expired: (db, key) => this.keyExpired(db, key),
+        // Exactly when `modified` above does something with the key.
+        keyNamesWanted: () => this.watchIndex.size !== 0 || this.blocking.waitingKeyCount !== 0 || this.tracking.trackingClients !== 0,
         swapping: (a, b) => this.touchWatchedOnSwap(a, b),
       },
       this.random,

@@ -67,6 +67,12 @@ export interface KeyspaceHooks {
   /** A key was deleted because it expired; the engine logs a DEL for it. */
   expired(db: number, key: string): void;
   /**
+   * Whether anyone would use `modified`'s key names now (WATCH, blocked clients, client
+   * tracking): when not, a write may skip making the key's string (Db.overwriteBytes).
+   * Absent: always.
+   */
+  keyNamesWanted?(): boolean;
+  /**
    * Databases a and b are about to swap contents (SWAPDB). `modified` is called for
    * every key each holds as well; this is for what a key-by-key signal cannot say (a
    * WATCHed key that only the other database holds: Redis's touchAllWatchedKeysInDb).
@@ -349,6 +355,28 @@ export class Db {
     if (this.stringBuffers.size !== 0) this.dropStringBuffer(key);
     if (!keepTtl) this.expires.delete(key);
     this.touched(key);
+  }
+
+  /**
+   * SET key value's fast path, by the key's bytes: when key holds a slab value of the
+   * new value's size class, has no TTL, and nobody wants modified keys' names, the value
+   * is overwritten in place, stamped and counted as setBytes would, and no key string is
+   * made (its latin1Slice and garbage were ~5% of the engine's CPU per SET). Returns
+   * false, with nothing changed, otherwise: the caller takes the general path.
+   */
+  overwriteBytes(key: Buffer, bytes: Buffer): boolean {
+    if (this.stringBuffers.size !== 0 || this.rawStrings.size !== 0) return false;
+    const hooks = this.keyspace.hooks;
+    if (hooks.keyNamesWanted === undefined || hooks.keyNamesWanted()) return false;
+    // A TTL is removed by name (and an expired key deleted first, by name).
+    if (this.expires.size !== 0 && this.expires.slotOfBytes(key) >= 0) return false;
+    const slot = this.table.slotOfBytes(key);
+    if (slot < 0) return false;
+    const old = this.table.values[slot];
+    if (typeof old !== 'number' || !this.keyspace.slab.overwrite(old, bytes)) return false;
+    if (!this.keyspace.access.lfu) this.table.stamps![slot] = this.keyspace.clockMs;
+    this.keyspace.dirty++;
+    return true;
   }
 
   /** Stores value for key with a write's access stamp, freeing the handle it replaces. */

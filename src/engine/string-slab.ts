@@ -9,8 +9,9 @@
 // GC to copy or mark), naming a fixed-size slot in an ArrayBuffer chunk.
 //
 // Layout: size classes of slot bytes (16, 32, ... 256 by 16, then four steps per power
-// of two up to stringSlabSlotBytesMax); each class a list of chunks of
-// stringSlabChunkBytes, cut into slots. A slot is [length: i32 LE][bytes...]: a value of
+// of two up to stringSlabSlotBytesMax); each class a list of chunks of at most
+// stringSlabChunkBytes, cut into slots, a power of two of them per chunk (so a slot
+// number's chunk is a shift, not a division: every access computes it). A slot is [length: i32 LE][bytes...]: a value of
 // n bytes goes to the smallest class with n + 4 <= slot bytes. A free slot's length is
 // -1, so "slot in use" is checked on every access. Free slots of a class are an Int32Array
 // stack (last freed, first reused: warm in the cache); a class with no free slot cuts a
@@ -61,7 +62,10 @@ const classByLength = new Uint8Array(stringSlabValueBytesMax + 1);
 }
 
 class SizeClass {
+  /** Slots per chunk, a power of two (slot number >>> chunkShift is its chunk: no division). */
   readonly slotsPerChunk: number;
+  readonly chunkShift: number;
+  readonly slotMask: number;
   /** Chunk byte views and their Int32 views (for the length prefixes). */
   chunks: Buffer[] = [];
   words: Int32Array[] = [];
@@ -71,8 +75,10 @@ class SizeClass {
   freeCount = 0;
 
   constructor(readonly slotBytes: number) {
-    this.slotsPerChunk = Math.floor(stringSlabChunkBytes / slotBytes);
-    assert(this.slotsPerChunk >= 1, 'a string slab chunk holds a slot');
+    assert(stringSlabChunkBytes >= slotBytes, 'a string slab chunk holds a slot');
+    this.chunkShift = 31 - Math.clz32(Math.floor(stringSlabChunkBytes / slotBytes));
+    this.slotsPerChunk = 1 << this.chunkShift;
+    this.slotMask = this.slotsPerChunk - 1;
   }
 
   get liveCount(): number {
@@ -105,8 +111,8 @@ export class StringSlab {
       }
       slot = sc.cut++;
     }
-    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const chunkIndex = slot >>> sc.chunkShift;
+    const at = (slot & sc.slotMask) * sc.slotBytes;
     const words = sc.words[chunkIndex]!;
     assert(!reused || words[at >> 2] === -1, 'string slab slot reused while in use');
     words[at >> 2] = n;
@@ -125,8 +131,8 @@ export class StringSlab {
     if (n > stringSlabValueBytesMax || classByLength[n] !== (handle & classMask)) return false;
     const sc = this.classOf(handle);
     const slot = handle >>> classBits;
-    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const chunkIndex = slot >>> sc.chunkShift;
+    const at = (slot & sc.slotMask) * sc.slotBytes;
     const words = sc.words[chunkIndex]!;
     assert(words[at >> 2]! >= 0, 'string slab overwrite of a free slot');
     words[at >> 2] = n;
@@ -138,8 +144,8 @@ export class StringSlab {
   free(handle: number): void {
     const sc = this.classOf(handle);
     const slot = handle >>> classBits;
-    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const chunkIndex = slot >>> sc.chunkShift;
+    const at = (slot & sc.slotMask) * sc.slotBytes;
     const words = sc.words[chunkIndex]!;
     assert(words[at >> 2]! >= 0, 'string slab free of a free slot');
     words[at >> 2] = -1;
@@ -179,8 +185,8 @@ export class StringSlab {
   locate(handle: number): void {
     const sc = this.classOf(handle);
     const slot = handle >>> classBits;
-    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-    const at = (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes;
+    const chunkIndex = slot >>> sc.chunkShift;
+    const at = (slot & sc.slotMask) * sc.slotBytes;
     const n = sc.words[chunkIndex]![at >> 2]!;
     assert(n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab handle not in use');
     this.foundChunk = sc.chunks[chunkIndex]!;
@@ -191,15 +197,15 @@ export class StringSlab {
   /** The chunk holding handle's bytes; they start at bytesStart(handle). */
   chunk(handle: number): Buffer {
     const sc = this.classOf(handle);
-    return sc.chunks[((handle >>> classBits) / sc.slotsPerChunk) | 0]!;
+    return sc.chunks[(handle >>> classBits) >>> sc.chunkShift]!;
   }
 
   /** Offset in chunk(handle) of the value's first byte. */
   bytesStart(handle: number): number {
     const sc = this.classOf(handle);
     const slot = handle >>> classBits;
-    const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-    return (slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes + lengthBytes;
+    const chunkIndex = slot >>> sc.chunkShift;
+    return (slot & sc.slotMask) * sc.slotBytes + lengthBytes;
   }
 
   /** The value as a latin1 string (one char per byte, as the keyspace stores strings). */
@@ -228,8 +234,8 @@ export class StringSlab {
         seen.add(slot);
       }
       for (let slot = 0; slot < sc.cut; slot++) {
-        const chunkIndex = (slot / sc.slotsPerChunk) | 0;
-        const n = sc.words[chunkIndex]![((slot - chunkIndex * sc.slotsPerChunk) * sc.slotBytes) >> 2]!;
+        const chunkIndex = slot >>> sc.chunkShift;
+        const n = sc.words[chunkIndex]![((slot & sc.slotMask) * sc.slotBytes) >> 2]!;
         assert(seen.has(slot) ? n === -1 : n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab slot length out of range');
       }
       live += sc.liveCount;

@@ -229,8 +229,14 @@ const replyZero = (ctx: CommandContext): void => ctx.reply.int(0);
 
 function setCommand(ctx: CommandContext): void {
   if (ctx.argv.length === 3) {
-    // The common case, without option parsing. The lookup expires a stale key first,
-    // as Redis's lookupKeyWrite does (its DEL is logged before this SET).
+    // The common case, without option parsing. An overwrite nobody hears of by the key's
+    // name (no keyspace events either) is done by the key's bytes.
+    if (ctx.engine.config.notifyKeyspaceEvents === '' && ctx.db.overwriteBytes(ctx.argv[1]!, ctx.argv[2]!)) {
+      ctx.reply.ok();
+      return;
+    }
+    // The lookup expires a stale key first, as Redis's lookupKeyWrite does (its DEL is
+    // logged before this SET).
     const key = latin1(ctx.argv[1]!);
     if (ctx.db.expires.size > 0) ctx.db.lookupStored(key, ctx.nowMs);
     ctx.db.setBytes(key, ctx.argv[2]!);
