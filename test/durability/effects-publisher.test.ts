@@ -1,0 +1,79 @@
+// The engine's end of the effects ring (src/durability/effects-publisher.ts), alone: a
+// real SpscRing and shared state, a Tracker on a stub command table, and this test as
+// the journal writer popping the ring.
+
+import { describe, expect, it } from 'vitest';
+import { EffectsPublisher } from '../../src/durability/effects-publisher.js';
+import { effectsHeaderBytes, effectsOversize } from '../../src/durability/ring-records.js';
+import { DurabilityShared, SharedBig } from '../../src/durability/shared-state.js';
+import { Tracker } from '../../src/durability/tracker.js';
+import { decodeEffectRecord, type EffectRecord } from '../../src/engine/effects.js';
+import { journalPayloadBytesMax } from '../../src/limits.js';
+import { SpscRing } from '../../src/ring/spsc-ring.js';
+
+function setup() {
+  const ring = SpscRing.create(1 << 16);
+  const writerSide = SpscRing.attach(ring.sab);
+  const shared = DurabilityShared.create();
+  const tracker = new Tracker(() => undefined);
+  const publisher = new EffectsPublisher(ring, tracker, shared);
+  const pop = (): { epoch: number; seq: number; flags: number; payload: Buffer } | null => {
+    const rec = writerSide.tryPop();
+    if (rec === null) return null;
+    const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
+    const out = { epoch: view.readUInt32LE(0), seq: view.readDoubleLE(4), flags: view[12]!, payload: Buffer.from(view.subarray(effectsHeaderBytes)) };
+    writerSide.release();
+    return out;
+  };
+  return { ring, writerSide, shared, tracker, publisher, pop };
+}
+
+const record = (value: string): EffectRecord => ({
+  nowMs: 1700000000000,
+  effects: [{ dbIndex: 0, argv: [Buffer.from('SET'), Buffer.from('k'), Buffer.from(value)] }],
+});
+
+describe('EffectsPublisher', () => {
+  it('pushes each record with its seq (dense from 1) and epoch, encoded as the engine encodes it; records of other sizes reuse nothing stale', () => {
+    const t = setup();
+    expect(t.publisher.publish(record('a'))).toBe(1);
+    expect(t.publisher.publish(record('bbbbbbbb'))).toBe(2);
+    t.publisher.epoch = 3;
+    expect(t.publisher.publish(record('c'))).toBe(3);
+    const got = [t.pop(), t.pop(), t.pop(), t.pop()];
+    expect(got[3]).toBeNull();
+    expect(got.slice(0, 3).map((r) => [r!.epoch, r!.seq, r!.flags])).toEqual([[0, 1, 0], [0, 2, 0], [3, 3, 0]]);
+    expect(got.slice(0, 3).map((r) => decodeEffectRecord(r!.payload).effects[0]!.argv[2]!.toString())).toEqual(['a', 'bbbbbbbb', 'c']);
+    expect(t.tracker.latestSeq).toBe(3);
+  });
+
+  it('flags a record too large for one journal record instead of carrying it (the writer fails the epoch)', () => {
+    const t = setup();
+    const big: EffectRecord = { nowMs: 1, effects: [{ dbIndex: 0, argv: [Buffer.from('SET'), Buffer.from('k'), Buffer.alloc(journalPayloadBytesMax)] }] };
+    expect(t.publisher.publish(big)).toBe(1);
+    const r = t.pop()!;
+    expect([r.seq, r.flags, r.payload.length]).toEqual([1, effectsOversize, 0]);
+  });
+
+  it('wakes a writer that waits for any record (writerWakeSeq 0) once per notify()', async () => {
+    const t = setup();
+    t.shared.store(SharedBig.writerWakeSeq, 0);
+    const woken = t.writerSide.waitForDataAsync(); // empty ring: the writer parks
+    t.publisher.publish(record('a'));
+    t.publisher.notify();
+    await woken; // only a notify resolves it (no timeout given)
+    expect(t.pop()!.seq).toBe(1);
+  });
+
+  it('wakes a writer that asked for a later seq once that seq is published', async () => {
+    const t = setup();
+    t.shared.store(SharedBig.writerWakeSeq, 2);
+    const woken = t.writerSide.waitForDataAsync();
+    t.publisher.publish(record('a'));
+    t.publisher.notify(); // seq 1 < 2: not yet (the writer takes it at its next ack)
+    t.publisher.publish(record('b'));
+    t.publisher.notify();
+    await woken;
+    expect([t.pop()!.seq, t.pop()!.seq]).toEqual([1, 2]);
+  });
+});
