@@ -222,6 +222,14 @@ export const journalDiskSmallWriteBytesMax = 64 * KiB;
  * (docs/JOURNAL.md, Storage).
  */
 export const journalDiskInlineIdleMs = 0.15;
+/**
+ * A log leader makes its write inline (journalDiskInlineIdleMs) only while its durable
+ * writes take less than this on average: quiet, an overwrite takes ~0.15 ms (p99
+ * 0.26); under heavy load 1-3 ms, and a leader blocked that long holds back every
+ * message, so it uses the pool and keeps reading. 0: a leader never writes inline (as
+ * before session 5; its latency effect could not be measured on a loaded machine).
+ */
+export const journalLeaderInlineWriteMsMax = 0.5;
 /** A client gives up on an append (with an error, never a false success) after this. */
 export const journalClientTimeoutMs = 10_000;
 

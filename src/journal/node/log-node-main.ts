@@ -16,7 +16,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomInt } from 'node:crypto';
-import { journalDiskInlineIdleMs, journalSegmentPreallocateBytes } from '../../limits.js';
+import { journalDiskInlineIdleMs, journalLeaderInlineWriteMsMax, journalSegmentPreallocateBytes } from '../../limits.js';
 import { realClock, seededRandom, stderrLogger, type Logger } from '../env.js';
 import { isClientRequest } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
@@ -81,6 +81,7 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
     inlineIdleMs: journalDiskInlineIdleMs,
     now: () => performance.now(),
     beforeBlocking: flushWireConnections,
+    deferredInlineWriteMsMax: journalLeaderInlineWriteMsMax,
   });
   const transport = new TcpTransport(opts.id, peers, opts.secret, logger);
   const env = { clock: realClock(), random: seededRandom(randomInt(2 ** 31)), transport, logger };

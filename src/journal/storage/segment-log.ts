@@ -87,6 +87,13 @@ export interface SegmentLogOptions {
    * this turn (a leader's AppendEntries and answers) leave before the thread blocks.
    */
   readonly beforeBlocking?: () => void;
+  /**
+   * A write for sync() calls that deferred blocking (a leader) is made inline only while
+   * durable writes take less than this (milliseconds, a moving average by `now`): on a
+   * slow disk a blocked leader would hold back every message for the whole write; 0:
+   * never. Absent: no such limit. The log-node process passes journalLeaderInlineWriteMsMax.
+   */
+  readonly deferredInlineWriteMsMax?: number;
 }
 
 /** Data read back from disk failed its checks after open (bit rot under a running node). */
@@ -182,6 +189,11 @@ export class SegmentLog implements LogStorage {
   private readonly inlineIdleMs: number | undefined;
   private readonly now: (() => number) | undefined;
   private readonly beforeBlocking: (() => void) | undefined;
+  private readonly deferredInlineWriteMsMax: number;
+  /** Moving average of durable write durations (by `now`, ms), for deferredInlineWriteMsMax. */
+  private writeMsAverage = 0;
+  /** A sync() since the last write deferred blocking (see LogStorage.sync). */
+  private blockingDeferred = false;
   /** When the last durable write completed (by `now`), for the inline rule. */
   private lastWriteDoneAt = -Infinity;
   /** A sync() since the last write did not allow blocking (see LogStorage.sync): no inline write. */
@@ -209,6 +221,7 @@ export class SegmentLog implements LogStorage {
     this.inlineIdleMs = options.inlineIdleMs;
     this.now = options.now;
     this.beforeBlocking = options.beforeBlocking;
+    this.deferredInlineWriteMsMax = options.deferredInlineWriteMsMax ?? Number.POSITIVE_INFINITY;
     assert(this.segmentBytes >= frameOverheadBytes, 'segmentBytes below one frame');
     assert(this.preallocateBytes >= 0, 'preallocateBytes must not be negative');
   }
@@ -507,6 +520,7 @@ export class SegmentLog implements LogStorage {
   sync(mayBlock = false, deferBlocking = false): Promise<number> {
     this.checkUsable();
     if (!mayBlock) this.blockingVetoed = true;
+    else if (deferBlocking) this.blockingDeferred = true;
     const target = this.lastIndex;
     if (this.synced >= target && this.exclusive.length === 0 && !this.exclusiveRunning) return Promise.resolve(this.synced);
     return new Promise<number>((resolve, reject) => {
@@ -615,8 +629,10 @@ export class SegmentLog implements LogStorage {
       first.segment.issuedEnd = Math.max(first.segment.issuedEnd, end);
       i = j;
     }
-    const vetoed = this.blockingVetoed;
+    const vetoed = this.blockingVetoed || (this.blockingDeferred && this.writeMsAverage >= this.deferredInlineWriteMsMax);
     this.blockingVetoed = false; // each write is judged by the sync() calls it serves
+    this.blockingDeferred = false;
+    const startedAt = this.now?.() ?? 0;
     if (
       this.inFlight.length === 1 &&
       runs.length === 1 &&
@@ -637,6 +653,7 @@ export class SegmentLog implements LogStorage {
         this.writeStats.inline++;
         batch.done = true;
         this.lastWriteDoneAt = this.now!();
+        this.writeMsAverage += (this.lastWriteDoneAt - startedAt - this.writeMsAverage) / 4;
         this.advance();
         return;
       }
@@ -657,7 +674,10 @@ export class SegmentLog implements LogStorage {
       .then(
         () => {
           batch.done = true;
-          if (this.now) this.lastWriteDoneAt = this.now();
+          if (this.now) {
+            this.lastWriteDoneAt = this.now();
+            this.writeMsAverage += (this.lastWriteDoneAt - startedAt - this.writeMsAverage) / 4;
+          }
           this.advance();
           this.pump();
         },

@@ -624,4 +624,45 @@ describe('SegmentLog inline writes (SimDisk)', () => {
     expect(events).toEqual(['turn ends', 'flush, synced 1']); // the hook ran once, right before the blocking write
     expect(queue.length).toBe(0);
   });
+
+  it('keeps deferred blocking writes (a leader) on the pool while durable writes are slow', async () => {
+    const queue: (() => void)[] = [];
+    const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
+    let now = 0;
+    const drain = async (writeMs: number): Promise<void> => {
+      let first = true;
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        const next = queue.shift();
+        if (!next) return;
+        if (first) now += writeMs; // the first operation in flight ends this much later
+        first = false;
+        next();
+      }
+    };
+    const log = new SegmentLog(disk.view(), { inlineIdleMs: 1, now: () => now, defer: setImmediate, deferredInlineWriteMsMax: 0.3 });
+    const opening = log.open();
+    await drain(0);
+    await opening;
+    log.append(entries(1, 1));
+    const first = log.sync(true, true); // a new segment: the pool, and its write takes 2 ms
+    await drain(2);
+    expect(await first).toBe(1);
+    now += 5; // idle, but the average write (0.5 ms) is over 0.3 ms: the pool again
+    log.append(entries(2, 2));
+    const second = log.sync(true, true);
+    await drain(0);
+    expect(await second).toBe(2);
+    expect(log.writeStats).toEqual({ inline: 0, pooled: 2 });
+    now += 5; // a follower's sync is not held to the limit: inline
+    log.append(entries(3, 3));
+    expect(await log.sync(true)).toBe(3);
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 2 });
+    now += 5; // the fast writes brought the average down (0.5 -> 0.375 -> 0.28): a leader's write is inline again
+    log.append(entries(4, 4));
+    const fourth = log.sync(true, true);
+    await drain(0);
+    expect(await fourth).toBe(4);
+    expect(log.writeStats).toEqual({ inline: 2, pooled: 2 });
+  });
 });
