@@ -30,7 +30,8 @@
 // Invariants: keys.length === values.length === the number of table entries; the entry
 // for keys[i] holds slot i + 1 and hashKey(keys[i]); every entry is reachable from its
 // home position (hash & mask) without crossing an empty entry; the table is at most half
-// full; stamps, when kept, has the same length as keys.
+// full; stamps, when kept, has the same length as keys; slotOf's cached key, when set,
+// is keys[lastSlot].
 
 import { assert } from '../assert.js';
 import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry, verifyProbeTable } from './probe-table.js';
@@ -113,6 +114,9 @@ export class DenseDict<V> {
   slotOf(key: string): number | undefined {
     // An empty dict (most databases' `expires`) answers without hashing the key.
     if (this.keys.length === 0) return undefined;
+    // The key found last, again (a pipeline of LPUSH/SADD/HSET on one key, or a command
+    // that looks its key up twice): the same string object compares at once.
+    if (key === this.lastKey) return this.lastSlot;
     const h = hashKey(key);
     const t = this.table;
     const mask = this.mask;
@@ -120,9 +124,20 @@ export class DenseDict<V> {
     for (let p = h & mask; ; p = (p + 1) & mask) {
       const s = t[2 * p + 1]!;
       if (s === 0) return undefined;
-      if (t[2 * p] === h && keys[s - 1] === key) return s - 1;
+      if (t[2 * p] === h && keys[s - 1] === key) {
+        this.lastKey = key;
+        this.lastSlot = s - 1;
+        return s - 1;
+      }
     }
   }
+
+  /**
+   * slotOf's one-entry cache: the last key it found and that key's slot. A key keeps its
+   * slot until a delete (the swap-remove moves the last key) or clear, which forget it.
+   */
+  private lastKey: string | undefined = undefined;
+  private lastSlot = -1;
 
   /**
    * As slotOf, for a key given as its bytes (the latin1 string they spell), or -1: a
@@ -181,6 +196,7 @@ export class DenseDict<V> {
   delete(key: string): boolean {
     const keys = this.keys;
     if (keys.length === 0) return false; // e.g. SET clearing a TTL in a db without any
+    this.lastKey = undefined;
     const t = this.table;
     const mask = this.mask;
     const h = hashKey(key);
@@ -223,6 +239,7 @@ export class DenseDict<V> {
   }
 
   clear(): void {
+    this.lastKey = undefined;
     this.keys.length = 0;
     this.values.length = 0;
     if (this.stamps !== null) this.stamps.length = 0;
@@ -238,6 +255,7 @@ export class DenseDict<V> {
     });
     assert(entries === this.keys.length && this.values.length === entries, 'DenseDict arrays and index disagree');
     assert(this.stamps === null || this.stamps.length === entries, 'DenseDict stamps length');
+    assert(this.lastKey === undefined || this.keys[this.lastSlot] === this.lastKey, 'DenseDict slot cache out of date');
     for (let i = 0; i < this.keys.length; i++) assert(this.slotOf(this.keys[i]!) === i, 'DenseDict slot mismatch');
   }
 

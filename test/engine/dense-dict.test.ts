@@ -122,4 +122,19 @@ describe('DenseDict', () => {
     );
     expect(new DenseDict<number>().slotOfBytes(Buffer.from('a'))).toBe(-1);
   });
+  it('answers a repeated lookup from its cache, never a slot a delete moved', () => {
+    const d = new DenseDict<number>();
+    for (const k of ['a', 'b', 'c']) d.set(k, k.charCodeAt(0));
+    expect(d.slotOf('c')).toBe(2);
+    expect(d.slotOf('c')).toBe(2);
+    d.delete('a'); // swap-remove: 'c' moves into slot 0
+    expect(d.slotOf('c')).toBe(0);
+    expect(d.get('c')).toBe(99);
+    expect(d.slotOf('a')).toBeUndefined();
+    d.set('a', 1); // an insert moves nobody
+    expect(d.slotOf('c')).toBe(0);
+    d.verify();
+    d.clear();
+    expect(d.slotOf('c')).toBeUndefined();
+  });
 });
