@@ -10,7 +10,12 @@
 // blocks.
 //
 // Replies: the reply ring is drained when Atomics.waitAsync wakes us (or on the next
-// turn, when replies kept coming during a drain). Each reply record is copied out of
+// turn, when replies kept coming during a drain), and at the end of every turn that
+// read requests (flushNow, the check phase): from the first request of a turn until
+// that drain the ring's sleeping flag is down, so replies the engine pushes meanwhile
+// cost it no Atomics.notify and us no async wake-up and no event-loop turn of their own
+// (at GET -P 1 the engine often answers while the main thread is still reading). One
+// waitAsync promise stays armed across turns while the flag goes up and down. Each reply record is copied out of
 // the ring exactly once, in one pass, into one buffer in record order; a connection's
 // consecutive replies form one run, so each connection mostly gets one socket write per
 // record (one writev when its replies were interleaved with another's), in order,
@@ -87,6 +92,10 @@ export class IoMux implements ConnectionHost {
   readonly connections = new Map<number, Connection>();
   private nextClientId = 1;
   private flushScheduled = false;
+  /** A waitForNotifyAsync promise on the reply ring is pending (armed across turns). */
+  private replyNotifyArmed = false;
+  /** A replyWake is scheduled with setImmediate (the reply ring's flag is down meanwhile). */
+  private replyWakeScheduled = false;
   private running = true;
   private maxClients: number;
   /** Request records pushed (or backlogged) so far, in ring order: the engine counts the same. */
@@ -190,12 +199,16 @@ export class IoMux implements ConnectionHost {
   scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
+    // flushNow drains the replies, so the engine need not wake us until then.
+    this.opts.replyRing.suppressNotify();
     setImmediate(this.flushNow);
   }
 
   private readonly flushNow = (): void => {
     this.flushScheduled = false;
     this.encoder.flush();
+    // Also raises the reply ring's flag again (scheduleFlush lowered it).
+    this.replyWake();
   };
 
   shouldPauseForBacklog(conn: Connection): boolean {
@@ -266,20 +279,53 @@ export class IoMux implements ConnectionHost {
   // --- replies -----------------------------------------------------------------------------
 
   /**
-   * Drains the reply ring, then sleeps in waitForDataAsync. If more replies arrived
-   * meanwhile, it yields to the event loop (setImmediate) instead: a promise chain that
-   * always finds data would starve socket I/O while the worker keeps producing.
+   * Drains the reply ring, then raises its sleeping flag and makes sure a waitAsync
+   * promise is armed. If more replies arrived meanwhile, it yields to the event loop
+   * (setImmediate, the flag down) instead: a chain of wake-ups that always finds data
+   * would starve socket I/O while the worker keeps producing.
+   *
+   * No lost wake-up: the flag is down only while a drain is scheduled (flushNow or the
+   * setImmediate below) or after the engine's notify took it down (the armed promise
+   * then resolves). Raising it re-checks the ring (flagSleeping), and arming compares
+   * the ring's tail with our head, so replies pushed around either step are seen.
    */
   private readonly replyWake = (): void => {
     if (!this.running) return;
-    if (handoffStatsOn) {
-      handoffStats.replyWakes++;
-      if (this.opts.replyRing.usedBytes() === 0) handoffStats.replyWakesEmpty++;
-    }
+    const ring = this.opts.replyRing;
     this.drainReplies();
-    if (this.opts.replyRing.usedBytes() > 0) setImmediate(this.replyWake);
-    else void this.opts.replyRing.waitForDataAsync().then(this.replyWake);
+    if (!ring.flagSleeping()) {
+      if (this.replyNotifyArmed) return;
+      const notified = ring.waitForNotifyAsync();
+      if (notified !== undefined) {
+        this.replyNotifyArmed = true;
+        void notified.then(this.onReplyNotify);
+        return;
+      }
+    }
+    if (this.replyWakeScheduled) return;
+    this.replyWakeScheduled = true;
+    ring.suppressNotify();
+    setImmediate(this.replyWakeNextTurn);
   };
+
+  private readonly onReplyNotify = (): void => {
+    this.replyNotifyArmed = false;
+    this.countWake();
+    this.replyWake();
+  };
+
+  private readonly replyWakeNextTurn = (): void => {
+    this.replyWakeScheduled = false;
+    this.countWake();
+    this.replyWake();
+  };
+
+  /** Hand-off counters: a wake-up of the reply drain of its own (not flushNow's). */
+  private countWake(): void {
+    if (!handoffStatsOn) return;
+    handoffStats.replyWakes++;
+    if (this.opts.replyRing.usedBytes() === 0) handoffStats.replyWakesEmpty++;
+  }
 
   /**
    * Takes the values the engine published after a CONFIG SET (maxclients,

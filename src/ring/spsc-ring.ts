@@ -356,6 +356,41 @@ export class SpscRing {
     }
   }
 
+  /**
+   * Main thread: the consumer will poll the ring before it next sleeps (it has a drain
+   * scheduled for later in this event-loop turn), so the producer need not wake it:
+   * records pushed until flagSleeping() cost the producer no Atomics.notify, and the
+   * consumer no async wake-up. The promise of an armed waitForNotifyAsync stays pending.
+   */
+  suppressNotify(): void {
+    Atomics.store(this.header, consumerSleepingIndex, 0);
+  }
+
+  /**
+   * Main thread: flags that the consumer sleeps (the producer's next notify wakes it),
+   * then re-checks the ring. True if data is there: the caller must drain it (and flag
+   * again after), since the producer may have pushed it before it could see the flag.
+   */
+  flagSleeping(): boolean {
+    Atomics.store(this.header, consumerSleepingIndex, 1);
+    return Atomics.load(this.header, tailIndex) !== this.header[headIndex];
+  }
+
+  /**
+   * Main thread: a promise resolved by the producer's next Atomics.notify on `tail`
+   * (notify() wakes only while the consumer's flag is set: see flagSleeping), or
+   * undefined if `tail` moved since the caller last drained (data is there now). Unlike
+   * waitForDataAsync it neither sets nor clears the flag, so one promise can stay armed
+   * across event-loop turns while the flag goes up and down. No timeout; as with
+   * waitForDataAsync, it does not keep the process alive.
+   */
+  waitForNotifyAsync(): Promise<unknown> | undefined {
+    const r = atomicsWaitAsync(this.header, tailIndex, this.header[headIndex]!);
+    if (!r.async) return undefined;
+    if (handoffStatsOn) handoffStats.waitAsyncArmed++;
+    return r.value;
+  }
+
   // --- either side -----------------------------------------------------------------------
 
   /** Bytes currently occupied by records (prefixes and padding included). */

@@ -1,12 +1,17 @@
 // The thread hand-off's wake-ups (src/ring/spsc-ring.ts notify, src/durability/
 // shared-state.ts ring/park): the producer that wakes a sleeper clears its flag, so
 // records that arrive before the sleeper runs again cost no second Atomics.notify; and
-// no wake-up is lost for it, with a real worker parking thousands of times.
+// no wake-up is lost for it, with a real worker parking thousands of times. The io-mux's
+// reply side (suppressNotify / flagSleeping / waitForNotifyAsync): records pushed while
+// the consumer has a drain scheduled wake nobody, one armed promise serves across flag
+// changes, and a worker streaming records to a consumer that lowers and raises its flag
+// as the io-mux does loses none.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 import { DurabilityShared, SharedInt } from '../../src/durability/shared-state.js';
+import { checkRecord } from './fixtures/records.js';
 
 /** The ring header's consumerSleeping field (spsc-ring.ts layout: byte 68). */
 const consumerSleepingIndex = 17;
@@ -89,5 +94,117 @@ describe('hand-off wake-ups', () => {
     expect(r.taken).toBe(count);
     expect(r.timedOut).toBe(0);
     expect(r.parks).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a consumer with a drain scheduled is not notified; one armed promise serves across flag changes', async () => {
+    const ring = SpscRing.create(1024);
+    const header = new Int32Array(ring.sab, 0, 64);
+    expect(ring.flagSleeping()).toBe(false); // empty
+    const armed = ring.waitForNotifyAsync();
+    expect(armed).toBeDefined();
+    let woken = false;
+    void armed!.then(() => {
+      woken = true;
+    });
+    // A drain is scheduled (the io-mux read requests this turn): pushes wake nobody.
+    ring.suppressNotify();
+    expect(Atomics.load(header, consumerSleepingIndex)).toBe(0);
+    expect(ring.tryPush(new Uint8Array([1]))).toBe(true);
+    ring.notify();
+    // A notify would resolve the promise within a few event-loop turns.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(woken).toBe(false);
+    // The scheduled drain: raising the flag finds the record pushed before it.
+    expect(ring.flagSleeping()).toBe(true);
+    expect(Array.from(ring.tryPop()!)).toEqual([1]);
+    ring.release();
+    expect(ring.flagSleeping()).toBe(false);
+    expect(Atomics.load(header, consumerSleepingIndex)).toBe(1);
+    // The promise armed before all that is still the one a notify resolves.
+    expect(ring.tryPush(new Uint8Array([2]))).toBe(true);
+    ring.notify();
+    expect(Atomics.load(header, consumerSleepingIndex)).toBe(0);
+    await armed;
+    expect(woken).toBe(true);
+    // Arming while a record waits: nothing to wait for (undefined), the caller drains.
+    expect(ring.waitForNotifyAsync()).toBeUndefined();
+    expect(Array.from(ring.tryPop()!)).toEqual([2]);
+    ring.release();
+    expect(ring.waitForNotifyAsync()).toBeDefined(); // empty again: armed (left pending)
+  });
+
+  it('a worker streaming records to a consumer that lowers and raises its flag as the io-mux does loses none', async () => {
+    const ring = SpscRing.create(4096);
+    const count = 20_000;
+    const seed = 7;
+    const maxBytes = 300;
+    const worker = new Worker(new URL('./fixtures/tsx-worker.mjs', import.meta.url), {
+      argv: [new URL('./fixtures/ring-peer.ts', import.meta.url).href],
+      workerData: { role: 'producer', sab: ring.sab, count, seed, maxBytes },
+    });
+    workers.push(worker);
+    const failed = new Promise<never>((_, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (m: { ok: boolean; error?: string }) => {
+        if (!m.ok) reject(new Error(m.error));
+      });
+    });
+    let taken = 0;
+    let armed = false;
+    let scheduled = false;
+    let flushScheduled = false;
+    let finish = (): void => undefined;
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const drain = (): void => {
+      for (let rec = ring.tryPop(); rec !== null; rec = ring.tryPop()) {
+        const problem = checkRecord(rec, seed, taken, maxBytes);
+        ring.release();
+        if (problem !== null) throw new Error(problem);
+        taken++;
+      }
+      if (taken === count) finish();
+    };
+    // io-mux.ts replyWake, with its two kinds of scheduled drain.
+    const wake = (): void => {
+      drain();
+      if (!ring.flagSleeping()) {
+        if (armed) return;
+        const notified = ring.waitForNotifyAsync();
+        if (notified !== undefined) {
+          armed = true;
+          void notified.then(() => {
+            armed = false;
+            wake();
+          });
+          return;
+        }
+      }
+      if (scheduled) return;
+      scheduled = true;
+      ring.suppressNotify();
+      setImmediate(() => {
+        scheduled = false;
+        wake();
+      });
+    };
+    // Turns that "read requests": the flag goes down until the turn's flush drains.
+    const readTurn = (): void => {
+      if (taken === count) return;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        ring.suppressNotify();
+        setImmediate(() => {
+          flushScheduled = false;
+          wake();
+        });
+      }
+      setTimeout(readTurn, taken % 3);
+    };
+    wake();
+    readTurn();
+    await Promise.race([finished, failed]);
+    expect(taken).toBe(count);
   }, 60_000);
 });
