@@ -77,6 +77,12 @@ export interface IoMuxOptions {
 
 /** Replies up to this size are copied by 32-bit words, bigger ones by TypedArray.set. */
 const replyWordCopyBytesMax = 256;
+/**
+ * The reply drain's scratch buffer is at least this big when it is (re)made: the size of
+ * Node's Buffer pool, which the per-record Buffer.allocUnsafe it replaces sliced, so a
+ * queued write pins no more memory than before.
+ */
+const replyScratchBytesMin = 8 * 1024;
 const maxClientsReply = Buffer.from('-ERR max number of clients reached\r\n');
 const placeholderRecord = Buffer.from([RecordKind.jumbo]);
 const shutdownRecord = Buffer.from([RecordKind.shutdown]);
@@ -122,7 +128,17 @@ export class IoMux implements ConnectionHost {
   readonly counters = { backloggedRecords: 0, jumboRequests: 0, jumboReplies: 0, corkedReplyWrites: 0 };
 
   private drainEpoch = 0;
-  private readonly touched: Connection[] = [];
+  /** The connections of the reply record being drained; entries past touchedCount are stale. */
+  private readonly touched: (Connection | undefined)[] = [];
+  private touchedCount = 0;
+  /**
+   * Where replies are copied out of the ring, reused record after record, and its view
+   * for the word copies: a fresh one is made only when a record is bigger or a write of
+   * the last record left bytes queued (a queued write holds a view of its bytes until
+   * libuv has sent them). So while the sockets keep up, the drain allocates no buffer.
+   */
+  private replyScratch: Buffer = Buffer.allocUnsafeSlow(0);
+  private replyScratchView: DataView<ArrayBufferLike> = new DataView(this.replyScratch.buffer);
   /** A DataView of the ring's buffer, for the reply drain's word copies. */
   private recordView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
@@ -381,11 +397,17 @@ export class IoMux implements ConnectionHost {
   private handleReplyRecord(rec: Uint8Array, owned: boolean): void {
     const epoch = ++this.drainEpoch;
     const touched = this.touched;
-    touched.length = 0;
+    let touchedCount = 0;
     const end = rec.length;
     // Replies are copied out (the ring's bytes are released after this call) unless owned.
-    const out = owned ? Buffer.from(rec.buffer, rec.byteOffset, rec.length) : Buffer.allocUnsafe(end);
-    const outView = new DataView(out.buffer, out.byteOffset, out.length);
+    let out: Buffer;
+    if (owned) {
+      out = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
+    } else {
+      if (this.replyScratch.length < end) this.newReplyScratch(end);
+      out = this.replyScratch;
+    }
+    const outView = this.replyScratchView;
     // Ring records are views of one SharedArrayBuffer: this view of all of it is made once.
     let recView = this.recordView;
     if (recView.buffer !== rec.buffer) recView = this.recordView = new DataView(rec.buffer);
@@ -414,10 +436,12 @@ export class IoMux implements ConnectionHost {
       if (conn === undefined || conn.state === 'closed') continue;
       if (conn.drainEpoch !== epoch) {
         conn.drainEpoch = epoch;
-        conn.drainRuns.length = 0;
+        // pop() is inlined where `length = 0` is a runtime call; most hold one run.
+        const runs = conn.drainRuns;
+        while (runs.length > 0) runs.pop();
         conn.drainClose = false;
         conn.drainSynced = 0;
-        touched.push(conn);
+        touched[touchedCount++] = conn;
       }
       if (conn.drainClose) continue; // nothing is written after a close
       switch (kind) {
@@ -460,19 +484,33 @@ export class IoMux implements ConnectionHost {
     if (runConn !== undefined && cursor > runStart) runConn.drainRuns.push(runStart, cursor);
     if (handoffStatsOn) {
       handoffStats.replyRecords++;
-      handoffStats.replyConnections += touched.length;
+      handoffStats.replyConnections += touchedCount;
     }
-    for (const conn of touched) {
+    let queued = false;
+    for (let t = 0; t < touchedCount; t++) {
+      const conn = touched[t]!;
       const runs = conn.drainRuns;
       if (runs.length === 2) {
         conn.write(out.subarray(runs[0]!, runs[1]!));
+        queued ||= conn.outputBytes > 0;
       } else if (runs.length > 2) {
         this.counters.corkedReplyWrites++;
         conn.writeRuns(out, runs);
+        queued ||= conn.outputBytes > 0;
       }
       if (conn.drainClose) conn.endAfterWrites();
       else for (let i = 0; i < conn.drainSynced; i++) conn.onSynced();
     }
+    // Stale entries would keep closed connections alive.
+    for (let t = touchedCount; t < this.touchedCount; t++) touched[t] = undefined;
+    this.touchedCount = touchedCount;
+    // Bytes still queued may be views of the scratch: the next record gets a new one.
+    if (queued && !owned) this.newReplyScratch(replyScratchBytesMin);
+  }
+
+  private newReplyScratch(bytes: number): void {
+    this.replyScratch = Buffer.allocUnsafeSlow(Math.max(bytes, replyScratchBytesMin));
+    this.replyScratchView = new DataView(this.replyScratch.buffer);
   }
 
   // --- shutdown ----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // worker, real TCP clients, and reply records built by hand, so that the layouts the
 // engine rarely produces are tested on purpose: one connection's replies interleaved
 // with another's (written as several runs under cork, still in order), replies after a
-// close entry (dropped), entries for an unknown client (skipped).
+// close entry (dropped), entries for an unknown client (skipped), and replies whose
+// writes stay queued while later records reuse the drain's scratch buffer.
 
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,7 +39,10 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-async function setUp(clientCount: number): Promise<{ mux: IoMux; replyRing: SpscRing; clients: RawClient[]; ids: number[] }> {
+async function setUp(
+  clientCount: number,
+  opts: { readers?: boolean[]; outputBytesMax?: number } = {},
+): Promise<{ mux: IoMux; replyRing: SpscRing; clients: RawClient[]; ids: number[] }> {
   const channel = new MessageChannel();
   const replyRing = SpscRing.create(1 << 16);
   const mux = new IoMux({
@@ -47,11 +51,12 @@ async function setUp(clientCount: number): Promise<{ mux: IoMux; replyRing: Spsc
     port: channel.port1,
     jumboCounters: new Int32Array(new SharedArrayBuffer(16)),
     requirePass: false,
+    ...(opts.outputBytesMax === undefined ? {} : { outputPauseBytes: opts.outputBytesMax / 2, outputBytesMax: opts.outputBytesMax }),
   });
   const port = await mux.listen(0, '127.0.0.1');
   const clients: RawClient[] = [];
   for (let i = 0; i < clientCount; i++) {
-    const c = new RawClient(port);
+    const c = new RawClient(port, { read: opts.readers?.[i] ?? true });
     clients.push(c);
     await c.connected;
     await c.until(() => mux.connections.size === i + 1, 5000, 'the io-mux accepted the client');
@@ -106,4 +111,38 @@ describe('reply drain', () => {
     await clients[1]!.untilBytes(16);
     expect(clients[1]!.data().toString('latin1')).toBe('+other\r\n+still\r\n');
   });
+
+  it("keeps a slow client's queued replies intact while later records are drained", async () => {
+    // Client 0 does not read, so the kernel's buffers fill and its writes stay queued in
+    // libuv (holding views of the bytes); client 1 reads. Every reply is distinct.
+    const recordCount = 1200;
+    const { mux, replyRing, clients, ids } = await setUp(2, { readers: [false, true], outputBytesMax: 1 << 30 });
+    const [slow, fast] = ids as [number, number];
+    const expectSlow: string[] = [];
+    const expectFast: string[] = [];
+    for (let i = 0; i < recordCount; i++) {
+      const big = `+${String(i).padStart(6, '0')}${String.fromCharCode(97 + (i % 26)).repeat(8000)}\r\n`;
+      const small = `+s${i}\r\n`;
+      const other = `+f${i}\r\n`;
+      expectSlow.push(big, small);
+      expectFast.push(other);
+      const record = replyRecord([
+        { kind: EntryKind.reply, id: slow, body: big },
+        { kind: EntryKind.reply, id: fast, body: other },
+        { kind: EntryKind.reply, id: slow, body: small },
+      ]);
+      while (!replyRing.tryPush(record)) mux.drainReplies();
+      mux.drainReplies();
+    }
+    const wantSlow = expectSlow.join('');
+    const wantFast = expectFast.join('');
+    await clients[1]!.untilBytes(wantFast.length);
+    expect(clients[1]!.data().toString('latin1')).toBe(wantFast);
+    expect(mux.connections.get(slow)!.outputBytes).toBeGreaterThan(0); // writes were queued
+    clients[0]!.socket.resume();
+    await clients[0]!.untilBytes(wantSlow.length, 30_000);
+    const got = clients[0]!.data().toString('latin1');
+    expect(got.length).toBe(wantSlow.length);
+    expect(got === wantSlow).toBe(true); // (not toBe: a 10 MB diff)
+  }, 60_000);
 });
