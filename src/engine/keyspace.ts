@@ -81,8 +81,16 @@ export interface KeyspaceHooks {
 }
 
 export class Db {
-  /** Values, with each key's last access time (unix ms) as its stamp (OBJECT IDLETIME). */
-  private readonly table = new DenseDict<StoredValue>({ stamps: true });
+  /**
+   * Values, with each key's last access time (unix ms) as its stamp (OBJECT IDLETIME). A
+   * lookup warms a candidate's slab slot before comparing its key (DenseDict's `warm`).
+   */
+  private readonly table = new DenseDict<StoredValue>({
+    stamps: true,
+    warm: (v) => {
+      if (typeof v === 'number') this.keyspace.slab.warm(v);
+    },
+  });
   /** Write buffers of strings changed in place, by key (usually empty). */
   private readonly stringBuffers = new Map<string, StringBuffer>();
   /** key -> absolute expiry time, unix ms. */

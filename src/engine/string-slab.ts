@@ -167,6 +167,23 @@ export class StringSlab {
     sc.free[sc.freeCount++] = slot;
   }
 
+  /** What warm() read last (kept so the read is not optimised away). */
+  private warmed = 0;
+
+  /**
+   * Reads handle's length word and keeps it nowhere useful: a key lookup calls this for
+   * a candidate's value before comparing the key (DenseDict's `warm`), so the slot's
+   * cache miss overlaps the key string's instead of following it. A handle that does not
+   * name a slot is ignored (the lookup's own checks judge it).
+   */
+  warm(handle: number): void {
+    const sc = this.classes[handle & classMask];
+    if (sc === undefined) return;
+    const slot = handle >>> classBits;
+    const words = sc.words[slot >>> sc.chunkShift];
+    if (words !== undefined) this.warmed = words[((slot & sc.slotMask) * sc.slotBytes) >> 2]!;
+  }
+
   /** The value's length in bytes. */
   length(handle: number): number {
     this.locate(handle);

@@ -137,4 +137,14 @@ describe('DenseDict', () => {
     d.clear();
     expect(d.slotOf('c')).toBeUndefined();
   });
+  it('hands a candidate value to warm before comparing its key, and finds the same slots', () => {
+    const warmed: number[] = [];
+    const d = new DenseDict<number>({ warm: (v) => warmed.push(v) });
+    for (let i = 0; i < 100; i++) d.set(`k${i}`, i);
+    expect(d.slotOf('k42')).toBe(42);
+    expect(d.slotOfBytes(Buffer.from('k7'))).toBe(7);
+    expect(d.slotOfBytes(Buffer.from('absent'))).toBe(-1);
+    expect(warmed.slice(0, 2)).toEqual([42, 7]);
+    d.verify();
+  });
 });

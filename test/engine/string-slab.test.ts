@@ -25,6 +25,15 @@ function makeKeyspace(): Keyspace {
 const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 describe('StringSlab', () => {
+  it('warm reads a live handle and ignores one that names no slot', () => {
+    const slab = new StringSlab();
+    const h = slab.alloc(bytesOf('v'.repeat(100)));
+    expect(() => slab.warm(h)).not.toThrow();
+    expect(() => slab.warm(63)).not.toThrow(); // a class the slab does not have
+    expect(() => slab.warm((1 << 24) | (h & 63))).not.toThrow(); // past the class's chunks
+    expect(slab.latin1(h)).toBe('v'.repeat(100));
+  });
+
   it('overwrites a value in place when the new bytes fit its size class, else changes nothing', () => {
     const slab = new StringSlab();
     const h = slab.alloc(bytesOf('x'.repeat(100)));
