@@ -315,7 +315,10 @@ export class IoMux implements ConnectionHost {
       if (notified !== undefined) {
         this.replyNotifyArmed = true;
         void notified.then(this.onReplyNotify);
-        return;
+        // A stale notify (for replies drained above) may have taken the flag down
+        // between flagSleeping and the registration, finding no waiter: the engine
+        // would then never notify again. Registered now, raise it once more and look.
+        if (!ring.flagSleeping()) return;
       }
     }
     if (this.replyWakeScheduled) return;

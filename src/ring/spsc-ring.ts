@@ -349,8 +349,16 @@ export class SpscRing {
       const tail = Atomics.load(this.header, tailIndex);
       if (tail !== head) return;
       const r = atomicsWaitAsync(this.header, tailIndex, tail, timeoutMs);
-      if (handoffStatsOn && r.async) handoffStats.waitAsyncArmed++;
-      if (r.async) await r.value;
+      if (!r.async) return;
+      if (handoffStatsOn) handoffStats.waitAsyncArmed++;
+      // A stale notify (for a record we already popped) may have taken the flag down
+      // between our store and the registration, and found no waiter: with the flag down
+      // the producer would never notify again (a lost wake-up: it hung the journal
+      // writer with records in the ring). Registered now, raise it again and look once
+      // more: a producer that takes it down from here on notifies after the registration.
+      Atomics.store(this.header, consumerSleepingIndex, 1);
+      if (Atomics.load(this.header, tailIndex) !== head) return; // the waiter lingers until a later notify: harmless
+      await r.value;
     } finally {
       Atomics.store(this.header, consumerSleepingIndex, 0);
     }
