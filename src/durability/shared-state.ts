@@ -23,7 +23,7 @@
 //                           the io-mux (a request), the journal writer (a commit, a
 //                           replay record); the engine parks on it
 //     17 engineSleeping     1 while the engine is (about to be) parked on the doorbell;
-//                           the producer that wakes it clears it (one notify per park)
+//                           only the engine clears it
 //     18 loading            1 while the journal is being replayed (written by the writer
 //                           before it pushes the first replay record, cleared by the
 //                           engine once it applied the end-of-load record)
@@ -32,11 +32,15 @@
 // data, then bumps the doorbell, then notifies if the engine flagged it sleeps; the
 // engine flags that it sleeps, reads the doorbell, checks every source, and waits only
 // while the doorbell still holds the value it read. Atomics are sequentially consistent,
-// so one of the two sides always sees the other's write: no wake-up is lost. Only the
-// first producer to find the flag set notifies: it clears the flag with an exchange, so
-// the producers that ring while the engine is waking (it takes tens of microseconds to
-// be scheduled) pay no futex call each (measured: 4 notifies per real wait under
-// SET -P 16, 1.15 under GET -P 1). The engine sets the flag again before every park.
+// so one of the two sides always sees the other's write: no wake-up is lost. The flag
+// is the engine's alone to clear (after its wait): a producer must not take it down
+// when it notifies (be0b6dc did, with an exchange, to save the repeated notifies of
+// producers that ring while the engine is waking). A producer delayed between its
+// doorbell bump and its flag check could then clear the flag of the engine's NEXT park
+// after the engine had already taken its data, its notify finding no waiter yet; the
+// engine then slept with the flag down and later rings did not wake it (until its
+// timer tick). Atomics.wait cannot re-raise the flag after it registers, unlike the
+// rings' async consumers (spsc-ring.ts), so the repeated notifies stay.
 // writerWakeSeq follows the same rule: the writer stores it, then re-reads the effects
 // ring's tail; the engine publishes a record (tail), then reads writerWakeSeq and the
 // writer's sleeping flag.
@@ -88,8 +92,8 @@ export class DurabilityShared {
   ring(): void {
     Atomics.add(this.int, SharedInt.doorbell, 1);
     if (handoffStatsOn) handoffStats.doorbellRings++;
-    // The load first: an exchange would take the cache line for writing on every ring.
-    if (Atomics.load(this.int, SharedInt.engineSleeping) !== 0 && Atomics.exchange(this.int, SharedInt.engineSleeping, 0) !== 0) {
+    // Never cleared here (see the wake-up protocol above): the engine clears it.
+    if (Atomics.load(this.int, SharedInt.engineSleeping) !== 0) {
       if (handoffStatsOn) handoffStats.doorbellNotifies++;
       Atomics.notify(this.int, SharedInt.doorbell);
     }

@@ -301,9 +301,10 @@ export class IoMux implements ConnectionHost {
    * would starve socket I/O while the worker keeps producing.
    *
    * No lost wake-up: the flag is down only while a drain is scheduled (flushNow or the
-   * setImmediate below) or after the engine's notify took it down (the armed promise
-   * then resolves). Raising it re-checks the ring (flagSleeping), and arming compares
-   * the ring's tail with our head, so replies pushed around either step are seen.
+   * setImmediate below); the engine's notify leaves it up (spsc-ring.ts: only the
+   * sleeper clears its flag) and resolves the armed promise. Raising it re-checks the
+   * ring (flagSleeping), and arming compares the ring's tail with our head, so replies
+   * pushed around either step are seen.
    */
   private readonly replyWake = (): void => {
     if (!this.running) return;
@@ -315,10 +316,7 @@ export class IoMux implements ConnectionHost {
       if (notified !== undefined) {
         this.replyNotifyArmed = true;
         void notified.then(this.onReplyNotify);
-        // A stale notify (for replies drained above) may have taken the flag down
-        // between flagSleeping and the registration, finding no waiter: the engine
-        // would then never notify again. Registered now, raise it once more and look.
-        if (!ring.flagSleeping()) return;
+        return;
       }
     }
     if (this.replyWakeScheduled) return;

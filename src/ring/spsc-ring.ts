@@ -38,9 +38,13 @@
 // below race-free: a side sets its "sleeping" flag and then re-reads the counter; the
 // other side moves the counter and then reads the flag. At least one of them sees the
 // other's write, so a wake-up is never lost, and Atomics.wait itself re-checks the
-// counter atomically before parking. The side that wakes a sleeper clears its flag
-// (Atomics.exchange), so one sleep costs one Atomics.notify however many records arrive
-// before the sleeper runs again; a sleeper therefore sets its flag before every wait.
+// counter atomically before parking. Only the sleeper clears its own flag. (be0b6dc had
+// the waking side clear it with an exchange, to save repeated notifies; but a notify for
+// a record the consumer had already taken could then clear the flag of its NEXT sleep
+// before the wait registered, find no waiter, and leave it asleep with the flag down:
+// the journal writer hung that way with records in the effects ring. A blocking
+// Atomics.wait cannot re-check its flag after it registers.) A sleeper sets its flag
+// before every wait.
 //
 // Only worker threads may block (Atomics.wait); the main thread drains with
 // Atomics.waitAsync and never blocks. Records larger than maxRecordBytes are a
@@ -199,13 +203,10 @@ export class SpscRing {
     return true;
   }
 
-  /**
-   * Wakes the consumer if it flagged that it sleeps, clearing the flag: the notifies
-   * after it, until the consumer sleeps again, cost one Atomics.load each.
-   */
+  /** Wakes the consumer if it flagged that it sleeps (the flag is the consumer's to clear). */
   notify(): void {
     if (handoffStatsOn) handoffStats.ringNotifyCalls++;
-    if (Atomics.load(this.header, consumerSleepingIndex) !== 0 && Atomics.exchange(this.header, consumerSleepingIndex, 0) !== 0) {
+    if (Atomics.load(this.header, consumerSleepingIndex) !== 0) {
       if (handoffStatsOn) handoffStats.ringNotifies++;
       Atomics.notify(this.header, tailIndex);
     }
@@ -351,13 +352,6 @@ export class SpscRing {
       const r = atomicsWaitAsync(this.header, tailIndex, tail, timeoutMs);
       if (!r.async) return;
       if (handoffStatsOn) handoffStats.waitAsyncArmed++;
-      // A stale notify (for a record we already popped) may have taken the flag down
-      // between our store and the registration, and found no waiter: with the flag down
-      // the producer would never notify again (a lost wake-up: it hung the journal
-      // writer with records in the ring). Registered now, raise it again and look once
-      // more: a producer that takes it down from here on notifies after the registration.
-      Atomics.store(this.header, consumerSleepingIndex, 1);
-      if (Atomics.load(this.header, tailIndex) !== head) return; // the waiter lingers until a later notify: harmless
       await r.value;
     } finally {
       Atomics.store(this.header, consumerSleepingIndex, 0);

@@ -22,15 +22,16 @@ afterEach(async () => {
 });
 
 describe('hand-off wake-ups', () => {
-  it('SpscRing.notify clears the sleeping flag of the consumer it wakes', async () => {
+  it('SpscRing.notify leaves the sleeping flag for the consumer to clear', async () => {
     const ring = SpscRing.create(1024);
     const header = new Int32Array(ring.sab, 0, 64);
     const woken = ring.waitForDataAsync(10_000);
     expect(Atomics.load(header, consumerSleepingIndex)).toBe(1);
     expect(ring.tryPush(new Uint8Array([1, 2, 3]))).toBe(true);
     ring.notify();
-    // Cleared by the notifier, before the consumer ran: later notifies are a load each.
-    expect(Atomics.load(header, consumerSleepingIndex)).toBe(0);
+    // Not cleared by the notifier: a notify for a record already taken would otherwise
+    // clear the flag of the consumer's next sleep (a lost wake-up, spsc-ring.ts).
+    expect(Atomics.load(header, consumerSleepingIndex)).toBe(1);
     expect(ring.tryPush(new Uint8Array([4]))).toBe(true);
     ring.notify();
     await woken;
@@ -48,12 +49,14 @@ describe('hand-off wake-ups', () => {
     ring.release();
   });
 
-  it('DurabilityShared.ring clears engineSleeping when it wakes the engine', () => {
+  it('DurabilityShared.ring leaves engineSleeping for the engine to clear', () => {
+    // A producer that cleared it could leave the engine parked with the flag down (a
+    // stale ring from before its last drain), and later rings would not wake it.
     const shared = DurabilityShared.create();
     Atomics.store(shared.int, SharedInt.engineSleeping, 1); // as park() does before waiting
     const bell = Atomics.load(shared.int, SharedInt.doorbell);
     shared.ring();
-    expect(Atomics.load(shared.int, SharedInt.engineSleeping)).toBe(0);
+    expect(Atomics.load(shared.int, SharedInt.engineSleeping)).toBe(1);
     shared.ring();
     expect(Atomics.load(shared.int, SharedInt.doorbell)).toBe(bell + 2);
   });
@@ -123,7 +126,7 @@ describe('hand-off wake-ups', () => {
     // The promise armed before all that is still the one a notify resolves.
     expect(ring.tryPush(new Uint8Array([2]))).toBe(true);
     ring.notify();
-    expect(Atomics.load(header, consumerSleepingIndex)).toBe(0);
+    expect(Atomics.load(header, consumerSleepingIndex)).toBe(1); // the consumer's to clear
     await armed;
     expect(woken).toBe(true);
     // Arming while a record waits: nothing to wait for (undefined), the caller drains.
