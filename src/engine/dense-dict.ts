@@ -35,6 +35,9 @@
 
 import { assert } from '../assert.js';
 import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry, verifyProbeTable } from './probe-table.js';
+/** The most keys one prefetchKeys call takes. */
+export const prefetchKeysMax = 16;
+
 /** Per-process hash seed: table collisions cannot be planned from outside. */
 const hashSeed = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
 
@@ -170,6 +173,48 @@ export class DenseDict<V> {
         if (keyEqualsBytes(keys[s - 1]!, key)) return s - 1;
       }
     }
+  }
+
+  /** What prefetchKeys read last (kept so the reads are not optimised away). */
+  private prefetched = 0;
+  /** prefetchKeys' candidate slot + 1 per key (0: none), reused. */
+  private readonly prefetchSlots = new Int32Array(prefetchKeysMax);
+
+  /**
+   * Touches what lookups of the keys bytes[starts[j], starts[j] + lengths[j]), j < n,
+   * will read, and nothing else: the home table entries first, all of them, then for
+   * each whose hash matches the key string and (warm) the value. The engine worker calls
+   * it for the next few commands' keys: over 1M keys every step of a lookup is a cache
+   * miss, and n independent misses issued back to back overlap each other, where the
+   * commands' own lookups wait for them one after the other. Only the home entry: a
+   * probe run longer than one is rare at most half full; a wrong guess costs only time.
+   */
+  prefetchKeys(bytes: Uint8Array, starts: Int32Array, lengths: Int32Array, n: number): void {
+    assert(n <= prefetchKeysMax, 'prefetchKeys: too many keys');
+    if (this.keys.length === 0) return;
+    const t = this.table;
+    const mask = this.mask;
+    const slots = this.prefetchSlots;
+    for (let j = 0; j < n; j++) {
+      const start = starts[j]!;
+      const end = start + lengths[j]!;
+      let h = hashSeed ^ lengths[j]!;
+      let i = start;
+      for (; i + 4 <= end; i += 4) h = mixWord(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+      for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+      h = fmix32(h);
+      const p = h & mask;
+      const s = t[2 * p + 1]!;
+      slots[j] = s !== 0 && t[2 * p] === h ? s : 0;
+    }
+    let acc = 0;
+    for (let j = 0; j < n; j++) {
+      const s = slots[j]!;
+      if (s === 0) continue;
+      if (this.warm !== null) this.warm(this.values[s - 1]!);
+      acc ^= this.keys[s - 1]!.length;
+    }
+    this.prefetched = acc;
   }
 
   get(key: string): V | undefined {

@@ -170,6 +170,11 @@ export class Db {
     return slot < 0 ? undefined : this.table.values[slot];
   }
 
+  /** Touches the lookups of these keys ahead of them (DenseDict.prefetchKeys). */
+  prefetchKeys(bytes: Uint8Array, starts: Int32Array, lengths: Int32Array, n: number): void {
+    this.table.prefetchKeys(bytes, starts, lengths, n);
+  }
+
   /**
    * As lookupStored, for a key given as its bytes (a request's argument): no key string
    * is made unless the key must be deleted (expired) or settled (an in-place write).

@@ -330,6 +330,9 @@ export class BatchEncoder {
 /** The longest command name RequestReader keeps a copy of (Redis's longest is 20 bytes). */
 const commandNameBytesMax = 32;
 
+/** The most entries RequestReader.peekKeys looks ahead at. */
+export const peekKeysMax = 16;
+
 /** Reads request entries of a batch record (worker side). */
 export class RequestReader {
   buf: Buffer = Buffer.alloc(0);
@@ -420,6 +423,40 @@ export class RequestReader {
     this.offset = o + n;
     this.lastName = own;
     return own;
+  }
+
+  /**
+   * Where the next entries' first arguments lie (the key of most commands): peekKeys(max)
+   * fills peekStarts/peekLengths (offsets into buf) for up to `max` command entries that
+   * follow, stopping at the first entry that is not a command with an argument. The
+   * engine worker touches their lookups together (Engine.prefetchKeys). Reads only; the
+   * reader's offset does not move.
+   */
+  readonly peekStarts = new Int32Array(peekKeysMax);
+  readonly peekLengths = new Int32Array(peekKeysMax);
+
+  peekKeys(max: number): number {
+    const b = this.buf;
+    const end = this.end;
+    let o = this.offset;
+    let n = 0;
+    while (n < max) {
+      // kind u8, clientId u32, argc u32, then per argument its length u32 and bytes.
+      if (o + 13 > end || b[o] !== RequestKind.command) break;
+      const argc = (b[o + 5]! | (b[o + 6]! << 8) | (b[o + 7]! << 16) | (b[o + 8]! << 24)) >>> 0;
+      if (argc < 2) break;
+      let k = o + 13 + ((b[o + 9]! | (b[o + 10]! << 8) | (b[o + 11]! << 16) | (b[o + 12]! << 24)) >>> 0);
+      if (k + 4 > end) break;
+      const keyBytes = (b[k]! | (b[k + 1]! << 8) | (b[k + 2]! << 16) | (b[k + 3]! << 24)) >>> 0;
+      if (k + 4 + keyBytes > end) break;
+      this.peekStarts[n] = k + 4;
+      this.peekLengths[n] = keyBytes;
+      n++;
+      k += 4 + keyBytes;
+      for (let a = 2; a < argc && k + 4 <= end; a++) k += 4 + ((b[k]! | (b[k + 1]! << 8) | (b[k + 2]! << 16) | (b[k + 3]! << 24)) >>> 0);
+      o = k;
+    }
+    return n;
   }
 
   latin1(): string {

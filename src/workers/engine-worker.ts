@@ -60,6 +60,9 @@ import { ControlArea } from './control-area.js';
 import { applyBusyChange, idleClientCloser, installEngineControl } from './engine-control.js';
 import { BusyPump } from './busy-pump.js';
 
+/** Keys whose lookups are touched together, ahead of their commands (Engine.prefetchKeys). */
+const prefetchGroup = 8;
+
 // The worker's own reply kind must not collide with the engine's.
 for (const k of Object.values(EntryKind)) assert(k < replyKindSynced, 'EntryKind overlaps the worker reply kinds');
 
@@ -340,6 +343,7 @@ function main(data: EngineWorkerData): void {
   const executeBatch = (record: Buffer): boolean => {
     if (shutdownRequested) return true;
     reader.reset(record);
+    let prefetchLeft = 0;
     engine.beginTimedBatch();
     while (!reader.done && !shutdownRequested) {
       const kind = reader.u8();
@@ -348,6 +352,12 @@ function main(data: EngineWorkerData): void {
         case RequestKind.command: {
           const argv = reader.argv();
           currentArgv = argv;
+          // Every few commands, touch the next few keys' lookups together: their cache misses
+          // overlap each other instead of each command waiting for its own (DenseDict.prefetchKeys).
+          if (--prefetchLeft <= 0) {
+            prefetchLeft = reader.peekKeys(prefetchGroup);
+            if (prefetchLeft > 0) engine.prefetchKeys(reader.buf, reader.peekStarts, reader.peekLengths, prefetchLeft);
+          }
           engine.execute(clientId, argv, out);
           break;
         }

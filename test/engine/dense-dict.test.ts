@@ -147,4 +147,27 @@ describe('DenseDict', () => {
     expect(warmed.slice(0, 2)).toEqual([42, 7]);
     d.verify();
   });
+  it('prefetchKeys warms the values of keys given as bytes (hashed as lookups hash them), and changes nothing', () => {
+    const warmed: number[] = [];
+    const d = new DenseDict<number>({ warm: (v) => warmed.push(v) });
+    for (let i = 0; i < 1000; i++) d.set(`key:${i}`, i);
+    // 16 keys inside one buffer, as a request batch holds them; the last 4 absent.
+    const wanted = Array.from({ length: 16 }, (_, j) => (j < 12 ? `key:${j * 37}` : `nokey:${j}`));
+    const bytes = Buffer.from(`xx${wanted.join('')}`, 'latin1');
+    const starts = new Int32Array(16);
+    const lengths = new Int32Array(16);
+    let at = 2;
+    wanted.forEach((k, j) => {
+      starts[j] = at;
+      lengths[j] = k.length;
+      at += k.length;
+    });
+    d.prefetchKeys(bytes, starts, lengths, 16);
+    // Only a key's home table entry is touched: at most half full, most keys are there.
+    expect(warmed.length).toBeGreaterThanOrEqual(6);
+    for (const v of warmed) expect(wanted.slice(0, 12)).toContain(`key:${v}`);
+    for (let j = 0; j < 12; j++) expect(d.get(`key:${j * 37}`)).toBe(j * 37);
+    expect(d.size).toBe(1000);
+    d.verify();
+  });
 });

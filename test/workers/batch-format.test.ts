@@ -110,6 +110,39 @@ describe('BatchEncoder / RequestReader', () => {
     expect(m2.transfer[0]).not.toBe(small.buffer);
     expect([...fromJumboMessage(m2.message)]).toEqual([RecordKind.batch, 1, 2, 3]);
   });
+  it('peekKeys finds the first argument of the commands ahead without moving the reader', () => {
+    const { encoder, records } = collect(64 * 1024, 64 * 1024);
+    encoder.commandFromArgv(1, ['GET', 'a'].map((s) => Buffer.from(s)));
+    encoder.commandFromArgv(2, ['SET', 'bb', 'value'].map((s) => Buffer.from(s)));
+    encoder.commandFromArgv(1, ['MSET', 'ccc', 'v1', 'dddd', 'v2'].map((s) => Buffer.from(s)));
+    encoder.commandFromArgv(3, ['PING'].map((s) => Buffer.from(s))); // no argument: peeking stops
+    encoder.commandFromArgv(3, ['GET', 'e'].map((s) => Buffer.from(s)));
+    encoder.flush();
+    const r = new RequestReader();
+    r.reset(records[0]!.bytes);
+    const keysAhead = (max: number): string[] => {
+      const n = r.peekKeys(max);
+      return Array.from({ length: n }, (_, j) => r.buf.latin1Slice(r.peekStarts[j]!, r.peekStarts[j]! + r.peekLengths[j]!));
+    };
+    expect(keysAhead(8)).toEqual(['a', 'bb', 'ccc']);
+    expect(keysAhead(2)).toEqual(['a', 'bb']);
+    expect(r.u8()).toBe(RequestKind.command);
+    expect(r.u32()).toBe(1);
+    expect(r.argv().map((b) => b.toString())).toEqual(['GET', 'a']);
+    expect(keysAhead(8)).toEqual(['bb', 'ccc']);
+    for (let i = 0; i < 3; i++) {
+      r.u8();
+      r.u32();
+      r.argv();
+    }
+    expect(keysAhead(8)).toEqual(['e']);
+    r.u8();
+    r.u32();
+    r.argv();
+    expect(keysAhead(8)).toEqual([]);
+    expect(r.done).toBe(true);
+  });
+
   it('argv() reads each command back from offsets, a repeated name as the same Buffer', () => {
     const { encoder, records } = collect(64 * 1024, 64 * 1024);
     // Names repeated, alternating, of 0 bytes and longer than the reader keeps; values
