@@ -449,22 +449,26 @@ describeWithOracle('diff: streams', () => {
           const other = await c.connect();
           await c.cmd(['XADD', 's', '1', 'f', 'v']);
           await c.raw(encodeCommand(['XREAD', 'BLOCK', '0', 'STREAMS', 's', 'nokey', '$', '$']), 0);
+          await c.expectQuiet({ waitMs: 50 }); // blocked on both before the other connection acts
           await c.cmd(['XADD', 'nokey', '5', 'a', 'b'], { conn: other });
           await c.raw('', 1);
-          await c.raw(encodeCommand(['XREAD', 'BLOCK', '0', 'COUNT', '1', 'STREAMS', 's', '0-5']), 0);
+          await c.raw(encodeCommand(['XREAD', 'BLOCK', '0', 'COUNT', '1', 'STREAMS', 's', '0-5']), 0); // served at once (1-0 > 0-5)
           await c.cmd(['XADD', 's', '2', 'a', 'b'], { conn: other });
           await c.raw('', 1);
           await c.cmd(['XREAD', 'BLOCK', '10', 'STREAMS', 's', '$']);
           await c.cmd(['XGROUP', 'CREATE', 's', 'g', '$'], { conn: other });
           await c.raw(encodeCommand(['XREADGROUP', 'GROUP', 'g', 'c1', 'BLOCK', '0', 'STREAMS', 's', '>']), 0);
+          await c.expectQuiet({ waitMs: 50 }); // blocked on both before the other connection acts
           await c.cmd(['XADD', 's', '3', 'x', 'y'], { conn: other });
           await c.raw('', 1);
           await c.cmd(['XPENDING', 's', 'g', '-', '+', '10'], { conn: other, cmp: shape });
           await c.raw(encodeCommand(['XREADGROUP', 'GROUP', 'g', 'c1', 'BLOCK', '0', 'STREAMS', 's', '>']), 0);
+          await c.expectQuiet({ waitMs: 50 }); // blocked on both before the other connection acts
           await c.cmd(['XGROUP', 'DESTROY', 's', 'g'], { conn: other });
           await c.raw('', 1);
           await c.cmd(['XGROUP', 'CREATE', 's', 'g', '$'], { conn: other });
           await c.raw(encodeCommand(['XREADGROUP', 'GROUP', 'g', 'c1', 'NOACK', 'BLOCK', '0', 'STREAMS', 's', '>']), 0);
+          await c.expectQuiet({ waitMs: 50 }); // blocked on both before the other connection acts
           await c.cmd(['DEL', 's'], { conn: other });
           await c.raw('', 1);
           await c.cmd(['XREADGROUP', 'GROUP', 'g', 'c1', 'BLOCK', '10', 'STREAMS', 's', '>']);
