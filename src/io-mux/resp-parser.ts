@@ -328,42 +328,16 @@ export class RequestParser {
     const starts = this.starts;
     const ends = this.ends;
     const bulkMax = this.limits.bulkBytesMax;
-    const countMax = Math.min(starts.length, this.limits.multibulkCountMax);
-    let p = pos + 1;
-    if (p >= end) return -1;
-    let count = src[p]! - 48;
-    if (count < 1 || count > 9) return -1;
-    for (p++; ; p++) {
-      if (p >= end) return -1;
-      const c = src[p]!;
-      if (c === CR) break;
-      const d = c - 48;
-      if (d < 0 || d > 9) return -1;
-      count = count * 10 + d;
-      if (count > countMax) return -1;
-    }
-    if (count > countMax) return -1;
+    let p = this.plainDecimal(src, pos + 1, end, Math.min(starts.length, this.limits.multibulkCountMax));
+    if (p < 0) return -1;
+    const count = this.plainValue;
+    if (count < 1) return -1;
     p += 2;
     for (let i = 0; i < count; i++) {
-      if (p + 1 >= end || src[p] !== DOLLAR) return -1;
-      p++;
-      let len = src[p]! - 48;
-      if (len < 0 || len > 9) return -1;
-      if (len === 0) {
-        p++;
-        if (p >= end || src[p] !== CR) return -1;
-      } else {
-        for (p++; ; p++) {
-          if (p >= end) return -1;
-          const c = src[p]!;
-          if (c === CR) break;
-          const d = c - 48;
-          if (d < 0 || d > 9) return -1;
-          len = len * 10 + d;
-          if (len > bulkMax) return -1;
-        }
-        if (len > bulkMax) return -1;
-      }
+      if (p >= end || src[p] !== DOLLAR) return -1;
+      p = this.plainDecimal(src, p + 1, end, bulkMax);
+      if (p < 0) return -1;
+      const len = this.plainValue;
       p += 2;
       if (end - p < len + 2) return -1;
       starts[i] = p;
@@ -371,6 +345,37 @@ export class RequestParser {
       p += len + 2;
     }
     this.plainCount = count;
+    return p;
+  }
+
+  /** Set by plainDecimal: the value it read. */
+  private plainValue = 0;
+
+  /**
+   * A header's plain decimal at src[p]: digits only, no leading zero unless it is "0",
+   * at most `max`, ended by a '\r' before `end`. Sets plainValue and returns the '\r''s
+   * position, or -1 for anything else (plainMultibulk's caller then takes the checked path).
+   */
+  private plainDecimal(src: Buffer, p: number, end: number, max: number): number {
+    if (p >= end) return -1;
+    let v = src[p]! - 48;
+    if (v < 0 || v > 9) return -1;
+    if (v === 0) {
+      p++;
+      if (p >= end || src[p] !== CR) return -1;
+    } else {
+      for (p++; ; p++) {
+        if (p >= end) return -1;
+        const c = src[p]!;
+        if (c === CR) break;
+        const d = c - 48;
+        if (d < 0 || d > 9) return -1;
+        v = v * 10 + d;
+        if (v > max) return -1;
+      }
+      if (v > max) return -1;
+    }
+    this.plainValue = v;
     return p;
   }
 
