@@ -322,7 +322,7 @@ export class SpscRing {
     if (Atomics.load(this.header, tailIndex) !== head) return true;
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      // Set before every wait: the wake-up that ended the last one cleared it.
+      // Set before every wait (cheap, and true whatever woke the last one).
       Atomics.store(this.header, consumerSleepingIndex, 1);
       const tail = Atomics.load(this.header, tailIndex);
       if (tail !== head) break;
