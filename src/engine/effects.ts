@@ -32,7 +32,11 @@ import { databaseCount } from '../limits.js';
 
 export interface Effect {
   readonly dbIndex: number;
-  /** The command to replay, name first. Owned copies (never views into a ring). */
+  /**
+   * The command to replay, name first. Handed to Engine.onEffects, a top-level command's
+   * argv is the request's own (views into the request ring, valid during that call only:
+   * encoding it there saves a copy per write); every other argv is an owned copy.
+   */
   readonly argv: readonly Buffer[];
 }
 

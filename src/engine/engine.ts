@@ -19,8 +19,9 @@
 //
 // Invariants: no reply entry is open between calls; `nowMs` is fixed for a command and
 // for a whole EXEC; argv Buffers are views into the request ring, so anything kept
-// (MULTI queue, deferred commands, effects) is a copy; a replayed effect never
-// produces an effect or an error.
+// (MULTI queue, deferred commands) is a copy; an effect record handed to onEffects may
+// hold such views, valid only during the call (it encodes or copies what it keeps); a
+// replayed effect never produces an effect or an error.
 
 import { assert } from '../assert.js';
 import { activeExpireCycleMs, activeExpireIntervalMs, stringValueBytesMax } from '../limits.js';
@@ -97,7 +98,10 @@ export class Engine implements EngineServices {
   readonly clients = new Map<number, Client>();
   readonly keyspace: Keyspace;
   readonly table: CommandTable;
-  /** The write path: receives every effect record (the journal writer, tests). */
+  /**
+   * The write path: receives every effect record (the journal writer, tests). A record's
+   * argv may be views into the request being executed: valid during the call only.
+   */
   onEffects?: (record: EffectRecord) => void;
   /** SLOWLOG and the latency monitor hear every command's duration through this. */
   slowlog?: SlowlogHook;
@@ -362,15 +366,24 @@ export class Engine implements EngineServices {
   private runTopLevel(client: Client, argv: readonly Buffer[], out: ReplyWriter): void {
     const tracker = this.tracker;
     const start = out.length;
-    const readSeq = tracker === undefined ? 0 : tracker.dependency(client, argv);
+    // What the command reads matters only if it wrote nothing (a write waits for its own,
+    // later, seq), so it is asked after the command: most commands under a durable write
+    // load are writes. Inside MULTI it is asked first: EXEC consumes the queue it reads.
+    const readSeqFirst = tracker !== undefined && client.multi !== null ? tracker.dependency(client, argv) : 0;
     const seqBefore = tracker === undefined ? 0 : tracker.latestSeq;
+    const multiBefore = client.multi !== null;
     this.beginUnit();
     this.processCommand(client, argv, out);
     this.endUnit();
     this.flushPushes(out);
     this.flushCloses(out);
-    // Replies that revealed or made an uncommitted write wait for its commit.
-    if (tracker !== undefined) tracker.afterEntries(out, start, client.id, tracker.latestSeq > seqBefore ? tracker.latestSeq : readSeq);
+    // Replies that revealed or made an uncommitted write wait for its commit. Nothing was
+    // written, so the key slots and client.dbIndex the dependency reads are as they were
+    // before the command (only SELECT and RESET change the database, and they read no key).
+    if (tracker !== undefined) {
+      const need = tracker.latestSeq > seqBefore ? tracker.latestSeq : multiBefore ? readSeqFirst : tracker.dependency(client, argv);
+      tracker.afterEntries(out, start, client.id, need);
+    }
     // Keys this unit made ready wake their blocked clients, each in its own unit.
     this.blocking.afterUnit(out);
   }
@@ -584,7 +597,11 @@ export class Engine implements EngineServices {
     if (effects === null) return;
     // EXEC is not logged itself: the commands it runs log their own effects.
     if (this.keyspace.dirty !== dirtyBefore && spec.name !== 'exec') {
-      if (ctx.override === undefined) effects.push({ dbIndex, argv: copyArgv(argv) });
+      // A top-level command's argv (views into the request record) is kept as is: its
+      // record is handed to onEffects by endUnit, before anything can release the request
+      // record (the busy pump runs only inside a handler, where depth > 0). A nested
+      // call's argv (EXEC, scripts, the busy pump) is copied.
+      if (ctx.override === undefined) effects.push({ dbIndex, argv: this.depth === 0 ? argv : copyArgv(argv) });
       else if (ctx.override !== null) effects.push({ dbIndex, argv: ownedArgv(ctx.override) });
     }
     for (const extra of ctx.extras) effects.push(extra);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { keySlot, Tracker } from '../../src/durability/tracker.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import { EntryKind, ReplyWriter } from '../../src/engine/reply.js';
-import { FakeClock, newEngine, openClient, parseEntries, type ReplyEntry } from '../engine/support/run.js';
+import { FakeClock, newEngine, openClient, parseEntries, type ReplyEntry, ownedEffectRecord } from '../engine/support/run.js';
 
 function setup() {
   const clock = new FakeClock();
@@ -18,7 +18,7 @@ function setup() {
   const tracker = new Tracker((argv) => engine.resolve(argv));
   const records: { seq: number; record: EffectRecord }[] = [];
   engine.tracker = tracker;
-  engine.onEffects = (record) => records.push({ seq: tracker.noteWrite(record), record });
+  engine.onEffects = (record) => records.push({ seq: tracker.noteWrite(record), record: ownedEffectRecord(record) });
   const run = (client: number, ...argv: string[]): ReplyEntry[] => {
     const out = new ReplyWriter(256);
     engine.execute(client, argv.map((a) => Buffer.from(a, 'latin1')), out);

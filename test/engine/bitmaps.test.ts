@@ -9,11 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { newEngine, openClient, resp, runCommand } from './support/run.js';
+import { newEngine, openClient, resp, runCommand, ownedEffectRecord } from './support/run.js';
 
 function recording(e: Engine): () => string[] {
   const records: EffectRecord[] = [];
-  e.onEffects = (r) => records.push(r);
+  e.onEffects = (r) => records.push(ownedEffectRecord(r));
   return () => records.map((r) => r.effects.map((x) => x.argv.map((a) => a.toString('latin1')).join(' ')).join(' | '));
 }
 
@@ -63,7 +63,7 @@ describe('bitmaps through the engine', () => {
         const a = newEngine();
         const b = newEngine();
         const records: EffectRecord[] = [];
-        a.onEffects = (r) => records.push(r);
+        a.onEffects = (r) => records.push(ownedEffectRecord(r));
         const ca = openClient(a);
         const cb = openClient(b);
         for (const args of cmds) runCommand(a, ca, args);

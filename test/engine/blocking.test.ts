@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { EntryKind, ReplyWriter } from '../../src/engine/reply.js';
-import { FakeClock, newEngine, openClient, parseEntries, repliesFor, resp, runCommand, runCommandEntries, runTick, useResp3 } from './support/run.js';
+import { FakeClock, newEngine, openClient, parseEntries, repliesFor, resp, runCommand, runCommandEntries, runTick, useResp3, ownedEffectRecord } from './support/run.js';
 
 function recording(engine: Engine): string[] {
   const records: string[] = [];
@@ -283,7 +283,7 @@ describe('effects of blocking pops', () => {
     const { keyspaceDigest } = await import('../../src/engine/digest.js');
     const e = newEngine();
     const recs: EffectRecord[] = [];
-    e.onEffects = (r) => recs.push(r);
+    e.onEffects = (r) => recs.push(ownedEffectRecord(r));
     const [a, b, w] = [openClient(e), openClient(e), openClient(e)];
     runCommand(e, a, ['BLMOVE', 's', 'd', 'LEFT', 'LEFT', '0']);
     runCommand(e, b, ['BLPOP', 'd', '0']);

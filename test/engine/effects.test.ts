@@ -11,11 +11,11 @@ import { describe, expect, test } from 'vitest';
 import { keyspaceDigest } from '../../src/engine/digest.js';
 import { decodeEffectRecord, type EffectRecord, encodeEffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { FakeClock, newEngine, openClient, resp, runCommand, runTick, seededRandom } from './support/run.js';
+import { FakeClock, newEngine, openClient, resp, runCommand, runTick, seededRandom, ownedEffectRecord } from './support/run.js';
 
 function recording(engine: Engine): EffectRecord[] {
   const records: EffectRecord[] = [];
-  engine.onEffects = (r) => records.push(r);
+  engine.onEffects = (r) => records.push(ownedEffectRecord(r));
   return records;
 }
 

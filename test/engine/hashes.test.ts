@@ -7,7 +7,7 @@ import { keyspaceDigest } from '../../src/engine/digest.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { decodeReply, type RespValue } from '../support/resp-decode.js';
-import { newEngine, openClient, resp, runCommand, seededRandom, useResp3 } from './support/run.js';
+import { newEngine, openClient, resp, runCommand, seededRandom, useResp3, ownedEffectRecord } from './support/run.js';
 
 function decode(s: string): RespValue {
   return decodeReply(Buffer.from(s, 'latin1'));
@@ -134,7 +134,7 @@ describe('hash effects', () => {
   test('replaying the recorded effects gives the same keyspace', () => {
     const a = newEngine({ random: seededRandom(1) });
     const records: EffectRecord[] = [];
-    a.onEffects = (r) => records.push(r);
+    a.onEffects = (r) => records.push(ownedEffectRecord(r));
     const c = openClient(a);
     runCommand(a, c, ['HSET', 'h', 'a', '1', 'b', '2']);
     runCommand(a, c, ['HINCRBYFLOAT', 'h', 'a', '0.3']);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import { HLL_DENSE, HLL_SPARSE, Hll, hllDenseBytes, hllPatLen, hllRegisterCount, hllSelfTest } from '../../src/engine/types/hyperloglog.js';
-import { newEngine, openClient, resp, runCommand } from './support/run.js';
+import { newEngine, openClient, resp, runCommand, ownedEffectRecord } from './support/run.js';
 
 const header = 'HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80';
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'latin1');
@@ -125,7 +125,7 @@ describe('PF* commands through the engine', () => {
   test('effects: PFADD that changes nothing is not logged; PFCOUNT that writes its cache is', () => {
     const e = newEngine();
     const records: EffectRecord[] = [];
-    e.onEffects = (r) => records.push(r);
+    e.onEffects = (r) => records.push(ownedEffectRecord(r));
     const c = openClient(e);
     const show = (): string[] => records.map((r) => r.effects.map((x) => x.argv.map((a) => a.toString('latin1')).join(' ')).join(' | '));
     runCommand(e, c, ['PFADD', 'h', 'a']);

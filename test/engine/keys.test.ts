@@ -8,7 +8,7 @@ import { keyspaceDigest } from '../../src/engine/digest.js';
 import { decodeEffectRecord, encodeEffectRecord, type EffectRecord } from '../../src/engine/effects.js';
 import { createDumpPayload } from '../../src/engine/dump.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { FakeClock, newEngine, openClient, resp, runCommand, seededRandom, useResp3 } from './support/run.js';
+import { FakeClock, newEngine, openClient, resp, runCommand, seededRandom, useResp3, ownedEffectRecord } from './support/run.js';
 
 const { ok, nil, int, err, bulk, status, array } = resp;
 
@@ -41,7 +41,7 @@ beforeEach(() => {
   engine = newEngine({ clock: clock.now, random: seededRandom(7) });
   c = openClient(engine);
   records = [];
-  engine.onEffects = (rec) => records.push(rec);
+  engine.onEffects = (rec) => records.push(ownedEffectRecord(rec));
 });
 
 describe('DEL, UNLINK, EXISTS, TYPE, TOUCH', () => {
@@ -468,7 +468,7 @@ describe('replaying the logged effects rebuilds the keyspace', () => {
   test('a mixed sequence through time', () => {
     const replica = newEngine({ clock: clock.now, random: seededRandom(9) });
     const all: EffectRecord[] = [];
-    engine.onEffects = (rec) => all.push(rec);
+    engine.onEffects = (rec) => all.push(ownedEffectRecord(rec));
     const script: Array<Array<string>> = [
       ['SET', 'a', '1'],
       ['SET', 'b', 'bee'],

@@ -4,7 +4,7 @@
 // the timer cycle) send `expired`; nothing is sent while the option is empty.
 
 import { describe, expect, it } from 'vitest';
-import { FakeClock, newEngine, openClient, repliesFor, runCommand, runCommandEntries, runTick } from './support/run.js';
+import { FakeClock, newEngine, openClient, repliesFor, runCommand, runCommandEntries, runTick, ownedEffectRecord } from './support/run.js';
 
 const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
 const msg = (ch: string, payload: string): string => `*3\r\n${bulk('message')}${bulk(ch)}${bulk(payload)}`;
@@ -61,7 +61,7 @@ describe('keyspace notifications', () => {
   it('notifications record no effects of their own', () => {
     const { e, sub, cli } = setup('KEA');
     const records: { effects: { argv: Buffer[] }[] }[] = [];
-    e.onEffects = (r) => records.push(r as never);
+    e.onEffects = (r) => records.push(ownedEffectRecord(r) as never);
     runCommand(e, sub, ['PSUBSCRIBE', '*']);
     runCommand(e, cli, ['SET', 'k', 'v']);
     expect(records.map((r) => r.effects.map((x) => x.argv.map((b) => b.toString()).join(' ')))).toEqual([['SET k v']]);

@@ -4,7 +4,7 @@
 // that PUBLISH records no effect.
 
 import { describe, expect, it } from 'vitest';
-import { newEngine, openClient, repliesFor, runCommand, runCommandEntries, useResp3 } from './support/run.js';
+import { newEngine, openClient, repliesFor, runCommand, runCommandEntries, useResp3, ownedEffectRecord } from './support/run.js';
 
 const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
 const msg = (ch: string, payload: string, head = '*'): string => `${head}3\r\n${bulk('message')}${bulk(ch)}${bulk(payload)}`;
@@ -125,7 +125,7 @@ describe('PUBSUB introspection and shard channels', () => {
   it('PUBLISH records no effect', () => {
     const e = newEngine();
     const records: unknown[] = [];
-    e.onEffects = (r) => records.push(r);
+    e.onEffects = (r) => records.push(ownedEffectRecord(r));
     const a = openClient(e);
     const b = openClient(e);
     runCommand(e, a, ['SUBSCRIBE', 'x']);

@@ -8,12 +8,12 @@ import fc from 'fast-check';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import { keyspaceDigest } from '../../src/engine/digest.js';
 import { formatG17 } from '../../src/engine/scripting/lua-vm.js';
-import { newEngine, openClient, runCommand } from './support/run.js';
+import { newEngine, openClient, runCommand, ownedEffectRecord } from './support/run.js';
 import type { Engine } from '../../src/engine/engine.js';
 
 function recording(engine: Engine): EffectRecord[] {
   const records: EffectRecord[] = [];
-  engine.onEffects = (r) => records.push(r);
+  engine.onEffects = (r) => records.push(ownedEffectRecord(r));
   return records;
 }
 

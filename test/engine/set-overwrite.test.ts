@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { EffectRecord } from '../../src/engine/effects.js';
-import { FakeClock, newEngine, openClient, repliesFor, runCommand, runCommandEntries, useResp3 } from './support/run.js';
+import { FakeClock, newEngine, openClient, repliesFor, runCommand, runCommandEntries, useResp3, ownedEffectRecord } from './support/run.js';
 
 const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
 const v1 = 'a'.repeat(100);
@@ -63,7 +63,7 @@ describe('SET over a value of the same size class', () => {
     const clock = new FakeClock();
     const e = newEngine({ clock: clock.now });
     const records: EffectRecord[] = [];
-    e.onEffects = (r) => records.push(r);
+    e.onEffects = (r) => records.push(ownedEffectRecord(r));
     const c = openClient(e);
     runCommand(e, c, ['SET', 'k', v1, 'PX', '100000']);
     runCommand(e, c, ['SET', 'k', v2]);

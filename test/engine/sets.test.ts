@@ -8,7 +8,7 @@ import type { EffectRecord } from '../../src/engine/effects.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { decodeReply, type RespValue } from '../support/resp-decode.js';
 import { EntryKind } from '../../src/engine/reply.js';
-import { newEngine, openClient, resp, runCommand, runCommandEntries, seededRandom, useResp3 } from './support/run.js';
+import { newEngine, openClient, resp, runCommand, runCommandEntries, seededRandom, useResp3, ownedEffectRecord } from './support/run.js';
 
 function decode(s: string): RespValue {
   return decodeReply(Buffer.from(s, 'latin1'));
@@ -24,7 +24,7 @@ function texts(v: RespValue): string[] {
 
 function recording(engine: Engine): EffectRecord[] {
   const out: EffectRecord[] = [];
-  engine.onEffects = (r) => out.push(r);
+  engine.onEffects = (r) => out.push(ownedEffectRecord(r));
   return out;
 }
 

@@ -7,13 +7,13 @@
 
 import { describe, expect, test } from 'vitest';
 import type { EffectRecord } from '../../src/engine/effects.js';
-import { newEngine, openClient, resp, runCommand } from './support/run.js';
+import { newEngine, openClient, resp, runCommand, ownedEffectRecord } from './support/run.js';
 
 describe('SORT through the engine', () => {
   test('STORE is logged as sent and replays to the same list; plain SORT is not logged', () => {
     const a = newEngine();
     const records: EffectRecord[] = [];
-    a.onEffects = (r) => records.push(r);
+    a.onEffects = (r) => records.push(ownedEffectRecord(r));
     const c = openClient(a);
     runCommand(a, c, ['RPUSH', 'l', '3', '1', '2']);
     runCommand(a, c, ['MSET', 'w_1', '9', 'w_2', '8', 'w_3', '7']);

@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import type { EffectRecord } from '../../../src/engine/effects.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { decodeFunctionPayload, encodeFunctionPayload } from '../../../src/engine/scripting/function-payload.js';
-import { newEngine, openClient, runCommand } from '../support/run.js';
+import { newEngine, openClient, runCommand, ownedEffectRecord } from '../support/run.js';
 
 function recording(engine: Engine): EffectRecord[] {
   const records: EffectRecord[] = [];
-  engine.onEffects = (r) => records.push(r);
+  engine.onEffects = (r) => records.push(ownedEffectRecord(r));
   return records;
 }
 

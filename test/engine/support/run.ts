@@ -11,6 +11,7 @@
 
 import { Engine, type EngineOptions } from '../../../src/engine/engine.js';
 import { EntryKind, ReplyWriter } from '../../../src/engine/reply.js';
+import type { EffectRecord } from '../../../src/engine/effects.js';
 
 export interface ReplyEntry {
   kind: number;
@@ -117,3 +118,12 @@ export const resp = {
   status: (s: string): string => `+${s}\r\n`,
   array: (...items: string[]): string => `*${items.length}\r\n${items.join('')}`,
 };
+
+/**
+ * A copy of an effect record that outlives the onEffects call: a top-level command's
+ * argv is handed over as views into its request (Engine.onEffects), which runCommand
+ * scribbles over afterwards as the request ring would.
+ */
+export function ownedEffectRecord(r: EffectRecord): EffectRecord {
+  return { nowMs: r.nowMs, effects: r.effects.map((e) => ({ dbIndex: e.dbIndex, argv: e.argv.map((a) => Buffer.from(a)) })) };
+}
