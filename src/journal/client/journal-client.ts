@@ -40,6 +40,9 @@ import type { LogEntry } from '../storage/types.js';
 import { isClientResponse } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
 import { WireConnection } from '../wire/connection.js';
+import { hopMark, hopReadAtUs, hopTraceOn, setHopTraceRole } from '../hop-trace.js';
+
+if (hopTraceOn) setHopTraceRole('client');
 
 export interface JournalClientOptions {
   /** host:port of log nodes 1, 2, 3 (in id order). */
@@ -75,6 +78,8 @@ interface Pending {
   /** performance.now() after which the attempt fails with ConnectionLost. */
   readonly deadline: number;
   readonly timeoutMs: number;
+  /** Hop trace only: when the request was handed to the socket (hop-trace.ts). */
+  sentAtUs?: number;
   resolve(response: ClientResponse): void;
   reject(error: Error): void;
 }
@@ -129,6 +134,10 @@ function acquireLink(host: string, port: number, secret: string): Link {
       const p = pending.get(m.requestId);
       if (!p) return; // answered after its attempt timed out: ignored (a retry carries the outcome)
       pending.delete(m.requestId);
+      if (hopTraceOn && m.kind === 'appendOk') {
+        hopMark('cSent', m.lastId, p.sentAtUs ?? 0);
+        hopMark('cRead', m.lastId, hopReadAtUs);
+      }
       p.resolve(m);
     },
     onClose: (reason) => {
@@ -368,7 +377,9 @@ export class JournalClient {
     while (pending.has(requestId)) requestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
     link.nextRequestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
     return new Promise<ClientResponse>((resolve, reject) => {
-      pending.set(requestId, { owner: this, deadline: performance.now() + timeoutMs, timeoutMs, resolve, reject });
+      const p: Pending = { owner: this, deadline: performance.now() + timeoutMs, timeoutMs, resolve, reject };
+      pending.set(requestId, p);
+      if (hopTraceOn) conn.traceOnFlush((at) => (p.sentAtUs = at));
       if (link.sweep === undefined) {
         link.sweep = setInterval(sweepLink, deadlineSweepMs, link);
         link.sweep.unref(); // in-flight requests keep their socket, and so the process, alive

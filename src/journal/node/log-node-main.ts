@@ -24,6 +24,7 @@ import { flushWireConnections, WireConnection } from '../wire/connection.js';
 import { RealDisk } from '../storage/real-disk.js';
 import { SegmentLog } from '../storage/segment-log.js';
 import { LogNode } from './log-node.js';
+import { hopMark, hopTraceOn, setHopTraceRole } from '../hop-trace.js';
 import { TcpTransport, type PeerAddress } from './tcp-transport.js';
 
 export interface LogNodeMainOptions {
@@ -70,6 +71,7 @@ export function parsePeers(selfId: number, peers: readonly string[]): PeerAddres
 
 export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
   const logger = prefixed(stderrLogger('info'), `[log-node ${opts.id}]`);
+  if (hopTraceOn) setHopTraceRole(`node${opts.id}`);
   const peers = parsePeers(opts.id, opts.peers);
   if (peers.length === 0) throw new Error('--peers: at least one other node is needed');
 
@@ -103,6 +105,10 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
     // One respond function per connection, not a closure per request (the hot path).
     const respond = (response: Parameters<typeof conn.send>[0]): void => {
       conn.send(response);
+      if (hopTraceOn && response.kind === 'appendOk') {
+        const lastId = response.lastId;
+        conn.traceOnFlush((at) => hopMark('okSent', lastId, at));
+      }
     };
     const conn: WireConnection = new WireConnection({
       socket,

@@ -39,6 +39,7 @@ import { NotLeaderError, Raft, type RaftConfig, type Role } from '../raft/raft.j
 import { RecordType } from '../record-types.js';
 import type { LogStorage, RecoveryReport } from '../storage/types.js';
 import { LogState } from './log-state.js';
+import { hopMark, hopReadAtUs, hopTraceOn } from '../hop-trace.js';
 
 export type Respond = (response: ClientResponse) => void;
 
@@ -260,6 +261,7 @@ export class LogNode {
     }));
     const firstId = this.raft.propose(records);
     const lastId = firstId + records.length - 1;
+    if (hopTraceOn) hopMark('lRead', lastId, hopReadAtUs);
     this.waitForCommit({ firstId, lastId, term: this.raft.term, requestId, respond });
   }
 

@@ -16,6 +16,7 @@ import type { NodeId, PeerMessage } from '../messages.js';
 import { encodeMessage, isPeerMessage } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
 import { WireConnection } from '../wire/connection.js';
+import { hopMark, hopTraceOn } from '../hop-trace.js';
 
 /** Dial retry: first delay and cap (ms). A restarted peer is found within the cap. */
 const redialMinMs = 50;
@@ -74,6 +75,7 @@ export class TcpTransport implements Transport {
       this.lastMessage = message;
     }
     conn.sendFrame(this.lastFrame);
+    if (hopTraceOn) traceSend(conn, to, message);
   }
 
   onMessage(handler: (from: NodeId, message: PeerMessage) => void): void {
@@ -140,5 +142,16 @@ export class TcpTransport implements Transport {
       },
     });
     o.conn = conn;
+  }
+}
+
+/** Hop trace (hop-trace.ts): when a batch or a success answer leaves, by its last index. */
+function traceSend(conn: WireConnection, to: NodeId, message: PeerMessage): void {
+  if (message.kind === 'appendEntries' && message.entries.length > 0) {
+    const last = message.prevLogIndex + message.entries.length;
+    conn.traceOnFlush((at) => hopMark(`aeSent${to}`, last, at));
+  } else if (message.kind === 'appendEntriesResponse' && message.success) {
+    const match = message.matchIndex;
+    conn.traceOnFlush((at) => hopMark('ackSent', match, at));
   }
 }

@@ -45,6 +45,7 @@ import type {
 import { RecordType } from '../record-types.js';
 import type { LogEntry, LogStorage } from '../storage/types.js';
 import { EntryCache } from './entry-cache.js';
+import { hopMark, hopReadAtUs, hopTraceOn } from '../hop-trace.js';
 
 export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
 
@@ -619,6 +620,7 @@ export class Raft {
     if (index <= this.commitIndexValue) return;
     assert(index <= this.storage.lastIndex, 'raft: commit beyond the log');
     this.commitIndexValue = index;
+    if (hopTraceOn && this.roleValue === 'leader') hopMark('commit', index);
     this.hooks.onCommit(index);
   }
 
@@ -646,6 +648,7 @@ export class Raft {
         () => {
           if (this.stopped || epoch !== this.truncations) return;
           if (target > this.durableIndex) this.durableIndex = target;
+          if (hopTraceOn) hopMark('lSynced', target);
           if (this.roleValue === 'leader') this.maybeAdvanceCommit();
         },
         (error: unknown) => this.fatal(error),
@@ -723,6 +726,10 @@ export class Raft {
       this.appendLocal(fresh);
     }
     const lastVerified = m.prevLogIndex + m.entries.length;
+    if (hopTraceOn && m.entries.length > 0) {
+      hopMark('fRead', lastVerified, hopReadAtUs);
+      hopMark('fHandle', lastVerified);
+    }
     this.setCommitIndex(Math.min(m.leaderCommit, lastVerified));
     if (m.trimBeforeId > this.trimApplied) this.trimFollower(m.trimBeforeId);
 
@@ -747,6 +754,7 @@ export class Raft {
       () => {
         if (this.stopped || epoch !== this.truncations) return;
         if (target > this.durableIndex) this.durableIndex = target;
+        if (hopTraceOn) hopMark('fSynced', target);
         if (this.currentTerm === m.term) this.send(from, success);
       },
       (error: unknown) => this.fatal(error),
@@ -954,6 +962,7 @@ export class Raft {
     const p = this.progress.get(from);
     if (p === undefined) return;
     p.lastAckAt = this.env.clock.now();
+    if (hopTraceOn && m.success) hopMark(`ackRead${from}`, m.matchIndex, hopReadAtUs);
     if (m.probe > p.ackedProbe) {
       p.ackedProbe = m.probe;
       this.checkReadWaiters();

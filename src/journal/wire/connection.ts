@@ -22,6 +22,7 @@ import { FrameReader } from './frame-reader.js';
 import { directWriterFor, takeSocketReads, type DirectWriter } from './socket-io.js';
 import { clientMac, macEquals, newNonce, serverMac } from './handshake.js';
 import { WireFormatError } from './wire-buffer.js';
+import { hopNowUs, hopTraceOn, setHopReadAt } from '../hop-trace.js';
 
 /** Handshake frames are 74 bytes at most: anything bigger before authentication is hostile. */
 const handshakeFrameBytesMax = 128;
@@ -92,6 +93,8 @@ export class WireConnection {
   /** Reads skip the Readable (socket-io.ts); false on a Node whose internals differ. */
   readonly directReads: boolean;
   private readonly directIo: boolean;
+  /** Hop-trace stamps waiting for this turn's socket write (hop-trace.ts; tracing only). */
+  private flushTraces: ((atUs: number) => void)[] | undefined;
 
   constructor(options: WireConnectionOptions) {
     this.options = options;
@@ -176,6 +179,14 @@ export class WireConnection {
     this.outgoingBytes += frame.byteLength;
   }
 
+  /**
+   * Hop trace only (hop-trace.ts): calls `stamp` with the time this turn's frames are
+   * handed to the socket.
+   */
+  traceOnFlush(stamp: (atUs: number) => void): void {
+    (this.flushTraces ??= []).push(stamp);
+  }
+
   /** Flushes this turn's frames now (flushWireConnections); the Immediate then finds none. */
   flushNow(): void {
     this.flushOutgoing();
@@ -187,6 +198,12 @@ export class WireConnection {
     const bytes = this.outgoingBytes;
     this.outgoing = [];
     this.outgoingBytes = 0;
+    if (this.flushTraces !== undefined && this.flushTraces.length > 0) {
+      const at = hopNowUs();
+      const stamps = this.flushTraces;
+      this.flushTraces = [];
+      for (const stamp of stamps) stamp(at);
+    }
     if (frames.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
     if (this.directIo && this.writer === undefined && !this.socket.connecting && (!this.wroteThroughStream || this.socket.writableLength === 0)) {
       this.writer = directWriterFor(this.socket);
@@ -213,6 +230,7 @@ export class WireConnection {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
+    if (hopTraceOn) setHopReadAt(hopNowUs());
     let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
