@@ -223,13 +223,16 @@ export const journalDiskSmallWriteBytesMax = 64 * KiB;
  */
 export const journalDiskInlineIdleMs = 0.15;
 /**
- * A log leader makes its write inline (journalDiskInlineIdleMs) only while its durable
- * writes take less than this on average: quiet, an overwrite takes ~0.15 ms (p99
- * 0.26); under heavy load 1-3 ms, and a leader blocked that long holds back every
- * message, so it uses the pool and keeps reading. 0: a leader never writes inline (as
- * before session 5; its latency effect could not be measured on a loaded machine).
+ * A log leader makes its write inline (journalDiskInlineIdleMs) only while its inline
+ * durable writes take less than this on average: quiet, an overwrite takes ~0.15 ms
+ * (p99 0.26); at load 5-8 0.3-0.9 ms; under heavy load 1-3 ms, and a leader blocked
+ * that long holds back every message, so it uses the pool and keeps reading. It was
+ * 0.5 ms with pool writes (pool and wake-up waits included) in the average, which kept
+ * leaders on the pool at load ~8: inline there cut the leader's CPU per append by 12 %
+ * and its write never delayed a commit (session 6, docs/JOURNAL.md, Benchmark). 0: a
+ * leader never writes inline.
  */
-export const journalLeaderInlineWriteMsMax = 0.5;
+export const journalLeaderInlineWriteMsMax = 2;
 /** A client gives up on an append (with an error, never a false success) after this. */
 export const journalClientTimeoutMs = 10_000;
 

@@ -25,7 +25,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from '../endpoint/processes.js';
-import { waitForPong } from '../endpoint/resp-client.js';
+import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { positiveInt } from '../endpoint/options.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,6 +49,18 @@ function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15)
+}
+
+/** INFO persistence counters: appends made and writes committed so far. */
+async function journalCounters(port: number): Promise<{ appends: number; seq: number }> {
+  const conn = await RespConnection.open(port);
+  try {
+    const text = String(await conn.command(['INFO', 'persistence']));
+    const field = (name: string): number => Number(new RegExp(`${name}:(\\d+)`).exec(text)?.[1] ?? NaN);
+    return { appends: field('keeldb_journal_appends'), seq: field('keeldb_journal_committed_seq') };
+  } finally {
+    conn.close();
+  }
 }
 
 function pct(sorted: readonly number[], p: number): number {
@@ -144,11 +156,13 @@ async function main(): Promise<void> {
         '-r', '1000000', '-n', String(n), '-t', 'set', '-P', String(p), '-q'], 600_000);
     await bench(20_000, 16); // warm-up: the JIT, the log's first segment
     const load = loadavg()[0]!;
+    const counters0 = await journalCounters(port);
     const ticks0 = nodes.map((m) => cpuTicks(m.pid));
     const t0 = Number(process.hrtime.bigint()) / 1000;
     await bench(opts.n, opts.pipeline);
     const t1 = Number(process.hrtime.bigint()) / 1000;
     const ticks1 = nodes.map((m) => cpuTicks(m.pid));
+    const counters1 = await journalCounters(port);
     await group.stopAll();
 
     const traces = readTraces(traceDir);
@@ -163,16 +177,11 @@ async function main(): Promise<void> {
       else followerRoles.push(role);
     }
     const leader = traces.get(leaderRole);
-    let appends = 0;
     const cSent = client?.get('cSent');
-    if (cSent !== undefined) for (const t of cSent.time) if (t >= t0 && t <= t1) appends++;
-    const cpu = nodes.map((m, i) => ((ticks1[i]! - ticks0[i]!) / clockTicksPerSecond) * 1e6);
-    if (appends > 0) {
-      console.log(`${appends} appends; CPU µs per append: ` +
-        nodes.map((m, i) => `${m.name}${`node${i + 1}` === leaderRole ? ' (leader)' : ''} ${(cpu[i]! / appends).toFixed(0)}`).join(', '));
-    } else {
-      console.log(`CPU s over the measured run: ${nodes.map((m, i) => `${m.name} ${(cpu[i]! / 1e6).toFixed(2)}`).join(', ')}`);
-    }
+    const appends = counters1.appends - counters0.appends;
+    const cpu = nodes.map((m, i) => ((ticks1[i]! - ticks0[i]!) / clockTicksPerSecond) * 1e6 / appends).sort((a, b) => b - a);
+    console.log(`${appends} appends, ${((counters1.seq - counters0.seq) / appends).toFixed(1)} records per append; ` +
+      `log nodes' CPU µs per append (busiest first: the leader): ${cpu.map((c) => c.toFixed(0)).join(' / ')}`);
     if (client === undefined || leader === undefined || cSent === undefined) return;
 
     const hops = ['sent->leaderRead', 'leaderRead->aeSent', 'aeSent->fRead', 'fRead->fHandle', 'fHandle->fSynced', 'fSynced->ackSent',

@@ -89,9 +89,9 @@ export interface SegmentLogOptions {
   readonly beforeBlocking?: () => void;
   /**
    * A write for sync() calls that deferred blocking (a leader) is made inline only while
-   * durable writes take less than this (milliseconds, a moving average by `now`): on a
-   * slow disk a blocked leader would hold back every message for the whole write; 0:
-   * never. Absent: no such limit. The log-node process passes journalLeaderInlineWriteMsMax.
+   * inline durable writes take less than this (milliseconds, a moving average by `now`):
+   * on a slow disk a blocked leader would hold back every message for the whole write;
+   * 0: never. Absent: no such limit. The log-node process passes journalLeaderInlineWriteMsMax.
    */
   readonly deferredInlineWriteMsMax?: number;
 }
@@ -190,7 +190,14 @@ export class SegmentLog implements LogStorage {
   private readonly now: (() => number) | undefined;
   private readonly beforeBlocking: (() => void) | undefined;
   private readonly deferredInlineWriteMsMax: number;
-  /** Moving average of durable write durations (by `now`, ms), for deferredInlineWriteMsMax. */
+  /**
+   * Moving average of INLINE durable write durations (by `now`, ms), for
+   * deferredInlineWriteMsMax. Pool writes do not count: their time includes waiting for a
+   * pool thread and then for this thread, which an inline write never pays (counting them
+   * kept a leader on the pool for good once one slow write sent it there). Each write the
+   * average keeps on the pool lowers it by a quarter, so the disk is measured again
+   * inline after a few writes.
+   */
   private writeMsAverage = 0;
   /** A sync() since the last write deferred blocking (see LogStorage.sync). */
   private blockingDeferred = false;
@@ -629,10 +636,11 @@ export class SegmentLog implements LogStorage {
       first.segment.issuedEnd = Math.max(first.segment.issuedEnd, end);
       i = j;
     }
-    const vetoed = this.blockingVetoed || (this.blockingDeferred && this.writeMsAverage >= this.deferredInlineWriteMsMax);
+    const slow = this.blockingDeferred && this.writeMsAverage >= this.deferredInlineWriteMsMax;
+    if (slow) this.writeMsAverage *= 0.75; // measured again inline after a few writes
+    const vetoed = this.blockingVetoed || slow;
     this.blockingVetoed = false; // each write is judged by the sync() calls it serves
     this.blockingDeferred = false;
-    const startedAt = this.now?.() ?? 0;
     if (
       this.inFlight.length === 1 &&
       runs.length === 1 &&
@@ -642,8 +650,10 @@ export class SegmentLog implements LogStorage {
     ) {
       const run = runs[0]!;
       let wrote: boolean;
+      let startedAt: number;
       try {
         this.beforeBlocking?.();
+        startedAt = this.now!();
         wrote = this.disk.pwriteDurableSync!(run.segment.name, run.offset, run.bytes);
       } catch (err) {
         this.fail(err);
@@ -674,10 +684,7 @@ export class SegmentLog implements LogStorage {
       .then(
         () => {
           batch.done = true;
-          if (this.now) {
-            this.lastWriteDoneAt = this.now();
-            this.writeMsAverage += (this.lastWriteDoneAt - startedAt - this.writeMsAverage) / 4;
-          }
+          if (this.now) this.lastWriteDoneAt = this.now();
           this.advance();
           this.pump();
         },

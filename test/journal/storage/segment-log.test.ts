@@ -625,10 +625,11 @@ describe('SegmentLog inline writes (SimDisk)', () => {
     expect(queue.length).toBe(0);
   });
 
-  it('keeps deferred blocking writes (a leader) on the pool while durable writes are slow', async () => {
+  it('keeps deferred blocking writes (a leader) on the pool while inline writes are slow, and measures again later', async () => {
     const queue: (() => void)[] = [];
     const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
     let now = 0;
+    let inlineMs = 0; // how long the next inline writes take, by `now`
     const drain = async (writeMs: number): Promise<void> => {
       let first = true;
       for (;;) {
@@ -640,29 +641,45 @@ describe('SegmentLog inline writes (SimDisk)', () => {
         next();
       }
     };
-    const log = new SegmentLog(disk.view(), { inlineIdleMs: 1, now: () => now, defer: setImmediate, deferredInlineWriteMsMax: 0.3 });
+    const view = disk.view();
+    const timed = {
+      ...view,
+      pwriteDurableSync: (name: string, offset: number, data: Uint8Array): boolean => {
+        now += inlineMs;
+        return view.pwriteDurableSync!(name, offset, data);
+      },
+    };
+    const log = new SegmentLog(timed, { inlineIdleMs: 1, now: () => now, defer: setImmediate, deferredInlineWriteMsMax: 0.3 });
+    const leaderWrite = async (id: number, poolMs: number): Promise<void> => {
+      now += 5; // the disk is idle
+      log.append(entries(id, id));
+      const synced = log.sync(true, true);
+      await drain(poolMs);
+      expect(await synced).toBe(id);
+    };
     const opening = log.open();
     await drain(0);
     await opening;
-    log.append(entries(1, 1));
-    const first = log.sync(true, true); // a new segment: the pool, and its write takes 2 ms
-    await drain(2);
-    expect(await first).toBe(1);
-    now += 5; // idle, but the average write (0.5 ms) is over 0.3 ms: the pool again
-    log.append(entries(2, 2));
-    const second = log.sync(true, true);
-    await drain(0);
-    expect(await second).toBe(2);
-    expect(log.writeStats).toEqual({ inline: 0, pooled: 2 });
-    now += 5; // a follower's sync is not held to the limit: inline
-    log.append(entries(3, 3));
-    expect(await log.sync(true)).toBe(3);
-    expect(log.writeStats).toEqual({ inline: 1, pooled: 2 });
-    now += 5; // the fast writes brought the average down (0.5 -> 0.375 -> 0.28): a leader's write is inline again
-    log.append(entries(4, 4));
-    const fourth = log.sync(true, true);
-    await drain(0);
-    expect(await fourth).toBe(4);
+    await leaderWrite(1, 10); // a new segment: the pool, and a slow one (10 ms)
+    expect(log.writeStats).toEqual({ inline: 0, pooled: 1 });
+    await leaderWrite(2, 0); // a pool write's time is not the disk's: inline
+    expect(log.writeStats).toEqual({ inline: 1, pooled: 1 });
+    inlineMs = 2;
+    await leaderWrite(3, 0); // inline, and slow: the average is 0.5 ms
+    expect(log.writeStats).toEqual({ inline: 2, pooled: 1 });
+    await leaderWrite(4, 0); // over 0.3 ms: the pool (the average falls to 0.375)
     expect(log.writeStats).toEqual({ inline: 2, pooled: 2 });
+    await leaderWrite(5, 0); // still over: the pool (0.28)
+    expect(log.writeStats).toEqual({ inline: 2, pooled: 3 });
+    inlineMs = 0;
+    await leaderWrite(6, 0); // under: measured inline again (fast: 0.21)
+    expect(log.writeStats).toEqual({ inline: 3, pooled: 3 });
+    inlineMs = 2;
+    now += 5; // a follower's sync is not held to the limit: inline, slow (0.66)
+    log.append(entries(7, 7));
+    expect(await log.sync(true)).toBe(7);
+    expect(log.writeStats).toEqual({ inline: 4, pooled: 3 });
+    await leaderWrite(8, 0); // the slow follower write counts: the pool
+    expect(log.writeStats).toEqual({ inline: 4, pooled: 4 });
   });
 });
