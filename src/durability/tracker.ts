@@ -37,7 +37,7 @@ import type { EffectRecord } from '../engine/effects.js';
 import { EntryKind, type ReplyWriter } from '../engine/reply.js';
 import { trackerKeySlotCount } from '../limits.js';
 import { replyEntryHeaderBytes } from '../workers/batch-format.js';
-import { commandKeys, effectKeys, plainKeyPositions, type CommandKeys } from './command-keys.js';
+import { commandKeys, effectKeys, plainKeyPositions, type CommandKeys, type KeyPositions } from './command-keys.js';
 
 /**
  * One client's held entries, in order: their bytes back to back in one buffer (reused
@@ -178,6 +178,10 @@ export class Tracker {
    */
   private readonly specNames: (Buffer | undefined)[] = new Array<Buffer | undefined>(specCacheSlotCount).fill(undefined);
   private readonly specs: (CommandSpec | undefined)[] = new Array<CommandSpec | undefined>(specCacheSlotCount).fill(undefined);
+  /** plainKeyPositions of specs[slot] (its WeakMap lookup was per write). */
+  private readonly specPositions: (KeyPositions | undefined)[] = new Array<KeyPositions | undefined>(specCacheSlotCount).fill(undefined);
+  /** The cache slot spec() answered from last, or -1 (an uncached answer). */
+  private lastSpecSlot = -1;
 
   constructor(private readonly resolve: ResolveCommand) {}
 
@@ -190,14 +194,24 @@ export class Tracker {
     if (cached !== undefined && cached.length === n) {
       let i = 0;
       while (i < n && cached[i] === name[i]) i++;
-      if (i === n) return this.specs[slot];
+      if (i === n) {
+        this.lastSpecSlot = slot;
+        return this.specs[slot];
+      }
     }
+    this.lastSpecSlot = -1;
     const spec = this.resolve(argv);
     if (spec !== undefined && spec.subcommands === undefined && !spec.name.includes('|') && n <= specCacheNameBytesMax) {
       this.specNames[slot] = Buffer.from(name);
       this.specs[slot] = spec;
+      this.specPositions[slot] = plainKeyPositions(spec);
     }
     return spec;
+  }
+
+  /** plainKeyPositions(spec) of the spec the last spec() call returned. */
+  private positionsOfLast(spec: CommandSpec | undefined): KeyPositions | undefined {
+    return this.lastSpecSlot >= 0 ? this.specPositions[this.lastSpecSlot] : plainKeyPositions(spec);
   }
 
   /** The ids of the clients that have held entries (the busy gate must not answer them). */
@@ -218,7 +232,7 @@ export class Tracker {
     for (const effect of record.effects) {
       const argv = effect.argv;
       const spec = this.spec(argv);
-      const simple = plainKeyPositions(spec);
+      const simple = this.positionsOfLast(spec);
       if (simple !== undefined && !simple.crossDatabase) {
         const last = simple.last < 0 ? argv.length + simple.last : simple.last;
         for (let i = simple.first; i <= last && i < argv.length; i += simple.step) this.keySeqs[keySlot(effect.dbIndex, argv[i]!)] = seq;
@@ -251,7 +265,7 @@ export class Tracker {
       }
       return need;
     }
-    const simple = plainKeyPositions(spec);
+    const simple = this.positionsOfLast(spec);
     if (simple !== undefined) return this.positionsDependency(client.dbIndex, simple.first, simple.last, simple.step, argv);
     return this.keysDependency(client.dbIndex, commandKeys(spec, argv), argv);
   }

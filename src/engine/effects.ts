@@ -48,6 +48,8 @@ export interface EffectRecord {
 
 export const effectFormatVersion = 1;
 const headerBytes = 16;
+/** Arguments up to this size are copied by a byte loop in writeEffectRecord. */
+const smallCopyBytesMax = 32;
 
 /** Bytes encodeEffectRecord(record) takes. */
 export function effectRecordBytes(record: EffectRecord): number {
@@ -88,10 +90,14 @@ export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number)
     o += 5;
     for (let j = 0; j < argv.length; j++) {
       const a = argv[j]!;
-      putU32(buf, o, a.length);
+      const n = a.length;
+      putU32(buf, o, n);
       o += 4;
-      buf.set(a, o);
-      o += a.length;
+      // A command name or a key is a few bytes: a loop copies those for less than the
+      // call into TypedArray.prototype.set.
+      if (n <= smallCopyBytesMax) for (let i = 0; i < n; i++) buf[o + i] = a[i]!;
+      else buf.set(a, o);
+      o += n;
     }
   }
   return o;
