@@ -9,13 +9,16 @@
 // while the backlog is large are paused. Nothing is dropped; the main thread never
 // blocks.
 //
-// Replies: the reply ring is drained when Atomics.waitAsync wakes us (or on the next
-// turn, when replies kept coming during a drain), and at the end of every turn that
-// read requests (flushNow, the check phase): from the first request of a turn until
-// that drain the ring's sleeping flag is down, so replies the engine pushes meanwhile
-// cost it no Atomics.notify and us no async wake-up and no event-loop turn of their own
-// (at GET -P 1 the engine often answers while the main thread is still reading). One
-// waitAsync promise stays armed across turns while the flag goes up and down. Each reply record is copied out of
+// Replies: the reply ring is drained when the engine wakes us (or on the next turn,
+// when replies kept coming during a drain), and at the end of every turn that read
+// requests (flushNow, the check phase): from the first request of a turn until that
+// drain the ring's sleeping flag is down, so replies the engine pushes meanwhile cost it
+// no wake-up call and us no wake-up and no event-loop turn of their own (at GET -P 1 the
+// engine often answers while the main thread is still reading). The engine wakes us by
+// writing a byte to a wake pipe (src/ring/wake-pipe.ts; its read callback drains) once
+// the pipe is built, a few event-loop turns after the constructor: that costs both
+// threads less than Atomics.waitAsync, which wakes us until then (and where no pipe can
+// be built), one promise armed across turns while the flag goes up and down. Each reply record is copied out of
 // the ring exactly once, in one pass, into one buffer in record order; a connection's
 // consecutive replies form one run, so each connection mostly gets one socket write per
 // record (one writev when its replies were interleaved with another's), in order,
@@ -38,6 +41,7 @@ import { EntryKind } from '../engine/reply.js';
 import { batchBytesMax, clientCountMax, clientOutputBytesMax, clientOutputPauseBytes, clientRequestInflightBytes, requestBacklogBytesMax, ringRecordBytesMax } from '../limits.js';
 import type { SpscRing } from '../ring/spsc-ring.js';
 import { handoffStats, handoffStatsOn, reportHandoffStats } from '../ring/handoff-stats.js';
+import { WakePipe } from '../ring/wake-pipe.js';
 import {
   BatchEncoder,
   RecordKind,
@@ -102,6 +106,14 @@ export class IoMux implements ConnectionHost {
   private replyNotifyArmed = false;
   /** A replyWake is scheduled with setImmediate (the reply ring's flag is down meanwhile). */
   private replyWakeScheduled = false;
+  /**
+   * The engine wakes us through this once it is built and published in the reply ring
+   * (replaces the waitAsync promise). Closed when the MessagePort to the engine closes:
+   * the engine may write to it until it has stopped.
+   */
+  private wakePipe: WakePipe | undefined;
+  /** The MessagePort to the engine closed: the engine stopped (or never ran). */
+  private portClosed = false;
   private running = true;
   private maxClients: number;
   /** Request records pushed (or backlogged) so far, in ring order: the engine counts the same. */
@@ -162,7 +174,31 @@ export class IoMux implements ConnectionHost {
     // (connection.ts, readMode); the Connection starts reading.
     this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     this.replyWake();
+    opts.port.once('close', () => {
+      this.portClosed = true;
+      this.wakePipe?.close();
+    });
+    void WakePipe.open(this.onReplyPipe).then((pipe) => {
+      if (pipe === undefined) return; // waitAsync stays
+      // Not published yet, so nobody writes to it: safe to close at once.
+      if (!this.running || this.portClosed) {
+        pipe.close();
+        return;
+      }
+      this.wakePipe = pipe;
+      // A notify that read the fd before this store resolves the armed promise as before.
+      opts.replyRing.setConsumerWakeFd(pipe.writeFd);
+    });
     if (handoffStatsOn) setInterval(() => reportHandoffStats('main'), 50).unref();
+  }
+
+  /**
+   * How the engine wakes the reply drain (tests): 'pipe' once the wake pipe is in use,
+   * 'closed' once it was closed with the MessagePort.
+   */
+  get replyWakeMode(): 'pipe' | 'waitAsync' | 'closed' {
+    if (this.wakePipe === undefined) return 'waitAsync';
+    return this.wakePipe.isClosed ? 'closed' : 'pipe';
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -295,23 +331,24 @@ export class IoMux implements ConnectionHost {
   // --- replies -----------------------------------------------------------------------------
 
   /**
-   * Drains the reply ring, then raises its sleeping flag and makes sure a waitAsync
-   * promise is armed. If more replies arrived meanwhile, it yields to the event loop
-   * (setImmediate, the flag down) instead: a chain of wake-ups that always finds data
-   * would starve socket I/O while the worker keeps producing.
+   * Drains the reply ring, then raises its sleeping flag and makes sure the engine can
+   * wake us: the wake pipe is always read; without it a waitAsync promise is armed. If
+   * more replies arrived meanwhile, it yields to the event loop (setImmediate, the flag
+   * down) instead: a chain of wake-ups that always finds data would starve socket I/O
+   * while the worker keeps producing.
    *
    * No lost wake-up: the flag is down only while a drain is scheduled (flushNow or the
-   * setImmediate below); the engine's notify leaves it up (spsc-ring.ts: only the
-   * sleeper clears its flag) and resolves the armed promise. Raising it re-checks the
-   * ring (flagSleeping), and arming compares the ring's tail with our head, so replies
-   * pushed around either step are seen.
+   * setImmediate below) or running (onReplyPipe); the engine's notify leaves it up (spsc-ring.ts: only the
+   * sleeper clears its flag) and writes a wake byte (or resolves the armed promise).
+   * Raising it re-checks the ring (flagSleeping), and arming compares the ring's tail
+   * with our head, so replies pushed around either step are seen.
    */
   private readonly replyWake = (): void => {
     if (!this.running) return;
     const ring = this.opts.replyRing;
     this.drainReplies();
     if (!ring.flagSleeping()) {
-      if (this.replyNotifyArmed) return;
+      if (this.wakePipe !== undefined || this.replyNotifyArmed) return;
       const notified = ring.waitForNotifyAsync();
       if (notified !== undefined) {
         this.replyNotifyArmed = true;
@@ -323,6 +360,17 @@ export class IoMux implements ConnectionHost {
     this.replyWakeScheduled = true;
     ring.suppressNotify();
     setImmediate(this.replyWakeNextTurn);
+  };
+
+  /**
+   * Wake bytes arrived on the wake pipe (one read: one or more notifies). Awake, we lower
+   * the flag first (it is ours to clear): replies the engine pushes during this drain
+   * then cost it no write and us no second wake-up (replyWake's flagSleeping finds them).
+   */
+  private readonly onReplyPipe = (): void => {
+    this.countWake();
+    this.opts.replyRing.suppressNotify();
+    this.replyWake();
   };
 
   private readonly onReplyNotify = (): void => {

@@ -10,6 +10,8 @@
 //     4   capacityBytes      size of the data region (power of two)
 //     64  head               free-running byte counter: consumer-owned (written only by it)
 //     68  consumerSleeping   1 while the consumer is (about to be) parked on `tail`
+//     72  consumerWakeFd     -1, or the fd of a wake pipe (wake-pipe.ts) the consumer
+//                            reads: notify() writes a byte there instead of Atomics.notify
 //     128 tail               free-running byte counter: producer-owned
 //     132 producerWaiting    1 while the producer is (about to be) parked on `head`
 //   The consumer-written and producer-written fields sit on different 64-byte cache
@@ -47,9 +49,14 @@
 // before every wait.
 //
 // Only worker threads may block (Atomics.wait); the main thread drains with
-// Atomics.waitAsync and never blocks. Records larger than maxRecordBytes are a
+// Atomics.waitAsync, or, once it set a wake fd (setConsumerWakeFd), with a read callback
+// on its wake pipe, and never blocks. The pipe takes the place of the Atomics.notify in
+// the handshake above and nothing else: a byte written after the producer saw the flag,
+// a read of it after the consumer raised the flag (a stale byte is a wake that finds
+// nothing, as a stale notify is). Records larger than maxRecordBytes are a
 // RangeError, never a hang (the io-mux routes them through the MessagePort instead).
 
+import { writeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
@@ -71,6 +78,7 @@ const magicIndex = 0;
 const capacityIndex = 1;
 const headIndex = 16;
 const consumerSleepingIndex = 17;
+const consumerWakeFdIndex = 18;
 const tailIndex = 32;
 const producerWaitingIndex = 33;
 
@@ -84,6 +92,9 @@ const atomicsWaitAsync = (
   }
 ).waitAsync;
 
+/** What notify() writes to a wake pipe: any byte, one per wake. */
+const wakeByte = new Uint8Array([1]);
+
 function align4(n: number): number {
   return (n + 3) & ~3;
 }
@@ -95,6 +106,18 @@ function isPowerOfTwo(n: number): boolean {
 /** Bytes one record of `length` payload bytes occupies in the data region. */
 export function ringRecordFootprintBytes(length: number): number {
   return ringLengthPrefixBytes + align4(length);
+}
+
+/**
+ * One byte to a wake pipe. EAGAIN: its socket buffer is full of wake bytes the consumer
+ * has not read yet, so it will wake anyway.
+ */
+function writeWake(fd: number): void {
+  try {
+    writeSync(fd, wakeByte);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+  }
 }
 
 export class SpscRing {
@@ -134,6 +157,7 @@ export class SpscRing {
     const sab = new SharedArrayBuffer(ringHeaderBytes + capacityBytes);
     const header = new Int32Array(sab, 0, ringHeaderBytes / 4);
     header[capacityIndex] = capacityBytes;
+    header[consumerWakeFdIndex] = -1; // 0 would be stdin
     // The buffer is not shared with anyone yet; the store only orders the fields above.
     Atomics.store(header, magicIndex, ringMagic);
     return new SpscRing(sab);
@@ -203,12 +227,17 @@ export class SpscRing {
     return true;
   }
 
-  /** Wakes the consumer if it flagged that it sleeps (the flag is the consumer's to clear). */
+  /**
+   * Wakes the consumer if it flagged that it sleeps (the flag is the consumer's to clear):
+   * through its wake pipe if it set one, else Atomics.notify.
+   */
   notify(): void {
     if (handoffStatsOn) handoffStats.ringNotifyCalls++;
     if (Atomics.load(this.header, consumerSleepingIndex) !== 0) {
       if (handoffStatsOn) handoffStats.ringNotifies++;
-      Atomics.notify(this.header, tailIndex);
+      const fd = Atomics.load(this.header, consumerWakeFdIndex);
+      if (fd >= 0) writeWake(fd);
+      else Atomics.notify(this.header, tailIndex);
     }
   }
 
@@ -376,6 +405,17 @@ export class SpscRing {
   flagSleeping(): boolean {
     Atomics.store(this.header, consumerSleepingIndex, 1);
     return Atomics.load(this.header, tailIndex) !== this.header[headIndex];
+  }
+
+  /**
+   * Main thread, consumer side: from now on notify() wakes the consumer by writing a byte
+   * to `fd` (a WakePipe's writeFd, which must stay open while the producer runs) instead
+   * of Atomics.notify; a waitForNotifyAsync promise armed before is resolved only by a
+   * notify that read the fd before this store.
+   */
+  setConsumerWakeFd(fd: number): void {
+    assert(Number.isInteger(fd) && fd > 2, `SpscRing: bad wake fd ${fd}`);
+    Atomics.store(this.header, consumerWakeFdIndex, fd);
   }
 
   /**

@@ -42,7 +42,7 @@ afterEach(async () => {
 async function setUp(
   clientCount: number,
   opts: { readers?: boolean[]; outputBytesMax?: number } = {},
-): Promise<{ mux: IoMux; replyRing: SpscRing; clients: RawClient[]; ids: number[] }> {
+): Promise<{ mux: IoMux; replyRing: SpscRing; clients: RawClient[]; ids: number[]; channel: MessageChannel }> {
   const channel = new MessageChannel();
   const replyRing = SpscRing.create(1 << 16);
   const mux = new IoMux({
@@ -66,10 +66,25 @@ async function setUp(
     await mux.close();
     channel.port1.close();
   };
-  return { mux, replyRing, clients, ids: [...mux.connections.keys()] };
+  return { mux, replyRing, clients, ids: [...mux.connections.keys()], channel };
 }
 
 describe('reply drain', () => {
+  it('is woken through the wake pipe, which closes with the MessagePort', async () => {
+    const { mux, replyRing, clients, ids, channel } = await setUp(1);
+    // Built a few event-loop turns after the IoMux (wake-pipe.ts: Linux only, as CI is).
+    await clients[0]!.until(() => mux.replyWakeMode === 'pipe', 5000, 'the io-mux switched to its wake pipe');
+    // The engine's side after a push: with the drain asleep (its flag up), notify writes
+    // to the pipe; nothing else drains here (no requests, so no turn's flush).
+    expect(replyRing.tryPush(replyRecord([{ kind: EntryKind.reply, id: ids[0]!, body: '+woken\r\n' }]))).toBe(true);
+    replyRing.notify();
+    await clients[0]!.untilBytes('+woken\r\n'.length);
+    expect(clients[0]!.data().toString('latin1')).toBe('+woken\r\n');
+    // The port closes once the engine stopped: nobody writes to the pipe any more.
+    channel.port1.close();
+    await clients[0]!.until(() => mux.replyWakeMode === 'closed', 5000, 'the wake pipe closed with the port');
+  });
+
   it("writes a connection's interleaved replies in order (several runs, one corked write)", async () => {
     const { mux, replyRing, clients, ids } = await setUp(2);
     const [a, b] = ids as [number, number];
