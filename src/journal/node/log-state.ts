@@ -81,7 +81,8 @@ export class LogState {
 
   append(entries: readonly LogEntry[]): void {
     for (const entry of entries) {
-      assert(entry.index === this.lastIndexValue + 1, `log state: entry ${entry.index} after ${this.lastIndexValue}`);
+      // The message is built only on failure: a template literal is formatted on every call.
+      if (entry.index !== this.lastIndexValue + 1) assert(false, `log state: entry ${entry.index} after ${this.lastIndexValue}`);
       this.lastIndexValue = entry.index;
       if (entry.type === RecordType.leadership) this.leadershipIds.push(entry.index);
       if (entry.writerId === 0) continue;

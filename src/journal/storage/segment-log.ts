@@ -378,7 +378,10 @@ export class SegmentLog implements LogStorage {
 
   async read(from: number, to: number, maxBytes: number): Promise<LogEntry[]> {
     this.checkUsable();
-    assert(from >= this.firstIndex && to <= this.lastIndex && from <= to, `read ${from}..${to} outside ${this.firstIndex}..${this.lastIndex}`);
+    // The message is built only on failure (hot path: a template literal is formatted on every call).
+    if (!(from >= this.firstIndex && to <= this.lastIndex && from <= to)) {
+      assert(false, `read ${from}..${to} outside ${this.firstIndex}..${this.lastIndex}`);
+    }
     const out: LogEntry[] = [];
     let payloadBytes = 0;
     let index = from;
@@ -816,7 +819,7 @@ export class SegmentLog implements LogStorage {
       else hi = mid - 1;
     }
     const seg = this.segments[lo];
-    assert(seg !== undefined && index >= seg.firstIndex && index <= lastIndexOf(seg), `no segment holds index ${index}`);
+    if (seg === undefined || index < seg.firstIndex || index > lastIndexOf(seg)) assert(false, `no segment holds index ${index}`);
     return seg;
   }
 
