@@ -1,11 +1,12 @@
 // The thread hand-off's wake-ups (src/ring/spsc-ring.ts notify, src/durability/
-// shared-state.ts ring/park): the producer that wakes a sleeper clears its flag, so
-// records that arrive before the sleeper runs again cost no second Atomics.notify; and
-// no wake-up is lost for it, with a real worker parking thousands of times. The io-mux's
-// reply side (suppressNotify / flagSleeping / waitForNotifyAsync): records pushed while
-// the consumer has a drain scheduled wake nobody, one armed promise serves across flag
-// changes, and a worker streaming records to a consumer that lowers and raises its flag
-// as the io-mux does loses none.
+// shared-state.ts ring/park): the producer that wakes a sleeper leaves its flag for the
+// sleeper to clear (a6c5545: a waker that cleared it could lose the sleeper's next
+// wake-up); and no wake-up is lost, with a real worker parking thousands of times. The
+// io-mux's reply side through waitAsync (its fallback: wake-pipe.test.ts tests the pipe;
+// suppressNotify / flagSleeping / waitForNotifyAsync): records pushed while the consumer
+// has a drain scheduled wake nobody, one armed promise serves across flag changes, and
+// a worker streaming records to a consumer that lowers and raises its flag as the io-mux
+// does loses none.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
