@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     if (client === undefined || leader === undefined || cSent === undefined) return;
 
     const hops = ['sent->leaderRead', 'leaderRead->aeSent', 'aeSent->fRead', 'fRead->fHandle', 'fHandle->fSynced', 'fSynced->ackSent',
-      'ackSent->ackRead', 'leaderRead->lSynced', 'ackRead->commit', 'commit->okSent', 'okSent->writerRead', 'total'] as const;
+      'ackSent->ackRead', 'leaderRead->lSynced', 'ackRead->commit', 'commit->okSent', 'okSent->writerRead', 'total', 'firstAck->secondAck'] as const;
     const values = new Map<string, number[]>(hops.map((h) => [h, []]));
     const cRead = client.get('cRead')!;
     // The middle three fifths of the measured run's appends.
@@ -201,11 +201,15 @@ async function main(): Promise<void> {
       // The follower whose acknowledgment reached the leader first.
       let best = '';
       let bestAck = Infinity;
+      let otherAck = Infinity;
       for (const f of followerRoles) {
         const ack = firstAtOrAbove(leader.get(`ackRead${f.slice(4)}`), L);
         if (ack < bestAck) {
+          otherAck = bestAck;
           bestAck = ack;
           best = f;
+        } else if (ack < otherAck) {
+          otherAck = ack;
         }
       }
       if (best === '') continue;
@@ -226,6 +230,7 @@ async function main(): Promise<void> {
       values.get('commit->okSent')!.push((okSent - commit) / 1000);
       values.get('okSent->writerRead')!.push((read - okSent) / 1000);
       values.get('total')!.push((read - sent) / 1000);
+      if (Number.isFinite(otherAck)) values.get('firstAck->secondAck')!.push((otherAck - bestAck) / 1000);
       if (lSynced <= bestAck) commitByAck++;
       else commitByLeader++;
     }
