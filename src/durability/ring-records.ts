@@ -25,6 +25,8 @@
 // The payload is written in place after the ring header by effects.ts's
 // writeEffectRecord (re-exported here for the engine worker): no Buffer per record.
 
+import { putF64, putU32 } from '../engine/effects.js';
+
 export { effectRecordBytes, writeEffectRecord } from '../engine/effects.js';
 
 export const effectsHeaderBytes = 16;
@@ -38,9 +40,10 @@ export const ReplayKind = {
 
 export const replayHeaderBytes = 4;
 
+/** Writes the effects ring header at buf[0, effectsHeaderBytes) (once per write: no checked Buffer writes). */
 export function writeEffectsHeader(buf: Buffer, epoch: number, seq: number, flags: number): void {
-  buf.writeUInt32LE(epoch >>> 0, 0);
-  buf.writeDoubleLE(seq, 4);
+  putU32(buf, 0, epoch >>> 0);
+  putF64(buf, 4, seq);
   buf[12] = flags;
   buf[13] = 0;
   buf[14] = 0;

@@ -141,10 +141,20 @@ function u32At(buf: Buffer, at: number): number {
   return (buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24)) >>> 0;
 }
 
-/** The table slot of a key of a database: FNV-1a over the bytes, then a final mix. */
+/**
+ * The table slot of a key of a database: four bytes a step (a multiply and a shift
+ * each: a byte at a time made a 16-byte key a chain of 16 dependent multiplies, per
+ * write), FNV-1a steps for the last 0-3 bytes, then a final mix.
+ */
 export function keySlot(dbIndex: number, key: Buffer): number {
-  let h = (0x811c9dc5 ^ dbIndex) | 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+  const n = key.length;
+  let h = (0x811c9dc5 ^ dbIndex ^ (n << 4)) | 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h = Math.imul(h ^ (key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < n; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
