@@ -2,7 +2,7 @@
 // benchmark's load (redis-benchmark -c 50 -d 100 -r 1000000 -t set -P 1 by default).
 //
 //   npm run build && npx tsx bench/durability/latency-breakdown.ts [--keeldb <bin/keeldb.js>]
-//       [--n 50000] [--pipeline 1]
+//       [--n 50000] [--pipeline 1] [--clients 50] [--node-args "--cpu-prof --cpu-prof-dir=DIR"]
 //
 // Starts three log nodes and a server with KEELDB_LATENCY_TRACE set
 // (src/durability/latency-trace.ts: every thread stamps its stages, off and free in a
@@ -37,8 +37,9 @@ const opts = new Command()
   .option('--n <n>', 'requests in the measured run', positiveInt, 50_000)
   .option('--pipeline <n>', 'redis-benchmark -P', positiveInt, 1)
   .option('--clients <n>', 'redis-benchmark -c', positiveInt, 50)
+  .option('--node-args <args>', "extra node options for the server process (space-separated, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': the workers inherit them)", '')
   .parse()
-  .opts<{ keeldb: string; n: number; pipeline: number; clients: number }>();
+  .opts<{ keeldb: string; n: number; pipeline: number; clients: number; nodeArgs: string }>();
 
 async function latestSeq(port: number): Promise<number> {
   const conn = await RespConnection.open(port);
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
     }
     const prefix = join(workDir, 'trace');
     process.env['KEELDB_LATENCY_TRACE'] = prefix; // the server inherits it
-    const server = group.start('server', process.execPath, [opts.keeldb, 'server', '--port', String(port), '--bind', '127.0.0.1',
+    const nodeArgs = opts.nodeArgs.split(' ').filter((a) => a !== '');
+    const server = group.start('server', process.execPath, [...nodeArgs, opts.keeldb, 'server', '--port', String(port), '--bind', '127.0.0.1',
       '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', secret], repoRoot);
     delete process.env['KEELDB_LATENCY_TRACE'];
     const dead = (): string | null => {

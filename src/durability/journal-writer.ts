@@ -290,6 +290,13 @@ class JournalWriter {
     }, this.policy.holdLeftMs(nowMs));
   }
 
+  /** Drops the hold's timer: the hold ended (a send) or the epoch failed. */
+  private clearHoldTimer(): void {
+    if (this.holdTimer === undefined) return;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+  }
+
   /** Moves records from the effects ring into the group (one copy each) until it is full. */
   private popEffects(): void {
     while (this.carry === null && !this.group.full) {
@@ -318,8 +325,9 @@ class JournalWriter {
 
   private sendAppend(): void {
     // One journal record per append (effects-batch.ts): one entry, whole or absent.
-    const { payload, lastSeq, count } = this.group.take();
+    const { payload, lastSeq, count, buffer } = this.group.take();
     this.policy.onSend(count);
+    this.clearHoldTimer(); // the hold is over: its timer would only wake the thread for nothing
     if (this.trace !== undefined) this.trace.setRange('send', lastSeq - count + 1, lastSeq, this.trace.now());
     const carry = this.carry;
     if (carry !== null) {
@@ -335,6 +343,7 @@ class JournalWriter {
         if (epoch !== this.epoch) return;
         entry.done = true;
         entry.lastId = r.lastId;
+        this.group.recycle(buffer); // acknowledged: the client is done with the payload
         const now = performance.now();
         this.latencies[this.latencyCount++ % latencyWindowCount] = now - entry.startedMs;
         this.appendCount++;
@@ -372,6 +381,7 @@ class JournalWriter {
     this.serving = false;
     this.inflight = [];
     this.policy.reset();
+    this.clearHoldTimer();
     this.carry = null;
     this.group.clear();
     this.token = 0;

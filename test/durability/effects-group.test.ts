@@ -83,6 +83,34 @@ describe('effects group', () => {
     expect(Buffer.from(splitEffectsPayload(first.payload)[0]!)).toEqual(Buffer.from([2, 3, 4]));
   });
 
+  it('writes a later group into a recycled buffer (an acknowledged append), never into one still out', () => {
+    const g = new EffectsGroup(1 << 20, 4096);
+    const r = record(1, 50);
+    g.tryAdd(1, r, 0, r.length);
+    g.tryAdd(2, r, 0, r.length);
+    const first = g.take();
+    expect(first.buffer.buffer).toBe(first.payload.buffer);
+    g.tryAdd(3, r, 0, r.length);
+    g.tryAdd(4, r, 0, r.length);
+    const second = g.take(); // first is still out: second was written elsewhere
+    expect(second.buffer).not.toBe(first.buffer);
+    const copy = Buffer.from(second.payload);
+    g.recycle(first.buffer);
+    const r5 = record(5, 50);
+    g.tryAdd(5, r5, 0, r5.length);
+    g.tryAdd(6, r5, 0, r5.length);
+    const third = g.take(); // written into the buffer the group took after `second`
+    expect(third.buffer).not.toBe(first.buffer);
+    const r7 = record(7, 60);
+    g.tryAdd(7, r7, 0, r7.length);
+    g.tryAdd(8, r7, 0, r7.length);
+    const fourth = g.take();
+    expect(fourth.buffer).toBe(first.buffer); // the group after third reuses the recycled one
+    expect(second.payload.equals(copy)).toBe(true); // never recycled: untouched
+    expect(splitEffectsPayload(third.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual([r5, r5].map((x) => x.toString('hex')));
+    expect(splitEffectsPayload(fourth.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual([r7, r7].map((x) => x.toString('hex')));
+  });
+
   it('asserts that seqs grow (the ring order), across groups too', () => {
     const g = new EffectsGroup(1024, 16);
     const r = record(1, 5);
