@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 import { DurabilityShared, SharedInt } from '../../src/durability/shared-state.js';
-import { checkRecord } from './fixtures/records.js';
+import { startProducer, streamConsumer } from './fixtures/record-stream.js';
 
 /** The ring header's consumerSleeping field (spsc-ring.ts layout: byte 68). */
 const consumerSleepingIndex = 17;
@@ -139,37 +139,14 @@ describe('hand-off wake-ups', () => {
 
   it('a worker streaming records to a consumer that lowers and raises its flag as the io-mux does loses none', async () => {
     const ring = SpscRing.create(4096);
-    const count = 20_000;
-    const seed = 7;
-    const maxBytes = 300;
-    const worker = new Worker(new URL('./fixtures/tsx-worker.mjs', import.meta.url), {
-      argv: [new URL('./fixtures/ring-peer.ts', import.meta.url).href],
-      workerData: { role: 'producer', sab: ring.sab, count, seed, maxBytes },
-    });
+    const shape = { count: 20_000, seed: 7, maxBytes: 300 };
+    const { count } = shape;
+    const { worker, failed } = startProducer(ring, shape);
     workers.push(worker);
-    const failed = new Promise<never>((_, reject) => {
-      worker.once('error', reject);
-      worker.on('message', (m: { ok: boolean; error?: string }) => {
-        if (!m.ok) reject(new Error(m.error));
-      });
-    });
-    let taken = 0;
+    const { drain, taken, finished } = streamConsumer(ring, shape);
     let armed = false;
     let scheduled = false;
     let flushScheduled = false;
-    let finish = (): void => undefined;
-    const finished = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const drain = (): void => {
-      for (let rec = ring.tryPop(); rec !== null; rec = ring.tryPop()) {
-        const problem = checkRecord(rec, seed, taken, maxBytes);
-        ring.release();
-        if (problem !== null) throw new Error(problem);
-        taken++;
-      }
-      if (taken === count) finish();
-    };
     // io-mux.ts replyWake, with its two kinds of scheduled drain.
     const wake = (): void => {
       drain();
@@ -195,7 +172,7 @@ describe('hand-off wake-ups', () => {
     };
     // Turns that "read requests": the flag goes down until the turn's flush drains.
     const readTurn = (): void => {
-      if (taken === count) return;
+      if (taken() === count) return;
       if (!flushScheduled) {
         flushScheduled = true;
         ring.suppressNotify();
@@ -204,11 +181,11 @@ describe('hand-off wake-ups', () => {
           wake();
         });
       }
-      setTimeout(readTurn, taken % 3);
+      setTimeout(readTurn, taken() % 3);
     };
     wake();
     readTurn();
     await Promise.race([finished, failed]);
-    expect(taken).toBe(count);
+    expect(taken()).toBe(count);
   }, 60_000);
 });

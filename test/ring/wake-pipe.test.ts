@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 import { WakePipe } from '../../src/ring/wake-pipe.js';
-import { checkRecord } from './fixtures/records.js';
+import { startProducer, streamConsumer } from './fixtures/record-stream.js';
 
 /** The ring header's consumerSleeping field (spsc-ring.ts layout: byte 68). */
 const consumerSleepingIndex = 17;
@@ -84,25 +84,11 @@ describe('wake pipe', () => {
 
   it('a worker streaming records to a consumer woken only by the pipe loses none', async () => {
     const ring = SpscRing.create(4096);
-    const count = 20_000;
-    const seed = 11;
-    const maxBytes = 300;
-    let taken = 0;
+    const shape = { count: 20_000, seed: 11, maxBytes: 300 };
+    const { count } = shape;
+    const { drain, taken, finished } = streamConsumer(ring, shape);
     let scheduled = false;
     let flushScheduled = false;
-    let finish = (): void => undefined;
-    const finished = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const drain = (): void => {
-      for (let rec = ring.tryPop(); rec !== null; rec = ring.tryPop()) {
-        const problem = checkRecord(rec, seed, taken, maxBytes);
-        ring.release();
-        if (problem !== null) throw new Error(problem);
-        taken++;
-      }
-      if (taken === count) finish();
-    };
     // io-mux.ts replyWake with the pipe: nothing to arm, the pipe is always read.
     const wake = (): void => {
       drain();
@@ -117,22 +103,13 @@ describe('wake pipe', () => {
     };
     const pipe = await openPipe(wake);
     ring.setConsumerWakeFd(pipe.writeFd);
-    const worker = new Worker(new URL('./fixtures/tsx-worker.mjs', import.meta.url), {
-      argv: [new URL('./fixtures/ring-peer.ts', import.meta.url).href],
-      workerData: { role: 'producer', sab: ring.sab, count, seed, maxBytes },
-    });
+    const { worker, failed } = startProducer(ring, shape);
     workers.push(worker);
-    const failed = new Promise<never>((_, reject) => {
-      worker.once('error', reject);
-      worker.on('message', (m: { ok: boolean; error?: string }) => {
-        if (!m.ok) reject(new Error(m.error));
-      });
-    });
     // Turns that "read requests": the flag goes down until the turn's flush drains. Only
     // for the first half: in the second, the pipe alone drives the drain, so a lost
     // wake-up leaves records in the ring and the test times out.
     const readTurn = (): void => {
-      if (taken >= count / 2) return;
+      if (taken() >= count / 2) return;
       if (!flushScheduled) {
         flushScheduled = true;
         ring.suppressNotify();
@@ -141,11 +118,11 @@ describe('wake pipe', () => {
           wake();
         });
       }
-      setTimeout(readTurn, taken % 3);
+      setTimeout(readTurn, taken() % 3);
     };
     wake();
     readTurn();
     await Promise.race([finished, failed]);
-    expect(taken).toBe(count);
+    expect(taken()).toBe(count);
   }, 60_000);
 });
