@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { commandInfo } from '../support/comparators.js';
 import { describe, it } from 'vitest';
-import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import { DiffPair, diffCase, diffSeq, runCase, usePair, watchKeyspaceEvents, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { encodeCommand, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 
 const i64Max = '9223372036854775807';
 const i64Min = '-9223372036854775808';
@@ -24,12 +24,7 @@ describeWithOracle('diff: bitmaps', () => {
         'keyspace notifications of bitmap writes',
         async (c) => {
           await c.connect();
-          const events = async (args: Arg[], n: number): Promise<void> => {
-            await c.cmd(args, { conn: 0 });
-            if (n > 0) await c.raw('', n, { conn: 1 });
-          };
-          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
-          await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+          const events = await watchKeyspaceEvents(c);
           await events(['SETBIT', 'b', '3', '1'], 2);
           await events(['SETBIT', 'b', '3', '1'], 0);
           await events(['SETBIT', 'b', '3', '0'], 2);
@@ -352,16 +347,12 @@ describeWithOracle('diff: bitmaps', () => {
       key.map((k) => ['GET', k]),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 25 }), async (cmds) => {
-        const c = await pair().open('fast-check bitmaps');
-        try {
+      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 25 }), (cmds) =>
+        runCase(pair(), 'fast-check bitmaps', async (c) => {
           for (const args of cmds) await c.cmd(args);
           for (const k of ['a', 'b', 'c']) await c.cmd(['GET', k]);
-        } finally {
-          c.close();
-        }
-        c.finish();
-      }),
+        }),
+      ),
       { numRuns: Number(process.env.KEELDB_FC_RUNS ?? 60), interruptAfterTimeLimit: 15_000 },
     );
   }, 40_000);

@@ -9,10 +9,9 @@
 
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
+import { diffCase, diffSeq, usePair, watchKeyspaceEvents, type DiffCase, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { describeRandomSequences } from '../support/random-sequences.js';
-import { encodeCommand, type Arg } from '../support/resp-conn.js';
 
 const sicily: Step[] = [
   ['GEOADD', 'Sicily', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
@@ -264,12 +263,7 @@ describeWithOracle('diff: geo', () => {
 
       const body = (name: string, fn: (c: DiffCase) => Promise<void>, conns = 1): void => diffCase(pair, name, fn, { proto, conns });
       body('keyspace notifications of every geo write', async (c) => {
-        const events = async (args: Arg[], n: number): Promise<void> => {
-          await c.cmd(args, { conn: 0 });
-          if (n > 0) await c.raw('', n, { conn: 1 });
-        };
-        await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
-        await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+        const events = await watchKeyspaceEvents(c);
         await events(['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'], 2);
         await events(['GEOADD', 'g', 'NX', '1', '1', 'Palermo'], 0);
         await events(['GEOADD', 'g', 'XX', '1', '1', 'Palermo'], 2);

@@ -8,8 +8,8 @@
 import { commandInfo } from '../support/comparators.js';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
-import { encodeCommand, type Arg } from '../support/resp-conn.js';
+import { diffCase, diffSeq, runCase, usePair, watchKeyspaceEvents, type Step } from '../support/diff-pair.js';
+import type { Arg } from '../support/resp-conn.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 
 /** PFADD of `n` elements `${prefix}${i}` in chunks of `chunk`. */
@@ -133,12 +133,7 @@ describeWithOracle('diff: hyperloglog', () => {
         'keyspace notifications of PF* writes',
         async (c) => {
           await c.connect();
-          const events = async (args: Arg[], n: number): Promise<void> => {
-            await c.cmd(args, { conn: 0 });
-            if (n > 0) await c.raw('', n, { conn: 1 });
-          };
-          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
-          await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+          const events = await watchKeyspaceEvents(c);
           await events(['PFADD', 'h', 'a'], 2);
           await events(['PFADD', 'h', 'a'], 0);
           await events(['PFCOUNT', 'h'], 0);
@@ -245,16 +240,12 @@ describeWithOracle('diff: hyperloglog', () => {
       key.map((k) => ['GET', k]),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 20 }), async (cmds) => {
-        const c = await pair().open('fast-check hyperloglog');
-        try {
+      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 20 }), (cmds) =>
+        runCase(pair(), 'fast-check hyperloglog', async (c) => {
           for (const a of cmds) await c.cmd(a);
           for (const k of ['a', 'b', 'c']) await c.cmd(['GET', k]);
-        } finally {
-          c.close();
-        }
-        c.finish();
-      }),
+        }),
+      ),
       { numRuns: Number(process.env.KEELDB_FC_RUNS ?? 40), interruptAfterTimeLimit: 15_000 },
     );
   }, 40_000);

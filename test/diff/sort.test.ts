@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { commandInfo, sortedArray } from '../support/comparators.js';
-import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
-import { encodeCommand, type Arg } from '../support/resp-conn.js';
+import { diffCase, diffSeq, runCase, usePair, watchKeyspaceEvents, type Step } from '../support/diff-pair.js';
+import type { Arg } from '../support/resp-conn.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 
 describeWithOracle('diff: sort', () => {
@@ -146,12 +146,7 @@ describeWithOracle('diff: sort', () => {
         'keyspace notifications of SORT STORE',
         async (c) => {
           await c.connect();
-          const events = async (args: Arg[], n: number): Promise<void> => {
-            await c.cmd(args, { conn: 0 });
-            if (n > 0) await c.raw('', n, { conn: 1 });
-          };
-          await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
-          await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+          const events = await watchKeyspaceEvents(c);
           await events(['RPUSH', 'l', '2', '1'], 2);
           await events(['SORT', 'l'], 0);
           await events(['SORT', 'l', 'STORE', 'd'], 2);
@@ -237,19 +232,15 @@ describeWithOracle('diff: sort', () => {
         return args;
       });
     await fc.assert(
-      fc.asyncProperty(fc.array(setup, { maxLength: 12 }), fc.array(sort, { minLength: 1, maxLength: 8 }), async (setups, sorts) => {
-        const c = await pair().open('fast-check sort');
-        try {
+      fc.asyncProperty(fc.array(setup, { maxLength: 12 }), fc.array(sort, { minLength: 1, maxLength: 8 }), (setups, sorts) =>
+        runCase(pair(), 'fast-check sort', async (c) => {
           for (const a of setups) await c.cmd(a);
           for (const a of sorts) {
             await c.cmd(a);
             await c.cmd(['LRANGE', 'dst', '0', '-1']);
           }
-        } finally {
-          c.close();
-        }
-        c.finish();
-      }),
+        }),
+      ),
       { numRuns: Number(process.env.KEELDB_FC_RUNS ?? 60), interruptAfterTimeLimit: 15_000 },
     );
   }, 40_000);

@@ -12,9 +12,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytes } from '../support/comparators.js';
-import { DiffPair, diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
+import { DiffPair, diffCase, diffSeq, usePair, watchKeyspaceEvents, type DiffCase, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { encodeCommand, RespConn, type Arg } from '../support/resp-conn.js';
+import { RespConn, type Arg } from '../support/resp-conn.js';
 import { decodeReply, showBytes, type RespValue } from '../support/resp-decode.js';
 
 /** Runs a full ZSCAN iteration on one side; returns "member score" pairs, sorted. */
@@ -550,12 +550,7 @@ describeWithOracle('diff: sorted sets', () => {
         check('BZPOPMIN timeout', await both(0, ['BZPOPMIN', 'none', '0.05']));
       }, 3);
       body('keyspace notifications of every sorted-set write', async (c) => {
-        const events = async (args: Arg[], n: number): Promise<void> => {
-          await c.cmd(args, { conn: 0 });
-          if (n > 0) await c.raw('', n, { conn: 1 });
-        };
-        await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
-        await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+        const events = await watchKeyspaceEvents(c);
         await events(['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'], 2);
         await events(['ZADD', 'z', 'NX', '1', 'a'], 0);
         await events(['ZINCRBY', 'z', '1', 'a'], 2);

@@ -279,14 +279,38 @@ export function diffSeq(pair: () => DiffPair, name: string, steps: readonly Step
 export function diffCase(pair: () => DiffPair, name: string, body: (c: DiffCase) => Promise<void>, options: CaseOptions = {}): void {
   it(name, async () => {
     const label = options.proto === 3 ? `${name} [RESP3]` : name;
-    const c = await pair().open(label, options);
-    try {
-      await body(c);
-    } finally {
-      c.close();
-    }
-    c.finish();
+    await runCase(pair(), label, body, options);
   });
+}
+
+/**
+ * Opens a fresh case, runs `body`, closes its connections and fails on its mismatches:
+ * a diffCase test's body, and also what a fast-check property runs once per sequence.
+ */
+export async function runCase(pair: DiffPair, label: string, body: (c: DiffCase) => Promise<void>, options: CaseOptions = {}): Promise<void> {
+  const c = await pair.open(label, options);
+  try {
+    await body(c);
+  } finally {
+    c.close();
+  }
+  c.finish();
+}
+
+/**
+ * Turns keyspace notifications on (CONFIG SET notify-keyspace-events KEA on connection
+ * 0) and subscribes connection 1 to them (PSUBSCRIBE __key*@0__:*); returns
+ * events(args, n), which runs `args` on connection 0 and then compares the `n`
+ * notifications it published on connection 1. Every type's notification test starts so.
+ */
+export async function watchKeyspaceEvents(c: DiffCase): Promise<(args: Arg[], n: number) => Promise<void>> {
+  const events = async (args: Arg[], n: number): Promise<void> => {
+    await c.cmd(args, { conn: 0 });
+    if (n > 0) await c.raw('', n, { conn: 1 });
+  };
+  await c.cmd(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'], { conn: 0 });
+  await c.raw(encodeCommand(['PSUBSCRIBE', '__key*@0__:*']), 1, { conn: 1 });
+  return events;
 }
 
 /** Starts a pair for the enclosing describe (beforeAll) and stops it (afterAll, even on failure). */
