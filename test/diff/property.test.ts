@@ -14,10 +14,10 @@
 // of runs and a time limit, so the file ends well within a minute.
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { bytes, intNear, sortedArray, type Comparator } from '../support/comparators.js';
-import { DiffPair } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
+import { useSequenceServers } from '../support/random-sequences.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
 import { showBytes } from '../support/resp-decode.js';
 
@@ -159,25 +159,7 @@ const twoClientStep: fc.Arbitrary<[number, Cmd]> = fc.tuple(
 );
 
 describeWithOracle('diff: random command sequences (fast-check)', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
-
-  async function connections(): Promise<{ redis: RespConn; subject: RespConn }> {
-    if (conns === undefined || conns.redis.isClosed || conns.subject.isClosed) {
-      conns?.redis.close();
-      conns?.subject.close();
-      conns = { redis: await RespConn.connect(pair!.oracle.port), subject: await RespConn.connect(pair!.subject.port) };
-    }
-    return conns;
-  }
+  const { pair, connections } = useSequenceServers();
 
   /** Runs one sequence on both servers; returns a description of the first difference. */
   async function firstDifference(seq: readonly Cmd[]): Promise<string | null> {
@@ -200,8 +182,8 @@ describeWithOracle('diff: random command sequences (fast-check)', () => {
 
   it('two interleaved clients: every reply matches redis-server', async () => {
     const open = async (): Promise<RespConn[][]> => [
-      [await RespConn.connect(pair!.oracle.port), await RespConn.connect(pair!.oracle.port)],
-      [await RespConn.connect(pair!.subject.port), await RespConn.connect(pair!.subject.port)],
+      [await RespConn.connect(pair().oracle.port), await RespConn.connect(pair().oracle.port)],
+      [await RespConn.connect(pair().subject.port), await RespConn.connect(pair().subject.port)],
     ];
     const [redisConns, subjectConns] = await open();
     const both = [redisConns!, subjectConns!];

@@ -10,12 +10,13 @@
 //   tests use explicit ids, and compare time-dependent replies by shape.
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { bytes, commandInfo, shape, type Comparator } from '../support/comparators.js';
-import { DiffPair, diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
+import { diffCase, diffSeq, usePair, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
-import { encodeCommand, RespConn, type Arg } from '../support/resp-conn.js';
-import { decodeReply, showBytes, type RespValue } from '../support/resp-decode.js';
+import { expectSequencesMatch, pipelineDifference, useSequenceServers, type Cmd, type SequenceRuns } from '../support/random-sequences.js';
+import { encodeCommand, type Arg } from '../support/resp-conn.js';
+import { decodeReply, type RespValue } from '../support/resp-decode.js';
 
 /** Bytes equal once radix-tree-nodes' value (and times, if asked) are masked. */
 function masked(times: boolean): Comparator {
@@ -481,10 +482,11 @@ describeWithOracle('diff: streams', () => {
 
 // --- Random sequences (fast-check) ---------------------------------------------------------
 
-type Cmd = string[];
-const runCount = Number(process.env.KEELDB_FC_RUNS ?? 200);
-/** Keeps the file within its time budget on a loaded machine; what ran is still checked. */
-const timeLimitMs = Number(process.env.KEELDB_FC_TIME_MS ?? 15_000);
+const runs: SequenceRuns = {
+  numRuns: Number(process.env.KEELDB_FC_RUNS ?? 200),
+  /** Keeps the file within its time budget on a loaded machine; what ran is still checked. */
+  timeLimitMs: Number(process.env.KEELDB_FC_TIME_MS ?? 15_000),
+};
 const skey = fc.constantFrom('s1', 's2', 'str');
 const sid = fc.constantFrom('0', '1', '2', '3-1', '5', '7-*', '9', '12', '20-*', '30', '18446744073709551615-*');
 const rid = fc.constantFrom('-', '+', '0', '1', '(2', '5', '(7-0', '12', '30', 'x');
@@ -518,42 +520,11 @@ const growingAdds = fc.tuple(fc.constantFrom('s1', 's1', 's2', 'str'), fc.intege
 const streamCommand: fc.Arbitrary<Cmd> = fc.oneof({ weight: 12, arbitrary: growingAdds }, ...streamCommands.map((arbitrary) => ({ weight: 1, arbitrary })));
 
 describeWithOracle('diff: random stream command sequences (fast-check)', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
-
+  const servers = useSequenceServers();
   const infoMask = masked(false);
-  async function firstDifference(seq: readonly Cmd[], proto: 2 | 3): Promise<string | null> {
-    if (conns === undefined || conns.redis.isClosed || conns.subject.isClosed) {
-      conns = { redis: await RespConn.connect(pair!.oracle.port), subject: await RespConn.connect(pair!.subject.port) };
-    }
-    const all: Cmd[] = [['FLUSHALL'], ...seq];
-    await Promise.all([conns.redis.send(['HELLO', String(proto)]), conns.subject.send(['HELLO', String(proto)])]);
-    const [r, s] = await Promise.all([conns.redis.pipeline(all), conns.subject.pipeline(all)]);
-    for (let i = 0; i < all.length; i++) {
-      const cmp = all[i]![0] === 'XINFO' ? infoMask : bytes;
-      if (cmp(r[i]!, s[i]!) === null) continue;
-      return `step ${i}: ${all[i]!.join(' ')} (RESP${proto})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
-    }
-    return null;
-  }
+  const firstDifference = async (seq: readonly Cmd[], proto: 2 | 3): Promise<string | null> =>
+    pipelineDifference(await servers.connections(), [['FLUSHALL'], ...seq], proto, (cmd) => (cmd[0] === 'XINFO' ? infoMask : bytes));
 
-  it('every reply matches redis-server (RESP2 and RESP3)', async () => {
-    const result = await fc.check(
-      fc.asyncProperty(fc.array(streamCommand, { minLength: 10, maxLength: 40, size: 'max' }), fc.constantFrom<2 | 3>(2, 3), async (seq, proto) => (await firstDifference(seq, proto)) === null),
-      { numRuns: runCount, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false },
-    );
-    if (result.failed) {
-      const [minimal, proto] = (result.counterexample ?? [[], 2]) as [Cmd[], 2 | 3];
-      expect.fail(`fast-check seed ${result.seed}\n${minimal.map((c) => '  ' + c.join(' ')).join('\n')}\n-- difference --\n${await firstDifference(minimal, proto)}`);
-    }
-    expect(result.numRuns).toBeGreaterThan(0);
-  });
+  it('every reply matches redis-server (RESP2 and RESP3)', () =>
+    expectSequencesMatch(fc.array(streamCommand, { minLength: 10, maxLength: 40, size: 'max' }), runs, firstDifference));
 });

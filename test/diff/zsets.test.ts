@@ -10,10 +10,10 @@
 // are compared (count 0, a count covering the set, missing key, errors).
 
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytes } from '../support/comparators.js';
-import { DiffPair, diffCase, diffSeq, usePair, watchKeyspaceEvents, type DiffCase, type Step } from '../support/diff-pair.js';
+import { describe, expect, it } from 'vitest';
+import { diffCase, diffSeq, usePair, watchKeyspaceEvents, type DiffCase, type Step } from '../support/diff-pair.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
+import { expectSequencesMatch, pipelineDifference, useSequenceServers, type Cmd, type SequenceRuns } from '../support/random-sequences.js';
 import { RespConn, type Arg } from '../support/resp-conn.js';
 import { decodeReply, showBytes, type RespValue } from '../support/resp-decode.js';
 
@@ -619,9 +619,7 @@ async function settle(c: { cmd(args: readonly Arg[], o: { conn: number }): Promi
 
 // --- Random sequences ------------------------------------------------------------------
 
-const runCount = Number(process.env.KEELDB_FC_RUNS ?? 150);
-const timeLimitMs = Number(process.env.KEELDB_FC_TIME_MS ?? 15_000);
-type Cmd = string[];
+const runs: SequenceRuns = { numRuns: Number(process.env.KEELDB_FC_RUNS ?? 150), timeLimitMs: Number(process.env.KEELDB_FC_TIME_MS ?? 15_000) };
 
 const key = fc.constantFrom('z1', 'z2', 'z3', 'str');
 const member = fc.constantFrom('a', 'b', 'c', 'd', '', 'aa', 'b0', '1');
@@ -673,42 +671,12 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(...orderedCommands, ...listpackOnlyC
 const skiplistCommand: fc.Arbitrary<Cmd> = fc.oneof(...orderedCommands);
 
 describeWithOracle('diff: random sorted-set command sequences (fast-check)', () => {
-  let pair: DiffPair | undefined;
-  let conns: { redis: RespConn; subject: RespConn } | undefined;
-  beforeAll(async () => {
-    pair = await DiffPair.start();
-  });
-  afterAll(async () => {
-    conns?.redis.close();
-    conns?.subject.close();
-    await pair?.stop();
-  });
+  const servers = useSequenceServers();
+  const firstDifference = async (seq: readonly Cmd[], proto: 2 | 3, entries = '128'): Promise<string | null> =>
+    pipelineDifference(await servers.connections(), [['FLUSHALL'], ['CONFIG', 'SET', 'zset-max-listpack-entries', entries], ...seq], proto);
 
-  async function firstDifference(seq: readonly Cmd[], proto: 2 | 3, entries = '128'): Promise<string | null> {
-    if (conns === undefined || conns.redis.isClosed || conns.subject.isClosed) {
-      conns = { redis: await RespConn.connect(pair!.oracle.port), subject: await RespConn.connect(pair!.subject.port) };
-    }
-    const all: Cmd[] = [['FLUSHALL'], ['CONFIG', 'SET', 'zset-max-listpack-entries', entries], ...seq];
-    await Promise.all([conns.redis.send(['HELLO', String(proto)]), conns.subject.send(['HELLO', String(proto)])]);
-    const [r, s] = await Promise.all([conns.redis.pipeline(all), conns.subject.pipeline(all)]);
-    for (let i = 0; i < all.length; i++) {
-      if (bytes(r[i]!, s[i]!) === null) continue;
-      return `step ${i}: ${all[i]!.join(' ')} (RESP${proto})\n  redis:   ${showBytes(r[i]!)}\n  subject: ${showBytes(s[i]!)}`;
-    }
-    return null;
-  }
-
-  it('every reply matches redis-server (RESP2 and RESP3)', async () => {
-    const result = await fc.check(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), fc.constantFrom<2 | 3>(2, 3), async (seq, proto) => (await firstDifference(seq, proto)) === null),
-      { numRuns: runCount, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false },
-    );
-    if (result.failed) {
-      const [minimal, proto] = (result.counterexample ?? [[], 2]) as [Cmd[], 2 | 3];
-      expect.fail(`fast-check seed ${result.seed}\n${minimal.map((c) => '  ' + c.join(' ')).join('\n')}\n-- difference --\n${await firstDifference(minimal, proto)}`);
-    }
-    expect(result.numRuns).toBeGreaterThan(0);
-  });
+  it('every reply matches redis-server (RESP2 and RESP3)', () =>
+    expectSequencesMatch(fc.array(command, { minLength: 1, maxLength: 25 }), runs, (seq, proto) => firstDifference(seq, proto)));
 
   it('large sets (thousands of members: a tree with inner levels, splits and merges): random writes and reads match', async () => {
     // A deterministic stream (xorshift32): scores 0..1999 over 8000 possible members, so
@@ -763,15 +731,6 @@ describeWithOracle('diff: random sorted-set command sequences (fast-check)', () 
     expect(await firstDifference(seq, 3)).toBeNull();
   });
 
-  it('with zset-max-listpack-entries 2 (skiplists and conversions), every reply matches', async () => {
-    const result = await fc.check(
-      fc.asyncProperty(fc.array(skiplistCommand, { minLength: 1, maxLength: 25 }), fc.constantFrom<2 | 3>(2, 3), async (seq, proto) => (await firstDifference(seq, proto, '2')) === null),
-      { numRuns: runCount, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false },
-    );
-    if (result.failed) {
-      const [minimal, proto] = (result.counterexample ?? [[], 2]) as [Cmd[], 2 | 3];
-      expect.fail(`fast-check seed ${result.seed}\n${minimal.map((c) => '  ' + c.join(' ')).join('\n')}\n-- difference --\n${await firstDifference(minimal, proto, '2')}`);
-    }
-    expect(result.numRuns).toBeGreaterThan(0);
-  });
+  it('with zset-max-listpack-entries 2 (skiplists and conversions), every reply matches', () =>
+    expectSequencesMatch(fc.array(skiplistCommand, { minLength: 1, maxLength: 25 }), runs, (seq, proto) => firstDifference(seq, proto, '2')));
 });
