@@ -15,9 +15,10 @@ import fc from 'fast-check';
 import { describe } from 'vitest';
 import { sortedArray } from '../support/comparators.js';
 import { diffCase, diffSeq, usePair, type DiffCase, type Step } from '../support/diff-pair.js';
+import { compareFullScan, type ScanElements } from '../support/full-scan.js';
 import { describeWithOracle } from '../support/oracle-guard.js';
 import { describeRandomSequences } from '../support/random-sequences.js';
-import { RespConn, type Arg } from '../support/resp-conn.js';
+import type { Arg } from '../support/resp-conn.js';
 import { decodeReply, type RespValue } from '../support/resp-decode.js';
 
 const sorted = (args: readonly Arg[]): Step => ({ args, cmp: sortedArray });
@@ -33,30 +34,12 @@ function membersOf(v: RespValue): string[] | null {
   return out.sort();
 }
 
-/** Runs a full SSCAN iteration on one side; returns the distinct members, sorted. */
-async function fullScan(conn: RespConn, args: readonly Arg[]): Promise<string[]> {
-  const out = new Set<string>();
-  let cursor = '0';
-  for (let guard = 0; guard < 10_000; guard++) {
-    const r = decodeReply(await conn.send([args[0]!, args[1]!, cursor, ...args.slice(2)]));
-    if (r.kind !== 'array' || r.items.length !== 2) throw new Error('bad scan reply');
-    const [c, items] = r.items as [RespValue, RespValue];
-    const members = membersOf(items);
-    if (c.kind !== 'bulk' || members === null) throw new Error('bad scan reply');
-    for (const m of members) out.add(m);
-    cursor = c.bytes.toString('latin1');
-    if (cursor === '0') break;
-  }
-  return [...out].sort();
-}
-
-async function compareFullScan(c: DiffCase, args: readonly Arg[]): Promise<void> {
-  const r = c.conn('redis');
-  const s = c.conn('subject');
-  if (r === null || s === null) throw new Error('no connection');
-  const [a, b] = await Promise.all([fullScan(r, args), fullScan(s, args)]);
-  if (JSON.stringify(a) !== JSON.stringify(b)) c.note(`full ${args.join(' ')}`, a.join(' ').slice(0, 400), b.join(' ').slice(0, 400));
-}
+/** An SSCAN page's members. */
+const scanMembers: ScanElements = (items) => {
+  const members = membersOf(items);
+  if (members === null) throw new Error('bad scan reply');
+  return members;
+};
 
 const i64Max = '9223372036854775807';
 const i64Min = '-9223372036854775808';
@@ -385,10 +368,10 @@ describeWithOracle('diff: sets', () => {
         const words: Arg[] = ['SADD', 'words'];
         for (let i = 0; i < 600; i++) words.push(`m:${i}`);
         await c.cmd(words);
-        await compareFullScan(c, ['SSCAN', 'words']);
-        await compareFullScan(c, ['SSCAN', 'words', 'COUNT', '13']);
-        await compareFullScan(c, ['SSCAN', 'words', 'MATCH', 'm:5*', 'COUNT', '100']);
-        await compareFullScan(c, ['SSCAN', 'ints', 'MATCH', '-9*']);
+        await compareFullScan(c, ['SSCAN', 'words'], scanMembers);
+        await compareFullScan(c, ['SSCAN', 'words', 'COUNT', '13'], scanMembers);
+        await compareFullScan(c, ['SSCAN', 'words', 'MATCH', 'm:5*', 'COUNT', '100'], scanMembers);
+        await compareFullScan(c, ['SSCAN', 'ints', 'MATCH', '-9*'], scanMembers);
         await c.cmd(['SINTER', 'words', 'ints'], { cmp: sortedArray });
         await c.cmd(['SINTERCARD', '2', 'words', 'words', 'LIMIT', '10']);
         await c.cmd(['SDIFFSTORE', 'd', 'words', 'ints']);
