@@ -42,6 +42,28 @@ async function readAll(log: SegmentLog, maxBytes = 1 << 20): Promise<LogEntry[]>
   return out;
 }
 
+/**
+ * A SimDisk whose operations wait in a FIFO queue; drain() completes them one a turn
+ * until none is left, calling beforeFirst (if given) just before the first. The inline
+ * write tests use it to decide when the disk answers.
+ */
+function heldDisk(): { disk: SimDisk; queue: (() => void)[]; drain: (beforeFirst?: () => void) => Promise<void> } {
+  const queue: (() => void)[] = [];
+  const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
+  const drain = async (beforeFirst?: () => void): Promise<void> => {
+    let first = true;
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      const next = queue.shift();
+      if (!next) return;
+      if (first) beforeFirst?.();
+      first = false;
+      next();
+    }
+  };
+  return { disk, queue, drain };
+}
+
 const tempDirs: string[] = [];
 afterAll(async () => {
   for (const d of tempDirs) await rm(d, { recursive: true, force: true });
@@ -530,16 +552,7 @@ describe.each(kinds)('SegmentLog preallocation on $name', (kind) => {
 
 describe('SegmentLog inline writes (SimDisk)', () => {
   it('writes inline only for callers that may block, when the disk is idle and nothing is in flight', async () => {
-    const queue: (() => void)[] = [];
-    const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
-    const drain = async (): Promise<void> => {
-      for (;;) {
-        await new Promise((r) => setImmediate(r));
-        const next = queue.shift();
-        if (!next) return;
-        next();
-      }
-    };
+    const { disk, queue, drain } = heldDisk();
     let now = 0;
     const log = new SegmentLog(disk.view(), { inlineIdleMs: 1, now: () => now });
     const opening = log.open();
@@ -587,16 +600,7 @@ describe('SegmentLog inline writes (SimDisk)', () => {
   });
 
   it('makes a deferred blocking write (a leader) at the end of the turn, after beforeBlocking', async () => {
-    const queue: (() => void)[] = [];
-    const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
-    const drain = async (): Promise<void> => {
-      for (;;) {
-        await new Promise((r) => setImmediate(r));
-        const next = queue.shift();
-        if (!next) return;
-        next();
-      }
-    };
+    const { disk, queue, drain } = heldDisk();
     let now = 0;
     const events: string[] = [];
     const log = new SegmentLog(disk.view(), {
@@ -626,21 +630,14 @@ describe('SegmentLog inline writes (SimDisk)', () => {
   });
 
   it('keeps deferred blocking writes (a leader) on the pool while inline writes are slow, and measures again later', async () => {
-    const queue: (() => void)[] = [];
-    const disk = new SimDisk({ random: () => 0.5, delay: (_op, done) => queue.push(done) });
+    const held = heldDisk();
+    const disk = held.disk;
     let now = 0;
     let inlineMs = 0; // how long the next inline writes take, by `now`
-    const drain = async (writeMs: number): Promise<void> => {
-      let first = true;
-      for (;;) {
-        await new Promise((r) => setImmediate(r));
-        const next = queue.shift();
-        if (!next) return;
-        if (first) now += writeMs; // the first operation in flight ends this much later
-        first = false;
-        next();
-      }
-    };
+    const drain = (writeMs: number): Promise<void> =>
+      held.drain(() => {
+        now += writeMs; // the first operation in flight ends this much later
+      });
     const view = disk.view();
     const timed = {
       ...view,
