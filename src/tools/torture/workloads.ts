@@ -99,6 +99,26 @@ export abstract class Workload {
     return key;
   }
 
+  /**
+   * The final reads: `read(key)` of every key used, in key order, each retried until
+   * answered or `deadlineMs`; each answer goes to `take` with the client that read it.
+   * False if some key could not be read.
+   */
+  protected async readEveryKey(read: (key: string) => readonly string[], deadlineMs: number, take: (key: string, client: number, outcome: Outcome & { kind: 'ok' }) => void): Promise<boolean> {
+    const invoker = this.invoker();
+    try {
+      for (const key of [...this.keys].sort()) {
+        const client = invoker.processId;
+        const outcome = await this.readUntilAnswered(invoker, [read(key)], false, deadlineMs);
+        if (outcome === null) return false;
+        take(key, client, outcome);
+      }
+      return true;
+    } finally {
+      invoker.close();
+    }
+  }
+
   /** Retries one read until it is answered: the final reads must be determinate. */
   protected async readUntilAnswered(invoker: Invoker, commands: readonly (readonly string[])[], multi: boolean, deadlineMs: number): Promise<Outcome & { kind: 'ok' } | null> {
     while (this.ctx.now() < deadlineMs) {
@@ -139,19 +159,8 @@ export class RegisterWorkload extends Workload {
     this.history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs, returnMs: outcome.returnMs, output });
   }
 
-  async finalReads(deadlineMs: number): Promise<boolean> {
-    const invoker = this.invoker();
-    try {
-      for (const key of [...this.keys].sort()) {
-        const process = invoker.processId;
-        const outcome = await this.readUntilAnswered(invoker, [['GET', key]], false, deadlineMs);
-        if (outcome === null) return false;
-        this.record(key, process, { op: 'get' }, outcome);
-      }
-      return true;
-    } finally {
-      invoker.close();
-    }
+  finalReads(deadlineMs: number): Promise<boolean> {
+    return this.readEveryKey((key) => ['GET', key], deadlineMs, (key, client, outcome) => this.record(key, client, { op: 'get' }, outcome));
   }
 
   /** The final GET of each key (the last read recorded for it). */
@@ -189,19 +198,8 @@ export class SetWorkload extends Workload {
     this.history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs, returnMs: outcome.returnMs, output });
   }
 
-  async finalReads(deadlineMs: number): Promise<boolean> {
-    const invoker = this.invoker();
-    try {
-      for (const key of [...this.keys].sort()) {
-        const process = invoker.processId;
-        const outcome = await this.readUntilAnswered(invoker, [['SMEMBERS', key]], false, deadlineMs);
-        if (outcome === null) return false;
-        this.record(key, process, { op: 'read' }, outcome);
-      }
-      return true;
-    } finally {
-      invoker.close();
-    }
+  finalReads(deadlineMs: number): Promise<boolean> {
+    return this.readEveryKey((key) => ['SMEMBERS', key], deadlineMs, (key, client, outcome) => this.record(key, client, { op: 'read' }, outcome));
   }
 
   finalMembers(): Map<string, readonly string[]> {
@@ -240,19 +238,11 @@ export class ListWorkload extends Workload {
     return outcome;
   }
 
-  async finalReads(deadlineMs: number): Promise<boolean> {
-    const invoker = this.invoker();
-    try {
-      for (const key of [...this.keys].sort()) {
-        const outcome = await this.readUntilAnswered(invoker, [['LRANGE', key, '0', '-1']], false, deadlineMs);
-        if (outcome === null) return false;
-        this.finalLists.set(key, asStrings(outcome.reply));
-        this.finalReadTimes.set(key, { callMs: outcome.callMs, returnMs: outcome.returnMs });
-      }
-      return true;
-    } finally {
-      invoker.close();
-    }
+  finalReads(deadlineMs: number): Promise<boolean> {
+    return this.readEveryKey((key) => ['LRANGE', key, '0', '-1'], deadlineMs, (key, _client, outcome) => {
+      this.finalLists.set(key, asStrings(outcome.reply));
+      this.finalReadTimes.set(key, { callMs: outcome.callMs, returnMs: outcome.returnMs });
+    });
   }
 }
 
