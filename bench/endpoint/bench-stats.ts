@@ -1,8 +1,8 @@
 // What every side-by-side benchmark here shares (benchmark process, main thread): the
-// median of its runs, a progress line on stderr, redis-benchmark 7's --csv rows and the
-// tools' versions. One copy, so that every RESULTS.md section means the same by
-// "median" (the mean of the two middle values for an even count) and reads the same
-// columns.
+// median of its runs, a progress line on stderr, redis-benchmark 7's --csv rows, the
+// tools' versions, and the in-process A/B benches' alternating rounds and table. One
+// copy, so that every RESULTS.md section means the same by "median" (the mean of the
+// two middle values for an even count) and reads the same columns.
 
 import { execFileSync } from 'node:child_process';
 
@@ -12,6 +12,38 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * The in-process A/B micro-benchmarks' rounds (connection-input, reply-drain): every
+ * shape timed on both builds each round, the builds' order alternating so neither
+ * always runs second; returns the samples keyed `${shape name} ${build label}`.
+ */
+export function alternatingRounds<B extends { label: string }, S extends { name: string }>(builds: readonly B[], shapes: readonly S[], rounds: number, time: (build: B, shape: S) => number): Map<string, number[]> {
+  const samples = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? builds : [...builds].reverse();
+    for (const s of shapes) {
+      for (const b of order) {
+        const ns = time(b, s);
+        const key = `${s.name} ${b.label}`;
+        (samples.get(key) ?? samples.set(key, []).get(key)!).push(ns);
+      }
+    }
+  }
+  return samples;
+}
+
+/** Prints alternatingRounds' medians for builds 'a' and 'b' as a table: one row a shape, b/a last. */
+export function printAbMedians(heading: string, dists: { a: string; b: string }, shapes: readonly { name: string }[], samples: Map<string, number[]>): void {
+  console.log(heading);
+  console.log(`a: ${dists.a}\nb: ${dists.b}`);
+  console.log('| shape | a | b | b/a |\n|---|---:|---:|---:|');
+  for (const s of shapes) {
+    const a = median(samples.get(`${s.name} a`)!);
+    const b = median(samples.get(`${s.name} b`)!);
+    console.log(`| ${s.name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} |`);
+  }
 }
 
 /** A progress printer: `[tag 12.3s] msg` on stderr, seconds since it was made. */

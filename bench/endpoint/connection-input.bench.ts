@@ -13,7 +13,8 @@
 
 import { Command } from 'commander';
 import { positiveInt } from './options.js';
-import { median } from './bench-stats.js';
+import { alternatingRounds, printAbMedians } from './bench-stats.js';
+import { encodeArgv } from './resp-client.js';
 
 const program = new Command()
   .name('bench/endpoint/connection-input.bench.ts')
@@ -24,22 +25,13 @@ const program = new Command()
   .parse();
 const opts = program.opts<{ a: string; b: string; rounds: number; reads: number }>();
 
-function encode(argv: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-  for (const a of argv) {
-    const b = typeof a === 'string' ? Buffer.from(a) : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
 /** `depth` commands as redis-benchmark -d 100 sends them, in one chunk. */
 function chunk(kind: 'GET' | 'SET', depth: number): Buffer {
   const value = Buffer.alloc(100, 0x78);
   const cmds: Buffer[] = [];
   for (let i = 0; i < depth; i++) {
     const key = `key:${String(100000000000 + i * 7919).slice(-12)}`;
-    cmds.push(encode(kind === 'SET' ? ['SET', key, value] : ['GET', key]));
+    cmds.push(encodeArgv(kind === 'SET' ? ['SET', key, value] : ['GET', key]));
   }
   return Buffer.concat(cmds);
 }
@@ -137,25 +129,8 @@ async function main(): Promise<void> {
   const builds = [await loadBuild('a', opts.a), await loadBuild('b', opts.b)];
   // Warm-up: every shape through both builds, so both are optimised before timing.
   for (const b of builds) for (const s of shapes) time(b, s.data, s.depth, 100_000);
-  const samples = new Map<string, number[]>();
-  for (let round = 0; round < opts.rounds; round++) {
-    const order = round % 2 === 0 ? builds : [...builds].reverse();
-    for (const s of shapes) {
-      for (const b of order) {
-        const ns = time(b, s.data, s.depth, s.depth === 1 ? opts.reads : opts.reads / 8);
-        const key = `${s.name} ${b.label}`;
-        (samples.get(key) ?? samples.set(key, []).get(key)!).push(ns);
-      }
-    }
-  }
-  console.log(`Connection.onData, ns per command, medians of ${opts.rounds} rounds; node ${process.version}`);
-  console.log(`a: ${opts.a}\nb: ${opts.b}`);
-  console.log('| shape | a | b | b/a |\n|---|---:|---:|---:|');
-  for (const s of shapes) {
-    const a = median(samples.get(`${s.name} a`)!);
-    const b = median(samples.get(`${s.name} b`)!);
-    console.log(`| ${s.name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} |`);
-  }
+  const samples = alternatingRounds(builds, shapes, opts.rounds, (b, s) => time(b, s.data, s.depth, s.depth === 1 ? opts.reads : opts.reads / 8));
+  printAbMedians(`Connection.onData, ns per command, medians of ${opts.rounds} rounds; node ${process.version}`, opts, shapes, samples);
   if (sink === -1) console.log('');
 }
 

@@ -15,6 +15,16 @@ export function encodeCommand(args: string[]): Buffer {
   return Buffer.from(s);
 }
 
+/** One command with binary arguments, as a client sends it: the in-process parser and connection benches' input. */
+export function encodeArgv(argv: readonly (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
+  for (const a of argv) {
+    const b = typeof a === 'string' ? Buffer.from(a) : a;
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
 /** Parses one simple/error/integer/bulk reply at `buf[0..]`; null if incomplete. */
 function parseReply(buf: Buffer): { reply: Reply; bytes: number } | null {
   const eol = buf.indexOf('\r\n');

@@ -18,6 +18,7 @@ import { Bench } from 'tinybench';
 import RedisParser from 'redis-parser';
 import { RequestParser } from '../../src/io-mux/resp-parser.js';
 import { BatchEncoder } from '../../src/workers/batch-format.js';
+import { encodeArgv } from '../endpoint/resp-client.js';
 
 interface Options {
   runs: number;
@@ -40,21 +41,12 @@ function parseArgs(argv: string[]): Options {
 
 const pipelineDepth = 16;
 
-function encode(argv: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-  for (const a of argv) {
-    const b = typeof a === 'string' ? Buffer.from(a) : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
 function pipeline(kind: 'SET' | 'GET'): Buffer {
   const value = Buffer.alloc(100, 0x78);
   const cmds: Buffer[] = [];
   for (let i = 0; i < pipelineDepth; i++) {
     const key = `key:${String(100000 + i * 7919).slice(-6)}`;
-    cmds.push(encode(kind === 'SET' ? ['SET', key, value] : ['GET', key]));
+    cmds.push(encodeArgv(kind === 'SET' ? ['SET', key, value] : ['GET', key]));
   }
   return Buffer.concat(cmds);
 }

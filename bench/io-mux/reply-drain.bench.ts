@@ -17,7 +17,7 @@ import { Command } from 'commander';
 import { EntryKind } from '../../src/engine/reply.js';
 import { RecordKind, replyEntryHeaderBytes } from '../../src/workers/batch-format.js';
 import { positiveInt } from '../endpoint/options.js';
-import { median } from '../endpoint/bench-stats.js';
+import { alternatingRounds, printAbMedians } from '../endpoint/bench-stats.js';
 
 const program = new Command()
   .name('bench/io-mux/reply-drain.bench.ts')
@@ -122,24 +122,8 @@ function time(build: Build, data: Buffer, perRecord: number, entries: number): n
 async function main(): Promise<void> {
   const builds = [await loadBuild('a', opts.a), await loadBuild('b', opts.b)];
   for (const b of builds) for (const s of shapes) time(b, s.data, s.entries, 200_000);
-  const samples = new Map<string, number[]>();
-  for (let round = 0; round < opts.rounds; round++) {
-    const order = round % 2 === 0 ? builds : [...builds].reverse();
-    for (const s of shapes) {
-      for (const b of order) {
-        const key = `${s.name} ${b.label}`;
-        (samples.get(key) ?? samples.set(key, []).get(key)!).push(time(b, s.data, s.entries, opts.entries));
-      }
-    }
-  }
-  console.log(`IoMux.drainReplies (with the ring push), ns per reply entry, medians of ${opts.rounds} rounds; node ${process.version}`);
-  console.log(`a: ${opts.a}\nb: ${opts.b}`);
-  console.log('| shape | a | b | b/a |\n|---|---:|---:|---:|');
-  for (const s of shapes) {
-    const a = median(samples.get(`${s.name} a`)!);
-    const b = median(samples.get(`${s.name} b`)!);
-    console.log(`| ${s.name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b / a).toFixed(2)} |`);
-  }
+  const samples = alternatingRounds(builds, shapes, opts.rounds, (b, s) => time(b, s.data, s.entries, opts.entries));
+  printAbMedians(`IoMux.drainReplies (with the ring push), ns per reply entry, medians of ${opts.rounds} rounds; node ${process.version}`, opts, shapes, samples);
   if (sink === -1) console.log('');
   process.exit(0);
 }
