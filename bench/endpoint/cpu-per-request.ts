@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from './processes.js';
-import { prefill, waitForPong } from './resp-client.js';
+import { benchmarkArgs, readyForBenchmark, redisServerArgs, selectTests } from './cpu-runs.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
 import { median } from './bench-stats.js';
@@ -48,19 +48,8 @@ interface Target {
   port: number;
 }
 
-const tests = [
-  { key: 'get16', name: 'GET -P 16', t: 'get', p: 16 },
-  { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
-  { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
-  { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
-  // Issue 6's targets (not in the default list): redis-benchmark's own keys and values.
-  { key: 'lpush16', name: 'LPUSH -P 16', t: 'lpush', p: 16 },
-  { key: 'lpop16', name: 'LPOP -P 16', t: 'lpop', p: 16 },
-  { key: 'sadd16', name: 'SADD -P 16', t: 'sadd', p: 16 },
-  { key: 'hset16', name: 'HSET -P 16', t: 'hset', p: 16 },
-  { key: 'zadd16', name: 'ZADD -P 16', t: 'zadd', p: 16 },
-  { key: 'lrange16', name: 'LRANGE_100 -P 16', t: 'lrange_100', p: 16 },
-].filter((x) => opts.tests.split(',').includes(x.key));
+// Issue 6's targets (lpush16 ... lrange16) are not in the default list.
+const tests = selectTests(['get16', 'set16', 'get1', 'set1', 'lpush16', 'lpop16', 'sadd16', 'hset16', 'zadd16', 'lrange16'], opts.tests);
 
 
 async function main(): Promise<void> {
@@ -69,7 +58,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [];
     if (opts.only !== 'keeldb') {
       const port = await freePort();
-      const managed = group.start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', workDir]);
+      const managed = group.start('redis', 'redis-server', redisServerArgs(port, workDir));
       targets.push({ label: 'redis', managed, port });
     }
     if (opts.only !== 'redis') {
@@ -82,10 +71,7 @@ async function main(): Promise<void> {
         targets.push({ label: 'keeldb-b', managed: managedB, port: portB });
       }
     }
-    for (const t of targets) {
-      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
-      await prefill(t.port, opts.keys, 100, 10_000, () => {});
-    }
+    for (const t of targets) await readyForBenchmark(t, opts.keys);
     const load0 = loadavg()[0]!;
     const results = new Map<string, Map<string, number[]>>();
     const threads = new Map<string, Map<string, number>>();
@@ -93,7 +79,7 @@ async function main(): Promise<void> {
       const n = test.p === 16 ? opts.n16 : opts.n1;
       for (let run = 0; run < opts.runs; run++) {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
-          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(n), '--csv', '-t', test.t, '-P', String(test.p)];
+          const args = benchmarkArgs(t.port, opts.keys, n, test.t, test.p);
           const before = cpuUs(`/proc/${t.managed.pid}/stat`);
           const thBefore = threadCpuUs(t.managed.pid);
           const wallStart = Date.now();

@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from './processes.js';
-import { prefill, waitForPong } from './resp-client.js';
+import { benchmarkArgs, readyForBenchmark, selectTests } from './cpu-runs.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
 import { median } from './bench-stats.js';
@@ -39,13 +39,7 @@ const program = new Command()
   .parse();
 const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; keeldb: string; keeldbB: string }>();
 
-const tests = [
-  { key: 'get16', name: 'GET -P 16', t: 'get', p: 16 },
-  { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
-  { key: 'lpush16', name: 'LPUSH -P 16', t: 'lpush', p: 16 },
-  { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
-  { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
-].filter((x) => opts.tests.split(',').includes(x.key));
+const tests = selectTests(['get16', 'set16', 'lpush16', 'get1', 'set1'], opts.tests);
 
 /** Counters shown, per thread, in this order. */
 const shown: [string, string][] = [
@@ -127,10 +121,7 @@ async function main(): Promise<void> {
       const managed = group.start(label, process.execPath, [entry, 'server', '--port', String(port), '--journal', 'none'], repoRoot);
       targets.push({ label, managed, port, latest: watch(managed) });
     }
-    for (const t of targets) {
-      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
-      await prefill(t.port, opts.keys, 100, 10_000, () => {});
-    }
+    for (const t of targets) await readyForBenchmark(t, opts.keys);
     const load0 = loadavg()[0]!;
     /** test -> label -> counter -> per-1000-request values (one per run). */
     const results = new Map<string, Map<string, Map<string, number[]>>>();
@@ -138,7 +129,7 @@ async function main(): Promise<void> {
       const n = test.p === 16 ? opts.n16 : opts.n1;
       for (let run = 0; run < opts.runs; run++) {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
-          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(n), '--csv', '-t', test.t, '-P', String(test.p)];
+          const args = benchmarkArgs(t.port, opts.keys, n, test.t, test.p);
           await sleep(300); // the last report before the run
           const before = snapshot(t);
           const cpu0 = cpuUs(`/proc/${t.managed.pid}/stat`);

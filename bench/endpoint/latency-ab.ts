@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from './processes.js';
-import { prefill, waitForPong } from './resp-client.js';
+import { benchmarkArgs, readyForBenchmark, redisServerArgs } from './cpu-runs.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
 import { benchmarkCsvRow, median } from './bench-stats.js';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [];
     if (opts.redis === true) {
       const port = await freePort();
-      targets.push({ label: 'redis', port, managed: group.start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', workDir]) });
+      targets.push({ label: 'redis', port, managed: group.start('redis', 'redis-server', redisServerArgs(port, workDir)) });
     }
     const builds = [{ label: 'A', entry: opts.keeldb, args: opts.nodeArgs }];
     if (opts.keeldbB !== '' || opts.nodeArgsB !== '') builds.push({ label: 'B', entry: opts.keeldbB !== '' ? opts.keeldbB : opts.keeldb, args: opts.nodeArgsB });
@@ -74,10 +74,7 @@ async function main(): Promise<void> {
       const managed = group.start(b.label, process.execPath, [...split(b.args), b.entry, 'server', '--port', String(port), '--journal', 'none'], repoRoot);
       targets.push({ label: b.label, managed, port });
     }
-    for (const t of targets) {
-      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
-      await prefill(t.port, opts.keys, 100, 10_000, () => {});
-    }
+    for (const t of targets) await readyForBenchmark(t, opts.keys);
     const load0 = loadavg()[0]!;
     const rows = new Map<string, Row[]>();
     for (const test of opts.tests.split(',')) {
@@ -85,7 +82,7 @@ async function main(): Promise<void> {
       if (m === null) throw new Error(`unknown test ${test}`);
       for (let run = 0; run < opts.runs; run++) {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
-          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(opts.n), '--csv', '-t', m[1]!, '-P', m[2]!];
+          const args = benchmarkArgs(t.port, opts.keys, opts.n, m[1]!, m[2]!);
           const before = cpuUs(`/proc/${t.managed.pid}/stat`);
           const thBefore = threadCpuUs(t.managed.pid);
           const out = await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);

@@ -14,7 +14,7 @@
 import { Command } from 'commander';
 import { loadavg } from 'node:os';
 import { benchWorkspace, freePort, type Managed } from './processes.js';
-import { prefill, waitForPong } from './resp-client.js';
+import { benchmarkArgs, readyForBenchmark, selectTests } from './cpu-runs.js';
 import { threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
 import { median } from './bench-stats.js';
@@ -31,12 +31,7 @@ const program = new Command()
   .parse();
 const opts = program.opts<{ a: string; b: string; keys: number; n16: number; n1: number; runs: number; tests: string }>();
 
-const tests = [
-  { key: 'get16', name: 'GET -P 16', t: 'get', p: 16 },
-  { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
-  { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
-  { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
-].filter((x) => opts.tests.split(',').includes(x.key));
+const tests = selectTests(['get16', 'set16', 'get1', 'set1'], opts.tests);
 
 
 interface Target {
@@ -64,10 +59,7 @@ async function main(): Promise<void> {
       const managed = group.start(`keeldb-${label}`, process.execPath, [entry, 'server', '--port', String(port), '--journal', 'none'], workDir);
       targets.push({ label, managed, port });
     }
-    for (const t of targets) {
-      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
-      await prefill(t.port, opts.keys, 100, 10_000, () => {});
-    }
+    for (const t of targets) await readyForBenchmark(t, opts.keys);
     const load0 = loadavg()[0]!;
     const rows: string[] = [];
     for (const test of tests) {
@@ -75,7 +67,7 @@ async function main(): Promise<void> {
       const samples = { a: { main: [] as number[], worker: [] as number[] }, b: { main: [] as number[], worker: [] as number[] } };
       for (let run = 0; run < opts.runs; run++) {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
-          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(n), '--csv', '-t', test.t, '-P', String(test.p)];
+          const args = benchmarkArgs(t.port, opts.keys, n, test.t, test.p);
           const before = threadCpuUs(t.managed.pid);
           await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
           const r = threadsPerRequest(before, threadCpuUs(t.managed.pid), n);

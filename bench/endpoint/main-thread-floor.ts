@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from './processes.js';
-import { prefill, waitForPong } from './resp-client.js';
+import { benchmarkArgs, readyForBenchmark, redisServerArgs, selectTests } from './cpu-runs.js';
 import { threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
 import { median } from './bench-stats.js';
@@ -38,12 +38,7 @@ const opts = new Command()
   .parse()
   .opts<{ keeldb: string; keys: number; n16: number; n1: number; runs: number; tests: string }>();
 
-const tests = [
-  { key: 'get1', name: 'GET -P 1', t: 'get', p: 1 },
-  { key: 'set1', name: 'SET -P 1', t: 'set', p: 1 },
-  { key: 'get16', name: 'GET -P 16', t: 'get', p: 16 },
-  { key: 'set16', name: 'SET -P 16', t: 'set', p: 16 },
-].filter((x) => opts.tests.split(',').includes(x.key));
+const tests = selectTests(['get1', 'set1', 'get16', 'set16'], opts.tests);
 
 type Label = 'redis' | 'floor' | 'keeldb';
 
@@ -61,20 +56,17 @@ async function main(): Promise<void> {
       const port = await freePort();
       targets.push({ label, managed: group.start(label, command, args(port), repoRoot), port });
     };
-    await start('redis', 'redis-server', (port) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', workDir]);
+    await start('redis', 'redis-server', (port) => redisServerArgs(port, workDir));
     await start('floor', process.execPath, (port) => ['--import', 'tsx', join(repoRoot, 'bench/endpoint/floor-server.ts'), '--port', String(port)]);
     await start('keeldb', process.execPath, (port) => [opts.keeldb, 'server', '--port', String(port), '--journal', 'none']);
-    for (const t of targets) {
-      await waitForPong(t.port, 30_000, () => (t.managed.exitStatus() === null ? null : `${t.managed.exitStatus()}: ${t.managed.output()}`));
-      if (t.label !== 'floor') await prefill(t.port, opts.keys, 100, 10_000, () => {});
-    }
+    for (const t of targets) await readyForBenchmark(t, t.label !== 'floor' ? opts.keys : null);
     const load0 = loadavg()[0]!;
     const samples = new Map<string, number[]>();
     for (const test of tests) {
       const n = test.p === 16 ? opts.n16 : opts.n1;
       for (let run = 0; run < opts.runs; run++) {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
-          const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', '100', '-r', String(opts.keys), '-n', String(n), '--csv', '-t', test.t, '-P', String(test.p)];
+          const args = benchmarkArgs(t.port, opts.keys, n, test.t, test.p);
           const before = threadCpuUs(t.managed.pid).get('main') ?? 0;
           await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
           const us = ((threadCpuUs(t.managed.pid).get('main') ?? 0) - before) / n;
