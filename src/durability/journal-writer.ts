@@ -113,6 +113,8 @@ class JournalWriter {
   /** A record popped when the group was full (a copy): it opens the next group. */
   private carry: { readonly seq: number; readonly payload: Buffer } | null = null;
   private inflight: InFlight[] = [];
+  /** A view of the buffer the last popped record lay in (popEffects). */
+  private recordView: DataView | undefined;
   /** When the group goes (commit-policy.ts). */
   private readonly policy = new CommitPolicy({
     anySizeInFlight: journalWriterAppendsAnySizeMax,
@@ -302,10 +304,15 @@ class JournalWriter {
     while (this.carry === null && !this.group.full) {
       const rec = this.effects.tryPop();
       if (rec === null) return;
-      const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
-      const epoch = view.readUInt32LE(0);
-      const seq = view.readDoubleLE(4);
-      const flags = view[12]!;
+      // The header is read in place through a DataView of the buffer the record lies in
+      // (the ring's, or its wrap scratch): no Buffer object per record (~340 per append at
+      // SET -P 16).
+      let dv = this.recordView;
+      if (dv === undefined || dv.buffer !== rec.buffer) dv = this.recordView = new DataView(rec.buffer);
+      const at = rec.byteOffset;
+      const epoch = dv.getUint32(at, true);
+      const seq = dv.getFloat64(at + 4, true);
+      const flags = rec[12]!;
       if (epoch !== this.epoch) {
         this.effects.release(); // an abandoned epoch: its replies have failed already
         continue;
@@ -315,9 +322,9 @@ class JournalWriter {
         this.fail(`an effect record of seq ${seq} is larger than the journal's record limit`);
         continue;
       }
-      if (!this.group.tryAdd(seq, view, effectsHeaderBytes, view.length)) {
+      if (!this.group.tryAdd(seq, rec, effectsHeaderBytes, rec.length)) {
         // The group is full: keep this one for the next group (the ring slot must go).
-        this.carry = { seq, payload: Buffer.from(view.subarray(effectsHeaderBytes)) };
+        this.carry = { seq, payload: Buffer.from(rec.subarray(effectsHeaderBytes)) };
       }
       this.effects.release();
     }
