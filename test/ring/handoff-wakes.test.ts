@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 import { DurabilityShared, SharedInt } from '../../src/durability/shared-state.js';
-import { startProducer, streamConsumer } from './fixtures/record-stream.js';
+import { readTurns, startProducer, streamConsumer, turnDrain } from './fixtures/record-stream.js';
 
 /** The ring header's consumerSleeping field (spsc-ring.ts layout: byte 68). */
 const consumerSleepingIndex = 17;
@@ -143,10 +143,9 @@ describe('hand-off wake-ups', () => {
     const { count } = shape;
     const { worker, failed } = startProducer(ring, shape);
     workers.push(worker);
-    const { drain, taken, finished } = streamConsumer(ring, shape);
+    const consumer = streamConsumer(ring, shape);
+    const { drain, taken, finished } = consumer;
     let armed = false;
-    let scheduled = false;
-    let flushScheduled = false;
     // io-mux.ts replyWake, with its two kinds of scheduled drain.
     const wake = (): void => {
       drain();
@@ -162,29 +161,12 @@ describe('hand-off wake-ups', () => {
           return;
         }
       }
-      if (scheduled) return;
-      scheduled = true;
-      ring.suppressNotify();
-      setImmediate(() => {
-        scheduled = false;
-        wake();
-      });
+      drainNextTurn();
     };
-    // Turns that "read requests": the flag goes down until the turn's flush drains.
-    const readTurn = (): void => {
-      if (taken() === count) return;
-      if (!flushScheduled) {
-        flushScheduled = true;
-        ring.suppressNotify();
-        setImmediate(() => {
-          flushScheduled = false;
-          wake();
-        });
-      }
-      setTimeout(readTurn, taken() % 3);
-    };
+    const drainNextTurn = turnDrain(ring, wake);
     wake();
-    readTurn();
+    // Turns that "read requests": the flag goes down until the turn's flush drains.
+    readTurns(ring, consumer, () => taken() !== count, wake);
     await Promise.race([finished, failed]);
     expect(taken()).toBe(count);
   }, 60_000);

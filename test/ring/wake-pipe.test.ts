@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 import { WakePipe } from '../../src/ring/wake-pipe.js';
-import { startProducer, streamConsumer } from './fixtures/record-stream.js';
+import { readTurns, startProducer, streamConsumer, turnDrain } from './fixtures/record-stream.js';
 
 /** The ring header's consumerSleeping field (spsc-ring.ts layout: byte 68). */
 const consumerSleepingIndex = 17;
@@ -86,21 +86,15 @@ describe('wake pipe', () => {
     const ring = SpscRing.create(4096);
     const shape = { count: 20_000, seed: 11, maxBytes: 300 };
     const { count } = shape;
-    const { drain, taken, finished } = streamConsumer(ring, shape);
-    let scheduled = false;
-    let flushScheduled = false;
+    const consumer = streamConsumer(ring, shape);
+    const { drain, taken, finished } = consumer;
     // io-mux.ts replyWake with the pipe: nothing to arm, the pipe is always read.
     const wake = (): void => {
       drain();
       if (!ring.flagSleeping()) return;
-      if (scheduled) return;
-      scheduled = true;
-      ring.suppressNotify();
-      setImmediate(() => {
-        scheduled = false;
-        wake();
-      });
+      drainNextTurn();
     };
+    const drainNextTurn = turnDrain(ring, wake);
     const pipe = await openPipe(wake);
     ring.setConsumerWakeFd(pipe.writeFd);
     const { worker, failed } = startProducer(ring, shape);
@@ -108,20 +102,8 @@ describe('wake pipe', () => {
     // Turns that "read requests": the flag goes down until the turn's flush drains. Only
     // for the first half: in the second, the pipe alone drives the drain, so a lost
     // wake-up leaves records in the ring and the test times out.
-    const readTurn = (): void => {
-      if (taken() >= count / 2) return;
-      if (!flushScheduled) {
-        flushScheduled = true;
-        ring.suppressNotify();
-        setImmediate(() => {
-          flushScheduled = false;
-          wake();
-        });
-      }
-      setTimeout(readTurn, taken() % 3);
-    };
     wake();
-    readTurn();
+    readTurns(ring, consumer, () => taken() < count / 2, wake);
     await Promise.race([finished, failed]);
     expect(taken()).toBe(count);
   }, 60_000);
