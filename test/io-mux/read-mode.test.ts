@@ -7,28 +7,13 @@
 // socket that cannot switch still works through 'data' events.
 
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/main/server.js';
+import { describe, expect, it } from 'vitest';
 import { Connection, userBufferReads, type ConnectionHost } from '../../src/io-mux/connection.js';
 import { BatchEncoder } from '../../src/workers/batch-format.js';
-import { RawClient, resp } from '../main/raw-client.js';
+import { resp } from '../main/raw-client.js';
+import { useInProcessServer } from './in-process-server.js';
 
-let server: RunningServer;
-const clients: RawClient[] = [];
-function client(): RawClient {
-  const c = new RawClient(server.port);
-  clients.push(c);
-  return c;
-}
-
-beforeAll(async () => {
-  server = await startServer({ port: 0, bind: '127.0.0.1', journal: 'none', handleSignals: false, log: () => {} });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await server?.close();
-});
+const { server, client } = useInProcessServer();
 
 describe('user-buffer reads', () => {
   it("are available on this Node (Socket's onread fields found on a probe socket)", () => {
@@ -43,8 +28,8 @@ describe('user-buffer reads', () => {
     await Promise.all([a.connected, b.connected]);
     expect((await a.roundTrip(resp('PING'), 7)).toString()).toBe('+PONG\r\n');
     expect((await b.roundTrip(resp('PING'), 7)).toString()).toBe('+PONG\r\n');
-    expect(server.ioMux.connections.size).toBeGreaterThanOrEqual(2);
-    for (const conn of server.ioMux.connections.values()) {
+    expect(server().ioMux.connections.size).toBeGreaterThanOrEqual(2);
+    for (const conn of server().ioMux.connections.values()) {
       expect(conn.readMode).toBe('user-buffer');
       // ...and the handle calls the io-mux's read callback, not Node's onStreamRead.
       expect(conn.ownReadCallback).toBe(true);

@@ -6,36 +6,22 @@
 // in order, QUIT's close after every queued byte) and counts as unsent output.
 
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/main/server.js';
+import { describe, expect, it } from 'vitest';
 import { directWrites, writeHandleOf } from '../../src/io-mux/socket-write.js';
 import { RawClient, resp } from '../main/raw-client.js';
-
-let server: RunningServer;
-const clients: RawClient[] = [];
-function client(opts: { read?: boolean } = {}): RawClient {
-  const c = new RawClient(server.port, opts);
-  clients.push(c);
-  return c;
-}
-const serverSide = (c: RawClient) => [...server.ioMux.connections.values()].find((cn) => cn.socket.remotePort === c.socket.localPort);
+import { useInProcessServer } from './in-process-server.js';
 
 /** A value far larger than loopback's socket buffers take at once, so its write queues. */
 const bigValue = Buffer.alloc(24 * 1024 * 1024);
 for (let i = 0; i < bigValue.length; i += 4) bigValue.writeUInt32LE((i * 2654435761) >>> 0, i);
 const bigReply = Buffer.concat([Buffer.from(`$${bigValue.length}\r\n`), bigValue, Buffer.from('\r\n')]);
 
-beforeAll(async () => {
-  server = await startServer({ port: 0, bind: '127.0.0.1', journal: 'none', handleSignals: false, log: () => {} });
-  const setup = client();
+const { server, client } = useInProcessServer(async (newClient) => {
+  const setup = newClient();
   await setup.connected;
   await setup.roundTrip(resp('SET', 'wm:big', bigValue), 5);
 });
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await server?.close();
-});
+const serverSide = (c: RawClient) => [...server().ioMux.connections.values()].find((cn) => cn.socket.remotePort === c.socket.localPort);
 
 describe('direct writes', () => {
   it('are available on this Node (WriteWrap and streamBaseState from the stream_wrap binding)', () => {
@@ -51,7 +37,7 @@ describe('direct writes', () => {
     await Promise.all([a.connected, b.connected]);
     expect((await a.roundTrip(resp('PING'), 7)).toString()).toBe('+PONG\r\n');
     expect((await b.roundTrip(resp('PING'), 7)).toString()).toBe('+PONG\r\n');
-    for (const conn of server.ioMux.connections.values()) expect(conn.writeMode).toBe('direct');
+    for (const conn of server().ioMux.connections.values()) expect(conn.writeMode).toBe('direct');
   });
 
   it('keep replies in order behind a write that libuv queued, and count it as unsent output', async () => {
