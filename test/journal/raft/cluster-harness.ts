@@ -3,7 +3,7 @@
 // clock until its answer arrives. Not a test file itself.
 
 import { expect } from 'vitest';
-import { seededRandom, silentLogger, type JournalEnv } from '../../../src/journal/env.js';
+import { seededRandom, silentLogger, type Clock, type JournalEnv } from '../../../src/journal/env.js';
 import type { AppendCondition, ClientRequest, ClientResponse, PeerMessage } from '../../../src/journal/messages.js';
 import { LogNode } from '../../../src/journal/node/log-node.js';
 import { RecordType } from '../../../src/journal/record-types.js';
@@ -16,9 +16,18 @@ const clientId = clientEndpointBase;
 /** A client request without its requestId (distributes over the union). */
 export type RequestBody = ClientRequest extends infer R ? (R extends ClientRequest ? Omit<R, 'requestId'> : never) : never;
 
-export async function cluster() {
+export interface ClusterOptions {
+  /** The seed of the network's and disks' randomness (default 7). */
+  seed?: number;
+  /** The clock node `id` runs on (default the cluster's SimClock): a test can count its timers. */
+  nodeClock?: (id: number, clock: SimClock) => Clock;
+  /** Sees every message node `id` sends to a peer, before the network takes it. */
+  onSend?: (id: number, to: number, m: PeerMessage) => void;
+}
+
+export async function cluster(options: ClusterOptions = {}) {
   const clock = new SimClock();
-  const random = seededRandom(7);
+  const random = seededRandom(options.seed ?? 7);
   const network = new SimNetwork(clock, random, { lossRate: 0, duplicateRate: 0, delayMsMin: 0.5, delayMsMax: 1 });
   const nodes = new Map<number, LogNode>();
   const responses = new Map<number, ClientResponse>();
@@ -29,10 +38,16 @@ export async function cluster() {
   for (const id of [1, 2, 3]) {
     let raftHandler: ((from: number, m: PeerMessage) => void) | undefined;
     const env: JournalEnv = {
-      clock,
+      clock: options.nodeClock?.(id, clock) ?? clock,
       random,
       logger: silentLogger,
-      transport: { send: (to, m) => network.send(id, to, m), onMessage: (h) => (raftHandler = h) },
+      transport: {
+        send: (to, m) => {
+          options.onSend?.(id, to, m);
+          network.send(id, to, m);
+        },
+        onMessage: (h) => (raftHandler = h),
+      },
     };
     const node = new LogNode({ id, peers: [1, 2, 3].filter((p) => p !== id), storage: new MemStorage(new MemDisk({ clock, random })), env });
     nodes.set(id, node);
@@ -43,11 +58,11 @@ export async function cluster() {
     await node.start();
   }
   let nextRequestId = 1;
-  /** Sends a request and runs the clock until it is answered or waitMs passes. */
-  const callMaybe = async (node: number, request: RequestBody, waitMs = 10_000): Promise<ClientResponse | undefined> => {
+  /** Sends a request and runs the clock, `stepMs` at a time, until it is answered or waitMs passes. */
+  const callMaybe = async (node: number, request: RequestBody, waitMs = 10_000, stepMs = 5): Promise<ClientResponse | undefined> => {
     const requestId = nextRequestId++;
     network.send(clientId, node, { ...request, requestId });
-    for (let i = 0; i < waitMs / 5 && !responses.has(requestId); i++) await clock.runUntil(clock.now() + 5);
+    for (let i = 0; i < waitMs / stepMs && !responses.has(requestId); i++) await clock.runUntil(clock.now() + stepMs);
     return responses.get(requestId);
   };
   const call = async (node: number, request: RequestBody): Promise<ClientResponse> => {

@@ -9,93 +9,64 @@
 // and no election happens.
 
 import { describe, expect, it } from 'vitest';
-import { seededRandom, silentLogger, type Clock, type JournalEnv } from '../../../src/journal/env.js';
-import type { ClientRequest, ClientResponse, PeerMessage } from '../../../src/journal/messages.js';
-import { LogNode } from '../../../src/journal/node/log-node.js';
+import type { Clock } from '../../../src/journal/env.js';
+import type { ClientResponse, PeerMessage } from '../../../src/journal/messages.js';
 import { RecordType } from '../../../src/journal/record-types.js';
-import { MemDisk, MemStorage } from '../../../src/journal/sim/mem-storage.js';
-import { SimClock } from '../../../src/journal/sim/sim-clock.js';
-import { clientEndpointBase, SimNetwork } from '../../../src/journal/sim/sim-network.js';
 import { journalHeartbeatMs } from '../../../src/limits.js';
+import { cluster } from './cluster-harness.js';
 
-const clientId = clientEndpointBase;
-
+/** A cluster (seed 11) that counts, per node, the timers it arms, the heartbeats it sends and the batches it receives. */
 async function countingCluster() {
-  const clock = new SimClock();
-  const random = seededRandom(11);
-  const network = new SimNetwork(clock, random, { lossRate: 0, duplicateRate: 0, delayMsMin: 0.5, delayMsMax: 1 });
-  const nodes = new Map<number, LogNode>();
   /** Timers armed by each node; heartbeats (AppendEntries without entries) and batches sent by each. */
   const timersArmed = new Map<number, number>();
   const heartbeatsSent = new Map<number, number>();
   const batchesReceived = new Map<number, number>();
   /** Distinct AppendEntries objects with entries, per sender. */
   const batchObjects = new Map<number, Set<PeerMessage>>();
-  const responses = new Map<number, ClientResponse>();
-  network.listen(clientId, (_from, message) => {
-    const response = message as ClientResponse;
-    responses.set(response.requestId, response);
-  });
   for (const id of [1, 2, 3]) {
     timersArmed.set(id, 0);
     heartbeatsSent.set(id, 0);
     batchesReceived.set(id, 0);
     batchObjects.set(id, new Set());
-    const counted: Clock = {
+  }
+  const { clock, nodes, callMaybe, leader } = await cluster({
+    seed: 11,
+    nodeClock: (id, clock): Clock => ({
       now: () => clock.now(),
       setTimer: (ms, cb) => {
         timersArmed.set(id, timersArmed.get(id)! + 1);
         return clock.setTimer(ms, cb);
       },
       clearTimer: (handle) => clock.clearTimer(handle),
-    };
-    let raftHandler: ((from: number, m: PeerMessage) => void) | undefined;
-    const env: JournalEnv = {
-      clock: counted,
-      random,
-      logger: silentLogger,
-      transport: {
-        send: (to, m) => {
-          if (m.kind === 'appendEntries') {
-            if (m.entries.length === 0) heartbeatsSent.set(id, heartbeatsSent.get(id)! + 1);
-            else {
-              batchesReceived.set(to, batchesReceived.get(to)! + 1);
-              batchObjects.get(id)!.add(m);
-            }
-          }
-          network.send(id, to, m);
-        },
-        onMessage: (h) => (raftHandler = h),
-      },
-    };
-    const node = new LogNode({ id, peers: [1, 2, 3].filter((p) => p !== id), storage: new MemStorage(new MemDisk({ clock, random })), env });
-    nodes.set(id, node);
-    network.listen(id, (from, message) => {
-      if (from >= clientEndpointBase) node.handleClientRequest(message as ClientRequest, (r) => network.send(id, from, r));
-      else raftHandler?.(from, message as PeerMessage);
-    });
-    await node.start();
-  }
-  await clock.runUntil(2_000);
-  const leaders = [...nodes.values()].filter((n) => n.role === 'leader');
-  expect(leaders.length).toBe(1);
-  let nextRequestId = 1;
-  /** One append after the leader's tail; runs the clock until it is answered. */
+    }),
+    onSend: (id, to, m) => {
+      if (m.kind === 'appendEntries') {
+        if (m.entries.length === 0) heartbeatsSent.set(id, heartbeatsSent.get(id)! + 1);
+        else {
+          batchesReceived.set(to, batchesReceived.get(to)! + 1);
+          batchObjects.get(id)!.add(m);
+        }
+      }
+    },
+  });
+  let seq = 0;
+  /** One append after the leader's tail; runs the clock (0.5 ms steps) until it is answered. */
   const append = async (leader: number): Promise<ClientResponse | undefined> => {
-    const requestId = nextRequestId++;
-    const request: ClientRequest = {
-      kind: 'append',
-      requestId,
-      writerId: 1,
-      writerSeq: requestId,
-      condition: { afterId: nodes.get(leader)!.lastIndex },
-      records: [{ type: RecordType.effects, engineVersion: 1, payload: new Uint8Array([requestId & 0xff]) }],
-    };
-    network.send(clientId, leader, request);
-    for (let i = 0; i < 1000 && !responses.has(requestId); i++) await clock.runUntil(clock.now() + 0.5);
-    return responses.get(requestId);
+    seq++; // the request's id: the cluster sends no other request
+    return callMaybe(
+      leader,
+      {
+        kind: 'append',
+        writerId: 1,
+        writerSeq: seq,
+        condition: { afterId: nodes.get(leader)!.lastIndex },
+        records: [{ type: RecordType.effects, engineVersion: 1, payload: new Uint8Array([seq & 0xff]) }],
+      },
+      500,
+      0.5,
+    );
   };
-  return { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, batchObjects, append, leader: leaders[0]!.id };
+  return { clock, nodes, timersArmed, heartbeatsSent, batchesReceived, batchObjects, append, leader };
 }
 
 describe('Raft message economy under a steady stream of appends', () => {
