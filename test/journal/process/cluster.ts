@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { JournalClient } from '../../../src/journal/client/journal-client.js';
+import { RecordType } from '../../../src/journal/record-types.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const cli = join(root, 'src/main/cli.ts');
@@ -108,6 +110,24 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms: number
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Waits (up to 30 s, retrying) until a log leader accepts a first leadership record
+ * with `payload` after the log's tail; returns its id, the token later appends go after.
+ */
+export async function firstLeadership(client: JournalClient, payload: string): Promise<number> {
+  let token = 0;
+  await waitFor(async () => {
+    try {
+      const { tailId } = await client.tail();
+      token = (await client.append([{ type: RecordType.leadership, engineVersion: 1, payload: Buffer.from(payload) }], { afterId: tailId })).lastId;
+      return true;
+    } catch {
+      return false;
+    }
+  }, 30_000, 'a log leader');
+  return token;
 }
 
 /** The running node whose latest role line says leader, in the highest term (0 if none). */

@@ -8,7 +8,7 @@ import { afterAll, expect, it } from 'vitest';
 import { JournalClient } from '../../../src/journal/client/journal-client.js';
 import { RecordType } from '../../../src/journal/record-types.js';
 import type { LogEntry } from '../../../src/journal/storage/types.js';
-import { Cluster, clusterSecret, currentLeader, waitFor } from './cluster.js';
+import { Cluster, clusterSecret, currentLeader, firstLeadership, waitFor } from './cluster.js';
 
 let cluster: Cluster | undefined;
 const clients: JournalClient[] = [];
@@ -35,16 +35,7 @@ it('detects a flipped byte on restart and repairs the node from its peers', asyn
   cluster = await Cluster.start();
   const client = new JournalClient({ nodes: cluster.addresses, secret: clusterSecret, timeoutMs: 5000 });
   clients.push(client);
-  let token = 0;
-  await waitFor(async () => {
-    try {
-      const { tailId } = await client.tail();
-      token = (await client.append([{ type: RecordType.leadership, engineVersion: 1, payload: Buffer.from('db') }], { afterId: tailId })).lastId;
-      return true;
-    } catch {
-      return false;
-    }
-  }, 30_000, 'a log leader');
+  const token = await firstLeadership(client, 'db');
   const appendMany = async (prefix: string, count: number): Promise<void> => {
     await Promise.all(
       Array.from({ length: count }, (_, i) =>

@@ -7,7 +7,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { JournalClient, JournalClientError } from '../../../src/journal/client/journal-client.js';
 import { RecordType } from '../../../src/journal/record-types.js';
-import { Cluster, clusterSecret, currentLeader, waitFor } from './cluster.js';
+import { Cluster, clusterSecret, currentLeader, firstLeadership, waitFor } from './cluster.js';
 
 let cluster: Cluster | undefined;
 const clients: JournalClient[] = [];
@@ -22,16 +22,7 @@ it('survives kill -9 of the leader, refuses without a quorum, resumes, loses not
   cluster = await Cluster.start();
   const client = new JournalClient({ nodes: cluster.addresses, secret: clusterSecret, timeoutMs: 4000 });
   clients.push(client);
-  let token = 0;
-  await waitFor(async () => {
-    try {
-      const { tailId } = await client.tail();
-      token = (await client.append([{ type: RecordType.leadership, engineVersion: 1, payload: Buffer.from('db-1') }], { afterId: tailId })).lastId;
-      return true;
-    } catch {
-      return false;
-    }
-  }, 30_000, 'a log leader');
+  const token = await firstLeadership(client, 'db-1');
 
   const acked = new Map<number, string>(); // id -> payload
   let stop = false;
