@@ -21,6 +21,7 @@ import type { Operation } from '../checker/history.js';
 import type { AppendOp, ReadOp } from '../checker/list-append.js';
 import type { RegisterInput, RegisterOutput, SetInput, SetOutput } from '../checker/model.js';
 import { Invoker, type Outcome } from './invoker.js';
+import type { Reply } from './resp-client.js';
 import type { Rng } from './rng.js';
 
 export type WorkloadName = 'register' | 'list' | 'set';
@@ -119,6 +120,20 @@ export abstract class Workload {
     }
   }
 
+  /**
+   * Adds one operation to `history`: a failure (it did not happen) is left out, an
+   * indeterminate one is kept without a return only if it `writes` (an indeterminate
+   * read constrains nothing, see above), an answered one with `output(reply)`.
+   */
+  protected recordOperation<I, O>(history: Operation<I, O>[], key: string, client: number, input: I, outcome: Outcome, writes: boolean, output: (reply: Reply) => O): void {
+    if (outcome.kind === 'fail') return;
+    if (outcome.kind === 'info') {
+      if (writes) history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs });
+      return;
+    }
+    history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs, returnMs: outcome.returnMs, output: output(outcome.reply) });
+  }
+
   /** Retries one read until it is answered: the final reads must be determinate. */
   protected async readUntilAnswered(invoker: Invoker, commands: readonly (readonly string[])[], multi: boolean, deadlineMs: number): Promise<Outcome & { kind: 'ok' } | null> {
     while (this.ctx.now() < deadlineMs) {
@@ -149,14 +164,7 @@ export class RegisterWorkload extends Workload {
   }
 
   private record(key: string, client: number, input: RegisterInput, outcome: Outcome): void {
-    if (outcome.kind === 'fail') return;
-    if (outcome.kind === 'info') {
-      if (input.op !== 'get') this.history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs });
-      return;
-    }
-    const r = outcome.reply;
-    const output: RegisterOutput = typeof r === 'number' ? String(r) : typeof r === 'string' ? r : null;
-    this.history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs, returnMs: outcome.returnMs, output });
+    this.recordOperation(this.history, key, client, input, outcome, input.op !== 'get', (r): RegisterOutput => (typeof r === 'number' ? String(r) : typeof r === 'string' ? r : null));
   }
 
   finalReads(deadlineMs: number): Promise<boolean> {
@@ -188,14 +196,7 @@ export class SetWorkload extends Workload {
   }
 
   private record(key: string, client: number, input: SetInput, outcome: Outcome): void {
-    if (outcome.kind === 'fail') return;
-    if (outcome.kind === 'info') {
-      if (input.op === 'add') this.history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs });
-      return;
-    }
-    const r = outcome.reply;
-    const output: SetOutput = Array.isArray(r) ? r.map(String) : [];
-    this.history.push({ id: this.opId(), client, key, input, callMs: outcome.callMs, returnMs: outcome.returnMs, output });
+    this.recordOperation(this.history, key, client, input, outcome, input.op === 'add', (r): SetOutput => (Array.isArray(r) ? r.map(String) : []));
   }
 
   finalReads(deadlineMs: number): Promise<boolean> {
