@@ -6,6 +6,9 @@
 import RedisParser from 'redis-parser';
 import { ParseStatus, RequestParser, defaultParserLimits, type ParserLimits } from '../../src/io-mux/resp-parser.js';
 
+/** The parser tests' requests: the harness's one RESP encoder (test/support/resp-conn.ts). */
+export { encodeCommand } from '../support/resp-conn.js';
+
 export interface ParseOutcome {
   commands: string[][];
   /** The protocol error text, '' if none. */
@@ -83,15 +86,6 @@ export function splitAt(input: Buffer, cuts: readonly number[]): Buffer[] {
   }
   chunks.push(input.subarray(prev));
   return chunks;
-}
-
-export function encodeCommand(argv: readonly (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-  for (const a of argv) {
-    const b = typeof a === 'string' ? Buffer.from(a) : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
 }
 
 export function hexArgv(argv: readonly string[]): string[] {
