@@ -46,6 +46,26 @@ export function printAbMedians(heading: string, dists: { a: string; b: string },
   }
 }
 
+/** The `p` quantile of ascending `sorted` (not empty): the value at floor(length * p), the last for p = 1. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/**
+ * Prints one row per name of `values` (ms samples, sorted here; empty ones left out):
+ * its p50, p99 and mean, the names padded to `nameWidth`, under a header whose first
+ * column is `title`. The per-stage latency benches (hop-trace, latency-breakdown) print so.
+ */
+export function printLatencyTable(title: string, names: readonly string[], values: Map<string, number[]>, nameWidth: number): void {
+  console.log(`${title.padEnd(nameWidth + 2)}p50 ms   p99 ms   mean ms`);
+  for (const name of names) {
+    const v = values.get(name)!.sort((a, b) => a - b);
+    if (v.length === 0) continue;
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    console.log(`${name.padEnd(nameWidth)} ${percentile(v, 0.5).toFixed(3).padStart(7)}  ${percentile(v, 0.99).toFixed(3).padStart(7)}  ${mean.toFixed(3).padStart(7)}`);
+  }
+}
+
 /** A progress printer: `[tag 12.3s] msg` on stderr, seconds since it was made. */
 export function progressLogger(tag: string): (msg: string) => void {
   const t0 = Date.now();

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { positiveInt } from '../endpoint/options.js';
+import { printLatencyTable } from '../endpoint/bench-stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secret = 'hop-trace-secret';
@@ -61,10 +62,6 @@ async function journalCounters(port: number): Promise<{ appends: number; seq: nu
   } finally {
     conn.close();
   }
-}
-
-function pct(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
 /** One event stream: times in order and the running maximum of their indexes. */
@@ -235,13 +232,7 @@ async function main(): Promise<void> {
       else commitByLeader++;
     }
     console.log(`${values.get('total')!.length} appends joined; the leader's own write ended before the first ack in ${commitByAck}, after in ${commitByLeader}`);
-    console.log('hop                    p50 ms   p99 ms   mean ms');
-    for (const h of hops) {
-      const v = values.get(h)!.sort((a, b) => a - b);
-      if (v.length === 0) continue;
-      const mean = v.reduce((a, b) => a + b, 0) / v.length;
-      console.log(`${h.padEnd(21)} ${pct(v, 0.5).toFixed(3).padStart(7)}  ${pct(v, 0.99).toFixed(3).padStart(7)}  ${mean.toFixed(3).padStart(7)}`);
-    }
+    printLatencyTable('hop', hops, values, 21);
   } finally {
     await stop();
   }
