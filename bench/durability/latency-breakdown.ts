@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { positiveInt } from '../endpoint/options.js';
+import { printLatencyTable } from '../endpoint/bench-stats.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secret = 'latency-breakdown-secret';
@@ -56,10 +57,6 @@ async function latestSeq(port: number): Promise<number> {
 function readField(prefix: string, thread: string, field: string): Float64Array {
   const b = readFileSync(`${prefix}.${thread}.${field}.f64`);
   return new Float64Array(b.buffer, b.byteOffset, b.length / 8);
-}
-
-function pct(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
 async function main(): Promise<void> {
@@ -126,13 +123,7 @@ async function main(): Promise<void> {
     }
     const count = values.get('total')!.length;
     console.log(`latency breakdown: SET -P ${opts.pipeline} -c ${opts.clients} -n ${opts.n}, seqs ${from + skip}..${last - skip}, ${count} writes, load ${load.toFixed(1)}`);
-    console.log('stage      p50 ms   p99 ms   mean ms');
-    for (const s of stages) {
-      const v = values.get(s)!.sort((a, b) => a - b);
-      if (v.length === 0) continue;
-      const mean = v.reduce((a, b) => a + b, 0) / v.length;
-      console.log(`${s.padEnd(9)} ${pct(v, 0.5).toFixed(3).padStart(7)}  ${pct(v, 0.99).toFixed(3).padStart(7)}  ${mean.toFixed(3).padStart(7)}`);
-    }
+    printLatencyTable('stage', stages, values, 9);
   } finally {
     await stop();
   }
