@@ -28,6 +28,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDurableCluster } from './cluster.js';
 import { benchWorkspace, freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
@@ -131,21 +132,11 @@ async function main(): Promise<void> {
     if (opts.only !== 'redis') builds.push({ label: 'keeldb', bin: opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js') });
     if (opts.baseline !== '') builds.push({ label: 'before', bin: opts.baseline });
     for (const { label, bin } of builds) {
-      const port = await freePort();
-      const jports = [await freePort(), await freePort(), await freePort()];
-      const addr = (i: number): string => `127.0.0.1:${jports[i]}`;
-      const nodes: Managed[] = [];
-      for (let i = 0; i < 3; i++) {
-        const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
-        const nodeBin = opts.logNodeKeeldb !== '' ? opts.logNodeKeeldb : bin;
-        // Each build's cluster in directories of its own: with --baseline two clusters run
-        // at once (they shared node-1..3 until session 3, writing each other's segments).
-        const dir = join(workDir, `${label}-node-${i + 1}`);
-        nodes.push(group.start(`${label}-log-node-${i + 1}`, process.execPath, [nodeBin, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
-          '--bind', '127.0.0.1', '--dir', dir, '--peers', peers, '--secret', journalSecret], repoRoot));
-      }
-      const server = group.start(label, process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1',
-        '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', journalSecret], repoRoot);
+      // Each build's cluster in directories of its own: with --baseline two clusters run
+      // at once (they shared node-1..3 until session 3, writing each other's segments).
+      const { port, server, nodes } = await startDurableCluster(group, workDir, repoRoot, {
+        keeldb: bin, logNodeKeeldb: opts.logNodeKeeldb !== '' ? opts.logNodeKeeldb : bin, secret: journalSecret, label,
+      });
       targets.push({ label, port, server, nodes });
     }
     for (const t of targets) {

@@ -20,14 +20,15 @@
 // Invariant: every process started here is stopped before exit (ProcessGroup).
 
 import { Command } from 'commander';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchWorkspace, freePort, type Managed } from '../endpoint/processes.js';
+import { benchWorkspace } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { positiveInt } from '../endpoint/options.js';
 import { printLatencyTable } from '../endpoint/bench-stats.js';
+import { startDurableCluster } from './cluster.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secret = 'latency-breakdown-secret';
@@ -62,28 +63,14 @@ function readField(prefix: string, thread: string, field: string): Float64Array 
 async function main(): Promise<void> {
   const { group, workDir, stop } = benchWorkspace('keeldb-latency-breakdown-');
   try {
-    const port = await freePort();
-    const jports = [await freePort(), await freePort(), await freePort()];
-    const addr = (i: number): string => `127.0.0.1:${jports[i]}`;
-    const nodes: Managed[] = [];
-    for (let i = 0; i < 3; i++) {
-      const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
-      const dir = join(workDir, `node-${i + 1}`);
-      mkdirSync(dir, { recursive: true });
-      nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [opts.keeldb, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
-        '--bind', '127.0.0.1', '--dir', dir, '--peers', peers, '--secret', secret], repoRoot));
-    }
     const prefix = join(workDir, 'trace');
-    process.env['KEELDB_LATENCY_TRACE'] = prefix; // the server inherits it
-    const nodeArgs = opts.nodeArgs.split(' ').filter((a) => a !== '');
-    const server = group.start('server', process.execPath, [...nodeArgs, opts.keeldb, 'server', '--port', String(port), '--bind', '127.0.0.1',
-      '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', secret], repoRoot);
-    delete process.env['KEELDB_LATENCY_TRACE'];
-    const dead = (): string | null => {
-      for (const m of [server, ...nodes]) if (m.exitStatus() !== null) return `${m.name} ${m.exitStatus()}: ${m.output()}`;
-      return null;
-    };
-    await waitForPong(port, 60_000, dead);
+    const cluster = await startDurableCluster(group, workDir, repoRoot, {
+      keeldb: opts.keeldb, secret,
+      serverArgs: opts.nodeArgs.split(' ').filter((a) => a !== ''),
+      serverEnv: { KEELDB_LATENCY_TRACE: prefix },
+    });
+    const port = cluster.port;
+    await waitForPong(port, 60_000, () => cluster.dead());
     const bench = (n: number, p: number): Promise<unknown> =>
       group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-d', '100',
         '-r', '1000000', '-n', String(n), '-t', 'set', '-P', String(p), '-q'], 600_000);

@@ -24,10 +24,11 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchWorkspace, freePort, type Managed } from '../endpoint/processes.js';
+import { benchWorkspace } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { positiveInt } from '../endpoint/options.js';
 import { printLatencyTable } from '../endpoint/bench-stats.js';
+import { startDurableCluster } from '../durability/cluster.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secret = 'hop-trace-secret';
@@ -124,29 +125,17 @@ function readTraces(dir: string): Map<string, Map<string, Stream>> {
 async function main(): Promise<void> {
   const { group, workDir, stop } = benchWorkspace('keeldb-hop-trace-');
   try {
-    const port = await freePort();
-    const jports = [await freePort(), await freePort(), await freePort()];
-    const addr = (i: number): string => `127.0.0.1:${jports[i]}`;
     const traceDir = join(workDir, 'trace');
     mkdirSync(traceDir);
-    if (opts.trace) process.env['KEELDB_JOURNAL_TRACE'] = traceDir; // the children inherit it
-    const nodes: Managed[] = [];
-    for (let i = 0; i < 3; i++) {
-      const peers = [0, 1, 2].filter((j) => j !== i).map((j) => `${j + 1}=${addr(j)}`).join(',');
-      const dir = join(workDir, `node-${i + 1}`);
-      mkdirSync(dir, { recursive: true });
-      const nodeArgs = opts.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf, '--cpu-prof-name', `node${i + 1}.cpuprofile`] : [];
-      if (opts.nodeArgs !== '') nodeArgs.push(...opts.nodeArgs.split(' '));
-      nodes.push(group.start(`log-node-${i + 1}`, process.execPath, [...nodeArgs, opts.keeldb, 'log-node', '--id', String(i + 1), '--port', String(jports[i]),
-        '--bind', '127.0.0.1', '--dir', dir, '--peers', peers, '--secret', secret], repoRoot));
-    }
-    const server = group.start('server', process.execPath, [opts.keeldb, 'server', '--port', String(port), '--bind', '127.0.0.1',
-      '--journal', [0, 1, 2].map(addr).join(','), '--journal-secret', secret], repoRoot);
-    delete process.env['KEELDB_JOURNAL_TRACE'];
-    const dead = (): string | null => {
-      for (const m of [server, ...nodes]) if (m.exitStatus() !== null) return `${m.name} ${m.exitStatus()}: ${m.output()}`;
-      return null;
+    const nodeArgs = (id: number): string[] => {
+      const args = opts.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf, '--cpu-prof-name', `node${id}.cpuprofile`] : [];
+      if (opts.nodeArgs !== '') args.push(...opts.nodeArgs.split(' '));
+      return args;
     };
+    const { port, nodes, dead } = await startDurableCluster(group, workDir, repoRoot, {
+      keeldb: opts.keeldb, secret, nodeArgs,
+      env: opts.trace ? { KEELDB_JOURNAL_TRACE: traceDir } : undefined,
+    });
     await waitForPong(port, 60_000, dead);
     const bench = (n: number, p: number): Promise<unknown> =>
       group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-d', '100',
