@@ -21,13 +21,14 @@
 // them): connection.ts writes directly only while socket.writableLength is 0, and it
 // writes nothing else through the socket.
 //
-// WriteWrap and streamBaseState come from process.binding('stream_wrap') (on Node 20's
-// allowlist, the same objects Node's internals use; connection.ts's read callback reads
-// streamBaseState too). If anything is missing (another
+// WriteWrap and streamBaseState come from Node's stream_wrap binding
+// (src/net/stream-wrap.ts, shared with the journal wire; connection.ts's read callback
+// reads streamBaseState too). If anything is missing (another
 // Node), `directWrites` is undefined and connections write through socket.write();
 // test/io-mux/write-mode.test.ts fails on this Node if that happens.
 
 import type { Socket } from 'node:net';
+import { streamWrap, type StreamWrapBinding } from '../net/stream-wrap.js';
 
 /** A write request object (WriteWrap) as Node's own JS fills it in. */
 export interface WriteReq {
@@ -51,30 +52,8 @@ export interface WriteHandle {
   readonly writeQueueSize: number;
 }
 
-interface StreamWrapBinding {
-  WriteWrap: new () => WriteReq;
-  streamBaseState: Int32Array;
-  kLastWriteWasAsync: number;
-  /** Where a read's byte count (or negative errno) is, for connection.ts's read callback. */
-  kReadBytesOrError: number;
-}
-
-function findStreamWrap(): StreamWrapBinding | undefined {
-  try {
-    const binding = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
-    const { WriteWrap, streamBaseState, kLastWriteWasAsync, kReadBytesOrError } = binding;
-    if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array)) return undefined;
-    for (const index of [kLastWriteWasAsync, kReadBytesOrError]) {
-      if (typeof index !== 'number' || index < 0 || index >= streamBaseState.length) return undefined;
-    }
-    return { WriteWrap, streamBaseState, kLastWriteWasAsync: kLastWriteWasAsync!, kReadBytesOrError: kReadBytesOrError! };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Undefined where this Node's internals do not match (then every socket uses socket.write). */
-export const directWrites: StreamWrapBinding | undefined = findStreamWrap();
+export const directWrites: StreamWrapBinding | undefined = streamWrap;
 
 /** The socket's handle if it can take direct writes, else undefined. */
 export function writeHandleOf(socket: Socket): WriteHandle | undefined {
@@ -98,7 +77,7 @@ let spareReq: WriteReq | undefined;
 function takeReq(handle: WriteHandle): WriteReq {
   let req = spareReq;
   if (req === undefined) {
-    req = new directWrites!.WriteWrap();
+    req = new directWrites!.WriteWrap() as WriteReq;
     req.oncomplete = onDirectWriteComplete;
     req.buffer = null;
     req.owner = null;

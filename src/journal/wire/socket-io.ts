@@ -25,6 +25,7 @@
 // test/journal/wire/socket-io.test.ts fails on this Node if that happens.
 
 import type { Socket } from 'node:net';
+import { streamWrap, type StreamWrapBinding } from '../../net/stream-wrap.js';
 
 /** A write request (a WriteWrap) as Node's own code fills it in. */
 interface WriteReq {
@@ -42,36 +43,8 @@ interface StreamHandle {
   readonly writeQueueSize: number;
 }
 
-interface StreamWrapBinding {
-  WriteWrap: new () => WriteReq;
-  streamBaseState: Int32Array;
-  kReadBytesOrError: number;
-  kArrayBufferOffset: number;
-  kLastWriteWasAsync: number;
-}
-
-function findStreamWrap(): StreamWrapBinding | undefined {
-  try {
-    const binding = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
-    const { WriteWrap, streamBaseState, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = binding;
-    if (typeof WriteWrap !== 'function' || !(streamBaseState instanceof Int32Array)) return undefined;
-    for (const index of [kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync]) {
-      if (typeof index !== 'number' || index < 0 || index >= streamBaseState.length) return undefined;
-    }
-    return {
-      WriteWrap,
-      streamBaseState,
-      kReadBytesOrError: kReadBytesOrError!,
-      kArrayBufferOffset: kArrayBufferOffset!,
-      kLastWriteWasAsync: kLastWriteWasAsync!,
-    };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Undefined where this Node's internals do not match (then sockets use 'data' and write()). */
-export const directSocketIo: StreamWrapBinding | undefined = findStreamWrap();
+export const directSocketIo: StreamWrapBinding | undefined = streamWrap;
 
 function streamHandleOf(socket: Socket): StreamHandle | undefined {
   const handle = (socket as unknown as { _handle?: Partial<StreamHandle> | null })._handle;
@@ -151,7 +124,7 @@ export class DirectWriter {
   private takeReq(): WriteReq {
     let req = this.spare;
     if (req === undefined) {
-      req = new directSocketIo!.WriteWrap();
+      req = new directSocketIo!.WriteWrap() as WriteReq;
       req.oncomplete = onQueuedWriteComplete;
       req.buffer = null;
       req.writer = null;
