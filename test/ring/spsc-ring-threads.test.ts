@@ -45,6 +45,8 @@ afterEach(async () => {
 // A pending Atomics.waitAsync does not keep the process alive; the workers' handles
 // do here, and every wait below is bounded anyway.
 const waitMs = 10_000;
+/** Event-loop turns the ping-pong waits for the echo to release a request record (it releases right after its push). */
+const spaceTurnsMax = 100_000;
 const count = 20_000;
 
 describe('SpscRing, two threads', () => {
@@ -113,7 +115,16 @@ describe('SpscRing, two threads', () => {
     const peer = startPeer({ role: 'echo', sab: request.sab, replySab: reply.sab, count: rounds, seed, maxBytes });
     const buf = new Uint8Array(maxBytes);
     for (let i = 0; i < rounds; i++) {
-      expect(request.tryPush(fillRecord(buf, i, recordLength(seed, i, maxBytes)))).toBe(true);
+      // The echo pushes its reply before it releases the request record (the record is a
+      // view into the ring), so the reply can arrive while the previous request still
+      // holds its space: wait for the release, a bounded number of turns.
+      const rec0 = fillRecord(buf, i, recordLength(seed, i, maxBytes));
+      let pushed = request.tryPush(rec0);
+      for (let turn = 0; !pushed && turn < spaceTurnsMax && !peer.failed(); turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        pushed = request.tryPush(rec0);
+      }
+      expect(pushed).toBe(true);
       request.notify();
       let rec = reply.tryPop();
       while (rec === null && !peer.failed()) {
