@@ -5,6 +5,7 @@
 // that name the option and the rule; the roles receive typed values.
 
 import { Command, InvalidArgumentError } from 'commander';
+import { niceLevelMax, upLogNodeNiceLevel } from '../limits.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -45,6 +46,15 @@ function parseJournalPorts(value: string): number[] {
   return ports;
 }
 
+/** --nice, --log-node-nice: a nice level (a lower CPU priority) 0..niceLevelMax. */
+function parseNiceLevel(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > niceLevelMax) {
+    throw new InvalidArgumentError(`must be an integer from 0 to ${niceLevelMax}`);
+  }
+  return n;
+}
+
 const program = new Command();
 program.name('keeldb').description('A Redis-compatible in-memory database, durable on a quorum log.');
 
@@ -75,7 +85,8 @@ program
   .option('--bind <address>', 'address the server listens on (log nodes listen on 127.0.0.1)', '127.0.0.1')
   .option('--journal-ports <a,b,c>', 'ports of log nodes 1..3 (default: port+10000, +10001, +10002)', parseJournalPorts)
   .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
-  .action(async (opts: { dir: string; port: number; bind: string; journalPorts?: number[]; journalSecret: string }) => {
+  .option('--log-node-nice <level>', `the log nodes' nice level, 0..${niceLevelMax} (0: the server's priority)`, parseNiceLevel, upLogNodeNiceLevel)
+  .action(async (opts: { dir: string; port: number; bind: string; journalPorts?: number[]; journalSecret: string; logNodeNice: number }) => {
     const { runUp } = await import('./up.js');
     await runUp(opts);
   });
@@ -89,7 +100,8 @@ program
   .requiredOption('--peers <list>', 'the other nodes: id=host:port,... or host:port,... in id order', parseHostPorts)
   .option('--bind <address>', 'address to listen on', '127.0.0.1')
   .option('--secret <secret>', 'cluster secret every connection must present', 'keeldb-dev-secret')
-  .action(async (opts: { id: number; port: number; dir: string; peers: string[]; bind: string; secret: string }) => {
+  .option('--nice <level>', `lower this process's CPU priority to nice level 0..${niceLevelMax} (keeldb up gives ${upLogNodeNiceLevel})`, parseNiceLevel, 0)
+  .action(async (opts: { id: number; port: number; dir: string; peers: string[]; bind: string; secret: string; nice: number }) => {
     const { runLogNode } = await import('../journal/node/log-node-main.js');
     await runLogNode(opts);
   });

@@ -5,6 +5,8 @@
 //   log-node 1  --port J1 --dir <dir>/node-1   (loopback only)
 //   log-node 2  --port J2 --dir <dir>/node-2
 //   log-node 3  --port J3 --dir <dir>/node-3
+//   (each with --nice upLogNodeNiceLevel, 19: a lower CPU priority than the server's;
+//   --log-node-nice changes it, 0 turns it off)
 //   server      --port P --bind B --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3
 //
 // Ports: the server on --port (6379), the log nodes on --journal-ports, by default
@@ -26,6 +28,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { upLogNodeNiceLevel } from '../limits.js';
 import { Supervisor, type ChildSpec } from './supervisor.js';
 
 /** The log nodes' default ports are the server's plus this (and +1, +2). */
@@ -44,6 +47,8 @@ export interface UpOptions {
   /** Ports of log nodes 1..3; default port+10000..port+10002. */
   readonly journalPorts?: readonly number[];
   readonly journalSecret: string;
+  /** The log nodes' nice level (default upLogNodeNiceLevel; 0 keeps the server's priority). */
+  readonly logNodeNice?: number;
 }
 
 /** Ports fixed for the life of one `up`. */
@@ -70,8 +75,12 @@ export function defaultJournalPorts(port: number): number[] {
   return ports;
 }
 
-/** The four children: log nodes 1..3 (node i in <dir>/node-i) and the server. */
-export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: string): ChildSpec[] {
+/**
+ * The four children: log nodes 1..3 (node i in <dir>/node-i), at nice level
+ * `logNodeNice` (src/main/cpu-priority.ts: the log stands for other machines, so the
+ * server's threads come first on this host), and the server.
+ */
+export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: string, logNodeNice = upLogNodeNiceLevel): ChildSpec[] {
   const nodeAddress = (i: number): string => `127.0.0.1:${ports.journal[i]}`;
   const specs: ChildSpec[] = [];
   for (let i = 0; i < logNodeCount; i++) {
@@ -79,7 +88,7 @@ export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: 
     specs.push({
       name: `log-node-${i + 1}`,
       args: ['log-node', '--id', String(i + 1), '--port', String(ports.journal[i]), '--bind', '127.0.0.1',
-        '--dir', join(dir, `node-${i + 1}`), '--peers', peers.join(','), '--secret', secret],
+        '--dir', join(dir, `node-${i + 1}`), '--peers', peers.join(','), '--secret', secret, '--nice', String(logNodeNice)],
       readyPattern: /^log-node \d+ listening on /,
     });
   }
@@ -172,7 +181,7 @@ export async function startUp(opts: UpOptions, log: (line: string) => void = (l)
     giveUp = reject;
   });
   gaveUp.catch(() => undefined); // observed through Promise.race below
-  const supervisor = new Supervisor(upChildSpecs(dir, opts.bind, ports, opts.journalSecret), (line) => {
+  const supervisor = new Supervisor(upChildSpecs(dir, opts.bind, ports, opts.journalSecret, opts.logNodeNice), (line) => {
     log(line);
     const died = /^\[supervisor\] (\S+) exited /.exec(line);
     if (died !== null && !everReady.has(died[1]!)) {

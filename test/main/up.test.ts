@@ -6,12 +6,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { callWhenServing, RespClient } from '../durability/crash-harness.js';
 import { killAll, listening, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
+import { upLogNodeNiceLevel } from '../../src/limits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keeldb-up-'));
 const started: ChildProcess[] = [];
@@ -50,6 +51,20 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/** The nice level of every thread of pid (/proc/PID/task/TID/stat, field 19), deduplicated. */
+function threadNiceLevels(pid: number): number[] {
+  const levels = new Set<number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      levels.add(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return [...levels].sort((a, b) => a - b);
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -82,6 +97,10 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   c.close();
   const serverPid = Number(/process_id:(\d+)/.exec(info.kind === 'bulk' ? info.bytes.toString() : '')?.[1]);
   expect(children).toContain(serverPid);
+  // The log nodes run below the server's CPU priority, every thread of them; the server keeps ours.
+  expect(upLogNodeNiceLevel).toBeGreaterThan(getPriority());
+  for (const pid of children.filter((p) => p !== serverPid)) expect(threadNiceLevels(pid)).toEqual([upLogNodeNiceLevel]);
+  expect(threadNiceLevels(serverPid)).toEqual([getPriority()]);
   process.kill(serverPid, 'SIGKILL');
   await waitForOutput(/\[supervisor\] restarting server/, up);
   expect(await callWhenServing(port, ['GET', 'up:key'])).toEqual({ kind: 'bulk', bytes: Buffer.from('durable') });
@@ -112,4 +131,25 @@ it('rejects bad --journal-ports at the command line', async () => {
   const up = startUp(['--dir', join(dir, 'bad'), '--journal-ports', '7001,7001,7002']);
   expect(await up.exited).toBe(1);
   expect(up.output()).toMatch(/--journal-ports.*three different non-zero ports/);
+});
+
+it('rejects a nice level outside 0..19 at the command line, for up and for a log node', async () => {
+  const up = startUp(['--dir', join(dir, 'bad-nice'), '--log-node-nice', '20']);
+  expect(await up.exited).toBe(1);
+  expect(up.output()).toMatch(/--log-node-nice <level>' argument '20' is invalid\. must be an integer from 0 to 19/);
+  const node = spawnKeeldb(['log-node', '--id', '1', '--port', '1', '--dir', join(dir, 'bad-nice-node'), '--peers', '127.0.0.1:2', '--nice', '-1'], started);
+  expect(await node.exited).toBe(1);
+  expect(node.output()).toMatch(/--nice <level>' argument '-1' is invalid/);
+});
+
+it('gives log nodes the nice level --log-node-nice asks for, 0 leaving them at the server\'s', async () => {
+  const port = await freePort();
+  const journalPorts = [await freePort(), await freePort(), await freePort()];
+  const up = startUp(['--dir', join(dir, 'nice0'), '--port', String(port), '--journal-ports', journalPorts.join(','), '--log-node-nice', '0']);
+  await waitForOutput(/KeelDB up: ready on/, up);
+  const children = childrenOf(up.child.pid!);
+  expect(children.length).toBe(4);
+  for (const pid of children) expect(threadNiceLevels(pid)).toEqual([getPriority()]);
+  up.child.kill('SIGTERM');
+  expect(await up.exited).toBe(0);
 });

@@ -26,6 +26,7 @@ import { SegmentLog } from '../storage/segment-log.js';
 import { LogNode } from './log-node.js';
 import { hopMark, hopTraceOn, setHopTraceRole } from '../hop-trace.js';
 import { TcpTransport, type PeerAddress } from './tcp-transport.js';
+import { lowerProcessPriority } from '../../main/cpu-priority.js';
 
 export interface LogNodeMainOptions {
   readonly id: number;
@@ -34,6 +35,8 @@ export interface LogNodeMainOptions {
   readonly peers: readonly string[];
   readonly bind: string;
   readonly secret: string;
+  /** Nice level for the whole process (src/main/cpu-priority.ts), 0: unchanged. */
+  readonly nice?: number;
 }
 
 /** How often the process checks the node's role (for the log line) and health. */
@@ -71,6 +74,11 @@ export function parsePeers(selfId: number, peers: readonly string[]): PeerAddres
 
 export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
   const logger = prefixed(stderrLogger('info'), `[log-node ${opts.id}]`);
+  // First, before the pool and the node start threads: they inherit the main thread's level.
+  if (opts.nice !== undefined && opts.nice > 0) {
+    const threads = lowerProcessPriority(opts.nice);
+    logger.log('info', `CPU priority: nice ${opts.nice} (${threads} threads), below the server's on a shared host`);
+  }
   if (hopTraceOn) setHopTraceRole(`node${opts.id}`);
   const peers = parsePeers(opts.id, opts.peers);
   if (peers.length === 0) throw new Error('--peers: at least one other node is needed');
