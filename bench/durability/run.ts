@@ -27,7 +27,7 @@
 // Invariant: every process started here is stopped before exit: on success, on error,
 // on SIGINT/SIGTERM/SIGHUP (stopEverything), and by a last-resort SIGKILL on 'exit'.
 
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor } from '../../src/main/supervisor.js';
 import { upChildSpecs } from '../../src/main/up.js';
+import { niceLevelMax, upLogNodeNiceLevel } from '../../src/limits.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
@@ -62,6 +63,8 @@ interface Options {
   requestsBig: number;
   write: boolean;
   results: string;
+  /** The log nodes' nice level (default: what `keeldb up` gives, upLogNodeNiceLevel). */
+  logNodeNice: number;
 }
 
 interface Sample {
@@ -79,6 +82,12 @@ interface Target {
 
 const progress = progressLogger('durability');
 
+function niceLevel(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > niceLevelMax) throw new InvalidArgumentError(`must be an integer from 0 to ${niceLevelMax}`);
+  return n;
+}
+
 function parseOptions(argv: string[]): Options {
   const program = new Command()
     .name('bench/durability/run.ts')
@@ -92,7 +101,8 @@ function parseOptions(argv: string[]): Options {
     .option('--requests-big <n>', 'redis-benchmark -n for SET -d 4096 -P 16 (default 20000; quick 5000)', positiveInt)
     .option('--write', 'write bench/RESULTS.md even in --quick mode')
     .option('--no-write', 'do not write bench/RESULTS.md')
-    .option('--results <path>', 'results file', join(repoRoot, 'bench/RESULTS.md'));
+    .option('--results <path>', 'results file', join(repoRoot, 'bench/RESULTS.md'))
+    .option('--log-node-nice <level>', `the log nodes' nice level (default ${upLogNodeNiceLevel}, as keeldb up)`, niceLevel, upLogNodeNiceLevel);
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
     runs?: number;
@@ -104,6 +114,7 @@ function parseOptions(argv: string[]): Options {
     requestsBig?: number;
     write?: boolean;
     results: string;
+    logNodeNice: number;
   }>();
   const quick = o.quick === true;
   return {
@@ -116,6 +127,7 @@ function parseOptions(argv: string[]): Options {
     requestsBig: o.requestsBig ?? (quick ? 5_000 : 20_000),
     write: o.write ?? !quick,
     results: o.results,
+    logNodeNice: o.logNodeNice,
   };
 }
 
@@ -203,7 +215,7 @@ async function main(): Promise<void> {
     const keeldbPort = await freePort();
     const journalPorts = [await freePort(), await freePort(), await freePort()];
     const sup = new Supervisor(
-      upChildSpecs(join(workDir, 'keeldb'), '127.0.0.1', { server: keeldbPort, journal: journalPorts }, journalSecret),
+      upChildSpecs(join(workDir, 'keeldb'), '127.0.0.1', { server: keeldbPort, journal: journalPorts }, journalSecret, opts.logNodeNice),
       (line) => {
         supervisorLines.push(line);
         if (supervisorLines.length > 200) supervisorLines.shift();
@@ -338,7 +350,7 @@ async function main(): Promise<void> {
         '(a shared machine: other work moves these numbers; compare within this section only).',
       `- Command: \`npm run build && ${cmd}\``,
       "- redis: `redis-server --port PORT --bind 127.0.0.1 --save '' --appendonly yes --appendfsync always --dir <tmp>/redis`. " +
-        'KeelDB: what `keeldb up` starts (src/main/up.ts): `keeldb log-node --id i --dir <tmp>/keeldb/node-i ...` x 3 and ' +
+        `KeelDB: what \`keeldb up\` starts (src/main/up.ts): \`keeldb log-node --id i --dir <tmp>/keeldb/node-i --nice ${opts.logNodeNice} ...\` x 3 and ` +
         '`keeldb server --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3`. Both directories on the same disk (one temporary directory).',
       `- Data: ${fmtInt(opts.keys)} keys \`key:%012d\` with ${valueBytes}-byte values on each server first (our pipelined loader, ` +
         `${fmtInt(prefillBatchCount)} SETs per write, DBSIZE checked), so every GET finds its key.`,
