@@ -4,6 +4,7 @@
 // request costs, for GET/SET/LPUSH at -P 16 and -P 1 (-c 50 -d 100 -r KEYS).
 //
 //   npm run build && npx tsx bench/endpoint/handoff-stats.ts [--keeldb a/bin/keeldb.js] [--keeldb-b b/bin/keeldb.js] [--tests get16,lpush16,get1] [--runs 1]
+//       [--durable]   (each server journals to three log nodes of its own build; no prefill)
 //
 // The server runs with KEELDB_HANDOFF_STATS=1 (src/ring/handoff-stats.ts): each of its
 // threads writes cumulative counters to stderr; the difference of the last lines before
@@ -20,6 +21,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWorkspace, freePort, type Managed } from './processes.js';
+import { startDurableCluster } from '../durability/cluster.js';
 import { benchmarkArgs, readyForBenchmark, selectTests } from './cpu-runs.js';
 import { cpuUs, threadCpuUs } from './proc-cpu.js';
 import { positiveInt } from './options.js';
@@ -36,13 +38,16 @@ const program = new Command()
   .option('--tests <list>', 'comma-separated subset of get16,set16,lpush16,get1,set1', 'get16,lpush16,get1')
   .option('--keeldb <path>', "the keeldb entry to run (default this checkout's bin/keeldb.js)", '')
   .option('--keeldb-b <path>', 'a second keeldb entry, measured alternately', '')
+  .option('--durable', 'durable servers (three log nodes each, started by bench/durability/cluster.ts); the key range is not prefilled')
   .parse();
-const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; keeldb: string; keeldbB: string }>();
+const opts = program.opts<{ keys: number; n16: number; n1: number; runs: number; tests: string; keeldb: string; keeldbB: string; durable?: boolean }>();
 
 const tests = selectTests(['get16', 'set16', 'lpush16', 'get1', 'set1'], opts.tests);
 
 /** Counters shown, per thread, in this order. */
 const shown: [string, string][] = [
+  ['main', 'socketReads'],
+  ['main', 'requestFlushes'],
   ['main', 'requestRecords'],
   ['main', 'doorbellNotifies'],
   ['main', 'replyWakes'],
@@ -50,6 +55,7 @@ const shown: [string, string][] = [
   ['main', 'waitAsyncArmed'],
   ['main', 'replyRecords'],
   ['main', 'replyConnections'],
+  ['main', 'socketWrites'],
   ['engine', 'parkWaits'],
   ['engine', 'parkWokenOk'],
   ['engine', 'parkNotEqual'],
@@ -110,18 +116,24 @@ function contextSwitches(pid: number): Map<string, [number, number]> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const { group, stop } = benchWorkspace('keeldb-handoff-');
+  const { group, workDir, stop } = benchWorkspace('keeldb-handoff-');
   process.env.KEELDB_HANDOFF_STATS = '1';
   try {
     const targets: Target[] = [];
     const entries = [opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js'), ...(opts.keeldbB !== '' ? [opts.keeldbB] : [])];
     for (const [i, entry] of entries.entries()) {
-      const port = await freePort();
       const label = i === 0 ? 'keeldb' : 'keeldb-b';
+      if (opts.durable === true) {
+        const cluster = await startDurableCluster(group, workDir, repoRoot, { keeldb: entry, secret: 'handoff-stats-secret', label });
+        targets.push({ label, managed: cluster.server, port: cluster.port, latest: watch(cluster.server) });
+        continue;
+      }
+      const port = await freePort();
       const managed = group.start(label, process.execPath, [entry, 'server', '--port', String(port), '--journal', 'none'], repoRoot);
       targets.push({ label, managed, port, latest: watch(managed) });
     }
-    for (const t of targets) await readyForBenchmark(t, opts.keys);
+    // A durable server waits for its journal (up to a minute); SETs need no prefill.
+    for (const t of targets) await readyForBenchmark(t, opts.durable === true ? null : opts.keys);
     const load0 = loadavg()[0]!;
     /** test -> label -> counter -> per-1000-request values (one per run). */
     const results = new Map<string, Map<string, Map<string, number[]>>>();

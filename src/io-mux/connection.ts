@@ -38,6 +38,7 @@ import net, { type Socket } from 'node:net';
 import type { BatchEncoder } from '../workers/batch-format.js';
 import { ParseStatus, RequestParser, type CommandSink, type ParserLimits } from './resp-parser.js';
 import type { BusyGate, GateConnection } from './busy-gate.js';
+import { handoffStats, handoffStatsOn } from '../ring/handoff-stats.js';
 import { directWrites, writeDirect, writeHandleOf, writevDirect, type DirectWriteOwner, type WriteHandle } from './socket-write.js';
 
 export interface ConnectionHost {
@@ -262,6 +263,7 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
 
   /** chunk[0, length) was read; valid during the call only (it may be the shared buffer). */
   onData(chunk: Buffer, length: number): void {
+    if (handoffStatsOn) handoffStats.socketReads++;
     const gate = this.host.busyGate;
     this.gateBusy = gate !== undefined && gate.prepare();
     if (this.state !== 'open') return;
@@ -356,6 +358,7 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
   /** Writes replies (one write per reply record) and applies the output limits. */
   write(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
+    if (handoffStatsOn) handoffStats.socketWrites++;
     const handle = this.writeHandle;
     if (handle === undefined) {
       this.socket.write(bytes);
@@ -373,6 +376,7 @@ export class Connection implements CommandSink, GateConnection, DirectWriteOwner
   /** Writes the given [start, end) runs of `out`, in order, as one write (writev). */
   writeRuns(out: Buffer, runs: readonly number[]): void {
     if (this.state === 'closed') return;
+    if (handoffStatsOn) handoffStats.socketWrites++;
     const handle = this.writeHandle;
     if (handle === undefined) {
       this.socket.cork();

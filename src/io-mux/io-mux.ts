@@ -258,6 +258,7 @@ export class IoMux implements ConnectionHost {
 
   private readonly flushNow = (): void => {
     this.flushScheduled = false;
+    if (handoffStatsOn) handoffStats.requestFlushes++;
     this.encoder.flush();
     // Also raises the reply ring's flag again (scheduleFlush lowered it).
     this.replyWake();

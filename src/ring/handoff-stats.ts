@@ -37,6 +37,11 @@ export const handoffStats = {
   /** io-mux: reply records drained and the connections they touched. */
   replyRecords: 0,
   replyConnections: 0,
+  /** io-mux: socket reads handed to a parser, and the flushes (turns that read requests). */
+  socketReads: 0,
+  requestFlushes: 0,
+  /** io-mux: reply socket writes (write or writev calls on a socket). */
+  socketWrites: 0,
   /** Engine: park() calls, Atomics.wait entered, and how each wait ended. */
   parks: 0,
   parkWaits: 0,
