@@ -21,7 +21,8 @@
 import { assert } from '../../assert.js';
 import { journalPayloadBytesMax } from '../../limits.js';
 import { journalFormatVersion } from '../record-types.js';
-import { checksum64 } from './checksum.js';
+import { ChecksumBatch, checksum64 } from './checksum.js';
+import { isU64, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../le-bytes.js';
 import type { LogEntry } from './types.js';
 
 export const frameHeaderBytes = 40;
@@ -29,55 +30,84 @@ export const frameChecksumBytes = 8;
 export const frameOverheadBytes = frameHeaderBytes + frameChecksumBytes;
 export const frameBytesMax = frameOverheadBytes + journalPayloadBytesMax;
 
-const u32Span = 0x1_0000_0000;
-
-/**
- * The checksum goes through this 8-byte scratch (a DataView store, then an 8-byte copy):
- * Buffer#writeBigUInt64LE range-checks and splits the BigInt with BigInt arithmetic,
- * allocating, once per record on the append path.
- */
-const checksumScratch = new DataView(new ArrayBuffer(frameChecksumBytes));
-const checksumScratchBytes = new Uint8Array(checksumScratch.buffer);
-
 export function writeU64(buf: Buffer, value: number, at: number): void {
-  // The message is built only on failure (this runs three times per record appended).
-  if (!(Number.isSafeInteger(value) && value >= 0)) assert(false, `u64 field out of range: ${value}`);
-  buf.writeUInt32LE(value % u32Span, at);
-  buf.writeUInt32LE(Math.floor(value / u32Span), at + 4);
+  // The message is built only on failure.
+  if (!isU64(value)) assert(false, `u64 field out of range: ${value}`);
+  if (!(at >= 0 && at + 8 <= buf.byteLength)) throw new RangeError(`u64 at ${at} outside a buffer of ${buf.byteLength} bytes`);
+  storeU64(buf, at, value);
 }
 
 /** Reads a u64 written by writeU64; returns NaN above 2^53 (never a valid value). */
 export function readU64(buf: Buffer, at: number): number {
-  const high = buf.readUInt32LE(at + 4);
-  if (high >= 0x20_0000) return Number.NaN;
-  return high * u32Span + buf.readUInt32LE(at);
+  if (!(at >= 0 && at + 8 <= buf.byteLength)) throw new RangeError(`u64 at ${at} outside a buffer of ${buf.byteLength} bytes`);
+  return loadU64(buf, at);
 }
 
 export function frameBytesOf(entry: LogEntry): number {
   return frameOverheadBytes + entry.payload.byteLength;
 }
 
+/**
+ * Writes one entry's frame at `at` in `buf` (which must have room) WITHOUT its
+ * checksum; returns the bytes the frame takes. sealFrames must run over it before the
+ * bytes are used: the append path writes a chunk's frames, then seals them in one batch.
+ */
+export function encodeFrameUnsealed(entry: LogEntry, buf: Buffer, at: number): number {
+  const payload = entry.payload;
+  const payloadBytes = payload.byteLength;
+  // Checked here because the stores below take the low bits of whatever they are given
+  // (the messages are built only on failure: this runs once per record appended).
+  if (payloadBytes > journalPayloadBytesMax) assert(false, `journal payload of ${payloadBytes} bytes is over the limit`);
+  if (!(entry.type >= 0 && entry.type <= 0xff && entry.engineVersion >= 0 && entry.engineVersion <= 0xffff)) assert(false, 'frame field out of range');
+  if (!(entry.writerId >= 0 && entry.writerId <= 0xffff_ffff)) assert(false, 'writerId out of range');
+  if (!(isU64(entry.index) && isU64(entry.term) && isU64(entry.writerSeq))) assert(false, `u64 field out of range in entry ${entry.index}`);
+  const frameBytes = frameOverheadBytes + payloadBytes;
+  if (!(at >= 0 && at + frameBytes <= buf.byteLength)) assert(false, 'frame does not fit its buffer');
+  storeU32(buf, at, frameBytes);
+  buf[at + 4] = journalFormatVersion;
+  buf[at + 5] = entry.type;
+  storeU16(buf, at + 6, entry.engineVersion);
+  storeU64(buf, at + 8, entry.index);
+  storeU64(buf, at + 16, entry.term);
+  storeU32(buf, at + 24, entry.writerId);
+  storeU64(buf, at + 28, entry.writerSeq);
+  storeU32(buf, at + 36, payloadBytes);
+  buf.set(payload, at + frameHeaderBytes);
+  return frameBytes;
+}
+
+/**
+ * Writes the checksum of every frame in buf[start, end), which holds whole frames back
+ * to back as encodeFrameUnsealed wrote them (their length fields are trusted: we just
+ * wrote them). Hashes through ChecksumBatch: one copy into wasm memory per window.
+ */
+export function sealFrames(buf: Buffer, start: number, end: number): void {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let at = start;
+  while (at < end) {
+    // Load a window of whole frames (at least one, however big).
+    let windowEnd = at;
+    while (windowEnd < end) {
+      const frameBytes = loadU32(buf, windowEnd);
+      assert(frameBytes >= frameOverheadBytes && windowEnd + frameBytes <= end, 'sealFrames: bad frame length');
+      if (windowEnd > at && windowEnd + frameBytes - at > ChecksumBatch.windowBytes) break;
+      windowEnd += frameBytes;
+    }
+    ChecksumBatch.load(buf, at, windowEnd);
+    for (let frame = at; frame < windowEnd; ) {
+      const frameBytes = loadU32(buf, frame);
+      const summed = frameBytes - frameChecksumBytes;
+      ChecksumBatch.store(frame - at, summed, view, frame + summed);
+      frame += frameBytes;
+    }
+    at = windowEnd;
+  }
+}
+
 /** Encodes one entry at `at` in `buf` (which must have room); returns the bytes written. */
 export function encodeFrame(entry: LogEntry, buf: Buffer, at: number): number {
-  const payloadBytes = entry.payload.byteLength;
-  if (payloadBytes > journalPayloadBytesMax) assert(false, `journal payload of ${payloadBytes} bytes is over the limit`);
-  assert(entry.type >= 0 && entry.type <= 0xff && entry.engineVersion >= 0 && entry.engineVersion <= 0xffff, 'frame field out of range');
-  assert(entry.writerId >= 0 && entry.writerId <= 0xffff_ffff, 'writerId out of range');
-  const frameBytes = frameOverheadBytes + payloadBytes;
-  buf.writeUInt32LE(frameBytes, at);
-  buf.writeUInt8(journalFormatVersion, at + 4);
-  buf.writeUInt8(entry.type, at + 5);
-  buf.writeUInt16LE(entry.engineVersion, at + 6);
-  writeU64(buf, entry.index, at + 8);
-  writeU64(buf, entry.term, at + 16);
-  buf.writeUInt32LE(entry.writerId, at + 24);
-  writeU64(buf, entry.writerSeq, at + 28);
-  buf.writeUInt32LE(payloadBytes, at + 36);
-  buf.set(entry.payload, at + frameHeaderBytes);
-  const sumAt = at + frameHeaderBytes + payloadBytes;
-  // A plain Uint8Array view: Buffer#subarray goes through Node's FastBuffer constructor.
-  checksumScratch.setBigUint64(0, checksum64(new Uint8Array(buf.buffer, buf.byteOffset + at, sumAt - at)), true);
-  buf.set(checksumScratchBytes, sumAt);
+  const frameBytes = encodeFrameUnsealed(entry, buf, at);
+  sealFrames(buf, at, at + frameBytes);
   return frameBytes;
 }
 

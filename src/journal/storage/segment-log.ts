@@ -44,7 +44,7 @@ import {
   journalDiskSmallWriteBytesMax,
 } from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
-import { decodeFrame, encodeFrame, frameBytesOf, frameOverheadBytes, frameBytesMax } from './frame.js';
+import { decodeFrame, encodeFrameUnsealed, frameBytesOf, frameOverheadBytes, frameBytesMax, sealFrames } from './frame.js';
 import {
   decodeHardState,
   decodeTrimPoint,
@@ -449,7 +449,8 @@ export class SegmentLog implements LogStorage {
       assert(seg !== undefined);
       const buf = Buffer.allocUnsafe(chunkBytes);
       let at = 0;
-      for (let i = chunkStart; i < endExclusive; i++) at += encodeFrame(entries[i]!, buf, at);
+      for (let i = chunkStart; i < endExclusive; i++) at += encodeFrameUnsealed(entries[i]!, buf, at);
+      sealFrames(buf, 0, at); // the chunk's checksums in one batch (checksum.ts)
       const offset = seg.bytes - chunkBytes;
       this.pending.push({ segment: seg, offset, bytes: buf, firstIndex: entries[chunkStart]!.index, lastIndex: entries[endExclusive - 1]!.index });
       chunkStart = endExclusive;

@@ -26,6 +26,7 @@ import type {
 import type { LogEntry } from '../storage/types.js';
 import { WireErrorCode, WireKind } from './codes.js';
 import { WireFormatError, WireReader, WireWriter } from './wire-buffer.js';
+import { isU64, loadU16, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../le-bytes.js';
 
 export const wireHeaderBytes = 5;
 export const handshakeNonceBytes = 32;
@@ -62,20 +63,63 @@ export type WireMessage = HandshakeMessage | PeerMessage | ClientRequest | Clien
 const entryFixedBytes = 35;
 const recordFixedBytes = 7;
 
+// Entries and records are the per-record part of the hot messages (AppendEntries, an
+// append, readOk): their fixed fields are reserved or taken at once and stored or
+// loaded with le-bytes.ts (layouts above), after the range checks the Buffer methods
+// would have made.
+
 function writeEntry(w: WireWriter, e: LogEntry): void {
-  w.u64(e.index).u64(e.term).u8(e.type).u16(e.engineVersion).u32(e.writerId).u64(e.writerSeq).blob(e.payload);
+  const payload = e.payload;
+  if (!(isU64(e.index) && isU64(e.term) && isU64(e.writerSeq))) throw new RangeError(`u64 field out of range in entry ${e.index}`);
+  if (!(e.type >= 0 && e.type <= 0xff && e.engineVersion >= 0 && e.engineVersion <= 0xffff && e.writerId >= 0 && e.writerId <= 0xffff_ffff)) {
+    throw new RangeError(`entry ${e.index}: field out of range`);
+  }
+  const at = w.reserve(entryFixedBytes + payload.byteLength);
+  const buf = w.buffer;
+  storeU64(buf, at, e.index);
+  storeU64(buf, at + 8, e.term);
+  buf[at + 16] = e.type;
+  storeU16(buf, at + 17, e.engineVersion);
+  storeU32(buf, at + 19, e.writerId);
+  storeU64(buf, at + 23, e.writerSeq);
+  storeU32(buf, at + 31, payload.byteLength);
+  buf.set(payload, at + entryFixedBytes);
 }
 
 function readEntry(r: WireReader): LogEntry {
+  const at = r.take(entryFixedBytes);
+  const buf = r.buffer;
+  const index = loadU64(buf, at);
+  const term = loadU64(buf, at + 8);
+  const writerSeq = loadU64(buf, at + 23);
+  if (Number.isNaN(index) || Number.isNaN(term) || Number.isNaN(writerSeq)) throw new WireFormatError('u64 field above 2^53');
+  // Fields in LogEntry's order (propose() builds the same shape: one hidden class).
   return {
-    index: r.u64(),
-    term: r.u64(),
-    type: r.u8(),
-    engineVersion: r.u16(),
-    writerId: r.u32(),
-    writerSeq: r.u64(),
-    payload: r.blob(),
+    index,
+    term,
+    type: buf[at + 16]!,
+    engineVersion: loadU16(buf, at + 17),
+    writerId: loadU32(buf, at + 19),
+    writerSeq,
+    payload: r.bytes(loadU32(buf, at + 31)),
   };
+}
+
+function writeRecord(w: WireWriter, rec: AppendRecord): void {
+  const payload = rec.payload;
+  if (!(rec.type >= 0 && rec.type <= 0xff && rec.engineVersion >= 0 && rec.engineVersion <= 0xffff)) throw new RangeError('record field out of range');
+  const at = w.reserve(recordFixedBytes + payload.byteLength);
+  const buf = w.buffer;
+  buf[at] = rec.type;
+  storeU16(buf, at + 1, rec.engineVersion);
+  storeU32(buf, at + 3, payload.byteLength);
+  buf.set(payload, at + recordFixedBytes);
+}
+
+function readRecord(r: WireReader): AppendRecord {
+  const at = r.take(recordFixedBytes);
+  const buf = r.buffer;
+  return { type: buf[at]!, engineVersion: loadU16(buf, at + 1), payload: r.bytes(loadU32(buf, at + 3)) };
 }
 
 function writeEntries(w: WireWriter, entries: readonly LogEntry[]): void {
@@ -187,7 +231,7 @@ export function encodeMessage(m: WireMessage): Buffer {
       w.u8(WireKind.append).u32(m.requestId).u32(m.writerId).u64(m.writerSeq);
       writeCondition(w, m.condition);
       w.u32(m.records.length);
-      for (const rec of m.records) w.u8(rec.type).u16(rec.engineVersion).blob(rec.payload);
+      for (const rec of m.records) writeRecord(w, rec);
       break;
     case 'read':
       w.u8(WireKind.read).u32(m.requestId).u64(m.fromId).u32(m.maxBytes).u32(m.waitMs);
@@ -284,7 +328,7 @@ export function decodeMessage(frame: Buffer): WireMessage {
       const count = r.u32();
       if (count * recordFixedBytes > size) throw new WireFormatError(`record count ${count} exceeds the frame`);
       const records: AppendRecord[] = new Array<AppendRecord>(count);
-      for (let i = 0; i < count; i++) records[i] = { type: r.u8(), engineVersion: r.u16(), payload: r.blob() };
+      for (let i = 0; i < count; i++) records[i] = readRecord(r);
       m = { kind: 'append', requestId, writerId, writerSeq, records, condition };
       break;
     }

@@ -83,6 +83,23 @@ export class WireWriter {
     return this.at;
   }
 
+  /**
+   * Makes room for `bytes` and skips over them, returning where they start in `buffer`
+   * (read it after this call: making room may replace it). The caller fills them, with
+   * the plain stores of le-bytes.ts: the per-record encoders' fast path.
+   */
+  reserve(bytes: number): number {
+    this.room(bytes);
+    const at = this.at;
+    this.at += bytes;
+    return at;
+  }
+
+  /** The buffer being written (see reserve). */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
   /** Patches a u32 already written (the frame length). */
   patchU32(at: number, v: number): void {
     this.buf.writeUInt32LE(v, at);
@@ -141,6 +158,22 @@ export class WireReader {
     const v = this.u8();
     if (v > 1) throw new WireFormatError(`bad boolean ${v}`);
     return v === 1;
+  }
+
+  /**
+   * Checks that `bytes` more are there and skips over them, returning where they start
+   * in `buffer`: the per-record decoders' fast path reads them with le-bytes.ts loads.
+   */
+  take(bytes: number): number {
+    this.need(bytes);
+    const at = this.at;
+    this.at += bytes;
+    return at;
+  }
+
+  /** The frame being read (see take). */
+  get buffer(): Buffer {
+    return this.buf;
   }
 
   /** A view of the next `length` bytes (zero copy: the frame buffer is not reused). */

@@ -81,6 +81,25 @@ describe('wire codec', () => {
     expect(() => decodeMessage(hugeCount)).toThrow(WireFormatError);
   });
 
+  it('carries every entry and record field at its limits, and refuses values past them', () => {
+    const top = { index: 2 ** 53 - 1, term: 2 ** 53 - 1, type: 0xff, engineVersion: 0xffff, writerId: 0xffff_ffff, writerSeq: 2 ** 53 - 1, payload: payload(3) };
+    const low = { index: 0, term: 0, type: 0, engineVersion: 0, writerId: 0, writerSeq: 0, payload: payload(0) };
+    const ae: WireMessage = { kind: 'appendEntries', term: 1, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [top, low], leaderCommit: 0, probe: 0, trimBeforeId: 0 };
+    expect(normalize(decodeMessage(encodeMessage(ae)))).toEqual(normalize(ae));
+    const append: WireMessage = { kind: 'append', requestId: 1, writerId: 1, writerSeq: 1, condition: { afterId: 0 }, records: [{ type: 0xff, engineVersion: 0xffff, payload: payload(2) }] };
+    expect(normalize(decodeMessage(encodeMessage(append)))).toEqual(normalize(append));
+    const bad: Partial<typeof top>[] = [{ index: -1 }, { term: 2 ** 53 }, { writerSeq: 1.5 }, { type: 256 }, { engineVersion: -1 }, { writerId: 2 ** 32 }];
+    for (const field of bad) {
+      const m: WireMessage = { ...ae, entries: [{ ...top, ...field }] };
+      expect(() => encodeMessage(m), JSON.stringify(field)).toThrow(RangeError);
+    }
+    expect(() => encodeMessage({ ...append, records: [{ type: 256, engineVersion: 0, payload: payload(1) }] })).toThrow(RangeError);
+    // A u64 at or above 2^53 on the wire is malformed (the field after it is a u8).
+    const frame = encodeMessage(ae);
+    frame.writeUInt32LE(0x20_0000, 5 + 8 + 4 + 8 * 5 + 4 + 12); // entry 0's term, high half
+    expect(() => decodeMessage(frame)).toThrow(/above 2\^53/);
+  });
+
   it('never throws anything but WireFormatError on random bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 200 }), fc.integer({ min: 0, max: 40 }), (body, kind) => {
