@@ -49,6 +49,8 @@ const shown: [string, string][] = [
   ['main', 'socketReads'],
   ['main', 'requestFlushes'],
   ['main', 'requestRecords'],
+  ['main', 'requestPushesBehind'],
+  ['main', 'doorbellRings'],
   ['main', 'doorbellNotifies'],
   ['main', 'replyWakes'],
   ['main', 'replyWakesEmpty'],

@@ -4,7 +4,10 @@
 // BatchEncoder; the batch is flushed once per event-loop turn (setImmediate, which runs
 // after all of the turn's socket reads), so every request that arrived in one turn,
 // across connections, crosses to the worker as one ring record (or several, when a
-// batch passes batchBytesMax). If the request ring is full, records wait in a backlog,
+// batch passes batchBytesMax). A record wakes the engine (server.ts hangs its doorbell
+// on the ring's notify) only when it lands in an empty ring: behind a record the engine
+// has not released yet it needs no wake, as the engine pops until the ring is empty and
+// never parks while a record waits. If the request ring is full, records wait in a backlog,
 // in order, until the ring has space (waitForSpaceAsync); sockets that keep sending
 // while the backlog is large are paused. Nothing is dropped; the main thread never
 // blocks.
@@ -39,7 +42,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { assert } from '../assert.js';
 import { EntryKind } from '../engine/reply.js';
 import { batchBytesMax, clientCountMax, clientOutputBytesMax, clientOutputPauseBytes, clientRequestInflightBytes, requestBacklogBytesMax, ringRecordBytesMax } from '../limits.js';
-import type { SpscRing } from '../ring/spsc-ring.js';
+import { ringRecordFootprintBytes, type SpscRing } from '../ring/spsc-ring.js';
 import { handoffStats, handoffStatsOn, reportHandoffStats } from '../ring/handoff-stats.js';
 import { WakePipe } from '../ring/wake-pipe.js';
 import {
@@ -292,6 +295,16 @@ export class IoMux implements ConnectionHost {
     this.requestRecords++;
     if (handoffStatsOn) handoffStats.requestRecords++;
     if (this.backlog.length === 0 && ring.tryPush(record)) {
+      // An earlier record still in the ring: the engine will come to this one without a
+      // wake of its own. It pops records until the ring is empty and never parks while
+      // one waits (its park re-checks the ring after flagging sleep), and that earlier
+      // record was announced when it was pushed (or was itself behind another). Since
+      // the engine had not released it when we looked (after our push), its next pop
+      // after releasing it sees ours.
+      if (ring.usedBytes() > ringRecordFootprintBytes(record.length)) {
+        if (handoffStatsOn) handoffStats.requestPushesBehind++;
+        return;
+      }
       ring.notify();
       return;
     }

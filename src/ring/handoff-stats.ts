@@ -24,6 +24,8 @@ const handoffStatsReportMs = 100;
 export const handoffStats = {
   /** Request records pushed into the request ring (io-mux). */
   requestRecords: 0,
+  /** io-mux: request records pushed behind an earlier one still in the ring (no doorbell). */
+  requestPushesBehind: 0,
   /** Doorbell rings (DurabilityShared.ring) and those that found the engine parked. */
   doorbellRings: 0,
   doorbellNotifies: 0,
