@@ -336,6 +336,16 @@ export const journalWriterHoldLatencyFraction = 1;
 /** A hold that ends with under half its cohort back turns holds off for this many acks (sparse writers). */
 export const journalWriterHoldSkipAcks = 8;
 /**
+ * The hold's timer is armed this much after the hold's end, and the hold ends when it
+ * fires. Node's timers count whole milliseconds of a loop clock that lags
+ * performance.now(), so a timer armed for the end itself often fired up to ~1 ms early,
+ * found the hold running and was armed again (a 1 ms minimum): a second wake-up of the
+ * writer for ~0.2 of the appends at SET -P 1, and holds that ran up to 1 ms over anyway.
+ * Ending the hold at an early fire instead shortened holds: 26-30 records per append
+ * instead of 29-32, i.e. more appends for the log nodes.
+ */
+export const journalWriterHoldTimerSlackMs = 1;
+/**
  * Slots of the tracker's key-dependency table (src/durability/tracker.ts), 8 bytes each:
  * keys hash into it, and a read of a key sharing a slot with an uncommitted write waits
  * for that write (never shows uncommitted data). With ~1000 writes in flight (50 clients

@@ -79,6 +79,16 @@ export class CommitPolicy {
     this.holdUntilMs = 0;
   }
 
+  /**
+   * The hold's timer fired: the hold is over, even if the caller's clock reads a little
+   * earlier than its end (Node's timers run on a loop clock that lags performance.now():
+   * see journalWriterHoldTimerSlackMs); re-arming for the rest would cost the writer a
+   * second wake-up. The hold's cohort is kept, so onSend still judges it.
+   */
+  endHold(): void {
+    this.holdUntilMs = 0;
+  }
+
   /** Drops any hold (a failed epoch). */
   reset(): void {
     this.holdTarget = 0;

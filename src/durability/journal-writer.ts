@@ -41,6 +41,7 @@
 // order even across retries and log-leader changes. committedSeq only grows within an
 // epoch and is published only for a prefix of acknowledged appends.
 
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
@@ -57,6 +58,7 @@ import {
   journalWriterHoldLatencyFraction,
   journalWriterHoldMsMax,
   journalWriterHoldSkipAcks,
+  journalWriterHoldTimerSlackMs,
   loadProgressIntervalMs,
 } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
@@ -66,6 +68,7 @@ import { EffectsGroup } from './effects-group.js';
 import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
 import { DurabilityShared, SharedBig } from './shared-state.js';
 import { LatencyTrace, latencyTraceOn } from './latency-trace.js';
+import { handoffStatsOn } from '../ring/handoff-stats.js';
 
 export interface JournalWriterData {
   readonly effectsRing: SharedArrayBuffer;
@@ -89,6 +92,31 @@ const engineVersion = 1;
 const loadRetryPauseMs = 200;
 /** Append latencies kept for INFO's percentiles. */
 const latencyWindowCount = 1024;
+
+/**
+ * What woke the writer, and what the wake-ups carried (KEELDB_HANDOFF_STATS=1 only;
+ * written to stderr as `handoff writer name=count ...`, cumulative, like the other
+ * threads' lines of src/ring/handoff-stats.ts): every wake-up of a thread costs
+ * microseconds of CPU on both sides, and one that sends nothing is pure cost.
+ */
+const wakeStats = {
+  /** Acks handled (each a socket read of the writer's event loop). */
+  ackWakes: 0,
+  /** Effects-ring wake-ups (the engine's notify), and those that sent nothing. */
+  dataWakes: 0,
+  dataWakesIdle: 0,
+  /** Cohort-hold timer wake-ups, and those that sent nothing. */
+  holdTimerWakes: 0,
+  holdTimerWakesIdle: 0,
+  /** Appends sent, by what woke the writer, and the effect records they carried. */
+  appends: 0,
+  appendsAtAck: 0,
+  appendsAtData: 0,
+  appendsAtHoldTimer: 0,
+  appendRecords: 0,
+};
+const wakeSource = { none: 0, ack: 1, data: 2, holdTimer: 3 } as const;
+const wakeStatsReportMs = 100;
 
 interface InFlight {
   readonly lastSeq: number;
@@ -136,6 +164,8 @@ class JournalWriter {
   private loads = 0;
   /** Bench-only stage stamps (latency-trace.ts). */
   private readonly trace = latencyTraceOn ? new LatencyTrace('writer', ['send', 'ack']) : undefined;
+  /** What the running kick() was woken by (wake statistics only). */
+  private wokenBy: number = wakeSource.none;
 
   constructor(private readonly data: JournalWriterData) {
     this.effects = SpscRing.attach(data.effectsRing);
@@ -146,6 +176,31 @@ class JournalWriter {
       this.publishLatency();
       this.trace?.maybeFlush();
     }, 1000).unref();
+    if (handoffStatsOn) {
+      setInterval(() => {
+        let line = 'handoff writer';
+        for (const [name, count] of Object.entries(wakeStats)) line += ` ${name}=${count}`;
+        writeSync(2, `${line}\n`);
+      }, wakeStatsReportMs).unref();
+    }
+  }
+
+  /** kick() on a wake-up from `source`, counting it (KEELDB_HANDOFF_STATS=1). */
+  private kickCounted(source: number): void {
+    if (!handoffStatsOn) return this.kick();
+    const appends = wakeStats.appends;
+    this.wokenBy = source;
+    this.kick();
+    this.wokenBy = wakeSource.none;
+    if (source === wakeSource.data) {
+      wakeStats.dataWakes++;
+      if (wakeStats.appends === appends) wakeStats.dataWakesIdle++;
+    } else if (source === wakeSource.holdTimer) {
+      wakeStats.holdTimerWakes++;
+      if (wakeStats.appends === appends) wakeStats.holdTimerWakesIdle++;
+    } else if (source === wakeSource.ack) {
+      wakeStats.ackWakes++;
+    }
   }
 
   start(): void {
@@ -278,7 +333,7 @@ class JournalWriter {
       this.waitingForData = true;
       void this.effects.waitForDataAsync().then(() => {
         this.waitingForData = false;
-        this.kick();
+        this.kickCounted(wakeSource.data);
       });
     }
   };
@@ -288,8 +343,9 @@ class JournalWriter {
     if (this.holdTimer !== undefined) return;
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
-      this.kick();
-    }, this.policy.holdLeftMs(nowMs));
+      this.policy.endHold(); // over, whatever performance.now() says (journalWriterHoldTimerSlackMs): no second wake-up
+      this.kickCounted(wakeSource.holdTimer);
+    }, this.policy.holdLeftMs(nowMs) + journalWriterHoldTimerSlackMs);
   }
 
   /** Drops the hold's timer: the hold ended (a send) or the epoch failed. */
@@ -333,6 +389,13 @@ class JournalWriter {
   private sendAppend(): void {
     // One journal record per append (effects-batch.ts): one entry, whole or absent.
     const { payload, lastSeq, count, buffer } = this.group.take();
+    if (handoffStatsOn) {
+      wakeStats.appends++;
+      wakeStats.appendRecords += count;
+      if (this.wokenBy === wakeSource.ack) wakeStats.appendsAtAck++;
+      else if (this.wokenBy === wakeSource.data) wakeStats.appendsAtData++;
+      else if (this.wokenBy === wakeSource.holdTimer) wakeStats.appendsAtHoldTimer++;
+    }
     this.policy.onSend(count);
     this.clearHoldTimer(); // the hold is over: its timer would only wake the thread for nothing
     if (this.trace !== undefined) this.trace.setRange('send', lastSeq - count + 1, lastSeq, this.trace.now());
@@ -345,40 +408,42 @@ class JournalWriter {
     const entry: InFlight = { lastSeq, count, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
     const epoch = this.epoch;
-    this.client.append(records, { leaderToken: this.token }).then(
-      (r) => {
-        if (epoch !== this.epoch) return;
-        entry.done = true;
-        entry.lastId = r.lastId;
-        this.group.recycle(buffer); // acknowledged: the client is done with the payload
-        const now = performance.now();
-        this.latencies[this.latencyCount++ % latencyWindowCount] = now - entry.startedMs;
-        this.appendCount++;
-        let advanced = false;
-        let acked = 0;
-        while (this.inflight.length > 0 && this.inflight[0]!.done) {
-          const head = this.inflight.shift()!;
-          acked += head.count;
-          if (this.trace !== undefined) this.trace.setRange('ack', head.lastSeq - head.count + 1, head.lastSeq, this.trace.now());
-          assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
-          this.committedSeq = head.lastSeq;
-          this.lastAppliedId = head.lastId;
-          advanced = true;
-        }
-        if (advanced) {
-          this.policy.onAck(acked, this.group.count + (this.carry !== null ? 1 : 0), now - entry.startedMs, now);
-          this.shared.store(SharedBig.committedId, this.lastAppliedId);
-          this.shared.store(SharedBig.appendCount, this.appendCount);
-          this.shared.store(SharedBig.committedSeq, this.committedSeq);
-          this.shared.ring();
-        }
-        this.kick();
-      },
-      (err: unknown) => {
-        if (epoch !== this.epoch) return;
-        this.fail(err instanceof Error ? err.message : String(err));
-      },
-    );
+    // appendThen, not append: the ack is handled straight from the socket read that
+    // carried it (no promise hops), so the engine hears of it at once.
+    this.client.appendThen(records, { leaderToken: this.token }, (failure, r) => {
+      if (epoch !== this.epoch) return;
+      if (failure !== undefined || r === undefined) this.fail(failure?.message ?? 'no append result');
+      else this.onAppended(entry, buffer, r.lastId);
+    });
+  }
+
+  /** The append of `entry` was acknowledged: publish what is now committed, ring the engine. */
+  private onAppended(entry: InFlight, buffer: Buffer, lastId: number): void {
+    entry.done = true;
+    entry.lastId = lastId;
+    this.group.recycle(buffer); // acknowledged: the client is done with the payload
+    const now = performance.now();
+    this.latencies[this.latencyCount++ % latencyWindowCount] = now - entry.startedMs;
+    this.appendCount++;
+    let advanced = false;
+    let acked = 0;
+    while (this.inflight.length > 0 && this.inflight[0]!.done) {
+      const head = this.inflight.shift()!;
+      acked += head.count;
+      if (this.trace !== undefined) this.trace.setRange('ack', head.lastSeq - head.count + 1, head.lastSeq, this.trace.now());
+      assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
+      this.committedSeq = head.lastSeq;
+      this.lastAppliedId = head.lastId;
+      advanced = true;
+    }
+    if (advanced) {
+      this.policy.onAck(acked, this.group.count + (this.carry !== null ? 1 : 0), now - entry.startedMs, now);
+      this.shared.store(SharedBig.committedId, this.lastAppliedId);
+      this.shared.store(SharedBig.appendCount, this.appendCount);
+      this.shared.store(SharedBig.committedSeq, this.committedSeq);
+      this.shared.ring();
+    }
+    this.kickCounted(wakeSource.ack);
   }
 
   /** Abandons the epoch: the engine fails held replies, drops its state, and we reload. */

@@ -65,6 +65,28 @@ describe('commit policy', () => {
   });
 });
 
+describe('commit policy: the hold timer', () => {
+  it('ends the hold when its timer fires, even if the clock reads a little earlier than the hold\'s end', () => {
+    const p = new CommitPolicy(limits);
+    p.onAck(20, 0, 1.5, 100);
+    expect(p.holding(5, 101)).toBe(true);
+    p.endHold(); // Node's timer fired at 101 (whole milliseconds on a lagging loop clock)
+    expect(p.holding(5, 101)).toBe(false);
+    expect(p.shouldSend(5, 500, false, 0, 101)).toBe(true);
+    expect(p.wakeCount(5, 0, 101)).toBe(0); // any record wakes the writer now
+    expect(p.holdLeftMs(101)).toBe(0);
+  });
+
+  it('a hold ended by its timer is still judged by what it gathered', () => {
+    const p = new CommitPolicy({ ...limits, holdSkipAcks: 1 });
+    p.onAck(20, 0, 1.5, 0);
+    p.endHold();
+    p.onSend(3); // 3 of 20 back: it did not pay
+    p.onAck(20, 0, 1.5, 2);
+    expect(p.shouldSend(1, 100, false, 0, 2.1)).toBe(true); // skipped
+  });
+});
+
 describe('commit policy: holds must pay', () => {
   it('a hold that gets less than half its cohort back turns holding off for holdSkipAcks acks', () => {
     const p = new CommitPolicy({ ...limits, holdSkipAcks: 2 });

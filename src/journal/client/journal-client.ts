@@ -28,9 +28,18 @@
 // write costs tens of microseconds of kernel time on both sides, which dominated the
 // log leader's CPU with one connection per client (64 clients, 64 syscalls a turn).
 // A lost connection fails every request on it with ConnectionLost: each retries.
-// Attempt timeouts are deadlines swept by one timer per link (every deadlineSweepMs while
-// requests are in flight), not a timer per request: at tens of thousands of appends a
-// second, arming and cancelling a timer each was a visible part of the client's CPU.
+// Attempt timeouts are deadlines kept in the requests and checked by ONE timer per link,
+// armed at the earliest deadline, not a timer per request (at tens of thousands of
+// appends a second, arming and cancelling a timer each was a visible part of the
+// client's CPU), nor a sweep every few milliseconds (each is a wake-up of the thread,
+// for nothing while every request is answered in time). Answers do not touch the
+// timer: when it fires it fails what is overdue and re-arms at the earliest deadline left.
+//
+// appendThen() is append() with a callback: on the usual path (the presumed leader
+// answers appendOk) the callback runs straight from the socket read that carried the
+// answer, with no promise or async frame in between; any other outcome continues in the
+// same retry loop as append(). The journal writer uses it: its ack then reaches the
+// engine within the read's callback, and an append costs its thread no microtask hops.
 
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
@@ -73,6 +82,35 @@ export interface AppendResult {
   readonly lastId: number;
 }
 
+/** appendThen's callback: `failure` (a JournalClientError, as append() rejects) or the result. */
+export type AppendDone = (failure: Error | undefined, result: AppendResult | undefined) => void;
+
+/** toLeaderThen's callback: the failure toLeader would reject with, or the response. */
+type Answer = (failure: Error | undefined, response: ClientResponse | undefined) => void;
+
+/** One attempt's outcome, for the retry loop to judge (toLeader). */
+interface Outcome {
+  readonly node: number;
+  readonly response?: ClientResponse;
+  readonly failure?: unknown;
+}
+
+/**
+ * Calls a callback from inside a socket callback: what it throws must not be taken for
+ * the connection's failure (WireConnection drops a connection whose handler throws), so
+ * it is thrown again outside, as an uncaught exception, as a throwing promise reaction
+ * would have been an unhandled rejection.
+ */
+function callOutside(done: Answer, response: ClientResponse): void {
+  try {
+    done(undefined, response);
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}
+
 interface Pending {
   readonly owner: JournalClient;
   /** performance.now() after which the attempt fails with ConnectionLost. */
@@ -93,24 +131,37 @@ interface Link {
   nextRequestId: number;
   /** Clients holding this link. */
   users: number;
-  /** The deadline sweep, running while requests are in flight. */
-  sweep: NodeJS.Timeout | undefined;
+  /** The deadline timer (see the file comment), armed for deadlineAt; undefined when none is. */
+  deadlineTimer: NodeJS.Timeout | undefined;
+  /** performance.now() at which deadlineTimer fires. */
+  deadlineAt: number;
 }
 
-/** How often a link checks its requests' deadlines (timeouts are this much late at most). */
-const deadlineSweepMs = 25;
+/** Arms the link's timer for `deadline` unless it fires by then anyway. */
+function watchDeadline(link: Link, deadline: number): void {
+  if (link.deadlineTimer !== undefined) {
+    if (link.deadlineAt <= deadline) return;
+    clearTimeout(link.deadlineTimer);
+  }
+  link.deadlineAt = deadline;
+  link.deadlineTimer = setTimeout(onDeadline, Math.max(1, deadline - performance.now()), link);
+  link.deadlineTimer.unref(); // in-flight requests keep their socket, and so the process, alive
+}
 
-function sweepLink(link: Link): void {
+/** The deadline timer fired: fails the overdue requests, re-arms for the earliest one left. */
+function onDeadline(link: Link): void {
+  link.deadlineTimer = undefined;
   const now = performance.now();
+  let earliest = Infinity;
   for (const [id, p] of link.pending) {
-    if (p.deadline > now) continue;
+    if (p.deadline > now) {
+      earliest = Math.min(earliest, p.deadline);
+      continue;
+    }
     link.pending.delete(id);
     p.reject(new ConnectionLost(`no answer within ${Math.round(p.timeoutMs)} ms`));
   }
-  if (link.pending.size === 0 && link.sweep !== undefined) {
-    clearInterval(link.sweep);
-    link.sweep = undefined;
-  }
+  if (earliest !== Infinity && !link.conn.isClosed) watchDeadline(link, earliest);
 }
 
 /** Open links of this process by node address and secret. */
@@ -142,14 +193,14 @@ function acquireLink(host: string, port: number, secret: string): Link {
     },
     onClose: (reason) => {
       if (links.get(key) === link) links.delete(key);
-      if (link.sweep !== undefined) clearInterval(link.sweep);
-      link.sweep = undefined;
+      if (link.deadlineTimer !== undefined) clearTimeout(link.deadlineTimer);
+      link.deadlineTimer = undefined;
       const lost = [...pending.values()];
       pending.clear();
       for (const p of lost) p.reject(new ConnectionLost(reason ?? 'connection lost'));
     },
   });
-  const link: Link = { key, conn, pending, nextRequestId: 1, users: 1, sweep: undefined };
+  const link: Link = { key, conn, pending, nextRequestId: 1, users: 1, deadlineTimer: undefined, deadlineAt: 0 };
   links.set(key, link);
   return link;
 }
@@ -209,29 +260,37 @@ export class JournalClient {
    * Appends records after `afterId` or under `leaderToken`. Resolves with their ids once
    * the log has them on a majority; rejects with a JournalClientError otherwise.
    */
-  async append(records: readonly AppendRecord[], condition: AppendCondition): Promise<AppendResult> {
+  append(records: readonly AppendRecord[], condition: AppendCondition): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.appendThen(records, condition, (failure, result) => (failure === undefined ? resolve(result!) : reject(failure)));
+    });
+  }
+
+  /**
+   * append() with a callback (see the file comment): `done` gets the failure append()
+   * would reject with, or the result; it is called once, never before appendThen returns.
+   * Appends are issued in call order, as append()'s are.
+   */
+  appendThen(records: readonly AppendRecord[], condition: AppendCondition, done: AppendDone): void {
     const writerId = this.writerId;
     const writerSeq = ++this.writerSeq;
-    let response: ClientResponse;
-    try {
-      response = await this.toLeader('append', (requestId) => ({
-        kind: 'append',
-        requestId,
-        writerId,
-        writerSeq,
-        records,
-        condition,
-      }));
-    } catch (err) {
-      if (err instanceof JournalClientError && err.code === 'timeout' && this.writerId === writerId) {
-        // Outcome unknown and never retried again: a gap in this writer's sequence.
-        this.writerId = nextWriterId(writerId);
-        this.writerSeq = 0;
+    const build = (requestId: number): ClientRequest => ({ kind: 'append', requestId, writerId, writerSeq, records, condition });
+    this.toLeaderThen('append', build, (failure, response) => {
+      if (failure !== undefined) {
+        if (failure instanceof JournalClientError && failure.code === 'timeout' && this.writerId === writerId) {
+          // Outcome unknown and never retried again: a gap in this writer's sequence.
+          this.writerId = nextWriterId(writerId);
+          this.writerSeq = 0;
+        }
+        done(failure, undefined);
+        return;
       }
-      throw err;
-    }
-    if (response.kind !== 'appendOk') throw new JournalClientError('badRequest', `unexpected ${response.kind} to an append`);
-    return { firstId: response.firstId, lastId: response.lastId };
+      if (response === undefined || response.kind !== 'appendOk') {
+        done(new JournalClientError('badRequest', `unexpected ${response?.kind} to an append`), undefined);
+        return;
+      }
+      done(undefined, { firstId: response.firstId, lastId: response.lastId });
+    });
   }
 
   /** The last committed id and the current leader token (linearizable). */
@@ -310,28 +369,71 @@ export class JournalClient {
   // --- internals -------------------------------------------------------------------------
 
   /**
-   * Sends a request to the presumed leader, following notLeader hints and retrying on
-   * lost connections and `unavailable` until the deadline. `build` makes each attempt
-   * with a fresh requestId (the append's writerSeq stays the same).
+   * toLeader with a callback, whose first attempt on the presumed leader needs no
+   * promise: a non-error answer goes to `done` straight from the socket read; anything
+   * else continues in toLeader's loop (same deadline), which calls `done` later. `done`
+   * is never called before this returns.
    */
-  private async toLeader(what: string, build: (requestId: number) => ClientRequest): Promise<ClientResponse> {
+  private toLeaderThen(what: string, build: (requestId: number) => ClientRequest, done: Answer): void {
     const deadline = performance.now() + this.timeoutMs;
+    const slow = (first: Outcome | undefined): void => {
+      this.toLeader(what, build, deadline, first).then(
+        (response) => done(undefined, response),
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err)), undefined),
+      );
+    };
+    if (this.closed) return slow(undefined);
+    const node = this.leader;
+    this.attempt(
+      node,
+      build,
+      this.timeoutMs,
+      (response) => {
+        if (response.kind === 'error') return slow({ node, response });
+        callOutside(done, response);
+      },
+      (failure) => slow({ node, failure }),
+    );
+  }
+
+  /**
+   * Sends a request to the presumed leader, following notLeader hints and retrying on
+   * lost connections and `unavailable` until `deadline`. `build` makes each attempt
+   * with a fresh requestId (the append's writerSeq stays the same). `first`: the outcome
+   * of an attempt already made (toLeaderThen), judged as if this loop had made it.
+   */
+  private async toLeader(
+    what: string,
+    build: (requestId: number) => ClientRequest,
+    deadline = performance.now() + this.timeoutMs,
+    first?: Outcome,
+  ): Promise<ClientResponse> {
     let lastProblem = 'no log node answered';
     for (;;) {
-      if (this.closed) throw new JournalClientError('closed', 'journal client closed');
-      const left = deadline - performance.now();
-      if (left <= 0) {
-        throw new JournalClientError(
-          'timeout',
-          `journal ${what} not acknowledged within ${this.timeoutMs} ms (last: ${lastProblem}); ` +
-            (what === 'append' ? 'it may or may not have been applied' : 'no answer'),
-        );
+      let outcome: Outcome;
+      if (first !== undefined) {
+        outcome = first;
+        first = undefined;
+      } else {
+        if (this.closed) throw new JournalClientError('closed', 'journal client closed');
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          throw new JournalClientError(
+            'timeout',
+            `journal ${what} not acknowledged within ${this.timeoutMs} ms (last: ${lastProblem}); ` +
+              (what === 'append' ? 'it may or may not have been applied' : 'no answer'),
+          );
+        }
+        const node = this.leader;
+        try {
+          outcome = { node, response: await this.request(node, build, left) };
+        } catch (failure) {
+          outcome = { node, failure };
+        }
       }
-      const node = this.leader;
-      let response: ClientResponse;
-      try {
-        response = await this.request(node, build, left);
-      } catch (err) {
+      const { node, response } = outcome;
+      if (response === undefined) {
+        const err = outcome.failure;
         if (err instanceof JournalClientError) throw err;
         lastProblem = `node ${node + 1}: ${err instanceof Error ? err.message : String(err)}`;
         if (this.leader === node) this.leader = (node + 1) % this.nodes.length;
@@ -370,25 +472,31 @@ export class JournalClient {
 
   /** One attempt on one node; rejects with ConnectionLost or on the attempt's timeout. */
   private request(node: number, build: (requestId: number) => ClientRequest, timeoutMs: number): Promise<ClientResponse> {
+    return new Promise<ClientResponse>((resolve, reject) => this.attempt(node, build, timeoutMs, resolve, reject));
+  }
+
+  /** request() with callbacks; `reject` may be called before it returns (a closed connection). */
+  private attempt(
+    node: number,
+    build: (requestId: number) => ClientRequest,
+    timeoutMs: number,
+    resolve: (response: ClientResponse) => void,
+    reject: (error: Error) => void,
+  ): void {
     const link = this.connection(node);
     const { conn, pending } = link;
     let requestId = link.nextRequestId;
     // Skip ids still in flight (a long poll may outlive 2^32 later requests' ids).
     while (pending.has(requestId)) requestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
     link.nextRequestId = requestId >= 0xffff_fffe ? 1 : requestId + 1;
-    return new Promise<ClientResponse>((resolve, reject) => {
-      const p: Pending = { owner: this, deadline: performance.now() + timeoutMs, timeoutMs, resolve, reject };
-      pending.set(requestId, p);
-      if (hopTraceOn) conn.traceOnFlush((at) => (p.sentAtUs = at));
-      if (link.sweep === undefined) {
-        link.sweep = setInterval(sweepLink, deadlineSweepMs, link);
-        link.sweep.unref(); // in-flight requests keep their socket, and so the process, alive
-      }
-      if (!conn.send(build(requestId))) {
-        pending.get(requestId)?.reject(new ConnectionLost('connection closed'));
-        pending.delete(requestId);
-      }
-    });
+    const p: Pending = { owner: this, deadline: performance.now() + timeoutMs, timeoutMs, resolve, reject };
+    pending.set(requestId, p);
+    if (hopTraceOn) conn.traceOnFlush((at) => (p.sentAtUs = at));
+    watchDeadline(link, p.deadline);
+    if (!conn.send(build(requestId))) {
+      pending.delete(requestId);
+      reject(new ConnectionLost('connection closed'));
+    }
   }
 
   /** This client's link to a node, acquiring a (shared) one if it has none open. */

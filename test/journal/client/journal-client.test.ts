@@ -109,6 +109,48 @@ describe('JournalClient', () => {
     expect((err as Error).message).toMatch(/not acknowledged within 600 ms.*may or may not have been applied/);
   });
 
+  it('an attempt with an earlier deadline than one already watched still times out on time', async () => {
+    // A long read poll arms the link's deadline timer far ahead; an append on the same
+    // connection must still fail at its own, earlier deadline (one timer per link, re-armed).
+    const silent = await fakeNode(() => undefined);
+    const c = client([silent], 300);
+    const reads = c.read(1, { waitMs: 600_000 })[Symbol.asyncIterator]();
+    const pendingRead = reads.next().catch(() => undefined);
+    const start = Date.now();
+    while (silent.requests.length < 1 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 5));
+    expect(silent.requests[0]?.kind).toBe('read');
+    const err = await c.append([record], { leaderToken: 1 }).catch((e: unknown) => e);
+    expect((err as JournalClientError).code).toBe('timeout');
+    c.close();
+    await pendingRead;
+  });
+
+  it('appendThen: the callback gets what append() would resolve or reject with, never before appendThen returns', async () => {
+    let nextId = 1;
+    const leader: Script = (req, reply) => {
+      if (req.kind !== 'append') return;
+      if ('afterId' in req.condition) reply({ kind: 'error', requestId: req.requestId, error: { code: 'tailMismatch', tailId: 4 } });
+      else reply({ kind: 'appendOk', requestId: req.requestId, firstId: nextId, lastId: nextId++ });
+    };
+    const nodes = [await fakeNode(notLeader(2)), await fakeNode(leader)];
+    const c = client(nodes);
+    const call = (condition: { leaderToken: number } | { afterId: number }) =>
+      new Promise<{ failure: Error | undefined; result: unknown; returned: boolean }>((resolve) => {
+        let returned = false;
+        c.appendThen([record], condition, (failure, result) => resolve({ failure, result, returned }));
+        returned = true;
+      });
+    // The first goes to node 1, which is not the leader: it continues in the retry loop.
+    expect(await call({ leaderToken: 1 })).toEqual({ failure: undefined, result: { firstId: 1, lastId: 1 }, returned: true });
+    // The next goes straight to the leader it learned, and is answered from the socket read.
+    expect(await call({ leaderToken: 1 })).toEqual({ failure: undefined, result: { firstId: 2, lastId: 2 }, returned: true });
+    const refused = await call({ afterId: 0 });
+    expect(refused.returned).toBe(true);
+    expect(refused.failure).toMatchObject({ code: 'tailMismatch', detail: 4 });
+    const sent = nodes[1]!.requests as AppendRequest[];
+    expect(sent.map((r) => r.writerSeq)).toEqual([1, 2, 3]); // one writerSeq per call, in call order
+  });
+
   it('keeps many appends in flight on one connection', async () => {
     const held: { req: ClientRequest; reply: (r: ClientResponse) => void }[] = [];
     const node = await fakeNode((req, reply) => held.push({ req, reply }));
