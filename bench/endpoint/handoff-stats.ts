@@ -48,6 +48,7 @@ const tests = selectTests(['get16', 'set16', 'lpush16', 'get1', 'set1'], opts.te
 const shown: [string, string][] = [
   ['main', 'socketReads'],
   ['main', 'requestFlushes'],
+  ['main', 'requestFlushesSmall'],
   ['main', 'requestRecords'],
   ['main', 'requestPushesBehind'],
   ['main', 'doorbellRings'],

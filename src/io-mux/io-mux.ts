@@ -94,6 +94,17 @@ const maxClientsReply = Buffer.from('-ERR max number of clients reached\r\n');
 const placeholderRecord = Buffer.from([RecordKind.jumbo]);
 const shutdownRecord = Buffer.from([RecordKind.shutdown]);
 
+/** Socket reads counted at the last flush (hand-off counters only). */
+let readsAtLastFlush = 0;
+
+/** Hand-off counters: one flush, and whether its turn read few requests (1-3 socket reads). */
+function countFlush(): void {
+  handoffStats.requestFlushes++;
+  const reads = handoffStats.socketReads - readsAtLastFlush;
+  readsAtLastFlush = handoffStats.socketReads;
+  if (reads >= 1 && reads <= 3) handoffStats.requestFlushesSmall++;
+}
+
 function formatAddr(ip: string | undefined, port: number | undefined): string {
   const host = ip ?? '?';
   return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
@@ -261,7 +272,7 @@ export class IoMux implements ConnectionHost {
 
   private readonly flushNow = (): void => {
     this.flushScheduled = false;
-    if (handoffStatsOn) handoffStats.requestFlushes++;
+    if (handoffStatsOn) countFlush();
     this.encoder.flush();
     // Also raises the reply ring's flag again (scheduleFlush lowered it).
     this.replyWake();

@@ -42,6 +42,8 @@ export const handoffStats = {
   /** io-mux: socket reads handed to a parser, and the flushes (turns that read requests). */
   socketReads: 0,
   requestFlushes: 0,
+  /** io-mux: flushes whose turn made 1 to 3 socket reads (tiny batches). */
+  requestFlushesSmall: 0,
   /** io-mux: reply socket writes (write or writev calls on a socket). */
   socketWrites: 0,
   /** Engine: park() calls, Atomics.wait entered, and how each wait ended. */
