@@ -4,10 +4,7 @@
 // BatchEncoder; the batch is flushed once per event-loop turn (setImmediate, which runs
 // after all of the turn's socket reads), so every request that arrived in one turn,
 // across connections, crosses to the worker as one ring record (or several, when a
-// batch passes batchBytesMax). A record wakes the engine (server.ts hangs its doorbell
-// on the ring's notify) only when it lands in an empty ring: behind a record the engine
-// has not released yet it needs no wake, as the engine pops until the ring is empty and
-// never parks while a record waits. If the request ring is full, records wait in a backlog,
+// batch passes batchBytesMax). If the request ring is full, records wait in a backlog,
 // in order, until the ring has space (waitForSpaceAsync); sockets that keep sending
 // while the backlog is large are paused. Nothing is dropped; the main thread never
 // blocks.
@@ -306,16 +303,10 @@ export class IoMux implements ConnectionHost {
     this.requestRecords++;
     if (handoffStatsOn) handoffStats.requestRecords++;
     if (this.backlog.length === 0 && ring.tryPush(record)) {
-      // An earlier record still in the ring: the engine will come to this one without a
-      // wake of its own. It pops records until the ring is empty and never parks while
-      // one waits (its park re-checks the ring after flagging sleep), and that earlier
-      // record was announced when it was pushed (or was itself behind another). Since
-      // the engine had not released it when we looked (after our push), its next pop
-      // after releasing it sees ours.
-      if (ring.usedBytes() > ringRecordFootprintBytes(record.length)) {
-        if (handoffStatsOn) handoffStats.requestPushesBehind++;
-        return;
-      }
+      // Hand-off counter: pushed behind a record the engine has not released yet (it
+      // would reach this one without a wake). Skipping the doorbell then (96283ea) cost
+      // more than it saved: see requestPushesBehind in handoff-stats.ts.
+      if (handoffStatsOn && ring.usedBytes() > ringRecordFootprintBytes(record.length)) handoffStats.requestPushesBehind++;
       ring.notify();
       return;
     }
