@@ -118,14 +118,17 @@ async function main(): Promise<void> {
     };
     await run(opts.appends);
     const start = process.cpuUsage();
+    const faults0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
     await run(opts.appends);
     const cpu = process.cpuUsage(start);
     const ms = performance.now() - t0;
+    const faults = process.resourceUsage().minorPageFault - faults0;
     console.log(
       `${opts.root}: ${opts.appends} appends of ${opts.records} x ${opts.bytes} B: ` +
         `${((cpu.user + cpu.system) / opts.appends).toFixed(1)} us CPU per append (user ${(cpu.user / opts.appends).toFixed(1)}, ` +
-        `system ${(cpu.system / opts.appends).toFixed(1)}), all three nodes; ${((ms * 1000) / opts.appends).toFixed(0)} us wall`,
+        `system ${(cpu.system / opts.appends).toFixed(1)}), all three nodes; ${((ms * 1000) / opts.appends).toFixed(0)} us wall; ` +
+        `${(faults / opts.appends).toFixed(2)} minor page faults per append`,
     );
   } finally {
     for (const n of nodes) n.stop(false);

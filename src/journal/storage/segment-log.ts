@@ -44,7 +44,6 @@ import {
   journalDiskSmallWriteBytesMax,
 } from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
-import { allocShortLived } from '../wire/buffer-slab.js';
 import { decodeFrame, encodeFrameUnsealed, frameBytesOf, frameOverheadBytes, frameBytesMax, sealFrames } from './frame.js';
 import {
   decodeHardState,
@@ -448,7 +447,7 @@ export class SegmentLog implements LogStorage {
     const flushChunk = (endExclusive: number): void => {
       if (endExclusive === chunkStart) return;
       assert(seg !== undefined);
-      const buf = allocShortLived(chunkBytes); // garbage once written (the cache keeps the entries, not these bytes)
+      const buf = Buffer.allocUnsafe(chunkBytes);
       let at = 0;
       for (let i = chunkStart; i < endExclusive; i++) at += encodeFrameUnsealed(entries[i]!, buf, at);
       sealFrames(buf, 0, at); // the chunk's checksums in one batch (checksum.ts)

@@ -4,7 +4,6 @@
 // never a crash. u64 fields are safe integers (< 2^53), sent as two u32 halves.
 
 import { Buffer } from 'node:buffer';
-import { allocShortLived } from './buffer-slab.js';
 
 /** A frame that breaks the wire format: the connection that sent it is closed. */
 export class WireFormatError extends Error {
@@ -18,12 +17,12 @@ export class WireWriter {
   private at = 0;
 
   constructor(capacity = 256) {
-    this.buf = allocShortLived(capacity); // a frame lives until its socket write: short-lived
+    this.buf = Buffer.allocUnsafe(capacity);
   }
 
   private room(bytes: number): void {
     if (this.at + bytes <= this.buf.byteLength) return;
-    const grown = allocShortLived(Math.max(this.at + bytes, this.buf.byteLength * 2));
+    const grown = Buffer.allocUnsafe(Math.max(this.at + bytes, this.buf.byteLength * 2));
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
   }
