@@ -18,6 +18,7 @@
 
 import { Command } from 'commander';
 import { Engine } from '../../src/engine/engine.js';
+import { prefetchGroupKeys, prefetchKeysMax } from '../../src/engine/dense-dict.js';
 import { ReplyWriter } from '../../src/engine/reply.js';
 import { BatchEncoder, RecordKind, RequestKind, RequestReader } from '../../src/workers/batch-format.js';
 import { benchmarkKey } from './resp-client.js';
@@ -106,8 +107,9 @@ function executeRequestBatch(engine: Engine, reader: RequestReader, record: Buff
       // Every few commands, touch the next few keys' lookups together: their cache misses
       // overlap each other instead of each command waiting for its own (DenseDict.prefetchKeys).
       if (--prefetchLeft <= 0) {
-        prefetchLeft = reader.peekKeys(prefetchGroup);
-        if (prefetchLeft > 0) engine.prefetchKeys(reader.buf, reader.peekStarts, reader.peekLengths, prefetchLeft);
+        const peeked = reader.peekKeys(prefetchKeysMax);
+        if (peeked > 0) engine.prefetchKeys(reader.buf, reader.peekStarts, reader.peekLengths, peeked);
+        prefetchLeft = Math.min(peeked, prefetchGroup);
       }
       engine.execute(clientId, argv, out);
     } else {
@@ -119,8 +121,8 @@ function executeRequestBatch(engine: Engine, reader: RequestReader, record: Buff
   engine.endTimedBatch();
 }
 
-/** Keys touched ahead per group (engine-worker.ts's prefetchGroup). */
-const prefetchGroup = 8;
+/** Commands between prefetchKeys calls (engine-worker.ts's prefetchGroup). */
+const prefetchGroup = prefetchGroupKeys;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -35,8 +35,10 @@
 
 import { assert } from '../assert.js';
 import { probeTableEntriesMin as tableEntriesMin, rehashProbeTable, removeProbeEntry, verifyProbeTable } from './probe-table.js';
-/** The most keys one prefetchKeys call takes. */
-export const prefetchKeysMax = 16;
+/** Commands between prefetchKeys calls: each call readies the next this many lookups. */
+export const prefetchGroupKeys = 8;
+/** The most keys one prefetchKeys call takes: three groups, one per stage of its pipeline. */
+export const prefetchKeysMax = 3 * prefetchGroupKeys;
 
 /** Per-process hash seed: table collisions cannot be planned from outside. */
 const hashSeed = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
@@ -109,9 +111,33 @@ export class DenseDict<V> {
    */
   private readonly warm: ((value: V) => void) | null;
 
-  constructor(options: { stamps?: boolean; warm?: (value: V) => void } = {}) {
+  /**
+   * Called by a lookup by bytes with a candidate's value (its stored hash matched): 1 if
+   * the value holds a copy of its key and that copy spells `key`, 0 if it holds one that
+   * does not, -1 if it holds none (the key string is compared). The keyspace's slab values
+   * keep their key beside them: comparing there reads the line the value is read from
+   * next, where the key string was one more dependent cache miss per lookup.
+   */
+  private readonly matchBytes: ((value: V, key: Uint8Array) => number) | null;
+
+  /**
+   * prefetchKeys' touch of a candidate's value (all of what a read copies); returns true
+   * when the value holds its key (a lookup by bytes will not read the key string).
+   */
+  private readonly prefetchValue: ((value: V) => boolean) | null;
+
+  constructor(
+    options: {
+      stamps?: boolean;
+      warm?: (value: V) => void;
+      matchBytes?: (value: V, key: Uint8Array) => number;
+      prefetchValue?: (value: V) => boolean;
+    } = {},
+  ) {
     this.stamps = options.stamps === true ? [] : null;
     this.warm = options.warm ?? null;
+    this.matchBytes = options.matchBytes ?? null;
+    this.prefetchValue = options.prefetchValue ?? null;
   }
 
   get size(): number {
@@ -165,11 +191,18 @@ export class DenseDict<V> {
     const t = this.table;
     const mask = this.mask;
     const keys = this.keys;
+    const match = this.matchBytes;
     for (let p = h & mask; ; p = (p + 1) & mask) {
       const s = t[2 * p + 1]!;
       if (s === 0) return -1;
       if (t[2 * p] === h) {
-        if (this.warm !== null) this.warm(this.values[s - 1]!);
+        if (match !== null) {
+          const m = match(this.values[s - 1]!, key);
+          if (m === 1) return s - 1;
+          if (m === 0) continue;
+        } else if (this.warm !== null) {
+          this.warm(this.values[s - 1]!);
+        }
         if (keyEqualsBytes(keys[s - 1]!, key)) return s - 1;
       }
     }
@@ -177,45 +210,114 @@ export class DenseDict<V> {
 
   /** What prefetchKeys read last (kept so the reads are not optimised away). */
   private prefetched = 0;
-  /** prefetchKeys' candidate slot + 1 per key (0: none), reused. */
-  private readonly prefetchSlots = new Int32Array(prefetchKeysMax);
+  /**
+   * prefetchKeys' pipeline: for the keys after the previous call's first group, where
+   * each key started in the previous call's bytes (-1: none), its hash, and its candidate
+   * slot + 1 (0: only its table entry was touched).
+   */
+  private readonly pipeStarts = new Int32Array(2 * prefetchGroupKeys).fill(-1);
+  private readonly pipeHashes = new Int32Array(2 * prefetchGroupKeys);
+  private readonly pipeSlots = new Int32Array(2 * prefetchGroupKeys);
+  private pipeBytes: Uint8Array | null = null;
 
   /**
-   * Touches what lookups of the keys bytes[starts[j], starts[j] + lengths[j]), j < n,
-   * will read, and nothing else: the home table entries first, all of them, then for
-   * each whose hash matches the key string and (warm) the value. The engine worker calls
-   * it for the next few commands' keys: over 1M keys every step of a lookup is a cache
-   * miss, and n independent misses issued back to back overlap each other, where the
-   * commands' own lookups wait for them one after the other. Only the home entry: a
-   * probe run longer than one is rare at most half full; a wrong guess costs only time.
+   * Touches what lookups of the keys bytes[starts[j], starts[j] + lengths[j]), j < n, will
+   * read, and nothing else. The engine worker calls it every prefetchGroupKeys commands
+   * with the keys of up to the next three groups: over 1M keys every step of a lookup is a
+   * cache (and TLB) miss, and each step needs the one before (table entry, then the slot's
+   * value and stamp, then the value's slab line), so touching a key's whole chain at once
+   * waits for each step in turn. Instead it is a pipeline across calls: a call touches
+   * the table entries of the third group, the values and stamps of the second (their
+   * table entries were touched by the previous call) and the slab lines and key strings
+   * of the first (their values were touched by the previous call): three independent sets
+   * of misses, issued back to back, overlap. A key the previous call did not see (a new
+   * batch, another record) has its whole chain touched. Only the home entry: a probe run
+   * longer than one is rare at most half full. A wrong guess (a stale slot after a write,
+   * another database) costs only time: nothing here changes anything observable.
    */
   prefetchKeys(bytes: Uint8Array, starts: Int32Array, lengths: Int32Array, n: number): void {
     assert(n <= prefetchKeysMax, 'prefetchKeys: too many keys');
-    if (this.keys.length === 0) return;
+    const pipeStarts = this.pipeStarts;
+    const pipeHashes = this.pipeHashes;
+    const pipeSlots = this.pipeSlots;
+    const samePipe = this.pipeBytes === bytes;
+    if (this.keys.length === 0) {
+      pipeStarts.fill(-1);
+      return;
+    }
     const t = this.table;
     const mask = this.mask;
     const slots = this.prefetchSlots;
+    const hashes = this.prefetchHashes;
+    let acc = 0;
+    // First every key's hash (no memory traffic: a pure chain of multiplies), from the
+    // pipeline when the previous call saw the key; then, in a loop of loads only, their
+    // table entries, so that the misses are all in flight together (hashing between
+    // them left room for only a few). A key of the first group whose value was touched
+    // last call needs neither (slot < 0: its candidate, already known).
     for (let j = 0; j < n; j++) {
       const start = starts[j]!;
+      if (j < 2 * prefetchGroupKeys && samePipe && pipeStarts[j] === start) {
+        hashes[j] = pipeHashes[j]!;
+        slots[j] = j < prefetchGroupKeys && pipeSlots[j] !== 0 ? -pipeSlots[j]! : 0;
+        continue;
+      }
       const end = start + lengths[j]!;
       let h = hashSeed ^ lengths[j]!;
       let i = start;
       for (; i + 4 <= end; i += 4) h = mixWord(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
       for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-      h = fmix32(h);
+      hashes[j] = fmix32(h);
+      slots[j] = 0;
+    }
+    for (let j = 2 * prefetchGroupKeys; j < n; j++) acc ^= t[2 * (hashes[j]! & mask) + 1]!; // third group: the entry only
+    for (let j = 0; j < n && j < 2 * prefetchGroupKeys; j++) {
+      if (slots[j]! < 0) continue;
+      const h = hashes[j]!;
       const p = h & mask;
       const s = t[2 * p + 1]!;
       slots[j] = s !== 0 && t[2 * p] === h ? s : 0;
     }
-    let acc = 0;
-    for (let j = 0; j < n; j++) {
-      const s = slots[j]!;
+    // The values and stamps of the first two groups' candidates (a positive slot), and
+    // for the first group the slab lines and the key string.
+    const values = this.values;
+    const keys = this.keys;
+    const stamps = this.stamps;
+    const count = keys.length;
+    for (let j = 0; j < n && j < 2 * prefetchGroupKeys; j++) {
+      let s = slots[j]!;
       if (s === 0) continue;
-      if (this.warm !== null) this.warm(this.values[s - 1]!);
-      acc ^= this.keys[s - 1]!.length;
+      const known = s < 0; // its value was touched last call
+      if (known) s = -s;
+      if (s > count) continue; // stale
+      const v = values[s - 1]!;
+      if (!known && stamps !== null) acc ^= stamps[s - 1]!;
+      if (j >= prefetchGroupKeys) continue;
+      let keyKept = false;
+      if (this.prefetchValue !== null) keyKept = this.prefetchValue(v);
+      else if (this.warm !== null) this.warm(v);
+      if (!keyKept) acc ^= keys[s - 1]!.length;
+    }
+    // What the next call (after the first group's commands) will find at its positions.
+    this.pipeBytes = bytes;
+    for (let j = 0; j < 2 * prefetchGroupKeys; j++) {
+      const from = j + prefetchGroupKeys;
+      if (from < n) {
+        pipeStarts[j] = starts[from]!;
+        pipeHashes[j] = hashes[from]!;
+        const s = slots[from]!;
+        pipeSlots[j] = from < 2 * prefetchGroupKeys ? (s < 0 ? -s : s) : 0;
+      } else {
+        pipeStarts[j] = -1;
+      }
     }
     this.prefetched = acc;
   }
+
+  /** prefetchKeys' candidate slot + 1 per key (0: none; negative: its value already touched), reused. */
+  private readonly prefetchSlots = new Int32Array(prefetchKeysMax);
+  /** prefetchKeys' hash per key, reused. */
+  private readonly prefetchHashes = new Int32Array(prefetchKeysMax);
 
   get(key: string): V | undefined {
     const i = this.slotOf(key);
@@ -317,6 +419,12 @@ export class DenseDict<V> {
     assert(this.stamps === null || this.stamps.length === entries, 'DenseDict stamps length');
     assert(this.lastKey === undefined || this.keys[this.lastSlot] === this.lastKey, 'DenseDict slot cache out of date');
     for (let i = 0; i < this.keys.length; i++) assert(this.slotOf(this.keys[i]!) === i, 'DenseDict slot mismatch');
+    if (this.matchBytes !== null) {
+      for (let i = 0; i < this.keys.length; i++) {
+        assert(this.matchBytes(this.values[i]!, Buffer.from(this.keys[i]!, 'latin1')) !== 0, 'DenseDict value holds another key');
+        assert(this.slotOfBytes(Buffer.from(this.keys[i]!, 'latin1')) === i, 'DenseDict slot by bytes mismatch');
+      }
+    }
   }
 
   /** A uniformly random slot, or -1 when empty. `random` returns [0, 1). */

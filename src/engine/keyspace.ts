@@ -14,7 +14,11 @@
 // becomes its latin1 string in the dict and is freed, so the rest of the engine only
 // ever sees string | RObject, exactly as before the slab. Db owns the handles: every
 // path that replaces or removes a value (set, overwrite, delete, expiry, flush) frees
-// the old handle, exactly once; SWAPDB moves them (the slab is per Keyspace).
+// the old handle, exactly once; SWAPDB moves them (the slab is per Keyspace). A handle
+// stored through setBytes keeps a copy of its key's bytes beside the value (when short
+// enough): lookups by a request's key bytes compare that copy, in the value's own cache
+// line, instead of the dict's key string; a handle therefore never moves to another key
+// (RENAME, COPY, MOVE go through the materialised string).
 //
 // Expiry is lazy (every lookup checks) and active (Keyspace.activeExpireCycle samples
 // keys with a TTL). Either way an expired key is deleted and reported through
@@ -90,6 +94,10 @@ export class Db {
     warm: (v) => {
       if (typeof v === 'number') this.keyspace.slab.warm(v);
     },
+    // A slab value keeps its key's bytes beside it (string-slab.ts): a lookup by bytes
+    // compares them there, in the line it reads the value from.
+    matchBytes: (v, key) => (typeof v === 'number' ? this.keyspace.slab.keyMatch(v, key) : -1),
+    prefetchValue: (v) => typeof v === 'number' && this.keyspace.slab.warmAll(v),
   });
   /** Write buffers of strings changed in place, by key (usually empty). */
   private readonly stringBuffers = new Map<string, StringBuffer>();
@@ -361,7 +369,7 @@ export class Db {
       // The same size class: written in place, the handle kept (as store stamps a write).
       if (!this.keyspace.access.lfu) this.table.stamps![slot!] = this.keyspace.clockMs;
     } else {
-      const handle = this.keyspace.slab.alloc(bytes);
+      const handle = this.keyspace.slab.alloc(bytes, 0, bytes.length, key);
       this.storeAt(slot, key, handle >= 0 ? handle : bytes.latin1Slice(0, bytes.length));
     }
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);

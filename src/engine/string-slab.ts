@@ -11,9 +11,15 @@
 // Layout: size classes of slot bytes (16, 32, ... 256 by 16, then four steps per power
 // of two up to stringSlabSlotBytesMax); each class a list of chunks of at most
 // stringSlabChunkBytes, cut into slots, a power of two of them per chunk (so a slot
-// number's chunk is a shift, not a division: every access computes it). A slot is [length: i32 LE][bytes...]: a value of
-// n bytes goes to the smallest class with n + 4 <= slot bytes. A free slot's length is
-// -1, so "slot in use" is checked on every access. Free slots of a class are an Int32Array
+// number's chunk is a shift, not a division: every access computes it). A slot is
+// [value length: i32 LE][key length: u8][key bytes][value bytes]: a value of n bytes with
+// a kept key of k bytes goes to the smallest class with 5 + k + n <= slot bytes. The key
+// is kept beside its value so that a lookup by a request's key bytes compares them in
+// the line it reads the value from (keyMatch), instead of fetching the dict's key string
+// from elsewhere: over 1M keys each of those was one more cache (and TLB) miss per GET
+// and SET. Key length 255 means no key kept (allocated without one, or a key longer than
+// keyKeptBytesMax or too long for the largest slot beside its value): lookups then compare
+// the dict's key string. A free slot's length is -1, so "slot in use" is checked on every access. Free slots of a class are an Int32Array
 // stack (last freed, first reused: warm in the cache); a class with no free slot cuts a
 // new one from its last chunk, or allocates a chunk. A class whose last value is freed
 // drops its chunks (FLUSHALL returns the memory).
@@ -26,14 +32,21 @@
 // tests check it returns to 0).
 //
 // Invariants: a handle in use has class < classCount, slot number < its class's cut
-// count, and length in 0..slotBytes - 4; a free slot's length is -1; the free stack
+// count, and 5 + kept key bytes + length <= slotBytes; a kept key is the key the
+// keyspace stores the handle under (keyspace.ts: a handle never moves to another key); a free slot's length is -1; the free stack
 // holds each free slot once; liveCount = sum over classes of (cut - free).
 
 import { assert } from '../assert.js';
 import { stringSlabChunkBytes, stringSlabSlotBytesMax } from '../limits.js';
 
-/** Bytes of a slot's length prefix. */
-const lengthBytes = 4;
+/** Bytes of a slot's header: the value's length (i32) and the kept key's length (u8). */
+const headerBytes = 5;
+/** Offset of the kept key's length byte in a slot. */
+const keyLengthAt = 4;
+/** The key length byte of a slot that keeps no key. */
+const noKey = 255;
+/** The longest key kept beside its value. */
+const keyKeptBytesMax = 254;
 const classBits = 6;
 const classMask = (1 << classBits) - 1;
 /** Slot numbers per class are below this, so a handle stays a non-negative Smi. */
@@ -49,15 +62,15 @@ assert(classSlotBytes.length <= classMask + 1, 'string slab classes fit the hand
 assert(classSlotBytes[classSlotBytes.length - 1] === stringSlabSlotBytesMax, 'string slab classes end at the max');
 
 /** The largest value the slab holds; a longer one stays a JS string. */
-export const stringSlabValueBytesMax = stringSlabSlotBytesMax - lengthBytes;
+export const stringSlabValueBytesMax = stringSlabSlotBytesMax - headerBytes;
 
-/** Class index by value length (0..stringSlabValueBytesMax). */
-const classByLength = new Uint8Array(stringSlabValueBytesMax + 1);
+/** Class index by the bytes a slot must hold (header, kept key and value: 0..stringSlabSlotBytesMax). */
+const classByNeed = new Uint8Array(stringSlabSlotBytesMax + 1);
 {
   let c = 0;
-  for (let n = 0; n <= stringSlabValueBytesMax; n++) {
-    while (classSlotBytes[c]! < n + lengthBytes) c++;
-    classByLength[n] = c;
+  for (let n = 0; n <= stringSlabSlotBytesMax; n++) {
+    while (classSlotBytes[c]! < n) c++;
+    classByNeed[n] = c;
   }
 }
 
@@ -91,11 +104,15 @@ export class StringSlab {
   /** Handles in use. */
   liveCount = 0;
 
-  /** A handle holding a copy of bytes[start, end), or -1 if too long for the slab. */
-  alloc(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  /**
+   * A handle holding a copy of bytes[start, end), with `key` (a latin1 string) kept beside
+   * it when given and short enough, or -1 if the value is too long for the slab.
+   */
+  alloc(bytes: Uint8Array, start = 0, end = bytes.length, key: string | null = null): number {
     const n = end - start;
     if (n > stringSlabValueBytesMax) return -1;
-    const classIndex = classByLength[n]!;
+    const k = key !== null && key.length <= keyKeptBytesMax && headerBytes + key.length + n <= stringSlabSlotBytesMax ? key.length : -1;
+    const classIndex = classByNeed[headerBytes + (k < 0 ? 0 : k) + n]!;
     const sc = this.classes[classIndex]!;
     let slot: number;
     let reused = false;
@@ -116,7 +133,17 @@ export class StringSlab {
     const words = sc.words[chunkIndex]!;
     assert(!reused || words[at >> 2] === -1, 'string slab slot reused while in use');
     words[at >> 2] = n;
-    sc.chunks[chunkIndex]!.set(n === bytes.length ? bytes : bytes.subarray(start, end), at + lengthBytes);
+    const chunk = sc.chunks[chunkIndex]!;
+    let valueAt = at + headerBytes;
+    if (k < 0) {
+      chunk[at + keyLengthAt] = noKey;
+    } else {
+      chunk[at + keyLengthAt] = k;
+      // By hand: keys are short, and latin1Write is a native call with argument checks.
+      for (let i = 0; i < k; i++) chunk[valueAt + i] = key!.charCodeAt(i);
+      valueAt += k;
+    }
+    chunk.set(n === bytes.length ? bytes : bytes.subarray(start, end), valueAt);
     this.liveCount++;
     return (slot << classBits) | classIndex;
   }
@@ -128,16 +155,65 @@ export class StringSlab {
    */
   overwrite(handle: number, bytes: Uint8Array): boolean {
     const n = bytes.length;
-    if (n > stringSlabValueBytesMax || classByLength[n] !== (handle & classMask)) return false;
+    if (n > stringSlabValueBytesMax) return false;
     const sc = this.classOf(handle);
     const slot = handle >>> classBits;
     const chunkIndex = slot >>> sc.chunkShift;
     const at = (slot & sc.slotMask) * sc.slotBytes;
+    const chunk = sc.chunks[chunkIndex]!;
+    const kb = chunk[at + keyLengthAt]!;
+    const need = headerBytes + (kb === noKey ? 0 : kb) + n;
+    if (need > stringSlabSlotBytesMax || classByNeed[need] !== (handle & classMask)) return false;
     const words = sc.words[chunkIndex]!;
     assert(words[at >> 2]! >= 0, 'string slab overwrite of a free slot');
     words[at >> 2] = n;
-    sc.chunks[chunkIndex]!.set(bytes, at + lengthBytes);
+    chunk.set(bytes, at + headerBytes + (kb === noKey ? 0 : kb));
     return true;
+  }
+
+  /**
+   * Whether the key kept beside handle's value spells exactly `key`: 1 yes, 0 no, -1 no
+   * key kept (the caller compares its own copy of the key). Reads the slot's first line,
+   * the one a read of the value needs next.
+   */
+  keyMatch(handle: number, key: Uint8Array): number {
+    const sc = this.classes[handle & classMask]!;
+    const slot = handle >>> classBits;
+    const chunk = sc.chunks[slot >>> sc.chunkShift]!;
+    const at = (slot & sc.slotMask) * sc.slotBytes;
+    const k = chunk[at + keyLengthAt]!;
+    if (k === noKey) return -1;
+    const n = key.length;
+    if (k !== n) return 0;
+    const from = at + headerBytes;
+    for (let i = 0; i < n; i++) if (chunk[from + i] !== key[i]) return 0;
+    return 1;
+  }
+
+  /**
+   * As warm, touching every cache line of the slot's key and value (a read copies the
+   * whole value: GET of a 100-byte value spans two or three lines); for lookups ahead of
+   * their commands (DenseDict.prefetchKeys). Returns whether the slot keeps its key.
+   */
+  warmAll(handle: number): boolean {
+    const sc = this.classes[handle & classMask];
+    if (sc === undefined) return false;
+    const slot = handle >>> classBits;
+    const chunkIndex = slot >>> sc.chunkShift;
+    const words = sc.words[chunkIndex];
+    if (words === undefined) return false;
+    const atWord = ((slot & sc.slotMask) * sc.slotBytes) >> 2;
+    const n = words[atWord]!;
+    const kb = sc.chunks[chunkIndex]![(atWord << 2) + keyLengthAt]!;
+    let acc = n;
+    if (n > 0) {
+      // One read per 64 bytes (16 words), and the last word of the value.
+      const lastWord = atWord + ((headerBytes + (kb === noKey ? 0 : kb) + n - 1) >> 2);
+      for (let w = atWord + 16; w < lastWord; w += 16) acc ^= words[w]!;
+      acc ^= words[lastWord]!;
+    }
+    this.warmed = acc;
+    return kb !== noKey;
   }
 
   /** Returns handle's slot to its class. */
@@ -205,9 +281,11 @@ export class StringSlab {
     const chunkIndex = slot >>> sc.chunkShift;
     const at = (slot & sc.slotMask) * sc.slotBytes;
     const n = sc.words[chunkIndex]![at >> 2]!;
-    assert(n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab handle not in use');
-    this.foundChunk = sc.chunks[chunkIndex]!;
-    this.foundStart = at + lengthBytes;
+    assert(n >= 0 && n <= sc.slotBytes - headerBytes, 'string slab handle not in use');
+    const chunk = sc.chunks[chunkIndex]!;
+    const kb = chunk[at + keyLengthAt]!;
+    this.foundChunk = chunk;
+    this.foundStart = at + headerBytes + (kb === noKey ? 0 : kb);
     this.foundLength = n;
   }
 
@@ -219,10 +297,8 @@ export class StringSlab {
 
   /** Offset in chunk(handle) of the value's first byte. */
   bytesStart(handle: number): number {
-    const sc = this.classOf(handle);
-    const slot = handle >>> classBits;
-    const chunkIndex = slot >>> sc.chunkShift;
-    return (slot & sc.slotMask) * sc.slotBytes + lengthBytes;
+    this.locate(handle);
+    return this.foundStart;
   }
 
   /** The value as a latin1 string (one char per byte, as the keyspace stores strings). */
@@ -252,8 +328,13 @@ export class StringSlab {
       }
       for (let slot = 0; slot < sc.cut; slot++) {
         const chunkIndex = slot >>> sc.chunkShift;
-        const n = sc.words[chunkIndex]![((slot & sc.slotMask) * sc.slotBytes) >> 2]!;
-        assert(seen.has(slot) ? n === -1 : n >= 0 && n <= sc.slotBytes - lengthBytes, 'string slab slot length out of range');
+        const at = (slot & sc.slotMask) * sc.slotBytes;
+        const n = sc.words[chunkIndex]![at >> 2]!;
+        const kb = sc.chunks[chunkIndex]![at + keyLengthAt]!;
+        const kept = kb === noKey ? 0 : kb;
+        assert(seen.has(slot) ? n === -1 : n >= 0 && headerBytes + kept + n <= sc.slotBytes, 'string slab slot length out of range');
+        // A live slot is in the smallest class that holds it (overwrite keeps that true).
+        assert(seen.has(slot) || classByNeed[headerBytes + kept + n] === this.classes.indexOf(sc), 'string slab slot in the wrong class');
       }
       live += sc.liveCount;
     }

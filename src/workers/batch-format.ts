@@ -330,8 +330,8 @@ export class BatchEncoder {
 /** The longest command name RequestReader keeps a copy of (Redis's longest is 20 bytes). */
 const commandNameBytesMax = 32;
 
-/** The most entries RequestReader.peekKeys looks ahead at. */
-export const peekKeysMax = 16;
+/** The most entries RequestReader.peekKeys looks ahead at (the engine's prefetch pipeline takes 24). */
+export const peekKeysMax = 24;
 
 /** Reads request entries of a batch record (worker side). */
 export class RequestReader {

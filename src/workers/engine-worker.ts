@@ -43,6 +43,7 @@ import { LatencyTrace, latencyTraceOn } from '../durability/latency-trace.js';
 import { ReplayKind, replayHeaderBytes } from '../durability/ring-records.js';
 import { EffectsPublisher } from '../durability/effects-publisher.js';
 import { EntryKind, ReplyWriter } from '../engine/reply.js';
+import { prefetchGroupKeys, prefetchKeysMax } from '../engine/dense-dict.js';
 import { batchBytesMax, engineIdleWaitMs, jumboInFlightCountMax, ringRecordBytesMax } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
 import {
@@ -60,8 +61,8 @@ import { ControlArea } from './control-area.js';
 import { applyBusyChange, idleClientCloser, installEngineControl } from './engine-control.js';
 import { BusyPump } from './busy-pump.js';
 
-/** Keys whose lookups are touched together, ahead of their commands (Engine.prefetchKeys). */
-const prefetchGroup = 8;
+/** Commands between two Engine.prefetchKeys calls (each is given the next three groups' keys). */
+const prefetchGroup = prefetchGroupKeys;
 
 // The worker's own reply kind must not collide with the engine's.
 for (const k of Object.values(EntryKind)) assert(k < replyKindSynced, 'EntryKind overlaps the worker reply kinds');
@@ -353,10 +354,12 @@ function main(data: EngineWorkerData): void {
           const argv = reader.argv();
           currentArgv = argv;
           // Every few commands, touch the next few keys' lookups together: their cache misses
-          // overlap each other instead of each command waiting for its own (DenseDict.prefetchKeys).
+          // overlap each other instead of each command waiting for its own (DenseDict.prefetchKeys,
+          // a pipeline over the next three groups).
           if (--prefetchLeft <= 0) {
-            prefetchLeft = reader.peekKeys(prefetchGroup);
-            if (prefetchLeft > 0) engine.prefetchKeys(reader.buf, reader.peekStarts, reader.peekLengths, prefetchLeft);
+            const peeked = reader.peekKeys(prefetchKeysMax);
+            if (peeked > 0) engine.prefetchKeys(reader.buf, reader.peekStarts, reader.peekLengths, peeked);
+            prefetchLeft = Math.min(peeked, prefetchGroup);
           }
           engine.execute(clientId, argv, out);
           break;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DenseDict } from '../../src/engine/dense-dict.js';
+import { DenseDict, prefetchGroupKeys, prefetchKeysMax } from '../../src/engine/dense-dict.js';
 
 type Op = { kind: 'set'; key: string; value: number } | { kind: 'del'; key: string };
 
@@ -163,11 +163,57 @@ describe('DenseDict', () => {
       at += k.length;
     });
     d.prefetchKeys(bytes, starts, lengths, 16);
+    // The values of the first group now, the second's at the call a group later (the
+    // worker's next call: the window moved by prefetchGroupKeys).
+    d.prefetchKeys(bytes, starts.subarray(prefetchGroupKeys), lengths.subarray(prefetchGroupKeys), 16 - prefetchGroupKeys);
     // Only a key's home table entry is touched: at most half full, most keys are there.
     expect(warmed.length).toBeGreaterThanOrEqual(6);
     for (const v of warmed) expect(wanted.slice(0, 12)).toContain(`key:${v}`);
     for (let j = 0; j < 12; j++) expect(d.get(`key:${j * 37}`)).toBe(j * 37);
     expect(d.size).toBe(1000);
+    d.verify();
+  });
+
+  it('prefetchKeys as a pipeline over calls a group apart: each group is readied once, stale slots are ignored', () => {
+    const touched: number[] = [];
+    const d = new DenseDict<number>({ stamps: true, prefetchValue: (v) => (touched.push(v), v % 2 === 0) });
+    for (let i = 0; i < 4000; i++) d.set(`key:${i}`, i, i);
+    // A batch of 64 keys in one buffer, as the worker peeks them: up to three groups a call.
+    const wanted = Array.from({ length: 64 }, (_, j) => `key:${(j * 61) % 4000}`);
+    const bytes = Buffer.from(wanted.join(''), 'latin1');
+    const allStarts: number[] = [];
+    let at = 0;
+    for (const k of wanted) {
+      allStarts.push(at);
+      at += k.length;
+    }
+    const starts = new Int32Array(prefetchKeysMax);
+    const lengths = new Int32Array(prefetchKeysMax);
+    const call = (first: number): void => {
+      const n = Math.min(prefetchKeysMax, wanted.length - first);
+      for (let j = 0; j < n; j++) {
+        starts[j] = allStarts[first + j]!;
+        lengths[j] = wanted[first + j]!.length;
+      }
+      d.prefetchKeys(bytes, starts, lengths, n);
+    };
+    for (let first = 0; first < wanted.length; first += prefetchGroupKeys) call(first);
+    // Each key's value is touched once, when its group is next (a key off its home entry
+    // may be missed: only home entries are read).
+    const expected = wanted.map((k) => Number(k.slice(4)));
+    expect(touched.length).toBeGreaterThanOrEqual(16); // most keys sit at their home entry
+    expect(new Set(touched).size).toBe(touched.length);
+    for (const v of touched) expect(expected).toContain(v);
+    // The pipeline's slots go stale when the dict shrinks between calls: ignored, no throw.
+    touched.length = 0;
+    call(0);
+    for (let i = 3999; i >= 10; i--) d.delete(`key:${i}`);
+    call(prefetchGroupKeys);
+    call(2 * prefetchGroupKeys);
+    for (const v of touched) expect(v).toBeLessThan(4000);
+    // Nothing observable changed.
+    expect(d.size).toBe(10);
+    for (let i = 0; i < 10; i++) expect(d.get(`key:${i}`)).toBe(i);
     d.verify();
   });
 });

@@ -50,6 +50,46 @@ describe('StringSlab', () => {
     expect(() => slab.overwrite(h, bytesOf('y'.repeat(99)))).toThrow(/free slot/);
   });
 
+  it('keeps a key beside its value when it fits, and matches request bytes against it', () => {
+    const slab = new StringSlab();
+    const h = slab.alloc(bytesOf('value'), 0, 5, 'key:000000000001');
+    expect(slab.keyMatch(h, bytesOf('key:000000000001'))).toBe(1);
+    expect(slab.keyMatch(h, bytesOf('key:000000000002'))).toBe(0); // same length, other bytes
+    expect(slab.keyMatch(h, bytesOf('key:00000000000'))).toBe(0); // a prefix
+    expect(slab.latin1(h)).toBe('value');
+    expect(slab.overwrite(h, bytesOf('VALUE'))).toBe(true); // the key stays
+    expect(slab.keyMatch(h, bytesOf('key:000000000001'))).toBe(1);
+    expect(slab.latin1(h)).toBe('VALUE');
+    expect(slab.bytesStart(h)).toBe(slab.foundStart);
+    // The empty key and binary keys are kept as they are.
+    const empty = slab.alloc(bytesOf('e'), 0, 1, '');
+    expect(slab.keyMatch(empty, bytesOf(''))).toBe(1);
+    expect(slab.keyMatch(empty, bytesOf('x'))).toBe(0);
+    const binary = slab.alloc(bytesOf('b'), 0, 1, '\u0000\u00ff\r\n');
+    expect(slab.keyMatch(binary, Buffer.from([0, 255, 13, 10]))).toBe(1);
+    // No key given, a key too long to keep, or no room beside the largest value: -1, the
+    // value intact.
+    const none = slab.alloc(bytesOf('v'));
+    expect(slab.keyMatch(none, bytesOf('v'))).toBe(-1);
+    const long = slab.alloc(bytesOf('l'), 0, 1, 'k'.repeat(255));
+    expect(slab.keyMatch(long, bytesOf('k'.repeat(255)))).toBe(-1);
+    const kept254 = slab.alloc(bytesOf('l'), 0, 1, 'k'.repeat(254));
+    expect(slab.keyMatch(kept254, bytesOf('k'.repeat(254)))).toBe(1);
+    const full = slab.alloc(bytesOf('f'.repeat(stringSlabValueBytesMax)), 0, stringSlabValueBytesMax, 'key');
+    expect(slab.keyMatch(full, bytesOf('key'))).toBe(-1);
+    expect(slab.latin1(full)).toBe('f'.repeat(stringSlabValueBytesMax));
+    // A kept key counts toward the size class: the same value without room for its key
+    // cannot be overwritten into the slot.
+    const tight = slab.alloc(bytesOf('t'.repeat(stringSlabValueBytesMax - 3)), 0, stringSlabValueBytesMax - 3, 'key');
+    expect(slab.keyMatch(tight, bytesOf('key'))).toBe(1);
+    expect(slab.overwrite(tight, bytesOf('u'.repeat(stringSlabValueBytesMax - 2)))).toBe(false);
+    expect(slab.latin1(tight)).toBe('t'.repeat(stringSlabValueBytesMax - 3));
+    expect(slab.warmAll(h)).toBe(true);
+    expect(slab.warmAll(none)).toBe(false);
+    expect(slab.warmAll(63)).toBe(false); // a class the slab does not have
+    slab.verify();
+  });
+
   it('SET over a string value keeps one live handle per key, in place or not', () => {
     const ks = makeKeyspace();
     const db = ks.db(0);
@@ -190,9 +230,31 @@ describe('Db and the slab', () => {
     runCommand(engine, c, ['SET', 'k12', 'back to a string']);
     runCommand(engine, c, ['SWAPDB', '0', '3']);
     runCommand(engine, c, ['SETEX', 'gone', '1', 'soon']);
+    // Every slab value keeps the key it is stored under, through the moves above.
+    for (const db of engine.keyspace.dbs) db.dict.verify();
     runCommand(engine, c, ['FLUSHALL']);
     expect(slab.liveCount).toBe(0);
     slab.verify();
+  });
+
+  it('finds keys by their bytes through the copy kept beside each value, across deletes and growth', () => {
+    const ks = makeKeyspace();
+    const db = ks.db(0);
+    for (let i = 0; i < 3000; i++) db.setBytes(`key:${i}`, bytesOf(`v${i}`));
+    for (let i = 0; i < 3000; i += 3) db.delete(`key:${i}`); // swap-removes move values and keys together
+    db.setBytes('k'.repeat(300), bytesOf('long key, kept as a string only'));
+    db.dict.verify();
+    for (let i = 0; i < 3000; i++) {
+      const v = db.lookupStoredBytes(bytesOf(`key:${i}`), 0);
+      if (i % 3 === 0) expect(v).toBeUndefined();
+      else expect(db.valueOf(v!)).toBe(`v${i}`);
+    }
+    expect(db.valueOf(db.lookupStoredBytes(bytesOf('k'.repeat(300)), 0)!)).toBe('long key, kept as a string only');
+    expect(db.lookupStoredBytes(bytesOf('key:3000'), 0)).toBeUndefined();
+    expect(db.overwriteBytes(bytesOf('key:1'), bytesOf('w1'))).toBe(false); // no keyNamesWanted hook: the general path
+    ks.swap(0, 1);
+    ks.db(1).dict.verify();
+    expect(ks.db(1).valueOf(ks.db(1).lookupStoredBytes(bytesOf('key:2'), 0)!)).toBe('v2');
   });
 
   it('answers reads of slab-held values as of the same value held as a string', () => {
