@@ -17,6 +17,7 @@
 
 import { Command } from 'commander';
 import { Engine } from '../../src/engine/engine.js';
+import { prefetchGroupKeys, prefetchKeysMax } from '../../src/engine/dense-dict.js';
 import { ReplyWriter } from '../../src/engine/reply.js';
 import { EffectsPublisher } from '../../src/durability/effects-publisher.js';
 import { DurabilityShared, SharedBig } from '../../src/durability/shared-state.js';
@@ -102,11 +103,19 @@ function run(s: Setup, batches: readonly Buffer[], out: ReplyWriter, reader: Req
     // executeBatch
     reader.reset(record);
     engine.beginTimedBatch();
+    let prefetchLeft = 0;
     while (!reader.done) {
       const kind = reader.u8();
       const clientId = reader.u32();
       if (kind !== RequestKind.command) throw new Error(`unexpected request entry kind ${kind}`);
-      engine.execute(clientId, reader.argv(), out);
+      const argv = reader.argv();
+      // The worker's key prefetch pipeline (DenseDict.prefetchKeys), as engine-worker.ts runs it.
+      if (--prefetchLeft <= 0) {
+        const peeked = reader.peekKeys(prefetchKeysMax);
+        if (peeked > 0) engine.prefetchKeys(reader.buf, reader.peekStarts, reader.peekLengths, peeked);
+        prefetchLeft = Math.min(peeked, prefetchGroupKeys);
+      }
+      engine.execute(clientId, argv, out);
     }
     engine.endTimedBatch();
     if (tracker !== undefined && ring !== undefined && shared !== undefined && effects !== undefined) {
