@@ -401,10 +401,15 @@ export const niceLevelMax = 19;
 /**
  * The nice level `keeldb up` gives its log nodes (src/main/cpu-priority.ts says why: they
  * stand for other machines, so the server's threads come first on the shared host).
- * Measured here with SET -P 1 -c 50 as the load: GET p50 under it / alone went 2.5-2.9
- * at 0, 1.5-1.9 at 10, 1.2-1.3 at 19, while the SET rate did not move beyond noise.
+ * A trade, measured with bench/durability/run.ts --runs 3 --log-node-nice N (session 7,
+ * quiet machine, two runs at 0, 10 and 19, one at 15): GET p50 under a SET -P 1 load on
+ * other keys went 1.62-1.69 ms at 0, 0.77-1.01 at 10, 0.54 at 15, 0.58-0.70 at 19 (GET
+ * alone 0.4-0.65), and SET -P 1 10-17k/s at 0, 13-22k at 10 and above; but
+ * SET -d 4096 -P 16, where the server's threads keep both cores busy and a lower log
+ * node waits for them, went 78-93 MB/s at 0, 61-82 at 10, 52 at 15 and 51-52 at 19,
+ * against its target of 50. 10 takes most of the read gain and keeps the margin.
  */
-export const upLogNodeNiceLevel = 19;
+export const upLogNodeNiceLevel = 10;
 
 // --- Relationships ---------------------------------------------------------------------
 
