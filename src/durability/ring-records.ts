@@ -25,7 +25,8 @@
 // The payload is written in place after the ring header by effects.ts's
 // writeEffectRecord (re-exported here for the engine worker): no Buffer per record.
 
-import { putF64, putU32 } from '../engine/effects.js';
+import { putF64 } from '../engine/effects.js';
+import { storeU32 } from '../le-bytes.js';
 
 export { effectRecordBytes, writeEffectRecord } from '../engine/effects.js';
 
@@ -42,7 +43,7 @@ export const replayHeaderBytes = 4;
 
 /** Writes the effects ring header at buf[0, effectsHeaderBytes) (once per write: no checked Buffer writes). */
 export function writeEffectsHeader(buf: Buffer, epoch: number, seq: number, flags: number): void {
-  putU32(buf, 0, epoch >>> 0);
+  storeU32(buf, 0, epoch >>> 0);
   putF64(buf, 4, seq);
   buf[12] = flags;
   buf[13] = 0;

@@ -28,6 +28,7 @@
 // The record ends exactly after its last argument; decode checks that.
 
 import { assert } from '../assert.js';
+import { storeU32 } from '../le-bytes.js';
 import { databaseCount } from '../limits.js';
 
 export interface Effect {
@@ -75,7 +76,7 @@ export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number)
   buf[at + 1] = 0;
   buf[at + 2] = 0;
   buf[at + 3] = 0;
-  putU32(buf, at + 4, effects.length);
+  storeU32(buf, at + 4, effects.length);
   putF64(buf, at + 8, record.nowMs);
   let o = at + headerBytes;
   // Once per write on the engine thread: indexed loops and byte stores (Buffer's
@@ -86,12 +87,12 @@ export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number)
     assert(argv.length > 0, 'an effect has a command name');
     assert(Number.isInteger(e.dbIndex) && e.dbIndex >= 0 && e.dbIndex < databaseCount, 'effect dbIndex');
     buf[o] = e.dbIndex;
-    putU32(buf, o + 1, argv.length);
+    storeU32(buf, o + 1, argv.length);
     o += 5;
     for (let j = 0; j < argv.length; j++) {
       const a = argv[j]!;
       const n = a.length;
-      putU32(buf, o, n);
+      storeU32(buf, o, n);
       o += 4;
       // A command name or a key is a few bytes: a loop copies those for less than the
       // call into TypedArray.prototype.set.
@@ -101,14 +102,6 @@ export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number)
     }
   }
   return o;
-}
-
-/** A u32 at `at`, little endian (the caller sized the buffer). */
-export function putU32(buf: Buffer, at: number, value: number): void {
-  buf[at] = value;
-  buf[at + 1] = value >>> 8;
-  buf[at + 2] = value >>> 16;
-  buf[at + 3] = value >>> 24;
 }
 
 /** putF64's staging: a double's bytes in this machine's order. */

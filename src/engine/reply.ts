@@ -10,6 +10,7 @@
 // Redis degrades it (map -> flat array, null -> $-1 or *-1, double -> bulk, ...).
 
 import { assert } from '../assert.js';
+import { storeU32 } from '../le-bytes.js';
 
 /** Kinds of entry in a reply batch (engine -> io-mux); numbered explicitly. */
 export const EntryKind = {
@@ -63,17 +64,6 @@ const bulkRangeLoopBytesMax = 16;
 /** Node's Buffer class proper (Buffer[Symbol.species]): `new` of it makes a view with no species lookup. */
 const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (memory: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
 
-/**
- * A u32 LE by hand at `at` (in bounds: the caller ensured room): writeUInt32LE checks
- * its value and offset on every call, twice per reply entry.
- */
-function writeU32(buf: Buffer, at: number, v: number): void {
-  buf[at] = v & 0xff;
-  buf[at + 1] = (v >>> 8) & 0xff;
-  buf[at + 2] = (v >>> 16) & 0xff;
-  buf[at + 3] = v >>> 24;
-}
-
 export class ReplyWriter {
   buf: Buffer;
   length = 0;
@@ -108,14 +98,14 @@ export class ReplyWriter {
     this.ensure(9);
     const at = this.length;
     this.buf[at] = kind;
-    writeU32(this.buf, at + 1, clientId);
+    storeU32(this.buf, at + 1, clientId); // by hand: writeUInt32LE checks its arguments, twice per entry
     this.entryStart = at;
     this.length = at + 9;
   }
 
   endEntry(): void {
     assert(this.entryStart !== -1, 'endEntry without beginEntry');
-    writeU32(this.buf, this.entryStart + 5, this.length - this.entryStart - 9);
+    storeU32(this.buf, this.entryStart + 5, this.length - this.entryStart - 9);
     this.entryStart = -1;
   }
 

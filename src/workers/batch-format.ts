@@ -41,6 +41,7 @@
 // order of entries is the order of encode calls.
 
 import { assert } from '../assert.js';
+import { storeU32 } from '../le-bytes.js';
 
 export const RecordKind = {
   batch: 1,
@@ -95,14 +96,6 @@ const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (memory: ArrayB
 
 /** Arguments up to this long are copied byte by byte, longer ones through a view (see commandFromOffsets). */
 const copyLoopBytesMax = 24;
-
-/** A u32 LE by hand (in bounds: the caller reserved room): writeUInt32LE validates on every call. */
-function writeU32(b: Uint8Array, at: number, v: number): void {
-  b[at] = v & 0xff;
-  b[at + 1] = (v >>> 8) & 0xff;
-  b[at + 2] = (v >>> 16) & 0xff;
-  b[at + 3] = v >>> 24;
-}
 
 /** Encoded size of a command entry with these argument lengths. */
 export function commandEntryBytes(argc: number, argBytesTotal: number): number {
@@ -189,14 +182,14 @@ export class BatchEncoder {
     let o = this.target(bytes);
     const b = this.targetBuf;
     b[o] = RequestKind.command;
-    writeU32(b, o + 1, clientId);
-    writeU32(b, o + 5, argc);
+    storeU32(b, o + 1, clientId); // by hand: writeUInt32LE validates on every call
+    storeU32(b, o + 5, argc);
     o += 9;
     for (let i = 0; i < argc; i++) {
       const s = starts[i]!;
       const e = ends[i]!;
       const n = e - s;
-      writeU32(b, o, n);
+      storeU32(b, o, n);
       o += 4;
       // Short arguments byte by byte (~1.3 ns a byte here); longer ones through a view
       // and a native set (~32 ns whatever the length; Buffer#copy validates first, ~55 ns).

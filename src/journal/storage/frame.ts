@@ -22,7 +22,7 @@ import { assert } from '../../assert.js';
 import { journalPayloadBytesMax } from '../../limits.js';
 import { journalFormatVersion } from '../record-types.js';
 import { ChecksumBatch, checksum64 } from './checksum.js';
-import { isU64, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../le-bytes.js';
+import { isU64, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../../le-bytes.js';
 import type { LogEntry } from './types.js';
 
 export const frameHeaderBytes = 40;

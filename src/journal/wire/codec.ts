@@ -26,7 +26,7 @@ import type {
 import type { LogEntry } from '../storage/types.js';
 import { WireErrorCode, WireKind } from './codes.js';
 import { WireFormatError, WireReader, WireWriter } from './wire-buffer.js';
-import { isU64, loadU16, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../le-bytes.js';
+import { isU64, loadU16, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../../le-bytes.js';
 
 export const wireHeaderBytes = 5;
 export const handshakeNonceBytes = 32;

@@ -1,7 +1,8 @@
 // Little-endian integer stores and loads on a Uint8Array by plain indexed access, for
-// the journal's per-record encoders and decoders (storage/frame.ts, wire/codec.ts).
-// Runs wherever those run: a log node's main thread, a journal client's thread, the
-// simulator.
+// the per-record encoders and decoders on hot paths: the journal's (storage/frame.ts,
+// wire/codec.ts), the engine's effect records (engine/effects.ts,
+// durability/ring-records.ts), reply entries (engine/reply.ts) and request batches
+// (workers/batch-format.ts). Runs in whichever thread calls it.
 //
 // Why not Buffer#writeUInt32LE and friends: each call range-checks its value and
 // offset and returns a value, and a 35-record append runs ~300 of them per node (frame
