@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { Supervisor } from '../../src/main/supervisor.js';
 import { upChildSpecs } from '../../src/main/up.js';
 import { niceLevelMax, upLogNodeNiceLevel } from '../../src/limits.js';
+import { parseCpuList, type ServerCpuList } from '../../src/main/cpu-affinity.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
@@ -65,6 +66,8 @@ interface Options {
   results: string;
   /** The log nodes' nice level (default: what `keeldb up` gives, upLogNodeNiceLevel). */
   logNodeNice: number;
+  /** The server's --server-cpulist (default auto, as keeldb up). */
+  serverCpulist: ServerCpuList;
 }
 
 interface Sample {
@@ -102,7 +105,8 @@ function parseOptions(argv: string[]): Options {
     .option('--write', 'write bench/RESULTS.md even in --quick mode')
     .option('--no-write', 'do not write bench/RESULTS.md')
     .option('--results <path>', 'results file', join(repoRoot, 'bench/RESULTS.md'))
-    .option('--log-node-nice <level>', `the log nodes' nice level (default ${upLogNodeNiceLevel}, as keeldb up)`, niceLevel, upLogNodeNiceLevel);
+    .option('--log-node-nice <level>', `the log nodes' nice level (default ${upLogNodeNiceLevel}, as keeldb up)`, niceLevel, upLogNodeNiceLevel)
+    .option('--server-cpulist <cpus>', "the server's --server-cpulist: auto (default, as keeldb up), none or a CPU list", 'auto');
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
     runs?: number;
@@ -115,6 +119,7 @@ function parseOptions(argv: string[]): Options {
     write?: boolean;
     results: string;
     logNodeNice: number;
+    serverCpulist: string;
   }>();
   const quick = o.quick === true;
   return {
@@ -128,6 +133,7 @@ function parseOptions(argv: string[]): Options {
     write: o.write ?? !quick,
     results: o.results,
     logNodeNice: o.logNodeNice,
+    serverCpulist: o.serverCpulist === 'auto' || o.serverCpulist === 'none' ? o.serverCpulist : parseCpuList(o.serverCpulist),
   };
 }
 
@@ -215,7 +221,7 @@ async function main(): Promise<void> {
     const keeldbPort = await freePort();
     const journalPorts = [await freePort(), await freePort(), await freePort()];
     const sup = new Supervisor(
-      upChildSpecs(join(workDir, 'keeldb'), '127.0.0.1', { server: keeldbPort, journal: journalPorts }, journalSecret, opts.logNodeNice),
+      upChildSpecs(join(workDir, 'keeldb'), '127.0.0.1', { server: keeldbPort, journal: journalPorts }, journalSecret, opts.logNodeNice, opts.serverCpulist),
       (line) => {
         supervisorLines.push(line);
         if (supervisorLines.length > 200) supervisorLines.shift();
@@ -351,7 +357,7 @@ async function main(): Promise<void> {
       `- Command: \`npm run build && ${cmd}\``,
       "- redis: `redis-server --port PORT --bind 127.0.0.1 --save '' --appendonly yes --appendfsync always --dir <tmp>/redis`. " +
         `KeelDB: what \`keeldb up\` starts (src/main/up.ts): \`keeldb log-node --id i --dir <tmp>/keeldb/node-i --nice ${opts.logNodeNice} ...\` x 3 and ` +
-        '`keeldb server --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3`. Both directories on the same disk (one temporary directory).',
+        `\`keeldb server --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3 --server-cpulist ${typeof opts.serverCpulist === 'string' ? opts.serverCpulist : opts.serverCpulist.join(',')}\`. Both directories on the same disk (one temporary directory).`,
       `- Data: ${fmtInt(opts.keys)} keys \`key:%012d\` with ${valueBytes}-byte values on each server first (our pipelined loader, ` +
         `${fmtInt(prefillBatchCount)} SETs per write, DBSIZE checked), so every GET finds its key.`,
       '- Each test is `redis-benchmark -h 127.0.0.1 -p PORT` plus:',

@@ -49,6 +49,9 @@ interface Options {
   vs: 'keeldb' | 'redis';
   write: boolean;
   results: string;
+  /** Extra arguments for `keeldb server` (e.g. --server-cpulist none) and for redis-server. */
+  keeldbArgs: string[];
+  redisArgs: string[];
 }
 
 interface Sample {
@@ -78,7 +81,9 @@ function parseOptions(argv: string[]): Options {
     .option('--vs <server>', "the server compared with redis: 'keeldb' or 'redis'", 'keeldb')
     .option('--write', 'write bench/RESULTS.md even in --quick mode')
     .option('--no-write', 'do not write bench/RESULTS.md')
-    .option('--results <path>', 'results file', join(repoRoot, 'bench/RESULTS.md'));
+    .option('--results <path>', 'results file', join(repoRoot, 'bench/RESULTS.md'))
+    .option('--keeldb-args <args>', "extra arguments for keeldb server, space-separated (e.g. '--server-cpulist none')", '')
+    .option('--redis-args <args>', "extra arguments for redis-server, space-separated (e.g. '--server_cpulist 1')", '');
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
     runs?: number;
@@ -89,6 +94,8 @@ function parseOptions(argv: string[]): Options {
     vs: string;
     write?: boolean;
     results: string;
+    keeldbArgs: string;
+    redisArgs: string;
   }>();
   const vs = o.vs === 'keeldb' || o.vs === 'redis' ? o.vs : program.error("--vs must be 'keeldb' or 'redis'");
   const quick = o.quick === true;
@@ -102,6 +109,8 @@ function parseOptions(argv: string[]): Options {
     // With both --write and --no-write defined, commander leaves it undefined unless given.
     write: o.write ?? !quick,
     results: o.results,
+    keeldbArgs: o.keeldbArgs.split(' ').filter((a) => a !== ''),
+    redisArgs: o.redisArgs.split(' ').filter((a) => a !== ''),
   };
 }
 
@@ -167,7 +176,7 @@ async function main(): Promise<void> {
       const dir = join(workDir, label.replace(/\W+/g, '-'));
       execFileSync('mkdir', ['-p', dir]);
       const managed = group.start(label, 'redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...opts.redisArgs,
       ]);
       return { label, managed, port, isRedis: true };
     };
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
       const managed = group.start(
         'keeldb',
         process.execPath,
-        [join(repoRoot, 'bin/keeldb.js'), 'server', '--port', String(port), '--journal', 'none'],
+        [join(repoRoot, 'bin/keeldb.js'), 'server', '--port', String(port), '--journal', 'none', ...opts.keeldbArgs],
         repoRoot,
       );
       other = { label: 'keeldb', managed, port, isRedis: false };
@@ -295,7 +304,8 @@ async function main(): Promise<void> {
         `N = ${fmtInt(opts.requestsP1)} at -P 1 and ${fmtInt(opts.requestsP16)} at -P 16; the two servers run alternately ` +
         `(first one, then the other, the order swapped each run) after one discarded warm-up pass each; ` +
         `each cell is the median of ${opts.runs} run(s). ` +
-        `redis-server runs with \`--save '' --appendonly no\`${other.isRedis ? '' : ', KeelDB with `--journal none`'}.`,
+        `redis-server runs with \`--save '' --appendonly no${opts.redisArgs.map((a) => ` ${a}`).join('')}\`` +
+        `${other.isRedis ? '' : `, KeelDB with \`--journal none${opts.keeldbArgs.map((a) => ` ${a}`).join('')}\` (CPU affinity: --server-cpulist, default auto, src/main/cpu-affinity.ts)`}.`,
       '',
       ...rows,
       '',

@@ -6,6 +6,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { niceLevelMax, upLogNodeNiceLevel } from '../limits.js';
+import { parseCpuList, type ServerCpuList } from './cpu-affinity.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -55,6 +56,18 @@ function parseNiceLevel(value: string): number {
   return n;
 }
 
+/** --server-cpulist: 'auto', 'none', or CPUs as taskset and Redis's server_cpulist write them (0-3,6 or 0-7:2). */
+function parseServerCpuList(value: string): ServerCpuList {
+  if (value === 'auto' || value === 'none') return value;
+  try {
+    return parseCpuList(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message} (give 'auto', 'none' or a list such as 0-3,6)`);
+  }
+}
+
+const serverCpuListHelp = "CPUs for the server's threads, as Redis's server_cpulist (0-3,6 or 0-7:2); 'auto': one CPU on a host of 2 or fewer, else any; 'none': any";
+
 const program = new Command();
 program.name('keeldb').description('A Redis-compatible in-memory database, durable on a quorum log.');
 
@@ -71,10 +84,16 @@ program
   )
   .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
   .option('--journal-commit-timeout-ms <ms>', 'fail held replies after this long without a commit (tests shorten it)', parsePositiveInt)
-  .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string[] | 'none'; journalSecret: string; journalCommitTimeoutMs?: number }) => {
+  .option('--server-cpulist <cpus>', serverCpuListHelp, parseServerCpuList, 'auto' as ServerCpuList)
+  .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string[] | 'none'; journalSecret: string; journalCommitTimeoutMs?: number; serverCpulist: ServerCpuList }) => {
+    // Before any worker exists: the threads created later inherit the main thread's mask.
+    const { applyServerCpuList } = await import('./cpu-affinity.js');
+    const affinityLine = applyServerCpuList(opts.serverCpulist);
     const { startServer } = await import('./server.js');
     const journal = opts.journal === 'none' ? 'none' : { nodes: opts.journal, secret: opts.journalSecret, commitTimeoutMs: opts.journalCommitTimeoutMs };
     await startServer({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass, journal });
+    // After the ready line: the first line stays the one that says whether writes are durable.
+    if (affinityLine !== undefined) console.log(affinityLine);
   });
 
 program
@@ -86,7 +105,8 @@ program
   .option('--journal-ports <a,b,c>', 'ports of log nodes 1..3 (default: port+10000, +10001, +10002)', parseJournalPorts)
   .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
   .option('--log-node-nice <level>', `the log nodes' nice level, 0..${niceLevelMax} (0: the server's priority)`, parseNiceLevel, upLogNodeNiceLevel)
-  .action(async (opts: { dir: string; port: number; bind: string; journalPorts?: number[]; journalSecret: string; logNodeNice: number }) => {
+  .option('--server-cpulist <cpus>', serverCpuListHelp, parseServerCpuList, 'auto' as ServerCpuList)
+  .action(async (opts: { dir: string; port: number; bind: string; journalPorts?: number[]; journalSecret: string; logNodeNice: number; serverCpulist: ServerCpuList }) => {
     const { runUp } = await import('./up.js');
     await runUp(opts);
   });

@@ -8,6 +8,7 @@
 //   (each with --nice upLogNodeNiceLevel, 10: a lower CPU priority than the server's;
 //   --log-node-nice changes it, 0 turns it off)
 //   server      --port P --bind B --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3
+//               --server-cpulist auto (up's --server-cpulist; src/main/cpu-affinity.ts)
 //
 // Ports: the server on --port (6379), the log nodes on --journal-ports, by default
 // port+10000, port+10001, port+10002 (16379..16381), as Redis Cluster puts its bus on
@@ -29,6 +30,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { upLogNodeNiceLevel } from '../limits.js';
+import type { ServerCpuList } from './cpu-affinity.js';
 import { Supervisor, type ChildSpec } from './supervisor.js';
 
 /** The log nodes' default ports are the server's plus this (and +1, +2). */
@@ -49,6 +51,8 @@ export interface UpOptions {
   readonly journalSecret: string;
   /** The log nodes' nice level (default upLogNodeNiceLevel; 0 keeps the server's priority). */
   readonly logNodeNice?: number;
+  /** The server's --server-cpulist (default 'auto', src/main/cpu-affinity.ts); the log nodes are never pinned. */
+  readonly serverCpulist?: ServerCpuList;
 }
 
 /** Ports fixed for the life of one `up`. */
@@ -80,7 +84,7 @@ export function defaultJournalPorts(port: number): number[] {
  * `logNodeNice` (src/main/cpu-priority.ts: the log stands for other machines, so the
  * server's threads come first on this host), and the server.
  */
-export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: string, logNodeNice = upLogNodeNiceLevel): ChildSpec[] {
+export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: string, logNodeNice = upLogNodeNiceLevel, serverCpuList: ServerCpuList = 'auto'): ChildSpec[] {
   const nodeAddress = (i: number): string => `127.0.0.1:${ports.journal[i]}`;
   const specs: ChildSpec[] = [];
   for (let i = 0; i < logNodeCount; i++) {
@@ -95,7 +99,8 @@ export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: 
   specs.push({
     name: 'server',
     args: ['server', '--port', String(ports.server), '--bind', bind,
-      '--journal', [0, 1, 2].map(nodeAddress).join(','), '--journal-secret', secret],
+      '--journal', [0, 1, 2].map(nodeAddress).join(','), '--journal-secret', secret,
+      '--server-cpulist', typeof serverCpuList === 'string' ? serverCpuList : serverCpuList.join(',')],
     readyPattern: /Ready to accept connections/,
     // SHUTDOWN makes the server exit 0: that ends `up` (a crash restarts it).
     finalOnCleanExit: true,
@@ -181,7 +186,7 @@ export async function startUp(opts: UpOptions, log: (line: string) => void = (l)
     giveUp = reject;
   });
   gaveUp.catch(() => undefined); // observed through Promise.race below
-  const supervisor = new Supervisor(upChildSpecs(dir, opts.bind, ports, opts.journalSecret, opts.logNodeNice), (line) => {
+  const supervisor = new Supervisor(upChildSpecs(dir, opts.bind, ports, opts.journalSecret, opts.logNodeNice, opts.serverCpulist), (line) => {
     log(line);
     const died = /^\[supervisor\] (\S+) exited /.exec(line);
     if (died !== null && !everReady.has(died[1]!)) {

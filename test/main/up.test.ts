@@ -1,7 +1,8 @@
 // `keeldb up` as a process (test process; the `up` child runs bin/keeldb.js from dist/,
 // and starts its own four children): the ready line, serving with the journal, a
 // killed server restarted with its data, a clean stop of every child on SIGTERM, the
-// data-directory lock, and giving up (exit 1) when the server can never start.
+// data-directory lock, the log nodes' CPU priority and the server's CPU affinity, and giving up
+// (exit 1) when the server can never start.
 
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { afterAll, expect, it } from 'vitest';
 import { callWhenServing, RespClient } from '../durability/crash-harness.js';
 import { killAll, listening, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
-import { upLogNodeNiceLevel } from '../../src/limits.js';
+import { serverCpuAutoPinCpusMax, upLogNodeNiceLevel } from '../../src/limits.js';
+import { allowedCpus, parseCpuList } from '../../src/main/cpu-affinity.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keeldb-up-'));
 const started: ChildProcess[] = [];
@@ -49,6 +51,20 @@ function childrenOf(pid: number): number[] {
     }
   }
   return out;
+}
+
+/** Cpus_allowed_list of every thread of pid (/proc/PID/task/TID/status), deduplicated. */
+function threadCpuLists(pid: number): string[] {
+  const lists = new Set<string>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
+      if (m !== null) lists.add(m[1]!);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return [...lists];
 }
 
 /** The nice level of every thread of pid (/proc/PID/task/TID/stat, field 19), deduplicated. */
@@ -101,6 +117,13 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   expect(upLogNodeNiceLevel).toBeGreaterThan(getPriority());
   for (const pid of children.filter((p) => p !== serverPid)) expect(threadNiceLevels(pid)).toEqual([upLogNodeNiceLevel]);
   expect(threadNiceLevels(serverPid)).toEqual([getPriority()]);
+  // The server's threads share one CPU on a small host (--server-cpulist auto); the log nodes float.
+  const ownCpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
+  for (const pid of children.filter((p) => p !== serverPid)) expect(threadCpuLists(pid)).toEqual([ownCpus]);
+  const serverCpus = threadCpuLists(serverPid);
+  expect(serverCpus.length).toBe(1);
+  if (allowedCpus()!.length <= serverCpuAutoPinCpusMax) expect(parseCpuList(serverCpus[0]!).length).toBe(1);
+  else expect(serverCpus).toEqual([ownCpus]);
   process.kill(serverPid, 'SIGKILL');
   await waitForOutput(/\[supervisor\] restarting server/, up);
   expect(await callWhenServing(port, ['GET', 'up:key'])).toEqual({ kind: 'bulk', bytes: Buffer.from('durable') });
