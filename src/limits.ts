@@ -265,16 +265,6 @@ export const journalAppendEntriesInFlightMax = 16;
 export const journalAppendEntriesCountMax = 4096;
 /** A follower whose in-flight batches see no answer for this long is probed again from its match index. */
 export const journalReplicationStallMs = 4 * journalHeartbeatMs;
-/**
- * Lazy acks (3 nodes): the leader names one follower to answer each batch at once (the
- * one furthest ahead) and commits on its ack; the other answers at most this late, one
- * ack for every batch since its last. That ack used to wake the leader once per append
- * for nothing (~10-15 % of its CPU). If the eager follower dies, the lazy one's next ack
- * shows it ahead and the leader names it: one commit waits at most this long.
- */
-export const journalLazyAckMs = 10;
-/** A lazy follower answers at once after this many batches unanswered (far inside the in-flight window). */
-export const journalLazyAckBatchesMax = 4;
 /** Records in one client append (one database command's effects: one or a few). */
 export const journalAppendRecordCountMax = 4096;
 /**
@@ -452,8 +442,6 @@ assert(journalCacheBytes >= journalBatchBytesMax, 'the tail cache holds at least
 assert(journalElectionTimeoutMinMs >= 4 * journalHeartbeatMs, 'several heartbeats fit in an election timeout');
 assert(journalElectionTimeoutMinMs < journalElectionTimeoutMaxMs, 'election timeouts are spread');
 assert(journalReplicationStallMs < journalElectionTimeoutMinMs, 'a stalled follower is re-probed before anyone campaigns');
-assert(journalLazyAckMs < journalReplicationStallMs && journalLazyAckMs < journalHeartbeatMs, 'a lazy ack comes well before a stall or a heartbeat would');
-assert(journalLazyAckBatchesMax < journalAppendEntriesInFlightMax, 'a lazy follower never fills its in-flight window');
 assert(journalTimerLateMs < journalElectionTimeoutMinMs, 'a late timer is noticed well within an election timeout');
 assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo reply');
 assert(requestBacklogBytesMax >= ringRecordBytesMax, 'the backlog holds at least one full record');

@@ -28,7 +28,7 @@ for (let i = 0; i < opts.entries; i++) {
   entries.push({ index: i + 1, term: 1, type: 2, engineVersion: 1, writerId: 7, writerSeq: 1, payload: Buffer.alloc(100, i) });
 }
 const request: AppendEntries = {
-  kind: 'appendEntries', term: 1, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, entries, leaderCommit: 0, probe: 1, trimBeforeId: 0, eagerAckerId: 0,
+  kind: 'appendEntries', term: 1, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, entries, leaderCommit: 0, probe: 1, trimBeforeId: 0,
 };
 const ack: AppendEntriesResponse = {
   kind: 'appendEntriesResponse', term: 1, success: true, matchIndex: opts.entries, prevLogIndex: 0, conflictIndex: 0, probe: 1,

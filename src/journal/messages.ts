@@ -62,14 +62,6 @@ export interface AppendEntries {
    * sends a point every node has already matched, and never above its commit index.
    */
   readonly trimBeforeId: number;
-  /**
-   * The follower that answers these entries at once (0: every follower does). The others
-   * may hold their answer back and send one for several batches, at most journalLazyAckMs
-   * or journalLazyAckBatchesMax batches late (lazy acks): with three nodes the leader
-   * commits on one follower's ack, and the other's cost the leader a wake-up per append
-   * for nothing. One field for both followers, so the leader still encodes one frame.
-   */
-  readonly eagerAckerId: NodeId;
 }
 
 export interface AppendEntriesResponse {

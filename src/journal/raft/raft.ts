@@ -21,15 +21,6 @@
 // completions check the log was not cut meanwhile (the truncation epoch) before they
 // answer or count anything. propose() runs synchronously outside the queue: only a
 // leader proposes, and a leader never cuts its own log.
-//
-// Lazy acks (three nodes only): the leader commits on one follower's ack, so each batch
-// names an eager acker (eagerAckerId), the follower furthest ahead; the other holds its
-// success answer back and sends one answer for all its batches at most lazyAckMs or
-// lazyAckBatchesMax batches later (still only for synced entries). A dead or slow eager
-// follower is passed over as soon as the lazy one's answer shows it further ahead.
-// Invariants: a commit still counts only acks received (a majority of synced copies);
-// a follower's match only rises on success; the lazy follower's answer is never older
-// than lazyAckMs while it holds entries unanswered.
 
 import { assert, AssertionError } from '../../assert.js';
 import {
@@ -39,8 +30,6 @@ import {
   journalElectionTimeoutMaxMs,
   journalElectionTimeoutMinMs,
   journalHeartbeatMs,
-  journalLazyAckBatchesMax,
-  journalLazyAckMs,
   journalReplicationStallMs,
   journalTimerLateMs,
 } from '../../limits.js';
@@ -85,8 +74,6 @@ export interface RaftConfig {
   readonly stallMs?: number;
   /** An election timer this late means the process was starved: re-check instead of acting. */
   readonly timerLateMs?: number;
-  /** Lazy acks (see the file's opening comment): how late the lazy follower may answer; 0 turns them off. */
-  readonly lazyAckMs?: number;
   /**
    * TEST ONLY, a deliberate bug for the simulator's canary: answer AppendEntries and
    * count the leader's own entries before they are synced. The simulator must catch it.
@@ -173,8 +160,6 @@ export class Raft {
   private readonly batchCountMax: number;
   private readonly stallMs: number;
   private readonly timerLateMs: number;
-  /** 0 when lazy acks are off (config, or a cluster other than three nodes). */
-  private readonly lazyAckMs: number;
   private readonly canaryAckBeforeSync: boolean;
 
   private currentTerm = 0;
@@ -217,17 +202,6 @@ export class Raft {
    * within its term, so term, span and header fix the bytes.
    */
   private lastBatch: AppendEntries | undefined;
-  /** Leader: the follower named to answer batches at once (0: every follower, until one answers in this term). */
-  private eagerAckerId: NodeId = 0;
-  /** Follower: the success answer held back (lazy), its addressee and the truncation epoch it was made in. */
-  private lazyAck: AppendEntriesResponse | undefined;
-  private lazyAckTo: NodeId = 0;
-  private lazyAckEpoch = 0;
-  /** Follower: batches answered by lazyAck (held back since the last answer sent). */
-  private lazyAckBatches = 0;
-  private lazyAckTimer: TimerHandle | undefined;
-  /** Follower: when it last sent a success answer. */
-  private lastAckSentAt = -Infinity;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   private cache: EntryCache;
@@ -250,9 +224,6 @@ export class Raft {
     this.batchCountMax = config.batchCountMax ?? journalAppendEntriesCountMax;
     this.stallMs = config.stallMs ?? journalReplicationStallMs;
     this.timerLateMs = config.timerLateMs ?? journalTimerLateMs;
-    // Only with two followers does one ack make the quorum.
-    this.lazyAckMs = this.peerIds.length === 2 && this.quorum === 2 ? (config.lazyAckMs ?? journalLazyAckMs) : 0;
-    assert(this.lazyAckMs >= 0 && this.lazyAckMs < this.heartbeatMs, 'raft: a lazy ack comes before a heartbeat would');
     this.canaryAckBeforeSync = config.canaryAckBeforeSync ?? false;
     assert(this.heartbeatMs * 2 <= this.electionTimeoutMinMs, 'raft: heartbeats must fit in an election timeout');
     this.cache = new EntryCache(0, this.batchBytesMax * 4);
@@ -471,11 +442,8 @@ export class Raft {
   private clearTimers(): void {
     if (this.electionTimer !== undefined) this.env.clock.clearTimer(this.electionTimer);
     if (this.heartbeatTimer !== undefined) this.env.clock.clearTimer(this.heartbeatTimer);
-    if (this.lazyAckTimer !== undefined) this.env.clock.clearTimer(this.lazyAckTimer);
     this.electionTimer = undefined;
     this.heartbeatTimer = undefined;
-    this.lazyAckTimer = undefined;
-    this.lazyAck = undefined;
   }
 
   private onElectionTimeout(): void | Promise<void> {
@@ -619,8 +587,6 @@ export class Raft {
       });
     }
     this.probeRound = 1;
-    this.eagerAckerId = 0;
-    this.lazyAck = undefined; // a follower's held answer is moot once it leads
     this.readWaiters = [];
     this.trimRequested = 0;
     this.env.logger.log('info', `raft ${this.id}: leader of term ${this.currentTerm}`);
@@ -776,10 +742,8 @@ export class Raft {
       conflictIndex: 0,
       probe: m.probe,
     };
-    // Lazy: a batch another follower answers at once (heartbeats and probes never are).
-    const lazy = this.lazyAckMs > 0 && m.entries.length > 0 && m.eagerAckerId !== 0 && m.eagerAckerId !== this.id;
     if (this.canaryAckBeforeSync || lastVerified <= this.durableIndex) {
-      this.answerSuccess(from, success, lazy);
+      this.send(from, success);
       return;
     }
     // Answer once synced, unless the log was cut or the term moved on meanwhile (then the
@@ -791,61 +755,10 @@ export class Raft {
         if (this.stopped || epoch !== this.truncations) return;
         if (target > this.durableIndex) this.durableIndex = target;
         if (hopTraceOn) hopMark('fSynced', target);
-        if (this.currentTerm === m.term) this.answerSuccess(from, success, lazy);
+        if (this.currentTerm === m.term) this.send(from, success);
       },
       (error: unknown) => this.fatal(error),
     );
-  }
-
-  /**
-   * Follower: sends a success answer (its entries synced), or holds it back when lazy:
-   * then one answer, the latest, goes for every batch held, with the first batch's
-   * answer that finds lazyAckMs passed since the last one sent or lazyAckBatchesMax
-   * batches waiting, or by a timer lazyAckMs after the first one held.
-   */
-  private answerSuccess(to: NodeId, response: AppendEntriesResponse, lazy: boolean): void {
-    assert(this.canaryAckBeforeSync || response.matchIndex <= this.durableIndex, 'raft: a success answer for entries not synced');
-    const now = this.env.clock.now();
-    if (lazy && this.lazyAckBatches + 1 < journalLazyAckBatchesMax && now - this.lastAckSentAt < this.lazyAckMs) {
-      // Answers of one term only rise (a later batch's answer covers an earlier one's).
-      if (this.lazyAck === undefined || response.matchIndex >= this.lazyAck.matchIndex) {
-        this.lazyAck = response;
-        this.lazyAckTo = to;
-        this.lazyAckEpoch = this.truncations;
-      }
-      this.lazyAckBatches++;
-      // The backstop, at most lazyAckMs after the first answer held: under a steady stream
-      // the answer leaves with a later batch's (cleared then, it never wakes the process).
-      if (this.lazyAckTimer === undefined) {
-        this.lazyAckTimer = this.env.clock.setTimer(this.lazyAckMs, () => {
-          this.lazyAckTimer = undefined;
-          this.flushLazyAck();
-        });
-      }
-      return;
-    }
-    // This answer covers the held one (same term, at least the same match): one message.
-    const held = this.lazyAck;
-    if (held !== undefined && held.term === response.term && held.matchIndex <= response.matchIndex) this.lazyAck = undefined;
-    this.flushLazyAck();
-    this.lastAckSentAt = now;
-    this.send(to, response);
-  }
-
-  /** Follower: sends the held-back answer, if it still holds (same term, log not cut since). */
-  private flushLazyAck(): void {
-    const held = this.lazyAck;
-    this.lazyAck = undefined;
-    this.lazyAckBatches = 0;
-    if (this.lazyAckTimer !== undefined) {
-      this.env.clock.clearTimer(this.lazyAckTimer);
-      this.lazyAckTimer = undefined;
-    }
-    if (held === undefined || this.stopped) return;
-    if (held.term !== this.currentTerm || this.lazyAckEpoch !== this.truncations || this.roleValue !== 'follower') return;
-    assert(held.matchIndex <= this.durableIndex, 'raft: a held answer for entries not synced');
-    this.lastAckSentAt = this.env.clock.now();
-    this.send(this.lazyAckTo, held);
   }
 
   private trimFollower(trimBeforeId: number): void {
@@ -924,7 +837,6 @@ export class Raft {
       leaderCommit: this.commitIndexValue,
       probe: this.probeRound,
       trimBeforeId: this.trimApplied,
-      eagerAckerId: 0,
     });
   }
 
@@ -1011,8 +923,7 @@ export class Raft {
       reuse.prevLogTerm === prevTerm &&
       reuse.leaderCommit === this.commitIndexValue &&
       reuse.probe === this.probeRound &&
-      reuse.trimBeforeId === this.trimApplied &&
-      reuse.eagerAckerId === this.eagerAckerId
+      reuse.trimBeforeId === this.trimApplied
     ) {
       message = reuse;
     } else {
@@ -1026,7 +937,6 @@ export class Raft {
         leaderCommit: this.commitIndexValue,
         probe: this.probeRound,
         trimBeforeId: this.trimApplied,
-        eagerAckerId: this.eagerAckerId,
       };
       if (entries.length > 0) this.lastBatch = message;
     }
@@ -1059,12 +969,10 @@ export class Raft {
     }
     if (m.success) {
       if (m.matchIndex > p.match) {
-        assert(m.matchIndex <= this.storage.lastIndex, 'raft: a follower matches beyond the leader\'s log');
         p.match = m.matchIndex;
         p.inflightSince = p.lastAckAt;
         while (p.inflight.length > 0 && p.inflight[0]! <= p.match) p.inflight.shift(); // ascending, <= 16
       }
-      if (this.lazyAckMs > 0) this.chooseEagerAcker(from, p);
       if (p.state === 'probe') {
         p.state = 'replicate';
         p.next = p.match + 1;
@@ -1098,27 +1006,6 @@ export class Raft {
       return;
     }
     this.sendEntries(from, p);
-  }
-
-  /**
-   * Leader: names `from` (which just answered with success) the eager acker if none is
-   * named yet in this term, or if it is ahead of the named one while that one lags: it is
-   * probing, or a batch of its has waited lazyAckMs unanswered. A dead or slow eager
-   * follower's match stops rising, the lazy one's answers (each at most lazyAckMs late)
-   * pass it, and from then on the commits wait for the faster follower again. A follower
-   * only a little behind for a moment is not passed over: answers racing each other would
-   * swap the two back and forth, and each swap costs an answer.
-   */
-  private chooseEagerAcker(from: NodeId, p: Progress): void {
-    if (from === this.eagerAckerId) return;
-    const eager = this.eagerAckerId === 0 ? undefined : this.progress.get(this.eagerAckerId);
-    if (eager === undefined) {
-      this.eagerAckerId = from;
-      return;
-    }
-    const lagging =
-      eager.state === 'probe' || (eager.inflight.length > 0 && this.env.clock.now() - eager.inflightSince >= this.lazyAckMs);
-    if (lagging && p.match > eager.match) this.eagerAckerId = from;
   }
 
   private maybeAdvanceCommit(): void {

@@ -220,7 +220,7 @@ export function encodeMessage(m: WireMessage): Buffer {
       break;
     case 'appendEntries':
       w.u8(WireKind.appendEntries).u64(m.term).u32(m.leaderId).u64(m.prevLogIndex).u64(m.prevLogTerm);
-      w.u64(m.leaderCommit).u64(m.probe).u64(m.trimBeforeId).u32(m.eagerAckerId);
+      w.u64(m.leaderCommit).u64(m.probe).u64(m.trimBeforeId);
       writeEntries(w, m.entries);
       break;
     case 'appendEntriesResponse':
@@ -305,9 +305,8 @@ export function decodeMessage(frame: Buffer): WireMessage {
       const leaderCommit = r.u64();
       const probe = r.u64();
       const trimBeforeId = r.u64();
-      const eagerAckerId = r.u32();
       const entries = readEntries(r, size);
-      m = { kind: 'appendEntries', term, leaderId, prevLogIndex, prevLogTerm, entries, leaderCommit, probe, trimBeforeId, eagerAckerId };
+      m = { kind: 'appendEntries', term, leaderId, prevLogIndex, prevLogTerm, entries, leaderCommit, probe, trimBeforeId };
       break;
     }
     case WireKind.appendEntriesResponse:

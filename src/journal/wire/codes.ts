@@ -2,11 +2,8 @@
 // shipped, keeps its meaning; new messages get new codes; test/journal/wire freezes them.
 // Pure data; runs wherever the wire codecs run (log-node process, journal clients).
 
-/**
- * Version of the wire protocol, sent in the handshake; a mismatch closes the connection.
- * 2: AppendEntries carries eagerAckerId (u32, after trimBeforeId).
- */
-export const wireProtocolVersion = 2;
+/** Version of the wire protocol, sent in the handshake; a mismatch closes the connection. */
+export const wireProtocolVersion = 1;
 
 export const WireKind = {
   // handshake (before anything else)

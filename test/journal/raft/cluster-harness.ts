@@ -6,7 +6,6 @@ import { expect } from 'vitest';
 import { seededRandom, silentLogger, type Clock, type JournalEnv } from '../../../src/journal/env.js';
 import type { AppendCondition, ClientRequest, ClientResponse, PeerMessage } from '../../../src/journal/messages.js';
 import { LogNode } from '../../../src/journal/node/log-node.js';
-import type { RaftConfig } from '../../../src/journal/raft/raft.js';
 import { RecordType } from '../../../src/journal/record-types.js';
 import { MemDisk, MemStorage } from '../../../src/journal/sim/mem-storage.js';
 import { SimClock } from '../../../src/journal/sim/sim-clock.js';
@@ -24,12 +23,6 @@ export interface ClusterOptions {
   nodeClock?: (id: number, clock: SimClock) => Clock;
   /** Sees every message node `id` sends to a peer, before the network takes it. */
   onSend?: (id: number, to: number, m: PeerMessage) => void;
-  /** Sees every answer node `id` gives a client, when it gives it. */
-  onRespond?: (id: number, response: ClientResponse) => void;
-  /** The simulated disks' fsync time, whole ms (default MemDisk's, 1-8). */
-  syncMs?: { min: number; max: number };
-  /** Raft timing overrides for every node (default: src/limits.ts). */
-  raft?: Omit<RaftConfig, 'id' | 'peers'>;
 }
 
 export async function cluster(options: ClusterOptions = {}) {
@@ -37,7 +30,6 @@ export async function cluster(options: ClusterOptions = {}) {
   const random = seededRandom(options.seed ?? 7);
   const network = new SimNetwork(clock, random, { lossRate: 0, duplicateRate: 0, delayMsMin: 0.5, delayMsMax: 1 });
   const nodes = new Map<number, LogNode>();
-  const storages = new Map<number, MemStorage>();
   const responses = new Map<number, ClientResponse>();
   network.listen(clientId, (_from, message) => {
     const response = message as ClientResponse;
@@ -57,28 +49,15 @@ export async function cluster(options: ClusterOptions = {}) {
         onMessage: (h) => (raftHandler = h),
       },
     };
-    const storage = new MemStorage(
-      new MemDisk({ clock, random, ...(options.syncMs === undefined ? {} : { syncMsMin: options.syncMs.min, syncMsMax: options.syncMs.max }) }),
-    );
-    const node = new LogNode({ id, peers: [1, 2, 3].filter((p) => p !== id), storage, env, raft: options.raft });
+    const node = new LogNode({ id, peers: [1, 2, 3].filter((p) => p !== id), storage: new MemStorage(new MemDisk({ clock, random })), env });
     nodes.set(id, node);
-    storages.set(id, storage);
     network.listen(id, (from, message) => {
-      if (from >= clientEndpointBase) node.handleClientRequest(message as ClientRequest, (r) => {
-        options.onRespond?.(id, r);
-        network.send(id, from, r);
-      });
+      if (from >= clientEndpointBase) node.handleClientRequest(message as ClientRequest, (r) => network.send(id, from, r));
       else raftHandler?.(from, message as PeerMessage);
     });
     await node.start();
   }
   let nextRequestId = 1;
-  /** Sends a request without waiting; its answer lands in `responses` under the returned id. */
-  const send = (node: number, request: RequestBody): number => {
-    const requestId = nextRequestId++;
-    network.send(clientId, node, { ...request, requestId });
-    return requestId;
-  };
   /** Sends a request and runs the clock, `stepMs` at a time, until it is answered or waitMs passes. */
   const callMaybe = async (node: number, request: RequestBody, waitMs = 10_000, stepMs = 5): Promise<ClientResponse | undefined> => {
     const requestId = nextRequestId++;
@@ -103,6 +82,6 @@ export async function cluster(options: ClusterOptions = {}) {
   const payload = (s: string): Uint8Array => new TextEncoder().encode(s);
   const append = (node: number, writerId: number, writerSeq: number, condition: AppendCondition, type: number = RecordType.effects, text = `w${writerId}s${writerSeq}`) =>
     call(node, { kind: 'append', writerId, writerSeq, condition, records: [{ type, engineVersion: 1, payload: payload(text) }] });
-  return { clock, network, nodes, storages, responses, send, call, callMaybe, isolate, append, leader, follower };
+  return { clock, network, nodes, call, callMaybe, isolate, append, leader, follower };
 }
 

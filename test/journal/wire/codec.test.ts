@@ -18,8 +18,8 @@ const samples: WireMessage[] = [
   { kind: 'authOk', mac: payload(32) },
   { kind: 'requestVote', term: 9, candidateId: 2, lastLogIndex: 100, lastLogTerm: 8, preVote: true },
   { kind: 'requestVoteResponse', term: 9, voteGranted: false, preVote: true },
-  { kind: 'appendEntries', term: 4, leaderId: 1, prevLogIndex: 10, prevLogTerm: 3, entries: [entry(11), entry(12), entry(0)], leaderCommit: 9, probe: 5, trimBeforeId: 2, eagerAckerId: 3 },
-  { kind: 'appendEntries', term: 4, leaderId: 1, prevLogIndex: 10, prevLogTerm: 3, entries: [], leaderCommit: 9, probe: 6, trimBeforeId: 0, eagerAckerId: 0 },
+  { kind: 'appendEntries', term: 4, leaderId: 1, prevLogIndex: 10, prevLogTerm: 3, entries: [entry(11), entry(12), entry(0)], leaderCommit: 9, probe: 5, trimBeforeId: 2 },
+  { kind: 'appendEntries', term: 4, leaderId: 1, prevLogIndex: 10, prevLogTerm: 3, entries: [], leaderCommit: 9, probe: 6, trimBeforeId: 0 },
   { kind: 'appendEntriesResponse', term: 4, success: true, matchIndex: 12, prevLogIndex: 10, conflictIndex: 0, probe: 5 },
   { kind: 'append', requestId: 1, writerId: 5, writerSeq: 6, records: [{ type: 2, engineVersion: 1, payload: payload(100) }], condition: { afterId: 0 } },
   { kind: 'append', requestId: 2, writerId: 5, writerSeq: 7, records: [{ type: 3, engineVersion: 1, payload: payload(0) }, { type: 2, engineVersion: 2, payload: payload(5) }], condition: { leaderToken: 2 ** 52 } },
@@ -59,7 +59,7 @@ describe('wire codec', () => {
       append: 20, read: 21, tail: 22, trim: 23, appendOk: 30, readOk: 31, tailOk: 32, trimOk: 33, error: 34,
     });
     expect(WireErrorCode).toEqual({ notLeader: 1, tailMismatch: 2, fenced: 3, unavailable: 4, trimmed: 5, badRequest: 6 });
-    expect(wireProtocolVersion).toBe(2);
+    expect(wireProtocolVersion).toBe(1);
   });
 
   it('rejects truncated, padded, unknown and inconsistent frames with WireFormatError', () => {
@@ -84,7 +84,7 @@ describe('wire codec', () => {
   it('carries every entry and record field at its limits, and refuses values past them', () => {
     const top = { index: 2 ** 53 - 1, term: 2 ** 53 - 1, type: 0xff, engineVersion: 0xffff, writerId: 0xffff_ffff, writerSeq: 2 ** 53 - 1, payload: payload(3) };
     const low = { index: 0, term: 0, type: 0, engineVersion: 0, writerId: 0, writerSeq: 0, payload: payload(0) };
-    const ae: WireMessage = { kind: 'appendEntries', term: 1, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [top, low], leaderCommit: 0, probe: 0, trimBeforeId: 0, eagerAckerId: 0 };
+    const ae: WireMessage = { kind: 'appendEntries', term: 1, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, entries: [top, low], leaderCommit: 0, probe: 0, trimBeforeId: 0 };
     expect(normalize(decodeMessage(encodeMessage(ae)))).toEqual(normalize(ae));
     const append: WireMessage = { kind: 'append', requestId: 1, writerId: 1, writerSeq: 1, condition: { afterId: 0 }, records: [{ type: 0xff, engineVersion: 0xffff, payload: payload(2) }] };
     expect(normalize(decodeMessage(encodeMessage(append)))).toEqual(normalize(append));
@@ -96,7 +96,7 @@ describe('wire codec', () => {
     expect(() => encodeMessage({ ...append, records: [{ type: 256, engineVersion: 0, payload: payload(1) }] })).toThrow(RangeError);
     // A u64 at or above 2^53 on the wire is malformed (the field after it is a u8).
     const frame = encodeMessage(ae);
-    frame.writeUInt32LE(0x20_0000, 5 + 8 + 4 + 8 * 5 + 4 + 4 + 12); // entry 0's term, high half
+    frame.writeUInt32LE(0x20_0000, 5 + 8 + 4 + 8 * 5 + 4 + 12); // entry 0's term, high half
     expect(() => decodeMessage(frame)).toThrow(/above 2\^53/);
   });
 

@@ -19,7 +19,7 @@ let sum = 0;
 for (let round = 0; round < 20; round++) {
   for (let i = 0; i < 5000; i++) {
     const entries = [1, 2].map((k) => ({ index: i * 2 + k, term: 3, type: 2, engineVersion: 1, writerId: 9, writerSeq: i, payload }));
-    const frame = encodeMessage({ kind: 'appendEntries', term: 3, leaderId: 1, prevLogIndex: i * 2, prevLogTerm: 3, entries, leaderCommit: i, probe: 1, trimBeforeId: 0, eagerAckerId: 0 });
+    const frame = encodeMessage({ kind: 'appendEntries', term: 3, leaderId: 1, prevLogIndex: i * 2, prevLogTerm: 3, entries, leaderCommit: i, probe: 1, trimBeforeId: 0 });
     sum += decodeMessage(frame).entries.length;
   }
   for (let g = 0; g < 3; g++) globalThis.gc();
