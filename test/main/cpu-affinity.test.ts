@@ -5,29 +5,15 @@
 // with exit 1 and a message.
 
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { allowedCpus, autoServerCpus, parseCpuList } from '../../src/main/cpu-affinity.js';
 import { serverCpuAutoPinCpusMax } from '../../src/limits.js';
 import { killAll, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
+import { ownCpuList, threadCpuLists } from '../support/proc-threads.js';
 
 const started: ChildProcess[] = [];
 afterAll(() => killAll(started, 'SIGKILL'));
-
-/** Cpus_allowed_list of every thread of pid, with how many threads have each. */
-function threadCpuLists(pid: number): Map<string, number> {
-  const lists = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
-      if (m !== null) lists.set(m[1]!, (lists.get(m[1]!) ?? 0) + 1);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return lists;
-}
 
 async function startServer(extra: string[]): Promise<KeeldbProcess> {
   const p = spawnKeeldb(['server', '--port', String(await freePort()), '--journal', 'none', ...extra], started);
@@ -76,7 +62,7 @@ it('a server started with the default (auto) keeps every thread on one CPU on a 
     expect(p.output()).toMatch(/^KeelDB: --journal none: writes are NOT durable/);
     expect(p.output()).toContain(`KeelDB: the server's threads run on CPU ${only} (--server-cpulist auto: ${allowed.length} CPU(s) here`);
   } else {
-    expect([...lists.keys()]).toEqual([readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\s*(\S+)$/m)![1]]);
+    expect([...lists.keys()]).toEqual([ownCpuList()]);
     expect(p.output()).not.toContain("the server's threads run on CPU");
   }
   p.child.kill('SIGKILL');
@@ -92,8 +78,7 @@ it('--server-cpulist with a list pins every thread to it; none leaves them on ev
   pinned.child.kill('SIGKILL');
 
   const free = await startServer(['--server-cpulist', 'none']);
-  const ownList = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
-  expect([...threadCpuLists(free.child.pid!).keys()]).toEqual([ownList]);
+  expect([...threadCpuLists(free.child.pid!).keys()]).toEqual([ownCpuList()]);
   expect(free.output()).not.toContain("the server's threads run on CPU");
   free.child.kill('SIGKILL');
 });

@@ -13,6 +13,7 @@ import { afterAll, expect, it } from 'vitest';
 import { callWhenServing, RespClient } from '../durability/crash-harness.js';
 import { killAll, listening, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
+import { ownCpuList, threadCpuLists } from '../support/proc-threads.js';
 import { serverCpuAutoPinCpusMax, upLogNodeNiceLevel } from '../../src/limits.js';
 import { allowedCpus, parseCpuList } from '../../src/main/cpu-affinity.js';
 
@@ -51,20 +52,6 @@ function childrenOf(pid: number): number[] {
     }
   }
   return out;
-}
-
-/** Cpus_allowed_list of every thread of pid (/proc/PID/task/TID/status), deduplicated. */
-function threadCpuLists(pid: number): string[] {
-  const lists = new Set<string>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const m = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
-      if (m !== null) lists.add(m[1]!);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return [...lists];
 }
 
 /** The nice level of every thread of pid (/proc/PID/task/TID/stat, field 19), deduplicated. */
@@ -118,9 +105,9 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   for (const pid of children.filter((p) => p !== serverPid)) expect(threadNiceLevels(pid)).toEqual([upLogNodeNiceLevel]);
   expect(threadNiceLevels(serverPid)).toEqual([getPriority()]);
   // The server's threads share one CPU on a small host (--server-cpulist auto); the log nodes float.
-  const ownCpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]!;
-  for (const pid of children.filter((p) => p !== serverPid)) expect(threadCpuLists(pid)).toEqual([ownCpus]);
-  const serverCpus = threadCpuLists(serverPid);
+  const ownCpus = ownCpuList();
+  for (const pid of children.filter((p) => p !== serverPid)) expect([...threadCpuLists(pid).keys()]).toEqual([ownCpus]);
+  const serverCpus = [...threadCpuLists(serverPid).keys()];
   expect(serverCpus.length).toBe(1);
   if (allowedCpus()!.length <= serverCpuAutoPinCpusMax) expect(parseCpuList(serverCpus[0]!).length).toBe(1);
   else expect(serverCpus).toEqual([ownCpus]);
