@@ -399,7 +399,7 @@ export const stopGraceMs = 5_000;
 /** The highest nice level (lowest CPU priority) Linux has; `keeldb log-node --nice` takes 0..this. */
 export const niceLevelMax = 19;
 /**
- * The nice level `keeldb up` gives its log nodes (src/main/cpu-priority.ts says why: they
+ * The nice level `keeldb up` gives its log nodes (src/platform/cpu-priority.ts says why: they
  * stand for other machines, so the server's threads come first on the shared host).
  * A trade, measured with bench/durability/run.ts --runs 3 --log-node-nice N (session 7,
  * quiet machine, two runs at 0, 10 and 19, one at 15): GET p50 under a SET -P 1 load on
@@ -412,7 +412,7 @@ export const niceLevelMax = 19;
 export const upLogNodeNiceLevel = 10;
 /**
  * `keeldb server --server-cpulist auto` keeps the server's threads on one CPU when this
- * process may use at most this many (src/main/cpu-affinity.ts says why: on a small host
+ * process may use at most this many (src/platform/cpu-affinity.ts says why: on a small host
  * shared with the clients, the io-mux and the engine take turns better on one core than
  * woken across two); on a larger host it leaves them to the kernel.
  */

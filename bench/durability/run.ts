@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { Supervisor } from '../../src/main/supervisor.js';
 import { upChildSpecs } from '../../src/main/up.js';
 import { niceLevelMax, upLogNodeNiceLevel } from '../../src/limits.js';
-import { parseCpuList, type ServerCpuList } from '../../src/main/cpu-affinity.js';
+import { parseCpuList, type ServerCpuList } from '../../src/platform/cpu-affinity.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';

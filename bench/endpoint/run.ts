@@ -305,7 +305,7 @@ async function main(): Promise<void> {
         `(first one, then the other, the order swapped each run) after one discarded warm-up pass each; ` +
         `each cell is the median of ${opts.runs} run(s). ` +
         `redis-server runs with \`--save '' --appendonly no${opts.redisArgs.map((a) => ` ${a}`).join('')}\`` +
-        `${other.isRedis ? '' : `, KeelDB with \`--journal none${opts.keeldbArgs.map((a) => ` ${a}`).join('')}\` (CPU affinity: --server-cpulist, default auto, src/main/cpu-affinity.ts)`}.`,
+        `${other.isRedis ? '' : `, KeelDB with \`--journal none${opts.keeldbArgs.map((a) => ` ${a}`).join('')}\` (CPU affinity: --server-cpulist, default auto, src/platform/cpu-affinity.ts)`}.`,
       '',
       ...rows,
       '',

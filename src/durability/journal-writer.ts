@@ -43,6 +43,7 @@
 
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { setThreadCpus } from '../platform/cpu-affinity.js';
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
 import { JournalClient, JournalClientError } from '../journal/client/journal-client.js';
@@ -79,6 +80,8 @@ export interface JournalWriterData {
   readonly secret: string;
   /** journalCommitTimeoutMs unless a test shortens it. */
   readonly commitTimeoutMs: number;
+  /** CPUs this thread widens itself to at start (src/platform/cpu-affinity.ts: auto pins the rest of the server to one). */
+  readonly cpus?: readonly number[];
 }
 
 /** Messages to the main thread. */
@@ -475,4 +478,17 @@ class JournalWriter {
   }
 }
 
-new JournalWriter(workerData as JournalWriterData).start();
+{
+  const data = workerData as JournalWriterData;
+  // First, before this thread's work: the io-mux and the engine stay on their CPU.
+  let placementWarning: string | undefined;
+  if (data.cpus !== undefined) {
+    try {
+      setThreadCpus(data.cpus);
+    } catch (err) {
+      placementWarning = `KeelDB: warning: ${(err as Error).message}; the journal writer stays on the server's CPU`;
+    }
+  }
+  if (placementWarning !== undefined) parentPort?.postMessage({ kind: 'log', line: placementWarning } satisfies JournalWriterMessage);
+  new JournalWriter(data).start();
+}

@@ -6,7 +6,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { niceLevelMax, upLogNodeNiceLevel } from '../limits.js';
-import { parseCpuList, type ServerCpuList } from './cpu-affinity.js';
+import { parseCpuList, type ServerCpuList } from '../platform/cpu-affinity.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -87,13 +87,16 @@ program
   .option('--server-cpulist <cpus>', serverCpuListHelp, parseServerCpuList, 'auto' as ServerCpuList)
   .action(async (opts: { port: number; bind: string; requirepass?: string; journal: string[] | 'none'; journalSecret: string; journalCommitTimeoutMs?: number; serverCpulist: ServerCpuList }) => {
     // Before any worker exists: the threads created later inherit the main thread's mask.
-    const { applyServerCpuList } = await import('./cpu-affinity.js');
-    const affinityLine = applyServerCpuList(opts.serverCpulist);
+    const { applyServerCpuList } = await import('../platform/cpu-affinity.js');
+    const placement = applyServerCpuList(opts.serverCpulist, opts.journal !== 'none');
     const { startServer } = await import('./server.js');
-    const journal = opts.journal === 'none' ? 'none' : { nodes: opts.journal, secret: opts.journalSecret, commitTimeoutMs: opts.journalCommitTimeoutMs };
+    const journal =
+      opts.journal === 'none'
+        ? 'none'
+        : { nodes: opts.journal, secret: opts.journalSecret, commitTimeoutMs: opts.journalCommitTimeoutMs, writerCpus: placement.journalWriterCpus };
     await startServer({ port: opts.port, bind: opts.bind, requirepass: opts.requirepass, journal });
     // After the ready line: the first line stays the one that says whether writes are durable.
-    if (affinityLine !== undefined) console.log(affinityLine);
+    if (placement.line !== undefined) console.log(placement.line);
   });
 
 program

@@ -33,6 +33,8 @@ export interface JournalOption {
   readonly secret: string;
   /** Default journalCommitTimeoutMs. */
   readonly commitTimeoutMs?: number;
+  /** The CPUs the journal-writer worker widens itself to (--server-cpulist auto, src/platform/cpu-affinity.ts); default: it keeps the mask it inherits. */
+  readonly writerCpus?: readonly number[];
 }
 
 export interface ServerOptions {
@@ -143,7 +145,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let writer: Worker | undefined;
   if (journal !== undefined && effectsRing !== undefined && replayRing !== undefined) {
-    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret, commitTimeoutMs: journal.commitTimeoutMs ?? journalCommitTimeoutMs });
+    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret, commitTimeoutMs: journal.commitTimeoutMs ?? journalCommitTimeoutMs, cpus: journal.writerCpus });
     writer = w;
     w.on('error', (err) => {
       console.error(`KeelDB: the journal writer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

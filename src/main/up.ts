@@ -8,7 +8,7 @@
 //   (each with --nice upLogNodeNiceLevel, 10: a lower CPU priority than the server's;
 //   --log-node-nice changes it, 0 turns it off)
 //   server      --port P --bind B --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3
-//               --server-cpulist auto (up's --server-cpulist; src/main/cpu-affinity.ts)
+//               --server-cpulist auto (up's --server-cpulist; src/platform/cpu-affinity.ts)
 //
 // Ports: the server on --port (6379), the log nodes on --journal-ports, by default
 // port+10000, port+10001, port+10002 (16379..16381), as Redis Cluster puts its bus on
@@ -30,7 +30,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { upLogNodeNiceLevel } from '../limits.js';
-import type { ServerCpuList } from './cpu-affinity.js';
+import type { ServerCpuList } from '../platform/cpu-affinity.js';
 import { Supervisor, type ChildSpec } from './supervisor.js';
 
 /** The log nodes' default ports are the server's plus this (and +1, +2). */
@@ -51,7 +51,7 @@ export interface UpOptions {
   readonly journalSecret: string;
   /** The log nodes' nice level (default upLogNodeNiceLevel; 0 keeps the server's priority). */
   readonly logNodeNice?: number;
-  /** The server's --server-cpulist (default 'auto', src/main/cpu-affinity.ts); the log nodes are never pinned. */
+  /** The server's --server-cpulist (default 'auto', src/platform/cpu-affinity.ts); the log nodes are never pinned. */
   readonly serverCpulist?: ServerCpuList;
 }
 
@@ -81,7 +81,7 @@ export function defaultJournalPorts(port: number): number[] {
 
 /**
  * The four children: log nodes 1..3 (node i in <dir>/node-i), at nice level
- * `logNodeNice` (src/main/cpu-priority.ts: the log stands for other machines, so the
+ * `logNodeNice` (src/platform/cpu-priority.ts: the log stands for other machines, so the
  * server's threads come first on this host), and the server.
  */
 export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: string, logNodeNice = upLogNodeNiceLevel, serverCpuList: ServerCpuList = 'auto'): ChildSpec[] {

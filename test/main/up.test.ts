@@ -15,7 +15,7 @@ import { killAll, listening, spawnKeeldb, waitForOutput, type KeeldbProcess } fr
 import { freePort } from '../support/ports.js';
 import { ownCpuList, threadCpuLists } from '../support/proc-threads.js';
 import { serverCpuAutoPinCpusMax, upLogNodeNiceLevel } from '../../src/limits.js';
-import { allowedCpus, parseCpuList } from '../../src/main/cpu-affinity.js';
+import { allowedCpus, parseCpuList } from '../../src/platform/cpu-affinity.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keeldb-up-'));
 const started: ChildProcess[] = [];
@@ -104,13 +104,21 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   expect(upLogNodeNiceLevel).toBeGreaterThan(getPriority());
   for (const pid of children.filter((p) => p !== serverPid)) expect(threadNiceLevels(pid)).toEqual([upLogNodeNiceLevel]);
   expect(threadNiceLevels(serverPid)).toEqual([getPriority()]);
-  // The server's threads share one CPU on a small host (--server-cpulist auto); the log nodes float.
+  // On a small host (--server-cpulist auto) the io-mux and the engine share one CPU and the
+  // journal writer widens itself back to every CPU; the log nodes are never pinned.
   const ownCpus = ownCpuList();
   for (const pid of children.filter((p) => p !== serverPid)) expect([...threadCpuLists(pid).keys()]).toEqual([ownCpus]);
-  const serverCpus = [...threadCpuLists(serverPid).keys()];
-  expect(serverCpus.length).toBe(1);
-  if (allowedCpus()!.length <= serverCpuAutoPinCpusMax) expect(parseCpuList(serverCpus[0]!).length).toBe(1);
-  else expect(serverCpus).toEqual([ownCpus]);
+  const serverCpus = threadCpuLists(serverPid);
+  const mainCpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${serverPid}/task/${serverPid}/status`, 'utf8'))![1]!;
+  if (allowedCpus()!.length <= serverCpuAutoPinCpusMax) {
+    expect(parseCpuList(mainCpus).length).toBe(1);
+    expect(serverCpus.get(mainCpus)).toBeGreaterThanOrEqual(2); // the main thread, the engine, V8's helpers
+    expect(serverCpus.get(ownCpus)).toBeGreaterThanOrEqual(1); // the journal writer
+    expect(serverCpus.size).toBe(2);
+    expect(up.output()).toContain(`[server] KeelDB: the io-mux and the engine run on CPU ${mainCpus}, the journal writer on ${parseCpuList(ownCpus).join(',')}`);
+  } else {
+    expect([...serverCpus.keys()]).toEqual([ownCpus]);
+  }
   process.kill(serverPid, 'SIGKILL');
   await waitForOutput(/\[supervisor\] restarting server/, up);
   expect(await callWhenServing(port, ['GET', 'up:key'])).toEqual({ kind: 'bulk', bytes: Buffer.from('durable') });

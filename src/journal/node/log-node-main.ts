@@ -26,7 +26,7 @@ import { SegmentLog } from '../storage/segment-log.js';
 import { LogNode } from './log-node.js';
 import { hopMark, hopTraceOn, setHopTraceRole } from '../hop-trace.js';
 import { TcpTransport, type PeerAddress } from './tcp-transport.js';
-import { lowerProcessPriority } from '../../main/cpu-priority.js';
+import { lowerProcessPriority } from '../../platform/cpu-priority.js';
 
 export interface LogNodeMainOptions {
   readonly id: number;
@@ -35,7 +35,7 @@ export interface LogNodeMainOptions {
   readonly peers: readonly string[];
   readonly bind: string;
   readonly secret: string;
-  /** Nice level for the whole process (src/main/cpu-priority.ts), 0: unchanged. */
+  /** Nice level for the whole process (src/platform/cpu-priority.ts), 0: unchanged. */
   readonly nice?: number;
 }
 

@@ -1,4 +1,4 @@
-// --server-cpulist (src/main/cpu-affinity.ts), in the test process and as `keeldb server`
+// --server-cpulist (src/platform/cpu-affinity.ts), in the test process and as `keeldb server`
 // processes (the child runs the build in dist/): the list parser, the `auto` rule, and
 // the CPU mask of every thread of a running server (the workers, created after the mask
 // was set, included), for auto, an explicit list and none; bad lists end the process
@@ -6,7 +6,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
-import { allowedCpus, autoServerCpus, parseCpuList } from '../../src/main/cpu-affinity.js';
+import { allowedCpus, autoServerCpus, parseCpuList } from '../../src/platform/cpu-affinity.js';
 import { serverCpuAutoPinCpusMax } from '../../src/limits.js';
 import { killAll, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
@@ -58,12 +58,13 @@ it('a server started with the default (auto) keeps every thread on one CPU on a 
     const [only] = [...lists.keys()];
     expect(allowed).toContain(Number(only));
     // Printed after the ready line (the first line says whether writes are durable).
-    await waitForOutput(/the server's threads run on CPU/, p);
+    await waitForOutput(/the engine run on CPU/, p);
     expect(p.output()).toMatch(/^KeelDB: --journal none: writes are NOT durable/);
-    expect(p.output()).toContain(`KeelDB: the server's threads run on CPU ${only} (--server-cpulist auto: ${allowed.length} CPU(s) here`);
+    // No journal, so no journal writer to place.
+    expect(p.output()).toContain(`KeelDB: the io-mux and the engine run on CPU ${only} (--server-cpulist auto: ${allowed.length} CPU(s) here`);
   } else {
     expect([...lists.keys()]).toEqual([ownCpuList()]);
-    expect(p.output()).not.toContain("the server's threads run on CPU");
+    expect(p.output()).not.toContain('run on CPU');
   }
   p.child.kill('SIGKILL');
 });
@@ -79,7 +80,7 @@ it('--server-cpulist with a list pins every thread to it; none leaves them on ev
 
   const free = await startServer(['--server-cpulist', 'none']);
   expect([...threadCpuLists(free.child.pid!).keys()]).toEqual([ownCpuList()]);
-  expect(free.output()).not.toContain("the server's threads run on CPU");
+  expect(free.output()).not.toContain('run on CPU');
   free.child.kill('SIGKILL');
 });
 
