@@ -16,8 +16,10 @@
 //
 // The journal writer (with a journal) is the exception: a pipeline stage of its own that
 // sends one group to the log while the engine executes the next, so under `auto` it
-// widens its own thread back to every CPU the process had (setThreadCpus). Measured:
-// bench/durability/run.ts with the writer pinned too lost SET -d 4096 -P 16 throughput.
+// widens its own thread back to every CPU the process had (setThreadCpus). Measured
+// (bench/durability/run.ts, session 8): SET -P 16 116-156k/s with it floating against
+// 104-149k with it pinned too, SET -P 1 alike; a small sample on a noisy machine, but
+// nothing argued for pinning it.
 //
 // How: Linux keeps an affinity mask per thread and a new thread inherits its creator's.
 // Node has no call for sched_setaffinity, so util-linux's `taskset -a -p` sets it for
@@ -88,16 +90,20 @@ export function autoServerCpus(allowed: readonly number[] | undefined, current: 
   return [current !== undefined && allowed.includes(current) ? current : allowed[allowed.length - 1]!];
 }
 
+/** Runs `taskset <args>`; throws an Error naming `what` and taskset's own complaint. */
+function taskset(args: readonly string[], what: string): void {
+  try {
+    execFileSync('taskset', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    throw new Error(`cannot set ${what} (taskset: ${stderr !== '' ? stderr : err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
 /** Restricts every thread of this process, and the threads it creates later, to `cpus`. */
 export function setProcessCpus(cpus: readonly number[]): void {
   if (cpus.length === 0) throw new Error('no CPU given');
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', cpus.join(','), String(process.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
-    const reason = stderr !== '' ? stderr : err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot set the CPU affinity to ${cpus.join(',')} (taskset: ${reason})`);
-  }
+  taskset(['-a', '-p', '-c', cpus.join(','), String(process.pid)], `the CPU affinity to ${cpus.join(',')}`);
 }
 
 /** Restricts the calling thread alone (its tid from /proc/thread-self) to `cpus`. */
@@ -109,12 +115,7 @@ export function setThreadCpus(cpus: readonly number[]): void {
   } catch (err) {
     throw new Error(`cannot find this thread's id (${(err as Error).message})`);
   }
-  try {
-    execFileSync('taskset', ['-p', '-c', cpus.join(','), tid], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(`cannot set thread ${tid}'s CPU affinity to ${cpus.join(',')} (taskset: ${stderr !== '' ? stderr : (err as Error).message})`);
-  }
+  taskset(['-p', '-c', cpus.join(','), tid], `thread ${tid}'s CPU affinity to ${cpus.join(',')}`);
 }
 
 /** What --server-cpulist asks for: 'auto', 'none', or a validated list. */
