@@ -43,9 +43,9 @@
 
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { setThreadCpus } from '../platform/cpu-affinity.js';
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
+import { setThreadCpus } from '../platform/cpu-affinity.js';
 import { JournalClient, JournalClientError } from '../journal/client/journal-client.js';
 import type { AppendRecord } from '../journal/messages.js';
 import { RecordType } from '../journal/record-types.js';

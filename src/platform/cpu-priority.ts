@@ -7,7 +7,8 @@
 // then queues behind the log's CPU work although, in the deployment they simulate, the
 // log costs the primary none. With the log nodes at a lower priority the kernel runs the
 // server's threads first and gives the log nodes every cycle those leave; a log node is
-// mostly waiting for its disk and its peers, so writes lose little (bench/RESULTS.md).
+// mostly waiting for its disk and its peers, so writes lose little (the runs are in
+// limits.ts at upLogNodeNiceLevel).
 //
 // Linux keeps a nice level per thread (setpriority(PRIO_PROCESS, tid) changes one
 // thread), and a thread inherits its creator's level when it is created. Node starts its
