@@ -204,7 +204,8 @@ function loadNode(masterId: bigint, lp: Buffer): StreamNode {
     last = id;
   }
   if (node.live !== live || node.deleted !== deleted) bad('node counts disagree with its entries');
-  if (node.live === 0) bad('node without live entries');
+  // Zero live entries is a node an exact trim emptied (Redis keeps it); no entry at all is not a node.
+  if (node.live + node.deleted === 0) bad('node without entries');
   node.lastAnyId = last;
   node.bytes = lp.length;
   return node;
