@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { Supervisor } from '../../src/main/supervisor.js';
 import { upChildSpecs } from '../../src/main/up.js';
 import { niceLevelMax, upLogNodeNiceLevel } from '../../src/limits.js';
-import { parseCpuList, type ServerCpuList } from '../../src/platform/cpu-affinity.js';
+import { formatServerCpuList, parseServerCpuList, type ServerCpuList } from '../../src/platform/cpu-affinity.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
@@ -133,7 +133,7 @@ function parseOptions(argv: string[]): Options {
     write: o.write ?? !quick,
     results: o.results,
     logNodeNice: o.logNodeNice,
-    serverCpulist: o.serverCpulist === 'auto' || o.serverCpulist === 'none' ? o.serverCpulist : parseCpuList(o.serverCpulist),
+    serverCpulist: parseServerCpuList(o.serverCpulist),
   };
 }
 
@@ -357,7 +357,7 @@ async function main(): Promise<void> {
       `- Command: \`npm run build && ${cmd}\``,
       "- redis: `redis-server --port PORT --bind 127.0.0.1 --save '' --appendonly yes --appendfsync always --dir <tmp>/redis`. " +
         `KeelDB: what \`keeldb up\` starts (src/main/up.ts): \`keeldb log-node --id i --dir <tmp>/keeldb/node-i --nice ${opts.logNodeNice} ...\` x 3 and ` +
-        `\`keeldb server --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3 --server-cpulist ${typeof opts.serverCpulist === 'string' ? opts.serverCpulist : opts.serverCpulist.join(',')}\`. Both directories on the same disk (one temporary directory).`,
+        `\`keeldb server --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3 --server-cpulist ${formatServerCpuList(opts.serverCpulist)}\`. Both directories on the same disk (one temporary directory).`,
       `- Data: ${fmtInt(opts.keys)} keys \`key:%012d\` with ${valueBytes}-byte values on each server first (our pipelined loader, ` +
         `${fmtInt(prefillBatchCount)} SETs per write, DBSIZE checked), so every GET finds its key.`,
       '- Each test is `redis-benchmark -h 127.0.0.1 -p PORT` plus:',

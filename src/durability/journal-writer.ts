@@ -481,14 +481,13 @@ class JournalWriter {
 {
   const data = workerData as JournalWriterData;
   // First, before this thread's work: the io-mux and the engine stay on their CPU.
-  let placementWarning: string | undefined;
   if (data.cpus !== undefined) {
     try {
       setThreadCpus(data.cpus);
     } catch (err) {
-      placementWarning = `KeelDB: warning: ${(err as Error).message}; the journal writer stays on the server's CPU`;
+      const line = `KeelDB: warning: ${(err as Error).message}; the journal writer stays on the server's CPU`;
+      parentPort?.postMessage({ kind: 'log', line } satisfies JournalWriterMessage);
     }
   }
-  if (placementWarning !== undefined) parentPort?.postMessage({ kind: 'log', line: placementWarning } satisfies JournalWriterMessage);
   new JournalWriter(data).start();
 }

@@ -6,7 +6,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { niceLevelMax, upLogNodeNiceLevel } from '../limits.js';
-import { parseCpuList, type ServerCpuList } from '../platform/cpu-affinity.js';
+import { parseServerCpuList as parseCpuListOption, type ServerCpuList } from '../platform/cpu-affinity.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -58,9 +58,8 @@ function parseNiceLevel(value: string): number {
 
 /** --server-cpulist: 'auto', 'none', or CPUs as taskset and Redis's server_cpulist write them (0-3,6 or 0-7:2). */
 function parseServerCpuList(value: string): ServerCpuList {
-  if (value === 'auto' || value === 'none') return value;
   try {
-    return parseCpuList(value);
+    return parseCpuListOption(value);
   } catch (err) {
     throw new InvalidArgumentError(`${(err as Error).message} (give 'auto', 'none' or a list such as 0-3,6)`);
   }

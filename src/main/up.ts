@@ -30,7 +30,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { upLogNodeNiceLevel } from '../limits.js';
-import type { ServerCpuList } from '../platform/cpu-affinity.js';
+import { formatServerCpuList, type ServerCpuList } from '../platform/cpu-affinity.js';
 import { Supervisor, type ChildSpec } from './supervisor.js';
 
 /** The log nodes' default ports are the server's plus this (and +1, +2). */
@@ -100,7 +100,7 @@ export function upChildSpecs(dir: string, bind: string, ports: UpPorts, secret: 
     name: 'server',
     args: ['server', '--port', String(ports.server), '--bind', bind,
       '--journal', [0, 1, 2].map(nodeAddress).join(','), '--journal-secret', secret,
-      '--server-cpulist', typeof serverCpuList === 'string' ? serverCpuList : serverCpuList.join(',')],
+      '--server-cpulist', formatServerCpuList(serverCpuList)],
     readyPattern: /Ready to accept connections/,
     // SHUTDOWN makes the server exit 0: that ends `up` (a crash restarts it).
     finalOnCleanExit: true,

@@ -121,6 +121,16 @@ export function setThreadCpus(cpus: readonly number[]): void {
 /** What --server-cpulist asks for: 'auto', 'none', or a validated list. */
 export type ServerCpuList = 'auto' | 'none' | readonly number[];
 
+/** --server-cpulist's value: 'auto', 'none' or a CPU list (parseCpuList's errors). */
+export function parseServerCpuList(text: string): ServerCpuList {
+  return text === 'auto' || text === 'none' ? text : parseCpuList(text);
+}
+
+/** The option's text for a ServerCpuList (what parseServerCpuList reads back). */
+export function formatServerCpuList(choice: ServerCpuList): string {
+  return typeof choice === 'string' ? choice : choice.join(',');
+}
+
 /** What applyServerCpuList did. */
 export interface ServerCpuPlacement {
   /** The line to print at start; undefined when nothing was pinned and nothing asked. */

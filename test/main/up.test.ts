@@ -13,7 +13,7 @@ import { afterAll, expect, it } from 'vitest';
 import { callWhenServing, RespClient } from '../durability/crash-harness.js';
 import { killAll, listening, spawnKeeldb, waitForOutput, type KeeldbProcess } from '../support/keeldb-process.js';
 import { freePort } from '../support/ports.js';
-import { ownCpuList, threadCpuLists } from '../support/proc-threads.js';
+import { cpuListOf, ownCpuList, threadCpuLists } from '../support/proc-threads.js';
 import { serverCpuAutoPinCpusMax, upLogNodeNiceLevel } from '../../src/limits.js';
 import { allowedCpus, parseCpuList } from '../../src/platform/cpu-affinity.js';
 
@@ -109,7 +109,7 @@ it('starts three log nodes and a durable server, restarts a killed server with i
   const ownCpus = ownCpuList();
   for (const pid of children.filter((p) => p !== serverPid)) expect([...threadCpuLists(pid).keys()]).toEqual([ownCpus]);
   const serverCpus = threadCpuLists(serverPid);
-  const mainCpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${serverPid}/task/${serverPid}/status`, 'utf8'))![1]!;
+  const mainCpus = cpuListOf(`/proc/${serverPid}/task/${serverPid}/status`);
   if (allowedCpus()!.length <= serverCpuAutoPinCpusMax) {
     expect(parseCpuList(mainCpus).length).toBe(1);
     expect(serverCpus.get(mainCpus)).toBeGreaterThanOrEqual(2); // the main thread, the engine, V8's helpers
