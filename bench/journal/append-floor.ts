@@ -4,7 +4,7 @@
 // a preallocated file, inline, as our log nodes do when the disk is idle, then answers);
 // a client keeps ONE append in flight (as SET -P 1 does) and times each round trip.
 //
-//   npx tsx bench/journal/append-floor.ts [--n 3000] [--bytes 6000] [--runs 3] [--shapes single,fanout,relay]
+//   npx tsx bench/journal/append-floor.ts [--n 3000] [--bytes 6000] [--runs 3] [--shapes single,fanout,relay] [--no-disk]
 //
 // Shapes (same processes, same disk, alternating, medians of --runs):
 //   single  client -> one node -> pwrite -> ack            (redis --appendfsync always's shape: one
@@ -56,7 +56,7 @@ function ackFrame(seq: number): Buffer {
 
 // ---- node role (a child process) -------------------------------------------------------
 
-function runNode(dir: string, followerPorts: number[]): void {
+function runNode(dir: string, followerPorts: number[], disk: boolean): void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'log');
   const plain = openSync(path, 'w');
@@ -66,6 +66,7 @@ function runNode(dir: string, followerPorts: number[]): void {
   const fd = openSync(path, constants.O_WRONLY | constants.O_DSYNC);
   let offset = 0;
   const durableWrite = (frame: Buffer): void => {
+    if (!disk) return;
     if (offset + frame.byteLength > fileBytes) offset = 0;
     let done = 0;
     while (done < frame.byteLength) done += writeSync(fd, frame, done, frame.byteLength - done, offset + done);
@@ -125,6 +126,7 @@ function runNode(dir: string, followerPorts: number[]): void {
 interface Node { child: ChildProcess; port: number; dir: string }
 
 const children: ChildProcess[] = [];
+let noDisk = false;
 function killAll(): void {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 }
@@ -133,7 +135,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { killAl
 
 async function startNode(root: string, name: string, followerPorts: number[] = []): Promise<Node> {
   const dir = join(root, name);
-  const child = fork(process.argv[1]!, ['--role-node', dir, '--followers', followerPorts.join(',')], { stdio: 'inherit' });
+  const child = fork(process.argv[1]!, ['--role-node', dir, '--followers', followerPorts.join(','), ...(noDisk ? ['--no-disk'] : [])], { stdio: 'inherit' });
   children.push(child);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
@@ -201,8 +203,10 @@ async function main(): Promise<void> {
     .option('--bytes <n>', 'bytes per append (6000 is ~40 SET -d 100 effect records)', positiveInt, 6000)
     .option('--runs <n>', 'runs per shape (median reported)', positiveInt, 3)
     .option('--shapes <list>', 'comma-separated subset of single,fanout,relay', 'single,fanout,relay')
+    .option('--no-disk', 'nodes answer without writing (what the messages alone cost)')
     .parse()
-    .opts<{ n: number; bytes: number; runs: number; shapes: string }>();
+    .opts<{ n: number; bytes: number; runs: number; shapes: string; disk: boolean }>();
+  noDisk = !opts.disk;
   if (opts.bytes < headerBytes) throw new Error(`--bytes must be at least ${headerBytes}`);
   const shapes = opts.shapes.split(',');
   for (const s of shapes) if (!['single', 'fanout', 'relay'].includes(s)) throw new Error(`unknown shape '${s}'`);
@@ -229,7 +233,7 @@ async function main(): Promise<void> {
       }
     }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`\nappend floor: ${opts.n} appends of ${opts.bytes} bytes, one in flight, medians of ${opts.runs} runs; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`\nappend floor${noDisk ? ' (--no-disk: no write)' : ''}: ${opts.n} appends of ${opts.bytes} bytes, one in flight, medians of ${opts.runs} runs; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
     console.log('| shape | p50 ms | p99 ms | CPU µs per append, per node | CPU µs per append, all nodes |');
     console.log('|---|---:|---:|---|---:|');
     for (const shape of shapes) {
@@ -249,7 +253,7 @@ const roleAt = process.argv.indexOf('--role-node');
 if (roleAt >= 0) {
   const followersAt = process.argv.indexOf('--followers');
   const list = followersAt >= 0 ? process.argv[followersAt + 1] ?? '' : '';
-  runNode(process.argv[roleAt + 1]!, list === '' ? [] : list.split(',').map(Number));
+  runNode(process.argv[roleAt + 1]!, list === '' ? [] : list.split(',').map(Number), !process.argv.includes('--no-disk'));
 } else {
   main().catch((err: unknown) => { console.error(err); killAll(); process.exit(1); });
 }
