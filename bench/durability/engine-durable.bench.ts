@@ -119,14 +119,15 @@ function run(s: Setup, batches: readonly Buffer[], out: ReplyWriter, reader: Req
     }
     engine.endTimedBatch();
     if (tracker !== undefined && ring !== undefined && shared !== undefined && effects !== undefined) {
-      // The stand-in journal writer takes the records; the previous batch commits.
+      // flushReplies publishes the batch's records (effects.notify); the stand-in journal
+      // writer takes them; the previous batch commits.
+      effects.notify();
       while (ring.tryPop() !== null) ring.release();
       if (previousSeq > 0) shared.store(SharedBig.committedSeq, previousSeq);
       previousSeq = tracker.latestSeq;
-      // releaseCommitted, then flushReplies
+      // releaseCommitted (at the worker's next loop turn), then flushReplies' catch-up
       const committed = shared.load(SharedBig.committedSeq);
       if (committed > tracker.committedSeq) tracker.release(committed, out);
-      effects.notify();
       tracker.catchUp(out);
     }
   }

@@ -41,12 +41,15 @@ export const ReplayKind = {
 
 export const replayHeaderBytes = 4;
 
-/** Writes the effects ring header at buf[0, effectsHeaderBytes) (once per write: no checked Buffer writes). */
-export function writeEffectsHeader(buf: Buffer, epoch: number, seq: number, flags: number): void {
-  storeU32(buf, 0, epoch >>> 0);
-  putF64(buf, 4, seq);
-  buf[12] = flags;
-  buf[13] = 0;
-  buf[14] = 0;
-  buf[15] = 0;
+/**
+ * Writes the effects ring header at buf[at, at + effectsHeaderBytes) (once per write: no
+ * checked Buffer writes; `at` is where the ring reserved the record, or 0 in a scratch).
+ */
+export function writeEffectsHeader(buf: Buffer, at: number, epoch: number, seq: number, flags: number): void {
+  storeU32(buf, at, epoch >>> 0);
+  putF64(buf, at + 4, seq);
+  buf[at + 12] = flags;
+  buf[at + 13] = 0;
+  buf[at + 14] = 0;
+  buf[at + 15] = 0;
 }

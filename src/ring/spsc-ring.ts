@@ -29,6 +29,20 @@
 //     because capacityBytes <= 2^30);
 //   - a record's length is <= maxRecordBytes and the record lies inside [head, tail).
 //
+// Producing in place (the effects ring's producer, effects-publisher.ts): tryReserve
+// hands out the payload's offset in `producerBytes` (the data region) when the record
+// fits contiguously before the end of the region, the producer writes the payload there
+// and commitReserved() ends the record; a record that would straddle the end goes
+// through tryPush's split copy instead (tryReserve says so: ringReserveWraps). Records
+// may also be pushed unpublished (commitReserved, tryPush(record, false)): they advance
+// the producer's private tail only, and publish() makes all of them visible at once
+// with one store of `tail`, so a producer that pushes many records per wake-up of its
+// consumer stores the shared counter once (the consumer reads only after a wake-up).
+// Producer-side invariants (asserted): at most one reservation is open, and none while
+// another record is pushed or published; the private tail is >= the published one and
+// within capacity of head; nothing is left unpublished when the producer blocks
+// (waitForSpace: the consumer could never free the space those records hold).
+//
 // Memory ordering: the producer writes the payload with plain stores and then
 // publishes it with Atomics.store(tail); the consumer reads tail with Atomics.load
 // before reading the payload. Symmetrically, the consumer is done with a record's bytes
@@ -92,6 +106,11 @@ const atomicsWaitAsync = (
   }
 ).waitAsync;
 
+/** tryReserve: the record does not fit now (the consumer has not released enough). */
+export const ringReserveFull = -1;
+/** tryReserve: it fits, but would straddle the end of the region: push it with tryPush. */
+export const ringReserveWraps = -2;
+
 /** What notify() writes to a wake pipe: any byte, one per wake. */
 const wakeByte = new Uint8Array([1]);
 
@@ -131,6 +150,18 @@ export class SpscRing {
   /** The data region as Int32 words, for the (always 4-aligned) length prefixes. */
   private readonly words: Int32Array;
   private readonly mask: number;
+  /**
+   * The data region as a Buffer, for a producer writing a reserved record in place
+   * (tryReserve); never read by the consumer through it.
+   */
+  readonly producerBytes: Buffer;
+  /**
+   * Producer side: the tail including records pushed but not yet published (publish());
+   * the shared `tail` lags it. Equal to it whenever the producer may block.
+   */
+  private producerTail: number;
+  /** Producer side: payload length of the open reservation (tryReserve), -1 when none is open. */
+  private reservedBytes = -1;
   /** Consumer side: footprint of the record handed out by tryPop, 0 when none is. */
   private poppedBytes = 0;
   /** Consumer side: where a wrapped record is copied so it can be read contiguously. */
@@ -183,6 +214,8 @@ export class SpscRing {
     this.mask = capacityBytes - 1;
     this.data = new Uint8Array(sab, ringHeaderBytes, capacityBytes);
     this.words = new Int32Array(sab, ringHeaderBytes, capacityBytes / 4);
+    this.producerBytes = Buffer.from(sab, ringHeaderBytes, capacityBytes);
+    this.producerTail = Atomics.load(header, tailIndex) >>> 0;
     this.cachedHead = Atomics.load(header, headIndex) >>> 0;
     this.cachedTail = Atomics.load(header, tailIndex) >>> 0;
   }
@@ -191,10 +224,12 @@ export class SpscRing {
 
   /**
    * Copies `record` into the ring. Returns false if there is not enough free space now
-   * (the consumer has not released enough yet). Does not wake the consumer: push a
-   * batch, then call notify() once.
+   * (the consumer has not released enough yet). With `publish` (the default) the record
+   * and every unpublished one before it become visible at once; without, only at the
+   * next publish(). Does not wake the consumer: push a batch, then call notify() once.
    */
-  tryPush(record: Uint8Array): boolean {
+  tryPush(record: Uint8Array, publish = true): boolean {
+    assert(this.reservedBytes < 0, 'SpscRing.tryPush: a reservation is open');
     const length = record.length;
     if (length > this.maxRecordBytes) {
       throw new RangeError(
@@ -202,15 +237,8 @@ export class SpscRing {
       );
     }
     const footprint = ringLengthPrefixBytes + align4(length);
-    const tail = this.header[tailIndex]! >>> 0; // producer-owned: a plain read is current
-    let used = (tail - this.cachedHead) >>> 0;
-    if (this.capacityBytes - used < footprint) {
-      this.cachedHead = Atomics.load(this.header, headIndex) >>> 0;
-      used = (tail - this.cachedHead) >>> 0;
-    }
-    assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
-    assert((tail & 3) === 0 && (this.cachedHead & 3) === 0, 'SpscRing: counters not 4-aligned');
-    if (this.capacityBytes - used < footprint) return false;
+    const tail = this.producerTail;
+    if (!this.hasRoom(tail, footprint)) return false;
 
     const at = tail & this.mask;
     this.words[at >>> 2] = length;
@@ -223,8 +251,73 @@ export class SpscRing {
       this.data.set(record.subarray(0, contiguous), start);
       this.data.set(record.subarray(contiguous), 0);
     }
-    Atomics.store(this.header, tailIndex, (tail + footprint) | 0);
+    this.producerTail = (tail + footprint) >>> 0;
+    if (publish) Atomics.store(this.header, tailIndex, this.producerTail | 0);
     return true;
+  }
+
+  /**
+   * Opens a record of `length` payload bytes for the producer to write in place: returns
+   * the payload's offset in `producerBytes` (write exactly `length` bytes from there,
+   * then commitReserved()), ringReserveFull if it does not fit now, or ringReserveWraps
+   * if it fits but would straddle the end of the region (push it with tryPush instead).
+   */
+  tryReserve(length: number): number {
+    assert(this.reservedBytes < 0, 'SpscRing.tryReserve: a reservation is already open');
+    if (length > this.maxRecordBytes) {
+      throw new RangeError(
+        `SpscRing record of ${length} bytes exceeds maxRecordBytes ${this.maxRecordBytes}`,
+      );
+    }
+    const tail = this.producerTail;
+    if (!this.hasRoom(tail, ringLengthPrefixBytes + align4(length))) return ringReserveFull;
+    const at = tail & this.mask;
+    const start = (at + ringLengthPrefixBytes) & this.mask;
+    if (length > this.capacityBytes - start) return ringReserveWraps;
+    this.words[at >>> 2] = length;
+    this.reservedBytes = length;
+    return start;
+  }
+
+  /**
+   * Ends the open reservation: the record is in the ring, unpublished (publish() shows
+   * it to the consumer).
+   */
+  commitReserved(): void {
+    const length = this.reservedBytes;
+    assert(length >= 0, 'SpscRing.commitReserved: no reservation is open');
+    const tail = this.producerTail;
+    assert(this.words[(tail & this.mask) >>> 2] === length, 'SpscRing.commitReserved: length prefix overwritten');
+    this.reservedBytes = -1;
+    this.producerTail = (tail + ringLengthPrefixBytes + align4(length)) >>> 0;
+  }
+
+  /** Makes every record pushed so far visible to the consumer (one store of `tail`). */
+  publish(): void {
+    assert(this.reservedBytes < 0, 'SpscRing.publish: a reservation is open');
+    const tail = this.producerTail;
+    if ((this.header[tailIndex]! >>> 0) !== tail) Atomics.store(this.header, tailIndex, tail | 0);
+  }
+
+  /** Producer side: records pushed and not yet published. */
+  get unpublished(): boolean {
+    return (this.header[tailIndex]! >>> 0) !== this.producerTail;
+  }
+
+  /**
+   * Producer side: whether a record of `footprint` bytes fits at the private tail `tail`
+   * (reloads head only when the cached one says it does not); asserts the counters.
+   */
+  private hasRoom(tail: number, footprint: number): boolean {
+    let used = (tail - this.cachedHead) >>> 0;
+    if (this.capacityBytes - used < footprint) {
+      this.cachedHead = Atomics.load(this.header, headIndex) >>> 0;
+      used = (tail - this.cachedHead) >>> 0;
+    }
+    assert(used <= this.capacityBytes, 'SpscRing: used bytes exceed capacity');
+    assert((tail & 3) === 0 && (this.cachedHead & 3) === 0, 'SpscRing: counters not 4-aligned');
+    assert(((tail - (this.header[tailIndex]! >>> 0)) >>> 0) <= used, 'SpscRing: unpublished records beyond the private tail');
+    return this.capacityBytes - used >= footprint;
   }
 
   /**
@@ -246,6 +339,9 @@ export class SpscRing {
    * `timeoutMs` passes. Returns true if it fits now.
    */
   waitForSpace(bytes: number, timeoutMs: number): boolean {
+    // Unpublished records hold space the consumer cannot see, so cannot free: a wait
+    // for it could last forever.
+    assert(!this.unpublished && this.reservedBytes < 0, 'SpscRing.waitForSpace: records are unpublished');
     this.assertMayBlock('waitForSpace');
     const footprint = this.footprintChecked(bytes);
     if (this.freeBytes() >= footprint) return true;
@@ -269,6 +365,7 @@ export class SpscRing {
    * Atomics.waitAsync does not keep the process alive.
    */
   async waitForSpaceAsync(bytes: number, timeoutMs = Infinity): Promise<boolean> {
+    assert(!this.unpublished && this.reservedBytes < 0, 'SpscRing.waitForSpaceAsync: records are unpublished');
     const footprint = this.footprintChecked(bytes);
     const deadline = performance.now() + timeoutMs;
     try {

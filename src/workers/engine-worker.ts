@@ -133,6 +133,8 @@ function main(data: EngineWorkerData): void {
       flushPrefix: () => flushReplyPrefix(),
       nextRecord: () => popForPump(),
       pushReplies: (record) => {
+        // Writes run by the pump reach the writer as any flush's do (published, woken if asked).
+        effects?.notify();
         // A jumbo record's buffer may be handed over: never the pump's own.
         sendReplyRecord(record.length > recordBytesMax ? Buffer.from(record) : record);
         replies.notify();
@@ -260,6 +262,9 @@ function main(data: EngineWorkerData): void {
     const entryStart = (out as unknown as { entryStart: number }).entryStart;
     if (typeof entryStart !== 'number' || entryStart < recordHeaderBytes) return -1;
     if (entryStart - replyStartAt > recordBytesMax) return -1;
+    // The records of the commands before the script go to the writer now, not after the
+    // script (they are pushed unpublished until a flush).
+    effects?.notify();
     if (entryStart > replyStartAt + recordHeaderBytes) {
       out.buf[replyStartAt] = RecordKind.batch;
       pushRecord(out.buf.subarray(replyStartAt, entryStart));

@@ -11,8 +11,8 @@ import { decodeEffectRecord, type EffectRecord } from '../../src/engine/effects.
 import { journalPayloadBytesMax } from '../../src/limits.js';
 import { SpscRing } from '../../src/ring/spsc-ring.js';
 
-function setup() {
-  const ring = SpscRing.create(1 << 16);
+function setup(ringBytes = 1 << 16) {
+  const ring = SpscRing.create(ringBytes);
   const writerSide = SpscRing.attach(ring.sab);
   const shared = DurabilityShared.create();
   const tracker = new Tracker(() => undefined);
@@ -40,6 +40,9 @@ describe('EffectsPublisher', () => {
     expect(t.publisher.publish(record('bbbbbbbb'))).toBe(2);
     t.publisher.epoch = 3;
     expect(t.publisher.publish(record('c'))).toBe(3);
+    // Pushed unpublished: the writer sees them once the engine flushes (notify()).
+    expect(t.pop()).toBeNull();
+    t.publisher.notify();
     const got = [t.pop(), t.pop(), t.pop(), t.pop()];
     expect(got[3]).toBeNull();
     expect(got.slice(0, 3).map((r) => [r!.epoch, r!.seq, r!.flags])).toEqual([[0, 1, 0], [0, 2, 0], [3, 3, 0]]);
@@ -51,8 +54,31 @@ describe('EffectsPublisher', () => {
     const t = setup();
     const big: EffectRecord = { nowMs: 1, effects: [{ dbIndex: 0, argv: [Buffer.from('SET'), Buffer.from('k'), Buffer.alloc(journalPayloadBytesMax)] }] };
     expect(t.publisher.publish(big)).toBe(1);
+    t.publisher.notify();
     const r = t.pop()!;
     expect([r.seq, r.flags, r.payload.length]).toEqual([1, effectsOversize, 0]);
+  });
+
+  it('carries records across the ring\'s end, lap after lap: encoded in place, or assembled aside when one would straddle the end', () => {
+    const t = setup(1024);
+    let seq = 0;
+    let straddled = 0;
+    for (let lap = 0; lap < 200; lap++) {
+      const values = Array.from({ length: 1 + (lap % 4) }, (_, i) => 'v'.repeat((lap * 37 + i * 11) % 97) + String(lap));
+      for (const v of values) {
+        expect(t.publisher.publish(record(v))).toBe(++seq);
+      }
+      t.publisher.notify();
+      for (const v of values) {
+        const rec = t.writerSide.tryPop()!;
+        if (rec.buffer !== t.ring.sab) straddled++; // the consumer copied a wrapped record
+        const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
+        expect(decodeEffectRecord(Buffer.from(view.subarray(effectsHeaderBytes))).effects[0]!.argv[2]!.toString()).toBe(v);
+        t.writerSide.release();
+      }
+      expect(t.writerSide.tryPop()).toBeNull();
+    }
+    expect(straddled).toBeGreaterThan(0);
   });
 
   it('wakes a writer that waits for any record (writerWakeSeq 0) once per notify()', async () => {

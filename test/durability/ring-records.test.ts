@@ -25,7 +25,8 @@ describe('effects ring records', () => {
         const expected = encodeEffectRecord(record);
         expect(effectRecordBytes(record)).toBe(expected.length);
         const buf = Buffer.alloc(pad + effectsHeaderBytes + expected.length + 8, 0xaa);
-        writeEffectsHeader(buf.subarray(pad), 3, 12345, 0);
+        writeEffectsHeader(buf, pad, 3, 12345, 0);
+        expect(buf.subarray(0, pad).every((b) => b === 0xaa)).toBe(true); // nothing before `at`
         const end = writeEffectRecord(record, buf, pad + effectsHeaderBytes);
         expect(end).toBe(pad + effectsHeaderBytes + expected.length);
         expect(buf.subarray(pad + effectsHeaderBytes, end).equals(expected)).toBe(true);
