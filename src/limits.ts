@@ -185,8 +185,15 @@ export const journalPayloadBytesMax = 16 * MiB;
  * of each one's latency; a few are enough, and each later one batches everything pending.
  */
 export const journalDiskWritesInFlightMax = 4;
-/** Recent entries kept in memory per log node so followers' and readers' tail reads skip the disk. */
-export const journalCacheBytes = 64 * MiB;
+/**
+ * Recent entries kept in memory per log node so followers' and readers' tail reads skip
+ * the disk (entries not yet written are kept whatever this says). A live follower is fed
+ * from Raft's own entry cache (4 x journalBatchBytesMax); this one serves a follower or a
+ * reader a little further behind. It was 64 MiB until session 9: a node's RSS held it
+ * (and the allocator's holes around it) for good, and 4 MiB in session 6 showed no CPU
+ * difference.
+ */
+export const journalCacheBytes = 16 * MiB;
 /** Largest wire frame between log nodes and clients: one full record plus its batch's headers. */
 export const journalWireFrameBytesMax = 32 * MiB;
 /** Replies and replication batches are cut at this many payload bytes (many frames in flight, none huge). */

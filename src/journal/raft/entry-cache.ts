@@ -5,13 +5,17 @@
 // Runs inside Raft (log-node process or simulator), single-threaded.
 // Invariants: the cached entries are exactly the node's log entries
 // [startIndex, startIndex + length), consecutive; bytes is the sum of their payload
-// lengths; the cache is cut exactly where the log is cut.
+// lengths; the cache is cut exactly where the log is cut; no slot before `head` holds
+// an entry (an evicted entry is garbage at once: until session 9 the slots kept them
+// until the array was compacted, past 4096 evictions, and an entry is a whole client
+// append, up to a few MB: a node's RSS grew by hundreds of MB with its log).
 
 import { assert } from '../../assert.js';
 import type { LogEntry } from '../storage/types.js';
 
 export class EntryCache {
-  private entries: LogEntry[] = [];
+  /** entries[head..] are cached; the slots before head are undefined (evicted). */
+  private entries: (LogEntry | undefined)[] = [];
   private head = 0;
   /** Index of entries[head]. */
   private startIndex: number;
@@ -48,10 +52,11 @@ export class EntryCache {
     }
     while (this.bytes > this.bytesMax && this.count > 1) {
       this.bytes -= this.entries[this.head]!.payload.byteLength;
+      this.entries[this.head] = undefined;
       this.head++;
       this.startIndex++;
     }
-    if (this.head > 4096 && this.head * 2 > this.entries.length) {
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
