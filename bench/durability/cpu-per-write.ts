@@ -101,20 +101,34 @@ function medianRun(row: Row): number {
 }
 
 /**
- * Names the server's two busiest worker threads (`node#tid`): the engine worker is
- * spawned first and the journal writer only once the engine is online (server.ts), so
- * of the two the lower tid is the engine. (Until session 4 the table said "the busiest
- * is the engine": under SET -P 16 the engine is, and it was read as the writer.)
+ * Names the engine and journal-writer threads in the split. The writer names its own
+ * thread `keeldb-writer` (journal-writer.ts, from session 9); builds before that leave
+ * every worker thread `node`, and then the two `node` threads with the highest tids are
+ * taken: the engine worker is spawned after the process's V8 and libuv helper threads,
+ * and the journal writer only once the engine is online (server.ts). (Until session 9
+ * this took the two BUSIEST `node` threads, lower tid the engine; under SET -d 4096 a
+ * GC helper thread can be busier than the writer, and the split named it.) `threads`:
+ * every thread of the server (threadCpuUs's names).
  */
-function nameWorkerThreads(parts: Map<string, number>): void {
-  const workers = [...parts].filter(([name]) => /^node#\d+$/.test(name)).sort((a, b) => b[1] - a[1]).slice(0, 2);
-  if (workers.length < 2) return;
+function nameWorkerThreads(parts: Map<string, number>, threads: Iterable<string>): void {
   const tid = (name: string): number => Number(name.slice(name.indexOf('#') + 1));
-  workers.sort((a, b) => tid(a[0]) - tid(b[0]));
-  for (const [i, [name, us]] of workers.entries()) {
+  const all = [...threads];
+  const writer = all.find((name) => name.startsWith('keeldb-writer#'));
+  const nodes = all.filter((name) => /^node#\d+$/.test(name)).sort((a, b) => tid(b) - tid(a));
+  const named: [string, string | undefined][] = writer !== undefined
+    ? [['journal writer', writer], ['engine', nodes.find((name) => tid(name) < tid(writer))]]
+    : [['journal writer', nodes[0]], ['engine', nodes[1]]];
+  for (const [role, name] of named) {
+    if (name === undefined) continue;
+    parts.set(`${role} (${name})`, parts.get(name) ?? 0);
     parts.delete(name);
-    parts.set(`${i === 0 ? 'engine' : 'journal writer'} (${name})`, us);
   }
+}
+
+/** The journal writer's µs per write in one run's split (NaN without one). */
+function writerUs(parts: Map<string, number>): number {
+  for (const [name, us] of parts) if (name.startsWith('journal writer')) return us;
+  return Number.NaN;
 }
 
 async function main(): Promise<void> {
@@ -172,7 +186,7 @@ async function main(): Promise<void> {
             serverUs += d;
             if (d >= 0.05) parts.set(name, d);
           }
-          nameWorkerThreads(parts);
+          nameWorkerThreads(parts, thAfter.keys());
           if (nodesUsed.length === 3) {
             parts.set('leader', nodesUsed[0]!);
             parts.set('followers', nodesUsed[1]! + nodesUsed[2]!);
@@ -193,7 +207,7 @@ async function main(): Promise<void> {
           row.parts.push(parts);
           row.perAppend.push(perAppend);
           process.stderr.write(`${test.name} ${t.label}: ${total.toFixed(1)} µs/write CPU (all processes), ${Math.round(n / (wallMs / 1000))} writes/s wall` +
-            (Number.isNaN(perAppend) ? '' : `, ${perAppend.toFixed(1)} records/append`) + '\n');
+            (Number.isNaN(perAppend) ? '' : `, ${perAppend.toFixed(1)} records/append, journal writer ${writerUs(parts).toFixed(2)} µs/write`) + '\n');
         }
       }
     }
@@ -207,11 +221,11 @@ async function main(): Promise<void> {
     lines.push('- CPU µs (utime+stime from /proc) per SET of one redis-benchmark run (`-c 50 -d 100|4096 -r 1000000`), summed over redis-server ' +
       '`--appendonly yes --appendfsync always`, or over the KeelDB server (all threads) and its three log nodes; medians of ' +
       `${opts.runs} run(s). Everything shares the 2 cores with redis-benchmark, so CPU per write bounds durable throughput whatever the load. ` +
-      'Threads: main = io-mux; of the two busiest worker threads (`node#tid`) the lower tid is the engine (spawned first) and the other the journal writer; the small ones are GC and libuv helpers. ' +
+      'Threads: main = io-mux; the journal writer names its thread `keeldb-writer` (in older builds it is the `node` thread with the highest tid), the engine is the `node` thread spawned just before it; the small ones are GC and libuv helpers. ' +
       `Log nodes: ${opts.logNodeKeeldb !== '' ? 'every server used those of the --log-node-keeldb build' : 'each build ran its own (the log-node code differs between builds too)'}.`);
     lines.push('');
-    lines.push(`| test | redis-always µs/write |${hasBefore ? ' KeelDB before µs/write |' : ''} KeelDB µs/write | KeelDB/redis | writes/s (wall, load-dependent): redis /${hasBefore ? ' before /' : ''} KeelDB | KeelDB split µs/write (the median run) |`);
-    lines.push(`|---|---:|${hasBefore ? '---:|' : ''}---:|---:|---:|---|`);
+    lines.push(`| test | redis-always µs/write |${hasBefore ? ' KeelDB before µs/write |' : ''} KeelDB µs/write | KeelDB/redis | journal writer µs/write (median of runs):${hasBefore ? ' before /' : ''} KeelDB | writes/s (wall, load-dependent): redis /${hasBefore ? ' before /' : ''} KeelDB | KeelDB split µs/write (the median run) |`);
+    lines.push(`|---|---:|${hasBefore ? '---:|' : ''}---:|---:|---:|---:|---|`);
     for (const test of tests) {
       const byTest = rows.get(test.name)!;
       const r = byTest.get('redis');
@@ -225,7 +239,9 @@ async function main(): Promise<void> {
       const w = (x: Row | undefined): string => (x === undefined ? '-' : String(Math.round(median(x.wall))));
       const wall = hasBefore ? `${w(r)} / ${w(o)} / ${w(k)}` : `${w(r)} / ${w(k)}`;
       const before = hasBefore ? ` ${o === undefined ? '-' : `${median(o.total).toFixed(1)} (${o.perAppend[medianRun(o)]!.toFixed(1)} records/append)`} |` : '';
-      lines.push(`| ${test.name} | ${a.toFixed(1)} |${before} ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${wall} | ${split} |`);
+      const wr = (x: Row | undefined): string => (x === undefined ? '-' : median(x.parts.map(writerUs)).toFixed(2));
+      const writer = hasBefore ? `${wr(o)} / ${wr(k)}` : wr(k);
+      lines.push(`| ${test.name} | ${a.toFixed(1)} |${before} ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${writer} | ${wall} | ${split} |`);
     }
     const section = lines.join('\n');
     console.log(`\n${section}`);

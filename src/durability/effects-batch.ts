@@ -36,17 +36,17 @@ export function effectsBatchBytes(totalPayloadBytes: number, count: number): num
 }
 
 /**
- * Writes the batch header for `count` records at the start of `buf`, whose records
- * (each a u32 length, then its bytes) the caller wrote from effectsBatchHeaderBytes on:
+ * Writes the batch header for `count` records at `at` in `buf`, whose records (each a
+ * u32 length, then its bytes) the caller wrote from at + effectsBatchHeaderBytes on:
  * the journal writer builds its group in place this way, one copy per record.
  */
-export function writeEffectsBatchHeader(buf: Buffer, count: number): void {
+export function writeEffectsBatchHeader(buf: Buffer, count: number, at = 0): void {
   assert(count >= 2, 'a batch holds at least two records');
-  buf[0] = effectsBatchMarker;
-  buf[1] = effectsBatchVersion;
-  buf[2] = 0;
-  buf[3] = 0;
-  buf.writeUInt32LE(count, 4);
+  buf[at] = effectsBatchMarker;
+  buf[at + 1] = effectsBatchVersion;
+  buf[at + 2] = 0;
+  buf[at + 3] = 0;
+  buf.writeUInt32LE(count, at + 4);
 }
 
 export function encodeEffectsBatch(records: readonly Uint8Array[]): Buffer {

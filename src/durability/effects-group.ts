@@ -11,8 +11,13 @@
 // length prefixes), except that a lone record of any size is always taken (one larger
 // than the journal accepts is refused before it gets here: effectsOversize).
 //
+// A group may keep `headroom` bytes free in front of the payload: the journal client
+// writes its append frame's fixed fields there (src/journal/client/append-frame.ts) and
+// sends the group from this buffer as it is, no copy into a frame of its own.
+//
 // Invariants: seqs grow along a group and across groups (the ring's order); `bytes`
-// counts the header space, so an empty group has bytes === effectsBatchHeaderBytes.
+// counts the header space (not the headroom), so an empty group has bytes ===
+// effectsBatchHeaderBytes; the payload starts at or after `headroom`.
 
 import { assert } from '../assert.js';
 import { effectsBatchHeaderBytes, writeEffectsBatchHeader } from './effects-batch.js';
@@ -23,8 +28,11 @@ const groupBytesMin = 16 * 1024;
 const spareBufferCountMax = 8;
 
 export interface TakenGroup {
-  /** The journal record's payload: one EffectRecord, or an effects batch. */
+  /** The journal record's payload: one EffectRecord, or an effects batch (a view of buffer). */
   readonly payload: Buffer;
+  /** Where payload lies in buffer (at least `headroom` bytes after its start). */
+  readonly payloadStart: number;
+  readonly payloadEnd: number;
   readonly count: number;
   readonly lastSeq: number;
   /** The buffer under payload: recycle() it once the append is acknowledged. */
@@ -44,8 +52,10 @@ export class EffectsGroup {
   constructor(
     private readonly bytesMax: number,
     private readonly countMax: number,
+    /** Bytes kept free in front of the payload (see the file comment). */
+    private readonly headroom = 0,
   ) {
-    assert(bytesMax > 0 && countMax >= 1, 'EffectsGroup: limits must be positive');
+    assert(bytesMax > 0 && countMax >= 1 && headroom >= 0, 'EffectsGroup: limits must be positive');
   }
 
   /** True when no further record may be added. */
@@ -61,17 +71,18 @@ export class EffectsGroup {
     const length = end - start;
     if (this.count > 0 && (this.count >= this.countMax || this.bytes - effectsBatchHeaderBytes + 4 + length > this.bytesMax)) return false;
     assert(seq > this.lastSeq, 'EffectsGroup: seqs grow along the ring');
-    const need = this.bytes + 4 + length;
+    const at = this.headroom + this.bytes;
+    const need = at + 4 + length;
     if (need > this.buf.length) {
       let size = this.buf.length * 2;
       while (size < need) size *= 2;
       const grown = Buffer.allocUnsafe(size);
-      this.buf.copy(grown, 0, 0, this.bytes);
+      this.buf.copy(grown, 0, 0, at);
       this.buf = grown;
     }
-    this.buf.writeUInt32LE(length, this.bytes);
-    this.buf.set(src.subarray(start, end), this.bytes + 4);
-    this.bytes = need;
+    this.buf.writeUInt32LE(length, at);
+    this.buf.set(src.subarray(start, end), at + 4);
+    this.bytes += 4 + length;
     this.count++;
     this.lastSeq = seq;
     return true;
@@ -81,17 +92,16 @@ export class EffectsGroup {
   take(): TakenGroup {
     assert(this.count > 0, 'EffectsGroup.take: the group is empty');
     const count = this.count;
-    const used = this.bytes;
+    const payloadEnd = this.headroom + this.bytes;
     const buffer = this.buf;
-    let payload: Buffer;
+    let payloadStart = this.headroom;
     if (count === 1) {
-      payload = this.buf.subarray(effectsBatchHeaderBytes + 4, used); // a lone record is written plain
+      payloadStart += effectsBatchHeaderBytes + 4; // a lone record is written plain
     } else {
-      writeEffectsBatchHeader(this.buf, count);
-      payload = this.buf.subarray(0, used);
+      writeEffectsBatchHeader(buffer, count, payloadStart);
     }
-    this.reset(used);
-    return { payload, count, lastSeq: this.lastSeq, buffer };
+    this.reset(payloadEnd);
+    return { payload: buffer.subarray(payloadStart, payloadEnd), payloadStart, payloadEnd, count, lastSeq: this.lastSeq, buffer };
   }
 
   /**

@@ -13,10 +13,11 @@
 //    the group being gathered (effects-group.ts: one copy per record, built in the
 //    effects batch layout, up to journalBatchBytesMax and journalAppendRecordCountMax
 //    records; a record that does not fit is carried into the next group), and append
-//    it as ONE RecordType.effects record
-//    with { leaderToken }. Adaptive group commit (commit-policy.ts): a full group
-//    (journalWriterEagerRecordCount records or journalWriterEagerBytes) goes at once, up
-//    to journalWriterAppendsInFlightMax in flight; a smaller one goes when nothing flies
+//    it as ONE RecordType.effects record with { leaderToken }, its wire frame written in
+//    the group's headroom so the group goes to the socket without another copy
+//    (src/journal/client/append-frame.ts). Adaptive group commit (commit-policy.ts): a
+//    full group (journalWriterEagerRecordCount records or journalWriterEagerBytes) goes
+//    at once, up to journalWriterAppendsInFlightMax in flight; a smaller one goes when nothing flies
 //    (a lone write never waits), except that after an ack it is held briefly until the
 //    clients of that ack are back (a cohort hold, bounded by journalWriterHoldMsMax and
 //    the append's latency), so closed-loop clients share one append instead of
@@ -41,13 +42,13 @@
 // order even across retries and log-leader changes. committedSeq only grows within an
 // epoch and is published only for a prefix of acknowledged appends.
 
-import { writeSync } from 'node:fs';
+import { writeFileSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { assert } from '../assert.js';
 import { setThreadCpus } from '../platform/cpu-affinity.js';
+import { appendFramePrefixBytes } from '../journal/client/append-frame.js';
 import { JournalClient, JournalClientError } from '../journal/client/journal-client.js';
-import type { AppendRecord } from '../journal/messages.js';
 import { RecordType } from '../journal/record-types.js';
 import {
   journalAppendRecordCountMax,
@@ -140,7 +141,7 @@ class JournalWriter {
   private token = 0;
   private lastAppliedId = 0;
   /** The group being gathered for the next append (effects-group.ts). */
-  private readonly group = new EffectsGroup(journalBatchBytesMax, journalAppendRecordCountMax);
+  private readonly group = new EffectsGroup(journalBatchBytesMax, journalAppendRecordCountMax, appendFramePrefixBytes);
   /** A record popped when the group was full (a copy): it opens the next group. */
   private carry: { readonly seq: number; readonly payload: Buffer } | null = null;
   private inflight: InFlight[] = [];
@@ -391,7 +392,7 @@ class JournalWriter {
 
   private sendAppend(): void {
     // One journal record per append (effects-batch.ts): one entry, whole or absent.
-    const { payload, lastSeq, count, buffer } = this.group.take();
+    const { payloadStart, payloadEnd, lastSeq, count, buffer } = this.group.take();
     if (handoffStatsOn) {
       wakeStats.appends++;
       wakeStats.appendRecords += count;
@@ -407,13 +408,14 @@ class JournalWriter {
       this.carry = null;
       assert(this.group.tryAdd(carry.seq, carry.payload, 0, carry.payload.length), 'journal writer: a carried record opens a group');
     }
-    const records: AppendRecord[] = [{ type: RecordType.effects, engineVersion, payload }];
     const entry: InFlight = { lastSeq, count, startedMs: performance.now(), done: false, lastId: 0 };
     this.inflight.push(entry);
     const epoch = this.epoch;
-    // appendThen, not append: the ack is handled straight from the socket read that
-    // carried it (no promise hops), so the engine hears of it at once.
-    this.client.appendThen(records, { leaderToken: this.token }, (failure, r) => {
+    // A callback, not a promise: the ack is handled straight from the socket read that
+    // carried it (no promise hops), so the engine hears of it at once. In place: the
+    // frame is written in the group's headroom and the group goes to the socket as it is.
+    const append = { buffer, payloadStart, payloadEnd, type: RecordType.effects, engineVersion };
+    this.client.appendInPlaceThen(append, this.token, (failure, r) => {
       if (epoch !== this.epoch) return;
       if (failure !== undefined || r === undefined) this.fail(failure?.message ?? 'no append result');
       else this.onAppended(entry, buffer, r.lastId);
@@ -478,8 +480,21 @@ class JournalWriter {
   }
 }
 
+/**
+ * Names this thread in /proc (`ps -L`, perf, top -H, bench/durability/cpu-per-write.ts's
+ * split): Node names every worker thread `node`, and the engine, the writer and V8's
+ * helper threads were told apart by tid order and how busy they were, which misread a
+ * busy GC helper as the writer under SET -d 4096. Linux only; elsewhere it stays unnamed.
+ */
+const writerThreadName = 'keeldb-writer';
+
 {
   const data = workerData as JournalWriterData;
+  try {
+    writeFileSync('/proc/thread-self/comm', writerThreadName);
+  } catch {
+    // not Linux, or /proc is not mounted: the name is only for tools
+  }
   // First, before this thread's work: the io-mux and the engine stay on their CPU.
   if (data.cpus !== undefined) {
     try {

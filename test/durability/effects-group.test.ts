@@ -111,6 +111,24 @@ describe('effects group', () => {
     expect(splitEffectsPayload(fourth.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual([r7, r7].map((x) => x.toString('hex')));
   });
 
+  it('keeps its headroom free in front of the payload, a lone record and a batch alike, across buffer growth', () => {
+    const headroom = 41;
+    const g = new EffectsGroup(1 << 20, 4096, headroom);
+    const r1 = record(1, 30);
+    g.tryAdd(1, r1, 0, r1.length);
+    const one = g.take();
+    expect(one.payloadStart).toBeGreaterThanOrEqual(headroom);
+    expect(one.buffer.subarray(one.payloadStart, one.payloadEnd).equals(r1)).toBe(true);
+    expect(one.payload.equals(r1)).toBe(true);
+    const rs = [record(2, 9000), record(3, 9000), record(4, 5)]; // grows past the 16 KiB start
+    rs.forEach((r, i) => g.tryAdd(2 + i, r, 0, r.length));
+    const many = g.take();
+    expect(many.payloadStart).toBe(headroom);
+    expect(many.payload).toEqual(many.buffer.subarray(headroom, many.payloadEnd));
+    expect(g.bytes).toBe(8); // bytes counts the batch header, not the headroom
+    expect(splitEffectsPayload(many.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual(rs.map((r) => r.toString('hex')));
+  });
+
   it('asserts that seqs grow (the ring order), across groups too', () => {
     const g = new EffectsGroup(1024, 16);
     const r = record(1, 5);

@@ -40,6 +40,9 @@
 // answer, with no promise or async frame in between; any other outcome continues in the
 // same retry loop as append(). The journal writer uses it: its ack then reaches the
 // engine within the read's callback, and an append costs its thread no microtask hops.
+// appendInPlaceThen() is appendThen() of one record whose first attempt's frame is
+// written in front of the payload, in the caller's buffer (append-frame.ts): the
+// journal writer's groups go to the socket without another copy.
 
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
@@ -50,6 +53,7 @@ import { isClientResponse } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
 import { WireConnection } from '../wire/connection.js';
 import { hopMark, hopReadAtUs, hopTraceOn, setHopTraceRole } from '../hop-trace.js';
+import { writeAppendFrame, type InPlaceAppend } from './append-frame.js';
 
 if (hopTraceOn) setHopTraceRole('client');
 
@@ -272,10 +276,31 @@ export class JournalClient {
    * Appends are issued in call order, as append()'s are.
    */
   appendThen(records: readonly AppendRecord[], condition: AppendCondition, done: AppendDone): void {
+    this.appendWith(records, condition, undefined, done);
+  }
+
+  /**
+   * appendThen of ONE record under `leaderToken`, whose payload lies in `append.buffer`
+   * with append-frame.ts's prefix free in front of it: the first attempt's frame is
+   * written there and sent as it is (no copy of the payload). The buffer must stay
+   * untouched until `done` is called (retries read the payload).
+   */
+  appendInPlaceThen(append: InPlaceAppend, leaderToken: number, done: AppendDone): void {
+    const record: AppendRecord = { type: append.type, engineVersion: append.engineVersion, payload: append.buffer.subarray(append.payloadStart, append.payloadEnd) };
+    this.appendWith([record], { leaderToken }, append, done);
+  }
+
+  /** appendThen, its first attempt's frame written in place when `inPlace` is given (one record, leaderToken). */
+  private appendWith(records: readonly AppendRecord[], condition: AppendCondition, inPlace: InPlaceAppend | undefined, done: AppendDone): void {
     const writerId = this.writerId;
     const writerSeq = ++this.writerSeq;
     const build = (requestId: number): ClientRequest => ({ kind: 'append', requestId, writerId, writerSeq, records, condition });
-    this.toLeaderThen('append', build, (failure, response) => {
+    let firstFrame: ((requestId: number) => Buffer) | undefined;
+    if (inPlace !== undefined) {
+      const token = (condition as { readonly leaderToken: number }).leaderToken;
+      firstFrame = (requestId) => writeAppendFrame(inPlace, requestId, writerId, writerSeq, token);
+    }
+    this.toLeaderThen('append', build, firstFrame, (failure, response) => {
       if (failure !== undefined) {
         if (failure instanceof JournalClientError && failure.code === 'timeout' && this.writerId === writerId) {
           // Outcome unknown and never retried again: a gap in this writer's sequence.
@@ -374,7 +399,7 @@ export class JournalClient {
    * else continues in toLeader's loop (same deadline), which calls `done` later. `done`
    * is never called before this returns.
    */
-  private toLeaderThen(what: string, build: (requestId: number) => ClientRequest, done: Answer): void {
+  private toLeaderThen(what: string, build: (requestId: number) => ClientRequest, firstFrame: ((requestId: number) => Buffer) | undefined, done: Answer): void {
     const deadline = performance.now() + this.timeoutMs;
     const slow = (first: Outcome | undefined): void => {
       this.toLeader(what, build, deadline, first).then(
@@ -386,7 +411,7 @@ export class JournalClient {
     const node = this.leader;
     this.attempt(
       node,
-      build,
+      firstFrame ?? build,
       this.timeoutMs,
       (response) => {
         if (response.kind === 'error') return slow({ node, response });
@@ -475,10 +500,14 @@ export class JournalClient {
     return new Promise<ClientResponse>((resolve, reject) => this.attempt(node, build, timeoutMs, resolve, reject));
   }
 
-  /** request() with callbacks; `reject` may be called before it returns (a closed connection). */
+  /**
+   * request() with callbacks; `reject` may be called before it returns (a closed
+   * connection). `build` makes the message, or (toLeaderThen's first attempt in place)
+   * the encoded frame itself.
+   */
   private attempt(
     node: number,
-    build: (requestId: number) => ClientRequest,
+    build: ((requestId: number) => ClientRequest) | ((requestId: number) => Buffer),
     timeoutMs: number,
     resolve: (response: ClientResponse) => void,
     reject: (error: Error) => void,
@@ -493,7 +522,8 @@ export class JournalClient {
     pending.set(requestId, p);
     if (hopTraceOn) conn.traceOnFlush((at) => (p.sentAtUs = at));
     watchDeadline(link, p.deadline);
-    if (!conn.send(build(requestId))) {
+    const request = build(requestId);
+    if (!(Buffer.isBuffer(request) ? conn.sendFrame(request) : conn.send(request))) {
       pending.delete(requestId);
       reject(new ConnectionLost('connection closed'));
     }
