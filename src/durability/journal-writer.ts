@@ -64,6 +64,7 @@ import {
   loadProgressIntervalMs,
 } from '../limits.js';
 import { SpscRing } from '../ring/spsc-ring.js';
+import { WakePipe } from '../ring/wake-pipe.js';
 import { CommitPolicy } from './commit-policy.js';
 import { splitEffectsPayload } from './effects-batch.js';
 import { EffectsGroup } from './effects-group.js';
@@ -83,6 +84,13 @@ export interface JournalWriterData {
   readonly commitTimeoutMs: number;
   /** CPUs this thread widens itself to at start (src/platform/cpu-affinity.ts: auto pins the rest of the server to one). */
   readonly cpus?: readonly number[];
+  /**
+   * Wake this thread for effect records through a wake pipe (src/ring/wake-pipe.ts)
+   * instead of Atomics.waitAsync. Only when the engine stops before this worker does:
+   * the pipe's fds close when this worker ends, and the engine must not write to a
+   * closed (or reused) fd (server.ts terminates the writer after the engine exited).
+   */
+  readonly wakePipe?: boolean;
 }
 
 /** Messages to the main thread. */
@@ -168,6 +176,8 @@ class JournalWriter {
   private loads = 0;
   /** Bench-only stage stamps (latency-trace.ts). */
   private readonly trace = latencyTraceOn ? new LatencyTrace('writer', ['send', 'ack']) : undefined;
+  /** The effects ring's wake pipe, once open (JournalWriterData.wakePipe); else waitAsync. */
+  private wakePipe: WakePipe | undefined;
   /** What the running kick() was woken by (wake statistics only). */
   private wokenBy: number = wakeSource.none;
 
@@ -210,7 +220,31 @@ class JournalWriter {
   start(): void {
     this.kick();
     void this.load();
+    if (this.data.wakePipe === true) void WakePipe.open(this.onPipeWake).then((pipe) => this.usePipe(pipe));
   }
+
+  /**
+   * From now on the engine wakes this thread by writing a byte to the pipe (SpscRing
+   * notify) instead of Atomics.notify: a socket read of this thread's event loop instead
+   * of a waitAsync promise, whose every wake-up is a platform task posted under V8's
+   * process-wide futex mutex, a uv_async, then a promise resolution and a microtask
+   * checkpoint. The waitAsync armed before may stay pending for good: nothing notifies
+   * it any more, and a pending waitAsync keeps no thread alive.
+   */
+  private usePipe(pipe: WakePipe | undefined): void {
+    if (pipe === undefined) return; // not Linux: waitAsync stays
+    this.wakePipe = pipe;
+    this.effects.setConsumerWakeFd(pipe.writeFd);
+    this.kick(); // flags sleep the pipe's way (and drains what came meanwhile)
+  }
+
+  /** Wake bytes arrived: the engine published records we asked for. */
+  private readonly onPipeWake = (): void => {
+    // Down while we work: the engine's notifies meanwhile would only be stale wake-ups.
+    // Only the sleeper lowers its flag (spsc-ring.ts); kick() raises it again.
+    this.effects.suppressNotify();
+    this.kickCounted(wakeSource.data);
+  };
 
   // --- Load and leadership -------------------------------------------------------------
 
@@ -330,6 +364,14 @@ class JournalWriter {
         this.wakeSeq = wakeSeq;
         this.shared.store(SharedBig.writerWakeSeq, wakeSeq);
         if (lowered && this.carry === null && this.effects.usedBytes() > 0) continue;
+      }
+      if (this.wakePipe !== undefined) {
+        // Flag that we sleep, then re-check the ring (flag-then-recheck, spsc-ring.ts): a
+        // record published before the flag was seen is drained now. A full group waits
+        // for an ack, not for records: no flag, no wake-ups.
+        if (this.carry !== null || this.group.full) this.effects.suppressNotify();
+        else if (this.effects.flagSleeping()) continue;
+        return;
       }
       break;
     }
