@@ -24,8 +24,12 @@
 //       37    4 payloadBytes
 //       41    .. payload
 //
-// Invariant: only a request's FIRST attempt uses the frame in place (the socket may
-// still hold it afterwards); a retry encodes a fresh frame with encodeMessage.
+// Invariants: only a request's FIRST attempt uses the frame in place; a retry encodes a
+// fresh frame with encodeMessage. The caller may write into the buffer again once the
+// append succeeded: by then no socket holds unsent bytes of that first frame, because
+// its attempt either got an answer (the node read the whole frame) or lost its
+// connection (libuv drops what was not sent), and the first attempt's deadline is the
+// append's own, so no retry follows an attempt that merely timed out.
 
 import { assert } from '../../assert.js';
 import { isU64, storeU16, storeU32, storeU64 } from '../../le-bytes.js';
