@@ -25,10 +25,16 @@
 // show uncommitted data), and nothing needs cleaning: a slot whose seq is committed is
 // free. No string, Map entry or object per write: this ran for every write and read.
 //
-// Invariants: latestSeq >= committedSeq for records of this epoch; `need` of a client's
-// held entries never decreases along its queue (each is max(own, previous)), so a
-// commit releases a prefix; a key's slot holds a seq >= that of the latest write that
-// touched the key (seqs only grow); an entry is either in `out` or held, never both.
+// Held entries of all clients share one log (HeldLog), in the order they were written,
+// with a client's last need in a Map: a commit scans the log once, copies each run of
+// released entries to the reply batch and moves the rest down.
+//
+// Invariants: latestSeq >= committedSeq for records of this epoch; the `need` of a
+// client's held entries never decreases along the log (each is max(own, previous)), so
+// releasing every entry whose need is committed releases a prefix of each client's;
+// a client has held entries iff its last need (clientNeeds) is above committedSeq; a
+// key's slot holds a seq >= that of the latest write that touched the key (seqs only
+// grow); an entry is either in `out` or held, never both.
 
 import { assert } from '../assert.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -40,101 +46,160 @@ import { replyEntryHeaderBytes } from '../workers/batch-format.js';
 import { commandKeys, effectKeys, plainKeyPositions, type CommandKeys, type KeyPositions } from './command-keys.js';
 
 /**
- * One client's held entries, in order: their bytes back to back in one buffer (reused
- * once drained) and, per entry, where it ends, the seq its own content depends on (0:
- * held only for order) and its need = max(own, the previous entry's need), when it may
- * leave. A commit releases a prefix with one copy; no allocation per held entry.
+ * Every held entry of every client, in the order they were written: their bytes back to
+ * back in one buffer and, per entry, where it ends, the seq its own content depends on
+ * (0: held only for order) and its need = max(own, the need of its client's previous
+ * held entry), when it may leave. A client's needs never decrease along the log, so
+ * releasing every entry whose need is committed keeps each client's order; entries of
+ * different clients may leave out of log order (a read of one client waiting for an
+ * earlier seq than another client's write before it). A commit copies each run of
+ * consecutive released entries to the reply batch at once and moves the kept ones to
+ * the front; nothing is allocated per entry, per client or per commit (the previous
+ * per-client queues cost a Map entry, a queue and a copy per client per commit:
+ * ~40 of each per commit under SET -P 1).
  */
-class HeldQueue {
-  bytes = Buffer.allocUnsafe(256);
-  /** Bytes written; entries [head, ends.length) occupy [start, used). */
+class HeldLog {
+  bytes = Buffer.allocUnsafe(4096);
+  /** Bytes of the entries [0, count). */
   used = 0;
-  start = 0;
-  head = 0;
-  ends: number[] = [];
-  owns: number[] = [];
-  needs: number[] = [];
+  count = 0;
+  ends: Int32Array = new Int32Array(256);
+  owns: Float64Array = new Float64Array(256);
+  /** A need of -1 marks an entry of a client that closed: dropped at the next release. */
+  needs: Float64Array = new Float64Array(256);
 
-  get count(): number {
-    return this.ends.length - this.head;
-  }
-
-  push(src: Buffer, from: number, to: number, own: number): void {
+  push(src: Buffer, from: number, to: number, own: number, need: number): void {
     const size = to - from;
     if (this.used + size > this.bytes.length) {
-      const live = this.used - this.start;
-      let cap = this.bytes.length;
-      while (cap < live + size) cap *= 2;
-      const grown = cap === this.bytes.length ? this.bytes : Buffer.allocUnsafe(cap);
-      this.bytes.copy(grown, 0, this.start, this.used);
-      // Offsets move down by `start` (copyWithin semantics when reusing the buffer).
-      for (let i = this.head; i < this.ends.length; i++) this.ends[i]! -= this.start;
+      let cap = this.bytes.length * 2;
+      while (cap < this.used + size) cap *= 2;
+      const grown = Buffer.allocUnsafe(cap);
+      this.bytes.copy(grown, 0, 0, this.used);
       this.bytes = grown;
-      this.used = live;
-      this.start = 0;
+    }
+    const n = this.count;
+    if (n === this.ends.length) {
+      this.ends = grownInt32(this.ends);
+      this.owns = grownFloat64(this.owns);
+      this.needs = grownFloat64(this.needs);
     }
     // A reply entry is mostly a few bytes (+OK and its header): a loop copies those
     // without the Uint8Array view Buffer.copy builds per call.
+    const at = this.used;
     if (size <= smallCopyBytesMax) {
       const dst = this.bytes;
-      for (let i = 0, at = this.used; i < size; i++) dst[at + i] = src[from + i]!;
+      for (let i = 0; i < size; i++) dst[at + i] = src[from + i]!;
     } else {
-      src.copy(this.bytes, this.used, from, to);
+      src.copy(this.bytes, at, from, to);
     }
-    this.used += size;
-    const n = this.ends.length;
-    const prev = n > this.head ? this.needs[n - 1]! : 0;
-    this.ends.push(this.used);
-    this.owns.push(own);
-    this.needs.push(own > prev ? own : prev);
+    this.used = at + size;
+    this.ends[n] = this.used;
+    this.owns[n] = own;
+    this.needs[n] = need;
+    this.count = n + 1;
   }
 
-  /** Emits every entry whose need <= committedSeq (one raw copy); returns how many. */
+  /**
+   * Emits every entry whose need <= committedSeq (a run of consecutive ones with one
+   * copy), removes the closed clients' ones (counted when drop() marked them), and
+   * moves the rest to the front in order; returns how many it emitted.
+   */
   release(committedSeq: number, out: ReplyWriter): number {
-    let k = this.head;
-    const n = this.ends.length;
-    while (k < n && this.needs[k]! <= committedSeq) k++;
-    const released = k - this.head;
-    if (released === 0) return 0;
-    const end = this.ends[k - 1]!;
-    out.raw(this.bytes.subarray(this.start, end));
-    if (k === n) {
-      this.clear();
-    } else {
-      this.start = end;
-      this.head = k;
-      if (this.head > 64 && this.head * 2 > n) {
-        this.ends = this.ends.slice(this.head);
-        this.owns = this.owns.slice(this.head);
-        this.needs = this.needs.slice(this.head);
-        this.head = 0;
+    const n = this.count;
+    const bytes = this.bytes;
+    let kept = 0;
+    let emitted = 0;
+    let write = 0; // where the next kept entry's bytes go
+    let runStart = 0; // the pending run of released entries: [runStart, runEnd)
+    let runEnd = 0;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const end = this.ends[i]!;
+      const need = this.needs[i]!;
+      if (need <= committedSeq) {
+        if (need >= 0) {
+          // Released: extends the pending run, or starts one after a kept or dropped entry.
+          if (runEnd !== start) {
+            if (runEnd > runStart) emit(bytes, runStart, runEnd, out);
+            runStart = start;
+          }
+          runEnd = end;
+          emitted++;
+        }
+      } else {
+        // Kept: the pending run goes first, since moving this entry down may overwrite it.
+        if (runEnd > runStart) emit(bytes, runStart, runEnd, out);
+        runStart = runEnd = end;
+        if (write !== start) bytes.copyWithin(write, start, end);
+        write += end - start;
+        this.ends[kept] = write;
+        this.owns[kept] = this.owns[i]!;
+        this.needs[kept] = need;
+        kept++;
       }
+      start = end;
     }
-    return released;
+    if (runEnd > runStart) emit(bytes, runStart, runEnd, out);
+    this.count = kept;
+    this.used = write;
+    if (kept === 0 && this.bytes.length > heldLogBytesKeptMax) this.bytes = Buffer.allocUnsafe(4096);
+    return emitted;
+  }
+
+  /** Marks `clientId`'s entries dropped (a closed client); returns how many. */
+  drop(clientId: number): number {
+    let dropped = 0;
+    let start = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.needs[i]! >= 0 && u32At(this.bytes, start + 1) === clientId) {
+        this.needs[i] = -1;
+        dropped++;
+      }
+      start = this.ends[i]!;
+    }
+    return dropped;
   }
 
   clear(): void {
     this.used = 0;
-    this.start = 0;
-    this.head = 0;
-    this.ends.length = 0;
-    this.owns.length = 0;
-    this.needs.length = 0;
+    this.count = 0;
   }
+}
+
+/** Copies held bytes [from, to) into the reply batch (a loop for a few bytes: no view). */
+function emit(src: Buffer, from: number, to: number, out: ReplyWriter): void {
+  const size = to - from;
+  out.ensure(size);
+  const dst = out.buf;
+  const at = out.length;
+  if (size <= smallCopyBytesMax) for (let i = 0; i < size; i++) dst[at + i] = src[from + i]!;
+  else src.copy(dst, at, from, to);
+  out.length = at + size;
+}
+
+function grownInt32(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grownFloat64(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Resolves an effect's argv to its command spec (the engine's table). */
 export type ResolveCommand = (argv: readonly Buffer[]) => CommandSpec | undefined;
 
 const keySlotMask = trackerKeySlotCount - 1;
-/** Held entries up to this size are copied by a loop, not Buffer.copy (HeldQueue.push). */
+/** Held entries (and runs of them) up to this size are copied by a loop, not Buffer.copy (HeldLog). */
 const smallCopyBytesMax = 64;
 /** Command names resolved, cached by their bytes as sent (Tracker.spec): slots, and the longest name kept. */
 const specCacheSlotCount = 16;
 const specCacheNameBytesMax = 32;
-/** Drained held-entry queues kept for reuse, and the largest buffer one may keep. */
-const spareQueueCountMax = 256;
-const spareQueueBytesMax = 64 * 1024;
+/** A drained held log larger than this gives its buffer back (a burst of big held replies). */
+const heldLogBytesKeptMax = 1024 * 1024;
 
 /** A u32 of a reply entry header (byte loads: Buffer's readUInt32LE checks its argument per call). */
 function u32At(buf: Buffer, at: number): number {
@@ -173,10 +238,14 @@ export class Tracker {
   private readonly keySeqs = new Float64Array(trackerKeySlotCount);
   /** Seq of the latest uncommitted write whose keys cannot be named (FLUSHALL, MOVE...). */
   private allSeq = 0;
-  /** Clients with held entries, and their queues. */
-  private readonly held = new Map<number, HeldQueue>();
-  /** Drained queues kept for reuse (bounded), so a busy client does not allocate one per hold. */
-  private readonly spareQueues: HeldQueue[] = [];
+  /** Every held entry, in order (HeldLog). */
+  private readonly held = new HeldLog();
+  /**
+   * Client id -> the need of its last held entry: the client has held entries while it
+   * is above committedSeq (a stale, committed one is as good as none; removed when the
+   * client closes).
+   */
+  private readonly clientNeeds = new Map<number, number>();
   /** Entries of frontierOut before `frontier` have been through afterEntries. */
   private frontierOut: ReplyWriter | undefined;
   private frontier = 0;
@@ -225,8 +294,8 @@ export class Tracker {
   }
 
   /** The ids of the clients that have held entries (the busy gate must not answer them). */
-  heldClientIds(): IterableIterator<number> {
-    return this.held.keys();
+  *heldClientIds(): IterableIterator<number> {
+    for (const [id, need] of this.clientNeeds) if (need > this.committedSeq) yield id;
   }
 
   /** True while some write is not yet committed. */
@@ -331,21 +400,27 @@ export class Tracker {
    */
   afterEntries(out: ReplyWriter, start: number, clientId: number, need: number): void {
     const from = this.frontierOut === out && this.frontier <= start ? this.frontier : start;
-    if (this.held.size === 0 && need <= this.committedSeq) {
+    const committed = this.committedSeq;
+    if (this.held.count === 0 && need <= committed) {
       this.frontierOut = out;
       this.frontier = out.length;
       return;
     }
     const buf = out.buf;
     const end = out.length;
+    const clientNeeds = this.clientNeeds;
     let write = from;
     for (let o = from; o < end; ) {
       const id = u32At(buf, o + 1);
       const size = replyEntryHeaderBytes + u32At(buf, o + 5);
-      const own = o >= start && need > this.committedSeq ? need : 0;
-      const queue = this.held.get(id);
-      if (own > 0 || queue !== undefined) {
-        this.hold(id, queue, buf, o, o + size, own);
+      const own = o >= start && need > committed ? need : 0;
+      const last = this.held.count === 0 ? undefined : clientNeeds.get(id);
+      const behind = last !== undefined && last > committed ? last : 0;
+      if (own > 0 || behind > 0) {
+        const entryNeed = own > behind ? own : behind;
+        this.held.push(buf, o, o + size, own, entryNeed);
+        if (entryNeed !== last) clientNeeds.set(id, entryNeed);
+        this.heldCount++;
       } else {
         if (write !== o) buf.copyWithin(write, o, o + size);
         write += size;
@@ -357,41 +432,21 @@ export class Tracker {
     this.frontier = write;
   }
 
-  private hold(clientId: number, queue: HeldQueue | undefined, src: Buffer, from: number, to: number, own: number): void {
-    let q = queue;
-    if (q === undefined) {
-      q = this.spareQueues.pop() ?? new HeldQueue();
-      this.held.set(clientId, q);
-    }
-    q.push(src, from, to, own);
-    this.heldCount++;
-  }
-
-  private retire(clientId: number, q: HeldQueue): void {
-    this.held.delete(clientId);
-    q.clear();
-    // Keep a few drained queues (small ones) for the next clients that wait.
-    if (this.spareQueues.length < spareQueueCountMax && q.bytes.length <= spareQueueBytesMax) this.spareQueues.push(q);
-  }
-
   /** The journal committed through `committedSeq`: emits every entry now free into `out`. */
   release(committedSeq: number, out: ReplyWriter): void {
     if (committedSeq <= this.committedSeq) return;
     this.committedSeq = committedSeq;
-    for (const [id, q] of this.held) {
-      this.heldCount -= q.release(committedSeq, out);
-      if (q.count === 0) this.retire(id, q);
-    }
+    if (this.held.count > 0) this.heldCount -= this.held.release(committedSeq, out);
     this.frontierOut = out;
     this.frontier = out.length;
   }
 
   /** The client is gone: its held entries are dropped (the io-mux would drop them). */
   dropClient(clientId: number): void {
-    const q = this.held.get(clientId);
-    if (q === undefined) return;
-    this.heldCount -= q.count;
-    this.retire(clientId, q);
+    const last = this.clientNeeds.get(clientId);
+    if (last === undefined) return;
+    this.clientNeeds.delete(clientId);
+    if (last > this.committedSeq) this.heldCount -= this.held.drop(clientId);
   }
 
   /**
@@ -401,21 +456,23 @@ export class Tracker {
    * Forgets every pending write: the engine drops its state and reloads the journal.
    */
   failAll(out: ReplyWriter, message: string): void {
-    for (const [id, q] of this.held) {
-      let at = q.start;
-      for (let i = q.head; i < q.ends.length; i++) {
-        const end = q.ends[i]!;
-        if (q.owns[i]! > this.committedSeq && q.bytes[at] === EntryKind.reply) {
-          out.beginEntry(EntryKind.reply, id);
+    const held = this.held;
+    let at = 0;
+    for (let i = 0; i < held.count; i++) {
+      const end = held.ends[i]!;
+      if (held.needs[i]! >= 0) {
+        if (held.owns[i]! > this.committedSeq && held.bytes[at] === EntryKind.reply) {
+          out.beginEntry(EntryKind.reply, u32At(held.bytes, at + 1));
           out.error(message);
           out.endEntry();
         } else {
-          out.raw(q.bytes.subarray(at, end));
+          emit(held.bytes, at, end, out);
         }
-        at = end;
       }
-      this.retire(id, q);
+      at = end;
     }
+    held.clear();
+    this.clientNeeds.clear();
     this.heldCount = 0;
     this.frontierOut = out;
     this.frontier = out.length;

@@ -7,6 +7,7 @@
 // writes not journaled, and failing every held reply when the journal gives up.
 
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { keySlot, Tracker } from '../../src/durability/tracker.js';
 import type { EffectRecord } from '../../src/engine/effects.js';
 import { EntryKind, ReplyWriter } from '../../src/engine/reply.js';
@@ -265,5 +266,113 @@ describe('tracker', () => {
     expect(t.tracker.heldCount).toBe(0);
     // Drained, the client answers at once again.
     expect(t.text(t.run(c, 'GET', 'k260'))).toEqual([`$300\r\n${value}\r\n`]);
+  });
+
+  it('matches a model under random SET/GET/PING from several clients, partial commits and closes: each client\'s replies in order, none before its seq commits, none later than needed', () => {
+    const keys = ['a', 'b', 'c', 'd'];
+    // The model is exact only if no two keys share a dependency slot.
+    expect(new Set(keys.map((k) => keySlot(0, Buffer.from(k)))).size).toBe(keys.length);
+    type Op =
+      | { kind: 'set'; client: number; key: number; value: number }
+      | { kind: 'get'; client: number; key: number }
+      | { kind: 'ping'; client: number }
+      | { kind: 'commit'; fraction: number }
+      | { kind: 'close'; client: number };
+    const client = fc.nat(4);
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), client, key: fc.nat(3), value: fc.nat(99) }) },
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('get' as const), client, key: fc.nat(3) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ping' as const), client }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('commit' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), client }) },
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 120 }), (ops) => {
+        const t = setup();
+        // Five client slots; a closed one reopens under a new id.
+        const ids = [0, 1, 2, 3, 4].map(() => openClient(t.engine));
+        const values = new Map<string, string>();
+        const lastWrite = new Map<string, number>();
+        let latest = 0;
+        let committed = 0;
+        /** Per client id: [reply, need] not yet emitted, in order; and what was emitted. */
+        const pending = new Map<number, { reply: string; need: number }[]>();
+        const emitted = new Map<number, string[]>();
+        const expectEmitted = new Map<number, string[]>();
+        const take = (entries: ReplyEntry[]): void => {
+          for (const e of entries) {
+            if (e.kind !== EntryKind.reply) continue;
+            const list = emitted.get(e.clientId) ?? [];
+            list.push(e.body.toString('latin1'));
+            emitted.set(e.clientId, list);
+          }
+        };
+        /** The model's release: each client's prefix of entries whose need is committed. */
+        const modelRelease = (): void => {
+          for (const [id, list] of pending) {
+            while (list.length > 0 && list[0]!.need <= committed) {
+              const want = expectEmitted.get(id) ?? [];
+              want.push(list.shift()!.reply);
+              expectEmitted.set(id, want);
+            }
+          }
+        };
+        for (const op of ops) {
+          if (op.kind === 'commit') {
+            const to = committed + Math.floor((latest - committed) * op.fraction);
+            if (to > committed) {
+              committed = to;
+              take(t.commit(to));
+              modelRelease();
+            }
+          } else if (op.kind === 'close') {
+            const id = ids[op.client]!;
+            t.engine.closeClient(id);
+            t.tracker.dropClient(id);
+            pending.delete(id);
+            ids[op.client] = openClient(t.engine);
+          } else {
+            const id = ids[op.client]!;
+            let reply: string;
+            let own: number;
+            if (op.kind === 'set') {
+              const key = keys[op.key]!;
+              take(t.run(id, 'SET', key, String(op.value)));
+              values.set(key, String(op.value));
+              lastWrite.set(key, ++latest);
+              reply = '+OK\r\n';
+              own = latest;
+            } else if (op.kind === 'get') {
+              const key = keys[op.key]!;
+              take(t.run(id, 'GET', key));
+              const v = values.get(key);
+              reply = v === undefined ? '$-1\r\n' : `$${v.length}\r\n${v}\r\n`;
+              own = lastWrite.get(key) ?? 0;
+            } else {
+              take(t.run(id, 'PING'));
+              reply = '+PONG\r\n';
+              own = 0;
+            }
+            const list = pending.get(id) ?? [];
+            const behind = list.length > 0 ? list[list.length - 1]!.need : 0;
+            list.push({ reply, need: Math.max(own > committed ? own : 0, behind) });
+            pending.set(id, list);
+            modelRelease();
+          }
+          // After every step: exactly what the model released, in each client's order.
+          expect(Object.fromEntries(emitted)).toEqual(Object.fromEntries(expectEmitted));
+          let held = 0;
+          for (const list of pending.values()) held += list.length;
+          expect(t.tracker.heldCount).toBe(held);
+        }
+        // Everything commits: nothing stays held.
+        committed = latest;
+        take(t.commit(latest));
+        modelRelease();
+        expect(Object.fromEntries(emitted)).toEqual(Object.fromEntries(expectEmitted));
+        expect(t.tracker.heldCount).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
