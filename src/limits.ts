@@ -114,14 +114,29 @@ export const engineIdleWaitMs = 100;
  */
 export const globNestingMax = 1000;
 /**
- * String values up to this many bytes minus a 4-byte length live off the V8 heap in the
- * string slab (src/engine/string-slab.ts): no heap object per value, so SET-heavy loads
- * make no old-generation garbage. Bigger values stay JS strings: they are few, and their
- * copy already costs more than the GC work it would save.
+ * String values up to this many bytes minus a 5-byte header and the key kept beside them
+ * live off the V8 heap in the string slab (src/engine/string-slab.ts): no heap object per
+ * value, so SET-heavy loads make no old-generation garbage. 256 KiB plus 64 (a 256 KiB
+ * value with a key of up to 59 bytes): as a JS string a big value costs its latin1
+ * decode, a copy on promotion and the old generation's marking and sweeping, 4-13x the
+ * slab's copy at every size measured (bench/engine/string-values.bench.ts, CPU µs per
+ * SET over an existing key, string vs slab: 4 KiB 10.7 vs 2.9, 16 KiB 28 vs 4.4, 64 KiB
+ * 123 vs 9.3, 256 KiB ~300 vs ~31). Not more: values past 256 KiB are rare, a slab class
+ * keeps its chunks until its last value goes (a burst of huge values would stay held),
+ * and 57 classes leave the handle's 6 class bits room for no more octave of four.
+ * Bigger values stay JS strings (V8's large-object space: not copied by the GC).
  */
-export const stringSlabSlotBytesMax = 4096;
-/** Each slab size class grows by chunks of this many bytes (one ArrayBuffer each). */
+export const stringSlabSlotBytesMax = 256 * KiB + 64;
+/** Each slab size class up to 4096-byte slots grows by chunks of this many bytes (one ArrayBuffer each). */
 export const stringSlabChunkBytes = 1 * MiB;
+/**
+ * The chunk bytes of the slab classes above 4096-byte slots (a slot bigger than this is
+ * a chunk of its own). Smaller than stringSlabChunkBytes because a class's last chunk is
+ * mostly empty while it fills: 25 big classes of 1 MiB chunks could hold ~25 MiB for a
+ * few values of each size; at 256 KiB at most ~6 MiB, and 4 KiB values still cut 32
+ * slots per chunk allocation.
+ */
+export const stringSlabBigChunkBytes = 256 * KiB;
 
 // --- Hashes and sets (src/engine/commands/hashes.ts, sets.ts) ------------------------------
 
@@ -440,7 +455,7 @@ assert(clientOutputPauseBytes < clientOutputBytesMax, 'pause reading before disc
 assert(stringBytesMax <= protoBulkBytesMax, 'strings are built from bulks');
 assert(stringValueBytesMax <= stringBytesMax, 'V8 strings are the tighter bound on a value');
 assert(stringInPlaceBytesMin < stringValueBytesMax, 'big strings can be written in place');
-assert(stringSlabSlotBytesMax <= stringSlabChunkBytes, 'a string slab chunk holds a slot of every class');
+assert(stringSlabBigChunkBytes <= stringSlabChunkBytes && stringSlabChunkBytes >= 4096, 'a small string slab class cuts whole slots from a chunk');
 assert(activeExpireCycleMs < activeExpireIntervalMs, 'the expire cycle leaves time for commands');
 assert(journalPayloadBytesMax + 1024 <= journalWireFrameBytesMax, 'a wire frame carries a whole record');
 assert(journalPayloadBytesMax + 1024 <= journalSegmentBytes, 'a segment holds at least one record');

@@ -6,6 +6,7 @@
 // replies into one ReplyWriter.
 //
 //   npx tsx bench/endpoint/engine-batch.bench.ts [--keys 100000] [--commands 2000000] [--runs 3] [--tests get,set,lpush]
+//       [--value-bytes 100]   (redis-benchmark -d: the prefilled and the SET/LPUSH values' size)
 //
 // GET and SET use random keys of the prefilled range (redis-benchmark -r); LPUSH sends
 // what redis-benchmark's lpush test sends, `LPUSH mylist <value>`, one list growing over
@@ -32,10 +33,11 @@ const opts = new Command()
   .option('--clients <n>', 'clients per batch (redis-benchmark -c)', positiveInt, 50)
   .option('--pipeline <n>', 'commands per client per batch (redis-benchmark -P)', positiveInt, 16)
   .option('--tests <list>', 'comma-separated subset of get,set,lpush', 'get,set,lpush')
+  .option('--value-bytes <n>', 'value size (redis-benchmark -d)', positiveInt, 100)
   .parse()
-  .opts<{ keys: number; commands: number; runs: number; clients: number; pipeline: number; tests: string }>();
+  .opts<{ keys: number; commands: number; runs: number; clients: number; pipeline: number; tests: string; valueBytes: number }>();
 
-const value = Buffer.alloc(100, 'x');
+const value = Buffer.alloc(opts.valueBytes, 'x');
 let seed = 12345;
 /** A small deterministic PRNG: the same batches for every build compared. */
 function randomBelow(n: number): number {
@@ -145,7 +147,7 @@ for (const test of opts.tests.split(',')) {
     const used = process.cpuUsage(before);
     if (run > 0) perCommandUs.push((used.user + used.system) / opts.commands); // run 0 warms up
   }
-  console.log(`${test.toUpperCase()} -P ${opts.pipeline} x ${opts.clients} clients, ${opts.keys} keys: ${median(perCommandUs).toFixed(3)} CPU µs/command (runs: ${perCommandUs.map((x) => x.toFixed(3)).join(', ')})`);
+  console.log(`${test.toUpperCase()} -P ${opts.pipeline} x ${opts.clients} clients, ${opts.keys} keys, -d ${opts.valueBytes}: ${median(perCommandUs).toFixed(3)} CPU µs/command (runs: ${perCommandUs.map((x) => x.toFixed(3)).join(', ')})`);
 }
 
 function assert0(cond: boolean, what: string): void {

@@ -1,4 +1,4 @@
-// StringSlab: the bytes of small Redis string values kept off the V8 heap (engine worker).
+// StringSlab: the bytes of Redis string values kept off the V8 heap (engine worker).
 //
 // Why: a string value stored as a JS string is a heap object. Under a SET-heavy load
 // (redis-benchmark -d 100 over 1M keys) every SET's new value survives a scavenge, is
@@ -8,10 +8,24 @@
 // which V8 stores inside the dict's values array: no object per value, nothing for the
 // GC to copy or mark), naming a fixed-size slot in an ArrayBuffer chunk.
 //
+// Big values too (up to stringSlabSlotBytesMax, 256 KiB): as a JS string a 4 KiB value
+// costs a latin1 decode, a copy on promotion and old-generation marking and sweeping;
+// measured in-process (bench/engine/string-values.bench.ts), SET over an existing 4 KiB
+// key took 10.7 CPU µs as a string and 2.9 in the slab, 16 KiB 28 vs 4.4, 64 KiB 123 vs
+// 9.3, 256 KiB ~300 vs ~31.
+//
 // Layout: size classes of slot bytes (16, 32, ... 256 by 16, then four steps per power
-// of two up to stringSlabSlotBytesMax); each class a list of chunks of at most
-// stringSlabChunkBytes, cut into slots, a power of two of them per chunk (so a slot
-// number's chunk is a shift, not a division: every access computes it). A slot is
+// of two up to 4096; above that four steps per power of two plus bigSlotExtraBytes (64),
+// 4160, 5184, 6208, 7232, 8256, ... up to stringSlabSlotBytesMax); each class a list of
+// chunks of at most stringSlabChunkBytes (stringSlabBigChunkBytes for the classes above
+// 4096), cut into slots, a power of two of them per chunk (so a slot number's chunk is a
+// shift, not a division: every access computes it; a slot bigger than half the chunk
+// bytes is a chunk of its own). Why the 64 extra bytes: values cluster at powers of two
+// (redis-benchmark -d 4096, 4 KiB pages, 16 KiB buffers), and a slot also holds the
+// header and the key; 4096 + 5 + a 16-byte key in a 5120-byte slot would waste a
+// quarter of it (jemalloc does that to Redis's 4 KiB values), in a 4160-byte one 1%.
+// Four steps per power of two, as jemalloc's size classes: at most a quarter wasted by
+// rounding, about a tenth on average for sizes spread evenly. A slot is
 // [value length: i32 LE][key length: u8][key bytes][value bytes]: a value of n bytes with
 // a kept key of k bytes goes to the smallest class with 5 + k + n <= slot bytes. The key
 // is kept beside its value so that a lookup by a request's key bytes compares them in
@@ -37,7 +51,7 @@
 // holds each free slot once; liveCount = sum over classes of (cut - free).
 
 import { assert } from '../assert.js';
-import { stringSlabChunkBytes, stringSlabSlotBytesMax } from '../limits.js';
+import { stringSlabBigChunkBytes, stringSlabChunkBytes, stringSlabSlotBytesMax } from '../limits.js';
 
 /** Bytes of a slot's header: the value's length (i32) and the kept key's length (u8). */
 const headerBytes = 5;
@@ -48,30 +62,66 @@ const noKey = 255;
 /** The longest key kept beside its value. */
 const keyKeptBytesMax = 254;
 const classBits = 6;
+/** Slots above 4096 bytes are a power of two, or 1.25, 1.5, 1.75 of one, plus this (see above). */
+const bigSlotExtraBytes = 64;
+/** The largest slot of the small classes, which step by 16 and then by quarter powers of two. */
+const smallSlotBytesMax = 4096;
 const classMask = (1 << classBits) - 1;
+/** warmAll touches at most this many bytes of a slot (see there). */
+const warmAllBytesMax = 1024;
 /** Slot numbers per class are below this, so a handle stays a non-negative Smi. */
 const slotNumberLimit = 2 ** (31 - classBits);
 
-/** Slot bytes of each class: 16..256 by 16, then 4 steps per power of two. */
+/**
+ * Slot bytes of each class: 16..256 by 16, then 4 steps per power of two up to 4096,
+ * then 4 steps per power of two plus bigSlotExtraBytes up to stringSlabSlotBytesMax.
+ */
 const classSlotBytes: number[] = [];
 for (let b = 16; b <= 256; b += 16) classSlotBytes.push(b);
-for (let p = 256; p < stringSlabSlotBytesMax; p *= 2) {
+for (let p = 256; p < smallSlotBytesMax; p *= 2) {
   for (let q = 1; q <= 4; q++) classSlotBytes.push(p + (p / 4) * q);
 }
+const smallClassCount = classSlotBytes.length;
+for (let p = smallSlotBytesMax; p + bigSlotExtraBytes <= stringSlabSlotBytesMax; p *= 2) {
+  for (let q = 0; q < 4 && p + (p / 4) * q + bigSlotExtraBytes <= stringSlabSlotBytesMax; q++) {
+    classSlotBytes.push(p + (p / 4) * q + bigSlotExtraBytes);
+  }
+}
+assert(classSlotBytes[smallClassCount - 1] === smallSlotBytesMax, 'string slab small classes end at 4096');
 assert(classSlotBytes.length <= classMask + 1, 'string slab classes fit the handle');
 assert(classSlotBytes[classSlotBytes.length - 1] === stringSlabSlotBytesMax, 'string slab classes end at the max');
+// Every slot starts on a cache line of its chunk (the big classes: multiples of 1 KiB plus 64).
+for (const b of classSlotBytes) assert(b <= 256 || b % 64 === 0, 'string slab slots above 256 bytes are whole cache lines');
 
 /** The largest value the slab holds; a longer one stays a JS string. */
 export const stringSlabValueBytesMax = stringSlabSlotBytesMax - headerBytes;
 
-/** Class index by the bytes a slot must hold (header, kept key and value: 0..stringSlabSlotBytesMax). */
-const classByNeed = new Uint8Array(stringSlabSlotBytesMax + 1);
+/** Class index by the bytes a slot must hold (header, kept key and value), up to 4096. */
+const classByNeed = new Uint8Array(smallSlotBytesMax + 1);
 {
   let c = 0;
-  for (let n = 0; n <= stringSlabSlotBytesMax; n++) {
+  for (let n = 0; n <= smallSlotBytesMax; n++) {
     while (classSlotBytes[c]! < n) c++;
     classByNeed[n] = c;
   }
+}
+/**
+ * Class index by the KiB (rounded up) past bigSlotExtraBytes a slot must hold, above
+ * 4096 bytes: the big classes are whole KiB plus bigSlotExtraBytes, so the rounding
+ * never skips one.
+ */
+const bigClassByKiB = new Uint8Array(((stringSlabSlotBytesMax - bigSlotExtraBytes) >> 10) + 1);
+{
+  let c = smallClassCount;
+  for (let kib = 0; kib < bigClassByKiB.length; kib++) {
+    while (classSlotBytes[c]! - bigSlotExtraBytes < kib << 10) c++;
+    bigClassByKiB[kib] = c;
+  }
+}
+
+/** The smallest class whose slots hold `need` bytes (0 <= need <= stringSlabSlotBytesMax). */
+function classOfNeed(need: number): number {
+  return need <= smallSlotBytesMax ? classByNeed[need]! : bigClassByKiB[(need - bigSlotExtraBytes + 1023) >> 10]!;
 }
 
 class SizeClass {
@@ -88,8 +138,9 @@ class SizeClass {
   freeCount = 0;
 
   constructor(readonly slotBytes: number) {
-    assert(stringSlabChunkBytes >= slotBytes, 'a string slab chunk holds a slot');
-    this.chunkShift = 31 - Math.clz32(Math.floor(stringSlabChunkBytes / slotBytes));
+    const chunkBytes = slotBytes <= smallSlotBytesMax ? stringSlabChunkBytes : stringSlabBigChunkBytes;
+    // A slot bigger than a chunk is a chunk of its own.
+    this.chunkShift = slotBytes >= chunkBytes ? 0 : 31 - Math.clz32(Math.floor(chunkBytes / slotBytes));
     this.slotsPerChunk = 1 << this.chunkShift;
     this.slotMask = this.slotsPerChunk - 1;
   }
@@ -112,7 +163,7 @@ export class StringSlab {
     const n = end - start;
     if (n > stringSlabValueBytesMax) return -1;
     const k = key !== null && key.length <= keyKeptBytesMax && headerBytes + key.length + n <= stringSlabSlotBytesMax ? key.length : -1;
-    const classIndex = classByNeed[headerBytes + (k < 0 ? 0 : k) + n]!;
+    const classIndex = classOfNeed(headerBytes + (k < 0 ? 0 : k) + n);
     const sc = this.classes[classIndex]!;
     let slot: number;
     let reused = false;
@@ -163,7 +214,7 @@ export class StringSlab {
     const chunk = sc.chunks[chunkIndex]!;
     const kb = chunk[at + keyLengthAt]!;
     const need = headerBytes + (kb === noKey ? 0 : kb) + n;
-    if (need > stringSlabSlotBytesMax || classByNeed[need] !== (handle & classMask)) return false;
+    if (need > stringSlabSlotBytesMax || classOfNeed(need) !== (handle & classMask)) return false;
     const words = sc.words[chunkIndex]!;
     assert(words[at >> 2]! >= 0, 'string slab overwrite of a free slot');
     words[at >> 2] = n;
@@ -191,8 +242,10 @@ export class StringSlab {
   }
 
   /**
-   * As warm, touching every cache line of the slot's key and value (a read copies the
-   * whole value: GET of a 100-byte value spans two or three lines); for lookups ahead of
+   * As warm, touching every cache line of the slot's key and value up to warmAllBytesMax
+   * (a read copies the whole value: GET of a 100-byte value spans two or three lines; the
+   * rest of a big value streams in behind the copy's own sequential reads, and touching
+   * all of it ahead would only evict the lines of the next keys); for lookups ahead of
    * their commands (DenseDict.prefetchKeys). Returns whether the slot keeps its key.
    */
   warmAll(handle: number): boolean {
@@ -208,7 +261,7 @@ export class StringSlab {
     let acc = n;
     if (n > 0) {
       // One read per 64 bytes (16 words), and the last word of the value.
-      const lastWord = atWord + ((headerBytes + (kb === noKey ? 0 : kb) + n - 1) >> 2);
+      const lastWord = atWord + ((Math.min(headerBytes + (kb === noKey ? 0 : kb) + n, warmAllBytesMax) - 1) >> 2);
       for (let w = atWord + 16; w < lastWord; w += 16) acc ^= words[w]!;
       acc ^= words[lastWord]!;
     }
@@ -334,7 +387,7 @@ export class StringSlab {
         const kept = kb === noKey ? 0 : kb;
         assert(seen.has(slot) ? n === -1 : n >= 0 && headerBytes + kept + n <= sc.slotBytes, 'string slab slot length out of range');
         // A live slot is in the smallest class that holds it (overwrite keeps that true).
-        assert(seen.has(slot) || classByNeed[headerBytes + kept + n] === this.classes.indexOf(sc), 'string slab slot in the wrong class');
+        assert(seen.has(slot) || classOfNeed(headerBytes + kept + n) === this.classes.indexOf(sc), 'string slab slot in the wrong class');
       }
       live += sc.liveCount;
     }
