@@ -145,7 +145,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let writer: Worker | undefined;
   if (journal !== undefined && effectsRing !== undefined && replayRing !== undefined) {
-    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret, commitTimeoutMs: journal.commitTimeoutMs ?? journalCommitTimeoutMs, cpus: journal.writerCpus });
+    // wakePipe: the engine wakes the writer with one byte on a socket the writer's event
+    // loop polls, not an Atomics.notify of a waitAsync (journal-writer.ts says why). The
+    // pipe's fds close with the writer, so the writer is stopped after the engine (below).
+    const w = spawnJournalWriter({ effectsRing: effectsRing.sab, replayRing: replayRing.sab, durability: shared.sab, nodes: journal.nodes, secret: journal.secret, commitTimeoutMs: journal.commitTimeoutMs ?? journalCommitTimeoutMs, cpus: journal.writerCpus, wakePipe: true });
     writer = w;
     w.on('error', (err) => {
       console.error(`KeelDB: the journal writer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -174,12 +177,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const closeWith = async (engineBusy: boolean): Promise<void> => {
     if (closing) return exited;
     closing = true;
-    if (writer !== undefined) await writer.terminate();
     await ioMux.close();
     if (engineBusy) void worker.terminate();
     const timer = setTimeout(() => void worker.terminate(), workerStopWaitMs);
     await exited;
     clearTimeout(timer);
+    // Only now: the engine may write to the writer's wake pipe until it has exited, and a
+    // write to a closed (or reused) fd must never happen.
+    if (writer !== undefined) await writer.terminate();
     channel.port1.close();
   };
   const close = (): Promise<void> => closeWith(false);
