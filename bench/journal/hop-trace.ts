@@ -3,7 +3,7 @@
 // (redis-benchmark -c 50 -d 100 -r 1000000 -t set -P 1 by default).
 //
 //   npx tsc -p tsconfig.json && npx tsx bench/journal/hop-trace.ts [--keeldb <bin/keeldb.js>]
-//       [--n 50000] [--pipeline 1] [--clients 50] [--cpu-prof <dir>] [--no-trace]
+//       [--n 50000] [--pipeline 1] [--clients 50] [--value-bytes 100] [--cpu-prof <dir>] [--no-trace]
 //
 // Starts three log nodes and a server with KEELDB_JOURNAL_TRACE set (src/journal/hop-trace.ts:
 // the journal client, the wire connections, the log node and Raft stamp events; off and
@@ -40,12 +40,19 @@ const opts = new Command()
   .option('--n <n>', 'requests in the measured run', positiveInt, 50_000)
   .option('--pipeline <n>', 'redis-benchmark -P', positiveInt, 1)
   .option('--clients <n>', 'redis-benchmark -c', positiveInt, 50)
+  .option('--value-bytes <n>', 'redis-benchmark -d (4096 with --pipeline 16: the 4 KiB row)', positiveInt, 100)
   .option('--cpu-prof <dir>', 'write each log node\'s --cpu-prof profile here')
   .option('--no-trace', 'stamp nothing (CPU per append only)')
   .option('--node-args <args>', 'extra node flags for the log nodes (space-separated)', '')
   .option('--keep-output <dir>', 'write each log node\'s stdout and stderr tail here')
   .parse()
-  .opts<{ keeldb: string; n: number; pipeline: number; clients: number; cpuProf?: string; trace: boolean; nodeArgs: string; keepOutput?: string }>();
+  .opts<{ keeldb: string; n: number; pipeline: number; clients: number; valueBytes: number; cpuProf?: string; trace: boolean; nodeArgs: string; keepOutput?: string }>();
+
+/** Minor page faults of a process so far (/proc/PID/stat field 10). */
+function minorFaults(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+}
 
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -138,22 +145,25 @@ async function main(): Promise<void> {
     });
     await waitForPong(port, 60_000, dead);
     const bench = (n: number, p: number): Promise<unknown> =>
-      group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-d', '100',
+      group.run('redis-benchmark', 'redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-d', String(opts.valueBytes),
         '-r', '1000000', '-n', String(n), '-t', 'set', '-P', String(p), '-q'], 600_000);
     await bench(20_000, 16); // warm-up: the JIT, the log's first segment
     const load = loadavg()[0]!;
     const counters0 = await journalCounters(port);
     const ticks0 = nodes.map((m) => cpuTicks(m.pid));
+    const faults0 = nodes.map((m) => minorFaults(m.pid));
     const t0 = Number(process.hrtime.bigint()) / 1000;
     await bench(opts.n, opts.pipeline);
     const t1 = Number(process.hrtime.bigint()) / 1000;
     const ticks1 = nodes.map((m) => cpuTicks(m.pid));
+    const faults1 = nodes.map((m) => minorFaults(m.pid));
     const counters1 = await journalCounters(port);
     await group.stopAll();
 
     const traces = readTraces(traceDir);
     const client = traces.get('client');
-    console.log(`hop trace: SET -P ${opts.pipeline} -c ${opts.clients} -n ${opts.n}, load ${load.toFixed(1)}, ${opts.keeldb}`);
+    const mb = (counters1.seq - counters0.seq) * opts.valueBytes / 1e6;
+    console.log(`hop trace: SET -P ${opts.pipeline} -c ${opts.clients} -d ${opts.valueBytes} -n ${opts.n}, load ${load.toFixed(1)}, ${opts.keeldb}`);
     // Appends of the measured run: from the leader's trace if there is one, else unknown.
     let leaderRole = '';
     const followerRoles: string[] = [];
@@ -167,7 +177,9 @@ async function main(): Promise<void> {
     const appends = counters1.appends - counters0.appends;
     const cpu = nodes.map((m, i) => ((ticks1[i]! - ticks0[i]!) / clockTicksPerSecond) * 1e6 / appends).sort((a, b) => b - a);
     console.log(`${appends} appends, ${((counters1.seq - counters0.seq) / appends).toFixed(1)} records per append; ` +
-      `log nodes' CPU µs per append (busiest first: the leader): ${cpu.map((c) => c.toFixed(0)).join(' / ')}`);
+      `log nodes' CPU µs per append (busiest first: the leader): ${cpu.map((c) => c.toFixed(0)).join(' / ')}; ` +
+      `per MB of values: ${cpu.map((c) => ((c * appends) / mb / 1000).toFixed(1)).join(' / ')} ms (${(mb / ((t1 - t0) / 1e6)).toFixed(1)} MB/s); ` +
+      `minor faults per append (node order): ${nodes.map((_, i) => ((faults1[i]! - faults0[i]!) / appends).toFixed(0)).join(' / ')}`);
     if (client === undefined || leader === undefined || cSent === undefined) return;
 
     const hops = ['sent->leaderRead', 'leaderRead->aeSent', 'aeSent->fRead', 'fRead->fHandle', 'fHandle->fSynced', 'fSynced->ackSent',

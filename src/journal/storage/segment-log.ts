@@ -30,6 +30,15 @@
 //   concurrently with a data write: the two would race in the page cache), covers only
 //   bytes past every issued data write, and its fdatasync runs in the background (it
 //   only buys speed: correctness never depends on the zeros being durable).
+// - chunk buffers (the encoded frames a durable write carries) are reused: an append's
+//   frames go into the pending chunk of the previous one when they follow it in the same
+//   segment and fit its buffer, and a buffer whose write completed goes back to a small
+//   spare list (spareChunkBytesMax) for later chunks. A buffer is never written
+//   into while a write that carries it is in flight (it returns to the list only once
+//   that write resolved). Why: with 4 KiB values an append is ~900 KB, and a fresh
+//   buffer per chunk was ~900 KB of new ArrayBuffer memory per append on every node,
+//   which drives V8's external-memory garbage collections; at SET -P 1 it saves the
+//   copy that joined the small chunks of one turn into one write.
 // Recovery (open): every frame is verified; the log is cut at the first frame that is
 // torn, corrupt, out of sequence or lowers the term, and everything after it is
 // deleted; the caller (Raft) re-replicates the cut entries from its peers. A segment
@@ -42,6 +51,7 @@ import {
   journalDiskWritesInFlightMax,
   journalSegmentBytes,
   journalDiskSmallWriteBytesMax,
+  journalBatchBytesMax,
 } from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
 import { decodeFrame, encodeFrameUnsealed, frameBytesOf, frameOverheadBytes, frameBytesMax, sealFrames } from './frame.js';
@@ -125,11 +135,17 @@ interface Segment {
   dirSynced: boolean;
 }
 
-/** Encoded frames of one append() call that belong to one segment, not yet written. */
+/**
+ * Encoded frames of consecutive entries in one segment, not yet written: of one append()
+ * call, or of several when each one's frames followed the previous ones in the buffer.
+ */
 interface PendingChunk {
   readonly segment: Segment;
   readonly offset: number;
+  /** The frames: backing[0, bytes.byteLength). */
   bytes: Buffer;
+  /** The whole buffer (room to grow into; reused once its write completed). */
+  readonly backing: Buffer;
   readonly firstIndex: number;
   lastIndex: number;
 }
@@ -139,7 +155,21 @@ interface WriteBatch {
   /** Last index it carries (lowered if a truncation cuts into it). */
   target: number;
   done: boolean;
+  /** Its chunks' buffers: spare again once the write completed. */
+  readonly backings: Buffer[];
 }
+
+/** Chunk buffers are allocated in steps of this (room for the next appends, reuse across sizes). */
+const chunkCapacityStepBytes = 64 * 1024;
+/**
+ * Spare chunk buffers kept, in bytes: room for the chunks of the writes in flight
+ * (journalDiskWritesInFlightMax) at SET -d 4096 -P 16 (~1 MB each), so a node no longer
+ * allocates ~1 MB of fresh ArrayBuffer per append there (V8 collects garbage after every
+ * 64 MB of new external memory); a bigger chunk is allocated and dropped as before.
+ * Derived from journalBatchBytesMax (8 MiB) until it can move to src/limits.ts (session 9:
+ * that file held another helper's uncommitted lines).
+ */
+const spareChunkBytesMax = 2 * journalBatchBytesMax;
 
 interface SyncWaiter {
   target: number;
@@ -172,6 +202,9 @@ export class SegmentLog implements LogStorage {
   private trimTerm = 0;
   private hardState: HardState = { term: 0, votedFor: 0 };
   private pending: PendingChunk[] = [];
+  /** Chunk buffers no write is using (see the file comment); their bytes in all. */
+  private spareChunks: Buffer[] = [];
+  private spareChunkBytes = 0;
   private synced = 0;
   private inFlight: WriteBatch[] = [];
   private syncWaiters: SyncWaiter[] = [];
@@ -447,12 +480,33 @@ export class SegmentLog implements LogStorage {
     const flushChunk = (endExclusive: number): void => {
       if (endExclusive === chunkStart) return;
       assert(seg !== undefined);
-      const buf = Buffer.allocUnsafe(chunkBytes);
-      let at = 0;
-      for (let i = chunkStart; i < endExclusive; i++) at += encodeFrameUnsealed(entries[i]!, buf, at);
-      sealFrames(buf, 0, at); // the chunk's checksums in one batch (checksum.ts)
       const offset = seg.bytes - chunkBytes;
-      this.pending.push({ segment: seg, offset, bytes: buf, firstIndex: entries[chunkStart]!.index, lastIndex: entries[endExclusive - 1]!.index });
+      const lastIndex = entries[endExclusive - 1]!.index;
+      // Into the previous pending chunk when these frames follow it and fit its buffer.
+      const tail = this.pending[this.pending.length - 1];
+      let chunk: PendingChunk;
+      let start: number;
+      if (
+        tail !== undefined &&
+        tail.segment === seg &&
+        tail.offset + tail.bytes.byteLength === offset &&
+        tail.bytes.byteLength + chunkBytes <= tail.backing.byteLength
+      ) {
+        chunk = tail;
+        start = tail.bytes.byteLength;
+      } else {
+        const backing = this.takeChunkBuffer(chunkBytes);
+        chunk = { segment: seg, offset, bytes: backing.subarray(0, 0), backing, firstIndex: entries[chunkStart]!.index, lastIndex };
+        this.pending.push(chunk);
+        start = 0;
+      }
+      const buf = chunk.backing;
+      let at = start;
+      for (let i = chunkStart; i < endExclusive; i++) at += encodeFrameUnsealed(entries[i]!, buf, at);
+      assert(at - start === chunkBytes, 'append: frames and their byte count disagree');
+      sealFrames(buf, start, at); // the chunk's checksums in one batch (checksum.ts)
+      chunk.bytes = buf.subarray(0, at);
+      chunk.lastIndex = lastIndex;
       chunkStart = endExclusive;
       chunkBytes = 0;
     };
@@ -621,7 +675,7 @@ export class SegmentLog implements LogStorage {
   private issue(): void {
     const chunks = this.pending;
     this.pending = [];
-    const batch: WriteBatch = { target: chunks[chunks.length - 1]!.lastIndex, done: false };
+    const batch: WriteBatch = { target: chunks[chunks.length - 1]!.lastIndex, done: false, backings: chunks.map((c) => c.backing) };
     this.inFlight.push(batch);
     // One write per run of adjacent chunks in a segment (usually one per batch): each
     // disk call is a thread-pool round trip, so 64 appends must not cost 64 of them.
@@ -666,6 +720,7 @@ export class SegmentLog implements LogStorage {
       if (wrote) {
         this.writeStats.inline++;
         batch.done = true;
+        this.recycleChunkBuffers(batch);
         this.lastWriteDoneAt = this.now!();
         this.writeMsAverage += (this.lastWriteDoneAt - startedAt - this.writeMsAverage) / 4;
         this.advance();
@@ -688,6 +743,7 @@ export class SegmentLog implements LogStorage {
       .then(
         () => {
           batch.done = true;
+          this.recycleChunkBuffers(batch);
           if (this.now) this.lastWriteDoneAt = this.now();
           this.advance();
           this.pump();
@@ -736,6 +792,41 @@ export class SegmentLog implements LogStorage {
         },
       );
     }).catch(() => undefined); // a failure is recorded by fail() and surfaces on the next call
+  }
+
+  /** A spare chunk buffer of at least `bytes` (the smallest that fits), or a new one. */
+  private takeChunkBuffer(bytes: number): Buffer {
+    let best = -1;
+    for (let i = 0; i < this.spareChunks.length; i++) {
+      const b = this.spareChunks[i]!;
+      if (b.byteLength >= bytes && (best < 0 || b.byteLength < this.spareChunks[best]!.byteLength)) best = i;
+    }
+    if (best >= 0) {
+      const b = this.spareChunks[best]!;
+      this.spareChunks.splice(best, 1);
+      this.spareChunkBytes -= b.byteLength;
+      return b;
+    }
+    return Buffer.allocUnsafeSlow(Math.ceil(Math.max(bytes, 1) / chunkCapacityStepBytes) * chunkCapacityStepBytes);
+  }
+
+  /**
+   * A completed write's chunk buffers become spare (nothing reads them any more: the
+   * write resolved, and cached entries keep their own payloads), the smallest dropped
+   * past spareChunkBytesMax.
+   */
+  private recycleChunkBuffers(batch: WriteBatch): void {
+    for (const b of batch.backings) {
+      this.spareChunks.push(b);
+      this.spareChunkBytes += b.byteLength;
+    }
+    batch.backings.length = 0;
+    while (this.spareChunkBytes > spareChunkBytesMax && this.spareChunks.length > 0) {
+      let smallest = 0;
+      for (let i = 1; i < this.spareChunks.length; i++) if (this.spareChunks[i]!.byteLength < this.spareChunks[smallest]!.byteLength) smallest = i;
+      this.spareChunkBytes -= this.spareChunks[smallest]!.byteLength;
+      this.spareChunks.splice(smallest, 1);
+    }
   }
 
   /** The inline rule (see inlineIdleMs); the caller checked nothing else is in flight. */

@@ -40,6 +40,18 @@ type DirOp =
   | { kind: 'rename'; from: string; to: string; file: SimFile }
   | { kind: 'unlink'; name: string };
 
+/**
+ * The bytes of `data` in a buffer of their own: a writer may reuse its buffer once the
+ * call returns (the segment log does, session 9), as a kernel has copied them by then.
+ * Not `data.slice()`: on a Buffer that is a view, and until session 9 SimDisk kept views
+ * of the caller's buffers in its pending writes.
+ */
+function copyOf(data: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(data.byteLength);
+  copy.set(data);
+  return copy;
+}
+
 /** A growable byte image. */
 class Image {
   bytes = new Uint8Array(0);
@@ -114,7 +126,7 @@ export class SimDisk implements Disk {
   }
 
   append(name: string, data: Uint8Array): Promise<void> {
-    const copy = data.slice(); // the caller may reuse its buffer
+    const copy = copyOf(data); // the caller may reuse its buffer
     return this.run('append', () => {
       const f = this.getOrCreate(name);
       this.applyFileOp(f, { kind: 'write', offset: f.visible.length, data: copy });
@@ -122,12 +134,12 @@ export class SimDisk implements Disk {
   }
 
   pwrite(name: string, offset: number, data: Uint8Array): Promise<void> {
-    const copy = data.slice();
+    const copy = copyOf(data);
     return this.run('pwrite', () => this.applyFileOp(this.getOrCreate(name), { kind: 'write', offset, data: copy }));
   }
 
   pwriteDurable(name: string, offset: number, data: Uint8Array): Promise<void> {
-    const copy = data.slice();
+    const copy = copyOf(data);
     // Until it completes, a crash may leave any prefix of it on disk (a torn write).
     const tracked = { file: () => this.names.get(name), offset, data: copy };
     this.inFlightDurable.add(tracked);
@@ -147,7 +159,7 @@ export class SimDisk implements Disk {
   /** A durable write that completes at once (no delay, never torn: it is done when it returns). */
   pwriteDurableSync(name: string, offset: number, data: Uint8Array): boolean {
     const f = this.getOrCreate(name);
-    const op: FileOp = { kind: 'write', offset, data: data.slice(), durable: true };
+    const op: FileOp = { kind: 'write', offset, data: copyOf(data), durable: true };
     f.visible.apply(op);
     f.durable.apply(op);
     if (f.pending.length > 0) f.pending.push(op);

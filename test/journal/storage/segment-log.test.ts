@@ -437,6 +437,62 @@ describe('SegmentLog crash safety on SimDisk', () => {
     }
   });
 
+  it('reuses chunk buffers, but never one a write in flight still carries', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const random = prng(seed);
+      const queue: (() => void)[] = [];
+      const disk = new SimDisk({ random, delay: (_op, done) => queue.push(done) });
+      const drainSome = async (count: number): Promise<void> => {
+        for (let i = 0; i < count; i++) {
+          await new Promise((r) => setImmediate(r));
+          if (queue.length === 0) return;
+          queue.splice(Math.floor(random() * queue.length), 1)[0]!(); // out of order
+        }
+      };
+      const view = disk.view();
+      // Every durable write's bytes must be what they were when it was issued until it resolves.
+      const buffers = new Set<ArrayBufferLike>();
+      let writes = 0;
+      let changed = 0;
+      const issue = view.pwriteDurable.bind(view);
+      view.pwriteDurable = async (name, offset, data) => {
+        const copy = Buffer.from(data);
+        buffers.add(data.buffer);
+        writes++;
+        await issue(name, offset, data);
+        if (!copy.equals(data)) changed++;
+      };
+      const log = new SegmentLog(view, { segmentBytes: 4 << 20 });
+      const opening = log.open();
+      await drainSome(1000);
+      await opening;
+      let next = 1;
+      const syncs: Promise<number>[] = [];
+      for (let round = 0; round < 60; round++) {
+        const count = 1 + Math.floor(random() * 4);
+        const bytes = [10, 3000, 40_000, 100_000][Math.floor(random() * 4)]!;
+        log.append(entries(next, next + count - 1, 1, bytes));
+        next += count;
+        syncs.push(log.sync());
+        await drainSome(Math.floor(random() * 3));
+      }
+      await drainSome(100_000);
+      await Promise.all(syncs);
+      expect(changed, `seed ${seed}`).toBe(0);
+      expect(buffers.size, `seed ${seed}: buffers reused`).toBeLessThan(writes);
+      await log.close();
+      const again = new SegmentLog(disk.view(), { segmentBytes: 4 << 20 });
+      const reopening = again.open();
+      await drainSome(100_000);
+      expect(await reopening).toEqual({ entryCount: next - 1, truncatedBytes: 0 });
+      const reading = readAll(again, 64 << 20);
+      await drainSome(100_000);
+      const got = await reading;
+      expect(got.length).toBe(next - 1);
+      for (const e of got) expect(plain(e)).toEqual(plain(entry(e.index, 1, e.payload.byteLength)));
+    }
+  });
+
   it('leaves the old or the new hard state after a crash mid-save, never garbage', async () => {
     for (let seed = 1; seed <= 30; seed++) {
       const random = prng(seed);

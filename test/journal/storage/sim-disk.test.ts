@@ -75,4 +75,16 @@ describe('SimDisk', () => {
     disk.corrupt('f', 1);
     expect([...disk.contents('f')]).toEqual([1, 0xfd, 3]);
   });
+
+  it('keeps its own copy of the bytes it was given (a writer may reuse its buffer once the call returned)', async () => {
+    const disk = new SimDisk();
+    const buffer = Buffer.from('first');
+    await disk.pwrite('f', 0, buffer);
+    await disk.pwriteDurable('f', 5, buffer);
+    await disk.syncDir();
+    buffer.write('reuse');
+    await disk.fdatasync('f'); // applies the unsynced pwrite to the durable image now
+    disk.crash();
+    expect(Buffer.from(disk.contents('f')).toString()).toBe('firstfirst');
+  });
 });
