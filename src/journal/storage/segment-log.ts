@@ -155,8 +155,8 @@ interface WriteBatch {
   /** Last index it carries (lowered if a truncation cuts into it). */
   target: number;
   done: boolean;
-  /** Its chunks' buffers: spare again once the write completed. */
-  readonly backings: Buffer[];
+  /** Its chunks (their buffers are spare again once the write completed). */
+  readonly chunks: PendingChunk[];
 }
 
 /** Chunk buffers are allocated in steps of this (room for the next appends, reuse across sizes). */
@@ -675,7 +675,7 @@ export class SegmentLog implements LogStorage {
   private issue(): void {
     const chunks = this.pending;
     this.pending = [];
-    const batch: WriteBatch = { target: chunks[chunks.length - 1]!.lastIndex, done: false, backings: chunks.map((c) => c.backing) };
+    const batch: WriteBatch = { target: chunks[chunks.length - 1]!.lastIndex, done: false, chunks };
     this.inFlight.push(batch);
     // One write per run of adjacent chunks in a segment (usually one per batch): each
     // disk call is a thread-pool round trip, so 64 appends must not cost 64 of them.
@@ -816,11 +816,11 @@ export class SegmentLog implements LogStorage {
    * past spareChunkBytesMax.
    */
   private recycleChunkBuffers(batch: WriteBatch): void {
-    for (const b of batch.backings) {
-      this.spareChunks.push(b);
-      this.spareChunkBytes += b.byteLength;
+    for (const c of batch.chunks) {
+      this.spareChunks.push(c.backing);
+      this.spareChunkBytes += c.backing.byteLength;
     }
-    batch.backings.length = 0;
+    batch.chunks.length = 0;
     while (this.spareChunkBytes > spareChunkBytesMax && this.spareChunks.length > 0) {
       let smallest = 0;
       for (let i = 1; i < this.spareChunks.length; i++) if (this.spareChunks[i]!.byteLength < this.spareChunks[smallest]!.byteLength) smallest = i;
