@@ -12,7 +12,13 @@
 // costs a latin1 decode, a copy on promotion and old-generation marking and sweeping;
 // measured in-process (bench/engine/string-values.bench.ts), SET over an existing 4 KiB
 // key took 10.7 CPU µs as a string and 2.9 in the slab, 16 KiB 28 vs 4.4, 64 KiB 123 vs
-// 9.3, 256 KiB ~300 vs ~31.
+// 9.3, 256 KiB ~300 vs ~31. What it does not save: a new value's first touch of its page
+// (~2.5 µs per 4 KiB page on the measuring VM, the same for a string), and full GCs:
+// V8 counts a chunk's bytes as external memory and starts a full GC after every 64 MB
+// allocated since the last, so a growing set of big values brings one per ~16k new 4 KiB
+// values, where strings grow the old generation's limit geometrically (500k small keys
+// held, then 100k new 4 KiB values: 6 full GCs vs 1-2, CPU per SET within noise). A
+// WebAssembly.Memory grown in place is counted too (worse: a full GC per grow).
 //
 // Layout: size classes of slot bytes (16, 32, ... 256 by 16, then four steps per power
 // of two up to 4096; above that four steps per power of two plus bigSlotExtraBytes (64),
