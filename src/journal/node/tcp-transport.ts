@@ -13,7 +13,7 @@
 import { connect } from 'node:net';
 import type { Logger, Transport } from '../env.js';
 import type { NodeId, PeerMessage } from '../messages.js';
-import { encodeMessage, isPeerMessage } from '../wire/codec.js';
+import { encodeAppendEntriesParts, encodeMessage, isPeerMessage } from '../wire/codec.js';
 import { WireRole } from '../wire/codes.js';
 import { WireConnection } from '../wire/connection.js';
 import { hopMark, hopTraceOn } from '../hop-trace.js';
@@ -48,9 +48,11 @@ export class TcpTransport implements Transport {
    * The last message encoded and its frame: Raft hands both followers the same
    * AppendEntries object when their batches are identical (raft.ts, lastBatch), and it
    * is encoded once. Frames are never modified once encoded, so sharing one is safe.
+   * An AppendEntries is encoded as parts (codec.ts encodeAppendEntriesParts): its big
+   * payloads are sent from the entries' own bytes.
    */
   private lastMessage: PeerMessage | undefined;
-  private lastFrame: Buffer | undefined;
+  private lastFrame: Buffer | Buffer[] | undefined;
 
   constructor(
     private readonly selfId: NodeId,
@@ -71,7 +73,7 @@ export class TcpTransport implements Transport {
     const conn = o?.conn;
     if (!conn || !conn.isReady || conn.pendingWriteBytes > peerUnsentBytesMax) return;
     if (message !== this.lastMessage || this.lastFrame === undefined) {
-      this.lastFrame = encodeMessage(message);
+      this.lastFrame = message.kind === 'appendEntries' ? encodeAppendEntriesParts(message) : encodeMessage(message);
       this.lastMessage = message;
     }
     conn.sendFrame(this.lastFrame);

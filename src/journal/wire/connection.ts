@@ -145,15 +145,21 @@ export class WireConnection {
 
   /**
    * Sends a frame already encoded with encodeMessage (one encoding shared by several
-   * connections); like send otherwise. The frame must not be modified afterwards.
+   * connections), or the parts of one in order (encodeAppendEntriesParts: they are
+   * written back to back, as the bytes of one frame); like send otherwise. The bytes
+   * must not be modified afterwards.
    */
-  sendFrame(frame: Buffer): boolean {
+  sendFrame(frame: Buffer | readonly Buffer[]): boolean {
     if (this.state === 'closed') return false;
-    if (this.state !== 'ready') {
-      this.queued.push(frame);
+    if (Buffer.isBuffer(frame)) {
+      if (this.state !== 'ready') this.queued.push(frame);
+      else this.writeFrame(frame);
       return true;
     }
-    this.writeFrame(frame);
+    for (const part of frame) {
+      if (this.state !== 'ready') this.queued.push(part);
+      else this.writeFrame(part);
+    }
     return true;
   }
 

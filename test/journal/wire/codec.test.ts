@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeMessage, encodeMessage, type WireMessage } from '../../../src/journal/wire/codec.js';
+import { decodeMessage, encodeAppendEntriesParts, encodeMessage, wireInlinePayloadBytesMax, type WireMessage } from '../../../src/journal/wire/codec.js';
+import type { AppendEntries } from '../../../src/journal/messages.js';
 import { WireErrorCode, WireKind, wireProtocolVersion } from '../../../src/journal/wire/codes.js';
 import { FrameReader } from '../../../src/journal/wire/frame-reader.js';
 import { WireFormatError } from '../../../src/journal/wire/wire-buffer.js';
@@ -47,6 +48,27 @@ describe('wire codec', () => {
     const frame = encodeMessage(m);
     expect(frame.readUInt32LE(0)).toBe(frame.byteLength);
     expect(normalize(decodeMessage(frame))).toEqual(normalize(m));
+  });
+
+  it('encodes an AppendEntries as parts whose bytes are exactly its frame, big payloads sent from where they lie', () => {
+    const big = wireInlinePayloadBytesMax + 1;
+    for (const sizes of [[], [0], [10], [big], [wireInlinePayloadBytesMax], [big, 3, big + 100, 0], [5, big], [big, big], [1, 2, 3]]) {
+      const entries = sizes.map((bytes, i) => {
+        const wire = Buffer.alloc(bytes + 20, i + 1); // a payload is a view into a bigger frame
+        return { index: 10 + i, term: 3, type: 2, engineVersion: 1, writerId: 77, writerSeq: 2 ** 40 + i, payload: wire.subarray(7, 7 + bytes) };
+      });
+      const m: AppendEntries = {
+        kind: 'appendEntries', term: 3, leaderId: 2, prevLogIndex: 9, prevLogTerm: 3, entries, leaderCommit: 8, probe: 5, trimBeforeId: 1,
+      };
+      const parts = encodeAppendEntriesParts(m);
+      const joined = Buffer.concat(parts);
+      expect(joined.equals(encodeMessage(m)), JSON.stringify(sizes)).toBe(true);
+      for (const e of entries) {
+        const shared = parts.some((part) => part.buffer === e.payload.buffer && part.byteOffset === e.payload.byteOffset && part.byteLength === e.payload.byteLength);
+        expect(shared, `${JSON.stringify(sizes)}: payload of ${e.payload.byteLength} bytes`).toBe(e.payload.byteLength > wireInlinePayloadBytesMax);
+      }
+      expect(normalize(decodeMessage(joined))).toEqual(normalize(m));
+    }
   });
 
   it('freezes the frame header and the kind codes (golden bytes)', () => {

@@ -5,7 +5,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WireConnection, type PeerIdentity } from '../../../src/journal/wire/connection.js';
-import type { WireMessage } from '../../../src/journal/wire/codec.js';
+import { encodeAppendEntriesParts, encodeMessage, type WireMessage } from '../../../src/journal/wire/codec.js';
+import type { AppendEntries } from '../../../src/journal/messages.js';
 
 interface ServerSide {
   server: Server;
@@ -93,6 +94,33 @@ describe('WireConnection', () => {
     await until(() => s.closes.length === 1);
     const got = s.messages.slice(1).map((m) => (m.kind === 'append' ? [m.requestId, m.records[0]!.payload.byteLength, m.records[0]!.payload[0]] : []));
     expect(got).toEqual(expected.map((id) => [id, id >= 200 && id % 3 === 0 ? 70_000 : id >= 200 ? 10 : 100, id & 0xff]));
+  });
+
+  it('sends a frame given as parts (encodeAppendEntriesParts) as one frame, in order with the others, queued or not', async () => {
+    const s = await listen('s3cret');
+    const c = dial(s.port, 's3cret', () => undefined);
+    const ae = (probe: number, sizes: number[]): AppendEntries => ({
+      kind: 'appendEntries', term: 1, leaderId: 1, prevLogIndex: 0, prevLogTerm: 0, leaderCommit: 0, probe, trimBeforeId: 0,
+      entries: sizes.map((bytes, i) => ({ index: i + 1, term: 1, type: 2, engineVersion: 1, writerId: 1, writerSeq: i + 1, payload: Buffer.alloc(bytes, probe) })),
+    });
+    c.sendFrame(encodeAppendEntriesParts(ae(1, [100_000, 10]))); // before the handshake: queued
+    c.sendFrame(encodeMessage({ kind: 'tail', requestId: 2 }));
+    await until(() => s.messages.length === 2);
+    c.sendFrame(encodeAppendEntriesParts(ae(3, [5, 70_000, 20_000]))); // one turn: parts among frames
+    c.sendFrame(encodeMessage({ kind: 'tail', requestId: 4 }));
+    c.sendFrame(encodeAppendEntriesParts(ae(5, [30_000])));
+    await until(() => s.messages.length === 5);
+    const got = s.messages.map((m) =>
+      m.kind === 'appendEntries' ? [m.probe, ...m.entries.map((e) => [e.payload.byteLength, e.payload[0], e.payload[e.payload.byteLength - 1]])] : [m.kind],
+    );
+    expect(got).toEqual([
+      [1, [100_000, 1, 1], [10, 1, 1]],
+      ['tail'],
+      [3, [5, 3, 3], [70_000, 3, 3], [20_000, 3, 3]],
+      ['tail'],
+      [5, [30_000, 5, 5]],
+    ]);
+    c.close();
   });
 
   it('closes a connection that presents the wrong secret, before any message is handled', async () => {
