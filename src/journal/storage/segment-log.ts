@@ -33,8 +33,8 @@
 // - chunk buffers (the encoded frames a durable write carries) are reused: an append's
 //   frames go into the pending chunk of the previous one when they follow it in the same
 //   segment and fit its buffer, and a buffer (of a chunk over journalDiskSmallWriteBytesMax)
-//   whose write completed goes back to a small spare list (spareChunkBytesMax) for later
-//   chunks. A buffer is never written
+//   whose write completed goes back to a small spare list (journalDiskChunkSpareBytes)
+//   for later chunks. A buffer is never written
 //   into while a write that carries it is in flight (it returns to the list only once
 //   that write resolved). Why: with 4 KiB values an append is ~900 KB, and a fresh
 //   buffer per chunk was ~900 KB of new ArrayBuffer memory per append on every node,
@@ -52,7 +52,7 @@ import {
   journalDiskWritesInFlightMax,
   journalSegmentBytes,
   journalDiskSmallWriteBytesMax,
-  journalBatchBytesMax,
+  journalDiskChunkSpareBytes,
 } from '../../limits.js';
 import { DiskFileMissingError, readWholeFile, writeFileAtomic, type Disk } from './disk.js';
 import { decodeFrame, encodeFrameUnsealed, frameBytesOf, frameOverheadBytes, frameBytesMax, sealFrames } from './frame.js';
@@ -162,15 +162,6 @@ interface WriteBatch {
 
 /** Chunk buffers are allocated in steps of this (room for the next appends, reuse across sizes). */
 const chunkCapacityStepBytes = 64 * 1024;
-/**
- * Spare chunk buffers kept, in bytes: room for the chunks of the writes in flight
- * (journalDiskWritesInFlightMax) at SET -d 4096 -P 16 (~1 MB each), so a node no longer
- * allocates ~1 MB of fresh ArrayBuffer per append there (V8 collects garbage after every
- * 64 MB of new external memory); a bigger chunk is allocated and dropped as before.
- * Derived from journalBatchBytesMax (8 MiB) until it can move to src/limits.ts (session 9:
- * that file held another helper's uncommitted lines).
- */
-const spareChunkBytesMax = 2 * journalBatchBytesMax;
 
 interface SyncWaiter {
   target: number;
@@ -820,7 +811,7 @@ export class SegmentLog implements LogStorage {
   /**
    * A completed write's chunk buffers become spare (nothing reads them any more: the
    * write resolved, and cached entries keep their own payloads), the smallest dropped
-   * past spareChunkBytesMax.
+   * past journalDiskChunkSpareBytes.
    */
   private recycleChunkBuffers(batch: WriteBatch): void {
     for (const c of batch.chunks) {
@@ -829,7 +820,7 @@ export class SegmentLog implements LogStorage {
       this.spareChunkBytes += c.backing.byteLength;
     }
     batch.chunks.length = 0;
-    while (this.spareChunkBytes > spareChunkBytesMax && this.spareChunks.length > 0) {
+    while (this.spareChunkBytes > journalDiskChunkSpareBytes && this.spareChunks.length > 0) {
       let smallest = 0;
       for (let i = 1; i < this.spareChunks.length; i++) if (this.spareChunks[i]!.byteLength < this.spareChunks[smallest]!.byteLength) smallest = i;
       this.spareChunkBytes -= this.spareChunks[smallest]!.byteLength;
