@@ -48,7 +48,7 @@ describe('SpscRing, writing in place and publishing later', () => {
           { maxLength: 300 },
         ),
         (capacity, start, ops: Op[]) => {
-          const { producer, consumer } = ringPair(capacity, start & ~3);
+          const { producer, consumer } = ringPair(capacity, (start & ~7) | 4);
           const published: Uint8Array[] = [];
           const pending: Uint8Array[] = [];
           let used = 0; // published and pending footprints
@@ -109,25 +109,25 @@ describe('SpscRing, writing in place and publishing later', () => {
   });
 
   it('reserves contiguous space only: a record that would straddle the end is refused as ringReserveWraps', () => {
-    const { producer, consumer } = ringPair(64, 0);
+    const { producer, consumer } = ringPair(64, 4);
     expect(producer.tryPush(bytes(40, 1))).toBe(true);
     consumer.tryPop();
     consumer.release();
-    // The tail is at 44: a payload from 48 fits contiguously up to 16 bytes.
-    expect(producer.tryReserve(17)).toBe(ringReserveWraps);
+    // The tail is at 52: a payload from 56 fits contiguously up to 8 bytes.
+    expect(producer.tryReserve(9)).toBe(ringReserveWraps);
     expect(producer.unpublished).toBe(false);
-    const at = producer.tryReserve(16);
-    expect(at).toBe(48);
-    producer.producerBytes.set(bytes(16, 2), at);
+    const at = producer.tryReserve(8);
+    expect(at).toBe(56);
+    producer.producerBytes.set(bytes(8, 2), at);
     producer.commitReserved();
     expect(consumer.tryPop()).toBeNull(); // not published yet
     producer.publish();
-    expect(Buffer.from(consumer.tryPop()!).equals(Buffer.from(bytes(16, 2)))).toBe(true);
+    expect(Buffer.from(consumer.tryPop()!).equals(Buffer.from(bytes(8, 2)))).toBe(true);
     consumer.release();
   });
 
   it('asserts: one reservation at a time, no push or publish inside one, no commit without one', () => {
-    const { producer } = ringPair(256, 0);
+    const { producer } = ringPair(256, 4);
     expect(() => producer.commitReserved()).toThrow(AssertionError);
     expect(producer.tryReserve(8)).toBeGreaterThanOrEqual(0);
     expect(() => producer.tryReserve(8)).toThrow(AssertionError);
@@ -139,7 +139,7 @@ describe('SpscRing, writing in place and publishing later', () => {
   });
 
   it('asserts that nothing is unpublished when the producer would wait for space', async () => {
-    const { producer } = ringPair(64, 0);
+    const { producer } = ringPair(64, 4);
     expect(producer.tryPush(bytes(4, 4), false)).toBe(true);
     // The consumer cannot free space it cannot see: the wait could never end.
     expect(() => producer.waitForSpace(4, 1)).toThrow(/unpublished/);
@@ -149,10 +149,10 @@ describe('SpscRing, writing in place and publishing later', () => {
   });
 
   it('asserts when head passes the published tail (the consumer took records it could not see)', () => {
-    const { producer } = ringPair(64, 0);
+    const { producer } = ringPair(64, 4);
     expect(producer.tryPush(bytes(12, 5), false)).toBe(true); // footprint 16, unpublished
     const header = new Int32Array(producer.sab, 0, ringHeaderBytes / 4);
-    Atomics.store(header, 64 / 4, 16); // head moved over the unpublished record
+    Atomics.store(header, 64 / 4, 20); // head moved over the unpublished record
     // A record that does not fit by the cached head makes the producer reload it.
     expect(() => producer.tryPush(bytes(48, 6))).toThrow(/unpublished records beyond/);
   });

@@ -44,7 +44,8 @@ describe('SpscRing, one thread', () => {
           { maxLength: 300 },
         ),
         (capacity, start, ops: Op[]) => {
-          const ring = ringStartingAt(capacity, start & ~3);
+          // Counters stay 4 mod 8 (payloads 8-aligned: spsc-ring.ts).
+          const ring = ringStartingAt(capacity, (start & ~7) | 4);
           const model: Uint8Array[] = [];
           let modelUsed = 0;
           for (const op of ops) {
@@ -83,7 +84,8 @@ describe('SpscRing, one thread', () => {
     const first = ring.tryPop()!;
     expect(first.buffer).toBe(ring.sab);
     ring.release();
-    // tail is now at 44: a 30-byte record's payload starts at 48 and wraps.
+    // Counters start at 4; the 40-byte record takes 48 bytes: tail is now at 52, a
+    // 30-byte record's payload starts at 56 and wraps.
     const wrapped = bytes(30, 2);
     expect(ring.tryPush(wrapped)).toBe(true);
     const got = ring.tryPop()!;
@@ -154,7 +156,7 @@ describe('SpscRing, one thread', () => {
   it('detects a corrupted length prefix instead of reading past the tail', () => {
     const ring = SpscRing.create(64);
     ring.tryPush(bytes(4, 9));
-    new Int32Array(ring.sab, ringHeaderBytes, 1)[0] = 40; // claims more than was pushed
+    new Int32Array(ring.sab, ringHeaderBytes + 4, 1)[0] = 40; // the first prefix (counters start at 4) claims more than was pushed
     expect(() => ring.tryPop()).toThrow(AssertionError);
   });
 
@@ -171,5 +173,20 @@ describe('SpscRing, one thread', () => {
     await ring.waitForDataAsync(1); // empty: times out, resolves
     expect(await ring.waitForSpaceAsync(60, 1)).toBe(true);
     await expect(ring.waitForSpaceAsync(61, 1)).rejects.toThrow(RangeError);
+  });
+
+  it('starts every payload 8-aligned (V8 copies SharedArrayBuffer bytes by words only when both ends are aligned alike)', () => {
+    const ring = SpscRing.create(256);
+    for (let i = 0; i < 200; i++) {
+      const length = (i * 13) % 61;
+      expect(ring.tryPush(bytes(length, i))).toBe(true);
+      const got = ring.tryPop()!;
+      if (got.buffer === ring.sab) expect((got.byteOffset - ringHeaderBytes) % 8).toBe(0);
+      expect(Buffer.from(got).equals(Buffer.from(bytes(length, i)))).toBe(true);
+      ring.release();
+    }
+    expect(ringRecordFootprintBytes(0)).toBe(8);
+    expect(ringRecordFootprintBytes(4)).toBe(8);
+    expect(ringRecordFootprintBytes(5)).toBe(16);
   });
 });
