@@ -3,14 +3,14 @@
 // and JournalClient.appendInPlaceThen sends it: a log node decodes the same request,
 // and a retry after a lost connection carries the same record and writerSeq.
 
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendFramePrefixBytes, writeAppendFrame } from '../../../src/journal/client/append-frame.js';
 import { JournalClient } from '../../../src/journal/client/journal-client.js';
-import type { AppendRequest, ClientRequest, ClientResponse } from '../../../src/journal/messages.js';
+import type { AppendRequest } from '../../../src/journal/messages.js';
 import { RecordType } from '../../../src/journal/record-types.js';
-import { decodeMessage, encodeMessage, isClientRequest } from '../../../src/journal/wire/codec.js';
-import { WireConnection } from '../../../src/journal/wire/connection.js';
+import { decodeMessage, encodeMessage } from '../../../src/journal/wire/codec.js';
+import { startFakeNode, type FakeNode, type Script } from './fake-node.js';
 
 const secret = 'append-frame-test-secret';
 const servers: Server[] = [];
@@ -27,26 +27,9 @@ function placed(payload: Buffer, start: number): Buffer {
   return buffer;
 }
 
-type Script = (request: ClientRequest, reply: (r: ClientResponse) => void, conn: WireConnection) => void;
 
-async function fakeNode(script: Script): Promise<{ address: string; requests: ClientRequest[] }> {
-  const node = { address: '', requests: [] as ClientRequest[] };
-  const server = createServer((socket) => {
-    const conn: WireConnection = new WireConnection({
-      socket,
-      secret,
-      side: 'server',
-      onMessage: (m) => {
-        if (!isClientRequest(m)) return;
-        node.requests.push(m);
-        script(m, (r) => conn.send(r), conn);
-      },
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  node.address = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return node;
+function fakeNode(script: Script): Promise<FakeNode> {
+  return startFakeNode(script, secret, servers);
 }
 
 describe('append frame in place', () => {

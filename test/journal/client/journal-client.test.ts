@@ -4,21 +4,13 @@
 // (never success) when nobody acknowledges, keeps many appends in flight, and its read
 // stream follows the tail.
 
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JournalClient, JournalClientError } from '../../../src/journal/client/journal-client.js';
 import type { AppendRequest, ClientRequest, ClientResponse } from '../../../src/journal/messages.js';
-import { isClientRequest } from '../../../src/journal/wire/codec.js';
-import { WireConnection } from '../../../src/journal/wire/connection.js';
+import { startFakeNode, type FakeNode, type Script } from './fake-node.js';
 
 const secret = 'client-test-secret';
-type Script = (request: ClientRequest, reply: (r: ClientResponse) => void, conn: WireConnection) => void;
-
-interface FakeNode {
-  address: string;
-  requests: ClientRequest[];
-  script: Script;
-}
 
 const servers: Server[] = [];
 const clients: JournalClient[] = [];
@@ -27,24 +19,8 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
-async function fakeNode(script: Script): Promise<FakeNode> {
-  const node: FakeNode = { address: '', requests: [], script };
-  const server = createServer((socket) => {
-    const conn: WireConnection = new WireConnection({
-      socket,
-      secret,
-      side: 'server',
-      onMessage: (m) => {
-        if (!isClientRequest(m)) return;
-        node.requests.push(m);
-        node.script(m, (r) => conn.send(r), conn);
-      },
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  node.address = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return node;
+function fakeNode(script: Script): Promise<FakeNode> {
+  return startFakeNode(script, secret, servers);
 }
 
 function client(nodes: FakeNode[], timeoutMs = 3000): JournalClient {
