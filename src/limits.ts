@@ -441,9 +441,15 @@ export const niceLevelMax = 19;
  * alone 0.4-0.65), and SET -P 1 10-17k/s at 0, 13-22k at 10 and above; but
  * SET -d 4096 -P 16, where the server's threads keep both cores busy and a lower log
  * node waits for them, went 78-93 MB/s at 0, 61-82 at 10, 52 at 15 and 51-52 at 19,
- * against its target of 50. 10 takes most of the read gain and keeps the margin.
+ * against its target of 50. 10 took most of the read gain and kept the margin.
+ * Session 9 (the log nodes' memory leak fixed and their CPU per MB down ~29%), five
+ * alternating rounds of the same command at 10 and 19, two at 15, load 1.2-4.0:
+ * GET p50 under the load / alone 1.79 median (1.17-1.85) at 10, 1.27 and 1.19 at 15,
+ * 1.00 (0.98-1.20) at 19; SET -d 4096 -P 16 79.0 MB/s median (70.4-91.2) at 10, 80.0
+ * (57.2-104.4) at 19; KeelDB's SET -P 1 (20.8k vs 21.7k/s) and SET -P 16 (136k vs 135k/s)
+ * the same at both. So 19: the read row's target is met and the big-value row keeps it.
  */
-export const upLogNodeNiceLevel = 10;
+export const upLogNodeNiceLevel = 19;
 /**
  * `keeldb server --server-cpulist auto` keeps the server's threads on one CPU when this
  * process may use at most this many (src/platform/cpu-affinity.ts says why: on a small host

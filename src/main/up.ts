@@ -5,7 +5,7 @@
 //   log-node 1  --port J1 --dir <dir>/node-1   (loopback only)
 //   log-node 2  --port J2 --dir <dir>/node-2
 //   log-node 3  --port J3 --dir <dir>/node-3
-//   (each with --nice upLogNodeNiceLevel, 10: a lower CPU priority than the server's;
+//   (each with --nice upLogNodeNiceLevel, 19: a lower CPU priority than the server's;
 //   --log-node-nice changes it, 0 turns it off)
 //   server      --port P --bind B --journal 127.0.0.1:J1,127.0.0.1:J2,127.0.0.1:J3
 //               --server-cpulist auto (up's --server-cpulist; src/platform/cpu-affinity.ts)
