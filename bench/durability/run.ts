@@ -35,8 +35,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor } from '../../src/main/supervisor.js';
 import { upChildSpecs } from '../../src/main/up.js';
-import { niceLevelMax, upLogNodeNiceLevel } from '../../src/limits.js';
+import { upLogNodeNiceLevel } from '../../src/limits.js';
 import { formatServerCpuList, parseServerCpuList, type ServerCpuList } from '../../src/platform/cpu-affinity.js';
+import { parseNiceLevel } from '../../src/platform/cpu-priority.js';
 import { freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { prefill, RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
@@ -86,9 +87,11 @@ interface Target {
 const progress = progressLogger('durability');
 
 function niceLevel(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > niceLevelMax) throw new InvalidArgumentError(`must be an integer from 0 to ${niceLevelMax}`);
-  return n;
+  try {
+    return parseNiceLevel(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 function parseOptions(argv: string[]): Options {

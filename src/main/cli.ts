@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { niceLevelMax, upLogNodeNiceLevel } from '../limits.js';
 import { parseServerCpuList as parseCpuListOption, type ServerCpuList } from '../platform/cpu-affinity.js';
+import { parseNiceLevel } from '../platform/cpu-priority.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -48,12 +49,12 @@ function parseJournalPorts(value: string): number[] {
 }
 
 /** --nice, --log-node-nice: a nice level (a lower CPU priority) 0..niceLevelMax. */
-function parseNiceLevel(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > niceLevelMax) {
-    throw new InvalidArgumentError(`must be an integer from 0 to ${niceLevelMax}`);
+function parseNiceLevelOption(value: string): number {
+  try {
+    return parseNiceLevel(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
-  return n;
 }
 
 /** --server-cpulist: 'auto', 'none', or CPUs as taskset and Redis's server_cpulist write them (0-3,6 or 0-7:2). */
@@ -106,7 +107,7 @@ program
   .option('--bind <address>', 'address the server listens on (log nodes listen on 127.0.0.1)', '127.0.0.1')
   .option('--journal-ports <a,b,c>', 'ports of log nodes 1..3 (default: port+10000, +10001, +10002)', parseJournalPorts)
   .option('--journal-secret <secret>', 'cluster secret of the log nodes', 'keeldb-dev-secret')
-  .option('--log-node-nice <level>', `the log nodes' nice level, 0..${niceLevelMax} (0: the server's priority)`, parseNiceLevel, upLogNodeNiceLevel)
+  .option('--log-node-nice <level>', `the log nodes' nice level, 0..${niceLevelMax} (0: the server's priority)`, parseNiceLevelOption, upLogNodeNiceLevel)
   .option('--server-cpulist <cpus>', serverCpuListHelp, parseServerCpuList, 'auto' as ServerCpuList)
   .action(async (opts: { dir: string; port: number; bind: string; journalPorts?: number[]; journalSecret: string; logNodeNice: number; serverCpulist: ServerCpuList }) => {
     const { runUp } = await import('./up.js');
@@ -122,7 +123,7 @@ program
   .requiredOption('--peers <list>', 'the other nodes: id=host:port,... or host:port,... in id order', parseHostPorts)
   .option('--bind <address>', 'address to listen on', '127.0.0.1')
   .option('--secret <secret>', 'cluster secret every connection must present', 'keeldb-dev-secret')
-  .option('--nice <level>', `lower this process's CPU priority to nice level 0..${niceLevelMax} (keeldb up gives ${upLogNodeNiceLevel})`, parseNiceLevel, 0)
+  .option('--nice <level>', `lower this process's CPU priority to nice level 0..${niceLevelMax} (keeldb up gives ${upLogNodeNiceLevel})`, parseNiceLevelOption, 0)
   .action(async (opts: { id: number; port: number; dir: string; peers: string[]; bind: string; secret: string; nice: number }) => {
     const { runLogNode } = await import('../journal/node/log-node-main.js');
     await runLogNode(opts);

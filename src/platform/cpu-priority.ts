@@ -26,6 +26,13 @@ import { getPriority, setPriority } from 'node:os';
 import { assert } from '../assert.js';
 import { niceLevelMax } from '../limits.js';
 
+/** A nice level as a command line gives it: decimal digits, 0..niceLevelMax; throws the rule otherwise. */
+export function parseNiceLevel(text: string): number {
+  const n = /^[0-9]{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= niceLevelMax)) throw new Error(`must be an integer from 0 to ${niceLevelMax}`);
+  return n;
+}
+
 /** Sets every thread of this process to nice level `level` (0..niceLevelMax) where it was lower; returns how many threads it changed. */
 export function lowerProcessPriority(level: number): number {
   assert(Number.isInteger(level) && level >= 0 && level <= niceLevelMax, 'nice level out of range');
