@@ -8,7 +8,7 @@
 // whose pages faulted in each time, ~27 % of the writer thread's CPU under perf).
 //
 // The bytes are exactly those encodeMessage (src/journal/wire/codec.ts) writes for an
-// append of ONE record under a leader token; test/journal/client-append-frame.test.ts
+// append of ONE record under a leader token; test/journal/client/append-frame.test.ts
 // compares the two, so a change of the wire format there fails here:
 //   offset size field
 //        0    4 frameBytes    the whole frame
@@ -34,13 +34,10 @@
 import { assert } from '../../assert.js';
 import { isU64, storeU16, storeU32, storeU64 } from '../../le-bytes.js';
 import { journalWireFrameBytesMax } from '../../limits.js';
-import { WireKind } from '../wire/codes.js';
+import { AppendConditionTag, WireKind } from '../wire/codes.js';
 
 /** Bytes in front of the payload that the frame's fixed fields take. */
 export const appendFramePrefixBytes = 41;
-
-/** The condition tag of a leaderToken append (codec.ts's writeCondition). */
-const leaderTokenConditionTag = 1;
 
 export interface InPlaceAppend {
   /** Holds the payload at [payloadStart, payloadEnd), with appendFramePrefixBytes free before it. */
@@ -69,7 +66,7 @@ export function writeAppendFrame(append: InPlaceAppend, requestId: number, write
   storeU32(buffer, at + 5, requestId);
   storeU32(buffer, at + 9, writerId);
   storeU64(buffer, at + 13, writerSeq);
-  buffer[at + 21] = leaderTokenConditionTag;
+  buffer[at + 21] = AppendConditionTag.leaderToken;
   storeU64(buffer, at + 22, leaderToken);
   storeU32(buffer, at + 30, 1);
   buffer[at + 34] = append.type;

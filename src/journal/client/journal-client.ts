@@ -46,6 +46,7 @@
 
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
+import { assert } from '../../assert.js';
 import { journalBatchBytesMax, journalClientTimeoutMs } from '../../limits.js';
 import type { AppendCondition, AppendRecord, ClientRequest, ClientResponse, JournalError } from '../messages.js';
 import type { LogEntry } from '../storage/types.js';
@@ -297,7 +298,8 @@ export class JournalClient {
     const build = (requestId: number): ClientRequest => ({ kind: 'append', requestId, writerId, writerSeq, records, condition });
     let firstFrame: ((requestId: number) => Buffer) | undefined;
     if (inPlace !== undefined) {
-      const token = (condition as { readonly leaderToken: number }).leaderToken;
+      assert('leaderToken' in condition, 'an in-place append is a leaderToken append');
+      const token = condition.leaderToken;
       firstFrame = (requestId) => writeAppendFrame(inPlace, requestId, writerId, writerSeq, token);
     }
     this.toLeaderThen('append', build, firstFrame, (failure, response) => {

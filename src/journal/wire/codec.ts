@@ -26,7 +26,7 @@ import type {
   PeerMessage,
 } from '../messages.js';
 import type { LogEntry } from '../storage/types.js';
-import { WireErrorCode, WireKind } from './codes.js';
+import { AppendConditionTag, WireErrorCode, WireKind } from './codes.js';
 import { WireFormatError, WireReader, WireWriter } from './wire-buffer.js';
 import { isU64, loadU16, loadU32, loadU64, storeU16, storeU32, storeU64 } from '../../le-bytes.js';
 
@@ -148,14 +148,14 @@ function readEntries(r: WireReader, frameBytes: number): LogEntry[] {
 }
 
 function writeCondition(w: WireWriter, c: AppendCondition): void {
-  if ('afterId' in c) w.u8(0).u64(c.afterId);
-  else w.u8(1).u64(c.leaderToken);
+  if ('afterId' in c) w.u8(AppendConditionTag.afterId).u64(c.afterId);
+  else w.u8(AppendConditionTag.leaderToken).u64(c.leaderToken);
 }
 
 function readCondition(r: WireReader): AppendCondition {
   const tag = r.u8();
-  if (tag === 0) return { afterId: r.u64() };
-  if (tag === 1) return { leaderToken: r.u64() };
+  if (tag === AppendConditionTag.afterId) return { afterId: r.u64() };
+  if (tag === AppendConditionTag.leaderToken) return { leaderToken: r.u64() };
   throw new WireFormatError(`bad append condition ${tag}`);
 }
 

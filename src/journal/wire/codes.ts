@@ -30,6 +30,12 @@ export const WireKind = {
 
 export type WireKindCode = (typeof WireKind)[keyof typeof WireKind];
 
+/** The tag in front of an append's condition (codec.ts; the client's in-place frame, append-frame.ts). */
+export const AppendConditionTag = {
+  afterId: 0,
+  leaderToken: 1,
+} as const;
+
 /** JournalError codes on the wire. */
 export const WireErrorCode = {
   notLeader: 1,
