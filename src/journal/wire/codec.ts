@@ -231,8 +231,7 @@ export function encodeMessage(m: WireMessage): Buffer {
       w.u8(WireKind.requestVoteResponse).u64(m.term).bool(m.voteGranted).bool(m.preVote);
       break;
     case 'appendEntries':
-      w.u8(WireKind.appendEntries).u64(m.term).u32(m.leaderId).u64(m.prevLogIndex).u64(m.prevLogTerm);
-      w.u64(m.leaderCommit).u64(m.probe).u64(m.trimBeforeId);
+      writeAppendEntriesHead(w, m);
       writeEntries(w, m.entries);
       break;
     case 'appendEntriesResponse':
@@ -277,6 +276,12 @@ export function encodeMessage(m: WireMessage): Buffer {
   return w.finish();
 }
 
+/** An AppendEntries' kind and fixed fields, after the frame length (both encoders). */
+function writeAppendEntriesHead(w: WireWriter, m: AppendEntries): void {
+  w.u8(WireKind.appendEntries).u64(m.term).u32(m.leaderId).u64(m.prevLogIndex).u64(m.prevLogTerm);
+  w.u64(m.leaderCommit).u64(m.probe).u64(m.trimBeforeId);
+}
+
 /** Bytes of an AppendEntries frame before its entries (header, fixed fields, count). */
 const appendEntriesHeadBytes = wireHeaderBytes + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 4;
 /**
@@ -308,8 +313,8 @@ export function encodeAppendEntriesParts(m: AppendEntries): Buffer[] {
   }
   if (frameBytes > journalWireFrameBytesMax) throw new RangeError(`wire frame of ${frameBytes} bytes is over journalWireFrameBytesMax`);
   const w = new WireWriter(ownBytes); // exact: it never grows, so earlier parts stay views of it
-  w.u32(frameBytes).u8(WireKind.appendEntries).u64(m.term).u32(m.leaderId).u64(m.prevLogIndex).u64(m.prevLogTerm);
-  w.u64(m.leaderCommit).u64(m.probe).u64(m.trimBeforeId);
+  w.u32(frameBytes);
+  writeAppendEntriesHead(w, m);
   w.u32(m.entries.length);
   const parts: Buffer[] = [];
   let partStart = 0;
