@@ -7,6 +7,7 @@
 //       [--keeldb /tmp/other-checkout/bin/keeldb.js]   (an A/B against another build)
 //       [--log-node-keeldb /tmp/other-checkout/bin/keeldb.js]   (log nodes of one build for both)
 //       [--baseline /tmp/old-checkout/bin/keeldb.js]   (also measure that build: a before/after column)
+//       [--cache]   (also KeelDB with --journal none: the server's path without the journal)
 //       [--write]   (write the durability-cpu section of bench/RESULTS.md)
 //
 // On this shared 2-core machine ops/s moves with everyone else's load; the CPU spent per
@@ -19,17 +20,20 @@
 // 'node': the engine and the journal writer are the two busiest), its log nodes are
 // reported as the leader (the busiest) and the two followers. Also shown: the wall-clock
 // ops/s of that run and, for KeelDB, the records per append (INFO persistence deltas).
+// redis-benchmark's own CPU per request is read too (the cutime+cstime its shell reaped):
+// it shares the same 2 cores, so the throughput a CPU budget allows is
+// 2 cores / (client + server µs per request).
 //
 // Invariant: every process started here is stopped before exit (ProcessGroup.stopAll on
 // success, error and signals; SIGKILL on 'exit').
 
 import { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDurableCluster } from './cluster.js';
-import { benchWorkspace, freePort, ProcessGroup, type Managed } from '../endpoint/processes.js';
+import { benchWorkspace, freePort, type ProcessGroup, type Managed } from '../endpoint/processes.js';
 import { RespConnection, waitForPong } from '../endpoint/resp-client.js';
 import { replaceSection } from '../endpoint/results-section.js';
 import { cpuUs, threadCpuUs } from '../endpoint/proc-cpu.js';
@@ -50,15 +54,16 @@ const program = new Command()
   .option('--keeldb <path>', "the keeldb entry to run (another checkout's bin/keeldb.js, for before/after)", '')
   .option('--log-node-keeldb <path>', 'the keeldb entry the log nodes run (default: --keeldb), to A/B the server alone', '')
   .option('--baseline <path>', "another build's bin/keeldb.js, measured too (alternating) as 'before'", '')
+  .option('--cache', "also measure KeelDB with '--journal none' (cache mode): the server's own path, without the journal")
   .option('--write', 'write the durability-cpu section of bench/RESULTS.md')
   .parse();
 const opts = program.opts<{
   n16: number; n1: number; nbig: number; runs: number; tests: string; only?: string; keeldb: string; logNodeKeeldb: string;
-  baseline: string; write?: boolean;
+  baseline: string; cache?: boolean; write?: boolean;
 }>();
 
 interface Target {
-  readonly label: 'redis' | 'keeldb' | 'before';
+  readonly label: 'redis' | 'keeldb' | 'before' | 'cache';
   readonly port: number;
   readonly server: Managed;
   readonly nodes: readonly Managed[];
@@ -92,6 +97,24 @@ interface Row {
   /** Per run: the split by thread/process and the records per append. */
   parts: Map<string, number>[];
   perAppend: number[];
+  /** redis-benchmark's own CPU µs per request, per run. */
+  client: number[];
+}
+
+/**
+ * Runs redis-benchmark under `sh -c` and returns its CPU µs (user+system): the shell
+ * prints its own /proc stat after waiting for it, whose cutime+cstime (fields 16, 17, in
+ * clock ticks of 10 ms) are exactly the reaped child's. 10 ms resolution: runs here last
+ * seconds.
+ */
+async function runBenchmarkCpuUs(group: ProcessGroup, args: string[]): Promise<number> {
+  const script = 'redis-benchmark "$@" >/dev/null && cat /proc/$$/stat';
+  const out = await group.run('redis-benchmark', 'sh', ['-c', script, 'sh', ...args], 600_000);
+  const fields = out.slice(out.lastIndexOf(')') + 2).trim().split(' ');
+  // fields[0] is stat's field 3 (state): cutime and cstime are fields 16 and 17.
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  if (!Number.isFinite(ticks)) throw new Error(`cannot read the benchmark's CPU from: ${out}`);
+  return ticks * 10_000;
 }
 
 /** Index of the run whose total is the median (the split shown is that run's). */
@@ -145,6 +168,12 @@ async function main(): Promise<void> {
     const builds: { label: 'keeldb' | 'before'; bin: string }[] = [];
     if (opts.only !== 'redis') builds.push({ label: 'keeldb', bin: opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js') });
     if (opts.baseline !== '') builds.push({ label: 'before', bin: opts.baseline });
+    if (opts.cache === true) {
+      const port = await freePort();
+      const bin = opts.keeldb !== '' ? opts.keeldb : join(repoRoot, 'bin/keeldb.js');
+      const server = group.start('cache', process.execPath, [bin, 'server', '--port', String(port), '--bind', '127.0.0.1', '--journal', 'none'], repoRoot);
+      targets.push({ label: 'cache', port, server, nodes: [] });
+    }
     for (const { label, bin } of builds) {
       // Each build's cluster in directories of its own: with --baseline two clusters run
       // at once (they shared node-1..3 until session 3, writing each other's segments).
@@ -171,11 +200,11 @@ async function main(): Promise<void> {
         for (const t of run % 2 === 0 ? targets : [...targets].reverse()) {
           const args = ['-h', '127.0.0.1', '-p', String(t.port), '-c', '50', '-d', String(test.d), '-r', '1000000', '-n', String(n),
             '--csv', '-t', 'set', '-P', String(test.p)];
-          const infoBefore = t.label !== 'redis' ? await info(t.port) : null;
+          const infoBefore = t.label !== 'redis' && t.label !== 'cache' ? await info(t.port) : null;
           const thBefore = threadCpuUs(t.server.pid);
           const nodesBefore = t.nodes.map((m) => cpuUs(`/proc/${m.pid}/stat`));
           const wallStart = Date.now();
-          await group.run('redis-benchmark', 'redis-benchmark', args, 600_000);
+          const clientUs = await runBenchmarkCpuUs(group, args);
           const wallMs = Date.now() - wallStart;
           const thAfter = threadCpuUs(t.server.pid);
           const nodesUsed = t.nodes.map((m, i) => (cpuUs(`/proc/${m.pid}/stat`) - nodesBefore[i]!) / n).sort((a, b) => b - a);
@@ -201,12 +230,13 @@ async function main(): Promise<void> {
           let byTest = rows.get(test.name);
           if (byTest === undefined) rows.set(test.name, (byTest = new Map()));
           let row = byTest.get(t.label);
-          if (row === undefined) byTest.set(t.label, (row = { total: [], wall: [], parts: [], perAppend: [] }));
+          if (row === undefined) byTest.set(t.label, (row = { total: [], wall: [], parts: [], perAppend: [], client: [] }));
           row.total.push(total);
           row.wall.push(n / (wallMs / 1000));
           row.parts.push(parts);
           row.perAppend.push(perAppend);
-          process.stderr.write(`${test.name} ${t.label}: ${total.toFixed(1)} µs/write CPU (all processes), ${Math.round(n / (wallMs / 1000))} writes/s wall` +
+          row.client.push(clientUs / n);
+          process.stderr.write(`${test.name} ${t.label}: ${total.toFixed(1)} µs/write CPU (all processes), redis-benchmark ${(clientUs / n).toFixed(1)} µs/request, ${Math.round(n / (wallMs / 1000))} writes/s wall` +
             (Number.isNaN(perAppend) ? '' : `, ${perAppend.toFixed(1)} records/append, journal writer ${writerUs(parts).toFixed(2)} µs/write`) + '\n');
         }
       }
@@ -242,6 +272,21 @@ async function main(): Promise<void> {
       const wr = (x: Row | undefined): string => (x === undefined ? '-' : median(x.parts.map(writerUs)).toFixed(2));
       const writer = hasBefore ? `${wr(o)} / ${wr(k)}` : wr(k);
       lines.push(`| ${test.name} | ${a.toFixed(1)} |${before} ${b.toFixed(1)} | ${(b / a).toFixed(2)} | ${writer} | ${wall} | ${split} |`);
+    }
+    // The CPU budget: on this host's cores, shared with redis-benchmark, no server can
+    // exceed cores / (client + server µs per request) whatever its latency.
+    const cores = availableParallelism();
+    lines.push('');
+    lines.push(`CPU ceiling on this host's ${cores} cores shared with redis-benchmark: ${cores} s / (client µs + server µs per request), in writes/s; a run's measured rate sits below its ceiling by its idle time.`);
+    lines.push('');
+    lines.push(`| test | redis-benchmark µs/request (median, all runs) |${opts.cache === true ? ' KeelDB --journal none µs/write |' : ''} ceiling: redis-always | ceiling: KeelDB |${opts.cache === true ? ' ceiling: KeelDB --journal none |' : ''}`);
+    lines.push(`|---|---:|${opts.cache === true ? '---:|' : ''}---:|---:|${opts.cache === true ? '---:|' : ''}`);
+    for (const test of tests) {
+      const byTest = rows.get(test.name)!;
+      const client = median([...byTest.values()].flatMap((x) => x.client));
+      const ceiling = (x: Row | undefined): string => (x === undefined ? '-' : String(Math.round((cores * 1e6) / (client + median(x.total)))));
+      const c = byTest.get('cache');
+      lines.push(`| ${test.name} | ${client.toFixed(1)} |${opts.cache === true ? ` ${c === undefined ? '-' : median(c.total).toFixed(1)} |` : ''} ${ceiling(byTest.get('redis'))} | ${ceiling(byTest.get('keeldb'))} |${opts.cache === true ? ` ${ceiling(c)} |` : ''}`);
     }
     const section = lines.join('\n');
     console.log(`\n${section}`);
