@@ -129,6 +129,28 @@ describe('effects group', () => {
     expect(splitEffectsPayload(many.payload).map((p) => Buffer.from(p).toString('hex'))).toEqual(rs.map((r) => r.toString('hex')));
   });
 
+  it('copies records out of shared memory byte for byte at every alignment, staged or not, in pieces past 64 KiB', () => {
+    // Lengths under, at and over the staged-copy threshold and the stage's piece size; the
+    // source at every offset mod 8, and the group's records shifted by a short first one.
+    const shared = Buffer.from(new SharedArrayBuffer(1 << 19));
+    for (let i = 0; i < shared.length; i++) shared[i] = (i * 131 + (i >> 9)) & 0xff;
+    let seq = 0;
+    for (const first of [1, 2, 5, 8]) {
+      const g = new EffectsGroup(1 << 23, 4096, 13);
+      const sources: Buffer[] = [];
+      const add = (start: number, length: number): void => {
+        sources.push(Buffer.from(shared.subarray(start, start + length)));
+        expect(g.tryAdd(++seq, shared, start, start + length)).toBe(true);
+      };
+      add(100, first);
+      for (let skew = 0; skew < 8; skew++) {
+        for (const length of [1000, 1024, 4096 + skew, 65536, 65536 + 8 * 1024 + 3, 2 * 65536 + 17]) add(4096 + 64 * skew + skew, length);
+      }
+      const taken = g.take();
+      expect(splitEffectsPayload(taken.payload).map((p) => Buffer.from(p).equals(sources.shift()!))).not.toContain(false);
+    }
+  });
+
   it('asserts that seqs grow (the ring order), across groups too', () => {
     const g = new EffectsGroup(1024, 16);
     const r = record(1, 5);
