@@ -15,7 +15,17 @@
 //   toEngine  acknowledged (committedSeq published, doorbell) -> the engine released the reply
 //   toMain    released -> the engine pushed the reply record holding it
 //   write     pushed -> the io-mux wrote it to the socket (its record released)
-// Prints the median and p99 of each (ms), and of their sum. Not written to RESULTS.md.
+// Prints the median and p99 of each (ms), and of their sum. Then toWriter split by what
+// a record waited for (the writer's stamps: pop, the send's wake-up source, the last
+// ack before the send, which starts a cohort hold):
+//   inflight  executed before that ack: executed -> the ack (the append in flight)
+//   hold      those records again: the ack -> the send (the cohort hold they sat in)
+//   inHold    executed after that ack: executed -> the send
+//   toPop     executed -> copied into the writer's group (the engine's flush, the wake)
+// and, per append, the hold's length (ack -> send) by what ended it: an ack (no hold),
+// records (the cohort came back: a data wake-up), or the hold's timer.
+// --handoff-stats also prints the writer's wake-up counts over the measured run
+// (KEELDB_HANDOFF_STATS=1, src/ring/handoff-stats.ts). Not written to RESULTS.md.
 //
 // Invariant: every process started here is stopped before exit (ProcessGroup).
 
@@ -39,9 +49,18 @@ const opts = new Command()
   .option('--n <n>', 'requests in the measured run', positiveInt, 50_000)
   .option('--pipeline <n>', 'redis-benchmark -P', positiveInt, 1)
   .option('--clients <n>', 'redis-benchmark -c', positiveInt, 50)
+  .option('--handoff-stats', "print the writer's wake-up counts of the measured run (KEELDB_HANDOFF_STATS=1)", false)
   .option('--node-args <args>', "extra node options for the server process (space-separated, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof': the workers inherit them)", '')
   .parse()
-  .opts<{ keeldb: string; n: number; pipeline: number; clients: number; nodeArgs: string }>();
+  .opts<{ keeldb: string; n: number; pipeline: number; clients: number; nodeArgs: string; handoffStats: boolean }>();
+
+/** The writer's last cumulative `handoff writer name=count ...` line in `output`, parsed. */
+function writerHandoffCounts(output: string): Map<string, number> {
+  const lines = output.split('\n').filter((l) => l.startsWith('handoff writer '));
+  const counts = new Map<string, number>();
+  for (const m of (lines.at(-1) ?? '').matchAll(/(\w+)=(\d+)/g)) counts.set(m[1]!, Number(m[2]));
+  return counts;
+}
 
 async function latestSeq(port: number): Promise<number> {
   const conn = await RespConnection.open(port);
@@ -67,7 +86,7 @@ async function main(): Promise<void> {
     const cluster = await startDurableCluster(group, workDir, repoRoot, {
       keeldb: opts.keeldb, secret,
       serverArgs: opts.nodeArgs.split(' ').filter((a) => a !== ''),
-      serverEnv: { KEELDB_LATENCY_TRACE: prefix },
+      serverEnv: { KEELDB_LATENCY_TRACE: prefix, ...(opts.handoffStats ? { KEELDB_HANDOFF_STATS: '1' } : {}) },
     });
     const port = cluster.port;
     await waitForPong(port, 60_000, () => cluster.dead());
@@ -77,8 +96,12 @@ async function main(): Promise<void> {
     await bench(20_000, 16); // warm-up: the JIT, the log's first segment
     const from = (await latestSeq(port)) + 1;
     const load = loadavg()[0]!;
+    await new Promise((r) => setTimeout(r, 300)); // a fresh cumulative handoff line
+    const handoffBefore = writerHandoffCounts(cluster.server.output());
     await bench(opts.n, opts.pipeline);
     const to = await latestSeq(port);
+    await new Promise((r) => setTimeout(r, 300));
+    const handoffAfter = writerHandoffCounts(cluster.server.output());
     // The worker threads write their stamps at most once a second: wait, then make the
     // engine push a reply record (it writes on a push); the main thread writes on exit.
     await new Promise((r) => setTimeout(r, 1500));
@@ -111,6 +134,38 @@ async function main(): Promise<void> {
     const count = values.get('total')!.length;
     console.log(`latency breakdown: SET -P ${opts.pipeline} -c ${opts.clients} -n ${opts.n}, seqs ${from + skip}..${last - skip}, ${count} writes, load ${load.toFixed(1)}`);
     printLatencyTable('stage', stages, values, 9);
+
+    // toWriter, split (see the file comment).
+    const pop = f('writer', 'pop');
+    const why = f('writer', 'why');
+    const holdStart = f('writer', 'holdStart');
+    const parts = ['inflight', 'hold', 'inHold', 'toPop'] as const;
+    const partValues = new Map<string, number[]>(parts.map((s) => [s, []]));
+    const whyNames = ['none', 'ack', 'data', 'holdTimer'];
+    const holdByWhy = new Map<string, number[]>(whyNames.map((s) => [`hold@${s}`, []]));
+    const recordsByWhy = new Map<string, number>(whyNames.map((s) => [s, 0]));
+    for (let seq = from + skip; seq <= last - skip; seq++) {
+      const e = exec[seq]!, s = send[seq]!, h = holdStart[seq]!, p = pop[seq]!;
+      if (!(e > 0 && s > 0 && h > 0 && p > 0)) continue;
+      const w = whyNames[why[seq]!] ?? 'none';
+      recordsByWhy.set(w, recordsByWhy.get(w)! + 1);
+      partValues.get('toPop')!.push(p - e);
+      if (e < h) {
+        partValues.get('inflight')!.push(h - e);
+        partValues.get('hold')!.push(s - h);
+      } else {
+        partValues.get('inHold')!.push(s - e);
+      }
+      if (seq === from + skip || send[seq - 1] !== s) holdByWhy.get(`hold@${w}`)!.push(s - h); // once per append
+    }
+    console.log(`toWriter split: records by the send's wake-up ${[...recordsByWhy].map(([k, v]) => `${k} ${v}`).join(', ')};` +
+      ` executed before the hold's ack ${partValues.get('inflight')!.length}, after it ${partValues.get('inHold')!.length}`);
+    printLatencyTable('part', [...parts, ...holdByWhy.keys()], new Map([...partValues, ...holdByWhy]), 14);
+    for (const [k, v] of holdByWhy) if (v.length > 0) console.log(`  appends sent at ${k.slice(5)}: ${v.length}`);
+    if (opts.handoffStats) {
+      const delta = [...handoffAfter].map(([k, v]) => `${k}=${v - (handoffBefore.get(k) ?? 0)}`).join(' ');
+      console.log(`writer wake-ups over the measured run: ${delta}`);
+    }
   } finally {
     await stop();
   }

@@ -175,7 +175,13 @@ class JournalWriter {
   private latencyCount = 0;
   private loads = 0;
   /** Bench-only stage stamps (latency-trace.ts). */
-  private readonly trace = latencyTraceOn ? new LatencyTrace('writer', ['send', 'ack']) : undefined;
+  //   send, ack  [seq]: the append holding the record was sent, acknowledged
+  //   pop        [seq]: the record was copied from the effects ring into the group
+  //   why        [seq]: what woke the writer for the send (wakeSource)
+  //   holdStart  [seq]: the last ack before the send (0: none yet), i.e. the hold's start
+  private readonly trace = latencyTraceOn ? new LatencyTrace('writer', ['send', 'ack', 'pop', 'why', 'holdStart']) : undefined;
+  /** The last ack's time on the trace's clock (trace only). */
+  private lastAckTraceMs = 0;
   /** The effects ring's wake pipe, once open (JournalWriterData.wakePipe); else waitAsync. */
   private wakePipe: WakePipe | undefined;
   /** What the running kick() was woken by (wake statistics only). */
@@ -201,11 +207,12 @@ class JournalWriter {
 
   /** kick() on a wake-up from `source`, counting it (KEELDB_HANDOFF_STATS=1). */
   private kickCounted(source: number): void {
-    if (!handoffStatsOn) return this.kick();
+    if (!handoffStatsOn && this.trace === undefined) return this.kick();
     const appends = wakeStats.appends;
     this.wokenBy = source;
     this.kick();
     this.wokenBy = wakeSource.none;
+    if (!handoffStatsOn) return;
     if (source === wakeSource.data) {
       wakeStats.dataWakes++;
       if (wakeStats.appends === appends) wakeStats.dataWakesIdle++;
@@ -428,6 +435,7 @@ class JournalWriter {
         // The group is full: keep this one for the next group (the ring slot must go).
         this.carry = { seq, payload: Buffer.from(rec.subarray(effectsHeaderBytes)) };
       }
+      if (this.trace !== undefined) this.trace.set('pop', seq, this.trace.now());
       this.effects.release();
     }
   }
@@ -444,7 +452,11 @@ class JournalWriter {
     }
     this.policy.onSend(count);
     this.clearHoldTimer(); // the hold is over: its timer would only wake the thread for nothing
-    if (this.trace !== undefined) this.trace.setRange('send', lastSeq - count + 1, lastSeq, this.trace.now());
+    if (this.trace !== undefined) {
+      this.trace.setRange('send', lastSeq - count + 1, lastSeq, this.trace.now());
+      this.trace.setRange('why', lastSeq - count + 1, lastSeq, this.wokenBy);
+      this.trace.setRange('holdStart', lastSeq - count + 1, lastSeq, this.lastAckTraceMs);
+    }
     const carry = this.carry;
     if (carry !== null) {
       this.carry = null;
@@ -477,7 +489,10 @@ class JournalWriter {
     while (this.inflight.length > 0 && this.inflight[0]!.done) {
       const head = this.inflight.shift()!;
       acked += head.count;
-      if (this.trace !== undefined) this.trace.setRange('ack', head.lastSeq - head.count + 1, head.lastSeq, this.trace.now());
+      if (this.trace !== undefined) {
+        this.lastAckTraceMs = this.trace.now();
+        this.trace.setRange('ack', head.lastSeq - head.count + 1, head.lastSeq, this.lastAckTraceMs);
+      }
       assert(head.lastSeq > this.committedSeq, 'journal writer: committedSeq must grow');
       this.committedSeq = head.lastSeq;
       this.lastAppliedId = head.lastId;
