@@ -15,8 +15,11 @@
 //   are synced (storage.sync);
 // - the leader counts itself towards a majority only up to its own synced index.
 //
-// Concurrency: every inbound message and timer runs through one promise queue, so a
-// handler that awaits storage (truncate, hard state) is never interleaved with another.
+// Concurrency: every inbound message and timer runs through one queue, so a handler that
+// awaits storage (truncate, hard state) is never interleaved with another. While no task
+// is running or pending, a task runs at once, synchronously (the common case: an
+// AppendEntries or an acknowledgment that awaits nothing); only a task that returns a
+// promise makes later ones wait behind it.
 // Syncs run outside the queue (group commit: many batches share one fdatasync); their
 // completions check the log was not cut meanwhile (the truncation epoch) before they
 // answer or count anything. propose() runs synchronously outside the queue: only a
@@ -48,6 +51,9 @@ import { EntryCache } from './entry-cache.js';
 import { hopMark, hopReadAtUs, hopTraceOn } from '../hop-trace.js';
 
 export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+/** An inbound message or a timer's work, run in order (Raft.enqueue). */
+type Task = () => void | Promise<void>;
 
 const resolved = Promise.resolve();
 
@@ -202,7 +208,10 @@ export class Raft {
    * within its term, so term, span and header fix the bytes.
    */
   private lastBatch: AppendEntries | undefined;
-  private queue: Promise<void> = Promise.resolve();
+  /** Tasks waiting for the running or pending one (see enqueue), in arrival order. */
+  private readonly waitingTasks: Task[] = [];
+  /** A task is running, or returned a promise that has not settled yet. */
+  private draining = false;
   private stopped = false;
   private cache: EntryCache;
   /** maybeAdvanceCommit's match indexes, highest first (reused: it runs on every acknowledgment). */
@@ -325,11 +334,46 @@ export class Raft {
 
   // --- The queue -------------------------------------------------------------------------
 
-  private enqueue(task: () => void | Promise<void>): void {
+  /**
+   * Runs `task` in order with every other inbound message and timer. With no task running
+   * or waiting it runs now: until session 10 every task went through a promise chain
+   * (two promises, a closure and a microtask hop per message, and an async function's
+   * promise on top), a cost on each log node per append for handlers that almost never
+   * await. A task that returns a promise holds every later one until it settles.
+   */
+  private enqueue(task: Task): void {
     if (this.stopped) return;
-    this.queue = this.queue
-      .then(() => (this.stopped ? undefined : task()))
-      .catch((error: unknown) => this.fatal(error));
+    if (this.draining) {
+      this.waitingTasks.push(task); // behind a running task (re-entrant) or a pending one
+      return;
+    }
+    this.draining = true;
+    this.drainFrom(task);
+  }
+
+  /** Runs `first`, then the waiting tasks in order, until one returns a promise. */
+  private drainFrom(first: Task | undefined): void {
+    for (let task = first; task !== undefined && !this.stopped; task = this.waitingTasks.shift()) {
+      let pending: void | Promise<void>;
+      try {
+        pending = task();
+      } catch (error) {
+        this.fatal(error);
+        break;
+      }
+      if (pending !== undefined) {
+        pending.then(
+          () => this.drainFrom(this.waitingTasks.shift()),
+          (error: unknown) => {
+            this.fatal(error);
+            this.drainFrom(undefined);
+          },
+        );
+        return;
+      }
+    }
+    if (this.stopped) this.waitingTasks.length = 0;
+    this.draining = false;
   }
 
   private fatal(error: unknown): void {
@@ -674,7 +718,8 @@ export class Raft {
     this.send(from, response);
   }
 
-  private async onAppendEntries(from: NodeId, m: AppendEntries): Promise<void> {
+  /** Synchronous unless the term must be saved first or the log cut (then a promise). */
+  private onAppendEntries(from: NodeId, m: AppendEntries): void | Promise<void> {
     if (m.term < this.currentTerm) {
       this.rejectAppendEntries(from, m, 0); // stale leader: our term in the answer makes it step down
       return;
@@ -682,7 +727,12 @@ export class Raft {
     if (m.term === this.currentTerm && this.roleValue === 'leader') {
       throw new AssertionError(`raft ${this.id}: two leaders in term ${m.term} (${this.id} and ${m.leaderId})`);
     }
-    if (this.becomeFollower(m.term, m.leaderId)) await this.persistHardState();
+    if (this.becomeFollower(m.term, m.leaderId)) return this.persistHardState().then(() => this.acceptAppendEntries(from, m));
+    return this.acceptAppendEntries(from, m);
+  }
+
+  /** onAppendEntries once the term is saved: the log-matching check, then the append. */
+  private acceptAppendEntries(from: NodeId, m: AppendEntries): void | Promise<void> {
     if (this.stopped || this.currentTerm !== m.term) return;
     this.lastLeaderContactAt = this.env.clock.now();
 
@@ -719,11 +769,21 @@ export class Raft {
       const entry = entries[firstNew]!;
       if (entry.index > this.storage.lastIndex) break;
       if (this.termAt(entry.index) !== entry.term) {
-        await this.truncateLocal(entry.index - 1);
-        if (this.stopped || this.currentTerm !== m.term) return;
-        break;
+        const at = firstNew;
+        return this.truncateLocal(entry.index - 1).then(() => {
+          if (this.stopped || this.currentTerm !== m.term) return;
+          this.appendFromLeader(from, m, entries, at);
+        });
       }
     }
+    this.appendFromLeader(from, m, entries, firstNew);
+  }
+
+  /**
+   * Appends entries[firstNew..] (the log matches the leader's up to them), advances the
+   * commit index and answers once the entries the answer vouches for are synced.
+   */
+  private appendFromLeader(from: NodeId, m: AppendEntries, entries: readonly LogEntry[], firstNew: number): void {
     if (firstNew < entries.length) {
       const fresh = firstNew === 0 ? entries : entries.slice(firstNew);
       assert(fresh[0]!.index === this.storage.lastIndex + 1, 'raft: follower append leaves a gap');
@@ -957,9 +1017,10 @@ export class Raft {
     this.send(peer, message);
   }
 
-  private async onAppendEntriesResponse(from: NodeId, m: AppendEntriesResponse): Promise<void> {
+  /** Synchronous unless a newer term must be saved (then a promise). */
+  private onAppendEntriesResponse(from: NodeId, m: AppendEntriesResponse): void | Promise<void> {
     if (m.term > this.currentTerm) {
-      if (this.becomeFollower(m.term, 0)) await this.persistHardState();
+      if (this.becomeFollower(m.term, 0)) return this.persistHardState();
       return;
     }
     if (this.roleValue !== 'leader' || m.term !== this.currentTerm) return;
