@@ -5,6 +5,7 @@
 // a client keeps ONE append in flight (as SET -P 1 does) and times each round trip.
 //
 //   npx tsx bench/journal/append-floor.ts [--n 3000] [--bytes 6000] [--runs 3] [--shapes single,fanout,relay] [--no-disk]
+//       [--pause-ms 0]   (idle time between appends: 2 paces them near the real log nodes' rate)
 //
 // Shapes (same processes, same disk, alternating, medians of --runs):
 //   single  client -> one node -> pwrite -> ack            (redis --appendfsync always's shape: one
@@ -17,6 +18,12 @@
 // (utime + stime from /proc, so a node's wake-ups, syscalls and the pwrite's kernel time).
 // The nodes do nothing else (no checksum, no Raft state, no decode), so a shape's figure
 // is a lower bound for any log built in Node on this host in that shape.
+// The rate matters, not only the shape: back to back, appends come every ~0.5 ms, but the
+// real log nodes under SET -P 1 see one every ~2 ms (the writer waits for a group), and a
+// durable write costs more CPU when writes are spaced (ext4 updates the file's mtime at
+// most once per jiffy, and an O_DSYNC write after an mtime change also writes the inode
+// block: 46 µs of CPU per 6 KB write back to back, 101-143 µs at 1-5 ms apart, session
+// 10), and a woken process finds its caches cold. --pause-ms compares like with like.
 //
 // Invariant: every child started here is killed before exit, on success, error or signal.
 
@@ -157,7 +164,7 @@ function percentile(sorted: number[], p: number): number {
 interface Result { p50Ms: number; p99Ms: number; cpuUsPerAppend: number[] }
 
 /** Sends `n` appends one at a time to `targets`; each completes after `quorum` acks. */
-async function drive(targets: number[], quorum: number, n: number, bytes: number, pids: number[]): Promise<Result> {
+async function drive(targets: number[], quorum: number, n: number, bytes: number, pids: number[], pauseMs: number): Promise<Result> {
   const sockets = await Promise.all(targets.map((port) => new Promise<Socket>((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => resolve(s));
     s.setNoDelay(true);
@@ -189,6 +196,7 @@ async function drive(targets: number[], quorum: number, n: number, bytes: number
   for (let i = 0; i < n; i++) {
     await one();
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
   const cpu1 = pids.map(cpuUs);
   for (const s of sockets) s.destroy();
@@ -204,8 +212,13 @@ async function main(): Promise<void> {
     .option('--runs <n>', 'runs per shape (median reported)', positiveInt, 3)
     .option('--shapes <list>', 'comma-separated subset of single,fanout,relay', 'single,fanout,relay')
     .option('--no-disk', 'nodes answer without writing (what the messages alone cost)')
+    .option('--pause-ms <n>', 'idle milliseconds after each append (paces the appends; 0: back to back)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error('--pause-ms takes a whole number of milliseconds');
+      return n;
+    }, 0)
     .parse()
-    .opts<{ n: number; bytes: number; runs: number; shapes: string; disk: boolean }>();
+    .opts<{ n: number; bytes: number; runs: number; shapes: string; disk: boolean; pauseMs: number }>();
   noDisk = !opts.disk;
   if (opts.bytes < headerBytes) throw new Error(`--bytes must be at least ${headerBytes}`);
   const shapes = opts.shapes.split(',');
@@ -224,16 +237,16 @@ async function main(): Promise<void> {
     for (let run = 0; run < opts.runs; run++) {
       for (const shape of run % 2 === 0 ? shapes : [...shapes].reverse()) {
         const r = shape === 'single'
-          ? await drive([plain[0]!.port], 1, opts.n, opts.bytes, [plain[0]!.child.pid!])
+          ? await drive([plain[0]!.port], 1, opts.n, opts.bytes, [plain[0]!.child.pid!], opts.pauseMs)
           : shape === 'fanout'
-            ? await drive(plain.map((p) => p.port), 2, opts.n, opts.bytes, plain.map((p) => p.child.pid!))
-            : await drive([leader.port], 1, opts.n, opts.bytes, [leader.child.pid!, f1.child.pid!, f2.child.pid!]);
+            ? await drive(plain.map((p) => p.port), 2, opts.n, opts.bytes, plain.map((p) => p.child.pid!), opts.pauseMs)
+            : await drive([leader.port], 1, opts.n, opts.bytes, [leader.child.pid!, f1.child.pid!, f2.child.pid!], opts.pauseMs);
         console.error(`run ${run + 1}/${opts.runs} ${shape}: p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, CPU µs/append ${r.cpuUsPerAppend.map((c) => c.toFixed(0)).join(' / ')}`);
         results.set(shape, [...(results.get(shape) ?? []), r]);
       }
     }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`\nappend floor${noDisk ? ' (--no-disk: no write)' : ''}: ${opts.n} appends of ${opts.bytes} bytes, one in flight, medians of ${opts.runs} runs; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`\nappend floor${noDisk ? ' (--no-disk: no write)' : ''}: ${opts.n} appends of ${opts.bytes} bytes, one in flight${opts.pauseMs > 0 ? `, ${opts.pauseMs} ms apart` : ''}, medians of ${opts.runs} runs; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
     console.log('| shape | p50 ms | p99 ms | CPU µs per append, per node | CPU µs per append, all nodes |');
     console.log('|---|---:|---:|---|---:|');
     for (const shape of shapes) {
