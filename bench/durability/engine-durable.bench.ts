@@ -9,7 +9,11 @@
 // copied in and out as under load. Keep the loop alike engine-worker.ts's.
 //
 //   npx tsx bench/durability/engine-durable.bench.ts [--keys 100000] [--commands 1000000] [--runs 3]
-//       [--modes cache,durable] [--pipeline 16]
+//       [--modes cache,durable] [--pipeline 16] [--value-bytes 100]
+//
+// The request batches lie in a SharedArrayBuffer, each at an 8-aligned offset, as the
+// io-mux's request ring holds them: copies out of them (a value into the effects ring)
+// cost what they cost in the server, which depends on both ends' alignment.
 //
 // Reported: CPU µs per SET (process.cpuUsage, user + system), median of the runs, per
 // mode; durable minus cache is what the write path costs the engine thread in JS (not
@@ -35,10 +39,11 @@ const opts = new Command()
   .option('--clients <n>', 'clients per batch (redis-benchmark -c)', positiveInt, 50)
   .option('--pipeline <n>', 'commands per client per batch (redis-benchmark -P)', positiveInt, 16)
   .option('--modes <list>', 'comma-separated subset of cache,durable', 'cache,durable')
+  .option('--value-bytes <n>', 'SET value size (redis-benchmark -d)', positiveInt, 100)
   .parse()
-  .opts<{ keys: number; commands: number; runs: number; clients: number; pipeline: number; modes: string }>();
+  .opts<{ keys: number; commands: number; runs: number; clients: number; pipeline: number; modes: string; valueBytes: number }>();
 
-const value = Buffer.alloc(100, 'x');
+const value = Buffer.alloc(opts.valueBytes, 'x');
 let seed = 12345;
 function randomBelow(n: number): number {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -49,8 +54,8 @@ function buildBatches(count: number): Buffer[] {
   const records: Buffer[] = [];
   const encoder = new BatchEncoder((record) => records.push(Buffer.from(record)), 4 * 1024 * 1024, 1024 * 1024);
   const starts = Int32Array.of(0, 3, 19);
-  const ends = Int32Array.of(3, 19, 119);
-  const src = Buffer.alloc(119);
+  const ends = Int32Array.of(3, 19, 19 + value.length);
+  const src = Buffer.alloc(19 + value.length);
   src.latin1Write('SET', 0);
   value.copy(src, 19);
   for (let done = 0; done < count; ) {
@@ -62,7 +67,17 @@ function buildBatches(count: number): Buffer[] {
     }
     encoder.flush();
   }
-  return records;
+  // Into shared memory, 8-aligned, as in the request ring.
+  let total = 0;
+  for (const r of records) total += (r.length + 7) & ~7;
+  const shared = Buffer.from(new SharedArrayBuffer(total));
+  let at = 0;
+  return records.map((r) => {
+    const view = shared.subarray(at, at + r.length);
+    r.copy(view);
+    at += (r.length + 7) & ~7;
+    return view;
+  });
 }
 
 interface Setup {
@@ -150,5 +165,5 @@ for (const mode of opts.modes.split(',')) {
   }
   results.push(`${mode}: ${median(perSetUs).toFixed(3)} CPU µs/SET (runs: ${perSetUs.map((x) => x.toFixed(3)).join(', ')})`);
 }
-console.log(`SET -P ${opts.pipeline} x ${opts.clients} clients, ${opts.keys} keys, ${opts.commands} per run`);
+console.log(`SET -d ${opts.valueBytes} -P ${opts.pipeline} x ${opts.clients} clients, ${opts.keys} keys, ${opts.commands} per run`);
 for (const line of results) console.log(line);

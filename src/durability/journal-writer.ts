@@ -68,7 +68,7 @@ import { WakePipe } from '../ring/wake-pipe.js';
 import { CommitPolicy } from './commit-policy.js';
 import { splitEffectsPayload } from './effects-batch.js';
 import { EffectsGroup } from './effects-group.js';
-import { effectsHeaderBytes, effectsOversize, ReplayKind, replayHeaderBytes } from './ring-records.js';
+import { effectsOversize, effectsPayloadStart, ReplayKind, replayHeaderBytes } from './ring-records.js';
 import { DurabilityShared, SharedBig } from './shared-state.js';
 import { LatencyTrace, latencyTraceOn } from './latency-trace.js';
 import { handoffStatsOn } from '../ring/handoff-stats.js';
@@ -431,9 +431,10 @@ class JournalWriter {
         this.fail(`an effect record of seq ${seq} is larger than the journal's record limit`);
         continue;
       }
-      if (!this.group.tryAdd(seq, rec, effectsHeaderBytes, rec.length)) {
+      const payloadStart = effectsPayloadStart(rec, 0); // after the header and its pad (ring-records.ts)
+      if (!this.group.tryAdd(seq, rec, payloadStart, rec.length)) {
         // The group is full: keep this one for the next group (the ring slot must go).
-        this.carry = { seq, payload: Buffer.from(rec.subarray(effectsHeaderBytes)) };
+        this.carry = { seq, payload: Buffer.from(rec.subarray(payloadStart)) };
       }
       if (this.trace !== undefined) this.trace.set('pop', seq, this.trace.now());
       this.effects.release();

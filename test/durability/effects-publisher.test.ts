@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { EffectsPublisher } from '../../src/durability/effects-publisher.js';
-import { effectsHeaderBytes, effectsOversize } from '../../src/durability/ring-records.js';
+import { effectsOversize, effectsPayloadStart } from '../../src/durability/ring-records.js';
 import { DurabilityShared, SharedBig } from '../../src/durability/shared-state.js';
 import { Tracker } from '../../src/durability/tracker.js';
 import { decodeEffectRecord, type EffectRecord } from '../../src/engine/effects.js';
@@ -21,7 +21,7 @@ function setup(ringBytes = 1 << 16) {
     const rec = writerSide.tryPop();
     if (rec === null) return null;
     const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
-    const out = { epoch: view.readUInt32LE(0), seq: view.readDoubleLE(4), flags: view[12]!, payload: Buffer.from(view.subarray(effectsHeaderBytes)) };
+    const out = { epoch: view.readUInt32LE(0), seq: view.readDoubleLE(4), flags: view[12]!, payload: Buffer.from(view.subarray(effectsPayloadStart(view, 0))) };
     writerSide.release();
     return out;
   };
@@ -73,7 +73,7 @@ describe('EffectsPublisher', () => {
         const rec = t.writerSide.tryPop()!;
         if (rec.buffer !== t.ring.sab) straddled++; // the consumer copied a wrapped record
         const view = Buffer.from(rec.buffer, rec.byteOffset, rec.length);
-        expect(decodeEffectRecord(Buffer.from(view.subarray(effectsHeaderBytes))).effects[0]!.argv[2]!.toString()).toBe(v);
+        expect(decodeEffectRecord(Buffer.from(view.subarray(effectsPayloadStart(view, 0)))).effects[0]!.argv[2]!.toString()).toBe(v);
         t.writerSide.release();
       }
       expect(t.writerSide.tryPop()).toBeNull();
@@ -101,5 +101,36 @@ describe('EffectsPublisher', () => {
     t.publisher.notify();
     await woken;
     expect([t.pop()!.seq, t.pop()!.seq]).toEqual([1, 2]);
+  });
+
+  it("puts a record's largest argument (256 bytes or more) in the ring at its source's offset mod 8, in place or assembled aside", () => {
+    // Values are views of a SharedArrayBuffer (as of the request ring) at every offset mod
+    // 8, behind keys of several lengths; a small ring makes records straddle its end too.
+    const t = setup(1 << 14);
+    const source = Buffer.from(new SharedArrayBuffer(1 << 16));
+    for (let i = 0; i < source.length; i++) source[i] = (i * 7 + 3) & 0xff;
+    let seq = 0;
+    let padded = 0;
+    for (let round = 0; round < 40; round++) {
+      for (const [valueAt, valueBytes] of [[100 + round, 4096], [9 + 3 * round, 300], [round, 255]] as const) {
+        const value = source.subarray(valueAt, valueAt + valueBytes);
+        const key = Buffer.from('k'.repeat(1 + (round % 11)));
+        const small = Buffer.from('x'.repeat(round % 5));
+        const rec: EffectRecord = { nowMs: 1, effects: [{ dbIndex: 0, argv: [Buffer.from('MSET'), key, small, Buffer.from('k2'), value] }] };
+        expect(t.publisher.publish(rec)).toBe(++seq);
+        t.publisher.notify();
+        const popped = t.writerSide.tryPop()!;
+        const view = Buffer.from(popped.buffer, popped.byteOffset, popped.length);
+        const payloadAt = effectsPayloadStart(view, 0);
+        if (payloadAt > 16) padded++;
+        const back = decodeEffectRecord(Buffer.from(view.subarray(payloadAt)));
+        expect(back.effects[0]!.argv[4]!.equals(value)).toBe(true);
+        const valueInRing = view.length - valueBytes; // the value is the record's last bytes
+        if (popped.buffer === t.ring.sab && valueBytes >= 256) expect((popped.byteOffset + valueInRing) % 8).toBe(valueAt % 8);
+        if (valueBytes < 256) expect(payloadAt).toBe(16); // no pad for a short argument
+        t.writerSide.release();
+      }
+    }
+    expect(padded).toBeGreaterThan(0);
   });
 });
