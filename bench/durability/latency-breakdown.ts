@@ -30,7 +30,7 @@
 // Invariant: every process started here is stopped before exit (ProcessGroup).
 
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +135,8 @@ async function main(): Promise<void> {
     console.log(`latency breakdown: SET -P ${opts.pipeline} -c ${opts.clients} -n ${opts.n}, seqs ${from + skip}..${last - skip}, ${count} writes, load ${load.toFixed(1)}`);
     printLatencyTable('stage', stages, values, 9);
 
-    // toWriter, split (see the file comment).
+    // toWriter, split (see the file comment); a build older than the writer's pop stamps has none.
+    if (!existsSync(`${prefix}.writer.pop.f64`)) return;
     const pop = f('writer', 'pop');
     const why = f('writer', 'why');
     const holdStart = f('writer', 'holdStart');
