@@ -298,6 +298,32 @@ export const journalReplicationStallMs = 4 * journalHeartbeatMs;
 /** Records in one client append (one database command's effects: one or a few). */
 export const journalAppendRecordCountMax = 4096;
 /**
+ * A Raft leader writes its own entries lazily (session 10; Raft thesis 10.2.1): with 3
+ * nodes an entry on both followers' disks is on 2 of 3, so the leader's own durable
+ * write need not be on the commit path, and one write can carry many appends instead
+ * of one O_DSYNC write per append (a spaced O_DSYNC write cost 100-140 us CPU here).
+ * The leader syncs when entries it appended have gone this long without a majority
+ * (seen at its next proposal, or by journalLeaderSyncTimerMs): a follower is slow, down
+ * or partitioned, and the leader's own copy is then needed for 2 of 3. While a
+ * follower's batches have made no progress for this long (or it is probing) the leader
+ * syncs every append at once, as before session 10 (raft.ts, followerLagging). 0: always
+ * at once. Above a follower's usual round trip (~1 ms at SET -P 1 under load).
+ */
+export const journalLeaderSyncLagMs = 2;
+/**
+ * A lazy leader left with unsynced entries and no proposals looks again after this
+ * (raft.ts, lazySyncCheck): the checks run in proposals' turns, so under load no timer
+ * wakes the leader for them (a timer per append cost as much as the writes it saved);
+ * this only bounds the wait of the last append when a follower dies meanwhile.
+ */
+export const journalLeaderSyncTimerMs = 10;
+/**
+ * Otherwise a lazy leader syncs at least this often while it holds unsynced entries:
+ * the unsynced tail stays in memory (the storage never evicts it from its cache) and a
+ * leader crash loses it from this node (re-replicated from the followers, which hold it).
+ */
+export const journalLeaderSyncPeriodMs = 20;
+/**
  * Appends remembered for retry dedup ((writerId, writerSeq) -> ids): enough for every
  * append a writer may still retry (client timeout x append rate: 10 s at 20k appends/s,
  * several times the highest rate measured), bounded in memory. Each costs a log node
@@ -481,6 +507,9 @@ assert(journalBatchBytesMax <= journalWireFrameBytesMax, 'a batch fits in one wi
 assert(journalCacheBytes >= journalBatchBytesMax, 'the tail cache holds at least one batch');
 assert(journalElectionTimeoutMinMs >= 4 * journalHeartbeatMs, 'several heartbeats fit in an election timeout');
 assert(journalElectionTimeoutMinMs < journalElectionTimeoutMaxMs, 'election timeouts are spread');
+assert(journalLeaderSyncLagMs <= journalLeaderSyncPeriodMs, 'a lazy leader checks for lagging entries within its sync period');
+assert(journalLeaderSyncTimerMs <= journalLeaderSyncPeriodMs, "a lazy leader's timer fires within its sync period");
+assert(journalLeaderSyncPeriodMs < journalHeartbeatMs, 'a lazy leader syncs well within a heartbeat');
 assert(journalReplicationStallMs < journalElectionTimeoutMinMs, 'a stalled follower is re-probed before anyone campaigns');
 assert(journalTimerLateMs < journalElectionTimeoutMinMs, 'a late timer is noticed well within an election timeout');
 assert(jumboInFlightCountMax >= 1, 'the worker must be able to post one jumbo reply');

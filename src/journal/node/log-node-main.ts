@@ -167,7 +167,12 @@ export async function runLogNode(opts: LogNodeMainOptions): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.log('info', `${signal}: shutting down`);
+    const syncs = node.leaderSyncStats;
+    logger.log(
+      'info',
+      `${signal}: shutting down; as leader: own syncs ${syncs.eager} per append, ${syncs.lag} after a lag, ${syncs.period} periodic; ` +
+        `${syncs.commitsOnFollowers} commits on the followers' copies alone; disk writes ${storage.writeStats.inline} inline, ${storage.writeStats.pooled} pooled`,
+    );
     clearInterval(status);
     node.stop(true);
     transport.close();

@@ -125,6 +125,10 @@ export class LogNode {
   get leaderToken(): number {
     return this.state.token;
   }
+  /** The Raft leader's own syncs and the commits made on its followers' copies (Raft.leaderSyncStats). */
+  get leaderSyncStats(): Readonly<Raft['leaderSyncStats']> {
+    return this.raft.leaderSyncStats;
+  }
   /** The error that stopped this node, if one did (a broken invariant or storage failure). */
   get fatal(): unknown {
     return this.fatalError;

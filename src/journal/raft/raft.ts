@@ -14,6 +14,14 @@
 // - a follower answers AppendEntries with success only once the entries it vouches for
 //   are synced (storage.sync);
 // - the leader counts itself towards a majority only up to its own synced index.
+//   It syncs lazily (Raft thesis 10.2.1: a leader may commit on a majority of
+//   followers): its entries stay pending in storage while both followers acknowledge
+//   them (2 of 3 durable without it), and one sync carries many appends: when entries
+//   have waited leaderSyncLagMs without a majority, and at least every
+//   leaderSyncPeriodMs (checked at each proposal, and by a timer when none comes). While
+//   a follower lags (probing, or its window made no progress for leaderSyncLagMs) the
+//   leader syncs every append at once, as before: its copy is then on the commit path.
+//   Only when the leader syncs changed, never what it counts (maybeAdvanceCommit).
 //
 // Concurrency: every inbound message and timer runs through one queue, so a handler that
 // awaits storage (truncate, hard state) is never interleaved with another. While no task
@@ -33,6 +41,9 @@ import {
   journalElectionTimeoutMaxMs,
   journalElectionTimeoutMinMs,
   journalHeartbeatMs,
+  journalLeaderSyncLagMs,
+  journalLeaderSyncPeriodMs,
+  journalLeaderSyncTimerMs,
   journalReplicationStallMs,
   journalTimerLateMs,
 } from '../../limits.js';
@@ -85,6 +96,18 @@ export interface RaftConfig {
    * count the leader's own entries before they are synced. The simulator must catch it.
    */
   readonly canaryAckBeforeSync?: boolean;
+  /**
+   * TEST ONLY, a deliberate bug: the leader counts its own entries towards a majority
+   * before they are synced (the lazy leader's canary: only the leader side of
+   * canaryAckBeforeSync). A test must catch it.
+   */
+  readonly canaryLeaderCountsUnsynced?: boolean;
+  /** See journalLeaderSyncLagMs (0: the leader syncs every append at once). */
+  readonly leaderSyncLagMs?: number;
+  /** See journalLeaderSyncPeriodMs. */
+  readonly leaderSyncPeriodMs?: number;
+  /** See journalLeaderSyncTimerMs. */
+  readonly leaderSyncTimerMs?: number;
 }
 
 /** What Raft tells the log node built on it. All calls are synchronous. */
@@ -167,6 +190,10 @@ export class Raft {
   private readonly stallMs: number;
   private readonly timerLateMs: number;
   private readonly canaryAckBeforeSync: boolean;
+  private readonly canaryLeaderCountsUnsynced: boolean;
+  private readonly leaderSyncLagMs: number;
+  private readonly leaderSyncPeriodMs: number;
+  private readonly leaderSyncTimerMs: number;
 
   private currentTerm = 0;
   private votedFor: NodeId = 0;
@@ -200,6 +227,21 @@ export class Raft {
   private heartbeatTimer: TimerHandle | undefined;
   private flushScheduled = false;
   private syncScheduled = false;
+  /** A lazy leader's sync timer (see lazySyncCheck). */
+  private lazySyncTimer: TimerHandle | undefined;
+  /** The lazy leader's window (see lazySyncCheck): entries up to this index (0: none)... */
+  private lazyCheckIndex = 0;
+  /** ... were all appended by this time (clock). */
+  private lazyCheckAt = 0;
+  /** Highest index a leader's sync was asked for (a lazy timer re-arms only past it). */
+  private selfSyncRequested = 0;
+  /** When the leader last asked for its own sync (clock time). */
+  private lastSelfSyncAt = 0;
+  /**
+   * A leader's own syncs by what started them (every append / lag / period), and commits
+   * counted without its own copy, on both followers' (tests, the simulator, metrics).
+   */
+  readonly leaderSyncStats = { eager: 0, lag: 0, period: 0, commitsOnFollowers: 0 };
   private readBroadcastScheduled = false;
   /**
    * The last batch (AppendEntries with entries) sent. The next follower's batch reuses
@@ -236,6 +278,12 @@ export class Raft {
     this.stallMs = config.stallMs ?? journalReplicationStallMs;
     this.timerLateMs = config.timerLateMs ?? journalTimerLateMs;
     this.canaryAckBeforeSync = config.canaryAckBeforeSync ?? false;
+    this.canaryLeaderCountsUnsynced = config.canaryLeaderCountsUnsynced ?? false;
+    this.leaderSyncLagMs = config.leaderSyncLagMs ?? journalLeaderSyncLagMs;
+    this.leaderSyncPeriodMs = config.leaderSyncPeriodMs ?? journalLeaderSyncPeriodMs;
+    this.leaderSyncTimerMs = config.leaderSyncTimerMs ?? journalLeaderSyncTimerMs;
+    assert(this.leaderSyncLagMs >= 0 && this.leaderSyncLagMs <= this.leaderSyncPeriodMs, 'raft: leaderSyncLagMs in [0, leaderSyncPeriodMs]');
+    assert(this.leaderSyncTimerMs > 0 && this.leaderSyncTimerMs <= this.leaderSyncPeriodMs, 'raft: leaderSyncTimerMs in (0, leaderSyncPeriodMs]');
     assert(this.heartbeatMs * 2 <= this.electionTimeoutMinMs, 'raft: heartbeats must fit in an election timeout');
     this.cache = new EntryCache(0, this.batchBytesMax * 4);
   }
@@ -301,7 +349,17 @@ export class Raft {
     // (two network hops), so their AppendEntries leave before our write is handed to the
     // disk thread (both are deferred to the end of this event-loop turn, in this order).
     this.scheduleFlush();
-    this.scheduleSelfSync();
+    if (this.canaryAckBeforeSync) {
+      this.durableIndex = this.storage.lastIndex;
+      this.maybeAdvanceCommit();
+    }
+    if (this.canaryLeaderCountsUnsynced) this.maybeAdvanceCommit(); // counts lastIndex, syncs as usual
+    if (this.leaderSyncLagMs === 0 || this.followerLagging()) {
+      this.leaderSyncStats.eager++;
+      this.scheduleSelfSync();
+    } else {
+      this.lazySyncCheck();
+    }
     return first;
   }
 
@@ -433,6 +491,9 @@ export class Raft {
     if (wasLeader) {
       if (this.heartbeatTimer !== undefined) this.env.clock.clearTimer(this.heartbeatTimer);
       this.heartbeatTimer = undefined;
+      // Its unsynced entries need no sync here: as a follower it syncs before it
+      // acknowledges anything, and a new leader may cut them anyway.
+      this.clearLazySyncTimer();
       this.failReadWaiters();
     }
     this.resetElectionTimer();
@@ -490,6 +551,7 @@ export class Raft {
     if (this.heartbeatTimer !== undefined) this.env.clock.clearTimer(this.heartbeatTimer);
     this.electionTimer = undefined;
     this.heartbeatTimer = undefined;
+    this.clearLazySyncTimer();
   }
 
   private onElectionTimeout(): void | Promise<void> {
@@ -634,6 +696,8 @@ export class Raft {
     }
     this.probeRound = 1;
     this.readWaiters = [];
+    this.lastSelfSyncAt = now;
+    this.lazyCheckIndex = 0;
     this.trimRequested = 0;
     this.env.logger.log('info', `raft ${this.id}: leader of term ${this.currentTerm}`);
     this.hooks.onRoleChange('leader', this.currentTerm, this.id);
@@ -657,6 +721,7 @@ export class Raft {
     assert(afterIndex >= this.commitIndexValue, `raft ${this.id}: truncating committed entries after ${afterIndex}`);
     this.truncations++;
     this.durableIndex = Math.min(this.durableIndex, afterIndex);
+    this.selfSyncRequested = Math.min(this.selfSyncRequested, afterIndex);
     this.cache.truncateAfter(afterIndex);
     this.hooks.onTruncate(afterIndex);
     await this.storage.truncateAfter(afterIndex);
@@ -671,35 +736,95 @@ export class Raft {
   }
 
   /**
-   * Leader: syncs its own log (group commit) and counts itself once synced. It may block
-   * (the storage writes inline only when its disk is idle), but only at the end of the
-   * turn, once this turn's AppendEntries and answers have left: the followers' writes
+   * Leader, eager: syncs its own log (group commit) and counts itself once synced. It may
+   * block (the storage writes inline only when its disk is idle), but only at the end of
+   * the turn, once this turn's AppendEntries and answers have left: the followers' writes
    * then run while the leader's does, which started first and so usually ends first.
    * Through the libuv pool the same write cost this machine 60-90 µs more CPU (two
    * thread wake-ups), ~30 % of a leader's CPU per append under SET -P 1.
    */
   private scheduleSelfSync(): void {
-    if (this.canaryAckBeforeSync) {
-      this.durableIndex = this.storage.lastIndex;
-      this.maybeAdvanceCommit();
-    }
     if (this.syncScheduled) return;
     this.syncScheduled = true;
     runSoon(() => {
       this.syncScheduled = false;
       if (this.stopped) return;
-      const target = this.storage.lastIndex;
-      const epoch = this.truncations;
-      this.storage.sync(true, true).then(
-        () => {
-          if (this.stopped || epoch !== this.truncations) return;
-          if (target > this.durableIndex) this.durableIndex = target;
-          if (hopTraceOn) hopMark('lSynced', target);
-          if (this.roleValue === 'leader') this.maybeAdvanceCommit();
-        },
-        (error: unknown) => this.fatal(error),
-      );
+      this.selfSync(true);
     });
+  }
+
+  /**
+   * Leader, lazy: decides whether its own sync is due, in turns that run anyway (each
+   * proposal), so a healthy cluster under load pays no timer wake-up for it; the timer
+   * (leaderSyncTimerMs) only covers a leader left with unsynced entries and no proposals.
+   * The window: entries up to lazyCheckIndex were all appended by lazyCheckAt; once
+   * they are committed (or covered by a requested sync) the next proposal opens a new one.
+   */
+  private lazySyncCheck(): void {
+    const last = this.storage.lastIndex;
+    if (Math.max(this.durableIndex, this.selfSyncRequested) >= last) {
+      this.lazyCheckIndex = 0; // all synced, or a sync covering everything is on its way
+      return;
+    }
+    const now = this.env.clock.now();
+    if (this.lazyCheckIndex !== 0 && (this.commitIndexValue >= this.lazyCheckIndex || this.selfSyncRequested >= this.lazyCheckIndex)) {
+      this.lazyCheckIndex = 0; // the window's entries are safe: the next one starts now
+    }
+    if (this.lazyCheckIndex === 0) {
+      this.lazyCheckIndex = last;
+      this.lazyCheckAt = now;
+    } else if (now - this.lazyCheckAt >= this.leaderSyncLagMs) {
+      // Entries waited the lag without a majority: a follower is slow or gone, and this
+      // node's copy is needed for 2 of 3.
+      this.leaderSyncStats.lag++;
+      this.lazyCheckIndex = 0;
+      this.scheduleSelfSync();
+      return;
+    }
+    if (now - this.lastSelfSyncAt >= this.leaderSyncPeriodMs) {
+      this.leaderSyncStats.period++;
+      this.scheduleSelfSync();
+      return;
+    }
+    this.lazySyncTimer ??= this.env.clock.setTimer(this.leaderSyncTimerMs, () => {
+      this.lazySyncTimer = undefined;
+      if (!this.stopped && this.roleValue === 'leader') this.lazySyncCheck();
+    });
+  }
+
+  /**
+   * Whether a follower is behind (probing, or its window of batches made no progress for
+   * leaderSyncLagMs): the leader's own copy is then on the commit path, so it syncs at
+   * once. Checked per append (two followers): a window is cheap to look at.
+   */
+  private followerLagging(): boolean {
+    const now = this.env.clock.now();
+    for (const p of this.progress.values()) {
+      if (p.state === 'probe' || (p.inflight.length > 0 && now - p.inflightSince >= this.leaderSyncLagMs)) return true;
+    }
+    return false;
+  }
+
+  private clearLazySyncTimer(): void {
+    if (this.lazySyncTimer !== undefined) this.env.clock.clearTimer(this.lazySyncTimer);
+    this.lazySyncTimer = undefined;
+  }
+
+  /** Makes the leader's log durable up to its last index; counts it once synced. */
+  private selfSync(mayBlock: boolean): void {
+    const target = this.storage.lastIndex;
+    const epoch = this.truncations;
+    this.selfSyncRequested = Math.max(this.selfSyncRequested, target);
+    this.lastSelfSyncAt = this.env.clock.now();
+    this.storage.sync(mayBlock, true).then(
+      () => {
+        if (this.stopped || epoch !== this.truncations) return;
+        if (target > this.durableIndex) this.durableIndex = target;
+        if (hopTraceOn) hopMark('lSynced', target);
+        if (this.roleValue === 'leader') this.maybeAdvanceCommit();
+      },
+      (error: unknown) => this.fatal(error),
+    );
   }
 
   // --- Follower side -------------------------------------------------------------------------
@@ -1080,7 +1205,8 @@ export class Raft {
     // were the largest allocation of a leader's append, ~2.5 KB per append at SET -P 1).
     const matches = this.matchScratch;
     matches.length = 0;
-    matches.push(Math.min(this.durableIndex, this.storage.lastIndex));
+    const selfDurable = Math.min(this.durableIndex, this.storage.lastIndex);
+    matches.push(this.canaryLeaderCountsUnsynced ? this.storage.lastIndex : selfDurable);
     for (const p of this.progress.values()) {
       let at = matches.length;
       matches.push(p.match);
@@ -1093,6 +1219,7 @@ export class Raft {
     const candidate = matches[this.quorum - 1]!;
     // Only an entry of the current term commits by counting (Raft §5.4.2).
     if (candidate > this.commitIndexValue && this.termAt(candidate) === this.currentTerm) {
+      if (candidate > selfDurable) this.leaderSyncStats.commitsOnFollowers++;
       this.setCommitIndex(candidate);
       for (const waiter of this.readWaiters) {
         if (waiter.round === 0 && this.commitIndexValue >= this.noopIndex) this.startReadRound(waiter);

@@ -25,7 +25,7 @@ import { SimClient } from './sim-client.js';
 import { PausableClock, SimClock } from './sim-clock.js';
 import { clientEndpointBase, SimNetwork, type NetworkFaults } from './sim-network.js';
 
-export type Canary = 'ackBeforeSync' | 'skipAfterIdCheck';
+export type Canary = 'ackBeforeSync' | 'skipAfterIdCheck' | 'leaderCountsUnsynced';
 
 export interface SimOptions {
   readonly seed: number;
@@ -91,6 +91,8 @@ export interface SimResult {
   readonly tailChecks: number;
   readonly observedEntries: number;
   readonly finalCommitIndex: number;
+  /** Leaders' own syncs by cause and commits counted on the followers' copies alone, summed over nodes and incarnations. */
+  readonly leaderSyncs: { eager: number; lag: number; period: number; commitsOnFollowers: number };
 }
 
 /** A node's disk across crashes: makes a fresh storage per incarnation; crash() loses unsynced data. */
@@ -128,6 +130,15 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     ? { log: (level, message) => process.stderr.write(`${clock.now().toFixed(1)} [${level}] ${message}\n`) }
     : { log: (level, message) => level === 'error' && checker.violation(`node error: ${message}`) };
   let crashes = 0;
+  const leaderSyncLagMs = 2.5 * Math.max(6, faults.delayMsMax);
+  const leaderSyncs = { eager: 0, lag: 0, period: 0, commitsOnFollowers: 0 };
+  const addLeaderSyncs = (node: LogNode): void => {
+    const s = node.leaderSyncStats;
+    leaderSyncs.eager += s.eager;
+    leaderSyncs.lag += s.lag;
+    leaderSyncs.period += s.period;
+    leaderSyncs.commitsOnFollowers += s.commitsOnFollowers;
+  };
   let partitions = 0;
   let pauses = 0;
   const nodeIds: NodeId[] = [];
@@ -194,7 +205,17 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       peers: nodeIds.filter((p) => p !== sim.id),
       storage,
       env,
-      raft: { canaryAckBeforeSync: options.canary === 'ackBeforeSync' },
+      raft: {
+        canaryAckBeforeSync: options.canary === 'ackBeforeSync',
+        canaryLeaderCountsUnsynced: options.canary === 'leaderCountsUnsynced',
+        // The lazy leader's bounds scaled to the simulated network and disk (by default
+        // delays of 0.2-6 ms, syncs of 1-8 ms: a 15 ms lag): with the real 2 ms lag nearly
+        // every append would wait it out and the leader would stay eager; these keep both
+        // modes busy.
+        leaderSyncLagMs: leaderSyncLagMs,
+        leaderSyncPeriodMs: 3 * leaderSyncLagMs,
+        leaderSyncTimerMs: leaderSyncLagMs,
+      },
       canarySkipAfterIdCheck: options.canary === 'skipAfterIdCheck',
       onRoleChange: (role, term) => checker.onRoleChange(sim.id, role, term),
     });
@@ -209,6 +230,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   const crashNode = (sim: SimNode): void => {
     if (sim.node === undefined) return;
     crashes++;
+    addLeaderSyncs(sim.node);
     sim.node.stop(false);
     if (sim.node.fatal !== undefined) checker.violation(`node ${sim.id} had stopped on: ${String(sim.node.fatal)}`);
     sim.node = undefined;
@@ -329,7 +351,10 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     if (client.busy) checker.violation(`client ${client.writerId} still has unanswered appends after the quiet phase`);
   }
   checker.checkFinal(logs);
-  for (const sim of nodes.values()) sim.node?.stop(false);
+  for (const sim of nodes.values()) {
+    if (sim.node !== undefined) addLeaderSyncs(sim.node);
+    sim.node?.stop(false);
+  }
 
   return {
     seed,
@@ -343,6 +368,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     tailChecks: checker.tailChecks,
     observedEntries: checker.observedEntries,
     finalCommitIndex,
+    leaderSyncs,
   };
 }
 

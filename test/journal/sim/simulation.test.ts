@@ -4,7 +4,7 @@
 // writes and torn frames. Every run is a pure function of its seed.
 //
 // - default: fixed seeds plus a few fresh random ones (new ground every CI run);
-// - SIM_SEED=<n> [SIM_CANARY=ackBeforeSync|skipAfterIdCheck] [SIM_VERBOSE=1]: replay one run;
+// - SIM_SEED=<n> [SIM_CANARY=ackBeforeSync|skipAfterIdCheck|leaderCountsUnsynced] [SIM_VERBOSE=1]: replay one run;
 // - SIM_SOAK=<runs> [SIM_DURATION_MS=<ms>]: a longer soak from random seeds.
 // A failure prints its seed and the command that replays it.
 
@@ -60,7 +60,17 @@ if (replaySeed !== undefined) {
 } else {
   describe('journal simulation', () => {
     it('holds every invariant on fixed seeds (SegmentLog on SimDisk)', async () => {
-      for (let seed = 1; seed <= 10; seed++) await expectClean(seed, 20_000);
+      const syncs = { eager: 0, lag: 0, period: 0, commitsOnFollowers: 0 };
+      for (let seed = 1; seed <= 10; seed++) {
+        const { leaderSyncs } = await expectClean(seed, 20_000);
+        for (const key of Object.keys(syncs) as (keyof typeof syncs)[]) syncs[key] += leaderSyncs[key];
+      }
+      // Both leader modes ran: commits on the followers' copies alone (the lazy leader),
+      // periodic and lag syncs, and eager syncs after a lag.
+      expect(syncs.commitsOnFollowers).toBeGreaterThan(100);
+      expect(syncs.period).toBeGreaterThan(10);
+      expect(syncs.lag).toBeGreaterThan(10);
+      expect(syncs.eager).toBeGreaterThan(10);
     });
 
     it('holds every invariant on fresh random seeds', async () => {
@@ -99,6 +109,21 @@ if (replaySeed !== undefined) {
       const caught: SimResult[] = [];
       for (let seed = 1; seed <= 12 && caught.length === 0; seed++) {
         const result = await runSimulation({ seed, durationMs: 20_000, canary: 'ackBeforeSync' });
+        if (result.violations.some((v) => /acknowledged entry .* (missing|differs)|committed entry .* changed/.test(v))) {
+          caught.push(result);
+        }
+      }
+      expect(caught.length).toBe(1);
+    });
+
+    // Rarer than ackBeforeSync under random faults (about 1 seed in 150: the leader must
+    // crash inside its sync's window, right after a commit on one follower, and the other
+    // two must elect a leader without that follower): scanned until one catches it.
+    // test/journal/raft/lazy-leader-sync.test.ts drives the losing scenario directly.
+    it('catches the leaderCountsUnsynced canary (a leader counting its unsynced entries in a majority)', async () => {
+      const caught: SimResult[] = [];
+      for (let seed = 1; seed <= 400 && caught.length === 0; seed++) {
+        const result = await runSimulation({ seed, durationMs: 20_000, canary: 'leaderCountsUnsynced' });
         if (result.violations.some((v) => /acknowledged entry .* (missing|differs)|committed entry .* changed/.test(v))) {
           caught.push(result);
         }
