@@ -1206,6 +1206,8 @@ export class Raft {
     const matches = this.matchScratch;
     matches.length = 0;
     const selfDurable = Math.min(this.durableIndex, this.storage.lastIndex);
+    // What the leader counts for itself is on its disk (the canaries break this on purpose).
+    if (selfDurable > this.storage.syncedIndex && !this.canaryAckBeforeSync) assert(false, `raft ${this.id}: counting ${selfDurable} above synced ${this.storage.syncedIndex}`);
     matches.push(this.canaryLeaderCountsUnsynced ? this.storage.lastIndex : selfDurable);
     for (const p of this.progress.values()) {
       let at = matches.length;

@@ -40,6 +40,13 @@
 //   buffer per chunk was ~900 KB of new ArrayBuffer memory per append on every node,
 //   which drives V8's external-memory garbage collections; at SET -P 1 it saves the
 //   copy that joined the small chunks of one turn into one write.
+// - a Raft leader syncs lazily (raft.ts, lazySyncCheck): its appended frames may stay
+//   pending here, unwritten, for up to journalLeaderSyncPeriodMs (longer while the disk
+//   is busy), and one sync() then writes them all (issue() joins adjacent chunks into one
+//   write). Nothing here depends on when sync() is called: pending frames are in the
+//   cache (never evicted before they are synced), read() serves them from it, a
+//   truncation shortens or drops them, a trim never passes syncedIndex, and a crash
+//   loses them like any unsynced write (the leader never counted them: raft.ts).
 // Recovery (open): every frame is verified; the log is cut at the first frame that is
 // torn, corrupt, out of sequence or lowers the term, and everything after it is
 // deleted; the caller (Raft) re-replicates the cut entries from its peers. A segment
@@ -840,6 +847,9 @@ export class SegmentLog implements LogStorage {
       const b = this.inFlight.shift()!;
       this.synced = Math.max(this.synced, Math.min(b.target, this.lastIndex));
     }
+    // Pending frames were never handed to the disk: none may count as synced (a lazy
+    // leader keeps many pending; its commit counts only syncedIndex). In order: the first suffices.
+    if (this.pending.length > 0 && this.pending[0]!.firstIndex <= this.synced) assert(false, `pending index ${this.pending[0]!.firstIndex} at or below synced ${this.synced}`);
     this.cacheEvict();
     if (this.syncWaiters.length === 0) return;
     const still: SyncWaiter[] = [];
