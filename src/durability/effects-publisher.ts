@@ -18,7 +18,7 @@
 // and at busy onset).
 
 import { assert } from '../assert.js';
-import type { EffectRecord } from '../engine/effects.js';
+import { effectArgHeadBytes, effectHeadBytes, effectRecordHeadBytes, type EffectRecord } from '../engine/effects.js';
 import { engineIdleWaitMs, journalPayloadBytesMax, journalWriterEagerBytes } from '../limits.js';
 import { ringReserveFull, ringReserveWraps, type SpscRing } from '../ring/spsc-ring.js';
 import { effectRecordBytes, effectsHeaderBytes, effectsOversize, effectsPadMax, writeEffectRecord, writeEffectsHeader } from './ring-records.js';
@@ -31,9 +31,6 @@ import type { Tracker } from './tracker.js';
  * aligned one (~0.2 µs).
  */
 const alignArgumentBytesMin = 256;
-/** Bytes of an encoded EffectRecord before its first effect, and before an effect's first argument (src/engine/effects.ts's layout). */
-const recordHeadBytes = 16;
-const effectHeadBytes = 5;
 
 /**
  * The pad (ring-records.ts) that puts the record's largest argument of at least
@@ -44,14 +41,14 @@ const effectHeadBytes = 5;
 export function effectsPadFor(record: EffectRecord): number {
   let longest = alignArgumentBytesMin - 1;
   let pad = 0;
-  let o = recordHeadBytes;
+  let o = effectRecordHeadBytes;
   const effects = record.effects;
   for (let k = 0; k < effects.length; k++) {
     const argv = effects[k]!.argv;
     o += effectHeadBytes;
     for (let j = 0; j < argv.length; j++) {
       const a = argv[j]!;
-      o += 4;
+      o += effectArgHeadBytes;
       if (a.length > longest) {
         longest = a.length;
         pad = (a.byteOffset - (effectsHeaderBytes + o)) & effectsPadMax;

@@ -48,7 +48,11 @@ export interface EffectRecord {
 }
 
 export const effectFormatVersion = 1;
-const headerBytes = 16;
+/** The encoded layout: a record's header, then per effect a head, then per argument a length. */
+export const effectRecordHeadBytes = 16;
+export const effectHeadBytes = 5;
+export const effectArgHeadBytes = 4;
+const headerBytes = effectRecordHeadBytes;
 /** Arguments up to this size are copied by a byte loop in writeEffectRecord. */
 const smallCopyBytesMax = 32;
 
@@ -58,7 +62,7 @@ export function effectRecordBytes(record: EffectRecord): number {
   let bytes = headerBytes;
   for (let k = 0; k < effects.length; k++) {
     const argv = effects[k]!.argv;
-    bytes += 5 + 4 * argv.length;
+    bytes += effectHeadBytes + effectArgHeadBytes * argv.length;
     for (let j = 0; j < argv.length; j++) bytes += argv[j]!.length;
   }
   return bytes;
@@ -88,12 +92,12 @@ export function writeEffectRecord(record: EffectRecord, buf: Buffer, at: number)
     assert(Number.isInteger(e.dbIndex) && e.dbIndex >= 0 && e.dbIndex < databaseCount, 'effect dbIndex');
     buf[o] = e.dbIndex;
     storeU32(buf, o + 1, argv.length);
-    o += 5;
+    o += effectHeadBytes;
     for (let j = 0; j < argv.length; j++) {
       const a = argv[j]!;
       const n = a.length;
       storeU32(buf, o, n);
-      o += 4;
+      o += effectArgHeadBytes;
       // A command name or a key is a few bytes: a loop copies those for less than the
       // call into TypedArray.prototype.set.
       if (n <= smallCopyBytesMax) for (let i = 0; i < n; i++) buf[o + i] = a[i]!;
@@ -144,17 +148,17 @@ export function decodeEffectRecord(buf: Buffer): EffectRecord {
   const effects: Effect[] = [];
   let at = headerBytes;
   for (let i = 0; i < count; i++) {
-    assert(at + 5 <= buf.length, 'effect record truncated');
+    assert(at + effectHeadBytes <= buf.length, 'effect record truncated');
     const dbIndex = buf[at]!;
     assert(dbIndex < databaseCount, 'effect dbIndex out of range');
     const argc = buf.readUInt32LE(at + 1);
     assert(argc > 0, 'an effect has a command name');
-    at += 5;
+    at += effectHeadBytes;
     const argv: Buffer[] = [];
     for (let j = 0; j < argc; j++) {
-      assert(at + 4 <= buf.length, 'effect record truncated');
+      assert(at + effectArgHeadBytes <= buf.length, 'effect record truncated');
       const len = buf.readUInt32LE(at);
-      at += 4;
+      at += effectArgHeadBytes;
       assert(at + len <= buf.length, 'effect record truncated');
       argv.push(buf.subarray(at, at + len));
       at += len;
