@@ -33,7 +33,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { positiveInt } from '../endpoint/options.js';
+import { nonNegativeInt, positiveInt } from '../endpoint/options.js';
 
 const fileBytes = 64 * 1024 * 1024;
 const headerBytes = 8; // [u32 frame bytes][u32 seq]
@@ -212,11 +212,7 @@ async function main(): Promise<void> {
     .option('--runs <n>', 'runs per shape (median reported)', positiveInt, 3)
     .option('--shapes <list>', 'comma-separated subset of single,fanout,relay', 'single,fanout,relay')
     .option('--no-disk', 'nodes answer without writing (what the messages alone cost)')
-    .option('--pause-ms <n>', 'idle milliseconds after each append (paces the appends; 0: back to back)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error('--pause-ms takes a whole number of milliseconds');
-      return n;
-    }, 0)
+    .option('--pause-ms <n>', 'idle milliseconds after each append (paces the appends; 0: back to back)', nonNegativeInt, 0)
     .parse()
     .opts<{ n: number; bytes: number; runs: number; shapes: string; disk: boolean; pauseMs: number }>();
   noDisk = !opts.disk;

@@ -749,7 +749,7 @@ export class Raft {
     runSoon(() => {
       this.syncScheduled = false;
       if (this.stopped) return;
-      this.selfSync(true);
+      this.selfSync();
     });
   }
 
@@ -811,12 +811,12 @@ export class Raft {
   }
 
   /** Makes the leader's log durable up to its last index; counts it once synced. */
-  private selfSync(mayBlock: boolean): void {
+  private selfSync(): void {
     const target = this.storage.lastIndex;
     const epoch = this.truncations;
     this.selfSyncRequested = Math.max(this.selfSyncRequested, target);
     this.lastSelfSyncAt = this.env.clock.now();
-    this.storage.sync(mayBlock, true).then(
+    this.storage.sync(true, true).then(
       () => {
         if (this.stopped || epoch !== this.truncations) return;
         if (target > this.durableIndex) this.durableIndex = target;
